@@ -1,0 +1,35 @@
+# tgmux: the two commands are `make run` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build run test bench demo clean sanitize
+
+all: build
+
+deps:
+	@./scripts/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	./$(BUILD_DIR)/tgmux serve
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $$(( $(JOBS) * 2 ))
+
+bench: build
+	./scripts/run-benches $(BUILD_DIR)
+
+sanitize:
+	$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,1 @@
+namespace tgsim { int placeholder = 0; }

@@ -1,0 +1,52 @@
+// The domain error of tgmux: one code from DESIGN.md section 4, a message that
+// is safe to show to API clients, and an optional retry-after for flood waits.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace tgmux {
+
+enum class ErrorCode {
+  kInvalidRequest,
+  kInvalidPhone,
+  kCodeInvalid,
+  kCodeExpired,
+  kPasswordInvalid,
+  kPasswordNeeded,
+  kFloodWait,
+  kUnauthorized,
+  kForbidden,
+  kNotFound,
+  kConflict,
+  kAccountNotReady,
+  kPeerNotFound,
+  kTelegramUnreachable,
+  kTelegramNotConfigured,
+  kTelegramError,
+  kPayloadTooLarge,
+  kInternal,
+};
+
+// Stable API name of a code ("flood_wait").
+std::string_view CodeName(ErrorCode code);
+// HTTP status of a code (the one table for it).
+int HttpStatus(ErrorCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, std::string message, std::optional<int> retry_after = std::nullopt)
+      : std::runtime_error(std::move(message)), code_(code), retry_after_(retry_after) {}
+
+  ErrorCode code() const { return code_; }
+  // Seconds to wait before retrying (flood_wait only).
+  std::optional<int> retry_after() const { return retry_after_; }
+
+ private:
+  ErrorCode code_;
+  std::optional<int> retry_after_;
+};
+
+}  // namespace tgmux

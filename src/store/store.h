@@ -1,0 +1,73 @@
+// The Store interface (DESIGN.md 2.3): one interface, SQLite now, PostgreSQL
+// later; the same tests run against every implementation.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tgmux::store {
+
+// Raised when the database cannot be opened, migrated or written.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One linked Telegram account. Secret fields hold ciphertext only (see crypto::Envelope).
+struct Account {
+  std::string id;                      // "acc_" + random, also the AEAD associated data
+  std::string tenant_id = "default";
+  std::string status = "connecting";   // connecting, active, flood_wait, error, revoked, disabled
+  std::string method;                  // phone | qr
+  std::int64_t telegram_user_id = 0;
+  std::string username;
+  std::string display_name;
+  std::string phone_masked;            // "+380*******67"
+  std::string phone_sealed;            // Envelope::Encrypt(purpose "phone")
+  std::string wrapped_data_key;        // Envelope::WrapDataKey
+  std::string td_key_sealed;           // TDLib database key, Envelope::Encrypt(purpose "td_key")
+  std::string last_error;
+  std::int64_t created_at = 0;         // unix seconds
+  std::int64_t updated_at = 0;
+  std::int64_t last_connected_at = 0;
+};
+
+// Thread-safe: any thread may call any method. Calls block (run them off the
+// network threads).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The newest migration applied.
+  virtual int SchemaVersion() = 0;
+
+  virtual std::optional<std::string> GetMeta(std::string_view key) = 0;
+  virtual void SetMeta(std::string_view key, std::string_view value) = 0;
+
+  // Throws StoreError when the id exists.
+  virtual void InsertAccount(const Account& account) = 0;
+  virtual std::optional<Account> FindAccount(std::string_view id) = 0;
+  // Ordered by created_at, then id.
+  virtual std::vector<Account> ListAccounts() = 0;
+  // Returns false when no such account.
+  virtual bool UpdateAccount(const Account& account) = 0;
+  virtual bool DeleteAccount(std::string_view id) = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path` in WAL mode with a
+// busy timeout, and applies every pending migration, recording each in the
+// database. Throws StoreError with the path and SQLite's reason.
+std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path);
+
+// Reads one meta value without creating, migrating or writing anything; nullopt
+// when the file or the value does not exist. Used to check the master key before
+// anything on disk changes.
+std::optional<std::string> PeekSqliteMeta(const std::filesystem::path& path, std::string_view key);
+
+}  // namespace tgmux::store
