@@ -27,6 +27,7 @@ enum class ErrorCode {
   kTelegramNotConfigured,
   kTelegramError,
   kPayloadTooLarge,
+  kMethodNotAllowed,
   kInternal,
 };
 

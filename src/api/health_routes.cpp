@@ -1,0 +1,38 @@
+#include <chrono>
+
+#include "api/routes.h"
+
+namespace tgmux::api {
+
+void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
+  router.Add("GET", "/healthz", [](const Request&, const Reply& reply) {
+    reply(Response::Json(200, {{"status", "ok"}}));
+  });
+
+  router.Add("GET", "/readyz", [&gateway](const Request&, const Reply& reply) {
+    nlohmann::json body = {
+        {"tdlib", {{"loaded", true}, {"version", gateway.tdlib_version()}}},
+        {"telegram_configured", gateway.config().telegram.Configured()},
+        {"version", TGMUX_VERSION},
+    };
+    try {
+      body["store"] = {{"kind", "sqlite"}, {"ok", true}, {"schema_version", gateway.store().SchemaVersion()}};
+      body["status"] = "ready";
+      reply(Response::Json(200, body));
+    } catch (const std::exception& e) {
+      body["store"] = {{"kind", "sqlite"}, {"ok", false}, {"error", e.what()}};
+      body["status"] = "not_ready";
+      reply(Response::Json(503, body));
+    }
+  });
+
+  router.Add("GET", "/metrics", [&gateway](const Request&, const Reply& reply) {
+    reply(Response::Text(200, gateway.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8"));
+  });
+}
+
+void RegisterAllRoutes(Router& router, service::Gateway& gateway) {
+  RegisterHealthRoutes(router, gateway);
+}
+
+}  // namespace tgmux::api

@@ -1,0 +1,62 @@
+// The HTTP types routes see. Beast stays inside http_server.cpp; routes work on
+// these plain values and answer through a Reply that any thread may call once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+
+namespace tgmux::api {
+
+struct Request {
+  std::string method;                         // "GET", "POST", ...
+  std::string path;                           // percent-decoded, without the query
+  std::map<std::string, std::string> query;   // percent-decoded
+  std::map<std::string, std::string> headers; // names in lower case
+  std::map<std::string, std::string> params;  // path parameters: "/v1/logins/{id}" gives "id"
+  std::string body;
+  std::string request_id;
+  std::string remote_ip;
+
+  // Empty when absent.
+  std::string Header(const std::string& lower_name) const;
+  // The body as a JSON object; throws Error(invalid_request) naming the problem.
+  nlohmann::json JsonBody() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response Json(int status, const nlohmann::json& body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();
+  // RFC 9457 problem+json with the stable `code` (and Retry-After for flood waits).
+  static Response Problem(const Error& error, const std::string& instance);
+};
+
+// Delivers the response; the first call wins, later calls are ignored.
+class Reply {
+ public:
+  explicit Reply(std::function<void(Response)> deliver);
+  void operator()(Response response) const;
+  void Fail(const Error& error, const std::string& instance) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// A route handler. It may answer at once or keep the Reply and answer later from
+// any thread. An exception thrown before answering becomes a problem response.
+using Handler = std::function<void(const Request&, const Reply&)>;
+
+}  // namespace tgmux::api

@@ -1,0 +1,221 @@
+#include "api/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "api/asio.h"
+#include "api/request_parsing.h"
+
+namespace tgmux::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::use_awaitable;
+
+// Read errors that deserve an answer before the connection closes.
+std::optional<int> StatusForReadError(const boost::system::error_code& ec) {
+  if (ec == http::error::body_limit) return 413;
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+      ec == asio::error::eof || ec == asio::error::connection_reset) {
+    return std::nullopt;
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) return 400;
+  return std::nullopt;
+}
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), io(options.network_threads),
+                                            workers(options.worker_threads), acceptor(io) {}
+
+  ServerOptions options;
+  const Router& router;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::mutex connections_mutex;
+  std::set<std::shared_ptr<Connection>> connections;
+  RequestIds ids;
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
+  asio::awaitable<Response> Handle(Request request);
+  Request ToRequest(http::request<http::string_body>& message, const std::string& remote_ip);
+  asio::awaitable<bool> Write(Connection& connection, const Response& response, unsigned version,
+                              bool keep_alive, bool head, const std::string& request_id);
+};
+
+asio::awaitable<void> HttpServer::Impl::Accept() {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mutex);
+      connections.insert(connection);
+    }
+    asio::co_spawn(connection->stream.get_executor(), Serve(connection), asio::detached);
+  }
+}
+
+asio::awaitable<Response> HttpServer::Impl::Handle(Request request) {
+  // Handlers run on the worker pool; the answer comes back to this connection's strand.
+  auto response = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Response)>(
+      [this, &request](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        asio::post(workers, [this, request = std::move(request), shared]() mutable {
+          router.Dispatch(std::move(request), Reply([shared](Response r) {
+            auto executor = asio::get_associated_executor(*shared);
+            asio::post(executor, [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+          }));
+        });
+      },
+      use_awaitable);
+  co_return response;
+}
+
+asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Response& response, unsigned version,
+                                              bool keep_alive, bool head, const std::string& request_id) {
+  http::response<http::string_body> out{static_cast<http::status>(response.status), version};
+  out.set(http::field::server, "tgmux");
+  out.set("X-Request-Id", request_id);
+  if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  out.body() = response.body;
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  if (head) out.body().clear();
+  boost::system::error_code ec;
+  connection.stream.expires_after(options.read_timeout);
+  if (head) {
+    http::response_serializer<http::string_body> serializer(out);
+    co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
+  } else {
+    co_await http::async_write(connection.stream, out, asio::redirect_error(use_awaitable, ec));
+  }
+  co_return !ec;
+}
+
+asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connection) {
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+  std::string remote_ip = connection->stream.socket().remote_endpoint(ec).address().to_string();
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.body_limit);
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    connection->stream.expires_after(options.read_timeout);
+    co_await http::async_read(connection->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (auto status = StatusForReadError(ec)) {
+        co_await Write(*connection, ProblemForStatus(*status), 11, false, false, ids.Next());
+      }
+      break;
+    }
+    connection->busy = true;
+    ++in_flight;
+    auto& message = parser.get();
+    Request request = ToRequest(message, remote_ip);
+    std::string request_id = request.request_id;
+    bool head = message.method() == http::verb::head;
+    Response response = co_await Handle(std::move(request));
+    bool keep_alive = message.keep_alive() && !stopping;
+    bool written = co_await Write(*connection, response, message.version(), keep_alive, head, request_id);
+    connection->busy = false;
+    --in_flight;
+    if (!written || !keep_alive) break;
+  }
+  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::lock_guard lock(connections_mutex);
+  connections.erase(connection);
+}
+
+Request HttpServer::Impl::ToRequest(http::request<http::string_body>& message, const std::string& remote_ip) {
+  Request request;
+  request.method = std::string(message.method_string());
+  if (request.method == "HEAD") request.method = "GET";
+  auto target = message.target();
+  SplitTarget(std::string_view(target.data(), target.size()), request.path, request.query);
+  for (const auto& field : message) {
+    auto name = field.name_string();
+    request.headers[ToLower(std::string_view(name.data(), name.size()))] = std::string(field.value());
+  }
+  request.body = std::move(message.body());
+  request.remote_ip = remote_ip;
+  request.request_id = ids.Accept(request.Header("x-request-id"));
+  return request;
+}
+
+HttpServer::HttpServer(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+HttpServer::~HttpServer() { Stop(std::chrono::milliseconds(0)); }
+
+std::uint16_t HttpServer::Start() {
+  auto& s = *impl_;
+  std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  try {
+    tcp::resolver resolver(s.io);
+    auto endpoint = resolver.resolve(s.options.host, std::to_string(s.options.port))->endpoint();
+    s.acceptor.open(endpoint.protocol());
+    s.acceptor.set_option(asio::socket_base::reuse_address(true));
+    s.acceptor.bind(endpoint);
+    s.acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + where + ": " + e.code().message());
+  }
+  asio::co_spawn(s.io, s.Accept(), asio::detached);
+  for (int i = 0; i < s.options.network_threads; ++i) s.threads.emplace_back([&s] { s.io.run(); });
+  return s.acceptor.local_endpoint().port();
+}
+
+void HttpServer::Stop(std::chrono::milliseconds grace) {
+  auto& s = *impl_;
+  if (s.stopping.exchange(true)) return;
+  asio::post(s.io, [&s] {
+    boost::system::error_code ec;
+    s.acceptor.close(ec);
+  });
+  {
+    std::lock_guard lock(s.connections_mutex);
+    for (const auto& connection : s.connections) {
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (!connection->busy) connection->stream.cancel();
+      });
+    }
+  }
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  s.io.stop();
+  for (auto& thread : s.threads) thread.join();
+  s.threads.clear();
+  s.workers.stop();
+  s.workers.join();
+}
+
+}  // namespace tgmux::api

@@ -1,0 +1,42 @@
+// The HTTP server: Boost.Beast with C++20 coroutines, one strand per
+// connection, keep-alive, request size limits and read timeouts. Handlers run
+// on a separate worker pool so that blocking work never stalls network threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+
+namespace tgmux::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t body_limit = 1 << 20;     // larger bodies get 413
+  std::size_t header_limit = 16 << 10;  // larger headers get 431
+  std::chrono::seconds read_timeout{30};
+  int network_threads = 2;
+  int worker_threads = 4;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, const Router& router);
+  ~HttpServer();
+
+  // Binds and starts serving; returns the bound port. Throws std::runtime_error
+  // "cannot listen on HOST:PORT: reason".
+  std::uint16_t Start();
+  // Stops accepting and closes idle connections; requests in flight still get
+  // their answers for up to `grace`. Idempotent.
+  void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tgmux::api

@@ -1,0 +1,93 @@
+#include "api/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace tgmux::api {
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : path) {
+    if (c == '/') {
+      if (!current.empty()) parts.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) parts.push_back(std::move(current));
+  return parts;
+}
+
+Router::Router(Metrics& metrics) : metrics_(metrics) {}
+
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+  routes_.push_back(Route{method, pattern, SplitPath(pattern), std::move(handler)});
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string>& segments, Request& request) {
+  if (route.segments.size() != segments.size()) return false;
+  std::map<std::string, std::string> params;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const auto& want = route.segments[i];
+    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+      params[want.substr(1, want.size() - 2)] = segments[i];
+    } else if (want != segments[i]) {
+      return false;
+    }
+  }
+  request.params = std::move(params);
+  return true;
+}
+
+Reply Router::Instrumented(const Request& request, const std::string& route, Reply reply) const {
+  auto started = std::chrono::steady_clock::now();
+  return Reply([this, reply, route, started, method = request.method, id = request.request_id](Response r) {
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    metrics_.Increment("tgmux_http_requests_total", "HTTP requests by route and status",
+                       "method=" + LabelValue(method) + ",route=" + LabelValue(route) +
+                           ",status=" + LabelValue(std::to_string(r.status)));
+    spdlog::info("http {} {} {} {:.1f}ms request_id={}", method, route, r.status, ms, id);
+    reply(std::move(r));
+  });
+}
+
+void Router::Dispatch(Request request, Reply reply) const {
+  auto segments = SplitPath(request.path);
+  const Route* found = nullptr;
+  bool path_known = false;
+  for (const auto& route : routes_) {
+    if (!Match(route, segments, request)) continue;
+    path_known = true;
+    if (route.method == request.method) {
+      found = &route;
+      break;
+    }
+  }
+  auto answer = Instrumented(request, found ? found->pattern : "unmatched", reply);
+  if (!found) {
+    Error error(path_known ? ErrorCode::kMethodNotAllowed : ErrorCode::kNotFound,
+                path_known ? "method " + request.method + " is not allowed here" : "no such resource");
+    answer(Response::Problem(error, request.path));
+    return;
+  }
+  try {
+    found->handler(request, answer);
+  } catch (const Error& e) {
+    answer.Fail(e, request.path);
+  } catch (const std::exception& e) {
+    spdlog::error("request_id={} {} {} failed: {}", request.request_id, request.method, found->pattern, e.what());
+    answer.Fail(Error(ErrorCode::kInternal, "internal error (request id " + request.request_id + ")"),
+                request.path);
+  }
+}
+
+std::vector<std::string> Router::Routes() const {
+  std::vector<std::string> out;
+  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  return out;
+}
+
+}  // namespace tgmux::api

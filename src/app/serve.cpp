@@ -1,0 +1,52 @@
+#include "app/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "api/http_server.h"
+#include "api/routes.h"
+#include "common/log.h"
+#include "service/gateway.h"
+
+namespace tgmux::app {
+
+int Serve(const config::Config& config, const sigset_t& stop_signals) {
+  log::Setup(config.log_level, config.log_format);
+  config::CheckEnvironment(config);
+  std::unique_ptr<service::Gateway> gateway;
+  try {
+    gateway = std::make_unique<service::Gateway>(config);
+  } catch (const service::StartupError& e) {
+    std::cerr << "tgmux: " << e.what() << std::endl;
+    return 2;
+  }
+  api::Router router(gateway->metrics());
+  api::RegisterAllRoutes(router, *gateway);
+  api::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  api::HttpServer server(options, router);
+  std::uint16_t port = 0;
+  try {
+    port = server.Start();
+  } catch (const std::runtime_error& e) {
+    std::cerr << "tgmux: TGMUX_LISTEN: " << e.what() << std::endl;
+    return 2;
+  }
+  std::string host = config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
+                                                                        : config.listen_host;
+  std::cout << "tgmux listening on http://" << host << ":" << port << std::endl;
+  spdlog::info("listening on http://{}:{} (data in {})", host, port, config.data_dir.string());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received {}: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  server.Stop(std::chrono::seconds(5));
+  gateway->Shutdown(std::chrono::seconds(10));
+  gateway.reset();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace tgmux::app

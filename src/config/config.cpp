@@ -1,0 +1,246 @@
+#include "config/config.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace tgmux::config {
+namespace {
+
+using Apply = std::function<void(Config&, const std::string&)>;
+
+struct Setting {
+  SettingInfo info;
+  Apply apply;
+};
+
+[[noreturn]] void Bad(const std::string& what) { throw std::invalid_argument(what); }
+
+std::int64_t ParseInteger(const std::string& value, std::int64_t min, std::int64_t max) {
+  std::int64_t result = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+    Bad("expected an integer");
+  }
+  if (result < min || result > max) {
+    Bad("expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return result;
+}
+
+double ParsePositiveSeconds(const std::string& value) {
+  char* end = nullptr;
+  double result = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(result > 0) || result > 86400) {
+    Bad("expected a number of seconds greater than 0 and at most 86400");
+  }
+  return result;
+}
+
+void ParseListen(Config& config, const std::string& value) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) Bad("expected HOST:PORT such as 127.0.0.1:8080");
+  std::string host = value.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  for (char c : host) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) {
+      Bad("expected HOST:PORT such as 127.0.0.1:8080");
+    }
+  }
+  try {
+    config.listen_port = static_cast<std::uint16_t>(ParseInteger(value.substr(colon + 1), 0, 65535));
+  } catch (const std::invalid_argument&) {
+    Bad("expected HOST:PORT with a port from 0 to 65535");
+  }
+  config.listen_host = host;
+}
+
+void ParseStore(Config& config, const std::string& value) {
+  if (value.rfind("sqlite:", 0) == 0 && value.size() > 7) {
+    config.sqlite_path = value.substr(7);
+    return;
+  }
+  if (value.rfind("postgres://", 0) == 0 || value.rfind("postgresql://", 0) == 0) {
+    Bad("PostgreSQL is not supported yet; use sqlite:PATH");
+  }
+  Bad("expected sqlite:PATH");
+}
+
+void OneOf(const std::string& value, std::initializer_list<const char*> allowed, std::string& out) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (value == a) {
+      out = value;
+      return;
+    }
+    list += list.empty() ? a : std::string("|") + a;
+  }
+  Bad("expected one of " + list);
+}
+
+void NonEmpty(const std::string& value, std::string& out) {
+  if (value.empty()) Bad("must not be empty");
+  out = value;
+}
+
+const std::vector<Setting>& Table() {
+  static const std::vector<Setting> table = {
+      {{"TGMUX_LISTEN", "listen", "--listen", "HOST:PORT to serve HTTP on (127.0.0.1:8080)"}, ParseListen},
+      {{"TGMUX_DATA_DIR", "data_dir", "--data-dir", "directory for the database, keys and TDLib sessions (./data)"},
+       [](Config& c, const std::string& v) { if (v.empty()) Bad("must not be empty"); c.data_dir = v; }},
+      {{"TGMUX_STORE", "store", "--store", "sqlite:PATH (sqlite:<data_dir>/tgmux.db)"}, ParseStore},
+      {{"TGMUX_MASTER_KEY", "master_key", "", "base64 of 32 bytes; default: generated once into <data_dir>/master.key"},
+       [](Config& c, const std::string& v) { c.master_key = v; }},
+      {{"TGMUX_TDJSON", "tdjson", "--tdjson", "path of the libtdjson to load (the pinned TDLib 1.8.65)"},
+       [](Config& c, const std::string& v) { if (v.empty()) Bad("must not be empty"); c.tdjson_path = v; }},
+      {{"TELEGRAM_API_ID", "telegram.api_id", "--api-id", "api_id from my.telegram.org"},
+       [](Config& c, const std::string& v) {
+         c.telegram.api_id = static_cast<std::int32_t>(ParseInteger(v, 1, 2147483647));
+       }},
+      {{"TELEGRAM_API_HASH", "telegram.api_hash", "--api-hash", "api_hash from my.telegram.org"},
+       [](Config& c, const std::string& v) {
+         if (v.size() != 32 || v.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+           Bad("expected the 32 hexadecimal characters given by my.telegram.org");
+         }
+         c.telegram.api_hash = v;
+       }},
+      {{"TGMUX_DEVICE_MODEL", "telegram.device_model", "", "device model Telegram shows in the session list (tgmux)"},
+       [](Config& c, const std::string& v) { NonEmpty(v, c.telegram.device_model); }},
+      {{"TGMUX_SYSTEM_VERSION", "telegram.system_version", "", "operating system version shown in sessions (Linux)"},
+       [](Config& c, const std::string& v) { NonEmpty(v, c.telegram.system_version); }},
+      {{"TGMUX_APP_VERSION", "telegram.app_version", "", "application version shown in sessions (tgmux's version)"},
+       [](Config& c, const std::string& v) { NonEmpty(v, c.telegram.application_version); }},
+      {{"TGMUX_LANGUAGE_CODE", "telegram.language_code", "", "IETF language code of the system (en)"},
+       [](Config& c, const std::string& v) { NonEmpty(v, c.telegram.system_language_code); }},
+      {{"TGMUX_TELEGRAM_DEADLINE", "telegram.deadline", "--telegram-deadline",
+        "seconds a Telegram call may take before it fails with telegram_unreachable (30)"},
+       [](Config& c, const std::string& v) { c.telegram.deadline_seconds = ParsePositiveSeconds(v); }},
+      {{"TGMUX_TELEGRAM_TEST_DC", "telegram.test_dc", "", "true to use Telegram's test data centres (false)"},
+       [](Config& c, const std::string& v) {
+         std::string out;
+         OneOf(v, {"true", "false"}, out);
+         c.telegram.use_test_dc = out == "true";
+       }},
+      {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
+       [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
+      {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},
+       [](Config& c, const std::string& v) { OneOf(v, {"text", "json"}, c.log_format); }},
+  };
+  return table;
+}
+
+void ApplyOne(Config& config, const Setting& setting, const std::string& value, const std::string& where) {
+  try {
+    setting.apply(config, value);
+  } catch (const std::invalid_argument& e) {
+    std::string shown = setting.info.env == "TGMUX_MASTER_KEY" || setting.info.env == "TELEGRAM_API_HASH"
+                            ? std::string("(hidden)")
+                            : "\"" + value + "\"";
+    throw ConfigError(where + "=" + shown + ": " + e.what());
+  }
+}
+
+std::optional<std::string> TomlValue(const toml::table& root, const std::string& key) {
+  auto node = root.at_path(key);
+  if (!node) return std::nullopt;
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto i = node.value<std::int64_t>()) return std::to_string(*i);
+  if (auto d = node.value<double>()) return std::to_string(*d);
+  if (auto b = node.value<bool>()) return *b ? "true" : "false";
+  throw ConfigError(key + " in the config file: expected a string, number or boolean");
+}
+
+void ApplyToml(Config& config, const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("--config " + file.string() + ": " + std::string(e.description()) + " at line " +
+                      std::to_string(e.source().begin.line));
+  }
+  for (const auto& setting : Table()) {
+    if (auto value = TomlValue(root, setting.info.toml_key)) {
+      ApplyOne(config, setting, *value, setting.info.toml_key + " (in " + file.string() + ")");
+    }
+  }
+}
+
+}  // namespace
+
+std::filesystem::path Config::DatabasePath() const {
+  return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;
+}
+
+std::string Config::Listen() const {
+  return (listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host) + ":" +
+         std::to_string(listen_port);
+}
+
+Config Load(const Sources& sources) {
+  Config config;
+  config.tdjson_path = TGMUX_TDJSON_DEFAULT;
+  config.telegram.application_version = TGMUX_VERSION;
+  if (sources.toml_file) ApplyToml(config, *sources.toml_file);
+  for (const auto& setting : Table()) {
+    if (auto it = sources.env.find(setting.info.env); it != sources.env.end()) {
+      ApplyOne(config, setting, it->second, setting.info.env);
+    }
+  }
+  for (const auto& setting : Table()) {
+    if (auto it = sources.flags.find(setting.info.env); it != sources.flags.end()) {
+      ApplyOne(config, setting, it->second, setting.info.flag);
+    }
+  }
+  if (config.telegram.api_id.has_value() != !config.telegram.api_hash.empty()) {
+    throw ConfigError(config.telegram.api_id ? "TELEGRAM_API_HASH: must be set together with TELEGRAM_API_ID"
+                                             : "TELEGRAM_API_ID: must be set together with TELEGRAM_API_HASH");
+  }
+  return config;
+}
+
+void CheckEnvironment(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  auto probe = config.data_dir / ".write-test";
+  {
+    std::ofstream out(probe);
+    if (ec || !out || !(out << "ok") || !out.flush()) {
+      throw ConfigError("TGMUX_DATA_DIR=\"" + config.data_dir.string() + "\": directory cannot be written" +
+                        (ec ? " (" + ec.message() + ")" : ""));
+    }
+  }
+  std::filesystem::remove(probe, ec);
+  if (!std::filesystem::is_regular_file(config.tdjson_path)) {
+    throw ConfigError("TGMUX_TDJSON=\"" + config.tdjson_path.string() +
+                      "\": no such file (run scripts/install-deps, or point it at a libtdjson.so)");
+  }
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = entry.substr(0, eq);
+    if (name.rfind("TGMUX_", 0) == 0 || name.rfind("TELEGRAM_", 0) == 0) env[name] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+const std::vector<SettingInfo>& Settings() {
+  static const std::vector<SettingInfo> infos = [] {
+    std::vector<SettingInfo> out;
+    for (const auto& s : Table()) out.push_back(s.info);
+    return out;
+  }();
+  return infos;
+}
+
+}  // namespace tgmux::config

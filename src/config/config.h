@@ -1,0 +1,76 @@
+// tgmux configuration (DESIGN.md 3): defaults < TOML file (--config) < environment
+// < command-line flags. Every value is validated once at start-up.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tgmux::config {
+
+// One bad setting: the message is a single line that names the setting and says
+// what is wrong. The process exits with status 2 on it.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct TelegramSettings {
+  std::optional<std::int32_t> api_id;
+  std::string api_hash;
+  std::string device_model = "tgmux";
+  std::string system_version = "Linux";
+  std::string application_version;  // defaults to the tgmux version
+  std::string system_language_code = "en";
+  double deadline_seconds = 30;      // a Telegram call that takes longer fails
+  bool use_test_dc = false;
+
+  bool Configured() const { return api_id.has_value() && !api_hash.empty(); }
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path sqlite_path;  // empty: <data_dir>/tgmux.db
+  std::optional<std::string> master_key;  // base64; never logged
+  std::filesystem::path tdjson_path;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  TelegramSettings telegram;
+
+  std::filesystem::path DatabasePath() const;
+  std::string Listen() const;
+};
+
+// Where settings come from; tests pass their own environment.
+struct Sources {
+  std::optional<std::filesystem::path> toml_file;
+  std::map<std::string, std::string> env;    // only TGMUX_* and TELEGRAM_* matter
+  std::map<std::string, std::string> flags;  // keyed by environment name, e.g. TGMUX_LISTEN
+};
+
+// Merges the sources in rising priority and validates the result; throws ConfigError.
+Config Load(const Sources& sources);
+
+// Checks what needs the file system (data directory writable, libtdjson present);
+// throws ConfigError. Creates the data directory when missing.
+void CheckEnvironment(const Config& config);
+
+// The environment of this process, restricted to TGMUX_* and TELEGRAM_*.
+std::map<std::string, std::string> ProcessEnvironment();
+
+// Every setting: environment name, TOML key, flag, meaning, default (for --help and the README).
+struct SettingInfo {
+  std::string env;
+  std::string toml_key;
+  std::string flag;
+  std::string help;
+};
+const std::vector<SettingInfo>& Settings();
+
+}  // namespace tgmux::config

@@ -1,0 +1,117 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/process.h"
+
+namespace tgmux::config {
+namespace {
+
+Sources FromEnv(std::map<std::string, std::string> env) {
+  Sources sources;
+  sources.env = std::move(env);
+  return sources;
+}
+
+Sources FromFile(const std::filesystem::path& file) {
+  Sources sources;
+  sources.toml_file = file;
+  return sources;
+}
+
+std::string ErrorOf(const Sources& sources) {
+  try {
+    Load(sources);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, DefaultsServeLoopbackWithSqliteUnderData) {
+  Config config = Load({});
+  EXPECT_EQ(config.Listen(), "127.0.0.1:8080");
+  EXPECT_EQ(config.DatabasePath(), std::filesystem::path("data") / "tgmux.db");
+  EXPECT_EQ(config.tdjson_path, TGMUX_TDJSON_DEFAULT);
+  EXPECT_FALSE(config.telegram.Configured());
+  EXPECT_EQ(config.telegram.deadline_seconds, 30);
+}
+
+TEST(ConfigTest, BadValuesNameTheSettingAndTheProblem) {
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LISTEN", "nonsense"}})),
+            "TGMUX_LISTEN=\"nonsense\": expected HOST:PORT such as 127.0.0.1:8080");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LISTEN", "127.0.0.1:99999"}})),
+            "TGMUX_LISTEN=\"127.0.0.1:99999\": expected HOST:PORT with a port from 0 to 65535");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TELEGRAM_API_ID", "abc"}})), "TELEGRAM_API_ID=\"abc\": expected an integer");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LOG_FORMAT", "xml"}})), "TGMUX_LOG_FORMAT=\"xml\": expected one of text|json");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_TELEGRAM_DEADLINE", "-1"}})),
+            "TGMUX_TELEGRAM_DEADLINE=\"-1\": expected a number of seconds greater than 0 and at most 86400");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_STORE", "mysql://x"}})), "TGMUX_STORE=\"mysql://x\": expected sqlite:PATH");
+}
+
+TEST(ConfigTest, SecretsAreNotEchoedInErrors) {
+  std::string error = ErrorOf(FromEnv({{"TELEGRAM_API_ID", "1"}, {"TELEGRAM_API_HASH", "secret-value"}}));
+  EXPECT_NE(error.find("TELEGRAM_API_HASH"), std::string::npos);
+  EXPECT_EQ(error.find("secret-value"), std::string::npos);
+}
+
+TEST(ConfigTest, ApiIdAndHashComeTogether) {
+  EXPECT_EQ(ErrorOf(FromEnv({{"TELEGRAM_API_ID", "12345"}})),
+            "TELEGRAM_API_HASH: must be set together with TELEGRAM_API_ID");
+  Config config = Load(FromEnv({{"TELEGRAM_API_ID", "12345"}, {"TELEGRAM_API_HASH", std::string(32, 'a')}}));
+  EXPECT_TRUE(config.telegram.Configured());
+  EXPECT_EQ(*config.telegram.api_id, 12345);
+}
+
+TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "listen = \"127.0.0.1:7001\"\nlog_level = \"debug\"\ndata_dir = \"/tmp/from-file\"\n"
+                         "[telegram]\ndevice_model = \"FileModel\"\ndeadline = 5\n";
+  Sources sources = FromFile(file);
+  sources.env = {{"TGMUX_LISTEN", "127.0.0.1:7002"}, {"TGMUX_LOG_LEVEL", "warn"}};
+  sources.flags = {{"TGMUX_LISTEN", "127.0.0.1:7003"}};
+  Config config = Load(sources);
+  EXPECT_EQ(config.listen_port, 7003);
+  EXPECT_EQ(config.log_level, "warn");
+  EXPECT_EQ(config.data_dir, "/tmp/from-file");
+  EXPECT_EQ(config.telegram.device_model, "FileModel");
+  EXPECT_EQ(config.telegram.deadline_seconds, 5);
+}
+
+TEST(ConfigTest, BadFileValueNamesTheKeyAndFile) {
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "[telegram]\napi_id = \"abc\"\n";
+  std::string error = ErrorOf(FromFile(file));
+  EXPECT_NE(error.find("telegram.api_id (in " + file.string() + ")"), std::string::npos) << error;
+  std::ofstream(file) << "listen = \n";
+  EXPECT_NE(ErrorOf(FromFile(file)).find("--config " + file.string()), std::string::npos);
+}
+
+TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "a-file") << "x";
+  Config config;
+  config.tdjson_path = TGMUX_TDJSON_DEFAULT;
+  config.data_dir = dir.path() / "a-file" / "data";
+  try {
+    CheckEnvironment(config);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("TGMUX_DATA_DIR"), std::string::npos);
+  }
+  config.data_dir = dir.path() / "data";
+  config.tdjson_path = dir.path() / "missing.so";
+  try {
+    CheckEnvironment(config);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("TGMUX_TDJSON"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tgmux::config

@@ -1,0 +1,161 @@
+// End-to-end: the real tgmux binary, started the way an operator starts it.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "tests/support/tgmux_server.h"
+
+namespace tgmux::testing {
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+TEST(ServeTest, StartsWithoutTelegramCredentialsAndReportsReady) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  EXPECT_EQ(server.http().Get("/healthz").status, 200);
+  auto ready = server.http().Get("/readyz");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  auto body = ready.Json();
+  EXPECT_EQ(body["status"], "ready");
+  EXPECT_EQ(body["tdlib"]["version"], "1.8.65");
+  EXPECT_EQ(body["telegram_configured"], false);
+  EXPECT_GE(body["store"]["schema_version"].get<int>(), 1);
+  EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tgmux.db"));
+  EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
+TEST(ServeTest, MetricsCountRequestsByRouteAndStatus) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  server.http().Get("/healthz");
+  server.http().Get("/no/such/thing");
+  auto metrics = server.http().Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.Header("content-type").find("text/plain"), std::string::npos);
+  const auto& text = metrics.body;
+  EXPECT_NE(text.find("tgmux_build_info{version=\"" TGMUX_VERSION "\",tdlib=\"1.8.65\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("tgmux_uptime_seconds "), std::string::npos);
+  EXPECT_NE(text.find("tgmux_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("route=\"unmatched\",status=\"404\"} 1"), std::string::npos) << text;
+}
+
+TEST(ServeTest, ErrorsAreProblemJsonWithAStableCode) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  auto missing = server.http().Get("/v1/nothing-here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(missing.Json()["code"], "not_found");
+  EXPECT_FALSE(missing.Header("x-request-id").empty());
+
+  auto wrong_method = server.http().Request("DELETE", "/healthz");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.Json()["code"], "method_not_allowed");
+
+  auto huge = server.http().Request("POST", "/healthz", std::string((1 << 20) + 10, 'x'));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(huge.Json()["code"], "payload_too_large");
+
+  auto echoed = server.http().Request("GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
+  EXPECT_EQ(echoed.Header("x-request-id"), "trace-42");
+  EXPECT_EQ(server.http().Raw("GARBAGE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+}
+
+TEST(ServeTest, BadSettingsAreRefusedWithOneLineAndStatus2) {
+  TempDir dir;
+  std::ofstream(dir.path() / "file") << "x";
+  struct Case {
+    std::map<std::string, std::string> env;
+    std::string expected;
+  };
+  std::vector<Case> cases = {
+      {{{"TGMUX_LISTEN", "nonsense"}}, "TGMUX_LISTEN=\"nonsense\""},
+      {{{"TELEGRAM_API_ID", "abc"}}, "TELEGRAM_API_ID=\"abc\""},
+      {{{"TGMUX_DATA_DIR", (dir.path() / "file" / "data").string()}}, "TGMUX_DATA_DIR="},
+      {{{"TGMUX_TDJSON", "/nonexistent/libtdjson.so"}}, "TGMUX_TDJSON=\"/nonexistent/libtdjson.so\""},
+      {{{"TGMUX_TDJSON", "/etc/hostname"}}, "TGMUX_TDJSON: "},
+      {{{"TGMUX_MASTER_KEY", "not base64!"}}, "TGMUX_MASTER_KEY"},
+  };
+  for (const auto& c : cases) {
+    auto env = c.env;
+    env.emplace("TGMUX_DATA_DIR", (dir.path() / "data").string());
+    auto [status, stderr_text] = RunTgmux(env);
+    EXPECT_EQ(status, 2) << c.expected << "\n" << stderr_text;
+    EXPECT_NE(stderr_text.find(c.expected), std::string::npos) << stderr_text;
+    EXPECT_EQ(std::count(stderr_text.begin(), stderr_text.end(), '\n'), 1) << stderr_text;
+  }
+  auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", (dir.path() / "data").string()}}, {"serve", "--listen", "x"});
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(text.find("--listen=\"x\""), std::string::npos) << text;
+}
+
+TEST(ServeTest, MasterKeyIsGeneratedOnceWithOwnerOnlyPermissions) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  std::string first_key;
+  {
+    TgmuxServer server({}, data);
+    ASSERT_TRUE(server.Start()) << server.process().Stderr();
+    struct stat info{};
+    ASSERT_EQ(stat((data / "master.key").c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600);
+    first_key = ReadFile(data / "master.key");
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  TgmuxServer again({}, data);
+  ASSERT_TRUE(again.Start()) << again.process().Stderr();
+  EXPECT_EQ(ReadFile(data / "master.key"), first_key);
+  EXPECT_EQ(again.Stop(), 0);
+
+  // The key file lost while data exists is never silently replaced.
+  std::filesystem::remove(data / "master.key");
+  auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", data.string()}, {"TGMUX_LISTEN", "127.0.0.1:0"}});
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(text.find("master.key"), std::string::npos) << text;
+  EXPECT_FALSE(std::filesystem::exists(data / "master.key"));
+}
+
+TEST(ServeTest, WrongMasterKeyIsRefusedAndNothingChanges) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  std::string right = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  std::string wrong = "HxwdHhscGRoXGBUWExQREg8QDQ4LDAkKBwgFBgMEAQI=";
+  {
+    TgmuxServer server(Env{{"TGMUX_MASTER_KEY", right}}, data);
+    ASSERT_TRUE(server.Start()) << server.process().Stderr();
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  std::string before = ReadFile(data / "tgmux.db");
+  auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", data.string()}, {"TGMUX_MASTER_KEY", wrong},
+                                  {"TGMUX_LISTEN", "127.0.0.1:0"}});
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(text.find("TGMUX_MASTER_KEY: this is not the master key"), std::string::npos) << text;
+  EXPECT_EQ(ReadFile(data / "tgmux.db"), before);
+  EXPECT_FALSE(std::filesystem::exists(data / "master.key"));
+
+  TgmuxServer right_again(Env{{"TGMUX_MASTER_KEY", right}}, data);
+  EXPECT_TRUE(right_again.Start()) << right_again.process().Stderr();
+}
+
+TEST(ServeTest, JsonLogsAreOneObjectPerLine) {
+  TgmuxServer server(Env{{"TGMUX_LOG_FORMAT", "json"}});
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  server.http().Get("/healthz");
+  EXPECT_EQ(server.Stop(), 0);
+  std::istringstream lines(server.process().Stderr());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << line;
+    EXPECT_TRUE(parsed.contains("ts") && parsed.contains("level") && parsed.contains("msg")) << line;
+    ++count;
+  }
+  EXPECT_GE(count, 3);
+}
+
+}  // namespace
+}  // namespace tgmux::testing

@@ -1,0 +1,94 @@
+#include "tests/support/http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace tgmux::testing {
+namespace {
+
+int Connect(const std::string& host, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+  timeval timeout{120, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+HttpResponse Parse(const std::string& raw) {
+  HttpResponse response;
+  auto header_end = raw.find("\r\n\r\n");
+  if (header_end == std::string::npos) return response;
+  std::istringstream head(raw.substr(0, header_end));
+  std::string line;
+  std::getline(head, line);
+  if (line.size() > 12) response.status = std::stoi(line.substr(9, 3));
+  while (std::getline(head, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    response.headers[name] = value;
+  }
+  response.body = raw.substr(header_end + 4);
+  return response;
+}
+
+}  // namespace
+
+nlohmann::json HttpResponse::Json() const { return nlohmann::json::parse(body); }
+
+std::string HttpResponse::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+std::string HttpClient::Raw(const std::string& bytes) const {
+  int fd = Connect(host_, port_);
+  if (fd < 0) return "";
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+HttpResponse HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,
+                                 std::map<std::string, std::string> headers) const {
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\nConnection: close\r\n";
+  if (!body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = "application/json";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return Parse(Raw(request));
+}
+
+HttpResponse HttpClient::Post(const std::string& target, const nlohmann::json& body) const {
+  return Request("POST", target, body.dump());
+}
+
+}  // namespace tgmux::testing

@@ -1,0 +1,35 @@
+// A small blocking HTTP/1.1 client for end-to-end tests (one connection per call).
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace tgmux::testing {
+
+struct HttpResponse {
+  int status = 0;                              // 0: no answer (connection failed)
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+
+  nlohmann::json Json() const;  // throws on invalid JSON
+  std::string Header(const std::string& lower_name) const;
+};
+
+class HttpClient {
+ public:
+  HttpClient(std::string host, int port) : host_(std::move(host)), port_(port) {}
+
+  HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
+                       std::map<std::string, std::string> headers = {}) const;
+  HttpResponse Get(const std::string& target) const { return Request("GET", target); }
+  HttpResponse Post(const std::string& target, const nlohmann::json& body) const;
+  // Sends raw bytes and returns whatever comes back until the server closes.
+  std::string Raw(const std::string& bytes) const;
+
+ private:
+  std::string host_;
+  int port_;
+};
+
+}  // namespace tgmux::testing

@@ -1,0 +1,42 @@
+#include "tests/support/tgmux_server.h"
+
+#include <signal.h>
+
+namespace tgmux::testing {
+
+TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem::path data_dir)
+    : env_(std::move(env)) {
+  if (data_dir.empty()) {
+    own_data_ = std::make_unique<TempDir>();
+    data_dir = own_data_->path() / "data";
+  }
+  data_dir_ = data_dir;
+  env_.emplace("TGMUX_LISTEN", "127.0.0.1:0");
+  env_.emplace("TGMUX_DATA_DIR", data_dir_.string());
+}
+
+bool TgmuxServer::Start(std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {TGMUX_BINARY, "serve"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<Process>(argv, env_, logs_.path());
+  std::string line = process_->WaitForOutput("listening on http://", std::chrono::seconds(30));
+  if (line.empty()) return false;
+  port_ = std::stoi(line.substr(line.rfind(':') + 1));
+  http_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+  return true;
+}
+
+int TgmuxServer::Stop(int signal) { return process_ ? process_->Stop(signal) : -1; }
+
+std::pair<int, std::string> RunTgmux(std::map<std::string, std::string> env, std::vector<std::string> args) {
+  TempDir logs;
+  std::vector<std::string> argv = {TGMUX_BINARY};
+  if (args.empty()) args = {"serve"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Process process(argv, std::move(env), logs.path());
+  int status = process.Wait(std::chrono::seconds(30));
+  if (status == -1) status = process.Stop(SIGKILL);
+  return {status, process.Stderr()};
+}
+
+}  // namespace tgmux::testing

@@ -1,0 +1,41 @@
+// Starts the real tgmux binary for an end-to-end test: port 0, a temp data
+// directory, the environment the test gives, and an HTTP client pointed at it.
+#pragma once
+
+#include <csignal>
+#include <memory>
+
+#include "tests/support/http_client.h"
+#include "tests/support/process.h"
+
+namespace tgmux::testing {
+
+class TgmuxServer {
+ public:
+  // `env` is added to a minimal environment (TGMUX_LISTEN=127.0.0.1:0, TGMUX_DATA_DIR=<data_dir>).
+  explicit TgmuxServer(std::map<std::string, std::string> env = {}, std::filesystem::path data_dir = {});
+
+  // Starts the process; returns false (with the process's output kept) when it
+  // did not print its listening line in time.
+  bool Start(std::vector<std::string> extra_args = {});
+  int Stop(int signal = SIGTERM);
+
+  const HttpClient& http() const { return *http_; }
+  Process& process() { return *process_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  int port() const { return port_; }
+
+ private:
+  TempDir logs_;
+  std::unique_ptr<TempDir> own_data_;
+  std::filesystem::path data_dir_;
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<Process> process_;
+  std::unique_ptr<HttpClient> http_;
+  int port_ = 0;
+};
+
+// Runs `tgmux serve` with `env` to completion (for start-up failures); returns exit status and stderr.
+std::pair<int, std::string> RunTgmux(std::map<std::string, std::string> env, std::vector<std::string> args = {});
+
+}  // namespace tgmux::testing
