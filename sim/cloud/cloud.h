@@ -1,0 +1,141 @@
+#pragma once
+// The simulated Telegram cloud: accounts, login codes, sessions, QR tokens, chats and
+// messages. Pure state with no I/O and no threads; the engine owns one instance and
+// turns its results into TDLib updates for the connected clients.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/tdapi/json.h"
+
+namespace tgsim {
+
+struct User {
+  std::int64_t id = 0;
+  std::string phone;  // digits only
+  std::string first_name, last_name, username;
+  std::string password, password_hint;
+  bool is_bot = false;
+  std::string bot_token;
+  bool banned = false;
+};
+
+struct Session {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::int64_t created_at = 0;
+  std::string device_model, application_version, secret;
+};
+
+struct LoginCode {
+  std::string code;
+  bool expired = false;
+};
+
+enum class GroupKind { kBasic, kSupergroup };
+
+struct Group {
+  std::int64_t id = 0;
+  GroupKind kind = GroupKind::kBasic;
+  std::string title, username;
+  std::vector<std::int64_t> members;
+  std::int64_t date = 0;
+  std::int64_t next_server_id = 1;  // supergroups share one id sequence
+};
+
+struct StoredMessage {
+  std::int64_t id = 0;  // as the owner sees it (server id << 20)
+  std::int64_t sender_user_id = 0;
+  bool outgoing = false;
+  std::int64_t date = 0, edit_date = 0;
+  Json text;  // formattedText
+  std::int64_t reply_to_id = 0;
+  std::int64_t link = 0;  // the same message in other users' boxes
+};
+
+struct Dialog {
+  std::map<std::int64_t, StoredMessage> messages;
+  std::int64_t last_read_inbox = 0, last_read_outbox = 0;
+  int UnreadCount() const;
+  const StoredMessage* Last() const;
+};
+
+// One copy of a message as a user sees it.
+struct MessageCopy {
+  std::int64_t user_id = 0, chat_id = 0, message_id = 0;
+};
+
+struct ReadChange {  // a user's view of a chat whose read marker moved
+  std::int64_t user_id = 0, chat_id = 0, last_read = 0;
+};
+
+inline constexpr std::int64_t kServerIdShift = 1 << 20;
+inline constexpr std::int64_t kSupergroupChatBase = 1000000000000LL;
+
+class Cloud {
+ public:
+  // Accounts. Phones are compared by digits only. Returns nullopt on conflict.
+  std::optional<std::int64_t> CreateUser(User user);
+  const User* FindUser(std::int64_t user_id) const;
+  const User* FindByPhone(std::string_view phone) const;
+  const User* FindByUsername(std::string_view username) const;
+  const User* FindByBotToken(std::string_view token) const;
+  void Ban(std::int64_t user_id);
+
+  std::string IssueCode(std::string_view phone);
+  const LoginCode* FindCode(std::string_view phone) const;
+  bool ExpireCode(std::string_view phone);
+
+  Session& CreateSession(std::int64_t user_id, std::string device, std::string app_version);
+  const Session* FindSession(std::int64_t session_id, std::string_view secret) const;
+  void RemoveSession(std::int64_t session_id);
+  std::vector<Session> SessionsOf(std::int64_t user_id) const;
+
+  // Chats as one user sees them.
+  std::int64_t CreateGroup(Group group);
+  const Group* FindGroup(std::int64_t chat_id) const;
+  bool CanAccessChat(std::int64_t user_id, std::int64_t chat_id) const;
+  Dialog* FindDialog(std::int64_t user_id, std::int64_t chat_id);
+  Dialog& DialogOf(std::int64_t user_id, std::int64_t chat_id);
+  std::vector<std::int64_t> ChatsOf(std::int64_t user_id) const;  // newest activity first
+  static std::int64_t ChatOrder(const Dialog& dialog);
+
+  // Messaging. Send returns every copy, the sender's first.
+  std::vector<MessageCopy> Send(std::int64_t sender, std::int64_t chat_id, Json text,
+                                std::int64_t reply_to_id, std::int64_t now);
+  std::vector<MessageCopy> Edit(std::int64_t user_id, std::int64_t chat_id,
+                                std::int64_t message_id, Json text, std::int64_t now);
+  std::vector<MessageCopy> Delete(std::int64_t user_id, std::int64_t chat_id,
+                                  const std::vector<std::int64_t>& ids, bool revoke);
+  // Marks incoming messages up to `up_to` (0: all) read; returns the reader's inbox
+  // change first, then the senders' outbox changes.
+  std::vector<ReadChange> Read(std::int64_t user_id, std::int64_t chat_id, std::int64_t up_to);
+  std::vector<MessageCopy> CopiesOf(std::int64_t user_id, std::int64_t chat_id,
+                                    std::int64_t message_id) const;
+
+  Json ToJson() const;
+  void FromJson(const Json& state);
+
+ private:
+  std::vector<std::int64_t> Recipients(std::int64_t sender, std::int64_t chat_id) const;
+  std::int64_t ChatIdFor(std::int64_t viewer, std::int64_t sender, std::int64_t chat_id) const;
+  std::int64_t NextMessageId(std::int64_t owner, std::int64_t chat_id);
+
+  std::map<std::int64_t, User> users_;
+  std::map<std::string, LoginCode> codes_;
+  std::map<std::int64_t, Session> sessions_;
+  std::map<std::int64_t, Group> groups_;  // by chat id
+  std::map<std::int64_t, std::map<std::int64_t, Dialog>> dialogs_;  // user -> chat -> dialog
+  std::map<std::int64_t, std::int64_t> next_box_id_;               // user -> next server id
+  std::map<std::int64_t, std::vector<MessageCopy>> links_;
+  std::int64_t next_user_id_ = 5000001, next_group_id_ = 4001, next_channel_id_ = 1700000001;
+  std::int64_t next_session_id_ = 1, next_link_ = 1;
+};
+
+std::string PhoneDigits(std::string_view phone);
+std::string NewQrToken();  // random, base64url
+
+}  // namespace tgsim

@@ -1,0 +1,127 @@
+// Saving and loading the cloud for `tgsim --state FILE`.
+#include "sim/cloud/cloud.h"
+
+namespace tgsim {
+namespace {
+
+Json UserJson(const User& u) {
+  return Json{{"id", u.id}, {"phone", u.phone}, {"first_name", u.first_name},
+              {"last_name", u.last_name}, {"username", u.username}, {"password", u.password},
+              {"password_hint", u.password_hint}, {"is_bot", u.is_bot},
+              {"bot_token", u.bot_token}, {"banned", u.banned}};
+}
+
+User UserFrom(const Json& j) {
+  User u;
+  u.id = j.at("id");
+  u.phone = j.at("phone");
+  u.first_name = j.at("first_name");
+  u.last_name = j.at("last_name");
+  u.username = j.at("username");
+  u.password = j.at("password");
+  u.password_hint = j.at("password_hint");
+  u.is_bot = j.at("is_bot");
+  u.bot_token = j.at("bot_token");
+  u.banned = j.at("banned");
+  return u;
+}
+
+Json MessageJson(const StoredMessage& m) {
+  return Json{{"id", m.id}, {"sender", m.sender_user_id}, {"outgoing", m.outgoing},
+              {"date", m.date}, {"edit_date", m.edit_date}, {"text", m.text},
+              {"reply_to", m.reply_to_id}, {"link", m.link}};
+}
+
+StoredMessage MessageFrom(const Json& j) {
+  StoredMessage m;
+  m.id = j.at("id");
+  m.sender_user_id = j.at("sender");
+  m.outgoing = j.at("outgoing");
+  m.date = j.at("date");
+  m.edit_date = j.at("edit_date");
+  m.text = j.at("text");
+  m.reply_to_id = j.at("reply_to");
+  m.link = j.at("link");
+  return m;
+}
+
+}  // namespace
+
+Json Cloud::ToJson() const {
+  Json out;
+  for (const auto& [id, u] : users_) out["users"].push_back(UserJson(u));
+  for (const auto& [id, s] : sessions_) {
+    out["sessions"].push_back({{"id", s.id}, {"user_id", s.user_id}, {"created_at", s.created_at},
+                               {"device_model", s.device_model},
+                               {"application_version", s.application_version},
+                               {"secret", s.secret}});
+  }
+  for (const auto& [chat_id, g] : groups_) {
+    out["groups"].push_back({{"chat_id", chat_id}, {"id", g.id},
+                             {"supergroup", g.kind == GroupKind::kSupergroup},
+                             {"title", g.title}, {"username", g.username},
+                             {"members", g.members}, {"date", g.date},
+                             {"next_server_id", g.next_server_id}});
+  }
+  for (const auto& [user_id, chats] : dialogs_) {
+    for (const auto& [chat_id, d] : chats) {
+      Json dialog = {{"user_id", user_id}, {"chat_id", chat_id},
+                     {"last_read_inbox", d.last_read_inbox},
+                     {"last_read_outbox", d.last_read_outbox}, {"messages", Json::array()}};
+      for (const auto& [id, m] : d.messages) dialog["messages"].push_back(MessageJson(m));
+      out["dialogs"].push_back(dialog);
+    }
+  }
+  for (const auto& [user, next] : next_box_id_) out["boxes"].push_back({user, next});
+  for (const auto& [link, copies] : links_) {
+    Json list = Json::array();
+    for (const auto& c : copies) list.push_back({c.user_id, c.chat_id, c.message_id});
+    out["links"].push_back({link, list});
+  }
+  out["counters"] = {next_user_id_, next_group_id_, next_channel_id_, next_session_id_, next_link_};
+  return out;
+}
+
+void Cloud::FromJson(const Json& state) {
+  for (const auto& j : state.value("users", Json::array())) {
+    User u = UserFrom(j);
+    users_[u.id] = u;
+  }
+  for (const auto& j : state.value("sessions", Json::array())) {
+    Session s{j.at("id"), j.at("user_id"), j.at("created_at"), j.at("device_model"),
+              j.at("application_version"), j.at("secret")};
+    sessions_[s.id] = s;
+  }
+  for (const auto& j : state.value("groups", Json::array())) {
+    Group g;
+    g.id = j.at("id");
+    g.kind = j.at("supergroup").get<bool>() ? GroupKind::kSupergroup : GroupKind::kBasic;
+    g.title = j.at("title");
+    g.username = j.at("username");
+    g.members = j.at("members").get<std::vector<std::int64_t>>();
+    g.date = j.at("date");
+    g.next_server_id = j.at("next_server_id");
+    groups_[j.at("chat_id").get<std::int64_t>()] = g;
+  }
+  for (const auto& j : state.value("dialogs", Json::array())) {
+    Dialog& d = dialogs_[j.at("user_id")][j.at("chat_id")];
+    d.last_read_inbox = j.at("last_read_inbox");
+    d.last_read_outbox = j.at("last_read_outbox");
+    for (const auto& m : j.at("messages")) {
+      StoredMessage message = MessageFrom(m);
+      d.messages[message.id] = message;
+    }
+  }
+  for (const auto& j : state.value("boxes", Json::array())) next_box_id_[j[0]] = j[1];
+  for (const auto& j : state.value("links", Json::array())) {
+    auto& copies = links_[j[0].get<std::int64_t>()];
+    for (const auto& c : j[1]) copies.push_back({c[0], c[1], c[2]});
+  }
+  if (state.contains("counters")) {
+    const auto& c = state["counters"];
+    next_user_id_ = c[0], next_group_id_ = c[1], next_channel_id_ = c[2];
+    next_session_id_ = c[3], next_link_ = c[4];
+  }
+}
+
+}  // namespace tgsim

@@ -1,0 +1,103 @@
+// Control routes for accounts: users, bots, codes, sessions, revoke, ban, QR, faults, network.
+#include "sim/control/control_util.h"
+
+namespace tgsim {
+
+ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
+  const Json& body = request.body;
+  User user;
+  user.phone = RequiredString(body, "phone");
+  if (PhoneDigits(user.phone).size() < 7) throw ControlError(400, "field 'phone' is not a phone number");
+  user.first_name = RequiredString(body, "first_name");
+  user.last_name = body.value("last_name", "");
+  user.username = body.value("username", "");
+  user.password = body.value("password", "");
+  user.password_hint = body.value("password_hint", "");
+  auto id = world.cloud().CreateUser(user);
+  if (!id) throw ControlError(409, "phone or username already taken");
+  return Reply(201, {{"user_id", *id}});
+}
+
+ControlResponse CreateBotRoute(World& world, ControlRequest& request) {
+  User bot;
+  bot.is_bot = true;
+  bot.username = RequiredString(request.body, "username");
+  bot.first_name = RequiredString(request.body, "first_name");
+  auto id = world.cloud().CreateUser(bot);
+  if (!id) throw ControlError(409, "username already taken");
+  return Reply(201, {{"user_id", *id}, {"token", world.cloud().FindUser(*id)->bot_token}});
+}
+
+ControlResponse GetCodeRoute(World& world, ControlRequest& request) {
+  const LoginCode* code = world.cloud().FindCode(request.params[0]);
+  if (code == nullptr) throw ControlError(404, "no code was sent to " + request.params[0]);
+  return Reply(200, {{"code", code->code}});
+}
+
+ControlResponse ExpireCodeRoute(World& world, ControlRequest& request) {
+  if (!world.cloud().ExpireCode(request.params[0])) {
+    throw ControlError(404, "no code was sent to " + request.params[0]);
+  }
+  return NoContent();
+}
+
+ControlResponse SessionsRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  Json sessions = Json::array();
+  for (const auto& session : world.cloud().SessionsOf(user.id)) {
+    sessions.push_back({{"id", session.id}, {"created_at", session.created_at},
+                        {"device_model", session.device_model},
+                        {"application_version", session.application_version}});
+  }
+  return Reply(200, {{"sessions", sessions}});
+}
+
+ControlResponse RevokeRoute(World& world, ControlRequest& request) {
+  world.RevokeUser(UserByPhone(world, request.params[0]).id);
+  return NoContent();
+}
+
+ControlResponse BanRoute(World& world, ControlRequest& request) {
+  std::int64_t user_id = UserByPhone(world, request.params[0]).id;
+  world.cloud().Ban(user_id);
+  world.RevokeUser(user_id);  // USER_DEACTIVATED_BAN ends every session
+  return NoContent();
+}
+
+ControlResponse ConfirmQrRoute(World& world, ControlRequest& request) {
+  std::string link = RequiredString(request.body, "link");
+  const User& user = UserByPhone(world, RequiredString(request.body, "phone"));
+  const std::string prefix = "tg://login?token=";
+  std::string token = link.rfind(prefix, 0) == 0 ? link.substr(prefix.size()) : link;
+  if (!world.ConfirmQr(token, user.id)) throw ControlError(404, "unknown or expired QR link");
+  return NoContent();
+}
+
+ControlResponse FaultRoute(World& world, ControlRequest& request) {
+  const Json& body = request.body;
+  Fault fault;
+  fault.method = RequiredString(body, "method");
+  fault.phone = body.value("phone", "");
+  fault.flood_wait = body.value("flood_wait", 0);
+  fault.count = body.value("count", 1);
+  if (body.contains("error")) {
+    if (!body["error"].is_object() || !body["error"].contains("message")) {
+      throw ControlError(400, "field 'error' must be {code, message}");
+    }
+    fault.error = body["error"];
+  } else if (fault.flood_wait <= 0) {
+    throw ControlError(400, "give flood_wait (seconds) or error {code, message}");
+  }
+  world.AddFault(fault);
+  return Reply(201, {{"ok", true}});
+}
+
+ControlResponse NetworkRoute(World& world, ControlRequest& request) {
+  if (!request.body.contains("up") || !request.body["up"].is_boolean()) {
+    throw ControlError(400, "field 'up' is required (boolean)");
+  }
+  world.SetNetwork(request.body["up"].get<bool>());
+  return NoContent();
+}
+
+}  // namespace tgsim

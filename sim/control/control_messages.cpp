@@ -1,0 +1,69 @@
+// Control routes for chats: someone writes, reads, or creates a group.
+#include "sim/control/control_util.h"
+#include "sim/tdapi/text.h"
+
+namespace tgsim {
+
+ControlResponse SendMessageRoute(World& world, ControlRequest& request) {
+  const Json& body = request.body;
+  const User& sender = UserByPhone(world, RequiredString(body, "from"));
+  if (!body.contains("to")) throw ControlError(400, "field 'to' is required (phone or chat_id)");
+  std::int64_t chat_id = ResolveChat(world, sender.id, body["to"]);
+  std::string text = RequiredString(body, "text");
+  auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(text),
+                                   body.value("reply_to_message_id", std::int64_t{0}),
+                                   world.scheduler().Now());
+  world.DeliverNewMessages(copies, nullptr);
+  return Reply(201, {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}});
+}
+
+ControlResponse ListMessagesRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  auto with = request.query.find("with");
+  if (with == request.query.end()) throw ControlError(400, "query parameter 'with' is required");
+  std::int64_t chat_id = ResolveChat(world, user.id, Json(with->second));
+  Json messages = Json::array();
+  if (const Dialog* dialog = world.cloud().FindDialog(user.id, chat_id)) {
+    for (const auto& [id, message] : dialog->messages) {
+      const User* from = world.cloud().FindUser(message.sender_user_id);
+      bool read = message.outgoing ? id <= dialog->last_read_outbox : id <= dialog->last_read_inbox;
+      Json item = {{"message_id", id},
+                   {"from", from && !from->phone.empty() ? "+" + from->phone : ""},
+                   {"text", message.text.value("text", "")},
+                   {"date", message.date},
+                   {"is_read", read}};
+      if (message.edit_date != 0) item["edit_date"] = message.edit_date;
+      messages.push_back(item);
+    }
+  }
+  return Reply(200, {{"messages", messages}});
+}
+
+ControlResponse ReadRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  if (!request.body.contains("with")) throw ControlError(400, "field 'with' is required");
+  std::int64_t chat_id = ResolveChat(world, user.id, request.body["with"]);
+  world.DeliverReads(world.cloud().Read(user.id, chat_id,
+                                        request.body.value("up_to_message_id", std::int64_t{0})));
+  return NoContent();
+}
+
+ControlResponse CreateGroupRoute(World& world, ControlRequest& request) {
+  const Json& body = request.body;
+  Group group;
+  group.title = RequiredString(body, "title");
+  std::string kind = body.value("kind", "basic");
+  if (kind != "basic" && kind != "supergroup") throw ControlError(400, "field 'kind' is basic or supergroup");
+  group.kind = kind == "basic" ? GroupKind::kBasic : GroupKind::kSupergroup;
+  group.username = body.value("username", "");
+  if (!body.contains("members") || !body["members"].is_array()) {
+    throw ControlError(400, "field 'members' is required (array of phones)");
+  }
+  for (const auto& phone : body["members"]) {
+    if (!phone.is_string()) throw ControlError(400, "members are phone strings");
+    group.members.push_back(UserByPhone(world, phone.get<std::string>()).id);
+  }
+  return Reply(201, {{"chat_id", world.cloud().CreateGroup(group)}});
+}
+
+}  // namespace tgsim

@@ -1,0 +1,51 @@
+#pragma once
+// Shared pieces of the control API routes.
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/control/control_api.h"
+
+namespace tgsim {
+
+struct ControlRequest {
+  std::vector<std::string> params;  // the {} segments, percent-decoded
+  std::map<std::string, std::string> query;
+  Json body;
+};
+
+// Thrown by routes; becomes {"error": message} with the status.
+struct ControlError : std::runtime_error {
+  ControlError(int status_code, const std::string& message)
+      : std::runtime_error(message), status(status_code) {}
+  int status;
+};
+
+ControlResponse Reply(int status, const Json& body);
+ControlResponse NoContent();
+std::vector<std::string> SplitPath(std::string_view path);
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+std::string PercentDecode(std::string_view text);
+
+const User& UserByPhone(World& world, const std::string& phone);  // 404 when unknown
+std::string RequiredString(const Json& body, const char* field);   // 400 when missing
+// A peer named by phone ("+380…") or chat id, as `viewer` sees it.
+std::int64_t ResolveChat(World& world, std::int64_t viewer, const Json& peer);
+
+ControlResponse CreateUserRoute(World&, ControlRequest&);
+ControlResponse CreateBotRoute(World&, ControlRequest&);
+ControlResponse GetCodeRoute(World&, ControlRequest&);
+ControlResponse ExpireCodeRoute(World&, ControlRequest&);
+ControlResponse SessionsRoute(World&, ControlRequest&);
+ControlResponse RevokeRoute(World&, ControlRequest&);
+ControlResponse BanRoute(World&, ControlRequest&);
+ControlResponse ConfirmQrRoute(World&, ControlRequest&);
+ControlResponse SendMessageRoute(World&, ControlRequest&);
+ControlResponse ListMessagesRoute(World&, ControlRequest&);
+ControlResponse ReadRoute(World&, ControlRequest&);
+ControlResponse CreateGroupRoute(World&, ControlRequest&);
+ControlResponse FaultRoute(World&, ControlRequest&);
+ControlResponse NetworkRoute(World&, ControlRequest&);
+
+}  // namespace tgsim

@@ -1,0 +1,159 @@
+#pragma once
+// One simulated TDLib instance (a client id of one library connection): request
+// gating by authorization state, the login flows, chats and messages, in TDLib's order
+// of updates and responses (tdlib-facts §3–§7).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "sim/engine/world.h"
+#include "sim/tdapi/request.h"
+
+namespace tgsim {
+
+enum class AuthState {
+  kWaitParameters, kWaitPhone, kWaitCode, kWaitPassword, kWaitRegistration, kWaitQr,
+  kReady, kLoggingOut, kClosing, kClosed
+};
+
+struct Request {
+  std::uint64_t id = 0;
+  std::string type;
+  Json object;
+  std::optional<Json> extra;
+};
+
+class ClientSession : public std::enable_shared_from_this<ClientSession> {
+ public:
+  ClientSession(World& world, LineSink* sink, int client_id);
+  // A request line from the library; `db` is what the library found in the database
+  // directory (only for setTdlibParameters).
+  void OnRequest(std::string_view raw, const Json& db);
+  void Detach();  // the library connection went away
+
+  // Fan-out from the world.
+  void OnNewMessage(std::int64_t chat_id, std::int64_t message_id);
+  void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id);
+  void OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids);
+  void OnReadInbox(std::int64_t chat_id);
+  void OnReadOutbox(std::int64_t chat_id, std::int64_t last_read);
+  void OnQrConfirmed(std::int64_t user_id);
+  void OnAuthorizationLost();
+  void OnNetworkChanged(bool up);
+  std::int64_t user_id() const { return user_id_; }
+
+ private:
+  using Handler = void (ClientSession::*)(Request&);
+  static const std::map<std::string, Handler, std::less<>>& Handlers();
+
+  // Output.
+  void Emit(const Json& object);
+  void Respond(Request& request, const Json& object);
+  void RespondError(Request& request, int code, std::string_view message);
+  void LibraryOp(Json op);  // a `!` line: database work for the library
+  void EmitInitial();
+
+  // Intake and gating.
+  void Dispatch(Request& request);
+  bool Gate(Request& request);
+  // Runs `reach` once "the server" answers: after the network is up and any injected
+  // flood wait has passed. Fails the request on an injected error or a long flood wait.
+  void CallServer(Request& request, std::function<void(Request&)> reach);
+  void CallServerDetached(const std::string& method,
+                          std::function<void()> reach, std::function<void(Json)> fail);
+  void AbortPending(int code, std::string_view message);
+  bool StartAuthQuery(Request& request);
+  void FinishAuthQuery(Request& request);
+
+  // Lifecycle (client_lifecycle.cpp).
+  void SetState(AuthState state, Json object);
+  void BecomeReady(const User& user, const Session& session, Request* request);
+  void Finish(AuthState via, int pending_code, std::string_view pending_message, bool wipe);
+  void HandleClose(Request& request);
+  void HandleLogOut(Request& request);
+  void HandleDestroy(Request& request);
+  void HandleGetAuthorizationState(Request& request);
+  void HandleGetOption(Request& request);
+  void HandleSetOption(Request& request);
+
+  // Start-up and login (client_auth.cpp, client_qr.cpp).
+  void HandleSetTdlibParameters(Request& request);
+  std::optional<std::string> ValidateParameters(const Json& object) const;
+  void FinishInit(Request& request, const Json& db);
+  void HandleSetPhoneNumber(Request& request);
+  void SendCode(Request& request, bool resend);
+  void HandleResendCode(Request& request);
+  void HandleCheckCode(Request& request);
+  void HandleCheckPassword(Request& request);
+  void HandleRegisterUser(Request& request);
+  void HandleBotToken(Request& request);
+  void HandleRequestQr(Request& request);
+  void IssueQrToken();
+  void AfterFirstFactor(const User& user, Request* request);
+
+  // Chats and users (client_chats.cpp).
+  void EnsureUser(std::int64_t user_id);
+  void EnsureChat(std::int64_t chat_id);
+  bool CheckChat(Request& request, std::int64_t chat_id);
+  bool RejectBot(Request& request);
+  void HandleGetMe(Request& request);
+  void HandleGetUser(Request& request);
+  void HandleGetChat(Request& request);
+  void HandleCreatePrivateChat(Request& request);
+  void HandleSearchPublicChat(Request& request);
+  void HandleLoadChats(Request& request);
+  void HandleGetChats(Request& request);
+  void HandleOpenChat(Request& request);
+  void HandleCloseChat(Request& request);
+  void EmitChatLastMessage(std::int64_t chat_id);
+
+  // Messages (client_messages.cpp, client_history.cpp).
+  void HandleSendMessage(Request& request);
+  void CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text, std::int64_t reply_to);
+  void FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text, const Json& error);
+  void HandleEditMessageText(Request& request);
+  void HandleDeleteMessages(Request& request);
+  void HandleGetChatHistory(Request& request);
+  void HandleGetMessage(Request& request);
+  void HandleViewMessages(Request& request);
+  std::int64_t NextTemporaryId(std::int64_t chat_id);
+
+  World& world_;
+  LineSink* sink_;
+  int client_id_;
+  bool started_ = false;
+  AuthState state_ = AuthState::kWaitParameters;
+  Json state_object_;
+  bool closing_by_close_ = false;
+  std::uint64_t next_request_id_ = 1;
+  std::map<std::uint64_t, std::optional<Json>> pending_;  // request id -> @extra
+  std::vector<std::string> queued_until_init_;
+  std::optional<Request> auth_query_;
+  std::uint64_t auth_timer_ = 0;
+
+  // Parameters and login progress.
+  std::string device_model_, application_version_;
+  std::int64_t api_id_ = 0;
+  std::string phone_;         // as the app sent it
+  std::string phone_digits_;  // for the cloud
+  bool code_resent_ = false;
+  bool bot_token_entered_ = false;
+  std::int64_t pending_user_id_ = 0;  // after the first factor, before the password
+  std::string qr_token_;
+  std::uint64_t qr_timer_ = 0;
+
+  // Ready.
+  std::int64_t user_id_ = 0;
+  std::int64_t session_id_ = 0;
+  bool is_bot_ = false;
+  std::set<std::int64_t> known_users_, known_chats_, open_chats_, preloaded_history_;
+  std::map<std::int64_t, std::int64_t> last_local_id_;  // chat -> largest id seen or assigned
+  std::size_t loaded_chats_ = 0;
+  std::map<std::string, Json> options_;
+};
+
+}  // namespace tgsim

@@ -1,0 +1,216 @@
+// sendMessage, editMessageText, deleteMessages (tdlib-facts §7.1, §7.3–§7.5) and the
+// updates other parties' actions produce.
+#include "sim/engine/client.h"
+#include "sim/engine/objects.h"
+#include "sim/tdapi/text.h"
+
+namespace tgsim {
+namespace {
+
+// Inserts `key` right after `after`, keeping the schema order of the other fields.
+Json InsertAfter(const Json& object, std::string_view after, std::string_view key, Json value) {
+  Json out = Json::object();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    out[it.key()] = it.value();
+    if (it.key() == after) out[std::string(key)] = value;
+  }
+  return out;
+}
+
+Json FailedState(const Json& error, int retry_after) {
+  Json state = Obj("messageSendingStateFailed");
+  state["error"] = error;
+  state["can_retry"] = error.value("code", 0) == 429;
+  state["need_another_sender"] = false;
+  state["need_another_reply_quote"] = false;
+  state["need_drop_reply"] = false;
+  state["required_paid_message_star_count"] = 0;
+  state["retry_after"] = retry_after;
+  return state;
+}
+
+}  // namespace
+
+std::int64_t ClientSession::NextTemporaryId(std::int64_t chat_id) {
+  std::int64_t& last = last_local_id_[chat_id];
+  if (const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id); dialog && dialog->Last()) {
+    last = std::max(last, dialog->Last()->id);
+  }
+  last = ((last + 7) & ~std::int64_t{7}) + 1;
+  return last;
+}
+
+void ClientSession::HandleSendMessage(Request& request) {
+  std::int64_t chat_id = GetInt(request.object, "chat_id");
+  if (!CheckChat(request, chat_id)) return;
+  const Json& content = GetObject(request.object, "input_message_content");
+  if (content.is_null()) return RespondError(request, 400, "Can't send message without content");
+  if (TypeOf(content) != "inputMessageText") {
+    return RespondError(request, 400, "tgsim simulates only inputMessageText content");
+  }
+  if (!world_.cloud().CanAccessChat(user_id_, chat_id)) {
+    return RespondError(request, 400, "Have no write access to the chat");
+  }
+  Json text = GetObject(content, "text");
+  std::string body = GetString(text, "text");
+  if (!IsValidUtf8(body)) return RespondError(request, 400, "Strings must be encoded in UTF-8");
+  if (body.find_first_not_of(" \t\n\r") == std::string::npos) {
+    return RespondError(request, 400, "Text must be non-empty");
+  }
+  Json formatted = FormattedText(body);
+  if (text.contains("entities") && text["entities"].is_array()) formatted["entities"] = text["entities"];
+  std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
+
+  std::int64_t temp_id = NextTemporaryId(chat_id);
+  StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0};
+  Json state = Obj("messageSendingStatePending");
+  state["sending_id"] = 0;
+  Json message = InsertAfter(MessageObject(chat_id, pending), "chat_id", "sending_state", state);
+  if (!is_bot_) {
+    Json update = Obj("updateNewMessage");
+    update["message"] = message;
+    Emit(update);
+    Json last = Obj("updateChatLastMessage");
+    last["chat_id"] = chat_id;
+    last["last_message"] = message;
+    last["positions"] = Json::array({ChatPosition((pending.date << 32) | 0xfffff)});
+    Emit(last);
+  }
+  Respond(request, message);
+  std::weak_ptr<ClientSession> weak = weak_from_this();
+  CallServerDetached(
+      "sendMessage",
+      [weak, chat_id, temp_id, formatted, reply_to] {
+        if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, formatted, reply_to);
+      },
+      [weak, chat_id, temp_id, formatted](Json error) {
+        if (auto self = weak.lock()) self->FailSend(chat_id, temp_id, formatted, error);
+      });
+}
+
+void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text,
+                                 std::int64_t reply_to) {
+  if (state_ != AuthState::kReady) return;
+  if (Utf16Length(text.value("text", std::string())) > 4096) {
+    return FailSend(chat_id, temp_id, text, MakeError(400, "Message is too long"));
+  }
+  auto copies = world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now());
+  const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
+  const StoredMessage& sent = dialog->messages.at(copies.front().message_id);
+  last_local_id_[chat_id] = std::max(last_local_id_[chat_id], sent.id);
+  Json update = Obj("updateMessageSendSucceeded");
+  update["message"] = MessageObject(chat_id, sent);
+  update["old_message_id"] = temp_id;
+  Emit(update);
+  EmitChatLastMessage(chat_id);
+  world_.DeliverNewMessages(copies, this);
+}
+
+void ClientSession::FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text,
+                             const Json& error) {
+  if (state_ != AuthState::kReady) return;
+  std::string message_text = error.value("message", std::string());
+  int retry_after = 0;
+  if (auto pos = message_text.find("retry after "); pos != std::string::npos) {
+    retry_after = std::stoi(message_text.substr(pos + 12));
+  }
+  // A failed message comes back under a new local id (type bits 2).
+  StoredMessage failed{(temp_id & ~std::int64_t{7}) + 2, user_id_, true,
+                       world_.scheduler().Now(), 0, text, 0, 0};
+  Json update = Obj("updateMessageSendFailed");
+  update["message"] = InsertAfter(MessageObject(chat_id, failed), "chat_id", "sending_state",
+                                  FailedState(error, retry_after));
+  update["old_message_id"] = temp_id;
+  update["error"] = error;
+  Emit(update);
+}
+
+void ClientSession::HandleEditMessageText(Request& request) {
+  std::int64_t chat_id = GetInt(request.object, "chat_id");
+  std::int64_t message_id = GetInt(request.object, "message_id");
+  if (!CheckChat(request, chat_id)) return;
+  const Json& content = GetObject(request.object, "input_message_content");
+  if (TypeOf(content) != "inputMessageText") {
+    return RespondError(request, 400, "Input message content type must be InputMessageText");
+  }
+  Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
+  if (dialog == nullptr || !dialog->messages.contains(message_id)) {
+    return RespondError(request, 400, "Message not found");
+  }
+  if (!dialog->messages.at(message_id).outgoing) return RespondError(request, 400, "Message can't be edited");
+  Json text = GetObject(content, "text");
+  if (GetString(text, "text").find_first_not_of(" \t\n\r") == std::string::npos) {
+    return RespondError(request, 400, "Text must be non-empty");
+  }
+  Json formatted = FormattedText(GetString(text, "text"));
+  if (text.contains("entities") && text["entities"].is_array()) formatted["entities"] = text["entities"];
+  CallServer(request, [this, chat_id, message_id, formatted](Request& r) {
+    auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, formatted, world_.scheduler().Now());
+    world_.DeliverEdits(copies);
+    const Dialog* d = world_.cloud().FindDialog(user_id_, chat_id);
+    if (d == nullptr || !d->messages.contains(message_id)) return RespondError(r, 400, "Message not found");
+    Respond(r, MessageObject(chat_id, d->messages.at(message_id)));
+  });
+}
+
+void ClientSession::HandleDeleteMessages(Request& request) {
+  std::int64_t chat_id = GetInt(request.object, "chat_id");
+  std::vector<std::int64_t> ids = GetIntArray(request.object, "message_ids");
+  bool revoke = GetBool(request.object, "revoke");
+  if (ids.empty()) return Respond(request, Obj("ok"));
+  if (!CheckChat(request, chat_id)) return;
+  for (auto id : ids) {
+    if (id <= 0) return RespondError(request, 400, "Invalid message identifier");
+  }
+  const Group* group = world_.cloud().FindGroup(chat_id);
+  if (group != nullptr && group->kind == GroupKind::kSupergroup) revoke = true;
+  CallServer(request, [this, chat_id, ids, revoke](Request& r) {
+    world_.DeliverDeletions(world_.cloud().Delete(user_id_, chat_id, ids, revoke));
+    Respond(r, Obj("ok"));
+  });
+}
+
+void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) {
+  if (state_ != AuthState::kReady) return;
+  const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
+  if (dialog == nullptr || !dialog->messages.contains(message_id)) return;
+  const StoredMessage& message = dialog->messages.at(message_id);
+  EnsureChat(chat_id);
+  EnsureUser(message.sender_user_id);
+  last_local_id_[chat_id] = std::max(last_local_id_[chat_id], message_id);
+  Json update = Obj("updateNewMessage");
+  update["message"] = MessageObject(chat_id, message);
+  Emit(update);
+  EmitChatLastMessage(chat_id);
+  if (!message.outgoing) OnReadInbox(chat_id);
+}
+
+void ClientSession::OnMessageEdited(std::int64_t chat_id, std::int64_t message_id) {
+  if (state_ != AuthState::kReady || !known_chats_.contains(chat_id)) return;
+  const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
+  if (dialog == nullptr || !dialog->messages.contains(message_id)) return;
+  const StoredMessage& message = dialog->messages.at(message_id);
+  Json content = Obj("updateMessageContent");
+  content["chat_id"] = chat_id;
+  content["message_id"] = message_id;
+  content["new_content"] = MessageTextContent(message.text);
+  Emit(content);
+  Json edited = Obj("updateMessageEdited");
+  edited["chat_id"] = chat_id;
+  edited["message_id"] = message_id;
+  edited["edit_date"] = message.edit_date;
+  Emit(edited);
+}
+
+void ClientSession::OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids) {
+  if (state_ != AuthState::kReady || !known_chats_.contains(chat_id)) return;
+  Json update = Obj("updateDeleteMessages");
+  update["chat_id"] = chat_id;
+  update["message_ids"] = ids;
+  update["is_permanent"] = true;
+  update["from_cache"] = false;
+  Emit(update);
+  EmitChatLastMessage(chat_id);
+}
+
+}  // namespace tgsim

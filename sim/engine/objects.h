@@ -1,0 +1,25 @@
+#pragma once
+// Builders of TDLib objects (user, chat, message, …) with every field of td_api.tl
+// 1.8.65 in schema order; optional (null) objects are left out like TDLib does.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "sim/cloud/cloud.h"
+#include "sim/tdapi/json.h"
+
+namespace tgsim {
+
+Json Obj(std::string_view type);  // {"@type":type}
+Json UserObject(const User& user);
+Json BasicGroupObject(const Group& group);
+Json SupergroupObject(const Group& group);
+Json ChatPosition(std::int64_t order);
+// The chat as `viewer` sees it; with_last_message adds last_message and positions.
+Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message);
+Json MessageObject(std::int64_t chat_id, const StoredMessage& message);
+Json MessageTextContent(const Json& formatted_text);
+Json AuthorizationState(std::string_view state);  // a state without fields
+Json UpdateAuthorizationState(Json state);
+
+}  // namespace tgsim

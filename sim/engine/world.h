@@ -1,0 +1,85 @@
+#pragma once
+// The engine: every simulated TDLib client of every library connection, the shared
+// cloud, injected faults and the network switch. Single-threaded: all calls come from
+// the server's one io thread.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/cloud/cloud.h"
+#include "sim/engine/scheduler.h"
+
+namespace tgsim {
+
+class ClientSession;
+
+struct Fault {
+  std::string phone;   // digits; empty: any account
+  std::string method;  // TDLib method name
+  int flood_wait = 0;  // seconds; 0 when `error` is used
+  std::optional<Json> error;
+  int count = 1;
+};
+
+struct WorldOptions {
+  double qr_period = 30;
+};
+
+class World {
+ public:
+  World(Scheduler& scheduler, WorldOptions options);
+  ~World();
+  Cloud& cloud() { return cloud_; }
+  Scheduler& scheduler() { return scheduler_; }
+  const WorldOptions& options() const { return options_; }
+
+  // Library connections: each carries many clients, named by the library's client ids.
+  std::uint64_t AddConnection(LineSink* sink);
+  void RemoveConnection(std::uint64_t connection);
+  void OnLibraryLine(std::uint64_t connection, std::string_view line);
+
+  // Accounts that are Ready, for fan-out.
+  void Register(const std::shared_ptr<ClientSession>& session, std::int64_t user_id);
+  void Unregister(ClientSession* session);
+  std::vector<std::shared_ptr<ClientSession>> SessionsOf(std::int64_t user_id) const;
+
+  // Fan-out of cloud changes to every affected session except `origin`.
+  void DeliverNewMessages(const std::vector<MessageCopy>& copies, const ClientSession* origin);
+  void DeliverEdits(const std::vector<MessageCopy>& copies);
+  void DeliverDeletions(const std::vector<MessageCopy>& copies);
+  void DeliverReads(const std::vector<ReadChange>& changes);
+
+  // Control API actions.
+  void RevokeUser(std::int64_t user_id);  // ends every session of the user
+  bool ConfirmQr(std::string_view token, std::int64_t user_id);
+  void AddFault(Fault fault);
+  std::optional<Fault> TakeFault(std::string_view phone, std::string_view method);
+  void SetNetwork(bool up);
+  bool network_up() const { return network_up_; }
+  void WhenNetworkUp(std::function<void()> fn);
+
+  // QR tokens issued to waiting clients.
+  void SetQrToken(const std::shared_ptr<ClientSession>& session, const std::string& token);
+  void DropQrToken(const std::string& token);
+
+ private:
+  Scheduler& scheduler_;
+  WorldOptions options_;
+  Cloud cloud_;
+  struct Connection {
+    LineSink* sink = nullptr;
+    std::map<int, std::shared_ptr<ClientSession>> clients;
+  };
+  std::map<std::uint64_t, Connection> connections_;
+  std::uint64_t next_connection_ = 1;
+  std::multimap<std::int64_t, std::weak_ptr<ClientSession>> ready_;
+  std::map<std::string, std::weak_ptr<ClientSession>> qr_tokens_;
+  std::vector<Fault> faults_;
+  bool network_up_ = true;
+  std::vector<std::function<void()>> network_waiters_;
+};
+
+}  // namespace tgsim

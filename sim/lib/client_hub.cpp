@@ -1,0 +1,184 @@
+#include "sim/lib/client_hub.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "sim/tdapi/request.h"
+#include "sim/tdapi/sync_methods.h"
+
+namespace tgsim::lib {
+
+const char* StoreForThisThread(std::string value) {
+  thread_local std::string buffer;
+  buffer = std::move(value);
+  return buffer.c_str();
+}
+
+ClientHub& ClientHub::Get() {
+  // Never destroyed: clients may still be in use while static destructors run.
+  static ClientHub* hub = new ClientHub();
+  return *hub;
+}
+
+int ClientHub::CreateClientId(bool legacy) {
+  int id = next_id_.fetch_add(1);
+  const char* env = std::getenv("TDSIM_ADDR");
+  std::string address = env != nullptr && *env != '\0' ? env : "127.0.0.1:7780";
+  std::lock_guard lock(mutex_);
+  Client& client = clients_[id];
+  client.connection = ConnectionFor(address);
+  client.legacy = legacy;
+  return id;
+}
+
+Connection* ClientHub::ConnectionFor(const std::string& address) {
+  auto& connection = connections_[address];
+  if (!connection) {
+    auto colon = address.rfind(':');
+    std::string host = colon == std::string::npos ? address : address.substr(0, colon);
+    int port = colon == std::string::npos ? 7780 : std::atoi(address.c_str() + colon + 1);
+    connection = std::make_unique<Connection>(host, port, [this](std::string_view line) { OnLine(line); });
+  }
+  return connection.get();
+}
+
+void ClientHub::Send(int client_id, const char* request) {
+  std::string raw = request != nullptr ? request : "";
+  ParsedRequest parsed = ParseRequest(raw);
+  std::unique_lock lock(mutex_);
+  auto it = clients_.find(client_id);
+  if (it == clients_.end()) {
+    Json error = MakeError(400, "Invalid TDLib instance specified");
+    lock.unlock();
+    return Push(client_id, Envelope(error, parsed.error ? std::nullopt : parsed.extra, client_id));
+  }
+  Json frame = {{"c", client_id}, {"raw", raw}};
+  if (!parsed.error && parsed.type == "setTdlibParameters") {
+    frame["db"] = PrepareParameters(client_id, it->second, parsed.object);
+  }
+  Connection* connection = it->second.connection;
+  lock.unlock();
+  connection->Send(frame.dump());
+}
+
+// Opens the database directory the way TDLib does before init; tgsim decides whether
+// the parameters are accepted and then tells us (db_bind) to keep using this place.
+Json ClientHub::PrepareParameters(int client_id, Client& client, const Json& request) {
+  DbLocation location;
+  try {
+    location.directory = GetString(request, "database_directory");
+    std::string key64 = GetString(request, "database_encryption_key");
+    location.key.resize(key64.size());
+    std::size_t key_len = 0;
+    if (!key64.empty() && sodium_base642bin(reinterpret_cast<unsigned char*>(location.key.data()),
+                                            location.key.size(), key64.data(), key64.size(), " \n",
+                                            &key_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+      return Json{{"error", {{"code", 400}, {"message", "Wrong padding length"}}}};
+    }
+    location.key.resize(key_len);
+    location.file = GetBool(request, "use_test_dc") ? "td_test.binlog" : "td.binlog";
+  } catch (const RequestParseError& e) {
+    return Json::object();  // tgsim reports the parse error itself
+  }
+  if (location.directory.empty()) {
+    char cwd[4096];
+    location.directory = getcwd(cwd, sizeof cwd) ? cwd : ".";
+  }
+  for (const auto& [id, other] : clients_) {
+    if (id != client_id && other.bound_db && other.bound_db->Path() == location.Path()) {
+      return Json{{"error", {{"code", 400}, {"message", "Can't lock file \"" + location.Path() +
+                                                            "\", because it is already in use by current program"}}}};
+    }
+  }
+  client.pending_db = location;
+  return OpenLocalDb(location);
+}
+
+// A line from tgsim: "<client id> <object>" for td_receive, "<client id> !<op>" for us.
+void ClientHub::OnLine(std::string_view line) {
+  auto space = line.find(' ');
+  if (space == std::string_view::npos) return;
+  int client_id = std::atoi(std::string(line.substr(0, space)).c_str());
+  std::string_view rest = line.substr(space + 1);
+  if (!rest.empty() && rest[0] == '!') {
+    Json op = Json::parse(rest.substr(1), nullptr, false);
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(client_id);
+    if (it != clients_.end() && op.is_object()) HandleOp(it->second, op);
+    return;
+  }
+  Push(client_id, std::string(rest));
+}
+
+void ClientHub::HandleOp(Client& client, const Json& op) {
+  std::string name = op.value("op", "");
+  if (name == "db_bind" && client.pending_db) {
+    client.bound_db = client.pending_db;
+    InitLocalDb(*client.bound_db);
+  } else if (name == "db_write" && client.bound_db) {
+    WriteLocalDb(*client.bound_db, op.value("data", Json::object()));
+  } else if (name == "db_wipe" && client.bound_db) {
+    WipeLocalDb(*client.bound_db);
+  } else if (name == "closed") {
+    client.bound_db.reset();  // the directory is free for another client
+  }
+}
+
+void ClientHub::Push(int client_id, std::string object) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = clients_.find(client_id);
+    if (it != clients_.end() && it->second.legacy) {
+      // The old interface had no @client_id: cut the trailing ,"@client_id":N.
+      auto pos = object.rfind(",\"@client_id\":");
+      if (pos != std::string::npos) object = object.substr(0, pos) + "}";
+      it->second.legacy_queue.push_back(std::move(object));
+    } else {
+      queue_.push_back(std::move(object));
+    }
+  }
+  ready_.notify_all();
+}
+
+const char* ClientHub::Receive(double timeout) {
+  if (receiving_.exchange(true)) {
+    std::fprintf(stderr,
+                 "[ 0][t 0][tgsim] Receive must not be called simultaneously from two different threads, "
+                 "but this has just happened. Call it from a fixed thread, dedicated for updates and "
+                 "response processing.\n");
+    std::abort();
+  }
+  timeout = std::min(std::max(timeout, 0.0), 1e6);
+  std::unique_lock lock(mutex_);
+  ready_.wait_for(lock, std::chrono::duration<double>(timeout), [this] { return !queue_.empty(); });
+  const char* result = nullptr;
+  if (!queue_.empty()) {
+    result = StoreForThisThread(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  receiving_ = false;
+  return result;
+}
+
+const char* ClientHub::ReceiveLegacy(int client_id, double timeout) {
+  std::unique_lock lock(mutex_);
+  auto& queue = clients_[client_id].legacy_queue;
+  ready_.wait_for(lock, std::chrono::duration<double>(std::min(std::max(timeout, 0.0), 1e6)),
+                  [&] { return !queue.empty(); });
+  if (queue.empty()) return nullptr;
+  const char* result = StoreForThisThread(std::move(queue.front()));
+  queue.pop_front();
+  return result;
+}
+
+const char* ClientHub::Execute(const char* request) {
+  ParsedRequest parsed = ParseRequest(request != nullptr ? request : "");
+  Json result = parsed.error ? *parsed.error : ExecuteSynchronous(parsed.object);
+  return StoreForThisThread(Envelope(result, parsed.extra, 0));
+}
+
+}  // namespace tgsim::lib

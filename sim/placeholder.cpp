@@ -1,1 +1,0 @@
-namespace tgsim { int placeholder = 0; }

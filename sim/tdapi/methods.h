@@ -1,0 +1,13 @@
+#pragma once
+// Classification of TDLib methods, as Td.cpp gates them (tdlib-facts §1.5, §3).
+#include <string_view>
+
+namespace tgsim {
+
+bool IsKnownMethod(std::string_view name);        // any function of td_api.tl 1.8.65
+bool IsSynchronousMethod(std::string_view name);  // answered before any state check
+bool IsAuthenticationMethod(std::string_view name);
+bool IsPreauthenticationMethod(std::string_view name);
+bool IsPreinitializationMethod(std::string_view name);  // test methods allowed before init
+
+}  // namespace tgsim

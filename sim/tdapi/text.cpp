@@ -1,0 +1,115 @@
+#include "sim/tdapi/text.h"
+
+#include <algorithm>
+
+namespace tgsim {
+
+int Utf16Length(std::string_view utf8) {
+  int units = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) units += 1;  // a lead byte starts a code point
+    if ((c & 0xF8) == 0xF0) units += 1;  // 4-byte sequences become surrogate pairs
+  }
+  return units;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = text[i];
+    int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+              : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (extra < 0 || i + extra >= text.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+void FormattedTextBuilder::Append(std::string_view utf8) {
+  text_.append(utf8);
+  position_ += Utf16Length(utf8);
+}
+
+void FormattedTextBuilder::AddEntity(int start, Json type) {
+  if (Position() <= start) return;
+  Json entity;
+  entity["@type"] = "textEntity";
+  entity["offset"] = start;
+  entity["length"] = Position() - start;
+  entity["type"] = std::move(type);
+  entities_.push_back(std::move(entity));
+}
+
+Json FormattedTextBuilder::Build() {
+  std::stable_sort(entities_.begin(), entities_.end(), [](const Json& a, const Json& b) {
+    return a["offset"].get<int>() < b["offset"].get<int>();
+  });
+  Json out;
+  out["@type"] = "formattedText";
+  out["text"] = text_;
+  out["entities"] = Json::array();
+  for (auto& e : entities_) out["entities"].push_back(std::move(e));
+  return out;
+}
+
+Json EntityType(std::string_view type_name) {
+  Json type;
+  type["@type"] = std::string(type_name);
+  return type;
+}
+
+Json FormattedText(std::string_view text) {
+  FormattedTextBuilder builder;
+  builder.Append(text);
+  return builder.Build();
+}
+
+}  // namespace tgsim
+
+namespace tgsim {
+
+Json MarkdownFromEntities(const Json& formatted_text) {
+  // Byte offset of every UTF-16 position, to splice markers into the UTF-8 text.
+  std::string text = formatted_text.value("text", std::string());
+  std::vector<std::size_t> byte_at;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = text[i];
+    if ((c & 0xC0) == 0x80) continue;
+    byte_at.push_back(i);
+    if ((c & 0xF8) == 0xF0) byte_at.push_back(i);
+  }
+  byte_at.push_back(text.size());
+  std::vector<std::pair<std::size_t, std::string>> inserts;
+  static const std::vector<std::pair<std::string, std::string>> kMarkers = {
+      {"textEntityTypeBold", "**"}, {"textEntityTypeItalic", "__"},
+      {"textEntityTypeStrikethrough", "~~"}, {"textEntityTypeSpoiler", "||"},
+      {"textEntityTypeUnderline", "--"}, {"textEntityTypeCode", "`"}};
+  Json rest = Json::array();
+  for (const auto& entity : formatted_text.value("entities", Json::array())) {
+    std::string type = entity["type"].value("@type", std::string());
+    auto marker = std::find_if(kMarkers.begin(), kMarkers.end(),
+                               [&](const auto& m) { return m.first == type; });
+    int offset = entity.value("offset", 0), length = entity.value("length", 0);
+    if (marker == kMarkers.end() || offset + length >= static_cast<int>(byte_at.size())) {
+      rest.push_back(entity);
+      continue;
+    }
+    inserts.push_back({byte_at[offset], marker->second});
+    inserts.push_back({byte_at[offset + length], marker->second});
+  }
+  std::stable_sort(inserts.begin(), inserts.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [pos, marker] : inserts) text.insert(pos, marker);
+  Json out;
+  out["@type"] = "formattedText";
+  out["text"] = text;
+  out["entities"] = rest.empty() ? Json::array() : rest;
+  return out;
+}
+
+}  // namespace tgsim

@@ -1,0 +1,37 @@
+#pragma once
+// Test harness: runs a tgsim child process on a free port and talks to its control API.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tgsim::testing {
+
+struct HttpResult {
+  int status = 0;
+  nlohmann::json body;  // null for an empty body
+};
+
+// One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close).
+HttpResult HttpRequest(int port, const std::string& method, const std::string& target,
+                       const std::string& body = "");
+
+class TgsimProcess {
+ public:
+  // Starts `binary --port 0 extra_args…` and waits for "tgsim listening on 127.0.0.1:P".
+  explicit TgsimProcess(const std::string& binary, std::vector<std::string> extra_args = {});
+  ~TgsimProcess();  // SIGTERM, then wait
+  TgsimProcess(const TgsimProcess&) = delete;
+  TgsimProcess& operator=(const TgsimProcess&) = delete;
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  HttpResult Control(const std::string& method, const std::string& path,
+                     const nlohmann::json& body = nullptr) const;
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace tgsim::testing
