@@ -63,11 +63,15 @@ class Store {
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a
 // busy timeout, and applies every pending migration, recording each in the
 // database. Throws StoreError with the path and SQLite's reason.
+// The parent directory is created when missing and a new file gets mode 0600.
+// The store serialises all calls on one connection behind a mutex: simple and
+// safe; other processes may still read (and write, after busy_timeout) meanwhile.
 std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path);
 
 // Reads one meta value without creating, migrating or writing anything; nullopt
 // when the file or the value does not exist. Used to check the master key before
-// anything on disk changes.
+// anything on disk changes: no file is created, not even -wal or -shm after a
+// clean shutdown.
 std::optional<std::string> PeekSqliteMeta(const std::filesystem::path& path, std::string_view key);
 
 }  // namespace tgmux::store

@@ -1,0 +1,212 @@
+// The SQLite Store: one connection behind one mutex (simple, and enough for the
+// accounts table; WAL lets other processes read meanwhile).
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "store/migrations.h"
+#include "store/store.h"
+
+namespace tgmux::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kBusyTimeoutMs = 5000;
+
+constexpr const char* kSelectAccount =
+    "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
+    "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
+    "updated_at, last_connected_at FROM accounts";
+
+void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
+  // A null pointer would store NULL instead of an empty blob.
+  const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
+  statement.bind(index, data, static_cast<int>(bytes.size()));
+}
+
+// Binds ?1 .. ?15 in the column order of kSelectAccount.
+void BindAccount(SQLite::Statement& statement, const Account& a) {
+  statement.bind(1, a.id);
+  statement.bind(2, a.tenant_id);
+  statement.bind(3, a.status);
+  statement.bind(4, a.method);
+  statement.bind(5, a.telegram_user_id);
+  statement.bind(6, a.username);
+  statement.bind(7, a.display_name);
+  statement.bind(8, a.phone_masked);
+  BindBlob(statement, 9, a.phone_sealed);
+  BindBlob(statement, 10, a.wrapped_data_key);
+  BindBlob(statement, 11, a.td_key_sealed);
+  statement.bind(12, a.last_error);
+  statement.bind(13, a.created_at);
+  statement.bind(14, a.updated_at);
+  statement.bind(15, a.last_connected_at);
+}
+
+Account ReadAccount(SQLite::Statement& row) {
+  Account a;
+  a.id = row.getColumn(0).getString();
+  a.tenant_id = row.getColumn(1).getString();
+  a.status = row.getColumn(2).getString();
+  a.method = row.getColumn(3).getString();
+  a.telegram_user_id = row.getColumn(4).getInt64();
+  a.username = row.getColumn(5).getString();
+  a.display_name = row.getColumn(6).getString();
+  a.phone_masked = row.getColumn(7).getString();
+  a.phone_sealed = row.getColumn(8).getString();
+  a.wrapped_data_key = row.getColumn(9).getString();
+  a.td_key_sealed = row.getColumn(10).getString();
+  a.last_error = row.getColumn(11).getString();
+  a.created_at = row.getColumn(12).getInt64();
+  a.updated_at = row.getColumn(13).getInt64();
+  a.last_connected_at = row.getColumn(14).getInt64();
+  return a;
+}
+
+// The database holds sealed secrets and masked phones: create it private, and
+// SQLite gives its -wal and -shm files the same mode.
+void PrepareFile(const fs::path& path) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    throw StoreError("cannot create directory " + path.parent_path().string() + ": " +
+                     ec.message());
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // when this fails, SQLite's own open reports why
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const fs::path& path)
+      : path_(path.string()),
+        db_(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
+    const std::string mode = db_.execAndGet("PRAGMA journal_mode=WAL").getString();
+    if (mode != "wal") {
+      throw StoreError("cannot switch database " + path_ + " to WAL (journal_mode is " + mode +
+                       ")");
+    }
+    db_.exec("PRAGMA synchronous=NORMAL");
+    db_.exec("PRAGMA foreign_keys=ON");
+    ApplyMigrations(db_, path_);
+  }
+
+  int SchemaVersion() override {
+    return Run("reading the schema version", [&] { return RecordedSchemaVersion(db_); });
+  }
+
+  std::optional<std::string> GetMeta(std::string_view key) override {
+    return Run("reading meta", [&]() -> std::optional<std::string> {
+      SQLite::Statement query(db_, "SELECT value FROM meta WHERE key = ?");
+      query.bind(1, std::string(key));
+      if (!query.executeStep()) return std::nullopt;
+      return query.getColumn(0).getString();
+    });
+  }
+
+  void SetMeta(std::string_view key, std::string_view value) override {
+    Run("writing meta", [&] {
+      SQLite::Statement upsert(db_,
+                               "INSERT INTO meta (key, value) VALUES (?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      upsert.bind(1, std::string(key));
+      BindBlob(upsert, 2, value);
+      upsert.exec();
+    });
+  }
+
+  void InsertAccount(const Account& account) override {
+    Run("inserting an account", [&] {
+      SQLite::Statement insert(
+          db_,
+          "INSERT INTO accounts (id, tenant_id, status, method, "
+          "telegram_user_id, username, display_name, phone_masked, "
+          "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
+          "created_at, updated_at, last_connected_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      BindAccount(insert, account);
+      try {
+        insert.exec();
+      } catch (const SQLite::Exception& e) {
+        if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_PRIMARYKEY) throw;
+        throw StoreError("account " + account.id + " already exists in " + path_);
+      }
+    });
+  }
+
+  std::optional<Account> FindAccount(std::string_view id) override {
+    return Run("reading an account", [&]() -> std::optional<Account> {
+      SQLite::Statement query(db_, std::string(kSelectAccount) + " WHERE id = ?");
+      query.bind(1, std::string(id));
+      if (!query.executeStep()) return std::nullopt;
+      return ReadAccount(query);
+    });
+  }
+
+  std::vector<Account> ListAccounts() override {
+    return Run("listing accounts", [&] {
+      SQLite::Statement query(db_, std::string(kSelectAccount) + " ORDER BY created_at, id");
+      std::vector<Account> accounts;
+      while (query.executeStep()) accounts.push_back(ReadAccount(query));
+      return accounts;
+    });
+  }
+
+  bool UpdateAccount(const Account& account) override {
+    return Run("updating an account", [&] {
+      SQLite::Statement update(db_,
+                               "UPDATE accounts SET tenant_id = ?2, status = ?3, method = ?4, "
+                               "telegram_user_id = ?5, username = ?6, display_name = ?7, "
+                               "phone_masked = ?8, phone_sealed = ?9, wrapped_data_key = ?10, "
+                               "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
+                               "updated_at = ?14, last_connected_at = ?15 WHERE id = ?1");
+      BindAccount(update, account);
+      return update.exec() > 0;
+    });
+  }
+
+  bool DeleteAccount(std::string_view id) override {
+    return Run("deleting an account", [&] {
+      SQLite::Statement erase(db_, "DELETE FROM accounts WHERE id = ?");
+      erase.bind(1, std::string(id));
+      return erase.exec() > 0;
+    });
+  }
+
+ private:
+  // Serialises every use of the one connection and turns SQLite's exceptions
+  // into StoreError naming the operation and the file.
+  template <typename F>
+  std::invoke_result_t<F> Run(std::string_view what, F&& body) {
+    std::lock_guard lock(mutex_);
+    try {
+      return body();
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(std::string(what) + " in " + path_ + ": " + e.what());
+    }
+  }
+
+  const std::string path_;
+  std::mutex mutex_;
+  SQLite::Database db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const fs::path& path) {
+  PrepareFile(path);
+  try {
+    return std::make_unique<SqliteStore>(path);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError("cannot open database " + path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace tgmux::store
