@@ -177,11 +177,10 @@ Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool wi
   out["profile_accent_color_id"] = -1;
   out["profile_background_custom_emoji_id"] = Int64(0);
   out["permissions"] = Permissions(chat_id < 0);
+  bool has_last = with_last_message && dialog != nullptr && dialog->Last() != nullptr;
+  if (has_last) out["last_message"] = MessageObject(chat_id, *dialog->Last());
   out["positions"] = Json::array();
-  if (with_last_message && dialog != nullptr && dialog->Last() != nullptr) {
-    out["last_message"] = MessageObject(chat_id, *dialog->Last());
-    out["positions"].push_back(ChatPosition(Cloud::ChatOrder(*dialog)));
-  }
+  if (has_last) out["positions"].push_back(ChatPosition(Cloud::ChatOrder(*dialog)));
   out["chat_lists"] = Json::array();
   for (const char* field : {"has_protected_content", "is_translatable", "is_marked_as_unread",
                             "view_as_topics", "has_scheduled_messages"}) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <sstream>
 
 #include "sim/tdapi/methods.h"
 
@@ -47,11 +48,18 @@ std::int64_t ParseIntegerText(const std::string& text) {
   return value;
 }
 
-// Turns nlohmann's parse failure into TDLib's wording for the two common cases.
-std::string JsonSyntaxMessage(const nlohmann::json::parse_error& e, std::size_t size) {
+// Turns nlohmann's parse failure into TDLib's wording for the common cases.
+std::string JsonSyntaxMessage(std::string_view raw, const nlohmann::json::parse_error& e) {
+  // A complete first value followed by more text is TDLib's "Expected string end".
+  std::istringstream stream{std::string(raw)};
+  Json first;
+  try {
+    stream >> first;
+    return "Expected string end";
+  } catch (const nlohmann::json::exception&) {
+  }
   std::string what = e.what();
-  if (what.find("expected end of input") != std::string::npos) return "Expected string end";
-  if (e.byte >= size || what.find("unexpected end of input") != std::string::npos) {
+  if (e.byte >= raw.size() || what.find("unexpected end of input") != std::string::npos) {
     return "Unexpected string end";
   }
   return "Unexpected symbol";
@@ -78,7 +86,7 @@ ParsedRequest ParseRequest(std::string_view raw) {
     parsed.object = Json::parse(raw.begin(), raw.end());
   } catch (const nlohmann::json::parse_error& e) {
     parsed.error = MakeError(400, "Failed to parse request as JSON object: " +
-                                      JsonSyntaxMessage(e, raw.size()));
+                                      JsonSyntaxMessage(raw, e));
     return parsed;
   }
   if (!parsed.object.is_object()) {

@@ -57,8 +57,8 @@ void TdJsonLibrary::Check(const std::string& text, bool is_request) {
 #endif
 }
 
-void TdJsonLibrary::Send(int client_id, const std::string& request) {
-  Check(request, true);
+void TdJsonLibrary::Send(int client_id, const std::string& request, bool check) {
+  if (check) Check(request, true);
   send_(client_id, request.c_str());
 }
 
@@ -94,7 +94,7 @@ std::optional<json> TdJsonLibrary::Next(int client_id, double timeout) {
 ScriptedClient::ScriptedClient(TdJsonLibrary& library) : library_(library), id_(library.CreateClientId()) {}
 
 void ScriptedClient::Send(const json& request) { library_.Send(id_, request.dump()); }
-void ScriptedClient::SendRaw(const std::string& request) { library_.Send(id_, request); }
+void ScriptedClient::SendRaw(const std::string& request) { library_.Send(id_, request, false); }
 
 bool ScriptedClient::Pull(double timeout) {
   auto object = library_.Next(id_, timeout);

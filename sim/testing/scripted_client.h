@@ -21,7 +21,7 @@ class TdJsonLibrary {
  public:
   explicit TdJsonLibrary(const std::string& path);  // dlopen; throws on failure
   int CreateClientId() const { return create_(); }
-  void Send(int client_id, const std::string& request);
+  void Send(int client_id, const std::string& request, bool check = true);
   const char* Receive(double timeout) const { return receive_(timeout); }
   std::string Execute(const std::string& request) const;
 
@@ -49,6 +49,7 @@ class ScriptedClient {
   int id() const { return id_; }
 
   void Send(const json& request);
+  // Sends text as is, without the conformance check: for deliberately bad requests.
   void SendRaw(const std::string& request);
   // Sends with a fresh @extra and returns the matching response (nullopt on timeout).
   // Everything else that arrives meanwhile stays available to WaitFor.

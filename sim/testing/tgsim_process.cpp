@@ -45,8 +45,9 @@ TgsimProcess::TgsimProcess(const std::string& binary, std::vector<std::string> e
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
+    // Keep none of the parent's descriptors: a pipe held open here would keep, e.g., a
+    // death test's parent waiting for EOF long after the test process died.
+    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
     std::vector<std::string> args = {binary, "--port", "0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
