@@ -31,8 +31,10 @@ void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
   });
 }
 
-void RegisterAllRoutes(Router& router, service::Gateway& gateway) {
-  RegisterHealthRoutes(router, gateway);
+void RegisterAllRoutes(Router& router, service::Services& services) {
+  RegisterHealthRoutes(router, services.gateway);
+  RegisterLoginRoutes(router, services);
+  RegisterAccountRoutes(router, services);
 }
 
 }  // namespace tgmux::api

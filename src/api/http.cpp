@@ -49,6 +49,7 @@ Response Response::Problem(const Error& error, const std::string& instance) {
       {"detail", error.what()},
       {"instance", instance},
   };
+  for (const auto& [key, value] : error.details().items()) body[key] = value;
   if (error.retry_after()) body["retry_after"] = *error.retry_after();
   Response r = Json(status, body);
   r.content_type = "application/problem+json";

@@ -2,14 +2,19 @@
 #pragma once
 
 #include "api/router.h"
-#include "service/gateway.h"
+#include "service/services.h"
 
 namespace tgmux::api {
 
 // /healthz, /readyz, /metrics.
 void RegisterHealthRoutes(Router& router, service::Gateway& gateway);
 
+// /v1/logins and the QR images.
+void RegisterLoginRoutes(Router& router, service::Services& services);
+// /v1/accounts.
+void RegisterAccountRoutes(Router& router, service::Services& services);
+
 // Everything the gateway serves.
-void RegisterAllRoutes(Router& router, service::Gateway& gateway);
+void RegisterAllRoutes(Router& router, service::Services& services);
 
 }  // namespace tgmux::api

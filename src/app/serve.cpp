@@ -7,7 +7,7 @@
 #include "api/http_server.h"
 #include "api/routes.h"
 #include "common/log.h"
-#include "service/gateway.h"
+#include "service/services.h"
 
 namespace tgmux::app {
 
@@ -21,8 +21,10 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
     std::cerr << "tgmux: " << e.what() << std::endl;
     return 2;
   }
+  auto services = std::make_unique<service::Services>(*gateway);
+  services->accounts.RestoreAll();
   api::Router router(gateway->metrics());
-  api::RegisterAllRoutes(router, *gateway);
+  api::RegisterAllRoutes(router, *services);
   api::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
@@ -43,7 +45,9 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   server.Stop(std::chrono::seconds(5));
+  services->Shutdown();
   gateway->Shutdown(std::chrono::seconds(10));
+  services.reset();
   gateway.reset();
   spdlog::info("stopped");
   return 0;

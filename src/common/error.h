@@ -2,6 +2,7 @@
 // is safe to show to API clients, and an optional retry-after for flood waits.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,9 +46,17 @@ class Error : public std::runtime_error {
   // Seconds to wait before retrying (flood_wait only).
   std::optional<int> retry_after() const { return retry_after_; }
 
+  // Extra members for the problem body, e.g. {"attempts_left": 3} or {"account_id": "acc_..."}.
+  const nlohmann::json& details() const { return details_; }
+  Error&& With(const std::string& key, nlohmann::json value) && {
+    details_[key] = std::move(value);
+    return std::move(*this);
+  }
+
  private:
   ErrorCode code_;
   std::optional<int> retry_after_;
+  nlohmann::json details_ = nlohmann::json::object();
 };
 
 }  // namespace tgmux

@@ -127,6 +127,10 @@ const std::vector<Setting>& Table() {
          OneOf(v, {"true", "false"}, out);
          c.telegram.use_test_dc = out == "true";
        }},
+      {{"TGMUX_QR_TIMEOUT", "qr_timeout", "", "seconds a QR login waits for its scan before it expires (180)"},
+       [](Config& c, const std::string& v) { c.qr_timeout_seconds = ParsePositiveSeconds(v); }},
+      {{"TGMUX_LOGIN_TIMEOUT", "login_timeout", "", "seconds a phone login may stay unfinished before it expires (900)"},
+       [](Config& c, const std::string& v) { c.login_timeout_seconds = ParsePositiveSeconds(v); }},
       {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
        [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
       {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},

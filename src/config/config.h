@@ -39,6 +39,8 @@ struct Config {
   std::filesystem::path sqlite_path;  // empty: <data_dir>/tgmux.db
   std::optional<std::string> master_key;  // base64; never logged
   std::filesystem::path tdjson_path;
+  double qr_timeout_seconds = 180;     // a QR login not confirmed by then expires
+  double login_timeout_seconds = 900;  // a phone login not finished by then expires
   std::string log_level = "info";
   std::string log_format = "text";
   TelegramSettings telegram;

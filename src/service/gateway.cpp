@@ -16,6 +16,10 @@ Gateway::Gateway(config::Config config) : config_(std::move(config)) {
   OpenTelegram();
   OpenSecretsAndStore();
   RegisterMetrics();
+  // Logged once everything is open, so that a refused start prints only its reason.
+  spdlog::info("store: sqlite {} (schema version {})", config_.DatabasePath().string(), store_->SchemaVersion());
+  spdlog::info("tdlib: {} loaded from {}{}", tdlib_version_, config_.tdjson_path.string(),
+               config_.telegram.Configured() ? "" : " (Telegram api id/hash not set: logins are disabled)");
 }
 
 Gateway::~Gateway() { Shutdown(std::chrono::seconds(10)); }
@@ -46,7 +50,6 @@ void Gateway::OpenSecretsAndStore() {
   } catch (const store::StoreError& e) {
     throw StartupError(std::string("TGMUX_STORE: ") + e.what());
   }
-  spdlog::info("store: sqlite {} (schema version {})", database.string(), store_->SchemaVersion());
 }
 
 void Gateway::OpenTelegram() {
@@ -59,8 +62,6 @@ void Gateway::OpenTelegram() {
   auto deadline = std::chrono::milliseconds(static_cast<long>(config_.telegram.deadline_seconds * 1000));
   hub_ = std::make_unique<telegram::ClientHub>(std::move(library), deadline);
   tdlib_version_ = hub_->TdlibVersion();
-  spdlog::info("tdlib: {} loaded from {}{}", tdlib_version_, config_.tdjson_path.string(),
-               config_.telegram.Configured() ? "" : " (Telegram api id/hash not set: logins are disabled)");
 }
 
 void Gateway::RegisterMetrics() {
@@ -77,6 +78,19 @@ void Gateway::RegisterMetrics() {
       w.Gauge("tgmux_tdlib_clients", "TDLib clients by authorization state", "state=" + LabelValue(state), count);
     }
   });
+}
+
+telegram::TdParameters Gateway::TdParams() const {
+  const auto& t = config_.telegram;
+  telegram::TdParameters params;
+  params.api_id = t.api_id.value_or(0);
+  params.api_hash = t.api_hash;
+  params.device_model = t.device_model;
+  params.system_version = t.system_version;
+  params.application_version = t.application_version;
+  params.system_language_code = t.system_language_code;
+  params.use_test_dc = t.use_test_dc;
+  return params;
 }
 
 void Gateway::RequireTelegram() const {

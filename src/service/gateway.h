@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "telegram/client_hub.h"
 #include "telegram/tdjson.h"
+#include "telegram/types.h"
 
 namespace tgmux::service {
 
@@ -36,6 +37,9 @@ class Gateway {
   Metrics& metrics() { return metrics_; }
   const std::string& tdlib_version() const { return tdlib_version_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
+
+  // TDLib parameters of every account, from the configuration.
+  telegram::TdParameters TdParams() const;
 
   // Throws Error(telegram_not_configured) naming what to set when api id/hash are missing.
   void RequireTelegram() const;

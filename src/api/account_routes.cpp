@@ -1,0 +1,60 @@
+// /v1/accounts: linked accounts, their status, flags and unlink.
+#include <algorithm>
+
+#include "api/routes.h"
+#include "api/views.h"
+
+namespace tgmux::api {
+namespace {
+
+constexpr int kDefaultPage = 50;
+constexpr int kMaxPage = 500;
+
+int PageLimit(const Request& r) {
+  auto it = r.query.find("limit");
+  if (it == r.query.end()) return kDefaultPage;
+  try {
+    int limit = std::stoi(it->second);
+    if (limit >= 1 && limit <= kMaxPage) return limit;
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorCode::kInvalidRequest, "limit must be an integer from 1 to " + std::to_string(kMaxPage));
+}
+
+}  // namespace
+
+void RegisterAccountRoutes(Router& router, service::Services& s) {
+  router.Add("GET", "/v1/accounts", [&s](const Request& r, const Reply& reply) {
+    auto accounts = s.accounts.List(TenantOf(r));
+    int limit = PageLimit(r);
+    auto begin = accounts.begin();
+    if (auto cursor = r.query.find("cursor"); cursor != r.query.end()) {
+      begin = std::find_if(accounts.begin(), accounts.end(), [&](const auto& a) { return a.id == cursor->second; });
+      if (begin == accounts.end()) throw Error(ErrorCode::kInvalidRequest, "cursor is not valid");
+      ++begin;
+    }
+    nlohmann::json items = nlohmann::json::array();
+    auto it = begin;
+    for (; it != accounts.end() && static_cast<int>(items.size()) < limit; ++it) items.push_back(AccountJson(*it));
+    nlohmann::json next = it == accounts.end() || items.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(items.back()["id"]);
+    reply(Response::Json(200, {{"items", items}, {"next_cursor", next}}));
+  });
+  router.Add("GET", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
+    reply(Response::Json(200, AccountJson(s.accounts.Get(TenantOf(r), r.params.at("id")))));
+  });
+  router.Add("PATCH", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
+    auto body = r.JsonBody();
+    auto name = StringField(body, "display_name", false);
+    auto disabled = BoolField(body, "disabled");
+    reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), name, disabled))));
+  });
+  router.Add("DELETE", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
+    s.accounts.Unlink(TenantOf(r), r.params.at("id"), [reply, path = r.path](telegram::Status status) {
+      if (!status.ok()) return reply.Fail(status.error(), path);
+      reply(Response::NoContent());
+    });
+  });
+}
+
+}  // namespace tgmux::api

@@ -1,0 +1,73 @@
+#include "api/views.h"
+
+#include <ctime>
+
+namespace tgmux::api {
+
+nlohmann::json Timestamp(std::int64_t unix_seconds) {
+  if (unix_seconds == 0) return nullptr;
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+nlohmann::json AccountJson(const store::Account& a) {
+  return {
+      {"id", a.id},
+      {"status", a.status},
+      {"telegram_user_id", a.telegram_user_id},
+      {"username", a.username.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.username)},
+      {"display_name", a.display_name},
+      {"phone_masked", a.phone_masked},
+      {"method", a.method},
+      {"created_at", Timestamp(a.created_at)},
+      {"updated_at", Timestamp(a.updated_at)},
+      {"last_connected_at", Timestamp(a.last_connected_at)},
+      {"last_error", a.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.last_error)},
+  };
+}
+
+nlohmann::json LoginJson(const service::LoginView& l) {
+  nlohmann::json out = {
+      {"id", l.id},           {"method", l.method},
+      {"state", l.state},     {"created_at", Timestamp(l.created_at)},
+      {"expires_at", Timestamp(l.expires_at)},
+  };
+  if (!l.phone_masked.empty()) out["phone_masked"] = l.phone_masked;
+  if (l.code) {
+    nlohmann::json code = {{"type", l.code->type}, {"length", l.code->length}};
+    if (l.code->next_type) code["next_type"] = *l.code->next_type;
+    if (l.code->timeout > 0) code["timeout"] = l.code->timeout;
+    out["code"] = code;
+    out["attempts_left"] = l.attempts_left;
+  }
+  if (!l.qr_link.empty()) out["qr"] = {{"link", l.qr_link}, {"expires_at", Timestamp(l.qr_expires_at)}};
+  if (l.state == "password_needed") out["password_hint"] = l.password_hint;
+  if (l.account) out["account"] = AccountJson(*l.account);
+  if (l.error) out["error"] = {{"code", std::string(CodeName(l.error->code()))}, {"message", l.error->what()}};
+  return out;
+}
+
+std::optional<std::string> StringField(const nlohmann::json& body, const std::string& name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) throw Error(ErrorCode::kInvalidRequest, "field \"" + name + "\" is required");
+    return std::nullopt;
+  }
+  if (!it->is_string()) throw Error(ErrorCode::kInvalidRequest, "field \"" + name + "\" must be a string");
+  return it->get<std::string>();
+}
+
+std::optional<bool> BoolField(const nlohmann::json& body, const std::string& name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) throw Error(ErrorCode::kInvalidRequest, "field \"" + name + "\" must be true or false");
+  return it->get<bool>();
+}
+
+std::string TenantOf(const Request&) { return "default"; }
+
+}  // namespace tgmux::api

@@ -1,0 +1,241 @@
+#include "service/accounts.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+
+#include "crypto/random_id.h"
+
+namespace tgmux::service {
+namespace {
+
+using telegram::AuthState;
+using telegram::ClosedReason;
+using Kind = telegram::AuthState::Kind;
+
+Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no account " + id); }
+
+}  // namespace
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+AccountService::AccountService(Gateway& gateway, Background& background)
+    : gateway_(gateway), background_(background) {}
+
+AccountService::~AccountService() { Shutdown(); }
+
+AccountKeys AccountService::NewKeys() const {
+  return AccountKeys{crypto::RandomId("acc"), crypto::SecretKey::Random(), crypto::SecretKey::Random()};
+}
+
+std::string AccountService::TdDirectory(const std::string& account_id) const {
+  return (gateway_.config().data_dir / "accounts" / account_id / "td").string();
+}
+
+void AccountService::RestoreAll() {
+  auto accounts = gateway_.store().ListAccounts();
+  RemoveOrphans(accounts);
+  for (const auto& account : accounts) {
+    if (account.status == "disabled" || account.status == "revoked") continue;
+    Start(account);
+  }
+}
+
+void AccountService::RemoveOrphans(const std::vector<store::Account>& accounts) {
+  // Directories of logins that never finished (the process stopped meanwhile).
+  std::error_code ec;
+  std::set<std::string> known;
+  for (const auto& account : accounts) known.insert(account.id);
+  for (const auto& entry : std::filesystem::directory_iterator(gateway_.config().data_dir / "accounts", ec)) {
+    if (!known.count(entry.path().filename().string())) Wipe(entry.path().filename().string());
+  }
+}
+
+void AccountService::Start(const store::Account& account) {
+  const auto& envelope = gateway_.envelope();
+  std::string td_key;
+  try {
+    auto data_key = envelope.UnwrapDataKey(account.wrapped_data_key, account.id);
+    td_key = envelope.Decrypt(data_key, account.id, "td_key", account.td_key_sealed);
+  } catch (const crypto::DecryptError&) {
+    SetStatus(account.id, "error", "the account's keys do not decrypt with this master key");
+    return;
+  }
+  auto events = std::make_shared<ClientEvents>();
+  Watch(account.id, events);
+  auto client = std::make_shared<telegram::AccountClient>(gateway_.hub(), ClientEvents::Bind(events));
+  {
+    std::lock_guard lock(mutex_);
+    live_[account.id] = Live{client, events};
+  }
+  SetStatus(account.id, "connecting", "");
+  client->Start(TdDirectory(account.id), td_key, gateway_.TdParams(), [this, id = account.id](telegram::Status s) {
+    if (!s.ok()) SetStatus(id, "error", s.error().what());
+  });
+}
+
+void AccountService::Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events) {
+  events->Set([this, account_id](const AuthState& s) { OnState(account_id, s); },
+              [this, account_id](ClosedReason r) { OnClosed(account_id, r); });
+}
+
+void AccountService::OnState(const std::string& account_id, const AuthState& state) {
+  if (state.kind == Kind::kReady) {
+    SetStatus(account_id, "active", "");
+  } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
+             state.kind == Kind::kWaitPassword || state.kind == Kind::kWaitOtherDeviceConfirmation) {
+    // The session on disk no longer logs in: it ended while we were away.
+    SetStatus(account_id, "revoked", "the Telegram session is no longer valid; link the account again");
+    if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
+  }
+}
+
+void AccountService::OnClosed(const std::string& account_id, ClosedReason reason) {
+  if (reason != ClosedReason::kRevoked) return;
+  Take(account_id);
+  SetStatus(account_id, "revoked", "the session was terminated from another device or by Telegram");
+  spdlog::warn("account {}: session revoked remotely", account_id);
+}
+
+void AccountService::SetStatus(const std::string& account_id, const std::string& status, const std::string& error) {
+  background_.Post([this, account_id, status, error] {
+    auto row = gateway_.store().FindAccount(account_id);
+    if (!row || (row->status == status && row->last_error == error)) return;
+    if (row->status == "disabled" && status != "disabled") return;
+    row->status = status;
+    row->last_error = error;
+    row->updated_at = NowSeconds();
+    if (status == "active") row->last_connected_at = row->updated_at;
+    gateway_.store().UpdateAccount(*row);
+    spdlog::info("account {}: {}", account_id, status);
+  });
+}
+
+std::vector<store::Account> AccountService::List(const std::string& tenant_id) {
+  std::vector<store::Account> out;
+  for (auto& account : gateway_.store().ListAccounts()) {
+    if (account.tenant_id == tenant_id) out.push_back(std::move(account));
+  }
+  return out;
+}
+
+store::Account AccountService::Get(const std::string& tenant_id, const std::string& id) {
+  auto row = gateway_.store().FindAccount(id);
+  if (!row || row->tenant_id != tenant_id) throw NotFound(id);
+  return *row;
+}
+
+store::Account AccountService::Update(const std::string& tenant_id, const std::string& id,
+                                      const std::optional<std::string>& display_name,
+                                      const std::optional<bool>& disabled) {
+  auto row = Get(tenant_id, id);
+  if (display_name) row.display_name = *display_name;
+  bool start = false;
+  if (disabled && *disabled && row.status != "disabled") {
+    row.status = "disabled";
+    if (auto live = Take(id)) live->client->Close([](telegram::Status) {});
+  } else if (disabled && !*disabled && row.status == "disabled") {
+    row.status = "connecting";
+    start = true;
+  }
+  row.updated_at = NowSeconds();
+  gateway_.store().UpdateAccount(row);
+  if (start) Start(row);
+  return row;
+}
+
+void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
+                            std::function<void(telegram::Status)> done) {
+  Get(tenant_id, id);
+  auto live = Take(id);
+  auto finish = [this, id, done](telegram::Status) {
+    background_.Post([this, id, done] {
+      Wipe(id);
+      gateway_.store().DeleteAccount(id);
+      spdlog::info("account {}: unlinked", id);
+      done(telegram::Status(telegram::Ok{}));
+    });
+  };
+  if (!live || live->client->closed()) {
+    finish(telegram::Ok{});
+    return;
+  }
+  // Wipe only once TDLib has closed the directory; the handler keeps the client
+  // alive until then and lets go of it after.
+  live->events->Set(nullptr, [finish, events = live->events, client = live->client](ClosedReason) {
+    finish(telegram::Ok{});
+    events->Set(nullptr, nullptr);
+  });
+  live->client->LogOut([client = live->client](telegram::Status s) {
+    if (!s.ok()) client->Destroy([](telegram::Status) {});
+  });
+}
+
+std::optional<store::Account> AccountService::FindByTelegramUser(const std::string& tenant_id,
+                                                                 std::int64_t user_id) {
+  for (auto& account : List(tenant_id)) {
+    if (account.telegram_user_id == user_id) return account;
+  }
+  return std::nullopt;
+}
+
+bool AccountService::IsLive(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  return live_.count(account_id) > 0;
+}
+
+store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
+                                     std::shared_ptr<telegram::AccountClient> client,
+                                     std::shared_ptr<ClientEvents> events) {
+  const auto& envelope = gateway_.envelope();
+  row.id = keys.account_id;
+  row.wrapped_data_key = envelope.WrapDataKey(keys.data_key, row.id);
+  row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
+  row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
+  row.status = "active";
+  row.created_at = row.updated_at = row.last_connected_at = NowSeconds();
+  gateway_.store().InsertAccount(row);
+  Watch(row.id, events);
+  std::lock_guard lock(mutex_);
+  live_[row.id] = Live{std::move(client), std::move(events)};
+  return row;
+}
+
+void AccountService::Forget(const std::string& account_id) {
+  if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
+  Wipe(account_id);
+  gateway_.store().DeleteAccount(account_id);
+}
+
+void AccountService::Wipe(const std::string& account_id) {
+  std::error_code ec;
+  std::filesystem::remove_all(gateway_.config().data_dir / "accounts" / account_id, ec);
+  if (ec) spdlog::error("account {}: cannot remove its directory: {}", account_id, ec.message());
+}
+
+std::optional<AccountService::Live> AccountService::Take(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(account_id);
+  if (it == live_.end()) return std::nullopt;
+  Live live = std::move(it->second);
+  live_.erase(it);
+  return live;
+}
+
+void AccountService::Shutdown() {
+  std::map<std::string, Live> live;
+  {
+    std::lock_guard lock(mutex_);
+    live.swap(live_);
+  }
+  for (auto& [id, entry] : live) {
+    entry.events->Set(nullptr, nullptr);
+    entry.client->Close([](telegram::Status) {});
+  }
+}
+
+}  // namespace tgmux::service

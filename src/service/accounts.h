@@ -1,0 +1,82 @@
+// Linked accounts: their rows, their running TDLib clients, status changes
+// (connecting, active, error, revoked, disabled), restore at start-up and
+// unlink. Thread-safe; every call returns quickly (TDLib work is asynchronous).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/background.h"
+#include "service/client_events.h"
+#include "service/gateway.h"
+#include "telegram/account_client.h"
+
+namespace tgmux::service {
+
+// A new account's secrets before its row exists.
+struct AccountKeys {
+  std::string account_id;
+  crypto::SecretKey data_key;
+  crypto::SecretKey td_key;  // TDLib's database_encryption_key
+};
+
+class AccountService {
+ public:
+  AccountService(Gateway& gateway, Background& background);
+  ~AccountService();
+
+  // Starts the TDLib client of every linked account that is not disabled or revoked.
+  void RestoreAll();
+
+  std::vector<store::Account> List(const std::string& tenant_id);
+  // Throws Error(not_found) for unknown ids and other tenants' accounts.
+  store::Account Get(const std::string& tenant_id, const std::string& id);
+  store::Account Update(const std::string& tenant_id, const std::string& id,
+                        const std::optional<std::string>& display_name, const std::optional<bool>& disabled);
+  // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
+  // directory and removes the row; then calls done.
+  void Unlink(const std::string& tenant_id, const std::string& id, std::function<void(telegram::Status)> done);
+
+  // For logins.
+  AccountKeys NewKeys() const;
+  std::string TdDirectory(const std::string& account_id) const;
+  std::optional<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
+  bool IsLive(const std::string& account_id);
+  // Stores the row (secrets sealed) and takes over the logged-in client.
+  store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
+                       std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);
+  // Removes an account that a new login of the same Telegram user replaces.
+  void Forget(const std::string& account_id);
+
+  // Closes every client (the sessions stay on disk).
+  void Shutdown();
+
+ private:
+  struct Live {
+    std::shared_ptr<telegram::AccountClient> client;
+    std::shared_ptr<ClientEvents> events;
+  };
+  void Start(const store::Account& account);
+  void RemoveOrphans(const std::vector<store::Account>& accounts);
+  void Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events);
+  void OnState(const std::string& account_id, const telegram::AuthState& state);
+  void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
+  void SetStatus(const std::string& account_id, const std::string& status, const std::string& error);
+  void Wipe(const std::string& account_id);
+  std::optional<Live> Take(const std::string& account_id);
+
+  Gateway& gateway_;
+  Background& background_;
+  std::mutex mutex_;
+  std::map<std::string, Live> live_;
+};
+
+// Unix seconds now.
+std::int64_t NowSeconds();
+
+}  // namespace tgmux::service

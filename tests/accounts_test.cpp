@@ -1,0 +1,106 @@
+// End-to-end: linked accounts over their life: listing, flags, unlink, restore
+// after a crash, and a session revoked elsewhere.
+#include <signal.h>
+
+#include <thread>
+
+#include "tests/support/linked_gateway.h"
+
+namespace tgmux::testing {
+namespace {
+
+class AccountsTest : public LinkedGatewayTest {
+ protected:
+  void SetUp() override {
+    LinkedGatewayTest::SetUp();
+    StartGateway();
+  }
+};
+
+TEST_F(AccountsTest, UnlinkLogsOutAtTelegramAndWipesEverything) {
+  CreateUser("+15552001122", "Uma");
+  auto account = Link("+15552001122");
+  std::string id = account["id"];
+  ASSERT_EQ(Sessions("+15552001122").size(), 1u);
+  ASSERT_TRUE(std::filesystem::exists(data_dir_ / "accounts" / id));
+  EXPECT_EQ(http().Request("DELETE", "/v1/accounts/" + id).status, 204);
+  EXPECT_EQ(Sessions("+15552001122").size(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(data_dir_ / "accounts" / id));
+  EXPECT_EQ(http().Get("/v1/accounts/" + id).status, 404);
+  EXPECT_EQ(http().Request("DELETE", "/v1/accounts/" + id).status, 404);
+}
+
+TEST_F(AccountsTest, PatchRenamesAndDisables) {
+  CreateUser("+15552002233", "Vic");
+  std::string id = Link("+15552002233")["id"];
+  auto renamed = http().Request("PATCH", "/v1/accounts/" + id, R"({"display_name":"Sales desk"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.Json()["display_name"], "Sales desk");
+  auto disabled = http().Request("PATCH", "/v1/accounts/" + id, R"({"disabled":true})");
+  EXPECT_EQ(disabled.Json()["status"], "disabled");
+  auto enabled = http().Request("PATCH", "/v1/accounts/" + id, R"({"disabled":false})");
+  EXPECT_NE(enabled.Json()["status"], "disabled");
+  EXPECT_EQ(PollAccount(id, "active")["status"], "active");
+  EXPECT_EQ(http().Request("PATCH", "/v1/accounts/" + id, R"({"disabled":"yes"})").status, 400);
+}
+
+TEST_F(AccountsTest, RestoresEveryAccountAfterKill9WithoutANewLogin) {
+  CreateUser("+15552003344", "Walt");
+  CreateUser("+15552004455", "Xena", {{"password", "pw-xena-123"}});
+  std::string a = Link("+15552003344")["id"];
+  std::string b = Link("+15552004455", "pw-xena-123")["id"];
+  EXPECT_EQ(gateway_->Stop(SIGKILL), 128 + SIGKILL);
+  StartGateway();
+  EXPECT_EQ(PollAccount(a, "active")["status"], "active");
+  EXPECT_EQ(PollAccount(b, "active")["status"], "active");
+  EXPECT_EQ(Sessions("+15552003344").size(), 1u);
+  EXPECT_EQ(Sessions("+15552004455").size(), 1u);
+}
+
+TEST_F(AccountsTest, RemoteRevokeMarksTheAccountRevokedAndRelinkReplacesIt) {
+  CreateUser("+15552005566", "Yuri");
+  std::string old_id = Link("+15552005566")["id"];
+  ASSERT_EQ(Control("POST", "/users/+15552005566/revoke").status, 204);
+  auto revoked = PollAccount(old_id, "revoked", std::chrono::seconds(2));
+  EXPECT_EQ(revoked["status"], "revoked");
+  EXPECT_FALSE(revoked["last_error"].is_null());
+  EXPECT_EQ(http().Get("/healthz").status, 200);
+
+  std::string new_id = Link("+15552005566")["id"];
+  EXPECT_NE(new_id, old_id);
+  EXPECT_EQ(http().Get("/v1/accounts/" + old_id).status, 404);
+  auto items = http().Get("/v1/accounts").Json()["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["status"], "active");
+}
+
+TEST_F(AccountsTest, ListPagesWithACursor) {
+  for (int i = 0; i < 3; ++i) {
+    std::string phone = "+1555200770" + std::to_string(i);
+    CreateUser(phone, "Pager");
+    Link(phone);
+  }
+  auto first = http().Get("/v1/accounts?limit=2").Json();
+  ASSERT_EQ(first["items"].size(), 2u);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  auto second = http().Get("/v1/accounts?limit=2&cursor=" + first["next_cursor"].get<std::string>()).Json();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_TRUE(second["next_cursor"].is_null());
+  EXPECT_EQ(http().Get("/v1/accounts?limit=0").status, 400);
+}
+
+TEST_F(AccountsTest, NoClearTextSecretsInTheDataDirectory) {
+  CreateUser("+15552008899", "Zed", {{"password", "zed-secret-pass"}});
+  Link("+15552008899", "zed-secret-pass");
+  gateway_->Stop(SIGTERM);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_)) {
+    if (!entry.is_regular_file()) continue;
+    std::string content = ReadFile(entry.path());
+    EXPECT_EQ(content.find("15552008899"), std::string::npos) << entry.path();
+    EXPECT_EQ(content.find("zed-secret-pass"), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(gateway_->process().Stderr().find("15552008899"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tgmux::testing
