@@ -1,0 +1,88 @@
+#include "telegram/encoding.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+namespace tgmux::telegram {
+namespace {
+
+// Length of the sequence starting with `lead`, or 0 when it cannot start one.
+int SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;  // continuation byte, overlong 2-byte lead (C0, C1) or above U+10FFFF
+}
+
+// Bounds of the second byte, which is where overlongs, surrogates and code
+// points above U+10FFFF show up.
+bool SecondByteOk(unsigned char lead, unsigned char second) {
+  if (lead == 0xE0) return second >= 0xA0 && second <= 0xBF;  // overlong
+  if (lead == 0xED) return second >= 0x80 && second <= 0x9F;  // surrogates
+  if (lead == 0xF0) return second >= 0x90 && second <= 0xBF;  // overlong
+  if (lead == 0xF4) return second >= 0x80 && second <= 0x8F;  // > U+10FFFF
+  return second >= 0x80 && second <= 0xBF;
+}
+
+std::optional<std::string> FindIn(const nlohmann::json& value, const std::string& path) {
+  if (value.is_string()) {
+    if (IsValidUtf8(value.get_ref<const std::string&>())) return std::nullopt;
+    return path.empty() ? std::string("(request)") : path;
+  }
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (!IsValidUtf8(key)) return path.empty() ? std::string("(a field name)") : path;
+      auto found = FindIn(item, path.empty() ? key : path + "." + key);
+      if (found) return found;
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      auto found = FindIn(value[i], path + "[" + std::to_string(i) + "]");
+      if (found) return found;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    int length = SequenceLength(lead);
+    if (length == 0 || i + length > text.size()) return false;
+    if (length > 1 && !SecondByteOk(lead, static_cast<unsigned char>(text[i + 1]))) return false;
+    for (int k = 2; k < length; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < 0x80 || next > 0xBF) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+std::optional<std::string> FindInvalidUtf8(const nlohmann::json& value) {
+  return FindIn(value, "");
+}
+
+std::string EncodeBase64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t chunk = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) chunk |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[(chunk >> 18) & 63];
+    out += kAlphabet[(chunk >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[chunk & 63] : '=';
+  }
+  return out;
+}
+
+}  // namespace tgmux::telegram

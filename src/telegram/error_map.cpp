@@ -1,0 +1,127 @@
+#include "telegram/error_map.h"
+
+#include <array>
+#include <charconv>
+#include <optional>
+#include <string>
+
+namespace tgmux::telegram {
+namespace {
+
+enum class Match { kExact, kPrefix, kAnyMessage };
+
+struct Rule {
+  int td_code;             // 0: any code
+  Match match;
+  std::string_view pattern;
+  ErrorCode code;
+  std::string_view text;   // public message; empty: "Telegram error N: <message>"
+  bool retry_after = false;  // the rest of the message after `pattern` is N seconds
+};
+
+using enum ErrorCode;
+using enum Match;
+
+// First matching rule wins, so specific messages come before code-wide rules
+// (PHONE_NUMBER_INVALID is 406 in some server versions, and must still map).
+constexpr std::array kRules = {
+    // Login steps.
+    Rule{0, kExact, "PHONE_CODE_INVALID", kCodeInvalid, "The login code is wrong"},
+    Rule{0, kExact, "PHONE_CODE_EMPTY", kCodeInvalid, "The login code is empty"},
+    Rule{0, kExact, "PHONE_CODE_EXPIRED", kCodeExpired, "The login code has expired; request a new one"},
+    Rule{0, kExact, "PASSWORD_HASH_INVALID", kPasswordInvalid, "The 2FA password is wrong"},
+    Rule{0, kExact, "SESSION_PASSWORD_NEEDED", kPasswordNeeded, "The account needs its 2FA password"},
+    Rule{0, kExact, "PHONE_NUMBER_INVALID", kInvalidPhone, "Telegram says the phone number is invalid"},
+    Rule{0, kExact, "Phone number must be non-empty", kInvalidPhone, "The phone number is empty"},
+    Rule{0, kExact, "PHONE_NUMBER_BANNED", kForbidden, "This phone number is banned by Telegram"},
+    Rule{0, kExact, "First name must be non-empty", kInvalidRequest, "The first name is empty"},
+    Rule{0, kExact, "Another authorization query has started", kConflict,
+         "Another login step was started on this account"},
+    Rule{0, kPrefix, "Call to ", kConflict, "This login step does not fit the account's login state"},
+    Rule{0, kExact, "Authentication code can't be resend", kConflict,
+         "Telegram offers no other way to send the code yet"},
+    Rule{0, kExact, "Already logging out", kAccountNotReady, "The account is already logging out"},
+    Rule{0, kExact, "Already logged out", kAccountNotReady, "The account is already logged out"},
+    // Peers and messages.
+    Rule{0, kExact, "USERNAME_NOT_OCCUPIED", kPeerNotFound, "No Telegram user or chat has this username"},
+    Rule{0, kExact, "USERNAME_INVALID", kPeerNotFound, "The username is invalid"},
+    Rule{0, kExact, "Username is invalid", kPeerNotFound, "The username is invalid"},
+    Rule{0, kExact, "Chat not found", kPeerNotFound, "Chat not found"},
+    Rule{0, kExact, "User not found", kPeerNotFound, "User not found"},
+    Rule{0, kExact, "Chat info not found", kPeerNotFound, "User or chat not found"},
+    Rule{0, kExact, "Invalid user identifier", kPeerNotFound, "User not found"},
+    Rule{0, kExact, "Invalid chat identifier specified", kPeerNotFound, "Chat not found"},
+    Rule{0, kExact, "PEER_ID_INVALID", kPeerNotFound, "User or chat not found"},
+    Rule{0, kExact, "Can't access the chat", kForbidden, "The account cannot access this chat"},
+    Rule{0, kExact, "Have no write access to the chat", kForbidden, "The account cannot write to this chat"},
+    Rule{0, kExact, "Message not found", kNotFound, "Message not found"},
+    Rule{404, kExact, "Not Found", kNotFound, "Not found"},
+    Rule{0, kExact, "Text must be non-empty", kInvalidRequest, "The text is empty"},
+    Rule{0, kExact, "Message is too long", kInvalidRequest, "The message is too long"},
+    Rule{0, kExact, "MESSAGE_TOO_LONG", kInvalidRequest, "The message is too long"},
+    Rule{0, kExact, "Strings must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
+    Rule{0, kExact, "Text must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
+    // Flood waits: TDLib's own form, then the raw server forms.
+    Rule{429, kPrefix, "Too Many Requests: retry after ", kFloodWait, "", true},
+    Rule{0, kPrefix, "FLOOD_WAIT_", kFloodWait, "", true},
+    Rule{0, kPrefix, "SLOWMODE_WAIT_", kFloodWait, "", true},
+    // Configuration and local database.
+    Rule{0, kPrefix, "Valid api_id must be provided", kTelegramNotConfigured,
+         "Set TELEGRAM_API_ID (from https://my.telegram.org)"},
+    Rule{0, kPrefix, "Valid api_hash must be provided", kTelegramNotConfigured,
+         "Set TELEGRAM_API_HASH (from https://my.telegram.org)"},
+    Rule{0, kExact, "API_ID_INVALID", kTelegramNotConfigured, "Telegram rejects the configured api_id/api_hash"},
+    Rule{0, kExact, "API_ID_PUBLISHED_FLOOD", kTelegramNotConfigured,
+         "Telegram rejects the configured api_id (published); use your own"},
+    Rule{401, kExact, "Wrong database encryption key", kInternal,
+         "The account's database key does not match its TDLib database (key mismatch)"},
+    Rule{0, kPrefix, "Can't lock file", kInternal, "The account's TDLib database is in use by another client"},
+    Rule{0, kPrefix, "Can't init", kInternal, "The account's TDLib database directory cannot be used"},
+    Rule{0, kExact, "Initialization parameters are needed: call setTdlibParameters first", kAccountNotReady,
+         "The account's Telegram client is not started"},
+    Rule{0, kExact, "Unexpected setTdlibParameters", kInternal, "The account's Telegram client was started twice"},
+    Rule{0, kPrefix, "Failed to parse", kInternal, "TDLib could not parse a request from tgmux"},
+    Rule{0, kExact, "Invalid TDLib instance specified", kInternal, "Unknown TDLib client"},
+    // Code-wide rules last.
+    Rule{500, kExact, "Request aborted", kAccountNotReady,
+         "The account's Telegram client is closing; the request was aborted"},
+    Rule{401, kAnyMessage, "", kAccountNotReady, "The account is not logged in"},
+    Rule{406, kAnyMessage, "", kTelegramError, "Telegram refused the request"},
+};
+
+bool Matches(const Rule& rule, int code, std::string_view message) {
+  if (rule.td_code != 0 && rule.td_code != code) return false;
+  switch (rule.match) {
+    case kExact: return message == rule.pattern;
+    case kPrefix: return message.starts_with(rule.pattern);
+    case kAnyMessage: return true;
+  }
+  return false;
+}
+
+// The whole rest must be a number: "FLOOD_WAIT_5_X" is not a flood wait (TDLib
+// itself turns such suffixes into a plain 400).
+std::optional<int> Seconds(std::string_view rest) {
+  int seconds = 0;
+  auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
+  if (error != std::errc() || end != rest.data() + rest.size() || seconds < 0) return std::nullopt;
+  return seconds;
+}
+
+}  // namespace
+
+Error MapTdError(int code, std::string_view message) {
+  for (const Rule& rule : kRules) {
+    if (!Matches(rule, code, message)) continue;
+    if (rule.retry_after) {
+      auto seconds = Seconds(message.substr(rule.pattern.size()));
+      if (!seconds) continue;
+      return Error(kFloodWait, "Telegram asks to wait " + std::to_string(*seconds) + " s before retrying",
+                   *seconds);
+    }
+    return Error(rule.code, std::string(rule.text));
+  }
+  return Error(kTelegramError, "Telegram error " + std::to_string(code) + ": " + std::string(message));
+}
+
+}  // namespace tgmux::telegram

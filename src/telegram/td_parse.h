@@ -1,0 +1,24 @@
+// TDLib JSON objects to the typed values of types.h. Internal to telegram/.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <string_view>
+
+#include "telegram/types.h"
+
+namespace tgmux::telegram {
+
+// Kind of an authorizationState* @type ("authorizationStateWaitCode").
+AuthState::Kind ParseAuthKind(std::string_view type);
+
+// An authorizationState* object, e.g. the authorization_state field of
+// updateAuthorizationState. Missing fields take defaults; unknown fields are
+// ignored (they change between TDLib versions).
+AuthState ParseAuthState(const nlohmann::json& state);
+
+// A `user` object (answer to getMe); nullopt when it is not one.
+std::optional<Me> ParseMe(const nlohmann::json& user);
+
+}  // namespace tgmux::telegram
