@@ -5,10 +5,13 @@
 #include <csignal>
 #include <memory>
 
-#include "tests/support/http_client.h"
+#include "app/http_client.h"
 #include "tests/support/process.h"
 
 namespace tgmux::testing {
+
+using app::HttpClient;
+using app::HttpResponse;
 
 class TgmuxServer {
  public:

@@ -1,11 +1,12 @@
-// A small blocking HTTP/1.1 client for end-to-end tests (one connection per call).
+// A small blocking HTTP/1.1 client (one connection per call) for the command
+// line tools that talk to a running tgmux, and for end-to-end tests.
 #pragma once
 
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace tgmux::testing {
+namespace tgmux::app {
 
 struct HttpResponse {
   int status = 0;                              // 0: no answer (connection failed)
@@ -32,4 +33,4 @@ class HttpClient {
   int port_;
 };
 
-}  // namespace tgmux::testing
+}  // namespace tgmux::app
