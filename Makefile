@@ -28,6 +28,9 @@ test: build
 bench: build
 	./scripts/run-benches $(BUILD_DIR)
 
+demo: build
+	BUILD_DIR=$(BUILD_DIR) ./scripts/demo
+
 sanitize:
 	$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
 

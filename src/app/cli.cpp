@@ -2,8 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
+#include "app/client_commands.h"
 #include "app/serve.h"
 #include "config/config.h"
 
@@ -37,11 +39,21 @@ int Main(int argc, char** argv) {
   serve->add_option("--config", config_file, "TOML configuration file");
   AddSettingFlags(*serve, sources.flags);
   auto* version = app.add_subcommand("version", "print the version");
+  ClientOptions client;
+  if (const char* url = std::getenv("TGMUX_URL")) client.url = url;
+  auto* login = app.add_subcommand("login", "link a Telegram account through a running tgmux (interactive)");
+  login->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
+  login->add_option("--phone", client.phone, "phone number (asked when missing)");
+  login->add_flag("--qr", client.qr, "log in by scanning a QR code instead");
+  auto* accounts = app.add_subcommand("accounts", "list the linked accounts of a running tgmux");
+  accounts->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (login->parsed()) return LoginCommand(client);
+  if (accounts->parsed()) return AccountsCommand(client);
   if (version->parsed()) {
     std::cout << "tgmux " << TGMUX_VERSION << "\n";
     return 0;

@@ -41,7 +41,7 @@ long RssKiB(pid_t pid) {
 }
 
 Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                 const std::filesystem::path& log_dir) {
+                 const std::filesystem::path& log_dir, const std::filesystem::path& stdin_path) {
   static int counter = 0;
   std::string stem = std::filesystem::path(argv.at(0)).filename().string() + "-" + std::to_string(++counter);
   out_path_ = log_dir / (stem + ".out");
@@ -54,6 +54,7 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
   if (pid_ == 0) {
     int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!stdin_path.empty()) dup2(open(stdin_path.c_str(), O_RDONLY), 0);
     dup2(out, 1);
     dup2(err, 2);
     sigset_t none;

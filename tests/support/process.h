@@ -27,7 +27,7 @@ class Process {
   // Starts `argv` with exactly `env` as its environment (plus PATH), stdout and
   // stderr captured into files under `log_dir`.
   Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
-          const std::filesystem::path& log_dir);
+          const std::filesystem::path& log_dir, const std::filesystem::path& stdin_path = {});
   ~Process();  // SIGKILL if still running
 
   // Waits until stdout contains `text`; returns the line containing it, or "" on timeout or exit.
