@@ -89,17 +89,38 @@ TEST_F(AccountsTest, ListPagesWithACursor) {
   EXPECT_EQ(http().Get("/v1/accounts?limit=0").status, 400);
 }
 
-TEST_F(AccountsTest, NoClearTextSecretsInTheDataDirectory) {
+TEST_F(AccountsTest, LoginsLeftUnfinishedByACrashAreCleanedUpAtStart) {
+  CreateUser("+15552009911", "Orphan");
+  ASSERT_EQ(StartPhoneLogin("+15552009911").status, 201);
+  ASSERT_FALSE(std::filesystem::is_empty(data_dir_ / "accounts"));
+  gateway_->Stop(SIGKILL);
+  StartGateway();
+  EXPECT_TRUE(std::filesystem::is_empty(data_dir_ / "accounts"));
+}
+
+TEST_F(AccountsTest, NoClearTextSecretsInTheDataDirectoryOrTheLog) {
   CreateUser("+15552008899", "Zed", {{"password", "zed-secret-pass"}});
-  Link("+15552008899", "zed-secret-pass");
+  auto started = StartPhoneLogin("+15552008899").Json();
+  std::string code = LastCode("+15552008899");
+  http().Post("/v1/logins/" + started["id"].get<std::string>() + "/code", {{"code", code}});
+  auto done = http().Post("/v1/logins/" + started["id"].get<std::string>() + "/password",
+                          {{"password", "zed-secret-pass"}});
+  ASSERT_EQ(done.Json()["state"], "done") << done.body;
   gateway_->Stop(SIGTERM);
+  std::string master_key = ReadFile(data_dir_ / "master.key");
+  master_key = master_key.substr(0, master_key.find('\n'));
   for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_)) {
-    if (!entry.is_regular_file()) continue;
+    if (!entry.is_regular_file() || entry.path().filename() == "master.key") continue;
     std::string content = ReadFile(entry.path());
     EXPECT_EQ(content.find("15552008899"), std::string::npos) << entry.path();
     EXPECT_EQ(content.find("zed-secret-pass"), std::string::npos) << entry.path();
+    EXPECT_EQ(content.find(code), std::string::npos) << entry.path();
+    EXPECT_EQ(content.find(master_key), std::string::npos) << entry.path();
   }
-  EXPECT_EQ(gateway_->process().Stderr().find("15552008899"), std::string::npos);
+  std::string log = gateway_->process().Stderr() + gateway_->process().Stdout();
+  for (const std::string& secret : {std::string("15552008899"), std::string("zed-secret-pass"), code, master_key}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+  }
 }
 
 }  // namespace

@@ -55,7 +55,36 @@ void AccountService::RemoveOrphans(const std::vector<store::Account>& accounts) 
   }
 }
 
+void AccountService::Stop(const std::string& account_id, Live live) {
+  {
+    std::lock_guard lock(mutex_);
+    closing_.insert(account_id);
+  }
+  // The handler keeps the client alive until TDLib has let go of its directory.
+  live.events->Set(nullptr, [this, account_id, events = live.events, client = live.client](ClosedReason) {
+    bool restart = false;
+    {
+      std::lock_guard lock(mutex_);
+      closing_.erase(account_id);
+      restart = restart_after_close_.erase(account_id) > 0;
+    }
+    if (restart) background_.Post([this, account_id] {
+      if (auto row = gateway_.store().FindAccount(account_id)) Start(*row);
+    });
+    events->Set(nullptr, nullptr);
+  });
+  live.client->Close([](telegram::Status) {});
+}
+
 void AccountService::Start(const store::Account& account) {
+  {
+    // A directory still held by a closing client cannot be opened yet.
+    std::lock_guard lock(mutex_);
+    if (closing_.count(account.id)) {
+      restart_after_close_.insert(account.id);
+      return;
+    }
+  }
   const auto& envelope = gateway_.envelope();
   std::string td_key;
   try {
@@ -137,7 +166,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   bool start = false;
   if (disabled && *disabled && row.status != "disabled") {
     row.status = "disabled";
-    if (auto live = Take(id)) live->client->Close([](telegram::Status) {});
+    if (auto live = Take(id)) Stop(id, std::move(*live));
   } else if (disabled && !*disabled && row.status == "disabled") {
     row.status = "connecting";
     start = true;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,8 @@ class AccountService {
     std::shared_ptr<ClientEvents> events;
   };
   void Start(const store::Account& account);
+  // Closes a running client (the session stays); Start waits for it.
+  void Stop(const std::string& account_id, Live live);
   void RemoveOrphans(const std::vector<store::Account>& accounts);
   void Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events);
   void OnState(const std::string& account_id, const telegram::AuthState& state);
@@ -74,6 +77,8 @@ class AccountService {
   Background& background_;
   std::mutex mutex_;
   std::map<std::string, Live> live_;
+  std::set<std::string> closing_;              // clients closing; their directories are busy
+  std::set<std::string> restart_after_close_;  // to start again once closed
 };
 
 // Unix seconds now.
