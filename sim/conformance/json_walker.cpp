@@ -135,7 +135,10 @@ void Walker<Json>::Field(const Shape& shape, const std::string& key, const Json&
   } else {
     if constexpr (kOrdered) {
       if (order.saw_extra || order.saw_client_id) Report("schema field after @extra/@client_id");
-      if (it->second + 1 < order.last_field) Report("field out of schema order");
+      if (it->second + 1 < order.last_field) {
+        Report("field out of schema order (TDLib writes it before " +
+               shape.fields[order.last_field - 1].name + ")");
+      }
       order.last_field = it->second + 1;
     }
     seen[it->second] = 1;
