@@ -32,7 +32,8 @@ demo: build
 	BUILD_DIR=$(BUILD_DIR) ./scripts/demo
 
 sanitize:
-	$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+	  $(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -9,30 +9,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process.h"
+
 namespace tgmux::crypto {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "tgmux-crypto-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
+using testing::TempDir;
 
- private:
-  fs::path path_;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+using testing::ReadFile;
 
 unsigned Mode(const fs::path& path) {
   struct stat info {};

@@ -12,30 +12,16 @@
 #include "store/migrations.h"
 #include "store/store.h"
 
+#include "tests/support/process.h"
+
 namespace tgmux::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "tgmux-store-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
+using testing::TempDir;
 
- private:
-  fs::path path_;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+using testing::ReadFile;
 
 std::set<std::string> Listing(const fs::path& dir) {
   std::set<std::string> names;

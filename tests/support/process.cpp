@@ -47,6 +47,10 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
   out_path_ = log_dir / (stem + ".out");
   err_path_ = log_dir / (stem + ".err");
   if (!env.count("PATH")) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+  // Sanitizer settings of a `make sanitize` run reach the children too.
+  for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name); value && !env.count(name)) env[name] = value;
+  }
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   pid_ = fork();
