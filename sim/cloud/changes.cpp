@@ -30,6 +30,7 @@ std::vector<MessageCopy> Cloud::Delete(std::int64_t user_id, std::int64_t chat_i
     for (const auto& copy : targets) {
       Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
       if (dialog != nullptr && dialog->messages.erase(copy.message_id) > 0) {
+        dialog->Recount();
         deleted.push_back(copy);
       }
     }
@@ -46,6 +47,7 @@ std::vector<ReadChange> Cloud::Read(std::int64_t user_id, std::int64_t chat_id,
   std::vector<ReadChange> changes;
   std::int64_t old = dialog->last_read_inbox;
   dialog->last_read_inbox = up_to;
+  dialog->Recount();
   changes.push_back({user_id, chat_id, up_to});
   for (auto it = dialog->messages.upper_bound(old);
        it != dialog->messages.end() && it->first <= up_to; ++it) {

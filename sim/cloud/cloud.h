@@ -59,7 +59,9 @@ struct StoredMessage {
 struct Dialog {
   std::map<std::int64_t, StoredMessage> messages;
   std::int64_t last_read_inbox = 0, last_read_outbox = 0;
-  int UnreadCount() const;
+  int unread = 0;  // incoming messages above last_read_inbox, kept up to date
+  int UnreadCount() const { return unread; }
+  void Recount();
   const StoredMessage* Last() const;
 };
 

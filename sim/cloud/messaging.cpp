@@ -7,12 +7,11 @@
 
 namespace tgsim {
 
-int Dialog::UnreadCount() const {
-  int count = 0;
+void Dialog::Recount() {
+  unread = 0;
   for (auto it = messages.upper_bound(last_read_inbox); it != messages.end(); ++it) {
-    if (!it->second.outgoing) ++count;
+    if (!it->second.outgoing) ++unread;
   }
-  return count;
 }
 
 const StoredMessage* Dialog::Last() const {
@@ -123,7 +122,9 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
       }
     }
     message.link = link;
-    DialogOf(owner, copy.chat_id).messages[message.id] = message;
+    Dialog& dialog = DialogOf(owner, copy.chat_id);
+    if (!message.outgoing && message.id > dialog.last_read_inbox) ++dialog.unread;
+    dialog.messages[message.id] = message;
     copies.push_back(copy);
   }
   if (auto group = groups_.find(chat_id); group != groups_.end()) ++group->second.next_server_id;

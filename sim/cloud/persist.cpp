@@ -111,6 +111,7 @@ void Cloud::FromJson(const Json& state) {
       StoredMessage message = MessageFrom(m);
       d.messages[message.id] = message;
     }
+    d.Recount();
   }
   for (const auto& j : state.value("boxes", Json::array())) next_box_id_[j[0]] = j[1];
   for (const auto& j : state.value("links", Json::array())) {

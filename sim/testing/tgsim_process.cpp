@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ TgsimProcess::TgsimProcess(const std::string& binary, std::vector<std::string> e
   if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the test process
     ::dup2(out[1], STDOUT_FILENO);
     // Keep none of the parent's descriptors: a pipe held open here would keep, e.g., a
     // death test's parent waiting for EOF long after the test process died.
