@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 
@@ -57,17 +58,26 @@ void ClientHub::Send(int client_id, const char* request) {
     return Push(client_id, Envelope(error, parsed.error ? std::nullopt : parsed.extra, client_id));
   }
   Json frame = {{"c", client_id}, {"raw", raw}};
+  if (it->second.held) return it->second.held_frames.push_back(frame.dump());
   if (!parsed.error && parsed.type == "setTdlibParameters") {
-    frame["db"] = PrepareParameters(client_id, it->second, parsed.object);
+    frame["db"] = PrepareParameters(client_id, it->second, parsed.object, frame);
+    if (it->second.held) return;
   }
   Connection* connection = it->second.connection;
   lock.unlock();
   connection->Send(frame.dump());
 }
 
+bool ClientHub::LockedByOther(int client_id, const DbLocation& location) const {
+  for (const auto& [id, other] : clients_) {
+    if (id != client_id && other.bound_db && other.bound_db->Path() == location.Path()) return true;
+  }
+  return false;
+}
+
 // Opens the database directory the way TDLib does before init; tgsim decides whether
 // the parameters are accepted and then tells us (db_bind) to keep using this place.
-Json ClientHub::PrepareParameters(int client_id, Client& client, const Json& request) {
+Json ClientHub::PrepareParameters(int client_id, Client& client, const Json& request, Json& frame) {
   DbLocation location;
   try {
     location.directory = GetString(request, "database_directory");
@@ -81,21 +91,46 @@ Json ClientHub::PrepareParameters(int client_id, Client& client, const Json& req
     }
     location.key.resize(key_len);
     location.file = GetBool(request, "use_test_dc") ? "td_test.binlog" : "td.binlog";
-  } catch (const RequestParseError& e) {
+  } catch (const RequestParseError&) {
     return Json::object();  // tgsim reports the parse error itself
   }
   if (location.directory.empty()) {
     char cwd[4096];
     location.directory = getcwd(cwd, sizeof cwd) ? cwd : ".";
   }
-  for (const auto& [id, other] : clients_) {
-    if (id != client_id && other.bound_db && other.bound_db->Path() == location.Path()) {
-      return Json{{"error", {{"code", 400}, {"message", "Can't lock file \"" + location.Path() +
-                                                            "\", because it is already in use by current program"}}}};
-    }
+  if (LockedByOther(client_id, location)) {
+    client.held = true;
+    std::thread([this, client_id, frame, location] { WaitForLock(client_id, frame, location); }).detach();
+    return Json::object();
   }
   client.pending_db = location;
   return OpenLocalDb(location);
+}
+
+// TDLib retries a locked binlog 100 times, 100 ms apart, before it gives up.
+void ClientHub::WaitForLock(int client_id, Json frame, DbLocation location) {
+  for (int attempt = 0;; ++attempt) {
+    std::unique_lock lock(mutex_);
+    bool locked = LockedByOther(client_id, location);
+    if (!locked || attempt >= 100) {
+      Client& client = clients_[client_id];
+      if (locked) {
+        frame["db"] = Json{{"error", {{"code", 400}, {"message", "Can't lock file \"" + location.Path() +
+                                        "\", because it is already in use by current program"}}}};
+      } else {
+        client.pending_db = location;
+        frame["db"] = OpenLocalDb(location);
+      }
+      // Still under the lock, so that no newer request overtakes the held ones.
+      client.connection->Send(frame.dump());
+      for (auto& held : client.held_frames) client.connection->Send(std::move(held));
+      client.held_frames.clear();
+      client.held = false;
+      return;
+    }
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 // A line from tgsim: "<client id> <object>" for td_receive, "<client id> !<op>" for us.

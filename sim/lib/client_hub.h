@@ -35,13 +35,17 @@ class ClientHub {
     bool legacy = false;
     std::optional<DbLocation> pending_db, bound_db;
     std::deque<std::string> legacy_queue;
+    bool held = false;  // waiting for a locked directory: later frames wait too
+    std::deque<std::string> held_frames;
   };
 
   Connection* ConnectionFor(const std::string& address);
   void OnLine(std::string_view line);
   void HandleOp(Client& client, const Json& op);
   void Push(int client_id, std::string object);
-  Json PrepareParameters(int client_id, Client& client, const Json& request);
+  Json PrepareParameters(int client_id, Client& client, const Json& request, Json& frame);
+  bool LockedByOther(int client_id, const DbLocation& location) const;
+  void WaitForLock(int client_id, Json frame, DbLocation location);
 
   std::mutex mutex_;
   std::condition_variable ready_;

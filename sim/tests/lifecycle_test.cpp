@@ -1,5 +1,6 @@
 // close / logOut / destroy / remote revoke and the local session directory
 // (tdlib-facts §5.8, §5.9, §9; checklist items 8, 9, 14).
+#include <chrono>
 #include <filesystem>
 
 #include "sim/tests/sim_fixture.h"
@@ -119,13 +120,21 @@ TEST_F(SimLifecycle, SessionRevokedWhileAwayLogsOutOnRestart) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
 }
 
-TEST_F(SimLifecycle, DirectoryInUseIsRefused) {
+TEST_F(SimLifecycle, DirectoryInUseFailsAfterTenSecondsAndStaysRetryable) {
   std::string dir = TempDir();
-  StartedClient(dir);
+  ScriptedClient& first = StartedClient(dir);
   ScriptedClient& second = NewClient();
+  auto start = std::chrono::steady_clock::now();
   auto reply = second.Request(Parameters(dir), 15);
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(reply);
   EXPECT_EQ((*reply)["message"], "Can't lock file \"" + dir + "/td.binlog\", because it is already in use by current program");
+  EXPECT_GE(waited, 9.5);
+  EXPECT_EQ(TypeOf(second.RequestOk({{"@type", "getAuthorizationState"}})), "authorizationStateWaitTdlibParameters");
+  // When the first client closes within the window, the retry simply succeeds.
+  second.Send(Parameters(dir));
+  first.RequestOk({{"@type", "close"}});
+  EXPECT_TRUE(second.WaitForAuthState("authorizationStateWaitPhoneNumber", 5));
 }
 
 }  // namespace
