@@ -57,6 +57,17 @@ void TdJsonLibrary::Check(const std::string& text, bool is_request) {
 #endif
 }
 
+void TdJsonLibrary::CheckResponse(const std::string& function, const json& response) {
+#ifdef TGSIM_HAVE_CONFORMANCE
+  for (const auto& problem : PinnedSchema().ValidateResponse(function, response)) {
+    violations_.push_back(problem + "  (response to " + function + ")");
+  }
+#else
+  (void)function;
+  (void)response;
+#endif
+}
+
 void TdJsonLibrary::Send(int client_id, const std::string& request, bool check) {
   if (check) Check(request, true);
   send_(client_id, request.c_str());
@@ -135,7 +146,9 @@ std::optional<json> ScriptedClient::Request(json request, double timeout) {
   std::string extra = "req-" + std::to_string(next_extra_++);
   request["@extra"] = extra;
   Send(request);
-  return WaitFor([&](const json& o) { return o.contains("@extra") && o["@extra"] == extra; }, timeout);
+  auto response = WaitFor([&](const json& o) { return o.contains("@extra") && o["@extra"] == extra; }, timeout);
+  if (response) library_.CheckResponse(request.value("@type", ""), *response);
+  return response;
 }
 
 json ScriptedClient::RequestOk(json request, double timeout) {

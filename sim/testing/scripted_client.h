@@ -31,6 +31,8 @@ class TdJsonLibrary {
   // Problems found by the conformance validator (empty when it is not built in).
   const std::vector<std::string>& violations() const { return violations_; }
   void Check(const std::string& text, bool is_request);
+  // Also checks that `response` is an error or of the result type of `function`.
+  void CheckResponse(const std::string& function, const json& response);
 
  private:
   void* handle_ = nullptr;

@@ -1,4 +1,6 @@
 // tdlib-facts §10 items 1–4 and §1: the C interface and the JSON rules.
+#include <dlfcn.h>
+
 #include <thread>
 
 #include "sim/tests/sim_fixture.h"
@@ -180,6 +182,39 @@ TEST_F(SimAbi, ExecuteRunsSynchronousMethods) {
   EXPECT_EQ(parsed["text"], "b and i c \xd0\x9f");
   EXPECT_EQ(parsed["entities"][1]["offset"], 6);
   EXPECT_EQ(parsed["entities"][2]["type"]["@type"], "textEntityTypeCode");
+}
+
+}  // namespace
+}  // namespace tgsim::testing
+
+namespace tgsim::testing {
+namespace {
+
+TEST_F(SimAbi, ExportsAllFourteenFunctionsAndTheLegacyInterface) {
+  void* handle = ::dlopen(TDJSON_SIM_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(handle, nullptr);
+  for (const char* name : {"td_create_client_id", "td_send", "td_receive", "td_execute",
+                           "td_set_log_message_callback", "td_json_client_create", "td_json_client_send",
+                           "td_json_client_receive", "td_json_client_execute", "td_json_client_destroy",
+                           "td_set_log_file_path", "td_set_log_max_file_size", "td_set_log_verbosity_level",
+                           "td_set_log_fatal_error_callback"}) {
+    EXPECT_NE(::dlsym(handle, name), nullptr) << name;
+  }
+  auto create = reinterpret_cast<void* (*)()>(::dlsym(handle, "td_json_client_create"));
+  auto send = reinterpret_cast<void (*)(void*, const char*)>(::dlsym(handle, "td_json_client_send"));
+  auto receive = reinterpret_cast<const char* (*)(void*, double)>(::dlsym(handle, "td_json_client_receive"));
+  auto destroy = reinterpret_cast<void (*)(void*)>(::dlsym(handle, "td_json_client_destroy"));
+  void* client = create();
+  send(client, R"({"@type":"getAuthorizationState","@extra":"legacy"})");
+  json answer;
+  for (int i = 0; i < 50 && !answer.contains("@extra"); ++i) {
+    const char* line = receive(client, 0.1);
+    if (line != nullptr) answer = json::parse(line);
+  }
+  EXPECT_EQ(answer.value("@type", ""), "authorizationStateWaitTdlibParameters");
+  EXPECT_FALSE(answer.contains("@client_id"));  // the old interface has one queue per client
+  destroy(client);
+  ::dlclose(handle);
 }
 
 }  // namespace
