@@ -5,7 +5,9 @@
 
 #include <array>
 
+#include "telegram/chat_cache.h"
 #include "telegram/encoding.h"
+#include "telegram/send_tracker.h"
 #include "telegram/td_parse.h"
 
 namespace tgmux::telegram {
@@ -65,7 +67,9 @@ AccountClient::AccountClient(ClientHub& hub, AccountCallbacks callbacks)
       callbacks_(std::move(callbacks)),
       // Raw `this` is safe: the destructor's ReleaseClient guarantees the
       // handler is not running and never runs again.
-      client_id_(hub.CreateClient([this](const json& update) { OnUpdate(update); })) {}
+      client_id_(hub.CreateClient([this](const json& update) { OnUpdate(update); })),
+      chats_(std::make_shared<ChatCache>()),
+      sends_(std::make_shared<SendTracker>(hub, client_id_)) {}
 
 AccountClient::~AccountClient() {
   // Also when closed: the hub may not have processed the Closed fully yet, and
@@ -174,12 +178,15 @@ void AccountClient::Call(json request, Done done) {
 }
 
 void AccountClient::OnUpdate(const json& update) {
-  // Only the authorization state for now; chats and messages (issue 6) will
-  // be routed from here.
-  if (update.value("@type", "") != "updateAuthorizationState") return;
-  auto state = update.find("authorization_state");
-  if (state == update.end()) return;
-  OnAuthState(ParseAuthState(*state));
+  std::string type = update.value("@type", "");
+  if (type == "updateAuthorizationState") {
+    auto state = update.find("authorization_state");
+    if (state != update.end()) OnAuthState(ParseAuthState(*state));
+    return;
+  }
+  // The cache first, so that callbacks see the chat as the update left it.
+  chats_->Apply(update);
+  OnMessageUpdate(type, update);
 }
 
 void AccountClient::OnAuthState(AuthState state) {

@@ -1,20 +1,30 @@
 // One Telegram account's TDLib client: start from its database directory and
-// key, the login steps, logout/close/destroy, and its authorization state as
-// typed values. Messages (issue 6) will hang off the same update stream.
+// key, the login steps, logout/close/destroy, its authorization state, and its
+// messages and chats, all as typed values.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "telegram/client_hub.h"
+#include "telegram/messages.h"
 #include "telegram/result.h"
 #include "telegram/types.h"
 
 namespace tgmux::telegram {
+
+class ChatCache;
+class SendTracker;
 
 struct AccountCallbacks {
   // Every authorization state change, in order, including re-emitted states
@@ -25,6 +35,31 @@ struct AccountCallbacks {
   // ended without our LogOut/Destroy (terminated from another device, banned):
   // TDLib has wiped the directory and a new login is needed.
   std::function<void(ClosedReason)> on_closed;
+
+  // Messages and chats; all optional. Senders' names and usernames are filled
+  // when TDLib has announced them.
+  //
+  // A new message in any chat: incoming ones, and our own once they are final
+  // (sent here and confirmed by the server, or sent from another device).
+  // Pending and failed sends are not reported here.
+  std::function<void(const Message&)> on_new_message = {};
+  std::function<void(const MessageEdit&)> on_message_edited = {};
+  // Messages deleted for this account (by us or another party); TDLib's cache
+  // unloads (from_cache) are not deletions and are not reported.
+  std::function<void(std::int64_t chat_id, const std::vector<std::int64_t>& message_ids)>
+      on_messages_deleted = {};
+  // We read incoming messages up to last_read (here or on another device);
+  // also sent when a new incoming message raises unread_count.
+  std::function<void(std::int64_t chat_id, std::int64_t last_read, int unread_count)>
+      on_chat_read_inbox = {};
+  // The other side read our messages up to last_read.
+  std::function<void(std::int64_t chat_id, std::int64_t last_read)> on_chat_read_outbox = {};
+  // The final state of every send of this account, keyed by the temporary id
+  // SendText's `accepted` reported: the server message, or the failure
+  // (flood_wait with retry_after, forbidden, ...). Also for sends whose `done`
+  // already ended with telegram_unreachable: this is how their outcome is learnt.
+  std::function<void(std::int64_t chat_id, std::int64_t temporary_id, const Result<Message>&)>
+      on_send_result = {};
 };
 
 // Threads: every method may be called from any thread and returns at once.
@@ -83,6 +118,57 @@ class AccountClient {
   // The logged-in user; account_not_ready before kReady.
   void GetMe(std::function<void(Result<Me>)> done);
 
+  // --- Messages and chats (account_messages.cpp, account_chats.cpp). Before
+  // kReady they fail with account_not_ready. Unknown chats fail with
+  // peer_not_found: TDLib must have announced a chat (ResolveRecipient,
+  // LoadChats, an incoming message) before it can be used.
+  using MessageDone = std::function<void(Result<Message>)>;
+
+  // Formatting marks to entities by TDLib itself (td_execute; synchronous, any
+  // thread, no account state needed). Errors: invalid_request with TDLib's
+  // reason (e.g. an unescaped '.' in kMarkdownV2, an unclosed HTML tag).
+  Result<FormattedText> ParseText(const std::string& text, ParseMode mode);
+
+  // The chat to write to for `to`: a numeric user id (its private chat; TDLib
+  // must know the user), a numeric chat id (negative: groups, channels),
+  // "@username", or "+phone" (searchUserByPhoneNumber, then importContacts as
+  // a fallback, which adds the number to the account's contacts). Errors:
+  // invalid_request (none of these forms), peer_not_found.
+  void ResolveRecipient(const std::string& to, std::function<void(Result<std::int64_t>)> done);
+
+  // Sends a text message. `done` gets the final server message, after TDLib's
+  // updateMessageSendSucceeded, or the failure (flood_wait with retry_after,
+  // forbidden, invalid_request, ...). `accepted`, if set, gets the temporary
+  // message id as soon as TDLib has queued the message. Text longer than
+  // TDLib's limit (4096 UTF-16 units) or empty fails at once with
+  // invalid_request. telegram_unreachable means "outcome unknown": the message
+  // may still go out, and on_send_result will say so.
+  void SendText(std::int64_t chat_id, const FormattedText& text, std::int64_t reply_to_message_id,
+                bool silent, MessageDone done, std::function<void(std::int64_t)> accepted = nullptr);
+  // Replaces the text of one of our messages; `done` gets the edited message.
+  void EditText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text, MessageDone done);
+  // revoke: for everyone (always so in supergroups and channels), else only here.
+  void DeleteMessages(std::int64_t chat_id, const std::vector<std::int64_t>& message_ids, bool revoke,
+                      Done done);
+  // One page of history older than from_message_id (0: from the newest,
+  // inclusive), newest first, at most `limit` (1..100). Pages may be short,
+  // even one message: page on from the oldest id until an empty page.
+  void GetHistory(std::int64_t chat_id, std::int64_t from_message_id, int limit,
+                  std::function<void(Result<std::vector<Message>>)> done);
+  // Asks TDLib to load up to `limit` more chats of the main list; false when
+  // the whole list is already loaded.
+  void LoadChats(int limit, std::function<void(Result<bool>)> done);
+  // The first `limit` chats of the main list in its order (only chats loaded
+  // so far: LoadChats first), with unread counts and last messages.
+  void GetChats(int limit, std::function<void(Result<std::vector<Chat>>)> done);
+  void GetChat(std::int64_t chat_id, std::function<void(Result<Chat>)> done);
+  // Marks messages as read (force_read) or only counts their views.
+  void ViewMessages(std::int64_t chat_id, const std::vector<std::int64_t>& message_ids, bool force_read,
+                    Done done);
+  // An open chat gets all its updates (supergroups, channels); close it after.
+  void OpenChat(std::int64_t chat_id, Done done);
+  void CloseChat(std::int64_t chat_id, Done done);
+
   AuthState auth_state() const;
   bool closed() const;
   int client_id() const { return client_id_; }
@@ -91,6 +177,18 @@ class AccountClient {
   void Call(nlohmann::json request, Done done);
   void SendOptions();
   void OnUpdate(const nlohmann::json& update);
+  // account_updates.cpp: updates about messages; false when not one.
+  bool OnMessageUpdate(const std::string& type, const nlohmann::json& update);
+  void OnNewMessage(const nlohmann::json& update);
+  void OnSendOutcome(const nlohmann::json& update, bool succeeded);
+  void OnMessageContent(const nlohmann::json& update);
+  void OnMessageEdited(const nlohmann::json& update);
+  void OnDeleteMessages(const nlohmann::json& update);
+  void OnReadInbox(const nlohmann::json& update);
+  void OnReadOutbox(const nlohmann::json& update);
+  void OnOption(const nlohmann::json& update);
+  // account_messages.cpp: too long or empty text for sendMessage/editMessageText.
+  std::optional<Error> CheckText(const FormattedText& text) const;
   void OnAuthState(AuthState state);
   ClosedReason ReasonLocked() const;
 
@@ -104,6 +202,14 @@ class AccountClient {
   bool destroy_requested_ = false;
   bool saw_logging_out_ = false;
   bool closed_ = false;
+
+  // Shared with answer handlers, which may outlive this client.
+  const std::shared_ptr<ChatCache> chats_;
+  const std::shared_ptr<SendTracker> sends_;
+  std::atomic<int> text_length_max_{kDefaultTextLengthMax};
+  // New texts from updateMessageContent until their updateMessageEdited; only
+  // touched on the receive thread.
+  std::map<std::pair<std::int64_t, std::int64_t>, FormattedText> edited_texts_;
 };
 
 }  // namespace tgmux::telegram

@@ -141,6 +141,42 @@ void ClientHub::Fail(ResultHandler done, Error error) {
   PostLocked(std::move(done), std::move(error));
 }
 
+std::uint64_t ClientHub::Expect(int client_id, ResultHandler done,
+                                std::optional<std::chrono::milliseconds> deadline) {
+  std::lock_guard lock(mutex_);
+  auto client = clients_.find(client_id);
+  if (client == clients_.end() || client->second.state == AuthState::Kind::kClosed) {
+    PostLocked(std::move(done), Error(ErrorCode::kAccountNotReady, "The account's Telegram client is closed"));
+    return 0;
+  }
+  auto earliest = pending_.NextDeadline();
+  auto token = pending_.Add(client_id, std::move(done), Clock::now(), deadline.value_or(default_deadline_));
+  if (!earliest || *pending_.NextDeadline() < *earliest) timer_wakeup_.notify_one();
+  return token;
+}
+
+bool ClientHub::Complete(std::uint64_t token, Result<nlohmann::json> result) {
+  std::optional<ResultHandler> done;
+  {
+    std::lock_guard lock(mutex_);
+    done = pending_.Take(token);
+  }
+  if (!done) return false;
+  Run(*done, std::move(result));
+  return true;
+}
+
+Result<nlohmann::json> ClientHub::Execute(nlohmann::json request) {
+  if (auto field = FindInvalidUtf8(request)) {
+    return Error(ErrorCode::kInvalidRequest, "Field " + *field + " is not valid UTF-8");
+  }
+  auto answer = nlohmann::json::parse(td_->Execute(request.dump()), nullptr, false);
+  if (answer.is_discarded() || !answer.is_object()) {
+    return Error(ErrorCode::kInternal, "TDLib answered a synchronous request with something that is not JSON");
+  }
+  return answer;
+}
+
 std::string ClientHub::TdlibVersion() {
   auto answer = nlohmann::json::parse(td_->Execute(R"({"@type":"getOption","name":"version"})"),
                                       nullptr, false);

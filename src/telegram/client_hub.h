@@ -82,6 +82,23 @@ class ClientHub {
   // failed (for requests refused before they reach TDLib).
   void Fail(ResultHandler done, Error error);
 
+  // Waits for something TDLib reports later as an update rather than as an
+  // answer (a sent message's final state): `done` gets what Complete passes,
+  // telegram_unreachable after the deadline, or account_not_ready when the
+  // client closes (or is already closed; the token is then 0). Returns the
+  // token for Complete. Tokens share the @extra space but are never sent.
+  std::uint64_t Expect(int client_id, ResultHandler done,
+                       std::optional<std::chrono::milliseconds> deadline = std::nullopt);
+  // Runs the handler of an expectation on the calling thread; false when it
+  // already ended (deadline, close) or is unknown.
+  bool Complete(std::uint64_t token, Result<nlohmann::json> result);
+
+  // Runs a synchronous TDLib method (td_execute) on the calling thread and
+  // returns TDLib's answer as is, an `error` object included (the caller knows
+  // what a synchronous method's errors mean). Errors: invalid_request for
+  // invalid UTF-8 (nothing reaches TDLib), internal for an answer that is not JSON.
+  Result<nlohmann::json> Execute(nlohmann::json request);
+
   // TDLib's version ("1.8.65"), by a synchronous getOption.
   std::string TdlibVersion();
 

@@ -60,8 +60,26 @@ class FakeTdJson final : public TdJson {
     return result;
   }
 
-  std::string Execute(std::string_view) override {
+  std::string Execute(std::string_view request) override {
+    std::function<std::string(const nlohmann::json&)> executor;
+    {
+      std::lock_guard lock(mutex_);
+      executor = executor_;
+      executed_.push_back(nlohmann::json::parse(request));
+    }
+    if (executor) return executor(nlohmann::json::parse(request));
     return R"({"@type":"optionValueString","value":"9.9.9"})";
+  }
+
+  // Answers td_execute requests (default: a version string).
+  void SetExecutor(std::function<std::string(const nlohmann::json&)> executor) {
+    std::lock_guard lock(mutex_);
+    executor_ = std::move(executor);
+  }
+
+  std::vector<nlohmann::json> executed() const {
+    std::lock_guard lock(mutex_);
+    return executed_;
   }
 
   // Test side.
@@ -124,6 +142,8 @@ class FakeTdJson final : public TdJson {
   std::string current_;
   std::vector<SentRequest> sent_;
   Responder responder_;
+  std::function<std::string(const nlohmann::json&)> executor_;
+  std::vector<nlohmann::json> executed_;
   std::set<std::thread::id> receive_threads_;
   std::atomic<int> last_id_{0};
   std::atomic<int> receiving_{0};

@@ -38,20 +38,7 @@ constexpr std::array kKinds = {
 
 // "authenticationCodeTypeTelegramMessage" -> "telegram_message".
 std::string CodeTypeName(const nlohmann::json& type) {
-  constexpr std::string_view kPrefix = "authenticationCodeType";
-  std::string td_type = type.value("@type", "");
-  std::string_view rest = td_type;
-  if (rest.starts_with(kPrefix)) rest.remove_prefix(kPrefix.size());
-  std::string name;
-  for (char c : rest) {
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      if (!name.empty()) name += '_';
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      name += c;
-    }
-  }
-  return name;
+  return SnakeSuffix(type.value("@type", ""), "authenticationCodeType");
 }
 
 CodeInfo ParseCodeInfo(const nlohmann::json& info) {
@@ -73,6 +60,35 @@ std::string StringField(const nlohmann::json& object, const char* name) {
 }
 
 }  // namespace
+
+std::string SnakeSuffix(std::string_view td_type, std::string_view prefix) {
+  std::string_view rest = td_type;
+  if (rest.starts_with(prefix)) rest.remove_prefix(prefix.size());
+  std::string name;
+  for (char c : rest) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!name.empty()) name += '_';
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      name += c;
+    }
+  }
+  return name;
+}
+
+std::string TdTypeFromSnake(std::string_view prefix, std::string_view snake) {
+  std::string type(prefix);
+  bool upper = true;
+  for (char c : snake) {
+    if (c == '_') {
+      upper = true;
+    } else {
+      type += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    }
+  }
+  return type;
+}
 
 std::string_view KindName(Kind kind) {
   for (const auto& info : kKinds) {

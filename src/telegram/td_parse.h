@@ -4,6 +4,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "telegram/types.h"
@@ -17,6 +18,12 @@ AuthState::Kind ParseAuthKind(std::string_view type);
 // updateAuthorizationState. Missing fields take defaults; unknown fields are
 // ignored (they change between TDLib versions).
 AuthState ParseAuthState(const nlohmann::json& state);
+
+// TDLib's type names in our snake case and back:
+// SnakeSuffix("textEntityTypeTextUrl", "textEntityType") == "text_url",
+// TdTypeFromSnake("textEntityType", "text_url") == "textEntityTypeTextUrl".
+std::string SnakeSuffix(std::string_view td_type, std::string_view prefix);
+std::string TdTypeFromSnake(std::string_view prefix, std::string_view snake);
 
 // A `user` object (answer to getMe); nullopt when it is not one.
 std::optional<Me> ParseMe(const nlohmann::json& user);

@@ -1,0 +1,106 @@
+// Typed messages and chats the TDLib adapter hands to the layers above (no
+// JSON). Ids are TDLib's: message ids are server ids x 2^20, chat ids of
+// private chats equal the user id, basic groups are -id, supergroups and
+// channels -100... (tdlib-facts §7.1).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tgmux::telegram {
+
+// One formatting entity. Offsets and lengths count UTF-16 code units, as in
+// TDLib and the Bot API.
+struct TextEntity {
+  // TDLib's textEntityType in snake case: "bold", "italic", "underline",
+  // "strikethrough", "spoiler", "code", "pre", "pre_code", "text_url",
+  // "mention_name", "block_quote", "custom_emoji", and the kinds TDLib detects
+  // by itself ("mention", "url", "hashtag", "email_address", ...).
+  std::string type = {};
+  int offset = 0;
+  int length = 0;
+  // Defaults everywhere, so that {"bold", 0, 4} needs no more.
+  std::string url = {};           // text_url
+  std::int64_t user_id = 0;       // mention_name
+  std::string language = {};      // pre_code
+  std::string custom_emoji_id = {};  // custom_emoji (an int64 as text)
+
+  bool operator==(const TextEntity&) const = default;
+};
+
+struct FormattedText {
+  std::string text = {};  // UTF-8
+  std::vector<TextEntity> entities = {};
+
+  bool operator==(const FormattedText&) const = default;
+};
+
+// How AccountClient::ParseText reads formatting marks.
+enum class ParseMode {
+  kNone,        // plain text, no entities
+  kMarkdown,    // TDLib's parseMarkdown: **bold**, __italic__, ~~strike~~,
+                // ||spoiler||, `code`, [text](url); lenient, never fails
+  kMarkdownV2,  // the Bot API's MarkdownV2: *bold* _italic_; reserved characters
+                // such as '.' must be escaped, or the text is refused
+  kHtml,        // <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler>
+};
+
+// Who sent a message: a user, or a chat (channel posts, anonymous admins).
+struct MessageSender {
+  std::int64_t user_id = 0;  // 0 when a chat sent it
+  std::int64_t chat_id = 0;  // 0 when a user sent it
+  // From TDLib's updates when the adapter has seen them; may be empty.
+  std::string username;  // primary active username, without '@'
+  std::string name;      // "First Last", or the chat title
+};
+
+struct Message {
+  std::int64_t chat_id = 0;
+  std::int64_t message_id = 0;
+  MessageSender sender;
+  bool is_outgoing = false;
+  std::int64_t date = 0;       // unix seconds
+  std::int64_t edit_date = 0;  // 0 when never edited
+  // "text" for text messages; TDLib's content kind in snake case otherwise
+  // ("photo", "sticker", ...), whose caption is not extracted.
+  std::string content_type;
+  FormattedText text;  // empty unless content_type is "text"
+  std::int64_t reply_to_message_id = 0;  // 0: not a reply (or a reply into another chat)
+};
+
+enum class ChatType { kPrivate, kGroup, kSupergroup, kChannel };
+
+// "private", "group", "supergroup", "channel".
+std::string_view ChatTypeName(ChatType type);
+
+struct Chat {
+  std::int64_t chat_id = 0;
+  ChatType type = ChatType::kPrivate;
+  std::int64_t user_id = 0;  // kPrivate: the other user
+  std::string title;
+  std::string username;  // public username of the user/supergroup/channel, "" if none or unknown
+  int unread_count = 0;
+  std::int64_t last_read_inbox_message_id = 0;
+  std::int64_t last_read_outbox_message_id = 0;
+  std::optional<Message> last_message;
+  // Position in the main chat list (descending order is the list's order);
+  // 0 when the chat is not in it.
+  std::int64_t order = 0;
+};
+
+// An edit of a message: its new text (empty if it is not a text message).
+struct MessageEdit {
+  std::int64_t chat_id = 0;
+  std::int64_t message_id = 0;
+  std::int64_t edit_date = 0;
+  FormattedText text;
+};
+
+// TDLib's limit on a message's text, in UTF-16 code units, unless TDLib
+// announces another (option message_text_length_max).
+constexpr int kDefaultTextLengthMax = 4096;
+
+}  // namespace tgmux::telegram
