@@ -97,7 +97,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   // Chats and users (client_chats.cpp).
   void EnsureUser(std::int64_t user_id);
-  void EnsureChat(std::int64_t chat_id);
+  // with_last_message is false when the chat appears because of a new message, which
+  // then follows in its own updateNewMessage.
+  void EnsureChat(std::int64_t chat_id, bool with_last_message = true);
   bool CheckChat(Request& request, std::int64_t chat_id);
   bool RejectBot(Request& request);
   void HandleGetMe(Request& request);
@@ -113,6 +115,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   // Messages (client_messages.cpp, client_history.cpp).
   void HandleSendMessage(Request& request);
+  // The text of a sendMessage, or nullopt after answering the request with the error.
+  std::optional<Json> SendableText(Request& request, std::int64_t chat_id);
   void CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text, std::int64_t reply_to);
   void FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text, const Json& error);
   void HandleEditMessageText(Request& request);

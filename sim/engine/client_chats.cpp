@@ -15,7 +15,7 @@ void ClientSession::EnsureUser(std::int64_t user_id) {
   Emit(update);
 }
 
-void ClientSession::EnsureChat(std::int64_t chat_id) {
+void ClientSession::EnsureChat(std::int64_t chat_id, bool with_last_message) {
   if (known_chats_.contains(chat_id)) return;
   Cloud& cloud = world_.cloud();
   if (chat_id > 0) {
@@ -32,7 +32,7 @@ void ClientSession::EnsureChat(std::int64_t chat_id) {
     last_local_id_[chat_id] = std::max(last_local_id_[chat_id], dialog->Last()->id);
   }
   known_chats_.insert(chat_id);
-  Json chat = ChatObject(cloud, user_id_, chat_id, true);
+  Json chat = ChatObject(cloud, user_id_, chat_id, with_last_message);
   chat["positions"] = Json::array();  // positions follow in updateChatPosition
   Json update = Obj("updateNewChat");
   update["chat"] = chat;

@@ -40,25 +40,31 @@ std::int64_t ClientSession::NextTemporaryId(std::int64_t chat_id) {
   return last;
 }
 
-void ClientSession::HandleSendMessage(Request& request) {
-  std::int64_t chat_id = GetInt(request.object, "chat_id");
-  if (!CheckChat(request, chat_id)) return;
+std::optional<Json> ClientSession::SendableText(Request& request, std::int64_t chat_id) {
+  if (!CheckChat(request, chat_id)) return std::nullopt;
   const Json& content = GetObject(request.object, "input_message_content");
-  if (content.is_null()) return RespondError(request, 400, "Can't send message without content");
-  if (TypeOf(content) != "inputMessageText") {
-    return RespondError(request, 400, "tgsim simulates only inputMessageText content");
-  }
-  if (!world_.cloud().CanAccessChat(user_id_, chat_id)) {
-    return RespondError(request, 400, "Have no write access to the chat");
-  }
-  Json text = GetObject(content, "text");
-  std::string body = GetString(text, "text");
-  if (!IsValidUtf8(body)) return RespondError(request, 400, "Strings must be encoded in UTF-8");
-  if (body.find_first_not_of(" \t\n\r") == std::string::npos) {
-    return RespondError(request, 400, "Text must be non-empty");
+  std::string error;
+  std::string body = GetString(GetObject(content, "text"), "text");
+  if (content.is_null()) error = "Can't send message without content";
+  else if (TypeOf(content) != "inputMessageText") error = "tgsim simulates only inputMessageText content";
+  else if (!world_.cloud().CanAccessChat(user_id_, chat_id)) error = "Have no write access to the chat";
+  else if (!IsValidUtf8(body)) error = "Strings must be encoded in UTF-8";
+  else if (body.find_first_not_of(" \t\n\r") == std::string::npos) error = "Text must be non-empty";
+  if (!error.empty()) {
+    RespondError(request, 400, error);
+    return std::nullopt;
   }
   Json formatted = FormattedText(body);
+  const Json& text = GetObject(content, "text");
   if (text.contains("entities") && text["entities"].is_array()) formatted["entities"] = text["entities"];
+  return formatted;
+}
+
+void ClientSession::HandleSendMessage(Request& request) {
+  std::int64_t chat_id = GetInt(request.object, "chat_id");
+  std::optional<Json> sendable = SendableText(request, chat_id);
+  if (!sendable) return;
+  Json formatted = std::move(*sendable);
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
 
   std::int64_t temp_id = NextTemporaryId(chat_id);
@@ -175,8 +181,8 @@ void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) 
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   if (dialog == nullptr || !dialog->messages.contains(message_id)) return;
   const StoredMessage& message = dialog->messages.at(message_id);
-  EnsureChat(chat_id);
   EnsureUser(message.sender_user_id);
+  EnsureChat(chat_id, false);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], message_id);
   Json update = Obj("updateNewMessage");
   update["message"] = MessageObject(chat_id, message);
