@@ -102,7 +102,12 @@ void Gateway::RequireTelegram() const {
 }
 
 void Gateway::Shutdown(std::chrono::milliseconds timeout) {
-  if (hub_) hub_->CloseAll(timeout);
+  if (!hub_) return;
+  if (hub_->CloseAll(timeout)) {
+    spdlog::info("tdlib: every client closed");
+  } else {
+    spdlog::warn("tdlib: some clients did not close within {} ms", timeout.count());
+  }
 }
 
 }  // namespace tgmux::service
