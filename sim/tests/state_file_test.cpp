@@ -1,0 +1,29 @@
+// tgsim --state FILE: the cloud survives a restart of tgsim.
+#include <filesystem>
+
+#include "sim/tests/sim_fixture.h"
+
+namespace tgsim::testing {
+namespace {
+
+class SimStateFile : public SimTest {};
+
+TEST_F(SimStateFile, UsersSessionsAndMessagesSurviveARestart) {
+  std::string state = TempDir() + "/cloud.json";
+  auto first = std::make_unique<TgsimProcess>(TGSIM_BINARY, std::vector<std::string>{"--state", state});
+  ASSERT_EQ(first->Control("POST", "/users", {{"phone", "+15550801"}, {"first_name", "Pat"}}).status, 201);
+  ASSERT_EQ(first->Control("POST", "/users", {{"phone", "+15550802"}, {"first_name", "Lee"}}).status, 201);
+  ASSERT_EQ(first->Control("POST", "/messages", {{"from", "+15550802"}, {"to", "+15550801"}, {"text", "kept"}}).status, 201);
+  first.reset();  // SIGTERM saves the state
+  TgsimProcess second(TGSIM_BINARY, {"--state", state});
+  auto messages = second.Control("GET", "/users/+15550801/messages?with=%2B15550802");
+  ASSERT_EQ(messages.status, 200);
+  ASSERT_EQ(messages.body["messages"].size(), 1u);
+  EXPECT_EQ(messages.body["messages"][0]["text"], "kept");
+  // Ids keep counting from where they were: no user id is handed out twice.
+  auto third = second.Control("POST", "/users", {{"phone", "+15550803"}, {"first_name", "New"}});
+  EXPECT_GT(third.body["user_id"].get<std::int64_t>(), 5000002);
+}
+
+}  // namespace
+}  // namespace tgsim::testing
