@@ -94,6 +94,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleRequestQr(Request& request);
   void IssueQrToken();
   void AfterFirstFactor(const User& user, Request* request);
+  // Intermediate login states survive a restart like TDLib's auth_state (client_restore.cpp).
+  void SaveLoginState();
+  bool RestoreLoginState(const Json& saved);
 
   // Chats and users (client_chats.cpp).
   void EnsureUser(std::int64_t user_id);
@@ -142,6 +145,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // Parameters and login progress.
   std::string device_model_, application_version_;
   std::int64_t api_id_ = 0;
+  std::string api_hash_;
   std::string phone_;         // as the app sent it
   std::string phone_digits_;  // for the cloud
   bool code_resent_ = false;

@@ -47,6 +47,7 @@ void ClientSession::HandleSetTdlibParameters(Request& request) {
                         db["error"].value("message", std::string("Database error")));
   }
   api_id_ = GetInt(request.object, "api_id");
+  api_hash_ = GetString(request.object, "api_hash");
   device_model_ = GetString(request.object, "device_model");
   application_version_ = GetString(request.object, "application_version");
   if (api_id_ != 21724) application_version_ += ", TDLib " + std::string(kTdlibVersion);
@@ -75,7 +76,10 @@ void ClientSession::FinishInit(Request& request, const Json& db) {
   auto queued = std::move(queued_until_init_);
   for (const auto& raw : queued) OnRequest(raw, Json());
   bool had_session = session_data.is_object() && session_data.value("auth", "") == "ok";
-  if (session != nullptr) {
+  bool restored_login = !had_session && session_data.is_object() && RestoreLoginState(session_data);
+  if (restored_login) {
+    // The saved intermediate state (WaitCode, WaitPassword, WaitRegistration) is back.
+  } else if (session != nullptr) {
     BecomeReady(*world_.cloud().FindUser(session->user_id), *session, nullptr);
   } else if (had_session) {
     // A session revoked while this client was away: TDLib restores Ready from its

@@ -45,6 +45,10 @@ void ClientSession::SetState(AuthState state, Json object) {
   state_ = state;
   state_object_ = std::move(object);
   Emit(UpdateAuthorizationState(state_object_));
+  if (state == AuthState::kWaitCode || state == AuthState::kWaitPassword ||
+      state == AuthState::kWaitRegistration) {
+    SaveLoginState();
+  }
 }
 
 void ClientSession::BecomeReady(const User& user, const Session& session, Request* request) {

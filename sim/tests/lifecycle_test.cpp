@@ -120,6 +120,27 @@ TEST_F(SimLifecycle, SessionRevokedWhileAwayLogsOutOnRestart) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
 }
 
+TEST_F(SimLifecycle, RestartInTheMiddleOfALoginResumesIt) {
+  std::string dir = TempDir();
+  CreateUser("+15550407", "Mid", {{"password", "pw"}});
+  ScriptedClient& first = StartedClient(dir);
+  first.RequestOk({{"@type", "setAuthenticationPhoneNumber"}, {"phone_number", "+15550407"}});
+  first.RequestOk({{"@type", "close"}});
+  ASSERT_TRUE(first.WaitForAuthState("authorizationStateClosed"));
+  ScriptedClient& second = NewClient();
+  second.RequestOk(Parameters(dir));
+  ASSERT_TRUE(second.WaitForAuthState("authorizationStateWaitCode"));
+  second.RequestOk({{"@type", "checkAuthenticationCode"}, {"code", LastCode("+15550407")}});
+  ASSERT_TRUE(second.WaitForAuthState("authorizationStateWaitPassword"));
+  second.RequestOk({{"@type", "close"}});
+  ASSERT_TRUE(second.WaitForAuthState("authorizationStateClosed"));
+  ScriptedClient& third = NewClient();
+  third.RequestOk(Parameters(dir));
+  ASSERT_TRUE(third.WaitForAuthState("authorizationStateWaitPassword"));
+  third.RequestOk({{"@type", "checkAuthenticationPassword"}, {"password", "pw"}});
+  EXPECT_TRUE(third.WaitForAuthState("authorizationStateReady"));
+}
+
 TEST_F(SimLifecycle, DirectoryInUseFailsAfterTenSecondsAndStaysRetryable) {
   std::string dir = TempDir();
   ScriptedClient& first = StartedClient(dir);
