@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <toml++/toml.h>
 
 extern char** environ;
@@ -41,6 +42,29 @@ double ParsePositiveSeconds(const std::string& value) {
     Bad("expected a number of seconds greater than 0 and at most 86400");
   }
   return result;
+}
+
+double ParseSecondsUpTo(const std::string& value, double max) {
+  char* end = nullptr;
+  double result = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(result > 0) || result > max) {
+    Bad("expected a number of seconds greater than 0 and at most " + std::to_string(static_cast<long>(max)));
+  }
+  return result;
+}
+
+// "COUNT/SECONDS", e.g. "5/900": at most 5 in any 900-second window.
+RateLimit ParseRateLimit(const std::string& value) {
+  auto slash = value.find('/');
+  if (slash == std::string::npos) Bad("expected COUNT/SECONDS such as 5/900");
+  RateLimit limit;
+  try {
+    limit.count = static_cast<int>(ParseInteger(value.substr(0, slash), 1, 1000000));
+    limit.window_seconds = ParseSecondsUpTo(value.substr(slash + 1), 86400);
+  } catch (const std::invalid_argument&) {
+    Bad("expected COUNT/SECONDS such as 5/900, COUNT from 1, SECONDS up to 86400");
+  }
+  return limit;
 }
 
 void ParseListen(Config& config, const std::string& value) {
@@ -131,6 +155,48 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) { c.qr_timeout_seconds = ParsePositiveSeconds(v); }},
       {{"TGMUX_LOGIN_TIMEOUT", "login_timeout", "", "seconds a phone login may stay unfinished before it expires (900)"},
        [](Config& c, const std::string& v) { c.login_timeout_seconds = ParsePositiveSeconds(v); }},
+      {{"TGMUX_AUTH", "auth.enabled", "--auth", "on|off: require credentials on /v1 (on; off only on loopback)"},
+       [](Config& c, const std::string& v) {
+         std::string out;
+         OneOf(v, {"on", "off"}, out);
+         c.auth.enabled = out == "on";
+       }},
+      {{"TGMUX_REGISTRATION", "auth.registration", "--registration",
+        "open|invite: who may register (invite: only the first user, or with an invite)"},
+       [](Config& c, const std::string& v) { OneOf(v, {"open", "invite"}, c.auth.registration); }},
+      {{"TGMUX_ADMIN_EMAIL", "auth.admin_email", "", "email of the first owner, created at start when no user exists"},
+       [](Config& c, const std::string& v) {
+         if (v.find('@') == std::string::npos) Bad("expected an email address");
+         c.auth.admin_email = v;
+       }},
+      {{"TGMUX_ADMIN_PASSWORD", "auth.admin_password", "", "password of that first owner (at least 10 characters)"},
+       [](Config& c, const std::string& v) {
+         if (v.size() < 10) Bad("must be at least 10 characters");
+         c.auth.admin_password = v;
+       }},
+      {{"TGMUX_JWT_SECRET", "auth.jwt_secret", "",
+        "secret signing access tokens (at least 32 characters); default: generated once, sealed in the store"},
+       [](Config& c, const std::string& v) {
+         if (v.size() < 32) Bad("must be at least 32 characters");
+         c.auth.jwt_secret = v;
+       }},
+      {{"TGMUX_ACCESS_TOKEN_TTL", "auth.access_token_ttl", "", "seconds an access token is valid (900)"},
+       [](Config& c, const std::string& v) { c.auth.access_ttl_seconds = ParseSecondsUpTo(v, 86400); }},
+      {{"TGMUX_REFRESH_TOKEN_TTL", "auth.refresh_token_ttl", "", "seconds a refresh token is valid (2592000: 30 days)"},
+       [](Config& c, const std::string& v) { c.auth.refresh_ttl_seconds = ParseSecondsUpTo(v, 366 * 86400.0); }},
+      {{"TGMUX_ARGON2_PASSES", "auth.argon2_passes", "", "Argon2id passes for app-user passwords (2)"},
+       [](Config& c, const std::string& v) { c.auth.argon2_passes = ParseInteger(v, 1, 20); }},
+      {{"TGMUX_ARGON2_MEMORY", "auth.argon2_memory", "", "Argon2id memory in KiB for app-user passwords (65536)"},
+       [](Config& c, const std::string& v) { c.auth.argon2_memory_kib = ParseInteger(v, 8, 4 * 1024 * 1024); }},
+      {{"TGMUX_LIMIT_FAILED_LOGINS_EMAIL", "limits.failed_logins_per_email", "",
+        "failed sign-ins per email, COUNT/SECONDS (5/900)"},
+       [](Config& c, const std::string& v) { c.auth.failed_logins_per_email = ParseRateLimit(v); }},
+      {{"TGMUX_LIMIT_FAILED_LOGINS_IP", "limits.failed_logins_per_ip", "",
+        "failed sign-ins per client address, COUNT/SECONDS (20/900)"},
+       [](Config& c, const std::string& v) { c.auth.failed_logins_per_ip = ParseRateLimit(v); }},
+      {{"TGMUX_LIMIT_LOGINS_TENANT", "limits.logins_per_tenant", "",
+        "Telegram logins started (POST /v1/logins) per tenant, COUNT/SECONDS (30/60)"},
+       [](Config& c, const std::string& v) { c.auth.logins_per_tenant = ParseRateLimit(v); }},
       {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
        [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
       {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},
@@ -143,8 +209,9 @@ void ApplyOne(Config& config, const Setting& setting, const std::string& value, 
   try {
     setting.apply(config, value);
   } catch (const std::invalid_argument& e) {
-    std::string shown = setting.info.env == "TGMUX_MASTER_KEY" || setting.info.env == "TELEGRAM_API_HASH"
-                            ? std::string("(hidden)")
+    static const std::set<std::string> kSecret = {"TGMUX_MASTER_KEY", "TELEGRAM_API_HASH", "TGMUX_ADMIN_PASSWORD",
+                                                   "TGMUX_JWT_SECRET"};
+    std::string shown = kSecret.count(setting.info.env) ? std::string("(hidden)")
                             : "\"" + value + "\"";
     throw ConfigError(where + "=" + shown + ": " + e.what());
   }
@@ -172,6 +239,22 @@ void ApplyToml(Config& config, const std::filesystem::path& file) {
     if (auto value = TomlValue(root, setting.info.toml_key)) {
       ApplyOne(config, setting, *value, setting.info.toml_key + " (in " + file.string() + ")");
     }
+  }
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+void CheckAuth(const Config& config) {
+  const auto& a = config.auth;
+  if (a.admin_email.empty() != a.admin_password.empty()) {
+    throw ConfigError(a.admin_email.empty() ? "TGMUX_ADMIN_EMAIL: must be set together with TGMUX_ADMIN_PASSWORD"
+                                            : "TGMUX_ADMIN_PASSWORD: must be set together with TGMUX_ADMIN_EMAIL");
+  }
+  if (!a.enabled && !IsLoopback(config.listen_host)) {
+    throw ConfigError("TGMUX_AUTH=\"off\": allowed only when listening on loopback (TGMUX_LISTEN is " +
+                      config.Listen() + ")");
   }
 }
 
@@ -205,6 +288,7 @@ Config Load(const Sources& sources) {
     throw ConfigError(config.telegram.api_id ? "TELEGRAM_API_HASH: must be set together with TELEGRAM_API_ID"
                                              : "TELEGRAM_API_ID: must be set together with TELEGRAM_API_HASH");
   }
+  CheckAuth(config);
   return config;
 }
 

@@ -32,6 +32,28 @@ struct TelegramSettings {
   bool Configured() const { return api_id.has_value() && !api_hash.empty(); }
 };
 
+// At most `count` events per `window_seconds` (a fixed window per key).
+struct RateLimit {
+  int count = 0;
+  double window_seconds = 0;
+};
+
+// App users, tokens and API security (issue 5).
+struct AuthSettings {
+  bool enabled = true;                   // TGMUX_AUTH=off: only on loopback
+  std::string registration = "invite";   // open | invite
+  std::string admin_email;               // first owner created at start when there are no users
+  std::string admin_password;            // never logged
+  std::optional<std::string> jwt_secret; // never logged; default: generated once, sealed in the store
+  double access_ttl_seconds = 900;
+  double refresh_ttl_seconds = 30 * 86400;
+  std::uint64_t argon2_passes = 2;       // libsodium's "interactive" Argon2id cost
+  std::uint64_t argon2_memory_kib = 64 * 1024;
+  RateLimit failed_logins_per_email{5, 900};
+  RateLimit failed_logins_per_ip{20, 900};
+  RateLimit logins_per_tenant{30, 60};   // POST /v1/logins (Telegram account links started)
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -44,6 +66,7 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   TelegramSettings telegram;
+  AuthSettings auth;
 
   std::filesystem::path DatabasePath() const;
   std::string Listen() const;

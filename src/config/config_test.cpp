@@ -113,5 +113,29 @@ TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   }
 }
 
+TEST(ConfigTest, AuthSettingsHaveSafeDefaultsAndAreChecked) {
+  Config config = Load({});
+  EXPECT_TRUE(config.auth.enabled);
+  EXPECT_EQ(config.auth.registration, "invite");
+  EXPECT_EQ(config.auth.access_ttl_seconds, 900);
+  EXPECT_EQ(config.auth.refresh_ttl_seconds, 30 * 86400);
+  auto limited = Load(FromEnv({{"TGMUX_LIMIT_FAILED_LOGINS_EMAIL", "3/60"}, {"TGMUX_REFRESH_TOKEN_TTL", "2"}}));
+  EXPECT_EQ(limited.auth.failed_logins_per_email.count, 3);
+  EXPECT_EQ(limited.auth.failed_logins_per_email.window_seconds, 60);
+  EXPECT_EQ(limited.auth.refresh_ttl_seconds, 2);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_LIMIT_FAILED_LOGINS_IP", "5"}})).find("COUNT/SECONDS"), std::string::npos);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_REGISTRATION", "closed"}})).find("open|invite"), std::string::npos);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_AUTH", "off"}, {"TGMUX_LISTEN", "0.0.0.0:8080"}})).find("loopback"),
+            std::string::npos);
+  EXPECT_FALSE(Load(FromEnv({{"TGMUX_AUTH", "off"}, {"TGMUX_LISTEN", "127.0.0.1:0"}})).auth.enabled);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_ADMIN_EMAIL", "a@b.c"}})).find("TGMUX_ADMIN_PASSWORD"), std::string::npos);
+  // Secrets are never echoed in errors.
+  auto short_password = ErrorOf(FromEnv({{"TGMUX_ADMIN_EMAIL", "a@b.c"}, {"TGMUX_ADMIN_PASSWORD", "tiny-pw"}}));
+  EXPECT_EQ(short_password.find("tiny-pw"), std::string::npos) << short_password;
+  auto short_secret = ErrorOf(FromEnv({{"TGMUX_JWT_SECRET", "short-secret"}}));
+  EXPECT_NE(short_secret.find("32"), std::string::npos);
+  EXPECT_EQ(short_secret.find("short-secret"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tgmux::config

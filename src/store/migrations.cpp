@@ -34,8 +34,69 @@ CREATE INDEX accounts_by_created ON accounts (created_at, id);
 CREATE INDEX accounts_by_tenant ON accounts (tenant_id, created_at, id);
 )sql";
 
+constexpr std::string_view kCreateUsersAndTenants = R"sql(
+CREATE TABLE tenants (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  tenant_id     TEXT NOT NULL REFERENCES tenants (id),
+  email         TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE INDEX users_by_tenant ON users (tenant_id, created_at);
+CREATE TABLE refresh_tokens (
+  digest     TEXT PRIMARY KEY,
+  family_id  TEXT NOT NULL,
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+CREATE TABLE api_keys (
+  id         TEXT PRIMARY KEY,
+  tenant_id  TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  digest     TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, created_at);
+CREATE TABLE invites (
+  digest     TEXT PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  tenant_id  TEXT NOT NULL,
+  email      TEXT NOT NULL,
+  role       TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX invites_by_tenant ON invites (tenant_id, created_at);
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  event     TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  ip        TEXT NOT NULL,
+  detail    TEXT NOT NULL
+);
+CREATE INDEX audit_by_tenant ON audit_log (tenant_id, seq);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
+    Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

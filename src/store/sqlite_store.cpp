@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "store/migrations.h"
+#include "store/sqlite_auth.h"
 #include "store/store.h"
 
 namespace tgmux::store {
@@ -178,6 +179,62 @@ class SqliteStore final : public Store {
       erase.bind(1, std::string(id));
       return erase.exec() > 0;
     });
+  }
+
+  // App users: the SQL lives in sqlite_auth.cpp.
+  int CountUsers() override { return Run("counting users", [&] { return sqlite_auth::CountUsers(db_); }); }
+  bool InsertTenantWithOwner(const Tenant& t, const User& u) override {
+    return Run("creating a tenant", [&] { return sqlite_auth::InsertTenantWithOwner(db_, t, u); });
+  }
+  bool InsertUser(const User& u) override {
+    return Run("inserting a user", [&] { return sqlite_auth::InsertUser(db_, u); });
+  }
+  std::optional<User> FindUser(std::string_view id) override {
+    return Run("reading a user", [&] { return sqlite_auth::FindUser(db_, "id", id); });
+  }
+  std::optional<User> FindUserByEmail(std::string_view email) override {
+    return Run("reading a user", [&] { return sqlite_auth::FindUser(db_, "email", email); });
+  }
+  std::vector<User> ListUsers(std::string_view tenant_id) override {
+    return Run("listing users", [&] { return sqlite_auth::ListUsers(db_, tenant_id); });
+  }
+  void InsertRefreshToken(const RefreshToken& t) override {
+    Run("storing a refresh token", [&] { sqlite_auth::InsertRefreshToken(db_, t); });
+  }
+  std::optional<RefreshToken> FindRefreshToken(std::string_view digest) override {
+    return Run("reading a refresh token", [&] { return sqlite_auth::FindRefreshToken(db_, digest); });
+  }
+  bool MarkRefreshTokenUsed(std::string_view digest, std::int64_t at) override {
+    return Run("rotating a refresh token", [&] { return sqlite_auth::MarkRefreshTokenUsed(db_, digest, at); });
+  }
+  void RevokeRefreshFamily(std::string_view family_id, std::int64_t at) override {
+    Run("revoking refresh tokens", [&] { sqlite_auth::RevokeRefreshFamily(db_, family_id, at); });
+  }
+  void InsertApiKey(const ApiKey& k) override { Run("storing an API key", [&] { sqlite_auth::InsertApiKey(db_, k); }); }
+  std::optional<ApiKey> FindApiKeyByDigest(std::string_view digest) override {
+    return Run("reading an API key", [&] { return sqlite_auth::FindApiKeyByDigest(db_, digest); });
+  }
+  std::vector<ApiKey> ListApiKeys(std::string_view tenant_id) override {
+    return Run("listing API keys", [&] { return sqlite_auth::ListApiKeys(db_, tenant_id); });
+  }
+  bool RevokeApiKey(std::string_view tenant_id, std::string_view id, std::int64_t at) override {
+    return Run("revoking an API key", [&] { return sqlite_auth::RevokeApiKey(db_, tenant_id, id, at); });
+  }
+  void InsertInvite(const Invite& i) override { Run("storing an invite", [&] { sqlite_auth::InsertInvite(db_, i); }); }
+  std::optional<Invite> FindInvite(std::string_view digest) override {
+    return Run("reading an invite", [&] { return sqlite_auth::FindInvite(db_, digest); });
+  }
+  std::vector<Invite> ListInvites(std::string_view tenant_id) override {
+    return Run("listing invites", [&] { return sqlite_auth::ListInvites(db_, tenant_id); });
+  }
+  bool UseInvite(std::string_view digest, std::int64_t at) override {
+    return Run("using an invite", [&] { return sqlite_auth::UseInvite(db_, digest, at); });
+  }
+  std::int64_t AppendAudit(const AuditEntry& e) override {
+    return Run("appending to the audit log", [&] { return sqlite_auth::AppendAudit(db_, e); });
+  }
+  std::vector<AuditEntry> ListAudit(std::string_view tenant_id, std::int64_t before, int limit) override {
+    return Run("reading the audit log", [&] { return sqlite_auth::ListAudit(db_, tenant_id, before, limit); });
   }
 
  private:

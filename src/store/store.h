@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/auth_records.h"
+
 namespace tgmux::store {
 
 // Raised when the database cannot be opened, migrated or written.
@@ -58,6 +60,38 @@ class Store {
   // Returns false when no such account.
   virtual bool UpdateAccount(const Account& account) = 0;
   virtual bool DeleteAccount(std::string_view id) = 0;
+
+  // App users and tenants. InsertUser returns false when the email is taken;
+  // InsertTenantWithOwner writes both rows in one transaction.
+  virtual int CountUsers() = 0;
+  virtual bool InsertTenantWithOwner(const Tenant& tenant, const User& owner) = 0;
+  virtual bool InsertUser(const User& user) = 0;
+  virtual std::optional<User> FindUser(std::string_view id) = 0;
+  virtual std::optional<User> FindUserByEmail(std::string_view email) = 0;
+  virtual std::vector<User> ListUsers(std::string_view tenant_id) = 0;
+
+  virtual void InsertRefreshToken(const RefreshToken& token) = 0;
+  virtual std::optional<RefreshToken> FindRefreshToken(std::string_view digest) = 0;
+  // Marks the token used unless it already was; false means someone used it first.
+  virtual bool MarkRefreshTokenUsed(std::string_view digest, std::int64_t at) = 0;
+  virtual void RevokeRefreshFamily(std::string_view family_id, std::int64_t at) = 0;
+
+  virtual void InsertApiKey(const ApiKey& key) = 0;
+  virtual std::optional<ApiKey> FindApiKeyByDigest(std::string_view digest) = 0;
+  virtual std::vector<ApiKey> ListApiKeys(std::string_view tenant_id) = 0;
+  // False when no such live key in that tenant.
+  virtual bool RevokeApiKey(std::string_view tenant_id, std::string_view id, std::int64_t at) = 0;
+
+  virtual void InsertInvite(const Invite& invite) = 0;
+  virtual std::optional<Invite> FindInvite(std::string_view digest) = 0;
+  virtual std::vector<Invite> ListInvites(std::string_view tenant_id) = 0;
+  // Marks the invite used unless it already was; false means it was.
+  virtual bool UseInvite(std::string_view digest, std::int64_t at) = 0;
+
+  // Appends and returns the entry's sequence number.
+  virtual std::int64_t AppendAudit(const AuditEntry& entry) = 0;
+  // Newest first: entries of the tenant with seq < before (0: from the newest).
+  virtual std::vector<AuditEntry> ListAudit(std::string_view tenant_id, std::int64_t before, int limit) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a

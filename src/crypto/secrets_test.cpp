@@ -1,0 +1,61 @@
+#include "crypto/secrets.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/jwt.h"
+
+namespace tgmux::crypto {
+namespace {
+
+constexpr PasswordCost kFast{1, 1024};
+
+TEST(PasswordsTest, Argon2idHashVerifiesOnlyTheSamePassword) {
+  auto hash = HashPassword("correct horse battery", kFast);
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_EQ(hash.find("correct horse"), std::string::npos);
+  EXPECT_TRUE(VerifyPassword(hash, "correct horse battery"));
+  EXPECT_FALSE(VerifyPassword(hash, "correct horse batterz"));
+  EXPECT_FALSE(VerifyPassword("not a hash", "correct horse battery"));
+  EXPECT_NE(HashPassword("correct horse battery", kFast), hash);  // salted
+}
+
+TEST(TokensTest, RandomTokensAreUniqueAndTheirDigestIsStable) {
+  auto a = RandomToken("rt"), b = RandomToken("rt");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.rfind("rt_", 0), 0u);
+  EXPECT_EQ(a.size(), 3u + 43u);
+  EXPECT_EQ(TokenDigest(a), TokenDigest(a));
+  EXPECT_NE(TokenDigest(a), TokenDigest(b));
+  EXPECT_EQ(TokenDigest(a).size(), 64u);
+  EXPECT_TRUE(ConstantTimeEqual("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEqual("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEqual("abc", "abcd"));
+}
+
+TEST(JwtTest, SignedTokenVerifiesUntilItExpires) {
+  auto key = SecretKey::Random();
+  AccessClaims claims{"usr_1", "ten_1", "admin", "jti_1", 1000, 1900};
+  auto token = SignAccessToken(key, claims);
+  auto verified = VerifyAccessToken(key, token, 1899);
+  ASSERT_TRUE(verified);
+  EXPECT_EQ(verified->subject, "usr_1");
+  EXPECT_EQ(verified->tenant, "ten_1");
+  EXPECT_EQ(verified->role, "admin");
+  EXPECT_EQ(verified->token_id, "jti_1");
+  EXPECT_EQ(verified->issued_at, 1000);
+  EXPECT_FALSE(VerifyAccessToken(key, token, 1900));
+  EXPECT_FALSE(VerifyAccessToken(SecretKey::Random(), token, 1000));
+  EXPECT_FALSE(VerifyAccessToken(key, token + "x", 1000));
+  EXPECT_FALSE(VerifyAccessToken(key, "garbage", 1000));
+}
+
+TEST(JwtTest, UnsignedTokensAreRefused) {
+  // {"alg":"none","typ":"JWT"}.{"sub":"usr_1","tenant":"t","role":"owner","jti":"j","exp":9999999999}.
+  std::string none =
+      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+      "eyJzdWIiOiJ1c3JfMSIsInRlbmFudCI6InQiLCJyb2xlIjoib3duZXIiLCJqdGkiOiJqIiwiZXhwIjo5OTk5OTk5OTk5fQ.";
+  EXPECT_FALSE(VerifyAccessToken(SecretKey::Random(), none, 1000));
+}
+
+}  // namespace
+}  // namespace tgmux::crypto

@@ -1,0 +1,242 @@
+#include "store/sqlite_auth.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace tgmux::store::sqlite_auth {
+namespace {
+
+constexpr const char* kUserColumns = "SELECT id, tenant_id, email, password_hash, role, created_at FROM users";
+constexpr const char* kKeyColumns =
+    "SELECT id, tenant_id, name, role, digest, created_by, created_at, revoked_at FROM api_keys";
+constexpr const char* kInviteColumns =
+    "SELECT digest, id, tenant_id, email, role, created_by, created_at, expires_at, used_at FROM invites";
+
+bool IsUniqueViolation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
+         e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+User ReadUser(SQLite::Statement& row) {
+  return User{row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
+              row.getColumn(3).getString(), row.getColumn(4).getString(), row.getColumn(5).getInt64()};
+}
+
+ApiKey ReadKey(SQLite::Statement& row) {
+  return ApiKey{row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
+                row.getColumn(3).getString(), row.getColumn(4).getString(), row.getColumn(5).getString(),
+                row.getColumn(6).getInt64(),  row.getColumn(7).getInt64()};
+}
+
+Invite ReadInvite(SQLite::Statement& row) {
+  return Invite{row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
+                row.getColumn(3).getString(), row.getColumn(4).getString(), row.getColumn(5).getString(),
+                row.getColumn(6).getInt64(),  row.getColumn(7).getInt64(),  row.getColumn(8).getInt64()};
+}
+
+void WriteUser(SQLite::Database& db, const User& u) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO users (id, tenant_id, email, password_hash, role, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, u.id);
+  insert.bind(2, u.tenant_id);
+  insert.bind(3, u.email);
+  insert.bind(4, u.password_hash);
+  insert.bind(5, u.role);
+  insert.bind(6, u.created_at);
+  insert.exec();
+}
+
+template <typename T, typename Read>
+std::vector<T> ListWhereTenant(SQLite::Database& db, const char* select, std::string_view tenant_id, Read read) {
+  SQLite::Statement query(db, std::string(select) + " WHERE tenant_id = ? ORDER BY created_at, id");
+  query.bind(1, std::string(tenant_id));
+  std::vector<T> out;
+  while (query.executeStep()) out.push_back(read(query));
+  return out;
+}
+
+}  // namespace
+
+int CountUsers(SQLite::Database& db) { return db.execAndGet("SELECT COUNT(*) FROM users").getInt(); }
+
+bool InsertTenantWithOwner(SQLite::Database& db, const Tenant& tenant, const User& owner) {
+  SQLite::Transaction transaction(db);
+  try {
+    SQLite::Statement insert(db, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)");
+    insert.bind(1, tenant.id);
+    insert.bind(2, tenant.name);
+    insert.bind(3, tenant.created_at);
+    insert.exec();
+    WriteUser(db, owner);
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return false;  // the transaction rolls back
+    throw;
+  }
+  transaction.commit();
+  return true;
+}
+
+bool InsertUser(SQLite::Database& db, const User& user) {
+  try {
+    WriteUser(db, user);
+    return true;
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return false;
+    throw;
+  }
+}
+
+std::optional<User> FindUser(SQLite::Database& db, std::string_view column, std::string_view value) {
+  SQLite::Statement query(db, std::string(kUserColumns) + " WHERE " + std::string(column) + " = ?");
+  query.bind(1, std::string(value));
+  if (!query.executeStep()) return std::nullopt;
+  return ReadUser(query);
+}
+
+std::vector<User> ListUsers(SQLite::Database& db, std::string_view tenant_id) {
+  return ListWhereTenant<User>(db, kUserColumns, tenant_id, ReadUser);
+}
+
+void InsertRefreshToken(SQLite::Database& db, const RefreshToken& t) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO refresh_tokens (digest, family_id, user_id, created_at, expires_at, "
+                           "used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, t.digest);
+  insert.bind(2, t.family_id);
+  insert.bind(3, t.user_id);
+  insert.bind(4, t.created_at);
+  insert.bind(5, t.expires_at);
+  insert.bind(6, t.used_at);
+  insert.bind(7, t.revoked_at);
+  insert.exec();
+}
+
+std::optional<RefreshToken> FindRefreshToken(SQLite::Database& db, std::string_view digest) {
+  SQLite::Statement query(db,
+                          "SELECT digest, family_id, user_id, created_at, expires_at, used_at, revoked_at "
+                          "FROM refresh_tokens WHERE digest = ?");
+  query.bind(1, std::string(digest));
+  if (!query.executeStep()) return std::nullopt;
+  return RefreshToken{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                      query.getColumn(2).getString(), query.getColumn(3).getInt64(),
+                      query.getColumn(4).getInt64(),  query.getColumn(5).getInt64(),
+                      query.getColumn(6).getInt64()};
+}
+
+bool MarkRefreshTokenUsed(SQLite::Database& db, std::string_view digest, std::int64_t at) {
+  SQLite::Statement update(db, "UPDATE refresh_tokens SET used_at = ? WHERE digest = ? AND used_at = 0");
+  update.bind(1, at);
+  update.bind(2, std::string(digest));
+  return update.exec() > 0;
+}
+
+void RevokeRefreshFamily(SQLite::Database& db, std::string_view family_id, std::int64_t at) {
+  SQLite::Statement update(db, "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at = 0");
+  update.bind(1, at);
+  update.bind(2, std::string(family_id));
+  update.exec();
+}
+
+void InsertApiKey(SQLite::Database& db, const ApiKey& k) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO api_keys (id, tenant_id, name, role, digest, created_by, created_at, "
+                           "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, k.id);
+  insert.bind(2, k.tenant_id);
+  insert.bind(3, k.name);
+  insert.bind(4, k.role);
+  insert.bind(5, k.digest);
+  insert.bind(6, k.created_by);
+  insert.bind(7, k.created_at);
+  insert.bind(8, k.revoked_at);
+  insert.exec();
+}
+
+std::optional<ApiKey> FindApiKeyByDigest(SQLite::Database& db, std::string_view digest) {
+  SQLite::Statement query(db, std::string(kKeyColumns) + " WHERE digest = ?");
+  query.bind(1, std::string(digest));
+  if (!query.executeStep()) return std::nullopt;
+  return ReadKey(query);
+}
+
+std::vector<ApiKey> ListApiKeys(SQLite::Database& db, std::string_view tenant_id) {
+  return ListWhereTenant<ApiKey>(db, kKeyColumns, tenant_id, ReadKey);
+}
+
+bool RevokeApiKey(SQLite::Database& db, std::string_view tenant_id, std::string_view id, std::int64_t at) {
+  SQLite::Statement update(db,
+                           "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0");
+  update.bind(1, at);
+  update.bind(2, std::string(tenant_id));
+  update.bind(3, std::string(id));
+  return update.exec() > 0;
+}
+
+void InsertInvite(SQLite::Database& db, const Invite& i) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO invites (digest, id, tenant_id, email, role, created_by, created_at, "
+                           "expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, i.digest);
+  insert.bind(2, i.id);
+  insert.bind(3, i.tenant_id);
+  insert.bind(4, i.email);
+  insert.bind(5, i.role);
+  insert.bind(6, i.created_by);
+  insert.bind(7, i.created_at);
+  insert.bind(8, i.expires_at);
+  insert.bind(9, i.used_at);
+  insert.exec();
+}
+
+std::optional<Invite> FindInvite(SQLite::Database& db, std::string_view digest) {
+  SQLite::Statement query(db, std::string(kInviteColumns) + " WHERE digest = ?");
+  query.bind(1, std::string(digest));
+  if (!query.executeStep()) return std::nullopt;
+  return ReadInvite(query);
+}
+
+std::vector<Invite> ListInvites(SQLite::Database& db, std::string_view tenant_id) {
+  return ListWhereTenant<Invite>(db, kInviteColumns, tenant_id, ReadInvite);
+}
+
+bool UseInvite(SQLite::Database& db, std::string_view digest, std::int64_t at) {
+  SQLite::Statement update(db, "UPDATE invites SET used_at = ? WHERE digest = ? AND used_at = 0");
+  update.bind(1, at);
+  update.bind(2, std::string(digest));
+  return update.exec() > 0;
+}
+
+std::int64_t AppendAudit(SQLite::Database& db, const AuditEntry& e) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO audit_log (tenant_id, at, event, actor, ip, detail) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, e.tenant_id);
+  insert.bind(2, e.at);
+  insert.bind(3, e.event);
+  insert.bind(4, e.actor);
+  insert.bind(5, e.ip);
+  insert.bind(6, e.detail);
+  insert.exec();
+  return db.getLastInsertRowid();
+}
+
+std::vector<AuditEntry> ListAudit(SQLite::Database& db, std::string_view tenant_id, std::int64_t before, int limit) {
+  SQLite::Statement query(db,
+                          "SELECT seq, tenant_id, at, event, actor, ip, detail FROM audit_log "
+                          "WHERE tenant_id = ? AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?");
+  query.bind(1, std::string(tenant_id));
+  query.bind(2, before);
+  query.bind(3, before);
+  query.bind(4, limit);
+  std::vector<AuditEntry> out;
+  while (query.executeStep()) {
+    out.push_back(AuditEntry{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                             query.getColumn(2).getInt64(), query.getColumn(3).getString(),
+                             query.getColumn(4).getString(), query.getColumn(5).getString(),
+                             query.getColumn(6).getString()});
+  }
+  return out;
+}
+
+}  // namespace tgmux::store::sqlite_auth
