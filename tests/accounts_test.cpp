@@ -28,6 +28,13 @@ TEST_F(AccountsTest, UnlinkLogsOutAtTelegramAndWipesEverything) {
   EXPECT_FALSE(std::filesystem::exists(data_dir_ / "accounts" / id));
   EXPECT_EQ(http().Get("/v1/accounts/" + id).status, 404);
   EXPECT_EQ(http().Request("DELETE", "/v1/accounts/" + id).status, 404);
+  auto audit = http().Get("/v1/audit").Json()["items"];
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_EQ(audit[0]["event"], "account_unlinked");
+  EXPECT_EQ(audit[1]["event"], "account_linked");
+  EXPECT_EQ(audit[1]["detail"]["account_id"], id);
+  EXPECT_EQ(audit[1]["actor"], owner_["user"]["id"]);
+  EXPECT_EQ(audit[1]["detail"]["phone_masked"], "+155******22");
 }
 
 TEST_F(AccountsTest, PatchRenamesAndDisables) {
@@ -55,6 +62,17 @@ TEST_F(AccountsTest, RestoresEveryAccountAfterKill9WithoutANewLogin) {
   EXPECT_EQ(PollAccount(b, "active")["status"], "active");
   EXPECT_EQ(Sessions("+15552003344").size(), 1u);
   EXPECT_EQ(Sessions("+15552004455").size(), 1u);
+}
+
+TEST_F(AccountsTest, SigintClosesEveryClientAndKeepsTheSessions) {
+  CreateUser("+15552003355", "Wren");
+  std::string id = Link("+15552003355")["id"];
+  EXPECT_EQ(gateway_->Stop(SIGINT), 0);
+  EXPECT_NE(gateway_->process().Stderr().find("tdlib: every client closed"), std::string::npos)
+      << gateway_->process().Stderr();
+  StartGateway();
+  EXPECT_EQ(PollAccount(id, "active")["status"], "active");
+  EXPECT_EQ(Sessions("+15552003355").size(), 1u);
 }
 
 TEST_F(AccountsTest, RemoteRevokeMarksTheAccountRevokedAndRelinkReplacesIt) {
@@ -106,19 +124,28 @@ TEST_F(AccountsTest, NoClearTextSecretsInTheDataDirectoryOrTheLog) {
   auto done = http().Post("/v1/logins/" + started["id"].get<std::string>() + "/password",
                           {{"password", "zed-secret-pass"}});
   ASSERT_EQ(done.Json()["state"], "done") << done.body;
+  // App-user credentials too: password, access and refresh tokens, an API key, an invite.
+  std::string api_key = http().Post("/v1/api-keys", {{"name", "scan"}}).Json()["key"];
+  std::string invite = http().Post("/v1/tenant/members", {{"email", "m@x.test"}}).Json()["invite"];
+  auto refreshed = gateway_->Anonymous().Post("/v1/auth/refresh", {{"refresh_token", owner_["refresh_token"]}}).Json();
+  gateway_->Anonymous().Post("/v1/auth/login", {{"email", TgmuxServer::kOwnerEmail}, {"password", "wrong-pass-guess"}});
+  std::vector<std::string> secrets = {"15552008899", "zed-secret-pass", code, TgmuxServer::kOwnerPassword,
+                                      "wrong-pass-guess", owner_["access_token"].get<std::string>(),
+                                      owner_["refresh_token"].get<std::string>(),
+                                      refreshed["access_token"].get<std::string>(),
+                                      refreshed["refresh_token"].get<std::string>(), api_key, invite};
   gateway_->Stop(SIGTERM);
   std::string master_key = ReadFile(data_dir_ / "master.key");
   master_key = master_key.substr(0, master_key.find('\n'));
   for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_)) {
     if (!entry.is_regular_file() || entry.path().filename() == "master.key") continue;
     std::string content = ReadFile(entry.path());
-    EXPECT_EQ(content.find("15552008899"), std::string::npos) << entry.path();
-    EXPECT_EQ(content.find("zed-secret-pass"), std::string::npos) << entry.path();
-    EXPECT_EQ(content.find(code), std::string::npos) << entry.path();
+    for (const auto& secret : secrets) EXPECT_EQ(content.find(secret), std::string::npos) << entry.path() << " " << secret;
     EXPECT_EQ(content.find(master_key), std::string::npos) << entry.path();
   }
   std::string log = gateway_->process().Stderr() + gateway_->process().Stdout();
-  for (const std::string& secret : {std::string("15552008899"), std::string("zed-secret-pass"), code, master_key}) {
+  secrets.push_back(master_key);
+  for (const std::string& secret : secrets) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret;
   }
 }

@@ -20,6 +20,7 @@ class CliTest : public LinkedGatewayTest {
     writer_ = open(fifo_.c_str(), O_RDWR);  // read-write: opening never blocks
   }
   void TearDown() override { close(writer_); }
+  Env TokenEnv() const { return {{"TGMUX_TOKEN", owner_["access_token"].get<std::string>()}}; }
   void Type(const std::string& line) { ASSERT_EQ(write(writer_, (line + "\n").data(), line.size() + 1), ssize_t(line.size() + 1)); }
 
   std::string url_;
@@ -29,7 +30,7 @@ class CliTest : public LinkedGatewayTest {
 
 TEST_F(CliTest, LoginAsksForPhoneCodeAndPasswordThenListsTheAccount) {
   CreateUser("+15554001122", "Cleo", {{"password", "cli-pass-123"}, {"password_hint", "cli"}});
-  Process login({TGMUX_BINARY, "login", "--url", url_}, {}, dir_.path(), fifo_);
+  Process login({TGMUX_BINARY, "login", "--url", url_}, TokenEnv(), dir_.path(), fifo_);
   ASSERT_FALSE(login.WaitForOutput("Phone number:", std::chrono::seconds(10)).empty());
   Type("+1 555 400 11 22");
   ASSERT_FALSE(login.WaitForOutput("Code (or r to resend):", std::chrono::seconds(10)).empty()) << login.Stderr();
@@ -42,7 +43,8 @@ TEST_F(CliTest, LoginAsksForPhoneCodeAndPasswordThenListsTheAccount) {
   EXPECT_NE(login.Stdout().find("Linked account acc_"), std::string::npos) << login.Stdout();
 
   TempDir logs;
-  Process accounts({TGMUX_BINARY, "accounts", "--url", url_}, {}, logs.path());
+  Process accounts({TGMUX_BINARY, "accounts", "--url", url_, "--token", owner_["access_token"].get<std::string>()}, {},
+                   logs.path());
   EXPECT_EQ(accounts.Wait(std::chrono::seconds(10)), 0);
   EXPECT_NE(accounts.Stdout().find("+155******22"), std::string::npos) << accounts.Stdout();
   EXPECT_NE(accounts.Stdout().find("active"), std::string::npos);
@@ -50,7 +52,7 @@ TEST_F(CliTest, LoginAsksForPhoneCodeAndPasswordThenListsTheAccount) {
 
 TEST_F(CliTest, QrLoginDrawsTheCodeAndFinishesWhenScanned) {
   CreateUser("+15554002233", "Dora");
-  Process login({TGMUX_BINARY, "login", "--qr", "--url", url_}, {}, dir_.path(), fifo_);
+  Process login({TGMUX_BINARY, "login", "--qr", "--url", url_}, TokenEnv(), dir_.path(), fifo_);
   ASSERT_FALSE(login.WaitForOutput("Scan with Telegram", std::chrono::seconds(10)).empty()) << login.Stderr();
   EXPECT_NE(login.Stdout().find("\u2588"), std::string::npos);
   EXPECT_EQ(http().Get("/v1/accounts").Json()["items"].size(), 0u);
@@ -61,6 +63,13 @@ TEST_F(CliTest, QrLoginDrawsTheCodeAndFinishesWhenScanned) {
   ASSERT_EQ(Control("POST", "/qr/confirm", {{"link", link}, {"phone", "+15554002233"}}).status, 204);
   EXPECT_EQ(login.Wait(std::chrono::seconds(10)), 0) << login.Stdout() << login.Stderr();
   EXPECT_NE(login.Stdout().find("Linked account acc_"), std::string::npos) << login.Stdout();
+}
+
+TEST_F(CliTest, WithoutATokenTheCommandsSayWhyTheyFail) {
+  TempDir logs;
+  Process accounts({TGMUX_BINARY, "accounts", "--url", url_}, {}, logs.path());
+  EXPECT_EQ(accounts.Wait(std::chrono::seconds(10)), 1);
+  EXPECT_NE(accounts.Stderr().find("Authorization"), std::string::npos) << accounts.Stderr();
 }
 
 }  // namespace

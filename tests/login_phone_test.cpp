@@ -166,6 +166,7 @@ TEST_F(PhoneLoginTest, LinkingAnActiveUserAgainIsAConflictNamingTheAccount) {
 TEST(PhoneLoginWithoutCredentials, AnswersTelegramNotConfigured) {
   TgmuxServer server(Env{{"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}});
   ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  server.SignInOwner();
   auto answer = server.http().Post("/v1/logins", {{"method", "phone"}, {"phone", "+15550001122"}});
   EXPECT_EQ(answer.status, 503);
   EXPECT_EQ(answer.Json()["code"], "telegram_not_configured");
@@ -183,6 +184,7 @@ TEST(PhoneLoginAgainstRealTdlib, TelegramUnreachableAfterTheDeadlineAndStillHeal
                          {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"},
                          {"TGMUX_TELEGRAM_DEADLINE", "2"}});
   ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  server.SignInOwner();
   auto started = std::chrono::steady_clock::now();
   auto answer = server.http().Post("/v1/logins", {{"method", "phone"}, {"phone", "+15550001122"}});
   auto waited = std::chrono::steady_clock::now() - started;

@@ -9,6 +9,9 @@ namespace {
 
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 500;
+// Operators read; linking, renaming, disabling and unlinking take an admin.
+const Access kRead = Access::AtLeast(service::Role::kOperator);
+const Access kManage = Access::AtLeast(service::Role::kAdmin);
 
 int PageLimit(const Request& r) {
   auto it = r.query.find("limit");
@@ -24,7 +27,7 @@ int PageLimit(const Request& r) {
 }  // namespace
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
-  router.Add("GET", "/v1/accounts", [&s](const Request& r, const Reply& reply) {
+  router.Add("GET", "/v1/accounts", kRead, [&s](const Request& r, const Reply& reply) {
     auto accounts = s.accounts.List(TenantOf(r));
     int limit = PageLimit(r);
     auto begin = accounts.begin();
@@ -40,17 +43,17 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
                                                                 : nlohmann::json(items.back()["id"]);
     reply(Response::Json(200, {{"items", items}, {"next_cursor", next}}));
   });
-  router.Add("GET", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
+  router.Add("GET", "/v1/accounts/{id}", kRead, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, AccountJson(s.accounts.Get(TenantOf(r), r.params.at("id")))));
   });
-  router.Add("PATCH", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
+  router.Add("PATCH", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
     auto name = StringField(body, "display_name", false);
     auto disabled = BoolField(body, "disabled");
     reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), name, disabled))));
   });
-  router.Add("DELETE", "/v1/accounts/{id}", [&s](const Request& r, const Reply& reply) {
-    s.accounts.Unlink(TenantOf(r), r.params.at("id"), [reply, path = r.path](telegram::Status status) {
+  router.Add("DELETE", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
+    s.accounts.Unlink(TenantOf(r), r.params.at("id"), PrincipalOf(r).id, [reply, path = r.path](telegram::Status status) {
       if (!status.ok()) return reply.Fail(status.error(), path);
       reply(Response::NoContent());
     });

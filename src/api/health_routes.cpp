@@ -5,11 +5,11 @@
 namespace tgmux::api {
 
 void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
-  router.Add("GET", "/healthz", [](const Request&, const Reply& reply) {
+  router.Add("GET", "/healthz", Access::Public(), [](const Request&, const Reply& reply) {
     reply(Response::Json(200, {{"status", "ok"}}));
   });
 
-  router.Add("GET", "/readyz", [&gateway](const Request&, const Reply& reply) {
+  router.Add("GET", "/readyz", Access::Public(), [&gateway](const Request&, const Reply& reply) {
     nlohmann::json body = {
         {"tdlib", {{"loaded", true}, {"version", gateway.tdlib_version()}}},
         {"telegram_configured", gateway.config().telegram.Configured()},
@@ -26,7 +26,7 @@ void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
     }
   });
 
-  router.Add("GET", "/metrics", [&gateway](const Request&, const Reply& reply) {
+  router.Add("GET", "/metrics", Access::Public(), [&gateway](const Request&, const Reply& reply) {
     reply(Response::Text(200, gateway.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8"));
   });
 }
@@ -35,6 +35,9 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterHealthRoutes(router, services.gateway);
   RegisterLoginRoutes(router, services);
   RegisterAccountRoutes(router, services);
+  RegisterAuthRoutes(router, services);
+  RegisterTenantRoutes(router, services);
+  router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });
 }
 
 }  // namespace tgmux::api

@@ -54,6 +54,7 @@ Response Response::Problem(const Error& error, const std::string& instance) {
   Response r = Json(status, body);
   r.content_type = "application/problem+json";
   if (error.retry_after()) r.headers.emplace_back("Retry-After", std::to_string(*error.retry_after()));
+  if (error.code() == ErrorCode::kUnauthorized) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
 

@@ -6,11 +6,13 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "service/principal.h"
 
 namespace tgmux::api {
 
@@ -23,6 +25,8 @@ struct Request {
   std::string body;
   std::string request_id;
   std::string remote_ip;
+  // Who sent it; set by the router before a non-public route's handler runs.
+  std::optional<service::Principal> principal;
 
   // Empty when absent.
   std::string Header(const std::string& lower_name) const;

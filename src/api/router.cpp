@@ -21,10 +21,25 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return parts;
 }
 
-Router::Router(Metrics& metrics) : metrics_(metrics) {}
+std::string Access::Name() const { return is_public ? "public" : std::string(service::RoleName(min_role)); }
 
-void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back(Route{method, pattern, SplitPath(pattern), std::move(handler)});
+Router::Router(Metrics& metrics) : metrics_(metrics) {
+  authenticator_ = [](const Request&) -> service::Principal {
+    throw Error(ErrorCode::kUnauthorized, "authentication is not available");
+  };
+}
+
+void Router::Add(const std::string& method, const std::string& pattern, Access access, Handler handler) {
+  routes_.push_back(Route{RouteInfo{method, pattern, access}, SplitPath(pattern), std::move(handler)});
+}
+
+void Router::Authorize(const Route& route, Request& request) const {
+  if (route.info.access.is_public) return;
+  request.principal = authenticator_(request);
+  if (!request.principal->AtLeast(route.info.access.min_role)) {
+    throw Error(ErrorCode::kForbidden, "this needs the " + route.info.access.Name() + " role or higher; yours is " +
+                                           std::string(service::RoleName(request.principal->role)));
+  }
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string>& segments, Request& request) {
@@ -61,12 +76,12 @@ void Router::Dispatch(Request request, Reply reply) const {
   for (const auto& route : routes_) {
     if (!Match(route, segments, request)) continue;
     path_known = true;
-    if (route.method == request.method) {
+    if (route.info.method == request.method) {
       found = &route;
       break;
     }
   }
-  auto answer = Instrumented(request, found ? found->pattern : "unmatched", reply);
+  auto answer = Instrumented(request, found ? found->info.pattern : "unmatched", reply);
   if (!found) {
     Error error(path_known ? ErrorCode::kMethodNotAllowed : ErrorCode::kNotFound,
                 path_known ? "method " + request.method + " is not allowed here" : "no such resource");
@@ -74,19 +89,20 @@ void Router::Dispatch(Request request, Reply reply) const {
     return;
   }
   try {
+    Authorize(*found, request);
     found->handler(request, answer);
   } catch (const Error& e) {
     answer.Fail(e, request.path);
   } catch (const std::exception& e) {
-    spdlog::error("request_id={} {} {} failed: {}", request.request_id, request.method, found->pattern, e.what());
+    spdlog::error("request_id={} {} {} failed: {}", request.request_id, request.method, found->info.pattern, e.what());
     answer.Fail(Error(ErrorCode::kInternal, "internal error (request id " + request.request_id + ")"),
                 request.path);
   }
 }
 
-std::vector<std::string> Router::Routes() const {
-  std::vector<std::string> out;
-  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& route : routes_) out.push_back(route.info);
   return out;
 }
 

@@ -1,8 +1,10 @@
 // Routes requests to handlers by method and path pattern ("/v1/logins/{id}/code"),
-// turns exceptions into problem responses in one place, and counts requests by
-// route and status for /metrics.
+// authenticates them (every route declares who may call it), turns exceptions
+// into problem responses in one place, and counts requests by route and status
+// for /metrics.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,30 +13,54 @@
 
 namespace tgmux::api {
 
+// Who may call a route: anyone, or an authenticated principal with at least a role.
+struct Access {
+  bool is_public = false;
+  service::Role min_role = service::Role::kOperator;
+
+  static Access Public() { return {true, service::Role::kOperator}; }
+  static Access AtLeast(service::Role role) { return {false, role}; }
+  // "public", "operator", "admin", "owner".
+  std::string Name() const;
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  Access access;
+};
+
 class Router {
  public:
+  // Turns a request into its principal; throws Error(unauthorized).
+  using Authenticator = std::function<service::Principal(const Request&)>;
+
   explicit Router(Metrics& metrics);
 
-  void Add(const std::string& method, const std::string& pattern, Handler handler);
+  void Add(const std::string& method, const std::string& pattern, Access access, Handler handler);
+  // Until set, every non-public route answers 401.
+  void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
-  // Finds the route, fills request.params and calls its handler. Unknown paths
-  // answer 404, known paths with another method 405. Never throws.
+  // Finds the route, fills request.params, authenticates (401) and checks the
+  // role (403), then calls its handler. Unknown paths answer 404, known paths
+  // with another method 405. Never throws.
   void Dispatch(Request request, Reply reply) const;
 
-  // The patterns registered, "METHOD /path/{param}" (for docs and isolation tests).
-  std::vector<std::string> Routes() const;
+  // Every route registered, in order (for docs and the tenant-isolation test).
+  std::vector<RouteInfo> Routes() const;
 
  private:
   struct Route {
-    std::string method;
-    std::string pattern;
+    RouteInfo info;
     std::vector<std::string> segments;
     Handler handler;
   };
   static bool Match(const Route& route, const std::vector<std::string>& segments, Request& request);
   Reply Instrumented(const Request& request, const std::string& route, Reply reply) const;
+  void Authorize(const Route& route, Request& request) const;
 
   Metrics& metrics_;
+  Authenticator authenticator_;
   std::vector<Route> routes_;
 };
 

@@ -14,7 +14,12 @@ void RegisterLoginRoutes(Router& router, service::Services& services);
 // /v1/accounts.
 void RegisterAccountRoutes(Router& router, service::Services& services);
 
-// Everything the gateway serves.
+// /v1/auth/*, /v1/me.
+void RegisterAuthRoutes(Router& router, service::Services& services);
+// /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.
+void RegisterTenantRoutes(Router& router, service::Services& services);
+
+// Everything the gateway serves, and the authenticator.
 void RegisterAllRoutes(Router& router, service::Services& services);
 
 }  // namespace tgmux::api

@@ -68,6 +68,33 @@ std::optional<bool> BoolField(const nlohmann::json& body, const std::string& nam
   return it->get<bool>();
 }
 
-std::string TenantOf(const Request&) { return "default"; }
+const service::Principal& PrincipalOf(const Request& request) {
+  if (!request.principal) throw Error(ErrorCode::kInternal, "no principal on a public route");
+  return *request.principal;
+}
+
+const std::string& TenantOf(const Request& request) { return PrincipalOf(request).tenant_id; }
+
+nlohmann::json UserJson(const store::User& u) {
+  return {{"id", u.id}, {"email", u.email}, {"role", u.role}, {"tenant_id", u.tenant_id},
+          {"created_at", Timestamp(u.created_at)}};
+}
+
+nlohmann::json ApiKeyJson(const store::ApiKey& k) {
+  return {{"id", k.id}, {"name", k.name}, {"role", k.role}, {"created_by", k.created_by},
+          {"created_at", Timestamp(k.created_at)}, {"revoked_at", Timestamp(k.revoked_at)}};
+}
+
+nlohmann::json InviteJson(const store::Invite& i) {
+  return {{"id", i.id}, {"email", i.email}, {"role", i.role}, {"created_by", i.created_by},
+          {"created_at", Timestamp(i.created_at)}, {"expires_at", Timestamp(i.expires_at)},
+          {"used_at", Timestamp(i.used_at)}};
+}
+
+nlohmann::json AuditJson(const store::AuditEntry& e) {
+  auto detail = nlohmann::json::parse(e.detail, nullptr, false);
+  return {{"seq", e.seq}, {"at", Timestamp(e.at)}, {"event", e.event}, {"actor", e.actor}, {"ip", e.ip},
+          {"detail", detail.is_discarded() ? nlohmann::json::object() : detail}};
+}
 
 }  // namespace tgmux::api

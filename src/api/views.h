@@ -20,7 +20,14 @@ nlohmann::json LoginJson(const service::LoginView& login);
 std::optional<std::string> StringField(const nlohmann::json& body, const std::string& name, bool required);
 std::optional<bool> BoolField(const nlohmann::json& body, const std::string& name);
 
-// The tenant of a request (one tenant until app users exist).
-std::string TenantOf(const Request& request);
+// Who sent an authenticated request, and its tenant. Throw Error(internal) on a
+// public route, where there is none.
+const service::Principal& PrincipalOf(const Request& request);
+const std::string& TenantOf(const Request& request);
+
+nlohmann::json UserJson(const store::User& user);
+nlohmann::json ApiKeyJson(const store::ApiKey& key);
+nlohmann::json InviteJson(const store::Invite& invite);
+nlohmann::json AuditJson(const store::AuditEntry& entry);
 
 }  // namespace tgmux::api

@@ -41,12 +41,15 @@ int Main(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "print the version");
   ClientOptions client;
   if (const char* url = std::getenv("TGMUX_URL")) client.url = url;
+  if (const char* token = std::getenv("TGMUX_TOKEN")) client.token = token;
   auto* login = app.add_subcommand("login", "link a Telegram account through a running tgmux (interactive)");
   login->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
   login->add_option("--phone", client.phone, "phone number (asked when missing)");
   login->add_flag("--qr", client.qr, "log in by scanning a QR code instead");
+  login->add_option("--token", client.token, "access token or API key (admin) [TGMUX_TOKEN]");
   auto* accounts = app.add_subcommand("accounts", "list the linked accounts of a running tgmux");
   accounts->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
+  accounts->add_option("--token", client.token, "access token or API key [TGMUX_TOKEN]");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

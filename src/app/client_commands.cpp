@@ -14,12 +14,15 @@ namespace {
 
 using nlohmann::json;
 
-HttpClient ClientFor(const std::string& url) {
+HttpClient ClientFor(const ClientOptions& options) {
+  const std::string& url = options.url;
   std::string rest = url.rfind("http://", 0) == 0 ? url.substr(7) : url;
   rest = rest.substr(0, rest.find('/'));
   auto colon = rest.rfind(':');
-  if (colon == std::string::npos) return HttpClient(rest, 80);
-  return HttpClient(rest.substr(0, colon), std::stoi(rest.substr(colon + 1)));
+  HttpClient client = colon == std::string::npos ? HttpClient(rest, 80)
+                                                 : HttpClient(rest.substr(0, colon), std::stoi(rest.substr(colon + 1)));
+  if (!options.token.empty()) client.SetDefaultHeader("Authorization", "Bearer " + options.token);
+  return client;
 }
 
 std::string Ask(const std::string& prompt, bool secret = false) {
@@ -119,7 +122,7 @@ json LoopUntilDone(const HttpClient& http, json login) {
 
 int LoginCommand(const ClientOptions& options) {
   try {
-    auto http = ClientFor(options.url);
+    auto http = ClientFor(options);
     json request = {{"method", options.qr ? "qr" : "phone"}};
     if (!options.qr) request["phone"] = options.phone.empty() ? Ask("Phone number: ") : options.phone;
     json login = Call(http, "POST", "/v1/logins", request);
@@ -144,7 +147,7 @@ int LoginCommand(const ClientOptions& options) {
 
 int AccountsCommand(const ClientOptions& options) {
   try {
-    auto http = ClientFor(options.url);
+    auto http = ClientFor(options);
     json page = Call(http, "GET", "/v1/accounts?limit=500");
     if (Failed(page)) throw std::runtime_error(page.value("detail", "failed"));
     std::printf("%-28s %-10s %-16s %s\n", "ID", "STATUS", "PHONE", "NAME");

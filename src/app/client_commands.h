@@ -10,6 +10,7 @@ struct ClientOptions {
   std::string url = "http://127.0.0.1:8080";  // TGMUX_URL or --url
   std::string phone;                          // --phone: skip the prompt
   bool qr = false;                            // --qr: log in by QR code
+  std::string token;                          // --token or TGMUX_TOKEN: access token or API key
 };
 
 int LoginCommand(const ClientOptions& options);

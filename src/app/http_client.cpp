@@ -87,6 +87,7 @@ std::string HttpClient::Raw(const std::string& bytes) const {
 HttpResponse HttpClient::Request(const std::string& method, const std::string& target, const std::string& body,
                                  std::map<std::string, std::string> headers) const {
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + host_ + "\r\nConnection: close\r\n";
+  for (const auto& [name, value] : default_headers_) headers.emplace(name, value);
   if (!body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

@@ -24,6 +24,8 @@ class HttpClient {
   HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
                        std::map<std::string, std::string> headers = {}) const;
   HttpResponse Get(const std::string& target) const { return Request("GET", target); }
+  // A header sent with every request unless the call gives its own (e.g. Authorization).
+  void SetDefaultHeader(const std::string& name, const std::string& value) { default_headers_[name] = value; }
   HttpResponse Post(const std::string& target, const nlohmann::json& body) const;
   // Sends raw bytes and returns whatever comes back until the server closes.
   std::string Raw(const std::string& bytes) const;
@@ -31,6 +33,7 @@ class HttpClient {
  private:
   std::string host_;
   int port_;
+  std::map<std::string, std::string> default_headers_;
 };
 
 }  // namespace tgmux::app

@@ -6,6 +6,7 @@
 
 #include "api/http_server.h"
 #include "api/routes.h"
+#include "common/error.h"
 #include "common/log.h"
 #include "service/services.h"
 
@@ -22,6 +23,18 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
     return 2;
   }
   auto services = std::make_unique<service::Services>(*gateway);
+  try {
+    services->auth.Bootstrap();
+  } catch (const Error& e) {
+    std::cerr << "tgmux: TGMUX_ADMIN_EMAIL: " << e.what() << std::endl;
+    return 2;
+  }
+  if (!config.auth.enabled) {
+    spdlog::warn("TGMUX_AUTH=off: the API on {} answers anyone without credentials, as the owner of tenant "
+                 "\"default\"; never expose this port", config.Listen());
+    std::cerr << "tgmux: WARNING: authentication is OFF (TGMUX_AUTH=off); anyone who can reach "
+              << config.Listen() << " controls every account" << std::endl;
+  }
   services->accounts.RestoreAll();
   api::Router router(gateway->metrics());
   api::RegisterAllRoutes(router, *services);

@@ -23,8 +23,8 @@ std::int64_t NowSeconds() {
       .count();
 }
 
-AccountService::AccountService(Gateway& gateway, Background& background)
-    : gateway_(gateway), background_(background) {}
+AccountService::AccountService(Gateway& gateway, Background& background, AuditLog& audit)
+    : gateway_(gateway), background_(background), audit_(audit) {}
 
 AccountService::~AccountService() { Shutdown(); }
 
@@ -177,9 +177,10 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   return row;
 }
 
-void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
+void AccountService::Unlink(const std::string& tenant_id, const std::string& id, const std::string& actor,
                             std::function<void(telegram::Status)> done) {
-  Get(tenant_id, id);
+  auto row = Get(tenant_id, id);
+  audit_.Record(tenant_id, "account_unlinked", actor, "", {{"account_id", id}, {"phone_masked", row.phone_masked}});
   auto live = Take(id);
   auto finish = [this, id, done](telegram::Status) {
     background_.Post([this, id, done] {

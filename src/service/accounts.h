@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "service/audit.h"
 #include "service/background.h"
 #include "service/client_events.h"
 #include "service/gateway.h"
@@ -28,7 +29,7 @@ struct AccountKeys {
 
 class AccountService {
  public:
-  AccountService(Gateway& gateway, Background& background);
+  AccountService(Gateway& gateway, Background& background, AuditLog& audit);
   ~AccountService();
 
   // Starts the TDLib client of every linked account that is not disabled or revoked.
@@ -41,7 +42,9 @@ class AccountService {
                         const std::optional<std::string>& display_name, const std::optional<bool>& disabled);
   // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
   // directory and removes the row; then calls done.
-  void Unlink(const std::string& tenant_id, const std::string& id, std::function<void(telegram::Status)> done);
+  // `actor` (user or key id) goes to the audit log.
+  void Unlink(const std::string& tenant_id, const std::string& id, const std::string& actor,
+              std::function<void(telegram::Status)> done);
 
   // For logins.
   AccountKeys NewKeys() const;
@@ -75,6 +78,7 @@ class AccountService {
 
   Gateway& gateway_;
   Background& background_;
+  AuditLog& audit_;
   std::mutex mutex_;
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy

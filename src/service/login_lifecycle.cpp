@@ -78,6 +78,9 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
     return End(login, "failed", Error(ErrorCode::kInternal, "the account could not be stored"));
   }
   spdlog::info("login {}: done, account {}", login->id, view.account->id);
+  audit_.Record(login->tenant_id, "account_linked", login->actor, "",
+                {{"account_id", view.account->id}, {"login_id", login->id}, {"method", login->method},
+                 {"phone_masked", view.account->phone_masked}});
   for (auto& callback : waiting) callback(view);
 }
 

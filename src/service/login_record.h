@@ -18,7 +18,7 @@ inline bool Finished(const std::string& state) {
 }
 
 struct LoginService::Login {
-  std::string id, tenant_id, method, phone, phone_masked;
+  std::string id, tenant_id, actor, method, phone, phone_masked;
   std::string state = "starting";
   AccountKeys keys;
   std::shared_ptr<telegram::AccountClient> client;

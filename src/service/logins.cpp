@@ -16,15 +16,15 @@ using Kind = telegram::AuthState::Kind;
 
 }  // namespace
 
-LoginService::LoginService(Gateway& gateway, AccountService& accounts, Background& background)
-    : gateway_(gateway), accounts_(accounts), background_(background) {
+LoginService::LoginService(Gateway& gateway, AccountService& accounts, Background& background, AuditLog& audit)
+    : gateway_(gateway), accounts_(accounts), background_(background), audit_(audit) {
   background_.Every(std::chrono::seconds(1), [this] { Sweep(); });
 }
 
 LoginService::~LoginService() { Shutdown(); }
 
-void LoginService::Start(const std::string& tenant_id, const std::string& method, const std::string& phone,
-                         Callback done) {
+void LoginService::Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+                         const std::string& phone, Callback done) {
   gateway_.RequireTelegram();
   if (method != "phone" && method != "qr") {
     throw Error(ErrorCode::kInvalidRequest, "method must be \"phone\" or \"qr\"");
@@ -38,6 +38,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& method
   }
   login->id = crypto::RandomId("lgn");
   login->tenant_id = tenant_id;
+  login->actor = actor;
   login->method = method;
   login->keys = accounts_.NewKeys();
   login->created_at = NowSeconds();

@@ -40,13 +40,15 @@ class LoginService {
  public:
   using Callback = std::function<void(telegram::Result<LoginView>)>;
 
-  LoginService(Gateway& gateway, AccountService& accounts, Background& background);
+  LoginService(Gateway& gateway, AccountService& accounts, Background& background, AuditLog& audit);
   ~LoginService();
 
   // method "phone" (with phone in any common form) or "qr". Errors:
   // telegram_not_configured, invalid_request, invalid_phone, flood_wait,
   // telegram_unreachable.
-  void Start(const std::string& tenant_id, const std::string& method, const std::string& phone, Callback done);
+  // `actor` (user or key id) goes to the audit log when the account is linked.
+  void Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+             const std::string& phone, Callback done);
   // Throws Error(not_found).
   LoginView Get(const std::string& tenant_id, const std::string& id);
   void SubmitCode(const std::string& tenant_id, const std::string& id, const std::string& code, Callback done);
@@ -80,6 +82,7 @@ class LoginService {
   Gateway& gateway_;
   AccountService& accounts_;
   Background& background_;
+  AuditLog& audit_;
   std::mutex mutex_;
   std::map<std::string, LoginPtr> logins_;
 };

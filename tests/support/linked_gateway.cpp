@@ -23,6 +23,7 @@ void LinkedGatewayTest::StartGateway(Env extra) {
   gateway_.reset();
   gateway_ = std::make_unique<TgmuxServer>(GatewayEnv(std::move(extra)), data_dir_);
   ASSERT_TRUE(gateway_->Start()) << gateway_->process().Stderr();
+  owner_ = gateway_->SignInOwner();
 }
 
 tgsim::testing::HttpResult LinkedGatewayTest::Control(const std::string& method, const std::string& path,

@@ -45,6 +45,7 @@ class LinkedGatewayTest : public ::testing::Test {
   TempDir dir_;
   std::filesystem::path data_dir_;
   std::unique_ptr<TgmuxServer> gateway_;
+  nlohmann::json owner_;  // the first owner's tokens; http() sends its access token
 };
 
 }  // namespace tgmux::testing

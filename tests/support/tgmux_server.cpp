@@ -1,5 +1,6 @@
 #include "tests/support/tgmux_server.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 
 namespace tgmux::testing {
@@ -13,6 +14,9 @@ TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem
   data_dir_ = data_dir;
   env_.emplace("TGMUX_LISTEN", "127.0.0.1:0");
   env_.emplace("TGMUX_DATA_DIR", data_dir_.string());
+  // Argon2id at its cheapest keeps the suite fast; production keeps the default cost.
+  env_.emplace("TGMUX_ARGON2_PASSES", "1");
+  env_.emplace("TGMUX_ARGON2_MEMORY", "1024");
 }
 
 bool TgmuxServer::Start(std::vector<std::string> extra_args) {
@@ -24,6 +28,17 @@ bool TgmuxServer::Start(std::vector<std::string> extra_args) {
   port_ = std::stoi(line.substr(line.rfind(':') + 1));
   http_ = std::make_unique<HttpClient>("127.0.0.1", port_);
   return true;
+}
+
+nlohmann::json TgmuxServer::SignInOwner(const std::string& email, const std::string& password) {
+  nlohmann::json credentials = {{"email", email}, {"password", password}};
+  auto answer = Anonymous().Post("/v1/auth/register", credentials);
+  if (answer.status == 403 || answer.status == 409) answer = Anonymous().Post("/v1/auth/login", credentials);
+  EXPECT_TRUE(answer.status == 200 || answer.status == 201) << answer.status << " " << answer.body;
+  if (answer.status != 200 && answer.status != 201) return nullptr;
+  auto tokens = answer.Json();
+  http_->SetDefaultHeader("Authorization", "Bearer " + tokens["access_token"].get<std::string>());
+  return tokens;
 }
 
 int TgmuxServer::Stop(int signal) { return process_ ? process_->Stop(signal) : -1; }

@@ -23,7 +23,17 @@ class TgmuxServer {
   bool Start(std::vector<std::string> extra_args = {});
   int Stop(int signal = SIGTERM);
 
+  // Registers the first owner (or signs in when users exist already, after a
+  // restart) and sends its access token with every later request of http().
+  // Returns the token answer ({access_token, refresh_token, user, ...}).
+  nlohmann::json SignInOwner(const std::string& email = kOwnerEmail, const std::string& password = kOwnerPassword);
+
+  static constexpr const char* kOwnerEmail = "owner@tgmux.test";
+  static constexpr const char* kOwnerPassword = "owner-password-123";
+
   const HttpClient& http() const { return *http_; }
+  // A client with no credentials.
+  HttpClient Anonymous() const { return HttpClient("127.0.0.1", port_); }
   Process& process() { return *process_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   int port() const { return port_; }

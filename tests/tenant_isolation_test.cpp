@@ -1,0 +1,149 @@
+// End-to-end: every route, called with tenant B's credentials on tenant A's
+// resources, answers 404 exactly like a missing resource (or shows B only its
+// own), and role limits answer 403. The route table comes from the running
+// gateway: a route added without a row here fails this test.
+#include <set>
+
+#include "tests/support/linked_gateway.h"
+
+namespace tgmux::testing {
+namespace {
+
+using nlohmann::json;
+
+// What tenant B (an owner) and tenant A's operator get for one route.
+struct Expect {
+  std::string target;  // with A's ids substituted for {id}
+  json body;
+  int as_other_tenant;  // 0: public route, not tenant-scoped
+  int as_operator;      // 0: allowed (anything but 401/403)
+};
+
+class TenantIsolationTest : public LinkedGatewayTest {
+ protected:
+  void SetUp() override {
+    LinkedGatewayTest::SetUp();
+    StartGateway({{"TGMUX_REGISTRATION", "open"}});
+  }
+  HttpResponse As(const std::string& token, const std::string& method, const std::string& target,
+                  const json& body) {
+    return gateway_->Anonymous().Request(method, target, body.is_null() ? "" : body.dump(),
+                                         {{"Authorization", "Bearer " + token}});
+  }
+};
+
+TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
+  // Tenant A (the fixture's owner): an account, a pending QR login, an API key, an invite, an operator.
+  CreateUser("+15557001122", "Ann");
+  std::string account = Link("+15557001122")["id"];
+  std::string login = http().Post("/v1/logins", {{"method", "qr"}}).Json()["id"];
+  std::string key = http().Post("/v1/api-keys", {{"name", "a-key"}}).Json()["id"];
+  auto invite = http().Post("/v1/tenant/members", {{"email", "op@a.test"}, {"role", "operator"}}).Json();
+  std::string op = gateway_->Anonymous()
+                       .Post("/v1/auth/register", {{"email", "op@a.test"}, {"password", "operator-pw-1"},
+                                                   {"invite", invite["invite"]}})
+                       .Json()["access_token"];
+  // Tenant B: its own owner.
+  std::string b = gateway_->Anonymous()
+                      .Post("/v1/auth/register", {{"email", "owner@b.test"}, {"password", "tenant-b-pw-1"}})
+                      .Json()["access_token"];
+  const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
+  const json none = nullptr;
+  std::map<std::string, Expect> table = {
+      {"GET /healthz", {"/healthz", none, 0, 0}},
+      {"GET /readyz", {"/readyz", none, 0, 0}},
+      {"GET /metrics", {"/metrics", none, 0, 0}},
+      {"POST /v1/auth/register", {"", none, 0, 0}},
+      {"POST /v1/auth/login", {"", none, 0, 0}},
+      {"POST /v1/auth/refresh", {"", none, 0, 0}},
+      {"POST /v1/auth/logout", {"", none, 0, 0}},
+      {"GET /v1/me", {"/v1/me", none, 200, 0}},
+      {"GET /v1/routes", {"/v1/routes", none, 200, 0}},
+      {"POST /v1/logins", {"/v1/logins", {{"method", "qr"}}, 201, 403}},
+      {"GET /v1/logins/{id}", {lgn, none, 404, 0}},
+      {"POST /v1/logins/{id}/code", {lgn + "/code", {{"code", "12345"}}, 404, 403}},
+      {"POST /v1/logins/{id}/password", {lgn + "/password", {{"password", "x"}}, 404, 403}},
+      {"POST /v1/logins/{id}/resend", {lgn + "/resend", json::object(), 404, 403}},
+      {"POST /v1/logins/{id}/register", {lgn + "/register", {{"first_name", "X"}}, 404, 403}},
+      {"DELETE /v1/logins/{id}", {lgn, none, 404, 403}},
+      {"GET /v1/logins/{id}/qr.png", {lgn + "/qr.png", none, 404, 0}},
+      {"GET /v1/logins/{id}/qr.svg", {lgn + "/qr.svg", none, 404, 0}},
+      {"GET /v1/logins/{id}/qr.txt", {lgn + "/qr.txt", none, 404, 0}},
+      {"GET /v1/accounts", {"/v1/accounts", none, 200, 0}},
+      {"GET /v1/accounts/{id}", {acc, none, 404, 0}},
+      {"PATCH /v1/accounts/{id}", {acc, {{"display_name", "stolen"}}, 404, 403}},
+      {"DELETE /v1/accounts/{id}", {acc, none, 404, 403}},
+      {"POST /v1/api-keys", {"/v1/api-keys", {{"name", "b-key"}}, 201, 403}},
+      {"GET /v1/api-keys", {"/v1/api-keys", none, 200, 403}},
+      {"DELETE /v1/api-keys/{id}", {"/v1/api-keys/" + key, none, 404, 403}},
+      {"POST /v1/tenant/members", {"/v1/tenant/members", {{"email", "x@b.test"}}, 201, 403}},
+      {"GET /v1/tenant/members", {"/v1/tenant/members", none, 200, 403}},
+      {"GET /v1/audit", {"/v1/audit", none, 200, 403}},
+  };
+
+  auto routes = http().Get("/v1/routes");
+  ASSERT_EQ(routes.status, 200) << routes.body;
+  std::set<std::string> served;
+  auto items = routes.Json()["items"];  // a copy: the parsed document is a temporary
+  for (const auto& route : items) {
+    std::string name = route["method"].get<std::string>() + " " + route["path"].get<std::string>();
+    served.insert(name);
+    auto row = table.find(name);
+    ASSERT_NE(row, table.end()) << name << " is served but not in this isolation table: add it";
+    EXPECT_EQ(route["access"] == "public", row->second.as_other_tenant == 0) << name;
+  }
+  for (const auto& [name, row] : table) EXPECT_TRUE(served.count(name)) << name << " is listed but not served";
+
+  // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
+  // (as for any missing id), other answers not even that.
+  std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
+  std::vector<std::string> a_ids = {account, login, key};
+  for (const auto& [name, row] : table) {
+    if (row.as_other_tenant == 0) continue;
+    std::string method = name.substr(0, name.find(' '));
+    auto answer = As(b, method, row.target, row.body);
+    EXPECT_EQ(answer.status, row.as_other_tenant) << name << " as tenant B: " << answer.body;
+    if (answer.status == 404) {
+      EXPECT_EQ(answer.Json()["code"], "not_found") << name;
+    }
+    if (name != "GET /v1/routes") {
+      auto hidden = a_names;
+      if (answer.status != 404) hidden.insert(hidden.end(), a_ids.begin(), a_ids.end());
+      for (const auto& secret : hidden) {
+        EXPECT_EQ(answer.body.find(secret), std::string::npos) << name << ": " << secret;
+      }
+    }
+    if (method != "GET") continue;  // the operator's writes are checked below, once A's state is verified
+    auto as_op = As(op, method, row.target, row.body);
+    if (row.as_operator) {
+      EXPECT_EQ(as_op.status, row.as_operator) << name << " as operator: " << as_op.body;
+    } else {
+      EXPECT_TRUE(as_op.status != 401 && as_op.status != 403) << name << " as operator: " << as_op.body;
+    }
+  }
+  for (const auto& [name, row] : table) {
+    std::string method = name.substr(0, name.find(' '));
+    if (row.as_other_tenant == 0 || method == "GET" || !row.as_operator) continue;
+    EXPECT_EQ(As(op, method, row.target, row.body).status, 403) << name << " as operator";
+  }
+  // A's resources are untouched.
+  EXPECT_EQ(http().Get(acc).Json()["display_name"], "Ann");
+  EXPECT_EQ(http().Get(lgn).Json()["state"], "qr_pending");
+  EXPECT_EQ(http().Get("/v1/api-keys").Json()["items"].size(), 1u);
+}
+
+TEST_F(TenantIsolationTest, LoginsStartedAreLimitedPerTenant) {
+  StartGateway({{"TGMUX_REGISTRATION", "open"}, {"TGMUX_LIMIT_LOGINS_TENANT", "2/60"}});
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(http().Post("/v1/logins", {{"method", "qr"}}).status, 201);
+  auto limited = http().Post("/v1/logins", {{"method", "qr"}});
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.Json()["code"], "flood_wait");
+  EXPECT_GE(std::stoi(limited.Header("retry-after")), 1);
+  std::string b = gateway_->Anonymous()
+                      .Post("/v1/auth/register", {{"email", "owner@b.test"}, {"password", "tenant-b-pw-1"}})
+                      .Json()["access_token"];
+  EXPECT_EQ(As(b, "POST", "/v1/logins", {{"method", "qr"}}).status, 201);  // another tenant's budget
+}
+
+}  // namespace
+}  // namespace tgmux::testing
