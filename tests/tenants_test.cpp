@@ -109,7 +109,8 @@ TEST_F(TenantsTest, AuditLogRecordsSecurityEventsWithoutSecrets) {
   std::vector<std::string> events;
   auto entries = audit.Json()["items"];  // a copy: the parsed document is a temporary
   for (const auto& entry : entries) events.push_back(entry["event"]);
-  EXPECT_EQ(events, (std::vector<std::string>{"api_key_revoked", "api_key_created", "login_failed", "register"}));
+  EXPECT_EQ(events, (std::vector<std::string>{"api_key_revoked", "api_key_created", "login_failed", "register"}))
+      << audit.body;
   EXPECT_EQ(audit.Json()["items"][2]["ip"], "127.0.0.1");
   for (const std::string& secret : {std::string(TgmuxServer::kOwnerPassword), std::string("a-wrong-password"),
                                     key["key"].get<std::string>(), owner_["access_token"].get<std::string>(),
