@@ -14,12 +14,19 @@
 namespace tgmux::testing {
 
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "tgmux-test-XXXXXX").string();
+  // Under ctest the directories are kept in one place, so that a last test can
+  // scan everything the suite's tgmux processes wrote for secrets in clear text.
+  const char* keep_under = std::getenv("TGMUX_TEST_ARTIFACTS");
+  std::filesystem::path base = keep_under ? keep_under : std::filesystem::temp_directory_path();
+  keep_ = keep_under != nullptr;
+  std::filesystem::create_directories(base);
+  std::string pattern = (base / "tgmux-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }
 
 TempDir::~TempDir() {
+  if (keep_) return;
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

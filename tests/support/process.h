@@ -11,7 +11,8 @@
 
 namespace tgmux::testing {
 
-// A temporary directory removed with everything in it when the object dies.
+// A temporary directory removed with everything in it when the object dies,
+// unless TGMUX_TEST_ARTIFACTS names a folder to keep it in (ctest sets it).
 class TempDir {
  public:
   TempDir();
@@ -20,6 +21,7 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+  bool keep_ = false;
 };
 
 class Process {
