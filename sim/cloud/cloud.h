@@ -21,6 +21,12 @@ struct User {
   bool is_bot = false;
   std::string bot_token;
   bool banned = false;
+  // Privacy "who can find me by my number": false means only the user's contacts.
+  bool findable_by_phone = true;
+};
+
+struct ContactName {  // how the owner saved a contact; the owner sees these names
+  std::string first_name, last_name;
 };
 
 struct Session {
@@ -96,6 +102,13 @@ class Cloud {
   void RemoveSession(std::int64_t session_id);
   std::vector<Session> SessionsOf(std::int64_t user_id) const;
 
+  // Contacts (contacts.cpp). ResolvePhone is contacts.resolvePhone: nullptr when no
+  // account has the number or its owner hides it from `viewer`.
+  const User* ResolvePhone(std::int64_t viewer, std::string_view phone) const;
+  void AddContact(std::int64_t owner, std::int64_t user_id, ContactName name);
+  const ContactName* FindContact(std::int64_t owner, std::int64_t user_id) const;
+  std::vector<std::int64_t> ContactsOf(std::int64_t owner) const;  // by user id
+
   // Chats as one user sees them.
   std::int64_t CreateGroup(Group group);
   const Group* FindGroup(std::int64_t chat_id) const;
@@ -133,6 +146,7 @@ class Cloud {
   std::map<std::int64_t, std::map<std::int64_t, Dialog>> dialogs_;  // user -> chat -> dialog
   std::map<std::int64_t, std::int64_t> next_box_id_;               // user -> next server id
   std::map<std::int64_t, std::vector<MessageCopy>> links_;
+  std::map<std::int64_t, std::map<std::int64_t, ContactName>> contacts_;  // owner -> user -> name
   std::int64_t next_user_id_ = 5000001, next_group_id_ = 4001, next_channel_id_ = 1700000001;
   std::int64_t next_session_id_ = 1, next_link_ = 1;
 };

@@ -8,7 +8,8 @@ Json UserJson(const User& u) {
   return Json{{"id", u.id}, {"phone", u.phone}, {"first_name", u.first_name},
               {"last_name", u.last_name}, {"username", u.username}, {"password", u.password},
               {"password_hint", u.password_hint}, {"is_bot", u.is_bot},
-              {"bot_token", u.bot_token}, {"banned", u.banned}};
+              {"bot_token", u.bot_token}, {"banned", u.banned},
+              {"findable_by_phone", u.findable_by_phone}};
 }
 
 User UserFrom(const Json& j) {
@@ -23,6 +24,7 @@ User UserFrom(const Json& j) {
   u.is_bot = j.at("is_bot");
   u.bot_token = j.at("bot_token");
   u.banned = j.at("banned");
+  u.findable_by_phone = j.value("findable_by_phone", true);  // absent in older state files
   return u;
 }
 
@@ -78,6 +80,11 @@ Json Cloud::ToJson() const {
     for (const auto& c : copies) list.push_back({c.user_id, c.chat_id, c.message_id});
     out["links"].push_back({link, list});
   }
+  for (const auto& [owner, contacts] : contacts_) {
+    for (const auto& [user_id, name] : contacts) {
+      out["contacts"].push_back({owner, user_id, name.first_name, name.last_name});
+    }
+  }
   out["counters"] = {next_user_id_, next_group_id_, next_channel_id_, next_session_id_, next_link_};
   return out;
 }
@@ -117,6 +124,9 @@ void Cloud::FromJson(const Json& state) {
   for (const auto& j : state.value("links", Json::array())) {
     auto& copies = links_[j[0].get<std::int64_t>()];
     for (const auto& c : j[1]) copies.push_back({c[0], c[1], c[2]});
+  }
+  for (const auto& j : state.value("contacts", Json::array())) {
+    contacts_[j[0]][j[1]] = ContactName{j[2], j[3]};
   }
   if (state.contains("counters")) {
     const auto& c = state["counters"];

@@ -13,6 +13,11 @@ ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
   user.username = body.value("username", "");
   user.password = body.value("password", "");
   user.password_hint = body.value("password_hint", "");
+  std::string find_by_phone = body.value("find_by_phone", "everybody");
+  if (find_by_phone != "everybody" && find_by_phone != "contacts") {
+    throw ControlError(400, "field 'find_by_phone' must be \"everybody\" or \"contacts\"");
+  }
+  user.findable_by_phone = find_by_phone == "everybody";
   auto id = world.cloud().CreateUser(user);
   if (!id) throw ControlError(409, "phone or username already taken");
   return Reply(201, {{"user_id", *id}});

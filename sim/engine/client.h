@@ -116,6 +116,13 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleCloseChat(Request& request);
   void EmitChatLastMessage(std::int64_t chat_id);
 
+  // Contacts (client_contacts.cpp).
+  void AnnounceUser(std::int64_t user_id);  // updateUser even when already known
+  void LoadContacts();
+  void HandleSearchUserByPhoneNumber(Request& request);
+  void HandleImportContacts(Request& request);
+  void HandleGetContacts(Request& request);
+
   // Messages (client_messages.cpp, client_history.cpp).
   void HandleSendMessage(Request& request);
   // The text of a sendMessage, or nullopt after answering the request with the error.
@@ -162,6 +169,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::int64_t, std::int64_t> last_local_id_;  // chat -> largest id seen or assigned
   std::size_t loaded_chats_ = 0;
   std::map<std::string, Json> options_;
+  std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
+  bool contacts_loaded_ = false;
 };
 
 }  // namespace tgsim

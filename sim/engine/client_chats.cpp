@@ -11,7 +11,7 @@ void ClientSession::EnsureUser(std::int64_t user_id) {
   if (user == nullptr) return;
   known_users_.insert(user_id);
   Json update = Obj("updateUser");
-  update["user"] = UserObject(*user);
+  update["user"] = UserObjectFor(world_.cloud(), user_id_, *user);
   Emit(update);
 }
 
@@ -83,7 +83,7 @@ void ClientSession::HandleGetUser(Request& request) {
   if (user_id <= 0) return RespondError(request, 400, "Invalid user identifier");
   const User* user = world_.cloud().FindUser(user_id);
   if (user == nullptr || !known_users_.contains(user_id)) return RespondError(request, 400, "User not found");
-  Respond(request, UserObject(*user));
+  Respond(request, UserObjectFor(world_.cloud(), user_id_, *user));
 }
 
 void ClientSession::HandleGetChat(Request& request) {

@@ -37,6 +37,9 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"getChatHistory", &ClientSession::HandleGetChatHistory},
       {"getMessage", &ClientSession::HandleGetMessage},
       {"viewMessages", &ClientSession::HandleViewMessages},
+      {"searchUserByPhoneNumber", &ClientSession::HandleSearchUserByPhoneNumber},
+      {"importContacts", &ClientSession::HandleImportContacts},
+      {"getContacts", &ClientSession::HandleGetContacts},
   };
   return handlers;
 }

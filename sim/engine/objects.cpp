@@ -128,6 +128,20 @@ Json UserObject(const User& user) {
   return out;
 }
 
+Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user) {
+  Json out = UserObject(user);
+  const ContactName* contact = cloud.FindContact(viewer, user.id);
+  if (contact == nullptr) return out;
+  // A contact shows under the name its owner saved it with.
+  if (!contact->first_name.empty() || !contact->last_name.empty()) {
+    out["first_name"] = contact->first_name;
+    out["last_name"] = contact->last_name;
+  }
+  out["is_contact"] = true;
+  out["is_mutual_contact"] = cloud.FindContact(user.id, viewer) != nullptr;
+  return out;
+}
+
 Json BasicGroupObject(const Group& group) {
   Json out = Obj("basicGroup");
   out["id"] = group.id;

@@ -12,6 +12,8 @@ namespace tgsim {
 
 Json Obj(std::string_view type);  // {"@type":type}
 Json UserObject(const User& user);
+// The user as `viewer` sees it: contact flags and the name the viewer saved.
+Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user);
 Json BasicGroupObject(const Group& group);
 Json SupergroupObject(const Group& group);
 Json ChatPosition(std::int64_t order);

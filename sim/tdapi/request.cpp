@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <set>
+#include <vector>
 #include <sstream>
 
 #include "sim/tdapi/methods.h"
@@ -65,6 +67,23 @@ std::string JsonSyntaxMessage(std::string_view raw, const nlohmann::json::parse_
   return "Unexpected symbol";
 }
 
+// TDLib keeps the first of duplicate keys; nlohmann would keep the last. The callback
+// drops every repeat: keys seen are tracked per object depth, reset when an object opens.
+Json ParseFirstKeyWins(std::string_view raw) {
+  std::vector<std::set<std::string>> seen;
+  auto callback = [&seen](int depth, Json::parse_event_t event, Json& parsed) {
+    auto level = static_cast<std::size_t>(depth);
+    if (event == Json::parse_event_t::object_start) {
+      if (seen.size() < level + 2) seen.resize(level + 2);
+      seen[level + 1].clear();
+    } else if (event == Json::parse_event_t::key && level < seen.size()) {
+      return seen[level].insert(parsed.get<std::string>()).second;
+    }
+    return true;
+  };
+  return Json::parse(raw.begin(), raw.end(), callback);
+}
+
 void CheckType(ParsedRequest& parsed) {
   auto it = parsed.object.find("@type");
   if (it == parsed.object.end()) Fail("Can't find field \"@type\"");
@@ -83,7 +102,7 @@ void CheckType(ParsedRequest& parsed) {
 ParsedRequest ParseRequest(std::string_view raw) {
   ParsedRequest parsed;
   try {
-    parsed.object = Json::parse(raw.begin(), raw.end());
+    parsed.object = ParseFirstKeyWins(raw);
   } catch (const nlohmann::json::parse_error& e) {
     parsed.error = MakeError(400, "Failed to parse request as JSON object: " +
                                       JsonSyntaxMessage(raw, e));

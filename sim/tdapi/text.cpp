@@ -1,6 +1,7 @@
 #include "sim/tdapi/text.h"
 
 #include <algorithm>
+#include <map>
 
 namespace tgsim {
 
@@ -30,6 +31,31 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+namespace {
+
+// TDLib's get_type_priority: the order of entities that share offset and length.
+int TypePriority(const std::string& type) {
+  static const std::map<std::string, int, std::less<>> kPriority = {
+      {"textEntityTypeBlockQuote", 0}, {"textEntityTypeExpandableBlockQuote", 0},
+      {"textEntityTypePreCode", 10}, {"textEntityTypePre", 11}, {"textEntityTypeCode", 20},
+      {"textEntityTypeTextUrl", 49}, {"textEntityTypeMentionName", 49},
+      {"textEntityTypeBold", 90}, {"textEntityTypeItalic", 91}, {"textEntityTypeUnderline", 92},
+      {"textEntityTypeStrikethrough", 93}, {"textEntityTypeSpoiler", 94},
+      {"textEntityTypeCustomEmoji", 99}};
+  auto it = kPriority.find(type);
+  return it == kPriority.end() ? 50 : it->second;
+}
+
+}  // namespace
+
+bool EntityLess(const Json& a, const Json& b) {
+  int a_offset = a["offset"].get<int>(), b_offset = b["offset"].get<int>();
+  if (a_offset != b_offset) return a_offset < b_offset;
+  int a_length = a["length"].get<int>(), b_length = b["length"].get<int>();
+  if (a_length != b_length) return a_length > b_length;
+  return TypePriority(a["type"].value("@type", "")) < TypePriority(b["type"].value("@type", ""));
+}
+
 void FormattedTextBuilder::Append(std::string_view utf8) {
   text_.append(utf8);
   position_ += Utf16Length(utf8);
@@ -46,9 +72,7 @@ void FormattedTextBuilder::AddEntity(int start, Json type) {
 }
 
 Json FormattedTextBuilder::Build() {
-  std::stable_sort(entities_.begin(), entities_.end(), [](const Json& a, const Json& b) {
-    return a["offset"].get<int>() < b["offset"].get<int>();
-  });
+  std::stable_sort(entities_.begin(), entities_.end(), EntityLess);
   Json out;
   out["@type"] = "formattedText";
   out["text"] = text_;

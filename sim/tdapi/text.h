@@ -2,6 +2,7 @@
 // Formatted text: UTF-16 offsets, entity parsing for the synchronous text methods
 // (parseTextEntities, parseMarkdown, getTextEntities, getMarkdownText).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ class FormattedTextBuilder {
  public:
   void Append(std::string_view utf8);
   int Position() const { return position_; }
+  const std::string& Text() const { return text_; }
   // Adds an entity spanning [start, Position()) when non-empty.
   void AddEntity(int start, Json type);
   Json Build();  // formattedText, entities sorted by offset
@@ -29,6 +31,8 @@ class FormattedTextBuilder {
   std::vector<Json> entities_;
 };
 
+// TDLib's entity order: by offset, longer first, then by type priority.
+bool EntityLess(const Json& a, const Json& b);
 Json EntityType(std::string_view type_name);  // {"@type":type_name}
 Json FormattedText(std::string_view text);     // no entities
 
@@ -37,6 +41,9 @@ Json FormattedText(std::string_view text);     // no entities
 Json ParseMarkdownV2(std::string_view text);
 Json ParseMarkdownV1(std::string_view text);
 Json ParseHtml(std::string_view text);
+// The entity type of a markdown link target: MentionName for tg://user?id=N, TextUrl
+// with TDLib's normalised URL, nullopt for a link TDLib drops.
+std::optional<Json> LinkEntityType(std::string_view url);
 // parseMarkdown: **bold**, __italic__, ~~strike~~, ||spoiler||, `code`, [text](url).
 Json ParseMarkdownText(const Json& formatted_text);
 // Entities TDLib detects on its own: mentions, hashtags, URLs, bot commands.

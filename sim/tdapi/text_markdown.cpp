@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/tdapi/request.h"
+#include "sim/tdapi/links.h"
 #include "sim/tdapi/text.h"
 
 namespace tgsim {
@@ -14,14 +15,8 @@ struct OpenEntity {
   std::string marker;  // "*", "_", "__", "~", "||", "[", "`", "```"
   int start = 0;
   std::size_t byte_offset = 0;
+  std::size_t out_byte = 0;  // where the entity's text starts in the output
 };
-
-std::string NormalizeUrl(std::string url) {
-  if (url.find("://") == std::string::npos) url = "http://" + url;
-  auto host_start = url.find("://") + 3;
-  if (url.find('/', host_start) == std::string::npos) url += '/';
-  return url;
-}
 
 std::string_view EntityName(const std::string& marker) {
   if (marker == "*") return "Bold";
@@ -38,15 +33,16 @@ std::string_view EntityName(const std::string& marker) {
   throw EntityParseError("Can't parse entities: " + what);
 }
 
-// Reads "(url)" right after "]"; returns the url and advances i past ')'.
+// Reads "(url)" right after "]" (i is at the '('), with TDLib's error for a missing ')'.
 std::string ReadLinkTarget(std::string_view text, std::size_t& i) {
-  if (i >= text.size() || text[i] != '(') return {};
+  std::size_t url_begin = ++i;
   std::string url;
-  for (++i; i < text.size() && text[i] != ')'; ++i) {
-    if (text[i] == '\\' && i + 1 < text.size()) ++i;
+  for (; i < text.size() && text[i] != ')'; ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] > 0 && text[i + 1] <= 126) ++i;
     url += text[i];
   }
-  if (i < text.size()) ++i;
+  if (i == text.size()) Fail("Can't find end of a URL at byte offset " + std::to_string(url_begin));
+  ++i;
   return url;
 }
 
@@ -94,10 +90,10 @@ void CloseEntity(std::vector<OpenEntity>& stack, std::string_view text, std::siz
   OpenEntity open = stack.back();
   stack.pop_back();
   if (open.marker == "[") {
-    std::string url = ReadLinkTarget(text, i);
-    Json type = EntityType("textEntityTypeTextUrl");
-    type["url"] = NormalizeUrl(url);
-    if (!url.empty()) out.AddEntity(open.start, std::move(type));
+    // Without "(url)" the link text itself is the URL.
+    bool has_target = i < text.size() && text[i] == '(';
+    std::string url = has_target ? ReadLinkTarget(text, i) : out.Text().substr(open.out_byte);
+    if (std::optional<Json> type = LinkEntityType(url)) out.AddEntity(open.start, std::move(*type));
     return;
   }
   out.AddEntity(open.start, EntityType("textEntityType" + std::string(EntityName(open.marker))));
@@ -131,7 +127,7 @@ Json ParseMarkdown(std::string_view text, bool v2) {
       if (marker == "`" || marker == "```") {
         ReadCode(text, i, marker, out);
       } else {
-        stack.push_back({marker, out.Position(), i - marker.size()});
+        stack.push_back({marker, out.Position(), i - marker.size(), out.Text().size()});
       }
       continue;
     }
@@ -151,33 +147,5 @@ Json ParseMarkdown(std::string_view text, bool v2) {
 }  // namespace
 
 Json ParseMarkdownV2(std::string_view text) { return ParseMarkdown(text, true); }
-Json ParseMarkdownV1(std::string_view text) { return ParseMarkdown(text, false); }
-
-Json ParseMarkdownText(const Json& formatted_text) {
-  // parseMarkdown's syntax: doubled markers; a lone marker character is plain text.
-  std::string text = GetString(formatted_text, "text");
-  FormattedTextBuilder out;
-  static const std::vector<std::pair<std::string, std::string>> kMarkers = {
-      {"**", "textEntityTypeBold"}, {"__", "textEntityTypeItalic"},
-      {"~~", "textEntityTypeStrikethrough"}, {"||", "textEntityTypeSpoiler"},
-      {"--", "textEntityTypeUnderline"}, {"`", "textEntityTypeCode"}};
-  std::size_t i = 0;
-  while (i < text.size()) {
-    bool matched = false;
-    for (const auto& [marker, type] : kMarkers) {
-      if (text.compare(i, marker.size(), marker) != 0) continue;
-      auto end = text.find(marker, i + marker.size());
-      if (end == std::string::npos || end == i + marker.size()) continue;
-      int start = out.Position();
-      out.Append(std::string_view(text).substr(i + marker.size(), end - i - marker.size()));
-      out.AddEntity(start, EntityType(type));
-      i = end + marker.size();
-      matched = true;
-      break;
-    }
-    if (!matched) out.Append(std::string_view(text).substr(i++, 1));
-  }
-  return out.Build();
-}
 
 }  // namespace tgsim
