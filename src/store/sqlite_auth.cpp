@@ -39,12 +39,7 @@ void WriteUser(SQLite::Database& db, const User& u) {
   SQLite::Statement insert(db,
                            "INSERT INTO users (id, tenant_id, email, password_hash, role, created_at) "
                            "VALUES (?, ?, ?, ?, ?, ?)");
-  insert.bind(1, u.id);
-  insert.bind(2, u.tenant_id);
-  insert.bind(3, u.email);
-  insert.bind(4, u.password_hash);
-  insert.bind(5, u.role);
-  insert.bind(6, u.created_at);
+  SQLite::bind(insert, u.id, u.tenant_id, u.email, u.password_hash, u.role, u.created_at);
   insert.exec();
 }
 
@@ -65,9 +60,7 @@ bool InsertTenantWithOwner(SQLite::Database& db, const Tenant& tenant, const Use
   SQLite::Transaction transaction(db);
   try {
     SQLite::Statement insert(db, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)");
-    insert.bind(1, tenant.id);
-    insert.bind(2, tenant.name);
-    insert.bind(3, tenant.created_at);
+    SQLite::bind(insert, tenant.id, tenant.name, tenant.created_at);
     insert.exec();
     WriteUser(db, owner);
   } catch (const SQLite::Exception& e) {
@@ -103,13 +96,7 @@ void InsertRefreshToken(SQLite::Database& db, const RefreshToken& t) {
   SQLite::Statement insert(db,
                            "INSERT INTO refresh_tokens (digest, family_id, user_id, created_at, expires_at, "
                            "used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, t.digest);
-  insert.bind(2, t.family_id);
-  insert.bind(3, t.user_id);
-  insert.bind(4, t.created_at);
-  insert.bind(5, t.expires_at);
-  insert.bind(6, t.used_at);
-  insert.bind(7, t.revoked_at);
+  SQLite::bind(insert, t.digest, t.family_id, t.user_id, t.created_at, t.expires_at, t.used_at, t.revoked_at);
   insert.exec();
 }
 
@@ -143,14 +130,7 @@ void InsertApiKey(SQLite::Database& db, const ApiKey& k) {
   SQLite::Statement insert(db,
                            "INSERT INTO api_keys (id, tenant_id, name, role, digest, created_by, created_at, "
                            "revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, k.id);
-  insert.bind(2, k.tenant_id);
-  insert.bind(3, k.name);
-  insert.bind(4, k.role);
-  insert.bind(5, k.digest);
-  insert.bind(6, k.created_by);
-  insert.bind(7, k.created_at);
-  insert.bind(8, k.revoked_at);
+  SQLite::bind(insert, k.id, k.tenant_id, k.name, k.role, k.digest, k.created_by, k.created_at, k.revoked_at);
   insert.exec();
 }
 
@@ -168,9 +148,7 @@ std::vector<ApiKey> ListApiKeys(SQLite::Database& db, std::string_view tenant_id
 bool RevokeApiKey(SQLite::Database& db, std::string_view tenant_id, std::string_view id, std::int64_t at) {
   SQLite::Statement update(db,
                            "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0");
-  update.bind(1, at);
-  update.bind(2, std::string(tenant_id));
-  update.bind(3, std::string(id));
+  SQLite::bind(update, at, std::string(tenant_id), std::string(id));
   return update.exec() > 0;
 }
 
@@ -178,15 +156,9 @@ void InsertInvite(SQLite::Database& db, const Invite& i) {
   SQLite::Statement insert(db,
                            "INSERT INTO invites (digest, id, tenant_id, email, role, created_by, created_at, "
                            "expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, i.digest);
-  insert.bind(2, i.id);
-  insert.bind(3, i.tenant_id);
-  insert.bind(4, i.email);
-  insert.bind(5, i.role);
-  insert.bind(6, i.created_by);
-  insert.bind(7, i.created_at);
-  insert.bind(8, i.expires_at);
-  insert.bind(9, i.used_at);
+  SQLite::bind(insert,
+               i.digest, i.id, i.tenant_id, i.email, i.role, i.created_by, i.created_at, i.expires_at,
+               i.used_at);
   insert.exec();
 }
 
@@ -211,12 +183,7 @@ bool UseInvite(SQLite::Database& db, std::string_view digest, std::int64_t at) {
 std::int64_t AppendAudit(SQLite::Database& db, const AuditEntry& e) {
   SQLite::Statement insert(db,
                            "INSERT INTO audit_log (tenant_id, at, event, actor, ip, detail) VALUES (?, ?, ?, ?, ?, ?)");
-  insert.bind(1, e.tenant_id);
-  insert.bind(2, e.at);
-  insert.bind(3, e.event);
-  insert.bind(4, e.actor);
-  insert.bind(5, e.ip);
-  insert.bind(6, e.detail);
+  SQLite::bind(insert, e.tenant_id, e.at, e.event, e.actor, e.ip, e.detail);
   insert.exec();
   return db.getLastInsertRowid();
 }
@@ -225,10 +192,7 @@ std::vector<AuditEntry> ListAudit(SQLite::Database& db, std::string_view tenant_
   SQLite::Statement query(db,
                           "SELECT seq, tenant_id, at, event, actor, ip, detail FROM audit_log "
                           "WHERE tenant_id = ? AND (? = 0 OR seq < ?) ORDER BY seq DESC LIMIT ?");
-  query.bind(1, std::string(tenant_id));
-  query.bind(2, before);
-  query.bind(3, before);
-  query.bind(4, limit);
+  SQLite::bind(query, std::string(tenant_id), before, before, limit);
   std::vector<AuditEntry> out;
   while (query.executeStep()) {
     out.push_back(AuditEntry{query.getColumn(0).getInt64(), query.getColumn(1).getString(),

@@ -1,6 +1,7 @@
 // The SQLite Store: one connection behind one mutex (simple, and enough for the
 // accounts table; WAL lets other processes read meanwhile).
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -34,14 +35,9 @@ void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
 
 // Binds ?1 .. ?15 in the column order of kSelectAccount.
 void BindAccount(SQLite::Statement& statement, const Account& a) {
-  statement.bind(1, a.id);
-  statement.bind(2, a.tenant_id);
-  statement.bind(3, a.status);
-  statement.bind(4, a.method);
-  statement.bind(5, a.telegram_user_id);
-  statement.bind(6, a.username);
-  statement.bind(7, a.display_name);
-  statement.bind(8, a.phone_masked);
+  SQLite::bind(statement,
+               a.id, a.tenant_id, a.status, a.method, a.telegram_user_id, a.username, a.display_name,
+               a.phone_masked);
   BindBlob(statement, 9, a.phone_sealed);
   BindBlob(statement, 10, a.wrapped_data_key);
   BindBlob(statement, 11, a.td_key_sealed);
