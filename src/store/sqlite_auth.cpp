@@ -1,5 +1,6 @@
 #include "store/sqlite_auth.h"
 
+#include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
 
 #include <string>
