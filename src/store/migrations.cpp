@@ -94,9 +94,39 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_tenant ON audit_log (tenant_id, seq);
 )sql";
 
+// seq orders the entries (creation order); the partial unique index makes the
+// idempotency key a real guarantee even for concurrent requests.
+constexpr std::string_view kCreateOutbox = R"sql(
+CREATE TABLE outbox (
+  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  id                  TEXT NOT NULL UNIQUE,
+  tenant_id           TEXT NOT NULL,
+  account_id          TEXT NOT NULL,
+  idempotency_key     TEXT NOT NULL DEFAULT '',
+  recipient           BLOB NOT NULL,
+  text                BLOB NOT NULL,
+  parse_mode          TEXT NOT NULL DEFAULT '',
+  reply_to_message_id INTEGER NOT NULL DEFAULT 0,
+  silent              INTEGER NOT NULL DEFAULT 0,
+  state               TEXT NOT NULL,
+  chat_id             INTEGER NOT NULL DEFAULT 0,
+  message_id          INTEGER NOT NULL DEFAULT 0,
+  message_date        INTEGER NOT NULL DEFAULT 0,
+  error_code          TEXT NOT NULL DEFAULT '',
+  error_message       TEXT NOT NULL DEFAULT '',
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at     INTEGER NOT NULL DEFAULT 0,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX outbox_by_key ON outbox (tenant_id, account_id, idempotency_key) WHERE idempotency_key != '';
+CREATE INDEX outbox_unfinished ON outbox (account_id, seq) WHERE state IN ('queued', 'sending');
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
+    Migration{3, "outbox", kCreateOutbox},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

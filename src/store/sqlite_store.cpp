@@ -13,6 +13,7 @@
 
 #include "store/migrations.h"
 #include "store/sqlite_auth.h"
+#include "store/sqlite_outbox.h"
 #include "store/store.h"
 
 namespace tgmux::store {
@@ -231,6 +232,22 @@ class SqliteStore final : public Store {
   }
   std::vector<AuditEntry> ListAudit(std::string_view tenant_id, std::int64_t before, int limit) override {
     return Run("reading the audit log", [&] { return sqlite_auth::ListAudit(db_, tenant_id, before, limit); });
+  }
+  bool InsertOutbox(const OutboxEntry& e) override {
+    return Run("queueing a message", [&] { return sqlite_outbox::Insert(db_, e); });
+  }
+  std::optional<OutboxEntry> FindOutbox(std::string_view id) override {
+    return Run("reading the outbox", [&] { return sqlite_outbox::Find(db_, id); });
+  }
+  std::optional<OutboxEntry> FindOutboxByKey(std::string_view tenant_id, std::string_view account_id,
+                                             std::string_view key) override {
+    return Run("reading the outbox", [&] { return sqlite_outbox::FindByKey(db_, tenant_id, account_id, key); });
+  }
+  bool UpdateOutbox(const OutboxEntry& e) override {
+    return Run("updating the outbox", [&] { return sqlite_outbox::Update(db_, e); });
+  }
+  std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
+    return Run("reading the outbox", [&] { return sqlite_outbox::ListUnfinished(db_, account_id, limit); });
   }
 
  private:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/auth_records.h"
+#include "store/outbox_records.h"
 
 namespace tgmux::store {
 
@@ -92,6 +93,17 @@ class Store {
   virtual std::int64_t AppendAudit(const AuditEntry& entry) = 0;
   // Newest first: entries of the tenant with seq < before (0: from the newest).
   virtual std::vector<AuditEntry> ListAudit(std::string_view tenant_id, std::int64_t before, int limit) = 0;
+
+  // The outbox. InsertOutbox returns false when the entry's non-empty
+  // idempotency key is already used in its tenant and account.
+  virtual bool InsertOutbox(const OutboxEntry& entry) = 0;
+  virtual std::optional<OutboxEntry> FindOutbox(std::string_view id) = 0;
+  virtual std::optional<OutboxEntry> FindOutboxByKey(std::string_view tenant_id, std::string_view account_id,
+                                                     std::string_view key) = 0;
+  virtual bool UpdateOutbox(const OutboxEntry& entry) = 0;
+  // Queued and sending entries of one account ("": of all), in creation
+  // order, at most `limit` (<= 0: all).
+  virtual std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a

@@ -1,0 +1,34 @@
+// One outbox entry: a message to send from an account, written before anything
+// reaches Telegram, and its delivery state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tgmux::store {
+
+struct OutboxEntry {
+  std::string id;  // "msg_" + random
+  std::string tenant_id;
+  std::string account_id;
+  std::string idempotency_key;  // "" when the caller gave none
+  // Sealed in the store (crypto::Envelope, purposes "outbox_to" and
+  // "outbox_text"); clear in the service above it.
+  std::string to;               // as the caller wrote it: id, @username, +phone
+  std::string text;
+  std::string parse_mode;       // "" (plain), markdown, html
+  std::int64_t reply_to_message_id = 0;
+  bool silent = false;
+  std::string state = "queued";  // queued, sending, sent, failed
+  std::int64_t chat_id = 0;      // once resolved
+  std::int64_t message_id = 0;   // once sent
+  std::int64_t message_date = 0;
+  std::string error_code;        // failed (or the last transient failure while queued)
+  std::string error_message;
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;  // unix ms; 0: now
+  std::int64_t created_at = 0;       // unix seconds
+  std::int64_t updated_at = 0;
+};
+
+}  // namespace tgmux::store
