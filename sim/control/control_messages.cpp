@@ -33,6 +33,11 @@ ControlResponse ListMessagesRoute(World& world, ControlRequest& request) {
                    {"date", message.date},
                    {"is_read", read}};
       if (message.edit_date != 0) item["edit_date"] = message.edit_date;
+      if (message.reply_to_id != 0) item["reply_to_message_id"] = message.reply_to_id;
+      // TDLib's textEntity objects, so that tests can check formatting arrived.
+      if (auto entities = message.text.find("entities"); entities != message.text.end() && !entities->empty()) {
+        item["entities"] = *entities;
+      }
       messages.push_back(item);
     }
   }
