@@ -47,6 +47,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   std::string b = gateway_->Anonymous()
                       .Post("/v1/auth/register", {{"email", "owner@b.test"}, {"password", "tenant-b-pw-1"}})
                       .Json()["access_token"];
+  std::string entry = http().Post("/v1/accounts/" + account + "/messages", {{"to", "@nobody"}, {"text", "hi"}}).Json()["id"];
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
   const json none = nullptr;
   std::map<std::string, Expect> table = {
@@ -73,6 +74,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/accounts/{id}", {acc, none, 404, 0}},
       {"PATCH /v1/accounts/{id}", {acc, {{"display_name", "stolen"}}, 404, 403}},
       {"DELETE /v1/accounts/{id}", {acc, none, 404, 403}},
+      {"POST /v1/accounts/{id}/messages", {acc + "/messages", {{"to", "@nobody"}, {"text", "stolen"}}, 404, 0}},
+      {"GET /v1/outbox/{id}", {"/v1/outbox/" + entry, none, 404, 0}},
       {"POST /v1/api-keys", {"/v1/api-keys", {{"name", "b-key"}}, 201, 403}},
       {"GET /v1/api-keys", {"/v1/api-keys", none, 200, 403}},
       {"DELETE /v1/api-keys/{id}", {"/v1/api-keys/" + key, none, 404, 403}},
@@ -97,7 +100,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
   std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
-  std::vector<std::string> a_ids = {account, login, key};
+  std::vector<std::string> a_ids = {account, login, key, entry};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
     std::string method = name.substr(0, name.find(' '));

@@ -35,6 +35,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterHealthRoutes(router, services.gateway);
   RegisterLoginRoutes(router, services);
   RegisterAccountRoutes(router, services);
+  RegisterMessageRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -14,6 +14,9 @@ void RegisterLoginRoutes(Router& router, service::Services& services);
 // /v1/accounts.
 void RegisterAccountRoutes(Router& router, service::Services& services);
 
+// /v1/accounts/{id}/messages, /v1/outbox.
+void RegisterMessageRoutes(Router& router, service::Services& services);
+
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.

@@ -97,4 +97,24 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
           {"detail", detail.is_discarded() ? nlohmann::json::object() : detail}};
 }
 
+nlohmann::json OutboxJson(const store::OutboxEntry& e) {
+  auto or_null = [](std::int64_t v) { return v == 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  nlohmann::json out = {
+      {"id", e.id},
+      {"account_id", e.account_id},
+      {"state", e.state},
+      {"to", e.to},
+      {"chat_id", or_null(e.chat_id)},
+      {"message_id", or_null(e.message_id)},
+      {"date", Timestamp(e.message_date)},
+      {"attempts", e.attempts},
+      {"next_attempt_at", e.state == "queued" && e.next_attempt_at ? Timestamp(e.next_attempt_at / 1000) : nullptr},
+      {"created_at", Timestamp(e.created_at)},
+      {"updated_at", Timestamp(e.updated_at)},
+      {"error", nullptr},
+  };
+  if (!e.error_code.empty()) out["error"] = {{"code", e.error_code}, {"message", e.error_message}};
+  return out;
+}
+
 }  // namespace tgmux::api

@@ -29,5 +29,7 @@ nlohmann::json UserJson(const store::User& user);
 nlohmann::json ApiKeyJson(const store::ApiKey& key);
 nlohmann::json InviteJson(const store::Invite& invite);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
+// An outbox entry: no text (the caller has it), the state and the outcome.
+nlohmann::json OutboxJson(const store::OutboxEntry& entry);
 
 }  // namespace tgmux::api

@@ -36,6 +36,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
+  services->outbox.Resume();
   api::Router router(gateway->metrics());
   api::RegisterAllRoutes(router, *services);
   api::ServerOptions options;

@@ -63,6 +63,7 @@ struct Config {
   std::filesystem::path tdjson_path;
   double qr_timeout_seconds = 180;     // a QR login not confirmed by then expires
   double login_timeout_seconds = 900;  // a phone login not finished by then expires
+  double outbox_chat_interval_seconds = 1;  // at least this long between two sends into one chat
   std::string log_level = "info";
   std::string log_format = "text";
   TelegramSettings telegram;

@@ -218,6 +218,16 @@ bool AccountService::IsLive(const std::string& account_id) {
   return live_.count(account_id) > 0;
 }
 
+std::shared_ptr<telegram::AccountClient> AccountService::Client(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(account_id);
+  return it == live_.end() ? nullptr : it->second.client;
+}
+
+void AccountService::SetFloodWait(const std::string& account_id, bool waiting) {
+  SetStatus(account_id, waiting ? "flood_wait" : "active", "");
+}
+
 store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
                                      std::shared_ptr<telegram::AccountClient> client,
                                      std::shared_ptr<ClientEvents> events) {

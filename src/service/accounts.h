@@ -51,6 +51,11 @@ class AccountService {
   std::string TdDirectory(const std::string& account_id) const;
   std::optional<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
   bool IsLive(const std::string& account_id);
+
+  // For the outbox: the account's running client, or null.
+  std::shared_ptr<telegram::AccountClient> Client(const std::string& account_id);
+  // Status flood_wait while Telegram makes the account wait, active after.
+  void SetFloodWait(const std::string& account_id, bool waiting);
   // Stores the row (secrets sealed) and takes over the logged-in client.
   store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
                        std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);

@@ -7,6 +7,7 @@
 #include "service/background.h"
 #include "service/gateway.h"
 #include "service/logins.h"
+#include "service/outbox.h"
 #include "service/rate_limiter.h"
 #include "service/tenants.h"
 
@@ -20,6 +21,7 @@ struct Services {
         tenants(g, audit),
         accounts(g, background, audit),
         logins(g, accounts, background, audit),
+        outbox(g, accounts, background),
         logins_per_tenant(g.config().auth.logins_per_tenant) {}
   ~Services() { Shutdown(); }
 
@@ -37,6 +39,7 @@ struct Services {
   TenantService tenants;
   AccountService accounts;
   LoginService logins;
+  OutboxService outbox;
   RateLimiter logins_per_tenant;  // POST /v1/logins
 };
 
