@@ -12,12 +12,6 @@ nlohmann::json TokensJson(const service::Tokens& t) {
           {"expires_in", t.expires_in},     {"user", UserJson(t.user)}};
 }
 
-// Tokens must never be cached by a proxy or the browser.
-Response NoStore(Response response) {
-  response.headers.emplace_back("Cache-Control", "no-store");
-  return response;
-}
-
 // The principal of a public route's request when it carries valid credentials.
 std::optional<service::Principal> OptionalPrincipal(service::Services& s, const Request& r) {
   if (r.Header("authorization").empty()) return std::nullopt;

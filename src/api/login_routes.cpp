@@ -34,9 +34,7 @@ void RegisterQrRoutes(Router& router, service::Services& s) {
       if (login.qr_link.empty()) {
         throw Error(ErrorCode::kConflict, "login " + login.id + " has no QR code (state " + login.state + ")");
       }
-      auto response = Response::Text(200, format.render(login.qr_link), format.content_type);
-      response.headers.emplace_back("Cache-Control", "no-store");
-      reply(std::move(response));
+      reply(NoStore(Response::Text(200, format.render(login.qr_link), format.content_type)));
     });
   }
 }

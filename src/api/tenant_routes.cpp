@@ -33,9 +33,7 @@ void RegisterApiKeyRoutes(Router& router, service::Services& s) {
     auto created = s.tenants.CreateApiKey(PrincipalOf(r), name, role, r.remote_ip);
     auto json = ApiKeyJson(created.row);
     json["key"] = created.key;
-    auto response = Response::Json(201, json);
-    response.headers.emplace_back("Cache-Control", "no-store");
-    reply(std::move(response));
+    reply(NoStore(Response::Json(201, json)));
   });
   router.Add("GET", "/v1/api-keys", kAdmin, [&s](const Request& r, const Reply& reply) {
     nlohmann::json items = nlohmann::json::array();
@@ -56,9 +54,7 @@ void RegisterMemberRoutes(Router& router, service::Services& s) {
     auto invite = s.tenants.Invite(PrincipalOf(r), email, role, r.remote_ip);
     auto json = InviteJson(invite.row);
     json["invite"] = invite.token;
-    auto response = Response::Json(201, json);
-    response.headers.emplace_back("Cache-Control", "no-store");
-    reply(std::move(response));
+    reply(NoStore(Response::Json(201, json)));
   });
   router.Add("GET", "/v1/tenant/members", kAdmin, [&s](const Request& r, const Reply& reply) {
     nlohmann::json members = nlohmann::json::array(), invites = nlohmann::json::array();

@@ -73,6 +73,11 @@ const service::Principal& PrincipalOf(const Request& request) {
   return *request.principal;
 }
 
+Response NoStore(Response response) {
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
 const std::string& TenantOf(const Request& request) { return PrincipalOf(request).tenant_id; }
 
 nlohmann::json UserJson(const store::User& u) {

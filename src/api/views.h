@@ -25,6 +25,9 @@ std::optional<bool> BoolField(const nlohmann::json& body, const std::string& nam
 const service::Principal& PrincipalOf(const Request& request);
 const std::string& TenantOf(const Request& request);
 
+// The response marked never to be cached (tokens, keys, invites, login QR codes).
+Response NoStore(Response response);
+
 nlohmann::json UserJson(const store::User& user);
 nlohmann::json ApiKeyJson(const store::ApiKey& key);
 nlohmann::json InviteJson(const store::Invite& invite);
