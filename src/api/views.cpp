@@ -1,17 +1,12 @@
 #include "api/views.h"
 
-#include <ctime>
+#include "common/time.h"
 
 namespace tgmux::api {
 
 nlohmann::json Timestamp(std::int64_t unix_seconds) {
   if (unix_seconds == 0) return nullptr;
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  return Rfc3339(unix_seconds);
 }
 
 nlohmann::json AccountJson(const store::Account& a) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/time.h"
 #include "crypto/random_id.h"
 
 namespace tgmux::service {
@@ -18,10 +19,7 @@ Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no a
 
 }  // namespace
 
-std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t NowSeconds() { return UnixSeconds(); }
 
 AccountService::AccountService(Gateway& gateway, Background& background, AuditLog& audit)
     : gateway_(gateway), background_(background), audit_(audit) {}
@@ -110,11 +108,13 @@ void AccountService::Start(const store::Account& account) {
 void AccountService::Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events) {
   events->Set([this, account_id](const AuthState& s) { OnState(account_id, s); },
               [this, account_id](ClosedReason r) { OnClosed(account_id, r); });
+  events->Observe(account_id, &observers_);
 }
 
 void AccountService::OnState(const std::string& account_id, const AuthState& state) {
   if (state.kind == Kind::kReady) {
     SetStatus(account_id, "active", "");
+    for (auto* observer : observers_) observer->OnReady(account_id);
   } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
              state.kind == Kind::kWaitPassword || state.kind == Kind::kWaitOtherDeviceConfirmation) {
     // The session on disk no longer logs in: it ended while we were away.
@@ -135,12 +135,16 @@ void AccountService::SetStatus(const std::string& account_id, const std::string&
     auto row = gateway_.store().FindAccount(account_id);
     if (!row || (row->status == status && row->last_error == error)) return;
     if (row->status == "disabled" && status != "disabled") return;
+    std::string previous = row->status;
     row->status = status;
     row->last_error = error;
     row->updated_at = NowSeconds();
     if (status == "active") row->last_connected_at = row->updated_at;
     gateway_.store().UpdateAccount(*row);
     spdlog::info("account {}: {}", account_id, status);
+    if (previous != status) {
+      for (auto* observer : observers_) observer->OnStatus(*row, previous);
+    }
   });
 }
 
@@ -162,6 +166,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
                                       const std::optional<std::string>& display_name,
                                       const std::optional<bool>& disabled) {
   auto row = Get(tenant_id, id);
+  std::string previous = row.status;
   if (display_name) row.display_name = *display_name;
   bool start = false;
   if (disabled && *disabled && row.status != "disabled") {
@@ -173,6 +178,9 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   }
   row.updated_at = NowSeconds();
   gateway_.store().UpdateAccount(row);
+  if (previous != row.status) {
+    for (auto* observer : observers_) observer->OnStatus(row, previous);
+  }
   if (start) Start(row);
   return row;
 }
@@ -240,8 +248,14 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.created_at = row.updated_at = row.last_connected_at = NowSeconds();
   gateway_.store().InsertAccount(row);
   Watch(row.id, events);
-  std::lock_guard lock(mutex_);
-  live_[row.id] = Live{std::move(client), std::move(events)};
+  {
+    std::lock_guard lock(mutex_);
+    live_[row.id] = Live{std::move(client), std::move(events)};
+  }
+  for (auto* observer : observers_) {
+    observer->OnStatus(row, "");
+    observer->OnReady(row.id);
+  }
   return row;
 }
 

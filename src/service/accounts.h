@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "service/account_observer.h"
 #include "service/audit.h"
 #include "service/background.h"
 #include "service/client_events.h"
@@ -31,6 +32,10 @@ class AccountService {
  public:
   AccountService(Gateway& gateway, Background& background, AuditLog& audit);
   ~AccountService();
+
+  // Who hears about messages, reads, send results and status changes of every
+  // account. Only before RestoreAll; observers outlive this service.
+  void AddObserver(AccountObserver* observer) { observers_.push_back(observer); }
 
   // Starts the TDLib client of every linked account that is not disabled or revoked.
   void RestoreAll();
@@ -84,6 +89,7 @@ class AccountService {
   Gateway& gateway_;
   Background& background_;
   AuditLog& audit_;
+  ClientEvents::Observers observers_;
   std::mutex mutex_;
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy

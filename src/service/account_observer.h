@@ -1,0 +1,40 @@
+// What happens in linked accounts, for the services that react to it (the
+// event log, the outbox). Calls come on TDLib's receive thread (messages) or
+// the background thread (status) and must return quickly: queue real work.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+#include "telegram/messages.h"
+#include "telegram/result.h"
+
+namespace tgmux::service {
+
+class AccountObserver {
+ public:
+  virtual ~AccountObserver() = default;
+
+  // A new message: incoming, or ours once final (see AccountCallbacks).
+  virtual void OnMessage(const std::string& /*account_id*/, const telegram::Message&) {}
+  virtual void OnMessageEdited(const std::string& /*account_id*/, const telegram::MessageEdit&) {}
+  virtual void OnMessagesDeleted(const std::string& /*account_id*/, std::int64_t /*chat_id*/,
+                                 const std::vector<std::int64_t>& /*message_ids*/) {}
+  // We read a chat up to last_read (here or on another device).
+  virtual void OnChatRead(const std::string& /*account_id*/, std::int64_t /*chat_id*/, std::int64_t /*last_read*/,
+                          int /*unread_count*/) {}
+  // The other side read our messages up to last_read.
+  virtual void OnPeerRead(const std::string& /*account_id*/, std::int64_t /*chat_id*/,
+                          std::int64_t /*last_read*/) {}
+  // The final outcome of a send, keyed by its temporary id (AccountClient::SendText).
+  virtual void OnSendResult(const std::string& /*account_id*/, std::int64_t /*chat_id*/,
+                            std::int64_t /*temporary_id*/, const telegram::Result<telegram::Message>&) {}
+  // The account's client reached Ready (linked now, or restored at start).
+  virtual void OnReady(const std::string& /*account_id*/) {}
+  // The account's row changed status (the new row; on the background thread).
+  virtual void OnStatus(const store::Account& /*account*/, const std::string& /*previous_status*/) {}
+};
+
+}  // namespace tgmux::service
