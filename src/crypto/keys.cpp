@@ -170,6 +170,15 @@ std::string Envelope::Decrypt(const SecretKey& data_key, std::string_view accoun
   return Open(data_key, sealed, FieldAd(account_id, purpose));
 }
 
+std::string Envelope::SealRecord(std::string_view kind, std::string_view record_id,
+                                 std::string_view plaintext) const {
+  return Seal(master_, plaintext, "record\x1f" + std::string(kind) + "\x1f" + std::string(record_id));
+}
+
+std::string Envelope::OpenRecord(std::string_view kind, std::string_view record_id, std::string_view sealed) const {
+  return Open(master_, sealed, "record\x1f" + std::string(kind) + "\x1f" + std::string(record_id));
+}
+
 std::string Envelope::MakeKeyCheck() const {
   return Seal(master_, kKeyCheckPlaintext, kKeyCheckAd);
 }

@@ -81,6 +81,13 @@ class Envelope {
   std::string Decrypt(const SecretKey& data_key, std::string_view account_id,
                       std::string_view purpose, std::string_view sealed) const;
 
+  // Records that belong to no single account's key (events, webhook secrets),
+  // sealed under the master key with `kind` and the record's id as associated
+  // data: a value moved to another record does not open.
+  std::string SealRecord(std::string_view kind, std::string_view record_id, std::string_view plaintext) const;
+  // Throws DecryptError.
+  std::string OpenRecord(std::string_view kind, std::string_view record_id, std::string_view sealed) const;
+
   // A value stored once per data directory that proves which master key the data
   // was written with; VerifyKeyCheck is false for any other master key.
   std::string MakeKeyCheck() const;

@@ -35,6 +35,8 @@ class AccountObserver {
   virtual void OnReady(const std::string& /*account_id*/) {}
   // The account's row changed status (the new row; on the background thread).
   virtual void OnStatus(const store::Account& /*account*/, const std::string& /*previous_status*/) {}
+  // The account's settings changed (PATCH; the new row).
+  virtual void OnAccountUpdated(const store::Account& /*account*/) {}
 };
 
 }  // namespace tgmux::service

@@ -178,8 +178,9 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   }
   row.updated_at = NowSeconds();
   gateway_.store().UpdateAccount(row);
-  if (previous != row.status) {
-    for (auto* observer : observers_) observer->OnStatus(row, previous);
+  for (auto* observer : observers_) {
+    observer->OnAccountUpdated(row);
+    if (previous != row.status) observer->OnStatus(row, previous);
   }
   if (start) Start(row);
   return row;

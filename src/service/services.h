@@ -1,12 +1,16 @@
 // Everything the front-ends (REST, bots, dashboard) call, built over one Gateway.
 #pragma once
 
+#include "common/time.h"
 #include "service/accounts.h"
 #include "service/audit.h"
 #include "service/auth.h"
 #include "service/background.h"
+#include "service/events.h"
+#include "service/gap_recovery.h"
 #include "service/gateway.h"
 #include "service/logins.h"
+#include "service/messages.h"
 #include "service/outbox.h"
 #include "service/rate_limiter.h"
 #include "service/tenants.h"
@@ -20,16 +24,33 @@ struct Services {
         auth(g, audit),
         tenants(g, audit),
         accounts(g, background, audit),
+        events(g, accounts, background),
+        gap_recovery(g, accounts, events, background),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background),
-        logins_per_tenant(g.config().auth.logins_per_tenant) {}
+        messages(accounts, background),
+        logins_per_tenant(g.config().auth.logins_per_tenant) {
+    accounts.AddObserver(&messages);
+    background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
+    background.Every(std::chrono::minutes(10), [this] { RemoveOldEvents(); });
+  }
   ~Services() { Shutdown(); }
 
-  // Stops logins and closes every account's client; the sessions stay on disk.
+  // Stops logins and closes every account's client (the sessions stay on
+  // disk), writes the events queued so far and answers whoever waits for them.
   void Shutdown() {
     logins.Shutdown();
     accounts.Shutdown();
+    gap_recovery.Checkpoint();
+    events.Shutdown();
+    messages.Shutdown();
     background.Stop();
+  }
+
+  // Retention (TGMUX_EVENT_RETENTION).
+  void RemoveOldEvents() {
+    auto keep_ms = static_cast<std::int64_t>(gateway.config().event_retention_seconds * 1000);
+    gateway.store().DeleteEventsBefore(UnixMillis() - keep_ms);
   }
 
   Gateway& gateway;
@@ -38,8 +59,11 @@ struct Services {
   AuthService auth;
   TenantService tenants;
   AccountService accounts;
+  EventService events;
+  GapRecovery gap_recovery;
   LoginService logins;
   OutboxService outbox;
+  MessageService messages;
   RateLimiter logins_per_tenant;  // POST /v1/logins
 };
 

@@ -123,10 +123,53 @@ CREATE UNIQUE INDEX outbox_by_key ON outbox (tenant_id, account_id, idempotency_
 CREATE INDEX outbox_unfinished ON outbox (account_id, seq) WHERE state IN ('queued', 'sending');
 )sql";
 
+constexpr std::string_view kCreateEvents = R"sql(
+ALTER TABLE accounts ADD COLUMN accepts_private INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN accepts_groups INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN accepts_channels INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE events (
+  tenant_id  TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  id         TEXT NOT NULL UNIQUE,
+  type       TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  dedup_key  TEXT NOT NULL,
+  data       BLOB NOT NULL,
+  PRIMARY KEY (tenant_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX events_by_dedup_key ON events (tenant_id, dedup_key) WHERE dedup_key != '';
+CREATE INDEX events_by_created ON events (created_at);
+CREATE TABLE event_checkpoints (
+  account_id TEXT PRIMARY KEY,
+  at         INTEGER NOT NULL
+);
+CREATE TABLE webhooks (
+  id              TEXT PRIMARY KEY,
+  tenant_id       TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  types           TEXT NOT NULL,
+  account_ids     TEXT NOT NULL,
+  secret_sealed   BLOB NOT NULL,
+  state           TEXT NOT NULL,
+  disabled_reason TEXT NOT NULL DEFAULT '',
+  delivered_seq   INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  failing_since   INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_count INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_tenant ON webhooks (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
     Migration{3, "outbox", kCreateOutbox},
+    Migration{4, "event log, webhooks, account event filters", kCreateEvents},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

@@ -13,6 +13,7 @@
 
 #include "store/migrations.h"
 #include "store/sqlite_auth.h"
+#include "store/sqlite_events.h"
 #include "store/sqlite_outbox.h"
 #include "store/store.h"
 
@@ -26,7 +27,7 @@ constexpr int kBusyTimeoutMs = 5000;
 constexpr const char* kSelectAccount =
     "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
     "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
-    "updated_at, last_connected_at FROM accounts";
+    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels FROM accounts";
 
 void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
   // A null pointer would store NULL instead of an empty blob.
@@ -34,7 +35,7 @@ void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
   statement.bind(index, data, static_cast<int>(bytes.size()));
 }
 
-// Binds ?1 .. ?15 in the column order of kSelectAccount.
+// Binds ?1 .. ?18 in the column order of kSelectAccount.
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
                a.id, a.tenant_id, a.status, a.method, a.telegram_user_id, a.username, a.display_name,
@@ -46,6 +47,9 @@ void BindAccount(SQLite::Statement& statement, const Account& a) {
   statement.bind(13, a.created_at);
   statement.bind(14, a.updated_at);
   statement.bind(15, a.last_connected_at);
+  statement.bind(16, a.accepts_private ? 1 : 0);
+  statement.bind(17, a.accepts_groups ? 1 : 0);
+  statement.bind(18, a.accepts_channels ? 1 : 0);
 }
 
 Account ReadAccount(SQLite::Statement& row) {
@@ -65,6 +69,9 @@ Account ReadAccount(SQLite::Statement& row) {
   a.created_at = row.getColumn(12).getInt64();
   a.updated_at = row.getColumn(13).getInt64();
   a.last_connected_at = row.getColumn(14).getInt64();
+  a.accepts_private = row.getColumn(15).getInt() != 0;
+  a.accepts_groups = row.getColumn(16).getInt() != 0;
+  a.accepts_channels = row.getColumn(17).getInt() != 0;
   return a;
 }
 
@@ -127,8 +134,8 @@ class SqliteStore final : public Store {
           "INSERT INTO accounts (id, tenant_id, status, method, "
           "telegram_user_id, username, display_name, phone_masked, "
           "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
-          "created_at, updated_at, last_connected_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+          "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
       BindAccount(insert, account);
       try {
         insert.exec();
@@ -164,7 +171,8 @@ class SqliteStore final : public Store {
                                "telegram_user_id = ?5, username = ?6, display_name = ?7, "
                                "phone_masked = ?8, phone_sealed = ?9, wrapped_data_key = ?10, "
                                "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
-                               "updated_at = ?14, last_connected_at = ?15 WHERE id = ?1");
+                               "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
+                               "accepts_groups = ?17, accepts_channels = ?18 WHERE id = ?1");
       BindAccount(update, account);
       return update.exec() > 0;
     });
@@ -249,6 +257,41 @@ class SqliteStore final : public Store {
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Run("reading the outbox", [&] { return sqlite_outbox::ListUnfinished(db_, account_id, limit); });
   }
+  // The event log and webhooks: the SQL lives in sqlite_events.cpp.
+  std::vector<Event> AppendEvents(std::vector<Event> events) override {
+    return Run("appending events", [&] { return sqlite_events::Append(db_, std::move(events)); });
+  }
+  std::vector<Event> ListEvents(const EventQuery& query) override {
+    return Run("reading events", [&] { return sqlite_events::List(db_, query); });
+  }
+  std::int64_t LastEventSeq(std::string_view tenant_id) override {
+    return Run("reading events", [&] { return sqlite_events::LastSeq(db_, tenant_id); });
+  }
+  int DeleteEventsBefore(std::int64_t created_before) override {
+    return Run("removing old events", [&] { return sqlite_events::DeleteBefore(db_, created_before); });
+  }
+  std::int64_t GetEventCheckpoint(std::string_view account_id) override {
+    return Run("reading a checkpoint", [&] { return sqlite_events::GetCheckpoint(db_, account_id); });
+  }
+  void SetEventCheckpoint(std::string_view account_id, std::int64_t at) override {
+    Run("writing a checkpoint", [&] { sqlite_events::SetCheckpoint(db_, account_id, at); });
+  }
+  void InsertWebhook(const Webhook& w) override {
+    Run("storing a webhook", [&] { sqlite_events::InsertWebhook(db_, w); });
+  }
+  std::optional<Webhook> FindWebhook(std::string_view id) override {
+    return Run("reading a webhook", [&] { return sqlite_events::FindWebhook(db_, id); });
+  }
+  std::vector<Webhook> ListWebhooks(std::string_view tenant_id) override {
+    return Run("listing webhooks", [&] { return sqlite_events::ListWebhooks(db_, tenant_id); });
+  }
+  bool UpdateWebhook(const Webhook& w) override {
+    return Run("updating a webhook", [&] { return sqlite_events::UpdateWebhook(db_, w); });
+  }
+  bool DeleteWebhook(std::string_view tenant_id, std::string_view id) override {
+    return Run("removing a webhook", [&] { return sqlite_events::DeleteWebhook(db_, tenant_id, id); });
+  }
+
 
  private:
   // Serialises every use of the one connection and turns SQLite's exceptions

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/auth_records.h"
+#include "store/event_records.h"
 #include "store/outbox_records.h"
 
 namespace tgmux::store {
@@ -39,6 +40,10 @@ struct Account {
   std::int64_t created_at = 0;         // unix seconds
   std::int64_t updated_at = 0;
   std::int64_t last_connected_at = 0;
+  // Which incoming messages become events.
+  bool accepts_private = true;
+  bool accepts_groups = true;    // basic groups and supergroups
+  bool accepts_channels = false;
 };
 
 // Thread-safe: any thread may call any method. Calls block (run them off the
@@ -104,6 +109,28 @@ class Store {
   // Queued and sending entries of one account ("": of all), in creation
   // order, at most `limit` (<= 0: all).
   virtual std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) = 0;
+
+  // The event log. AppendEvents writes in one transaction; each event gets its
+  // tenant's next seq, except one whose non-empty dedup_key its tenant's log
+  // already holds, which is skipped. Returns the events written, with seq.
+  virtual std::vector<Event> AppendEvents(std::vector<Event> events) = 0;
+  // Events of the query's tenant after its seq, oldest first.
+  virtual std::vector<Event> ListEvents(const EventQuery& query) = 0;
+  // The tenant's newest seq (0: none yet).
+  virtual std::int64_t LastEventSeq(std::string_view tenant_id) = 0;
+  // Removes events created before `created_before` (unix ms); returns how many.
+  virtual int DeleteEventsBefore(std::int64_t created_before) = 0;
+  // Until when an account's incoming messages are known to be in the log (unix
+  // seconds; 0: never recorded).
+  virtual std::int64_t GetEventCheckpoint(std::string_view account_id) = 0;
+  virtual void SetEventCheckpoint(std::string_view account_id, std::int64_t at) = 0;
+
+  virtual void InsertWebhook(const Webhook& webhook) = 0;
+  virtual std::optional<Webhook> FindWebhook(std::string_view id) = 0;
+  // Of one tenant ("": of all), oldest first.
+  virtual std::vector<Webhook> ListWebhooks(std::string_view tenant_id) = 0;
+  virtual bool UpdateWebhook(const Webhook& webhook) = 0;
+  virtual bool DeleteWebhook(std::string_view tenant_id, std::string_view id) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a

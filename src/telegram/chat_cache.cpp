@@ -123,6 +123,11 @@ Chat* ChatCache::FindLocked(std::int64_t chat_id) {
 }
 
 void ChatCache::DescribeLocked(Message& message) const {
+  if (auto chat = chats_.find(message.chat_id); chat != chats_.end()) {
+    message.chat_type = chat->second.type;
+  } else {
+    message.chat_type = message.chat_id > 0 ? ChatType::kPrivate : ChatType::kGroup;
+  }
   MessageSender& sender = message.sender;
   if (sender.user_id != 0) {
     if (auto user = users_.find(sender.user_id); user != users_.end()) {

@@ -48,6 +48,11 @@ enum class ParseMode {
   kHtml,        // <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler>
 };
 
+enum class ChatType { kPrivate, kGroup, kSupergroup, kChannel };
+
+// "private", "group", "supergroup", "channel".
+std::string_view ChatTypeName(ChatType type);
+
 // Who sent a message: a user, or a chat (channel posts, anonymous admins).
 struct MessageSender {
   std::int64_t user_id = 0;  // 0 when a chat sent it
@@ -69,12 +74,10 @@ struct Message {
   std::string content_type;
   FormattedText text;  // empty unless content_type is "text"
   std::int64_t reply_to_message_id = 0;  // 0: not a reply (or a reply into another chat)
+  // The kind of chat it is in, from what TDLib announced about the chat; from
+  // the id's form when the chat is unknown (supergroups then count as groups).
+  ChatType chat_type = ChatType::kPrivate;
 };
-
-enum class ChatType { kPrivate, kGroup, kSupergroup, kChannel };
-
-// "private", "group", "supergroup", "channel".
-std::string_view ChatTypeName(ChatType type);
 
 struct Chat {
   std::int64_t chat_id = 0;

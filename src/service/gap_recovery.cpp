@@ -1,0 +1,166 @@
+#include "service/gap_recovery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "common/time.h"
+
+namespace tgmux::service {
+namespace {
+
+constexpr int kPage = 100;
+
+}  // namespace
+
+// One account's recovery: load the chat list, then read each recent chat's
+// history back to the checkpoint, one chat and one page at a time. Its steps
+// run on TDLib's threads and only queue events.
+struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
+  GapRecovery* owner = nullptr;
+  std::string account_id;
+  std::int64_t since = 0;
+  std::shared_ptr<telegram::AccountClient> client;
+  std::vector<std::int64_t> chats;
+  std::size_t next_chat = 0;
+  std::vector<telegram::Message> collected;  // of the current chat, newest first
+  int recovered = 0;
+  bool complete = true;
+
+  void LoadChats(int round) {
+    client->LoadChats(kPage, [self = shared_from_this(), round](telegram::Result<bool> more) {
+      if (!more.ok()) return self->Fail("loading chats", more.error());
+      if (more.value() && (round + 1) * kPage < kMaxChats) return self->LoadChats(round + 1);
+      self->ListChats();
+    });
+  }
+
+  void ListChats() {
+    client->GetChats(kMaxChats, [self = shared_from_this()](telegram::Result<std::vector<telegram::Chat>> list) {
+      if (!list.ok()) return self->Fail("listing chats", list.error());
+      for (const auto& chat : list.value()) {
+        if (chat.last_message && chat.last_message->date >= self->since) self->chats.push_back(chat.chat_id);
+      }
+      self->NextChat();
+    });
+  }
+
+  void NextChat() {
+    if (next_chat == chats.size()) return owner->Finished(account_id, recovered, complete);
+    collected.clear();
+    Page(0);
+  }
+
+  void Page(std::int64_t from) {
+    std::int64_t chat_id = chats[next_chat];
+    client->GetHistory(chat_id, from, kPage,
+                       [self = shared_from_this()](telegram::Result<std::vector<telegram::Message>> page) {
+                         if (!page.ok()) {
+                           spdlog::warn("account {}: gap recovery skipped a chat: {}", self->account_id,
+                                        page.error().what());
+                           self->complete = false;
+                           return self->EndChat();
+                         }
+                         self->Take(page.value());
+                       });
+  }
+
+  void Take(const std::vector<telegram::Message>& page) {
+    bool reached = page.empty();
+    for (const auto& message : page) {
+      if (message.date < since) {
+        reached = true;
+        break;
+      }
+      collected.push_back(message);
+    }
+    if (reached) return EndChat();
+    Page(page.back().message_id);
+  }
+
+  void EndChat() {
+    // Oldest first, as they arrived.
+    for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
+      if (it->is_outgoing) continue;
+      owner->events_.Received(account_id, *it);
+      ++recovered;
+    }
+    ++next_chat;
+    NextChat();
+  }
+
+  void Fail(const char* step, const Error& error) {
+    spdlog::warn("account {}: gap recovery stopped while {}: {}", account_id, step, error.what());
+    owner->Finished(account_id, recovered, false);
+  }
+};
+
+GapRecovery::GapRecovery(Gateway& gateway, AccountService& accounts, EventService& events, Background& background)
+    : gateway_(gateway), accounts_(accounts), events_(events), background_(background) {
+  accounts_.AddObserver(this);
+}
+
+void GapRecovery::OnReady(const std::string& account_id) {
+  background_.Post([this, account_id] {
+    auto& store = gateway_.store();
+    std::int64_t since = store.GetEventCheckpoint(account_id);
+    {
+      std::lock_guard lock(mutex_);
+      if (recovering_.count(account_id)) return;
+      if (since == 0) {
+        // A new account: its events start now.
+        store.SetEventCheckpoint(account_id, UnixSeconds());
+        caught_up_.insert(account_id);
+        return;
+      }
+      recovering_.insert(account_id);
+    }
+    Recover(account_id, since);
+  });
+}
+
+void GapRecovery::Recover(const std::string& account_id, std::int64_t since) {
+  auto run = std::make_shared<Run>();
+  run->owner = this;
+  run->account_id = account_id;
+  run->since = since;
+  run->client = accounts_.Client(account_id);
+  if (!run->client) return Finished(account_id, 0, false);
+  run->LoadChats(0);
+}
+
+void GapRecovery::Finished(const std::string& account_id, int recovered, bool complete) {
+  {
+    std::lock_guard lock(mutex_);
+    recovering_.erase(account_id);
+    if (complete) caught_up_.insert(account_id);
+  }
+  if (recovered > 0 || !complete) {
+    spdlog::info("account {}: {} message(s) received while away recovered{}", account_id, recovered,
+                 complete ? "" : " (incomplete; retried at the next start)");
+  }
+}
+
+void GapRecovery::OnStatus(const store::Account& account, const std::string&) {
+  if (account.status == "active" || account.status == "flood_wait") return;
+  // The client is stopping: what arrives from now on is read back when it is ready again.
+  std::lock_guard lock(mutex_);
+  caught_up_.erase(account.id);
+}
+
+void GapRecovery::Checkpoint() {
+  std::int64_t at = UnixSeconds() - kMargin;
+  std::set<std::string> accounts;
+  {
+    std::lock_guard lock(mutex_);
+    accounts = caught_up_;
+  }
+  events_.Flush();
+  auto& store = gateway_.store();
+  for (const auto& account_id : accounts) {
+    if (store.GetEventCheckpoint(account_id) < at) store.SetEventCheckpoint(account_id, at);
+  }
+}
+
+}  // namespace tgmux::service

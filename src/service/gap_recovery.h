@@ -1,0 +1,57 @@
+// Gap recovery (DESIGN.md 2.4): messages that reached an account while tgmux
+// was down are read back from Telegram's history when its client is ready
+// again and appended as message.received; the event log's dedup key keeps
+// each exactly once even when TDLib also reports it.
+//
+// Each account has a checkpoint in the store: every incoming message dated
+// before it is known to be in the log. It advances every `interval` (once the
+// events queued so far are written) and at shutdown, and trails the clock by
+// a margin for messages still on their way. At start an account's chats whose
+// last message is newer than the checkpoint are read back to it. A new
+// account starts at its link time. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "service/account_observer.h"
+#include "service/accounts.h"
+#include "service/background.h"
+#include "service/events.h"
+#include "service/gateway.h"
+
+namespace tgmux::service {
+
+class GapRecovery : public AccountObserver {
+ public:
+  GapRecovery(Gateway& gateway, AccountService& accounts, EventService& events, Background& background);
+
+  void OnReady(const std::string& account_id) override;
+  void OnStatus(const store::Account& account, const std::string& previous_status) override;
+  // Advances the checkpoint of every account recovered in this run.
+  void Checkpoint();
+
+  // Seconds the checkpoint trails the clock.
+  static constexpr std::int64_t kMargin = 120;
+  // Chats read back at most per account (the most recent ones).
+  static constexpr int kMaxChats = 500;
+
+ private:
+  struct Run;
+  void Recover(const std::string& account_id, std::int64_t since);
+  void Finished(const std::string& account_id, int recovered, bool complete);
+
+  Gateway& gateway_;
+  AccountService& accounts_;
+  EventService& events_;
+  Background& background_;
+  std::mutex mutex_;
+  std::set<std::string> recovering_;
+  std::set<std::string> caught_up_;  // their checkpoints may advance
+};
+
+}  // namespace tgmux::service
