@@ -36,6 +36,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{400, "USERNAME_NOT_OCCUPIED", ErrorCode::kPeerNotFound},
                       Case{400, "USERNAME_INVALID", ErrorCode::kPeerNotFound},
                       Case{400, "Chat not found", ErrorCode::kPeerNotFound},
+                      Case{400, "Message can't be edited", ErrorCode::kForbidden},
+                      Case{400, "Message can't be deleted for everyone", ErrorCode::kForbidden},
                       Case{400, "User not found", ErrorCode::kPeerNotFound},
                       Case{400, "Chat info not found", ErrorCode::kPeerNotFound},
                       Case{401, "Unauthorized", ErrorCode::kAccountNotReady},
