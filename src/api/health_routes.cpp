@@ -36,6 +36,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterLoginRoutes(router, services);
   RegisterAccountRoutes(router, services);
   RegisterMessageRoutes(router, services);
+  RegisterChatRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -16,6 +16,9 @@ void RegisterAccountRoutes(Router& router, service::Services& services);
 
 // /v1/accounts/{id}/messages, /v1/outbox.
 void RegisterMessageRoutes(Router& router, service::Services& services);
+// /v1/accounts/{id}/chats, .../chats/{chat_id}/messages[/{message_id}], .../chats/{chat_id}/read,
+// /v1/accounts/{id}/unread.
+void RegisterChatRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);

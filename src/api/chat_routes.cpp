@@ -1,0 +1,167 @@
+// /v1/accounts/{id}/chats, .../chats/{chat_id}/messages, .../chats/{chat_id}/read
+// and /v1/accounts/{id}/unread: reading, editing and deleting an account's
+// messages (sending is in message_routes.cpp).
+#include <charconv>
+
+#include "api/routes.h"
+#include "api/views.h"
+#include "service/message_json.h"
+
+namespace tgmux::api {
+namespace {
+
+using nlohmann::json;
+
+const Access kOperate = Access::AtLeast(service::Role::kOperator);
+constexpr int kDefaultLimit = 50;
+
+std::optional<std::int64_t> ParseInteger(const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// Telegram's ids: chat ids are non-zero (negative for groups), message ids positive.
+std::int64_t PathId(const Request& r, const std::string& name) {
+  auto value = ParseInteger(r.params.at(name));
+  bool valid = value && (name == "chat_id" ? *value != 0 : *value > 0);
+  if (!valid) throw Error(ErrorCode::kInvalidRequest, "path parameter " + name + " must be an integer Telegram id");
+  return *value;
+}
+
+int QueryLimit(const Request& r) {
+  auto it = r.query.find("limit");
+  if (it == r.query.end()) return kDefaultLimit;
+  auto value = ParseInteger(it->second);
+  if (!value || *value < 1 || *value > service::MessageService::kMaxPage) {
+    throw Error(ErrorCode::kInvalidRequest,
+                "limit must be an integer from 1 to " + std::to_string(service::MessageService::kMaxPage));
+  }
+  return static_cast<int>(*value);
+}
+
+bool QueryBool(const Request& r, const std::string& name, bool fallback) {
+  auto it = r.query.find(name);
+  if (it == r.query.end()) return fallback;
+  if (it->second == "true" || it->second == "1") return true;
+  if (it->second == "false" || it->second == "0") return false;
+  throw Error(ErrorCode::kInvalidRequest, name + " must be true or false");
+}
+
+std::int64_t QueryMessageId(const Request& r, const std::string& name) {
+  auto it = r.query.find(name);
+  if (it == r.query.end() || it->second.empty()) return 0;
+  auto value = ParseInteger(it->second);
+  if (!value || *value <= 0) throw Error(ErrorCode::kInvalidRequest, name + " must be a message id (a positive integer)");
+  return *value;
+}
+
+std::int64_t BodyMessageId(const json& body, const std::string& name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return 0;
+  if (!it->is_number_integer() || it->get<std::int64_t>() <= 0) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"" + name + "\" must be a message id (a positive integer)");
+  }
+  return it->get<std::int64_t>();
+}
+
+// The service's answer as a response, or its error as a problem.
+template <class T, class Render>
+service::Done<T> Answer(const Reply& reply, const std::string& path, Render render) {
+  return [reply, path, render = std::move(render)](telegram::Result<T> result) {
+    if (!result.ok()) return reply.Fail(result.error(), path);
+    reply(render(result.value()));
+  };
+}
+
+json MessagesJson(const std::vector<telegram::Message>& messages) {
+  json out = json::array();
+  for (const auto& message : messages) out.push_back(service::MessageJson(message));
+  return out;
+}
+
+json ChatPageJson(const service::ChatPage& page) {
+  json chats = json::array();
+  for (const auto& chat : page.chats) chats.push_back(service::ChatJson(chat));
+  return {{"chats", chats}, {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}};
+}
+
+json HistoryJson(const service::HistoryPage& page) {
+  json next = page.next_before ? json(std::to_string(*page.next_before)) : json(nullptr);
+  return {{"messages", MessagesJson(page.messages)}, {"next_cursor", next}};
+}
+
+// `total` counts every unread message of these chats, also beyond the listed ones.
+json UnreadJson(const std::vector<service::UnreadChat>& unread) {
+  json chats = json::array();
+  std::int64_t total = 0;
+  for (const auto& [chat, messages] : unread) {
+    chats.push_back({{"chat_id", chat.chat_id}, {"title", chat.title},
+                     {"type", std::string(telegram::ChatTypeName(chat.type))}, {"unread_count", chat.unread_count},
+                     {"messages", MessagesJson(messages)}});
+    total += chat.unread_count;
+  }
+  return {{"chats", chats}, {"total", total}};
+}
+
+void RegisterReadRoutes(Router& router, service::Services& s) {
+  router.Add("GET", "/v1/accounts/{id}/chats", kOperate, [&s](const Request& r, const Reply& reply) {
+    service::ChatListQuery query{QueryLimit(r), "", QueryBool(r, "unread_only", false)};
+    if (auto cursor = r.query.find("cursor"); cursor != r.query.end()) query.cursor = cursor->second;
+    s.messages.ListChats(TenantOf(r), r.params.at("id"), query, Answer<service::ChatPage>(reply, r.path, [](auto& page) {
+      return Response::Json(200, ChatPageJson(page));
+    }));
+  });
+  router.Add("GET", "/v1/accounts/{id}/chats/{chat_id}/messages", kOperate, [&s](const Request& r, const Reply& reply) {
+    s.messages.History(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), QueryLimit(r), QueryMessageId(r, "before"),
+                       Answer<service::HistoryPage>(reply, r.path, [](auto& page) {
+                         return Response::Json(200, HistoryJson(page));
+                       }));
+  });
+  router.Add("GET", "/v1/accounts/{id}/unread", kOperate, [&s](const Request& r, const Reply& reply) {
+    s.messages.Unread(TenantOf(r), r.params.at("id"),
+                      Answer<std::vector<service::UnreadChat>>(reply, r.path, [](auto& unread) {
+                        return Response::Json(200, UnreadJson(unread));
+                      }));
+  });
+  router.Add("POST", "/v1/accounts/{id}/chats/{chat_id}/read", kOperate, [&s](const Request& r, const Reply& reply) {
+    std::int64_t up_to = BodyMessageId(r.JsonBody(), "up_to_message_id");
+    s.messages.MarkRead(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), up_to,
+                        Answer<service::ReadState>(reply, r.path, [](auto& state) {
+                          return Response::Json(200, {{"chat_id", state.chat_id},
+                                                      {"last_read_inbox_message_id", state.last_read_inbox_message_id},
+                                                      {"unread_count", state.unread_count}});
+                        }));
+  });
+}
+
+void RegisterChangeRoutes(Router& router, service::Services& s) {
+  const std::string message = "/v1/accounts/{id}/chats/{chat_id}/messages/{message_id}";
+  router.Add("PATCH", message, kOperate, [&s](const Request& r, const Reply& reply) {
+    auto body = r.JsonBody();
+    std::string text = *StringField(body, "text", true);
+    std::string parse_mode = StringField(body, "parse_mode", false).value_or("");
+    if (parse_mode != "" && parse_mode != "markdown" && parse_mode != "html") {
+      throw Error(ErrorCode::kInvalidRequest, "field \"parse_mode\" must be \"markdown\" or \"html\"");
+    }
+    s.messages.Edit(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"), text, parse_mode,
+                    Answer<telegram::Message>(reply, r.path, [](auto& edited) {
+                      return Response::Json(200, service::MessageJson(edited));
+                    }));
+  });
+  router.Add("DELETE", message, kOperate, [&s](const Request& r, const Reply& reply) {
+    s.messages.Delete(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"),
+                      QueryBool(r, "revoke", true),
+                      Answer<telegram::Ok>(reply, r.path, [](auto&) { return Response::NoContent(); }));
+  });
+}
+
+}  // namespace
+
+void RegisterChatRoutes(Router& router, service::Services& services) {
+  RegisterReadRoutes(router, services);
+  RegisterChangeRoutes(router, services);
+}
+
+}  // namespace tgmux::api
