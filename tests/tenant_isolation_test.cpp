@@ -48,7 +48,11 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
                       .Post("/v1/auth/register", {{"email", "owner@b.test"}, {"password", "tenant-b-pw-1"}})
                       .Json()["access_token"];
   std::string entry = http().Post("/v1/accounts/" + account + "/messages", {{"to", "@nobody"}, {"text", "hi"}}).Json()["id"];
+  std::string hook = http().Post("/v1/webhooks", {{"url", "http://127.0.0.1:9/hook"}}).Json()["id"];
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
+  // Streams never end: a filter on A's account is 404 for B, and a bad type
+  // ends them at once for A's operator.
+  const std::string stream_filter = "?account_id=" + account + "&types=bogus";
   const json none = nullptr;
   std::map<std::string, Expect> table = {
       {"GET /healthz", {"/healthz", none, 0, 0}},
@@ -90,6 +94,13 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"POST /v1/tenant/members", {"/v1/tenant/members", {{"email", "x@b.test"}}, 201, 403}},
       {"GET /v1/tenant/members", {"/v1/tenant/members", none, 200, 403}},
       {"GET /v1/audit", {"/v1/audit", none, 200, 403}},
+      {"GET /v1/events", {"/v1/events?timeout=0", none, 200, 0}},
+      {"GET /v1/events/stream", {"/v1/events/stream" + stream_filter, none, 404, 400}},
+      {"GET /v1/ws", {"/v1/ws" + stream_filter, none, 404, 400}},
+      {"POST /v1/webhooks", {"/v1/webhooks", {{"url", "http://127.0.0.1:9/b"}}, 201, 403}},
+      {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
+      {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
+      {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
   };
 
   auto routes = http().Get("/v1/routes");
@@ -108,7 +119,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
   std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
-  std::vector<std::string> a_ids = {account, login, key, entry};
+  std::vector<std::string> a_ids = {account, login, key, entry, hook};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
     std::string method = name.substr(0, name.find(' '));

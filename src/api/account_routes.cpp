@@ -48,9 +48,13 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
   });
   router.Add("PATCH", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
-    auto name = StringField(body, "display_name", false);
-    auto disabled = BoolField(body, "disabled");
-    reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), name, disabled))));
+    service::AccountPatch patch;
+    patch.display_name = StringField(body, "display_name", false);
+    patch.disabled = BoolField(body, "disabled");
+    patch.accepts_private = BoolField(body, "accepts_private");
+    patch.accepts_groups = BoolField(body, "accepts_groups");
+    patch.accepts_channels = BoolField(body, "accepts_channels");
+    reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), patch))));
   });
   router.Add("DELETE", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
     s.accounts.Unlink(TenantOf(r), r.params.at("id"), PrincipalOf(r).id, [reply, path = r.path](telegram::Status status) {

@@ -41,13 +41,6 @@ int QueryLimit(const Request& r) {
   return static_cast<int>(*value);
 }
 
-bool QueryBool(const Request& r, const std::string& name, bool fallback) {
-  auto it = r.query.find(name);
-  if (it == r.query.end()) return fallback;
-  if (it->second == "true" || it->second == "1") return true;
-  if (it->second == "false" || it->second == "0") return false;
-  throw Error(ErrorCode::kInvalidRequest, name + " must be true or false");
-}
 
 std::int64_t QueryMessageId(const Request& r, const std::string& name) {
   auto it = r.query.find(name);

@@ -37,6 +37,8 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterAccountRoutes(router, services);
   RegisterMessageRoutes(router, services);
   RegisterChatRoutes(router, services);
+  RegisterEventRoutes(router, services);
+  RegisterWebhookRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -34,11 +34,31 @@ struct Request {
   nlohmann::json JsonBody() const;
 };
 
+// What a response sends after its headers when it goes on: Server-Sent Events
+// text, or the messages of a WebSocket. The server asks for the next piece
+// once the previous one is written.
+class Stream {
+ public:
+  using Piece = std::function<void(std::optional<std::string>)>;
+  virtual ~Stream() = default;
+  // Calls `piece` once, from any thread, with the next piece to send, or with
+  // nullopt to end the stream. Not called again before it answered.
+  virtual void Next(Piece piece) = 0;
+  // WebSocket: a text message from the client.
+  virtual void Received(const std::string& /*message*/) {}
+  // The client left, or the server stops: a pending Next need not answer.
+  virtual void Closed() {}
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is the stream's pieces (sent chunked) instead of `body`;
+  // with `websocket` the connection upgrades and each piece is one message.
+  std::shared_ptr<Stream> stream;
+  bool websocket = false;
 
   static Response Json(int status, const nlohmann::json& body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

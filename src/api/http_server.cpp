@@ -35,7 +35,21 @@ struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool busy = false;  // touched only on the connection's strand
+  std::shared_ptr<Stream> streaming;  // an SSE or WebSocket stream in progress; set on the strand
 };
+
+// Waits for a stream's next piece; the answer comes back on the caller's strand.
+asio::awaitable<std::optional<std::string>> NextPiece(Stream& stream) {
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<std::string>)>(
+      [&stream](auto handler) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        stream.Next([shared](std::optional<std::string> piece) {
+          auto executor = asio::get_associated_executor(*shared);
+          asio::post(executor, [shared, piece = std::move(piece)]() mutable { (*shared)(std::move(piece)); });
+        });
+      },
+      use_awaitable);
+}
 
 }  // namespace
 
@@ -61,7 +75,78 @@ struct HttpServer::Impl {
   Request ToRequest(http::request<http::string_body>& message, const std::string& remote_ip);
   asio::awaitable<bool> Write(Connection& connection, const Response& response, unsigned version,
                               bool keep_alive, bool head, const std::string& request_id);
+  asio::awaitable<void> StreamBody(Connection& connection, const Response& response, unsigned version,
+                                   const std::string& request_id);
+  asio::awaitable<void> WebSocket(std::shared_ptr<Connection> connection, http::request<http::string_body> upgrade,
+                                  std::shared_ptr<Stream> stream);
 };
+
+// Server-Sent Events and other streams: the headers, then each piece as one
+// chunk until the stream ends or the client leaves.
+asio::awaitable<void> HttpServer::Impl::StreamBody(Connection& connection, const Response& response,
+                                                   unsigned version, const std::string& request_id) {
+  http::response<http::empty_body> out{static_cast<http::status>(response.status), version};
+  out.set(http::field::server, "tgmux");
+  out.set("X-Request-Id", request_id);
+  out.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  out.chunked(true);
+  out.keep_alive(false);
+  boost::system::error_code ec;
+  http::response_serializer<http::empty_body> serializer(out);
+  connection.stream.expires_after(options.read_timeout);
+  co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
+  while (!ec && !stopping) {
+    auto piece = co_await NextPiece(*response.stream);
+    if (!piece || stopping) break;
+    connection.stream.expires_after(options.read_timeout);
+    co_await asio::async_write(connection.stream, http::make_chunk(asio::buffer(*piece)),
+                               asio::redirect_error(use_awaitable, ec));
+  }
+  if (!ec) {
+    co_await asio::async_write(connection.stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+// A WebSocket: client messages go to the stream, the stream's pieces go out as
+// text messages; either side ending ends both.
+asio::awaitable<void> HttpServer::Impl::WebSocket(std::shared_ptr<Connection> connection,
+                                                  http::request<http::string_body> upgrade,
+                                                  std::shared_ptr<Stream> stream) {
+  namespace websocket = beast::websocket;
+  connection->stream.expires_never();
+  // Over the connection's stream (by reference: the connection keeps owning it).
+  auto ws = std::make_shared<websocket::stream<beast::tcp_stream&>>(connection->stream);
+  ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws->read_message_max(64 * 1024);
+  boost::system::error_code ec;
+  co_await ws->async_accept(upgrade, asio::redirect_error(use_awaitable, ec));
+  if (ec) co_return;
+  auto open = std::make_shared<bool>(true);
+  asio::co_spawn(
+      ws->get_executor(),
+      [connection, ws, stream, open]() -> asio::awaitable<void> {
+        beast::flat_buffer buffer;
+        boost::system::error_code read_ec;
+        while (*open) {
+          co_await ws->async_read(buffer, asio::redirect_error(use_awaitable, read_ec));
+          if (read_ec) break;
+          stream->Received(beast::buffers_to_string(buffer.data()));
+          buffer.consume(buffer.size());
+        }
+        *open = false;
+      },
+      asio::detached);
+  ws->text(true);
+  while (*open && !stopping) {
+    auto piece = co_await NextPiece(*stream);
+    if (!piece || !*open || stopping) break;
+    co_await ws->async_write(asio::buffer(*piece), asio::redirect_error(use_awaitable, ec));
+    if (ec) break;
+  }
+  *open = false;
+  if (!ec) co_await ws->async_close(websocket::close_code::going_away, asio::redirect_error(use_awaitable, ec));
+}
 
 asio::awaitable<void> HttpServer::Impl::Accept() {
   for (;;) {
@@ -142,6 +227,20 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
     std::string request_id = request.request_id;
     bool head = message.method() == http::verb::head;
     Response response = co_await Handle(std::move(request));
+    if (response.stream) {
+      // Long-lived: it does not hold up a graceful stop, which ends it instead.
+      connection->streaming = response.stream;
+      connection->busy = false;
+      --in_flight;
+      if (response.websocket && beast::websocket::is_upgrade(message)) {
+        co_await WebSocket(connection, std::move(message), response.stream);
+      } else {
+        co_await StreamBody(*connection, response, message.version(), request_id);
+      }
+      response.stream->Closed();
+      connection->streaming.reset();
+      break;
+    }
     bool keep_alive = message.keep_alive() && !stopping;
     bool written = co_await Write(*connection, response, message.version(), keep_alive, head, request_id);
     connection->busy = false;
@@ -203,6 +302,7 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
     std::lock_guard lock(s.connections_mutex);
     for (const auto& connection : s.connections) {
       asio::post(connection->stream.get_executor(), [connection] {
+        if (connection->streaming) connection->streaming->Closed();
         if (!connection->busy) connection->stream.cancel();
       });
     }

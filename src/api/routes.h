@@ -20,6 +20,11 @@ void RegisterMessageRoutes(Router& router, service::Services& services);
 // /v1/accounts/{id}/unread.
 void RegisterChatRoutes(Router& router, service::Services& services);
 
+// /v1/events, /v1/events/stream, /v1/ws.
+void RegisterEventRoutes(Router& router, service::Services& services);
+// /v1/webhooks.
+void RegisterWebhookRoutes(Router& router, service::Services& services);
+
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.

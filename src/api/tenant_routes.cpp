@@ -12,19 +12,6 @@ const Access kAdmin = Access::AtLeast(Role::kAdmin);
 constexpr int kAuditPage = 100;
 constexpr int kAuditMaxPage = 1000;
 
-int QueryInt(const Request& r, const std::string& name, long long fallback, long long min, long long max) {
-  auto it = r.query.find(name);
-  if (it == r.query.end()) return static_cast<int>(fallback);
-  try {
-    std::size_t used = 0;
-    long long value = std::stoll(it->second, &used);
-    if (used == it->second.size() && value >= min && value <= max) return static_cast<int>(value);
-  } catch (const std::exception&) {
-  }
-  throw Error(ErrorCode::kInvalidRequest,
-              name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-}
-
 void RegisterApiKeyRoutes(Router& router, service::Services& s) {
   router.Add("POST", "/v1/api-keys", kAdmin, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
@@ -70,7 +57,7 @@ void RegisterTenantRoutes(Router& router, service::Services& s) {
   RegisterApiKeyRoutes(router, s);
   RegisterMemberRoutes(router, s);
   router.Add("GET", "/v1/audit", kAdmin, [&s](const Request& r, const Reply& reply) {
-    int limit = QueryInt(r, "limit", kAuditPage, 1, kAuditMaxPage);
+    int limit = static_cast<int>(QueryInt(r, "limit", kAuditPage, 1, kAuditMaxPage));
     long long before = QueryInt(r, "before", 0, 0, 2147483647);
     auto entries = s.audit.List(TenantOf(r), before, limit);
     nlohmann::json items = nlohmann::json::array();

@@ -1,5 +1,7 @@
 #include "api/views.h"
 
+#include <charconv>
+
 #include "common/time.h"
 
 namespace tgmux::api {
@@ -7,6 +9,28 @@ namespace tgmux::api {
 nlohmann::json Timestamp(std::int64_t unix_seconds) {
   if (unix_seconds == 0) return nullptr;
   return Rfc3339(unix_seconds);
+}
+
+std::int64_t QueryInt(const Request& r, const std::string& name, std::int64_t fallback, std::int64_t min,
+                      std::int64_t max) {
+  auto it = r.query.find(name);
+  if (it == r.query.end()) return fallback;
+  std::int64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size() && !text.empty() && value >= min && value <= max) {
+    return value;
+  }
+  throw Error(ErrorCode::kInvalidRequest,
+              name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+}
+
+bool QueryBool(const Request& r, const std::string& name, bool fallback) {
+  auto it = r.query.find(name);
+  if (it == r.query.end()) return fallback;
+  if (it->second == "true" || it->second == "1") return true;
+  if (it->second == "false" || it->second == "0") return false;
+  throw Error(ErrorCode::kInvalidRequest, name + " must be true or false");
 }
 
 nlohmann::json AccountJson(const store::Account& a) {
@@ -22,6 +46,9 @@ nlohmann::json AccountJson(const store::Account& a) {
       {"updated_at", Timestamp(a.updated_at)},
       {"last_connected_at", Timestamp(a.last_connected_at)},
       {"last_error", a.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.last_error)},
+      {"accepts_private", a.accepts_private},
+      {"accepts_groups", a.accepts_groups},
+      {"accepts_channels", a.accepts_channels},
   };
 }
 
@@ -95,6 +122,26 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
   auto detail = nlohmann::json::parse(e.detail, nullptr, false);
   return {{"seq", e.seq}, {"at", Timestamp(e.at)}, {"event", e.event}, {"actor", e.actor}, {"ip", e.ip},
           {"detail", detail.is_discarded() ? nlohmann::json::object() : detail}};
+}
+
+nlohmann::json WebhookJson(const store::Webhook& w) {
+  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  bool retrying = w.state == "active" && w.attempts > 0;
+  return {
+      {"id", w.id},
+      {"url", w.url},
+      {"types", w.types},
+      {"account_ids", w.account_ids},
+      {"state", w.state},
+      {"disabled_reason", or_null(w.disabled_reason)},
+      {"delivered_count", w.delivered_count},
+      {"delivered_seq", w.delivered_seq},
+      {"failing_since", w.failing_since ? Timestamp(w.failing_since / 1000) : nullptr},
+      {"attempts", w.attempts},
+      {"next_attempt_at", retrying ? Timestamp(w.next_attempt_at / 1000) : nullptr},
+      {"last_error", or_null(w.last_error)},
+      {"created_at", Timestamp(w.created_at)},
+  };
 }
 
 nlohmann::json OutboxJson(const store::OutboxEntry& e) {

@@ -20,6 +20,13 @@ nlohmann::json LoginJson(const service::LoginView& login);
 std::optional<std::string> StringField(const nlohmann::json& body, const std::string& name, bool required);
 std::optional<bool> BoolField(const nlohmann::json& body, const std::string& name);
 
+// An integer query parameter from min to max (`fallback` when absent); throws
+// Error(invalid_request) naming the parameter and its range.
+std::int64_t QueryInt(const Request& request, const std::string& name, std::int64_t fallback, std::int64_t min,
+                      std::int64_t max);
+// "true"/"1" or "false"/"0" (`fallback` when absent); throws Error(invalid_request).
+bool QueryBool(const Request& request, const std::string& name, bool fallback);
+
 // Who sent an authenticated request, and its tenant. Throw Error(internal) on a
 // public route, where there is none.
 const service::Principal& PrincipalOf(const Request& request);
@@ -32,6 +39,8 @@ nlohmann::json UserJson(const store::User& user);
 nlohmann::json ApiKeyJson(const store::ApiKey& key);
 nlohmann::json InviteJson(const store::Invite& invite);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
+// A webhook, without its secret (shown once, at creation).
+nlohmann::json WebhookJson(const store::Webhook& webhook);
 // An outbox entry: no text (the caller has it), the state and the outcome.
 nlohmann::json OutboxJson(const store::OutboxEntry& entry);
 

@@ -37,6 +37,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   }
   services->accounts.RestoreAll();
   services->outbox.Resume();
+  services->webhooks.Start();
   api::Router router(gateway->metrics());
   api::RegisterAllRoutes(router, *services);
   api::ServerOptions options;

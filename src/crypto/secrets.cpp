@@ -34,6 +34,18 @@ std::string RandomToken(std::string_view prefix) {
   return std::string(prefix) + "_" + text;
 }
 
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  EnsureSodium();
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  char hex[2 * sizeof mac + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return hex;
+}
+
 std::string TokenDigest(std::string_view token) {
   EnsureSodium();
   unsigned char digest[32];

@@ -34,6 +34,10 @@ std::string TokenDigest(std::string_view token);
 // A 32-byte key derived from a configured secret text (TGMUX_JWT_SECRET).
 SecretKey KeyFromSecret(std::string_view secret);
 
+// The lowercase hex HMAC-SHA256 of `message` under `key` (any length): how
+// webhook deliveries are signed.
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+
 // Compares in time independent of where the strings differ.
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 

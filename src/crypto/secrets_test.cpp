@@ -57,5 +57,14 @@ TEST(JwtTest, UnsignedTokensAreRefused) {
   EXPECT_FALSE(VerifyAccessToken(SecretKey::Random(), none, 1000));
 }
 
+// Known answers (RFC 4231-style vector from Wikipedia's HMAC page, and one in
+// the webhook signature's "<t>.<body>" form, both computed with Python's hmac).
+TEST(HmacTest, Sha256HexMatchesKnownAnswers) {
+  EXPECT_EQ(HmacSha256Hex("key", "The quick brown fox jumps over the lazy dog"),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  EXPECT_EQ(HmacSha256Hex("whsec_test", "1700000000.{\"seq\":1}"),
+            "926c3c48823e4dc937cdb0992313bcbbc472579d779ab54f0d4e09e4049838aa");
+}
+
 }  // namespace
 }  // namespace tgmux::crypto

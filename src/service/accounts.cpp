@@ -162,12 +162,14 @@ store::Account AccountService::Get(const std::string& tenant_id, const std::stri
   return *row;
 }
 
-store::Account AccountService::Update(const std::string& tenant_id, const std::string& id,
-                                      const std::optional<std::string>& display_name,
-                                      const std::optional<bool>& disabled) {
+store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
   auto row = Get(tenant_id, id);
   std::string previous = row.status;
-  if (display_name) row.display_name = *display_name;
+  if (patch.display_name) row.display_name = *patch.display_name;
+  row.accepts_private = patch.accepts_private.value_or(row.accepts_private);
+  row.accepts_groups = patch.accepts_groups.value_or(row.accepts_groups);
+  row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
+  const auto& disabled = patch.disabled;
   bool start = false;
   if (disabled && *disabled && row.status != "disabled") {
     row.status = "disabled";

@@ -28,6 +28,15 @@ struct AccountKeys {
   crypto::SecretKey td_key;  // TDLib's database_encryption_key
 };
 
+// What PATCH /v1/accounts/{id} may change; unset fields stay.
+struct AccountPatch {
+  std::optional<std::string> display_name;
+  std::optional<bool> disabled;
+  std::optional<bool> accepts_private;
+  std::optional<bool> accepts_groups;
+  std::optional<bool> accepts_channels;
+};
+
 class AccountService {
  public:
   AccountService(Gateway& gateway, Background& background, AuditLog& audit);
@@ -43,8 +52,7 @@ class AccountService {
   std::vector<store::Account> List(const std::string& tenant_id);
   // Throws Error(not_found) for unknown ids and other tenants' accounts.
   store::Account Get(const std::string& tenant_id, const std::string& id);
-  store::Account Update(const std::string& tenant_id, const std::string& id,
-                        const std::optional<std::string>& display_name, const std::optional<bool>& disabled);
+  store::Account Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch);
   // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
   // directory and removes the row; then calls done.
   // `actor` (user or key id) goes to the audit log.

@@ -17,6 +17,14 @@ std::string MessageKey(const char* kind, const std::string& account_id, std::int
 
 }  // namespace
 
+nlohmann::json LoginEventData(const LoginView& login) {
+  json data = {{"login_id", login.id}, {"method", login.method}, {"state", login.state}};
+  if (!login.phone_masked.empty()) data["phone_masked"] = login.phone_masked;
+  if (login.account) data["account_id"] = login.account->id;
+  if (login.error) data["error"] = {{"code", std::string(CodeName(login.error->code()))}, {"message", login.error->what()}};
+  return data;
+}
+
 void EventService::Received(const std::string& account_id, const telegram::Message& m) {
   if (!Accepts(account_id, m.chat_type)) return;
   Append({"message.received", account_id, "",

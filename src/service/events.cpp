@@ -159,13 +159,13 @@ EventService::Events EventService::Read(const store::EventQuery& query) {
   return out;
 }
 
-void EventService::Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver) {
+std::uint64_t EventService::Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver) {
   std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
       deliver({});
-      return;
+      return 0;
     }
     token = ++next_waiter_;
     waiters_[token] = Waiter{query, std::move(deliver)};
@@ -175,12 +175,15 @@ void EventService::Wait(store::EventQuery query, std::chrono::milliseconds timeo
   Waiter waiter;
   if (!events.empty() && TakeWaiter(token, &waiter)) {
     waiter.deliver(std::move(events));
-    return;
+    return token;
   }
-  background_.PostAt(Background::Clock::now() + timeout, [this, token] {
-    Waiter expired;
-    if (TakeWaiter(token, &expired)) expired.deliver({});
-  });
+  background_.PostAt(Background::Clock::now() + timeout, [this, token] { Cancel(token); });
+  return token;
+}
+
+void EventService::Cancel(std::uint64_t token) {
+  Waiter waiter;
+  if (TakeWaiter(token, &waiter)) waiter.deliver({});
 }
 
 bool EventService::TakeWaiter(std::uint64_t token, Waiter* out) {

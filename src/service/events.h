@@ -27,6 +27,7 @@
 #include "service/accounts.h"
 #include "service/background.h"
 #include "service/gateway.h"
+#include "service/logins.h"
 
 namespace tgmux::service {
 
@@ -40,6 +41,10 @@ struct EventDraft {
 
 // The event types, as documented.
 extern const std::set<std::string> kEventTypes;
+
+// A login.state event's data: {login_id, method, state, phone_masked?,
+// account_id?, error?}; never the QR link or a code.
+nlohmann::json LoginEventData(const LoginView& login);
 
 class EventService : public AccountObserver {
  public:
@@ -60,8 +65,11 @@ class EventService : public AccountObserver {
   // {seq, id, type, account_id, created_at, data}.
   Events Read(const store::EventQuery& query);
   // Calls `deliver` once: with the events after query.after as soon as there
-  // are any, or with none when `timeout` passes or the service shuts down.
-  void Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver);
+  // are any, or with none when `timeout` passes, Cancel is called, or the
+  // service shuts down. Returns a token for Cancel.
+  std::uint64_t Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver);
+  // Answers a waiter now (with no events) unless it already was.
+  void Cancel(std::uint64_t token);
   std::int64_t LastSeq(const std::string& tenant_id) { return gateway_.store().LastEventSeq(tenant_id); }
   // Called (on the writer thread) after events of a tenant were written.
   void OnWritten(std::function<void(const std::string& tenant_id)> listener);

@@ -32,12 +32,24 @@ void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
     if (Finished(login->state)) return;
     login->auth = state;
     if (const char* next = StateFor(state.kind)) {
+      bool changed = login->state != next;
       login->state = next;
       if (state.kind == Kind::kWaitOtherDeviceConfirmation) login->qr_received_at = NowSeconds();
-      return;
+      if (!changed) return;
     }
   }
+  if (StateFor(state.kind)) return Announce(login);
   if (state.kind == Kind::kReady) Finalize(login);
+}
+
+void LoginService::Announce(const LoginPtr& login) {
+  if (!listener_) return;
+  LoginView view;
+  {
+    std::lock_guard lock(mutex_);
+    view = View(*login);
+  }
+  listener_(login->tenant_id, view);
 }
 
 void LoginService::Finalize(const LoginPtr& login) {
@@ -78,6 +90,7 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
     return End(login, "failed", Error(ErrorCode::kInternal, "the account could not be stored"));
   }
   spdlog::info("login {}: done, account {}", login->id, view.account->id);
+  if (listener_) listener_(login->tenant_id, view);
   audit_.Record(login->tenant_id, "account_linked", login->actor, "",
                 {{"account_id", view.account->id}, {"login_id", login->id}, {"method", login->method},
                  {"phone_masked", view.account->phone_masked}});
@@ -99,6 +112,7 @@ void LoginService::End(const LoginPtr& login, const std::string& state, std::opt
     authorized = login->auth.kind == Kind::kReady;
   }
   spdlog::info("login {}: {}{}", login->id, state, error ? std::string(": ") + error->what() : "");
+  Announce(login);
   Error ended = error ? *error : Error(ErrorCode::kNotFound, "login " + login->id + " is " + state);
   for (auto& callback : waiting) callback(ended);
   if (wipe_now) return OnClosed(login);

@@ -62,6 +62,11 @@ class LoginService {
 
   void Shutdown();
 
+  // Told of every login state change (tenant, login), e.g. for the event log.
+  // Only before logins start.
+  using Listener = std::function<void(const std::string& tenant_id, const LoginView& login)>;
+  void OnStateChange(Listener listener) { listener_ = std::move(listener); }
+
  private:
   struct Login;
   using LoginPtr = std::shared_ptr<Login>;
@@ -78,6 +83,8 @@ class LoginService {
   void Sweep();
   LoginView View(const Login& login) const;
   void Answer(const LoginPtr& login, Callback done);
+  // Tells the listener the login's current state.
+  void Announce(const LoginPtr& login);
 
   Gateway& gateway_;
   AccountService& accounts_;
@@ -85,6 +92,7 @@ class LoginService {
   AuditLog& audit_;
   std::mutex mutex_;
   std::map<std::string, LoginPtr> logins_;
+  Listener listener_;
 };
 
 }  // namespace tgmux::service

@@ -124,6 +124,7 @@ std::optional<store::OutboxEntry> OutboxService::Load(const std::string& id) {
 }
 
 void OutboxService::Notify(const store::OutboxEntry& entry) {
+  if (finished_listener_ && IsFinal(entry)) finished_listener_(entry);
   std::vector<EntryDone> ready;
   {
     std::lock_guard lock(mutex_);

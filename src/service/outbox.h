@@ -56,6 +56,9 @@ class OutboxService {
   // At start-up: settles the sends the last run left in flight and starts
   // every account's sender.
   void Resume();
+  // Told of every entry that ends sent or failed (e.g. for the event log).
+  // Only before Resume.
+  void OnFinished(EntryDone listener) { finished_listener_ = std::move(listener); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -96,6 +99,7 @@ class OutboxService {
   std::mutex mutex_;  // guards the waiters
   std::uint64_t next_waiter_ = 0;
   std::map<std::uint64_t, std::pair<std::string, EntryDone>> waiters_;
+  EntryDone finished_listener_;
 };
 
 }  // namespace tgmux::service

@@ -14,6 +14,7 @@
 #include "service/outbox.h"
 #include "service/rate_limiter.h"
 #include "service/tenants.h"
+#include "service/webhooks.h"
 
 namespace tgmux::service {
 
@@ -26,11 +27,18 @@ struct Services {
         accounts(g, background, audit),
         events(g, accounts, background),
         gap_recovery(g, accounts, events, background),
+        webhooks(g, accounts, events),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background),
         messages(accounts, background),
         logins_per_tenant(g.config().auth.logins_per_tenant) {
     accounts.AddObserver(&messages);
+    logins.OnStateChange([this](const std::string& tenant_id, const LoginView& login) {
+      events.Append({"login.state", login.account ? login.account->id : "", tenant_id, LoginEventData(login), ""});
+    });
+    outbox.OnFinished([this](const store::OutboxEntry& entry) {
+      entry.state == "sent" ? events.OutboxSent(entry) : events.OutboxFailed(entry);
+    });
     background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
     background.Every(std::chrono::minutes(10), [this] { RemoveOldEvents(); });
   }
@@ -42,6 +50,7 @@ struct Services {
     logins.Shutdown();
     accounts.Shutdown();
     gap_recovery.Checkpoint();
+    webhooks.Stop();
     events.Shutdown();
     messages.Shutdown();
     background.Stop();
@@ -61,6 +70,7 @@ struct Services {
   AccountService accounts;
   EventService events;
   GapRecovery gap_recovery;
+  WebhookService webhooks;
   LoginService logins;
   OutboxService outbox;
   MessageService messages;

@@ -1,0 +1,110 @@
+// The event log's consumers: /v1/events (long-poll), /v1/events/stream
+// (Server-Sent Events) and /v1/ws (WebSocket).
+#include <chrono>
+
+#include "api/event_stream.h"
+#include "api/request_parsing.h"
+#include "api/routes.h"
+#include "api/views.h"
+
+namespace tgmux::api {
+namespace {
+
+const Access kRead = Access::AtLeast(service::Role::kOperator);
+constexpr int kMaxTimeout = 60;
+constexpr int kDefaultTimeout = 30;
+constexpr int kMaxLimit = 500;
+constexpr auto kKeepAlive = std::chrono::seconds(15);
+
+std::set<std::string> SplitList(const std::string& text) {
+  std::set<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.insert(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// types=a,b and account_id=acc_… of the tenant's accounts.
+store::EventQuery Filter(const Request& r, service::Services& s) {
+  store::EventQuery query;
+  query.tenant_id = TenantOf(r);
+  if (auto it = r.query.find("account_id"); it != r.query.end()) {
+    s.accounts.Get(query.tenant_id, it->second);  // not_found for other tenants' accounts
+    query.account_ids.insert(it->second);
+  }
+  if (auto it = r.query.find("types"); it != r.query.end()) {
+    query.types = SplitList(it->second);
+    for (const auto& type : query.types) {
+      if (!service::kEventTypes.count(type)) {
+        throw Error(ErrorCode::kInvalidRequest, "types: unknown event type \"" + type + "\"");
+      }
+    }
+  }
+  return query;
+}
+
+nlohmann::json Page(const service::EventService::Events& events, std::int64_t after) {
+  std::int64_t next = events.empty() ? after : events.back()["seq"].get<std::int64_t>();
+  return {{"events", events}, {"next_after", next}};
+}
+
+// Where a stream starts: `after`, else Last-Event-ID (SSE resume), else the newest event.
+std::int64_t StreamStart(const Request& r, service::Services& s, const std::string& tenant_id) {
+  if (r.query.count("after")) return QueryInt(r, "after", 0, 0, INT64_MAX);
+  if (auto last = r.Header("last-event-id"); !last.empty()) {
+    Request header;
+    header.query["Last-Event-ID"] = last;
+    return QueryInt(header, "Last-Event-ID", 0, 0, INT64_MAX);
+  }
+  return s.events.LastSeq(tenant_id);
+}
+
+void RegisterLongPoll(Router& router, service::Services& s) {
+  router.Add("GET", "/v1/events", kRead, [&s](const Request& r, const Reply& reply) {
+    auto query = Filter(r, s);
+    query.after = QueryInt(r, "after", 0, 0, INT64_MAX);
+    query.limit = static_cast<int>(QueryInt(r, "limit", 100, 1, kMaxLimit));
+    auto timeout = std::chrono::seconds(QueryInt(r, "timeout", kDefaultTimeout, 0, kMaxTimeout));
+    auto events = s.events.Read(query);
+    if (!events.empty() || timeout.count() == 0) return reply(Response::Json(200, Page(events, query.after)));
+    s.events.Wait(query, timeout, [reply, after = query.after](service::EventService::Events found) {
+      reply(Response::Json(200, Page(found, after)));
+    });
+  });
+}
+
+void RegisterStreams(Router& router, service::Services& s) {
+  router.Add("GET", "/v1/events/stream", kRead, [&s](const Request& r, const Reply& reply) {
+    auto query = Filter(r, s);
+    query.after = StreamStart(r, s, query.tenant_id);
+    Response response;
+    response.content_type = "text/event-stream";
+    response.headers = {{"Cache-Control", "no-store"}, {"X-Accel-Buffering", "no"}};
+    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kSse, kKeepAlive);
+    reply(std::move(response));
+  });
+  router.Add("GET", "/v1/ws", kRead, [&s](const Request& r, const Reply& reply) {
+    auto query = Filter(r, s);
+    if (ToLower(r.Header("upgrade")) != "websocket") {
+      throw Error(ErrorCode::kInvalidRequest, "/v1/ws is a WebSocket: connect with Upgrade: websocket");
+    }
+    query.after = StreamStart(r, s, query.tenant_id);
+    Response response;
+    response.websocket = true;
+    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kWebSocket, kKeepAlive);
+    reply(std::move(response));
+  });
+}
+
+}  // namespace
+
+void RegisterEventRoutes(Router& router, service::Services& services) {
+  RegisterLongPoll(router, services);
+  RegisterStreams(router, services);
+}
+
+}  // namespace tgmux::api

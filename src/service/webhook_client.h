@@ -1,0 +1,32 @@
+// Outgoing HTTP for webhook deliveries: one POST over http:// or https://
+// (TLS with the system's certificate authorities), bounded by a timeout.
+// Blocking; safe to call from several threads at once.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tgmux::service {
+
+struct WebhookUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;  // path and query, at least "/"
+};
+
+// http://host[:port]/path or https://…; nullopt when it is not such a URL.
+std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url);
+
+struct PostOutcome {
+  int status = 0;     // the HTTP status; 0 when none came
+  std::string error;  // why not, when status is 0 (connect refused, timeout, TLS, ...)
+};
+
+PostOutcome PostJson(const WebhookUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                     const std::string& body, std::chrono::milliseconds timeout);
+
+}  // namespace tgmux::service
