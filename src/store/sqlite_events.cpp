@@ -5,14 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "store/sqlite_util.h"
+
 namespace tgmux::store::sqlite_events {
 namespace {
-
-void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
-  // A null pointer would store NULL instead of an empty blob.
-  const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
-  statement.bind(index, data, static_cast<int>(bytes.size()));
-}
 
 // "?,?,?" for n values.
 std::string Placeholders(std::size_t n) {

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "store/sqlite_util.h"
+
 namespace tgmux::store::sqlite_outbox {
 namespace {
 
@@ -15,12 +17,6 @@ constexpr const char* kColumns =
 
 std::string Select(const std::string& where) {
   return std::string("SELECT ") + kColumns + " FROM outbox WHERE " + where;
-}
-
-void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
-  // A null pointer would store NULL instead of an empty blob.
-  const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
-  statement.bind(index, data, static_cast<int>(bytes.size()));
 }
 
 // Binds ?1 .. ?19 in the order of kColumns; recipient and text are sealed

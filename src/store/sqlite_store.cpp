@@ -3,7 +3,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <SQLiteCpp/VariadicBind.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <mutex>
@@ -12,9 +11,11 @@
 #include <utility>
 
 #include "store/migrations.h"
+#include "store/sqlite_accounts.h"
 #include "store/sqlite_auth.h"
 #include "store/sqlite_events.h"
 #include "store/sqlite_outbox.h"
+#include "store/sqlite_util.h"
 #include "store/store.h"
 
 namespace tgmux::store {
@@ -23,57 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kBusyTimeoutMs = 5000;
-
-constexpr const char* kSelectAccount =
-    "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
-    "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
-    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels FROM accounts";
-
-void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
-  // A null pointer would store NULL instead of an empty blob.
-  const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
-  statement.bind(index, data, static_cast<int>(bytes.size()));
-}
-
-// Binds ?1 .. ?18 in the column order of kSelectAccount.
-void BindAccount(SQLite::Statement& statement, const Account& a) {
-  SQLite::bind(statement,
-               a.id, a.tenant_id, a.status, a.method, a.telegram_user_id, a.username, a.display_name,
-               a.phone_masked);
-  BindBlob(statement, 9, a.phone_sealed);
-  BindBlob(statement, 10, a.wrapped_data_key);
-  BindBlob(statement, 11, a.td_key_sealed);
-  statement.bind(12, a.last_error);
-  statement.bind(13, a.created_at);
-  statement.bind(14, a.updated_at);
-  statement.bind(15, a.last_connected_at);
-  statement.bind(16, a.accepts_private ? 1 : 0);
-  statement.bind(17, a.accepts_groups ? 1 : 0);
-  statement.bind(18, a.accepts_channels ? 1 : 0);
-}
-
-Account ReadAccount(SQLite::Statement& row) {
-  Account a;
-  a.id = row.getColumn(0).getString();
-  a.tenant_id = row.getColumn(1).getString();
-  a.status = row.getColumn(2).getString();
-  a.method = row.getColumn(3).getString();
-  a.telegram_user_id = row.getColumn(4).getInt64();
-  a.username = row.getColumn(5).getString();
-  a.display_name = row.getColumn(6).getString();
-  a.phone_masked = row.getColumn(7).getString();
-  a.phone_sealed = row.getColumn(8).getString();
-  a.wrapped_data_key = row.getColumn(9).getString();
-  a.td_key_sealed = row.getColumn(10).getString();
-  a.last_error = row.getColumn(11).getString();
-  a.created_at = row.getColumn(12).getInt64();
-  a.updated_at = row.getColumn(13).getInt64();
-  a.last_connected_at = row.getColumn(14).getInt64();
-  a.accepts_private = row.getColumn(15).getInt() != 0;
-  a.accepts_groups = row.getColumn(16).getInt() != 0;
-  a.accepts_channels = row.getColumn(17).getInt() != 0;
-  return a;
-}
 
 // The database holds sealed secrets and masked phones: create it private, and
 // SQLite gives its -wal and -shm files the same mode.
@@ -127,63 +77,25 @@ class SqliteStore final : public Store {
     });
   }
 
+  // Accounts: the SQL lives in sqlite_accounts.cpp.
   void InsertAccount(const Account& account) override {
     Run("inserting an account", [&] {
-      SQLite::Statement insert(
-          db_,
-          "INSERT INTO accounts (id, tenant_id, status, method, "
-          "telegram_user_id, username, display_name, phone_masked, "
-          "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
-          "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-      BindAccount(insert, account);
-      try {
-        insert.exec();
-      } catch (const SQLite::Exception& e) {
-        if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_PRIMARYKEY) throw;
+      if (!sqlite_accounts::Insert(db_, account)) {
         throw StoreError("account " + account.id + " already exists in " + path_);
       }
     });
   }
-
   std::optional<Account> FindAccount(std::string_view id) override {
-    return Run("reading an account", [&]() -> std::optional<Account> {
-      SQLite::Statement query(db_, std::string(kSelectAccount) + " WHERE id = ?");
-      query.bind(1, std::string(id));
-      if (!query.executeStep()) return std::nullopt;
-      return ReadAccount(query);
-    });
+    return Run("reading an account", [&] { return sqlite_accounts::Find(db_, id); });
   }
-
   std::vector<Account> ListAccounts() override {
-    return Run("listing accounts", [&] {
-      SQLite::Statement query(db_, std::string(kSelectAccount) + " ORDER BY created_at, id");
-      std::vector<Account> accounts;
-      while (query.executeStep()) accounts.push_back(ReadAccount(query));
-      return accounts;
-    });
+    return Run("listing accounts", [&] { return sqlite_accounts::List(db_); });
   }
-
   bool UpdateAccount(const Account& account) override {
-    return Run("updating an account", [&] {
-      SQLite::Statement update(db_,
-                               "UPDATE accounts SET tenant_id = ?2, status = ?3, method = ?4, "
-                               "telegram_user_id = ?5, username = ?6, display_name = ?7, "
-                               "phone_masked = ?8, phone_sealed = ?9, wrapped_data_key = ?10, "
-                               "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
-                               "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
-                               "accepts_groups = ?17, accepts_channels = ?18 WHERE id = ?1");
-      BindAccount(update, account);
-      return update.exec() > 0;
-    });
+    return Run("updating an account", [&] { return sqlite_accounts::Update(db_, account); });
   }
-
   bool DeleteAccount(std::string_view id) override {
-    return Run("deleting an account", [&] {
-      SQLite::Statement erase(db_, "DELETE FROM accounts WHERE id = ?");
-      erase.bind(1, std::string(id));
-      return erase.exec() > 0;
-    });
+    return Run("deleting an account", [&] { return sqlite_accounts::Delete(db_, id); });
   }
 
   // App users: the SQL lives in sqlite_auth.cpp.

@@ -1,0 +1,110 @@
+#include "store/sqlite_accounts.h"
+
+#include <SQLiteCpp/VariadicBind.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "store/sqlite_util.h"
+
+namespace tgmux::store::sqlite_accounts {
+namespace {
+
+constexpr const char* kSelectAccount =
+    "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
+    "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
+    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels FROM accounts";
+
+// Binds ?1 .. ?18 in the column order of kSelectAccount.
+void BindAccount(SQLite::Statement& statement, const Account& a) {
+  SQLite::bind(statement,
+               a.id, a.tenant_id, a.status, a.method, a.telegram_user_id, a.username, a.display_name,
+               a.phone_masked);
+  BindBlob(statement, 9, a.phone_sealed);
+  BindBlob(statement, 10, a.wrapped_data_key);
+  BindBlob(statement, 11, a.td_key_sealed);
+  statement.bind(12, a.last_error);
+  statement.bind(13, a.created_at);
+  statement.bind(14, a.updated_at);
+  statement.bind(15, a.last_connected_at);
+  statement.bind(16, a.accepts_private ? 1 : 0);
+  statement.bind(17, a.accepts_groups ? 1 : 0);
+  statement.bind(18, a.accepts_channels ? 1 : 0);
+}
+
+Account ReadAccount(SQLite::Statement& row) {
+  Account a;
+  a.id = row.getColumn(0).getString();
+  a.tenant_id = row.getColumn(1).getString();
+  a.status = row.getColumn(2).getString();
+  a.method = row.getColumn(3).getString();
+  a.telegram_user_id = row.getColumn(4).getInt64();
+  a.username = row.getColumn(5).getString();
+  a.display_name = row.getColumn(6).getString();
+  a.phone_masked = row.getColumn(7).getString();
+  a.phone_sealed = row.getColumn(8).getString();
+  a.wrapped_data_key = row.getColumn(9).getString();
+  a.td_key_sealed = row.getColumn(10).getString();
+  a.last_error = row.getColumn(11).getString();
+  a.created_at = row.getColumn(12).getInt64();
+  a.updated_at = row.getColumn(13).getInt64();
+  a.last_connected_at = row.getColumn(14).getInt64();
+  a.accepts_private = row.getColumn(15).getInt() != 0;
+  a.accepts_groups = row.getColumn(16).getInt() != 0;
+  a.accepts_channels = row.getColumn(17).getInt() != 0;
+  return a;
+}
+
+}  // namespace
+
+bool Insert(SQLite::Database& db, const Account& account) {
+  SQLite::Statement insert(
+      db,
+      "INSERT INTO accounts (id, tenant_id, status, method, "
+      "telegram_user_id, username, display_name, phone_masked, "
+      "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
+      "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+  BindAccount(insert, account);
+  try {
+    insert.exec();
+  } catch (const SQLite::Exception& e) {
+    if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_PRIMARYKEY) throw;
+    return false;
+  }
+  return true;
+}
+
+std::optional<Account> Find(SQLite::Database& db, std::string_view id) {
+  SQLite::Statement query(db, std::string(kSelectAccount) + " WHERE id = ?");
+  query.bind(1, std::string(id));
+  if (!query.executeStep()) return std::nullopt;
+  return ReadAccount(query);
+}
+
+std::vector<Account> List(SQLite::Database& db) {
+  SQLite::Statement query(db, std::string(kSelectAccount) + " ORDER BY created_at, id");
+  std::vector<Account> accounts;
+  while (query.executeStep()) accounts.push_back(ReadAccount(query));
+  return accounts;
+}
+
+bool Update(SQLite::Database& db, const Account& account) {
+  SQLite::Statement update(db,
+                           "UPDATE accounts SET tenant_id = ?2, status = ?3, method = ?4, "
+                           "telegram_user_id = ?5, username = ?6, display_name = ?7, "
+                           "phone_masked = ?8, phone_sealed = ?9, wrapped_data_key = ?10, "
+                           "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
+                           "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
+                           "accepts_groups = ?17, accepts_channels = ?18 WHERE id = ?1");
+  BindAccount(update, account);
+  return update.exec() > 0;
+}
+
+bool Delete(SQLite::Database& db, std::string_view id) {
+  SQLite::Statement erase(db, "DELETE FROM accounts WHERE id = ?");
+  erase.bind(1, std::string(id));
+  return erase.exec() > 0;
+}
+
+}  // namespace tgmux::store::sqlite_accounts

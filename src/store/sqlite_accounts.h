@@ -1,0 +1,23 @@
+// Internal to store/: the SQL of the accounts table, as free functions over a
+// connection the caller has locked (SqliteStore serialises every call).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tgmux::store::sqlite_accounts {
+
+// False when the id exists.
+bool Insert(SQLite::Database& db, const Account& account);
+std::optional<Account> Find(SQLite::Database& db, std::string_view id);
+// Ordered by created_at, then id.
+std::vector<Account> List(SQLite::Database& db);
+bool Update(SQLite::Database& db, const Account& account);
+bool Delete(SQLite::Database& db, std::string_view id);
+
+}  // namespace tgmux::store::sqlite_accounts
