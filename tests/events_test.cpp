@@ -115,6 +115,19 @@ TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {
   EXPECT_LT(took, std::chrono::seconds(10)) << "the long-poll did not answer when the event came";
 }
 
+TEST_F(EventsTest, AWaitingLongPollIsAnsweredWhenTgmuxStops) {
+  Prepare();
+  HttpResponse answer;
+  std::thread poller([&] { answer = http().Get("/v1/events?timeout=60&types=message.received"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(gateway_->Stop(SIGTERM), 0);
+  poller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(answer.Json()["events"].empty()) << answer.body;
+}
+
 TEST_F(EventsTest, RefusesBadQueries) {
   Prepare();
   EXPECT_EQ(http().Get("/v1/events?types=message.nonsense").status, 400);

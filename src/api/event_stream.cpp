@@ -18,7 +18,8 @@ void EventStream::Next(Piece piece) {
   std::uint64_t call = 0;
   {
     std::lock_guard lock(mutex_);
-    if (closed_) return piece(std::nullopt);
+    // The server is stopping: end the stream (clients resume with Last-Event-ID).
+    if (closed_ || events_.draining()) return piece(std::nullopt);
     if (!ready_.empty()) {
       // WebSocket: one buffered event per message.
       auto event = std::move(ready_.front());

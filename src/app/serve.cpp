@@ -59,6 +59,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  services->BeginShutdown();
   server.Stop(std::chrono::seconds(5));
   services->Shutdown();
   gateway->Shutdown(std::chrono::seconds(10));

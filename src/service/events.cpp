@@ -57,6 +57,16 @@ void EventService::Shutdown() {
   for (auto& [token, waiter] : waiters) waiter.deliver({});
 }
 
+void EventService::ReleaseWaiters() {
+  draining_ = true;
+  std::map<std::uint64_t, Waiter> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    waiters.swap(waiters_);
+  }
+  for (auto& [token, waiter] : waiters) waiter.deliver({});
+}
+
 void EventService::Run() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -163,7 +173,7 @@ std::uint64_t EventService::Wait(store::EventQuery query, std::chrono::milliseco
   std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) {
+    if (stopping_ || draining_) {
       deliver({});
       return 0;
     }

@@ -9,6 +9,7 @@
 // after a restart relies on it. Event data is sealed at rest. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -58,6 +59,10 @@ class EventService : public AccountObserver {
   void Append(EventDraft draft);
   // Returns once everything queued before the call is written.
   void Flush();
+  // Before the HTTP server stops: answers every waiter now (with no events),
+  // and every later Wait at once, so that no long-poll is left unanswered.
+  void ReleaseWaiters();
+  bool draining() const { return draining_; }
   // Writes what is queued, answers every waiter, and stops the writer.
   void Shutdown();
 
@@ -125,6 +130,7 @@ class EventService : public AccountObserver {
   std::uint64_t queued_total_ = 0;
   std::uint64_t written_total_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> draining_{false};
   std::uint64_t next_waiter_ = 0;
   std::map<std::uint64_t, Waiter> waiters_;
   std::vector<std::function<void(const std::string&)>> listeners_;
