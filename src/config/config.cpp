@@ -44,6 +44,15 @@ double ParsePositiveSeconds(const std::string& value) {
   return result;
 }
 
+double ParseSecondsOrZero(const std::string& value) {
+  char* end = nullptr;
+  double result = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(result >= 0) || result > 86400) {
+    Bad("expected a number of seconds from 0 to 86400");
+  }
+  return result;
+}
+
 double ParseSecondsUpTo(const std::string& value, double max) {
   char* end = nullptr;
   double result = std::strtod(value.c_str(), &end);
@@ -195,8 +204,13 @@ const std::vector<Setting>& Table() {
         "failed sign-ins per client address, COUNT/SECONDS (20/900)"},
        [](Config& c, const std::string& v) { c.auth.failed_logins_per_ip = ParseRateLimit(v); }},
       {{"TGMUX_OUTBOX_CHAT_INTERVAL", "outbox.chat_interval", "",
-        "seconds between two messages an account sends into one chat (1)"},
-       [](Config& c, const std::string& v) { c.outbox_chat_interval_seconds = ParsePositiveSeconds(v); }},
+        "seconds between two messages an account sends into one chat (1; 0: no pacing)"},
+       [](Config& c, const std::string& v) { c.outbox_chat_interval_seconds = ParseSecondsOrZero(v); }},
+      {{"TGMUX_OUTBOX_GROUP_PER_MINUTE", "outbox.group_per_minute", "",
+        "messages an account sends into one group, supergroup or channel per minute at most (20; 0: no limit)"},
+       [](Config& c, const std::string& v) {
+         c.outbox_group_per_minute = static_cast<int>(ParseInteger(v, 0, 10000));
+       }},
       {{"TGMUX_EVENT_RETENTION", "events.retention", "", "seconds events stay in the log (604800: 7 days)"},
        [](Config& c, const std::string& v) { c.event_retention_seconds = ParsePositiveSeconds(v); }},
       {{"TGMUX_WEBHOOK_RETRY_FOR", "webhooks.retry_for", "",

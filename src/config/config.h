@@ -63,7 +63,8 @@ struct Config {
   std::filesystem::path tdjson_path;
   double qr_timeout_seconds = 180;     // a QR login not confirmed by then expires
   double login_timeout_seconds = 900;  // a phone login not finished by then expires
-  double outbox_chat_interval_seconds = 1;  // at least this long between two sends into one chat
+  double outbox_chat_interval_seconds = 1;  // at least this long between two sends into one chat (0: none)
+  int outbox_group_per_minute = 20;         // at most this many sends a minute into one group (0: no limit)
   double event_retention_seconds = 7 * 86400;  // events older than this are removed
   double webhook_retry_seconds = 86400;        // a webhook failing this long is disabled
   std::string log_level = "info";

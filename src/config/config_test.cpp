@@ -137,5 +137,19 @@ TEST(ConfigTest, AuthSettingsHaveSafeDefaultsAndAreChecked) {
   EXPECT_EQ(short_secret.find("short-secret"), std::string::npos);
 }
 
+TEST(ConfigTest, OutboxPacingHasSafeDefaultsAndZeroTurnsItOff) {
+  Config defaults = Load({});
+  EXPECT_EQ(defaults.outbox_chat_interval_seconds, 1);
+  EXPECT_EQ(defaults.outbox_group_per_minute, 20);
+  Config off = Load(FromEnv({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}, {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "0"}}));
+  EXPECT_EQ(off.outbox_chat_interval_seconds, 0);
+  EXPECT_EQ(off.outbox_group_per_minute, 0);
+  EXPECT_EQ(Load(FromEnv({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0.25"}})).outbox_chat_interval_seconds, 0.25);
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_OUTBOX_CHAT_INTERVAL", "-1"}})),
+            "TGMUX_OUTBOX_CHAT_INTERVAL=\"-1\": expected a number of seconds from 0 to 86400");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_OUTBOX_GROUP_PER_MINUTE", "many"}})),
+            "TGMUX_OUTBOX_GROUP_PER_MINUTE=\"many\": expected an integer");
+}
+
 }  // namespace
 }  // namespace tgmux::config
