@@ -38,13 +38,16 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     }
     nlohmann::json items = nlohmann::json::array();
     auto it = begin;
-    for (; it != accounts.end() && static_cast<int>(items.size()) < limit; ++it) items.push_back(AccountJson(*it));
+    for (; it != accounts.end() && static_cast<int>(items.size()) < limit; ++it) {
+      items.push_back(AccountJson(*it, s.accounts.FloodWaitUntil(it->id)));
+    }
     nlohmann::json next = it == accounts.end() || items.empty() ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(items.back()["id"]);
     reply(Response::Json(200, {{"items", items}, {"next_cursor", next}}));
   });
   router.Add("GET", "/v1/accounts/{id}", kRead, [&s](const Request& r, const Reply& reply) {
-    reply(Response::Json(200, AccountJson(s.accounts.Get(TenantOf(r), r.params.at("id")))));
+    auto account = s.accounts.Get(TenantOf(r), r.params.at("id"));
+    reply(Response::Json(200, AccountJson(account, s.accounts.FloodWaitUntil(account.id))));
   });
   router.Add("PATCH", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();

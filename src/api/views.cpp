@@ -33,10 +33,12 @@ bool QueryBool(const Request& r, const std::string& name, bool fallback) {
   throw Error(ErrorCode::kInvalidRequest, name + " must be true or false");
 }
 
-nlohmann::json AccountJson(const store::Account& a) {
+nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_until) {
+  bool waiting = a.status == "flood_wait" && flood_wait_until > 0;
   return {
       {"id", a.id},
       {"status", a.status},
+      {"flood_wait_until", waiting ? Timestamp(flood_wait_until) : nullptr},
       {"telegram_user_id", a.telegram_user_id},
       {"username", a.username.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.username)},
       {"display_name", a.display_name},

@@ -12,7 +12,9 @@ namespace tgmux::api {
 
 // RFC 3339 UTC ("2026-11-21T12:00:00Z"); null for 0.
 nlohmann::json Timestamp(std::int64_t unix_seconds);
-nlohmann::json AccountJson(const store::Account& account);
+// flood_wait_until (unix seconds; AccountService::FloodWaitUntil) is shown
+// while the status is flood_wait, else null.
+nlohmann::json AccountJson(const store::Account& account, std::int64_t flood_wait_until = 0);
 nlohmann::json LoginJson(const service::LoginView& login);
 
 // A string member of a JSON body; throws Error(invalid_request) naming the field

@@ -37,6 +37,9 @@ class AccountObserver {
   virtual void OnStatus(const store::Account& /*account*/, const std::string& /*previous_status*/) {}
   // The account's settings changed (PATCH; the new row).
   virtual void OnAccountUpdated(const store::Account& /*account*/) {}
+  // The account was unlinked (or replaced by a new login of its Telegram
+  // user): its row, keys and session are gone.
+  virtual void OnUnlinked(const std::string& /*account_id*/) {}
 };
 
 }  // namespace tgmux::service

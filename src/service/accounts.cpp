@@ -198,6 +198,7 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
       Wipe(id);
       gateway_.store().DeleteAccount(id);
       spdlog::info("account {}: unlinked", id);
+      for (auto* observer : observers_) observer->OnUnlinked(id);
       done(telegram::Status(telegram::Ok{}));
     });
   };
@@ -235,8 +236,24 @@ std::shared_ptr<telegram::AccountClient> AccountService::Client(const std::strin
   return it == live_.end() ? nullptr : it->second.client;
 }
 
-void AccountService::SetFloodWait(const std::string& account_id, bool waiting) {
-  SetStatus(account_id, waiting ? "flood_wait" : "active", "");
+void AccountService::SetFloodWait(const std::string& account_id, std::int64_t until) {
+  {
+    std::lock_guard lock(mutex_);
+    if (until > 0) flood_wait_until_[account_id] = until;
+    else flood_wait_until_.erase(account_id);
+  }
+  if (until > 0) return SetStatus(account_id, "flood_wait", "");
+  // Only the end of a flood wait makes it active again (not of a revoke meanwhile).
+  background_.Post([this, account_id] {
+    auto row = gateway_.store().FindAccount(account_id);
+    if (row && row->status == "flood_wait") SetStatus(account_id, "active", "");
+  });
+}
+
+std::int64_t AccountService::FloodWaitUntil(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = flood_wait_until_.find(account_id);
+  return it == flood_wait_until_.end() ? 0 : it->second;
 }
 
 store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
@@ -266,6 +283,7 @@ void AccountService::Forget(const std::string& account_id) {
   if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
   Wipe(account_id);
   gateway_.store().DeleteAccount(account_id);
+  for (auto* observer : observers_) observer->OnUnlinked(account_id);
 }
 
 void AccountService::Wipe(const std::string& account_id) {

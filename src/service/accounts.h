@@ -67,8 +67,12 @@ class AccountService {
 
   // For the outbox: the account's running client, or null.
   std::shared_ptr<telegram::AccountClient> Client(const std::string& account_id);
-  // Status flood_wait while Telegram makes the account wait, active after.
-  void SetFloodWait(const std::string& account_id, bool waiting);
+  // Status flood_wait until `until` (unix seconds) while Telegram makes the
+  // account wait; 0: the wait is over, status active.
+  void SetFloodWait(const std::string& account_id, std::int64_t until);
+  // When the account's flood wait ends (unix seconds), or 0 when it is in none.
+  // Kept in memory only: after a restart the account starts without one.
+  std::int64_t FloodWaitUntil(const std::string& account_id);
   // Stores the row (secrets sealed) and takes over the logged-in client.
   store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
                        std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);
@@ -102,6 +106,7 @@ class AccountService {
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed
+  std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
 };
 
 // Unix seconds now.

@@ -28,7 +28,10 @@ OutboxService::OutboxService(Gateway& gateway, AccountService& accounts, Backgro
       accounts_(accounts),
       background_(background),
       chat_interval_(std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double>(gateway.config().outbox_chat_interval_seconds))) {}
+          std::chrono::duration<double>(gateway.config().outbox_chat_interval_seconds))),
+      group_per_minute_(gateway.config().outbox_group_per_minute) {
+  accounts_.AddObserver(this);
+}
 
 store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const std::string& account_id,
                                           const SendRequest& request) {
@@ -57,6 +60,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   entry.reply_to_message_id = request.reply_to_message_id;
   entry.silent = request.silent;
   entry.created_at = entry.updated_at = NowSeconds();
+  std::lock_guard lock(enqueue_mutex_);
   if (!store.InsertOutbox(Sealed(entry, true))) {
     // Another request with the same key won the race.
     if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
@@ -64,7 +68,8 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
     }
     throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
   }
-  Kick(account_id);
+  // Under the lock: the sender's queue gets entries in the order of the rows.
+  background_.Post([this, entry] { Accept({entry}); });
   return entry;
 }
 
@@ -78,6 +83,7 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
   std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) timeout = std::chrono::milliseconds::zero();
     token = ++next_waiter_;
     waiters_[token] = {id, std::move(done)};
   }
@@ -97,7 +103,21 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
     waiter(*entry);
   };
   answer(true);
+  // The background thread no longer runs tasks once stopping: answer here.
+  if (timeout == std::chrono::milliseconds::zero()) return answer(false);
   background_.PostAt(Clock::now() + timeout, [answer] { answer(false); });
+}
+
+void OutboxService::StopWaiting() {
+  std::map<std::uint64_t, std::pair<std::string, EntryDone>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    waiters.swap(waiters_);
+  }
+  for (auto& [token, waiter] : waiters) {
+    if (auto entry = Load(waiter.first)) waiter.second(*entry);
+  }
 }
 
 store::OutboxEntry OutboxService::Sealed(store::OutboxEntry entry, bool seal) {
@@ -124,7 +144,6 @@ std::optional<store::OutboxEntry> OutboxService::Load(const std::string& id) {
 }
 
 void OutboxService::Notify(const store::OutboxEntry& entry) {
-  if (finished_listener_ && IsFinal(entry)) finished_listener_(entry);
   std::vector<EntryDone> ready;
   {
     std::lock_guard lock(mutex_);
@@ -141,10 +160,17 @@ void OutboxService::Notify(const store::OutboxEntry& entry) {
 }
 
 void OutboxService::Resume() {
-  std::set<std::string> accounts;
+  std::map<std::string, std::vector<store::OutboxEntry>> queues;
   for (auto& entry : gateway_.store().ListUnfinishedOutbox("", 0)) {
-    accounts.insert(entry.account_id);
-    if (entry.state != "sending") continue;
+    if (entry.state == "queued") {
+      try {
+        queues[entry.account_id].push_back(Sealed(entry, false));
+      } catch (const std::exception& e) {
+        // Its account's keys do not open: no session could send it either.
+        spdlog::error("outbox {}: cannot be read ({}); it stays queued", entry.id, e.what());
+      }
+      continue;
+    }
     entry.state = "failed";
     entry.error_code = std::string(CodeName(ErrorCode::kTelegramUnreachable));
     entry.error_message =
@@ -153,16 +179,37 @@ void OutboxService::Resume() {
     entry.updated_at = NowSeconds();
     gateway_.store().UpdateOutbox(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
+    try {
+      for (const auto& listener : finished_listeners_) listener(Sealed(entry, false));
+    } catch (const std::exception& e) {
+      spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
+    }
   }
-  for (const auto& account_id : accounts) Kick(account_id);
+  for (auto& [account_id, entries] : queues) {
+    background_.Post([this, entries = std::move(entries)]() mutable { Accept(std::move(entries)); });
+  }
 }
 
 void OutboxService::Kick(const std::string& account_id) {
   background_.Post([this, account_id] { Pump(account_id); });
 }
 
-void OutboxService::PumpAt(const std::string& account_id, Clock::time_point when) {
-  background_.PostAt(when, [this, account_id] { Pump(account_id); });
+void OutboxService::OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
+                                 const telegram::Result<telegram::Message>& result) {
+  background_.Post([this, account_id, key = SendKey{chat_id, temporary_id}, result] {
+    auto found = senders_.find(account_id);
+    if (found == senders_.end()) return;  // not a send of the outbox
+    Sender& sender = found->second;
+    if (sender.settling.count(key)) return Settle(account_id, key, result);
+    // The outcome may come before the send's own `done` (which then says
+    // telegram_unreachable when the deadline raced it): keep it for then.
+    for (auto& item : sender.queue) {
+      if (item.in_flight && item.temporary_id == key.second && item.entry.chat_id == key.first) {
+        item.early_result = result;
+        return;
+      }
+    }
+  });
 }
 
 }  // namespace tgmux::service

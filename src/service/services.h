@@ -44,9 +44,12 @@ struct Services {
   }
   ~Services() { Shutdown(); }
 
-  // Before the HTTP server stops: whoever waits (long-polls, event streams)
-  // is answered now.
-  void BeginShutdown() { events.ReleaseWaiters(); }
+  // Before the HTTP server stops: whoever waits (long-polls, event streams,
+  // sends with ?wait) is answered now.
+  void BeginShutdown() {
+    events.ReleaseWaiters();
+    outbox.StopWaiting();
+  }
 
   // Stops logins and closes every account's client (the sessions stay on
   // disk), writes the events queued so far and answers whoever waits for them.
