@@ -75,16 +75,17 @@ struct HttpServer::Impl {
   Request ToRequest(http::request<http::string_body>& message, const std::string& remote_ip);
   asio::awaitable<bool> Write(Connection& connection, const Response& response, unsigned version,
                               bool keep_alive, bool head, const std::string& request_id);
-  asio::awaitable<void> StreamBody(Connection& connection, const Response& response, unsigned version,
-                                   const std::string& request_id);
+  asio::awaitable<void> StreamBody(std::shared_ptr<Connection> connection, const Response& response,
+                                   unsigned version, const std::string& request_id);
   asio::awaitable<void> WebSocket(std::shared_ptr<Connection> connection, http::request<http::string_body> upgrade,
                                   std::shared_ptr<Stream> stream);
 };
 
 // Server-Sent Events and other streams: the headers, then each piece as one
 // chunk until the stream ends or the client leaves.
-asio::awaitable<void> HttpServer::Impl::StreamBody(Connection& connection, const Response& response,
+asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> shared, const Response& response,
                                                    unsigned version, const std::string& request_id) {
+  Connection& connection = *shared;
   http::response<http::empty_body> out{static_cast<http::status>(response.status), version};
   out.set(http::field::server, "tgmux");
   out.set("X-Request-Id", request_id);
@@ -96,6 +97,17 @@ asio::awaitable<void> HttpServer::Impl::StreamBody(Connection& connection, const
   http::response_serializer<http::empty_body> serializer(out);
   connection.stream.expires_after(options.read_timeout);
   co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
+  // The client sends nothing more: a read that ends (EOF, reset) means it left,
+  // which ends the stream now rather than at the next failed write.
+  asio::co_spawn(
+      connection.stream.get_executor(),
+      [shared, stream = response.stream]() -> asio::awaitable<void> {
+        char byte = 0;
+        boost::system::error_code read_ec;
+        co_await shared->stream.async_read_some(asio::buffer(&byte, 1), asio::redirect_error(use_awaitable, read_ec));
+        stream->Closed();
+      },
+      asio::detached);
   while (!ec && !stopping) {
     auto piece = co_await NextPiece(*response.stream);
     if (!piece || stopping) break;
@@ -235,7 +247,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
       if (response.websocket && beast::websocket::is_upgrade(message)) {
         co_await WebSocket(connection, std::move(message), response.stream);
       } else {
-        co_await StreamBody(*connection, response, message.version(), request_id);
+        co_await StreamBody(connection, response, message.version(), request_id);
       }
       response.stream->Closed();
       connection->streaming.reset();
