@@ -128,6 +128,21 @@ TEST_F(EventsTest, AWaitingLongPollIsAnsweredWhenTgmuxStops) {
   EXPECT_TRUE(answer.Json()["events"].empty()) << answer.body;
 }
 
+TEST_F(EventsTest, EventsOlderThanTheRetentionAreRemoved) {
+  Prepare({{"TGMUX_EVENT_RETENTION", "2"}});
+  Say(kBob, "old news");
+  auto old = EventsOf("message.received", 1);
+  ASSERT_EQ(old.size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ASSERT_EQ(gateway_->Stop(SIGTERM), 0);
+  StartGateway({{"TGMUX_EVENT_RETENTION", "2"}});  // the sweep also runs at start
+  Say(kBob, "fresh news");
+  auto left = EventsOf("message.received", 2, 0, std::chrono::seconds(5));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0]["data"]["message"]["text"], "fresh news");
+  EXPECT_GT(left[0]["seq"], old[0]["seq"]) << "seq goes on after old events are gone";
+}
+
 TEST_F(EventsTest, RefusesBadQueries) {
   Prepare();
   EXPECT_EQ(http().Get("/v1/events?types=message.nonsense").status, 400);

@@ -116,7 +116,10 @@ void GapRecovery::OnReady(const std::string& account_id) {
       }
       recovering_.insert(account_id);
     }
-    Recover(account_id, since);
+    // Never before the retention horizon: an event removed by retention must
+    // not come back as new.
+    auto retention = static_cast<std::int64_t>(gateway_.config().event_retention_seconds);
+    Recover(account_id, std::max(since, UnixSeconds() - retention));
   });
 }
 

@@ -7,8 +7,9 @@
 // before it is known to be in the log. It advances every `interval` (once the
 // events queued so far are written) and at shutdown, and trails the clock by
 // a margin for messages still on their way. At start an account's chats whose
-// last message is newer than the checkpoint are read back to it. A new
-// account starts at its link time. Thread-safe.
+// last message is newer than the checkpoint are read back to it, but never
+// past the retention horizon (TGMUX_EVENT_RETENTION). A new account starts at
+// its link time. Thread-safe.
 #pragma once
 
 #include <chrono>

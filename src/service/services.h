@@ -40,6 +40,7 @@ struct Services {
       entry.state == "sent" ? events.OutboxSent(entry) : events.OutboxFailed(entry);
     });
     background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
+    background.Post([this] { RemoveOldEvents(); });
     background.Every(std::chrono::minutes(10), [this] { RemoveOldEvents(); });
   }
   ~Services() { Shutdown(); }

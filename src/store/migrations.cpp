@@ -165,11 +165,22 @@ CREATE TABLE webhooks (
 CREATE INDEX webhooks_by_tenant ON webhooks (tenant_id, created_at);
 )sql";
 
+// The last seq of every tenant, kept apart from the events so that it goes on
+// after retention removed them all.
+constexpr std::string_view kCreateEventSequences = R"sql(
+CREATE TABLE event_sequences (
+  tenant_id TEXT PRIMARY KEY,
+  last_seq  INTEGER NOT NULL
+);
+INSERT INTO event_sequences (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM events GROUP BY tenant_id;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
     Migration{3, "outbox", kCreateOutbox},
     Migration{4, "event log, webhooks, account event filters", kCreateEvents},
+    Migration{5, "event sequences that outlive retention", kCreateEventSequences},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

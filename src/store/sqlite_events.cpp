@@ -57,13 +57,21 @@ std::vector<Event> Append(SQLite::Database& db, std::vector<Event> events) {
   SQLite::Statement insert(db,
                            "INSERT OR IGNORE INTO events (tenant_id, seq, id, type, account_id, created_at, "
                            "dedup_key, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  SQLite::Statement advance(db,
+                            "INSERT INTO event_sequences (tenant_id, last_seq) VALUES (?, ?) "
+                            "ON CONFLICT (tenant_id) DO UPDATE SET last_seq = excluded.last_seq");
   for (auto& e : events) {
     e.seq = LastSeq(db, e.tenant_id) + 1;
     SQLite::bind(insert, e.tenant_id, e.seq, e.id, e.type, e.account_id, e.created_at, e.dedup_key);
     BindBlob(insert, 8, e.data);
-    if (insert.exec() > 0) written.push_back(std::move(e));
+    bool added = insert.exec() > 0;
     insert.reset();
     insert.clearBindings();
+    if (!added) continue;  // its dedup key is taken: no seq spent
+    SQLite::bind(advance, e.tenant_id, e.seq);
+    advance.exec();
+    advance.reset();
+    written.push_back(std::move(e));
   }
   transaction.commit();
   return written;
@@ -100,7 +108,7 @@ std::vector<Event> List(SQLite::Database& db, const EventQuery& q) {
 }
 
 std::int64_t LastSeq(SQLite::Database& db, std::string_view tenant_id) {
-  SQLite::Statement query(db, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE tenant_id = ?");
+  SQLite::Statement query(db, "SELECT COALESCE(MAX(last_seq), 0) FROM event_sequences WHERE tenant_id = ?");
   query.bind(1, std::string(tenant_id));
   query.executeStep();
   return query.getColumn(0).getInt64();

@@ -78,6 +78,10 @@ TEST_F(SqliteEventsTest, RetentionRemovesOldEventsAndKeepsTheSeqGoing) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].id, "e2");
   EXPECT_EQ(store_->AppendEvents({Make("ten_a", "e3", "chat.read", "acc_1", 300)})[0].seq, 3);
+  // Even when retention removed every event of the tenant.
+  EXPECT_EQ(store_->DeleteEventsBefore(1000), 2);
+  EXPECT_EQ(store_->LastEventSeq("ten_a"), 3);
+  EXPECT_EQ(store_->AppendEvents({Make("ten_a", "e4", "chat.read", "acc_1", 2000)})[0].seq, 4);
 }
 
 TEST_F(SqliteEventsTest, CheckpointsAreKeptPerAccount) {
