@@ -118,8 +118,9 @@ void GapRecovery::OnReady(const std::string& account_id) {
     }
     // Never before the retention horizon: an event removed by retention must
     // not come back as new.
-    auto retention = static_cast<std::int64_t>(gateway_.config().event_retention_seconds);
-    Recover(account_id, std::max(since, UnixSeconds() - retention));
+    // Message dates are whole seconds: round the horizon up.
+    auto horizon_ms = UnixMillis() - static_cast<std::int64_t>(gateway_.config().event_retention_seconds * 1000);
+    Recover(account_id, std::max(since, (horizon_ms + 999) / 1000));
   });
 }
 
