@@ -6,40 +6,34 @@
 #include <vector>
 
 #include "common/time.h"
+#include "service/message_walks.h"
 
 namespace tgmux::service {
+
+using telegram::Result;
 namespace {
 
-constexpr int kPage = 100;
+constexpr int kMaxMessagesPerChat = 20000;
 
 }  // namespace
 
-// One account's recovery: load the chat list, then read each recent chat's
-// history back to the checkpoint, one chat and one page at a time. Its steps
-// run on TDLib's threads and only queue events.
+// One account's recovery: the most recent chats, then each chat's incoming
+// messages back to the checkpoint, one chat at a time (message_walks.h). Its
+// steps run on TDLib's threads and only queue events.
 struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
   GapRecovery* owner = nullptr;
   std::string account_id;
   std::int64_t since = 0;
-  std::shared_ptr<telegram::AccountClient> client;
+  walks::ClientRef client;
   std::vector<std::int64_t> chats;
   std::size_t next_chat = 0;
-  std::vector<telegram::Message> collected;  // of the current chat, newest first
   int recovered = 0;
   bool complete = true;
 
-  void LoadChats(int round) {
-    client->LoadChats(kPage, [self = shared_from_this(), round](telegram::Result<bool> more) {
-      if (!more.ok()) return self->Fail("loading chats", more.error());
-      if (more.value() && (round + 1) * kPage < kMaxChats) return self->LoadChats(round + 1);
-      self->ListChats();
-    });
-  }
-
   void ListChats() {
-    client->GetChats(kMaxChats, [self = shared_from_this()](telegram::Result<std::vector<telegram::Chat>> list) {
-      if (!list.ok()) return self->Fail("listing chats", list.error());
-      for (const auto& chat : list.value()) {
+    walks::ListChats(client, kMaxChats, std::nullopt, false, [self = shared_from_this()](Result<ChatPage> page) {
+      if (!page.ok()) return self->Fail(page.error());
+      for (const auto& chat : page.value().chats) {
         if (chat.last_message && chat.last_message->date >= self->since) self->chats.push_back(chat.chat_id);
       }
       self->NextChat();
@@ -48,50 +42,25 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
 
   void NextChat() {
     if (next_chat == chats.size()) return owner->Finished(account_id, recovered, complete);
-    collected.clear();
-    Page(0);
+    std::int64_t chat_id = chats[next_chat++];
+    auto older = [since = since](const telegram::Message& m) { return m.date < since; };
+    walks::IncomingSince(client, chat_id, older, kMaxMessagesPerChat,
+                         [self = shared_from_this()](Result<std::vector<telegram::Message>> messages) {
+                           if (!messages.ok()) {
+                             spdlog::warn("account {}: gap recovery skipped a chat: {}", self->account_id,
+                                          messages.error().what());
+                             self->complete = false;
+                           } else {
+                             // Oldest first, as they arrived.
+                             for (const auto& m : messages.value()) self->owner->events_.Received(self->account_id, m);
+                             self->recovered += static_cast<int>(messages.value().size());
+                           }
+                           self->NextChat();
+                         });
   }
 
-  void Page(std::int64_t from) {
-    std::int64_t chat_id = chats[next_chat];
-    client->GetHistory(chat_id, from, kPage,
-                       [self = shared_from_this()](telegram::Result<std::vector<telegram::Message>> page) {
-                         if (!page.ok()) {
-                           spdlog::warn("account {}: gap recovery skipped a chat: {}", self->account_id,
-                                        page.error().what());
-                           self->complete = false;
-                           return self->EndChat();
-                         }
-                         self->Take(page.value());
-                       });
-  }
-
-  void Take(const std::vector<telegram::Message>& page) {
-    bool reached = page.empty();
-    for (const auto& message : page) {
-      if (message.date < since) {
-        reached = true;
-        break;
-      }
-      collected.push_back(message);
-    }
-    if (reached) return EndChat();
-    Page(page.back().message_id);
-  }
-
-  void EndChat() {
-    // Oldest first, as they arrived.
-    for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
-      if (it->is_outgoing) continue;
-      owner->events_.Received(account_id, *it);
-      ++recovered;
-    }
-    ++next_chat;
-    NextChat();
-  }
-
-  void Fail(const char* step, const Error& error) {
-    spdlog::warn("account {}: gap recovery stopped while {}: {}", account_id, step, error.what());
+  void Fail(const Error& error) {
+    spdlog::warn("account {}: gap recovery stopped while listing chats: {}", account_id, error.what());
     owner->Finished(account_id, recovered, false);
   }
 };
@@ -129,9 +98,10 @@ void GapRecovery::Recover(const std::string& account_id, std::int64_t since) {
   run->owner = this;
   run->account_id = account_id;
   run->since = since;
-  run->client = accounts_.Client(account_id);
-  if (!run->client) return Finished(account_id, 0, false);
-  run->LoadChats(0);
+  auto client = accounts_.Client(account_id);
+  if (!client) return Finished(account_id, 0, false);
+  run->client = client;
+  run->ListChats();
 }
 
 void GapRecovery::Finished(const std::string& account_id, int recovered, bool complete) {

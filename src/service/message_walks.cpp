@@ -150,14 +150,17 @@ class HistoryWalk : public std::enable_shared_from_this<HistoryWalk> {
   const Done<HistoryPage> done_;
 };
 
-class UnreadWalk : public std::enable_shared_from_this<UnreadWalk> {
+// Walks back from the newest message until `older` holds, keeping incoming
+// messages (the oldest `max` of them).
+class IncomingWalk : public std::enable_shared_from_this<IncomingWalk> {
  public:
-  UnreadWalk(ClientRef ref, const Chat& chat, int max, Done<std::vector<Message>> done)
-      : ref_(std::move(ref)), chat_(chat), max_(max), done_(std::move(done)) {}
+  IncomingWalk(ClientRef ref, std::int64_t chat_id, std::function<bool(const Message&)> older, int max,
+               Done<std::vector<Message>> done)
+      : ref_(std::move(ref)), chat_id_(chat_id), older_(std::move(older)), max_(max), done_(std::move(done)) {}
 
   void Fetch() {
     WithClient(ref_, done_, [&](AccountClient& client) {
-      client.GetHistory(chat_.chat_id, from_, MessageService::kMaxPage,
+      client.GetHistory(chat_id_, from_, MessageService::kMaxPage,
                         [self = shared_from_this()](Result<std::vector<Message>> page) {
                           if (!page.ok()) return self->done_(page.error());
                           self->OnPage(std::move(page).value());
@@ -170,7 +173,7 @@ class UnreadWalk : public std::enable_shared_from_this<UnreadWalk> {
     bool progressed = false;
     for (auto& message : page) {
       if (from_ != 0 && message.message_id >= from_) continue;
-      if (message.message_id <= chat_.last_read_inbox_message_id) return Finish();  // read from here on
+      if (older_(message)) return Finish();
       from_ = message.message_id;
       progressed = true;
       ++scanned_;
@@ -186,7 +189,8 @@ class UnreadWalk : public std::enable_shared_from_this<UnreadWalk> {
   void Finish() { done_(std::vector<Message>(older_last_.rbegin(), older_last_.rend())); }
 
   const ClientRef ref_;
-  const Chat chat_;
+  const std::int64_t chat_id_;
+  const std::function<bool(const Message&)> older_;
   const int max_;
   const Done<std::vector<Message>> done_;
   std::int64_t from_ = 0;
@@ -243,8 +247,16 @@ void History(const ClientRef& client, std::int64_t chat_id, int limit, std::int6
   std::make_shared<HistoryWalk>(client, chat_id, limit, before, std::move(done))->Fetch();
 }
 
+void IncomingSince(const ClientRef& client, std::int64_t chat_id, std::function<bool(const Message&)> older,
+                   int max, Done<std::vector<Message>> done) {
+  std::make_shared<IncomingWalk>(client, chat_id, std::move(older), max, std::move(done))->Fetch();
+}
+
 void UnreadMessages(const ClientRef& client, const Chat& chat, int max, Done<std::vector<Message>> done) {
-  std::make_shared<UnreadWalk>(client, chat, max, std::move(done))->Fetch();
+  std::int64_t last_read = chat.last_read_inbox_message_id;
+  IncomingSince(
+      client, chat.chat_id, [last_read](const Message& m) { return m.message_id <= last_read; }, max,
+      std::move(done));
 }
 
 }  // namespace tgmux::service::walks

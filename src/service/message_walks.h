@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,13 @@ void ListChats(const ClientRef& client, int limit, std::optional<ChatKey> after,
 
 // `limit` messages older than `before` (0: the newest), fewer only at the end.
 void History(const ClientRef& client, std::int64_t chat_id, int limit, std::int64_t before, Done<HistoryPage> done);
+
+// The incoming messages newer than the first one (walking back from the
+// newest) for which `older` holds, oldest first; the oldest `max` of them when
+// there are more. At most 20,000 messages are read back.
+void IncomingSince(const ClientRef& client, std::int64_t chat_id,
+                   std::function<bool(const telegram::Message&)> older, int max,
+                   Done<std::vector<telegram::Message>> done);
 
 // The oldest `max` incoming messages newer than the chat's last read one,
 // oldest first.
