@@ -228,6 +228,13 @@ TEST_F(EventsTest, ReadsEditsDeletionsAndStatusBecomeEvents) {
   ASSERT_FALSE(statuses.empty());
   EXPECT_EQ(statuses.back()["data"]["status"], "disabled") << statuses.back();
   EXPECT_EQ(statuses.back()["data"]["previous_status"], "active") << statuses.back();
+
+  // Unlinking: the last account.status says so.
+  ASSERT_EQ(http().Request("DELETE", "/v1/accounts/" + account_).status, 204);
+  auto last = EventsOf("account.status", statuses.size() + 1);
+  ASSERT_EQ(last.size(), statuses.size() + 1);
+  EXPECT_EQ(last.back()["data"]["status"], "unlinked");
+  EXPECT_EQ(last.back()["account_id"], account_);
 }
 
 // The test: simulated users send 1,000 messages while tgmux is killed

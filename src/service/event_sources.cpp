@@ -117,4 +117,17 @@ void EventService::OnStatus(const store::Account& account, const std::string& pr
           ""});
 }
 
+void EventService::OnUnlinked(const std::string& account_id) {
+  std::string tenant_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_info_.find(account_id);
+    if (it == accounts_info_.end()) return;
+    tenant_id = it->second.tenant_id;
+    accounts_info_.erase(it);
+  }
+  // The row is gone: the tenant comes from what was known of the account.
+  Append({"account.status", account_id, tenant_id, {{"status", "unlinked"}, {"last_error", nullptr}}, ""});
+}
+
 }  // namespace tgmux::service

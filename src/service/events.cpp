@@ -97,7 +97,7 @@ void EventService::WriteBatch(std::vector<EventDraft> drafts) {
   for (auto& draft : drafts) {
     store::Event event;
     event.tenant_id = draft.tenant_id;
-    if (!draft.account_id.empty()) {
+    if (event.tenant_id.empty()) {
       auto info = Info(draft.account_id);
       if (!info) continue;  // the account is gone
       event.tenant_id = info->tenant_id;

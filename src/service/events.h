@@ -35,7 +35,7 @@ namespace tgmux::service {
 struct EventDraft {
   std::string type;
   std::string account_id;  // its tenant is the event's tenant
-  std::string tenant_id;   // only for events about no account
+  std::string tenant_id;   // for events about no account, or one that is gone
   nlohmann::json data;
   std::string dedup_key;  // "": may repeat
 };
@@ -91,6 +91,7 @@ class EventService : public AccountObserver {
                     const telegram::Result<telegram::Message>& result) override;
   void OnStatus(const store::Account& account, const std::string& previous_status) override;
   void OnAccountUpdated(const store::Account& account) override;
+  void OnUnlinked(const std::string& account_id) override;
 
   // A received message as the event the log keeps (filters apply; the dedup
   // key makes it once only).
