@@ -91,6 +91,10 @@ TEST_F(EventsTest, IncomingPrivateAndGroupMessagesBecomeEventsInOrder) {
   auto statuses = EventsOf("account.status", 1);
   ASSERT_EQ(statuses.size(), 1u);
   EXPECT_EQ(statuses[0]["data"]["status"], "active");
+
+  auto metrics = gateway_->Anonymous().Get("/metrics").body;
+  EXPECT_NE(metrics.find("tgmux_events_processed "), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("tgmux_event_write_failures 0"), std::string::npos) << metrics;
 }
 
 TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {

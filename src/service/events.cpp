@@ -21,6 +21,17 @@ const std::set<std::string> kEventTypes = {
 EventService::EventService(Gateway& gateway, AccountService& accounts, Background& background)
     : gateway_(gateway), accounts_(accounts), background_(background), writer_([this] { Run(); }) {
   accounts_.AddObserver(this);
+  gateway_.metrics().AddCollector([this](Metrics::Writer& w) {
+    std::lock_guard lock(mutex_);
+    w.Gauge("tgmux_events_queued", "Events waiting to be written to the event log", "",
+            static_cast<double>(queue_.size()));
+    w.Gauge("tgmux_events_processed", "Events the writer took since start (written, or lost in a failed batch)", "",
+            static_cast<double>(written_total_));
+    w.Gauge("tgmux_event_write_failures", "Batches of events the store refused since start", "",
+            static_cast<double>(write_failures_));
+    w.Gauge("tgmux_event_waiters", "Long-polls and streams waiting for events", "",
+            static_cast<double>(waiters_.size()));
+  });
 }
 
 EventService::~EventService() { Shutdown(); }
@@ -82,6 +93,7 @@ void EventService::Run() {
     try {
       WriteBatch(std::move(batch));
     } catch (const std::exception& e) {
+      ++write_failures_;
       spdlog::error("events: {} events could not be written: {}", count, e.what());
     }
     lock.lock();

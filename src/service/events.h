@@ -63,6 +63,8 @@ class EventService : public AccountObserver {
   // and every later Wait at once, so that no long-poll is left unanswered.
   void ReleaseWaiters();
   bool draining() const { return draining_; }
+  // Batches that could not be written since start (the store failed).
+  std::uint64_t write_failures() const { return write_failures_; }
   // Writes what is queued, answers every waiter, and stops the writer.
   void Shutdown();
 
@@ -132,6 +134,7 @@ class EventService : public AccountObserver {
   std::uint64_t written_total_ = 0;
   bool stopping_ = false;
   std::atomic<bool> draining_{false};
+  std::atomic<std::uint64_t> write_failures_{0};
   std::uint64_t next_waiter_ = 0;
   std::map<std::uint64_t, Waiter> waiters_;
   std::vector<std::function<void(const std::string&)>> listeners_;

@@ -131,6 +131,9 @@ void GapRecovery::Checkpoint() {
     accounts = caught_up_;
   }
   events_.Flush();
+  // A batch that failed may have held received messages: keep the checkpoints
+  // where they are, so that the next start reads those messages back.
+  if (events_.write_failures() > 0) return;
   auto& store = gateway_.store();
   for (const auto& account_id : accounts) {
     if (store.GetEventCheckpoint(account_id) < at) store.SetEventCheckpoint(account_id, at);

@@ -5,7 +5,8 @@
 //
 // Each account has a checkpoint in the store: every incoming message dated
 // before it is known to be in the log. It advances every `interval` (once the
-// events queued so far are written) and at shutdown, and trails the clock by
+// events queued so far are written; never again in a run where the store
+// refused a batch of events) and at shutdown, and trails the clock by
 // a margin for messages still on their way. At start an account's chats whose
 // last message is newer than the checkpoint are read back to it, but never
 // past the retention horizon (TGMUX_EVENT_RETENTION). A new account starts at
