@@ -26,6 +26,19 @@ void WithClient(const ClientRef& ref, const Done<T>& done, Step&& step) {
   step(*client);
 }
 
+// Asks for the page of history older than `from` and hands it to the walk's
+// OnPage, or its error to the walk's done.
+template <class Walk, class T>
+void FetchPage(const std::shared_ptr<Walk>& walk, const ClientRef& ref, const Done<T>& done, std::int64_t chat_id,
+               std::int64_t from, int want) {
+  WithClient(ref, done, [&](AccountClient& client) {
+    client.GetHistory(chat_id, from, want, [walk, done](Result<std::vector<Message>> page) {
+      if (!page.ok()) return done(page.error());
+      walk->OnPage(std::move(page).value());
+    });
+  });
+}
+
 // Loads batches of the main list until TDLib says it is whole.
 void LoadAll(ClientRef ref, int rounds_left, Done<bool> done) {
   WithClient(ref, done, [&](AccountClient& client) {
@@ -118,15 +131,9 @@ class HistoryWalk : public std::enable_shared_from_this<HistoryWalk> {
 
   void Fetch() {
     int want = std::min<int>(MessageService::kMaxPage, limit_ - static_cast<int>(got_.size()));
-    WithClient(ref_, done_, [&](AccountClient& client) {
-      client.GetHistory(chat_id_, from_, want, [self = shared_from_this()](Result<std::vector<Message>> page) {
-        if (!page.ok()) return self->done_(page.error());
-        self->OnPage(std::move(page).value());
-      });
-    });
+    FetchPage(shared_from_this(), ref_, done_, chat_id_, from_, want);
   }
 
- private:
   void OnPage(std::vector<Message> page) {
     bool progressed = false;
     for (auto& message : page) {
@@ -142,6 +149,7 @@ class HistoryWalk : public std::enable_shared_from_this<HistoryWalk> {
     Fetch();
   }
 
+ private:
   const ClientRef ref_;
   const std::int64_t chat_id_;
   const int limit_;
@@ -158,17 +166,8 @@ class IncomingWalk : public std::enable_shared_from_this<IncomingWalk> {
                Done<std::vector<Message>> done)
       : ref_(std::move(ref)), chat_id_(chat_id), older_(std::move(older)), max_(max), done_(std::move(done)) {}
 
-  void Fetch() {
-    WithClient(ref_, done_, [&](AccountClient& client) {
-      client.GetHistory(chat_id_, from_, MessageService::kMaxPage,
-                        [self = shared_from_this()](Result<std::vector<Message>> page) {
-                          if (!page.ok()) return self->done_(page.error());
-                          self->OnPage(std::move(page).value());
-                        });
-    });
-  }
+  void Fetch() { FetchPage(shared_from_this(), ref_, done_, chat_id_, from_, MessageService::kMaxPage); }
 
- private:
   void OnPage(std::vector<Message> page) {
     bool progressed = false;
     for (auto& message : page) {
@@ -186,6 +185,7 @@ class IncomingWalk : public std::enable_shared_from_this<IncomingWalk> {
     Fetch();
   }
 
+ private:
   void Finish() { done_(std::vector<Message>(older_last_.rbegin(), older_last_.rend())); }
 
   const ClientRef ref_;
