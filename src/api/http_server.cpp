@@ -147,6 +147,7 @@ asio::awaitable<void> HttpServer::Impl::WebSocket(std::shared_ptr<Connection> co
           buffer.consume(buffer.size());
         }
         *open = false;
+        stream->Closed();  // wakes the writer now rather than at its next piece
       },
       asio::detached);
   ws->text(true);
