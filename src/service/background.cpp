@@ -46,7 +46,9 @@ void Background::Run() {
     }
     auto first = tasks_.begin();
     if (first->first > Clock::now()) {
-      wakeup_.wait_until(lock, first->first);
+      // A copy: Stop may clear the tasks while this waits.
+      const Clock::time_point due = first->first;
+      wakeup_.wait_until(lock, due);
       continue;
     }
     auto task = std::move(first->second);
