@@ -32,7 +32,7 @@ demo: build
 	BUILD_DIR=$(BUILD_DIR) ./scripts/demo
 
 sanitize:
-	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \
 	  $(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
 
 clean:
