@@ -13,16 +13,7 @@ constexpr int kMaxPage = 500;
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 const Access kManage = Access::AtLeast(service::Role::kAdmin);
 
-int PageLimit(const Request& r) {
-  auto it = r.query.find("limit");
-  if (it == r.query.end()) return kDefaultPage;
-  try {
-    int limit = std::stoi(it->second);
-    if (limit >= 1 && limit <= kMaxPage) return limit;
-  } catch (const std::exception&) {
-  }
-  throw Error(ErrorCode::kInvalidRequest, "limit must be an integer from 1 to " + std::to_string(kMaxPage));
-}
+int PageLimit(const Request& r) { return static_cast<int>(QueryInt(r, "limit", kDefaultPage, 1, kMaxPage)); }
 
 }  // namespace
 

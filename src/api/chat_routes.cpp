@@ -31,16 +31,8 @@ std::int64_t PathId(const Request& r, const std::string& name) {
 }
 
 int QueryLimit(const Request& r) {
-  auto it = r.query.find("limit");
-  if (it == r.query.end()) return kDefaultLimit;
-  auto value = ParseInteger(it->second);
-  if (!value || *value < 1 || *value > service::MessageService::kMaxPage) {
-    throw Error(ErrorCode::kInvalidRequest,
-                "limit must be an integer from 1 to " + std::to_string(service::MessageService::kMaxPage));
-  }
-  return static_cast<int>(*value);
+  return static_cast<int>(QueryInt(r, "limit", kDefaultLimit, 1, service::MessageService::kMaxPage));
 }
-
 
 std::int64_t QueryMessageId(const Request& r, const std::string& name) {
   auto it = r.query.find(name);

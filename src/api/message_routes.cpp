@@ -34,18 +34,7 @@ service::SendRequest ReadSendRequest(const Request& r) {
   return send;
 }
 
-int WaitSeconds(const Request& r) {
-  auto it = r.query.find("wait");
-  if (it == r.query.end()) return 0;
-  try {
-    std::size_t used = 0;
-    int seconds = std::stoi(it->second, &used);
-    if (used == it->second.size() && seconds >= 0 && seconds <= kMaxWaitSeconds) return seconds;
-  } catch (const std::exception&) {
-  }
-  throw Error(ErrorCode::kInvalidRequest, "wait must be an integer number of seconds from 0 to " +
-                                              std::to_string(kMaxWaitSeconds));
-}
+int WaitSeconds(const Request& r) { return static_cast<int>(QueryInt(r, "wait", 0, 0, kMaxWaitSeconds)); }
 
 // 200 once the outcome is known, 202 while the entry is still on its way.
 Response EntryResponse(const store::OutboxEntry& entry) {
