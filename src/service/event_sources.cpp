@@ -26,10 +26,9 @@ nlohmann::json LoginEventData(const LoginView& login) {
 }
 
 void EventService::Received(const std::string& account_id, const telegram::Message& m) {
-  if (!Accepts(account_id, m.chat_type)) return;
   Append({"message.received", account_id, "",
           {{"chat_type", std::string(telegram::ChatTypeName(m.chat_type))}, {"message", MessageJson(m)}},
-          MessageKey("received", account_id, m.chat_id, m.message_id)});
+          MessageKey("received", account_id, m.chat_id, m.message_id), m.chat_type});
 }
 
 void EventService::OnMessage(const std::string& account_id, const telegram::Message& m) {

@@ -109,9 +109,10 @@ void EventService::WriteBatch(std::vector<EventDraft> drafts) {
   for (auto& draft : drafts) {
     store::Event event;
     event.tenant_id = draft.tenant_id;
-    if (event.tenant_id.empty()) {
+    if (event.tenant_id.empty() || draft.incoming_chat) {
       auto info = Info(draft.account_id);
       if (!info) continue;  // the account is gone
+      if (draft.incoming_chat && !Accepts(*info, *draft.incoming_chat)) continue;
       event.tenant_id = info->tenant_id;
     }
     event.id = crypto::RandomId("evt");
@@ -146,14 +147,12 @@ void EventService::OnAccountUpdated(const store::Account& account) {
       AccountInfo{account.tenant_id, account.accepts_private, account.accepts_groups, account.accepts_channels};
 }
 
-bool EventService::Accepts(const std::string& account_id, telegram::ChatType type) {
-  auto info = Info(account_id);
-  if (!info) return false;
+bool EventService::Accepts(const AccountInfo& info, telegram::ChatType type) {
   switch (type) {
-    case telegram::ChatType::kPrivate: return info->accepts_private;
+    case telegram::ChatType::kPrivate: return info.accepts_private;
     case telegram::ChatType::kGroup:
-    case telegram::ChatType::kSupergroup: return info->accepts_groups;
-    case telegram::ChatType::kChannel: return info->accepts_channels;
+    case telegram::ChatType::kSupergroup: return info.accepts_groups;
+    case telegram::ChatType::kChannel: return info.accepts_channels;
   }
   return false;
 }

@@ -38,6 +38,9 @@ struct EventDraft {
   std::string tenant_id;   // for events about no account, or one that is gone
   nlohmann::json data;
   std::string dedup_key;  // "": may repeat
+  // An incoming message's kind of chat: the writer drops it unless the
+  // account's accepts_* flags let it in.
+  std::optional<telegram::ChatType> incoming_chat = std::nullopt;
 };
 
 // The event types, as documented.
@@ -117,7 +120,7 @@ class EventService : public AccountObserver {
   void Run();
   void WriteBatch(std::vector<EventDraft> drafts);
   std::optional<AccountInfo> Info(const std::string& account_id);
-  bool Accepts(const std::string& account_id, telegram::ChatType type);
+  static bool Accepts(const AccountInfo& info, telegram::ChatType type);
   void WakeWaiters(const std::string& tenant_id);
   bool TakeWaiter(std::uint64_t token, Waiter* out);
   nlohmann::json View(const store::Event& event);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/VariadicBind.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 
 #include "store/sqlite_util.h"
@@ -60,14 +61,18 @@ std::vector<Event> Append(SQLite::Database& db, std::vector<Event> events) {
   SQLite::Statement advance(db,
                             "INSERT INTO event_sequences (tenant_id, last_seq) VALUES (?, ?) "
                             "ON CONFLICT (tenant_id) DO UPDATE SET last_seq = excluded.last_seq");
+  std::map<std::string, std::int64_t> last;  // per tenant, read once per batch
   for (auto& e : events) {
-    e.seq = LastSeq(db, e.tenant_id) + 1;
+    auto [it, first] = last.try_emplace(e.tenant_id, 0);
+    if (first) it->second = LastSeq(db, e.tenant_id);
+    e.seq = it->second + 1;
     SQLite::bind(insert, e.tenant_id, e.seq, e.id, e.type, e.account_id, e.created_at, e.dedup_key);
     BindBlob(insert, 8, e.data);
     bool added = insert.exec() > 0;
     insert.reset();
     insert.clearBindings();
     if (!added) continue;  // its dedup key is taken: no seq spent
+    it->second = e.seq;
     SQLite::bind(advance, e.tenant_id, e.seq);
     advance.exec();
     advance.reset();
