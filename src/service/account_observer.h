@@ -38,8 +38,8 @@ class AccountObserver {
   // The account's settings changed (PATCH; the new row).
   virtual void OnAccountUpdated(const store::Account& /*account*/) {}
   // The account was unlinked (or replaced by a new login of its Telegram
-  // user): its row, keys and session are gone.
-  virtual void OnUnlinked(const std::string& /*account_id*/) {}
+  // user): its row (given as it was), keys and session are gone.
+  virtual void OnUnlinked(const store::Account& /*account*/) {}
 };
 
 }  // namespace tgmux::service

@@ -193,12 +193,12 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
   auto row = Get(tenant_id, id);
   audit_.Record(tenant_id, "account_unlinked", actor, "", {{"account_id", id}, {"phone_masked", row.phone_masked}});
   auto live = Take(id);
-  auto finish = [this, id, done](telegram::Status) {
-    background_.Post([this, id, done] {
-      Wipe(id);
-      gateway_.store().DeleteAccount(id);
-      spdlog::info("account {}: unlinked", id);
-      for (auto* observer : observers_) observer->OnUnlinked(id);
+  auto finish = [this, row, done](telegram::Status) {
+    background_.Post([this, row, done] {
+      Wipe(row.id);
+      gateway_.store().DeleteAccount(row.id);
+      spdlog::info("account {}: unlinked", row.id);
+      for (auto* observer : observers_) observer->OnUnlinked(row);
       done(telegram::Status(telegram::Ok{}));
     });
   };
@@ -280,10 +280,12 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
 }
 
 void AccountService::Forget(const std::string& account_id) {
+  auto row = gateway_.store().FindAccount(account_id);
   if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
   Wipe(account_id);
   gateway_.store().DeleteAccount(account_id);
-  for (auto* observer : observers_) observer->OnUnlinked(account_id);
+  if (!row) return;
+  for (auto* observer : observers_) observer->OnUnlinked(*row);
 }
 
 void AccountService::Wipe(const std::string& account_id) {

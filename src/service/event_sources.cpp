@@ -116,17 +116,14 @@ void EventService::OnStatus(const store::Account& account, const std::string& pr
           ""});
 }
 
-void EventService::OnUnlinked(const std::string& account_id) {
-  std::string tenant_id;
+void EventService::OnUnlinked(const store::Account& account) {
   {
     std::lock_guard lock(mutex_);
-    auto it = accounts_info_.find(account_id);
-    if (it == accounts_info_.end()) return;
-    tenant_id = it->second.tenant_id;
-    accounts_info_.erase(it);
+    accounts_info_.erase(account.id);
   }
-  // The row is gone: the tenant comes from what was known of the account.
-  Append({"account.status", account_id, tenant_id, {{"status", "unlinked"}, {"last_error", nullptr}}, ""});
+  // The row is gone: the event names the tenant itself.
+  Append({"account.status", account.id, account.tenant_id,
+          {{"status", "unlinked"}, {"previous_status", account.status}, {"last_error", nullptr}}, ""});
 }
 
 }  // namespace tgmux::service

@@ -96,7 +96,7 @@ class EventService : public AccountObserver {
                     const telegram::Result<telegram::Message>& result) override;
   void OnStatus(const store::Account& account, const std::string& previous_status) override;
   void OnAccountUpdated(const store::Account& account) override;
-  void OnUnlinked(const std::string& account_id) override;
+  void OnUnlinked(const store::Account& account) override;
 
   // A received message as the event the log keeps (filters apply; the dedup
   // key makes it once only).

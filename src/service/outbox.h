@@ -79,7 +79,7 @@ class OutboxService : public AccountObserver {
   // an unlink ends it; late send outcomes settle entries.
   void OnReady(const std::string& account_id) override { Kick(account_id); }
   void OnStatus(const store::Account& account, const std::string& /*previous*/) override { Kick(account.id); }
-  void OnUnlinked(const std::string& account_id) override { Kick(account_id); }
+  void OnUnlinked(const store::Account& account) override { Kick(account.id); }
   void OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
                     const telegram::Result<telegram::Message>& result) override;
 
