@@ -19,8 +19,6 @@ Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no a
 
 }  // namespace
 
-std::int64_t NowSeconds() { return UnixSeconds(); }
-
 AccountService::AccountService(Gateway& gateway, Background& background, AuditLog& audit)
     : gateway_(gateway), background_(background), audit_(audit) {}
 
@@ -138,7 +136,7 @@ void AccountService::SetStatus(const std::string& account_id, const std::string&
     std::string previous = row->status;
     row->status = status;
     row->last_error = error;
-    row->updated_at = NowSeconds();
+    row->updated_at = UnixSeconds();
     if (status == "active") row->last_connected_at = row->updated_at;
     gateway_.store().UpdateAccount(*row);
     spdlog::info("account {}: {}", account_id, status);
@@ -178,7 +176,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
     row.status = "connecting";
     start = true;
   }
-  row.updated_at = NowSeconds();
+  row.updated_at = UnixSeconds();
   gateway_.store().UpdateAccount(row);
   for (auto* observer : observers_) {
     observer->OnAccountUpdated(row);
@@ -265,7 +263,7 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
   row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
   row.status = "active";
-  row.created_at = row.updated_at = row.last_connected_at = NowSeconds();
+  row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
   gateway_.store().InsertAccount(row);
   Watch(row.id, events);
   {

@@ -109,7 +109,4 @@ class AccountService {
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
 };
 
-// Unix seconds now.
-std::int64_t NowSeconds();
-
 }  // namespace tgmux::service

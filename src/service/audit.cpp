@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/time.h"
 #include "service/accounts.h"
 
 namespace tgmux::service {
@@ -10,7 +11,7 @@ void AuditLog::Record(const std::string& tenant_id, const std::string& event, co
                       const std::string& ip, const nlohmann::json& detail) {
   store::AuditEntry entry;
   entry.tenant_id = tenant_id;
-  entry.at = NowSeconds();
+  entry.at = UnixSeconds();
   entry.event = event;
   entry.actor = actor;
   entry.ip = ip;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "common/time.h"
 #include "crypto/random_id.h"
 #include "service/accounts.h"
 #include "service/auth.h"
@@ -65,14 +66,14 @@ store::User AuthService::NewUser(const std::string& email, const std::string& pa
   user.email = email;
   user.password_hash = crypto::HashPassword(password, cost_);
   user.role = std::string(RoleName(role));
-  user.created_at = NowSeconds();
+  user.created_at = UnixSeconds();
   return user;
 }
 
 store::User AuthService::CreateTenant(const std::string& email, const std::string& password) {
   auto& store = gateway_.store();
   bool first = store.CountUsers() == 0;
-  store::Tenant tenant{first ? kFirstTenant : crypto::RandomId("ten"), email, NowSeconds()};
+  store::Tenant tenant{first ? kFirstTenant : crypto::RandomId("ten"), email, UnixSeconds()};
   auto owner = NewUser(email, password, tenant.id, Role::kOwner);
   if (!store.InsertTenantWithOwner(tenant, owner)) {
     throw Error(ErrorCode::kConflict, "an app user with this email already exists");
@@ -86,10 +87,10 @@ store::User AuthService::JoinByInvite(const std::string& email, const std::strin
   auto digest = crypto::TokenDigest(invite_token);
   auto invite = store.FindInvite(digest);
   Error not_valid(ErrorCode::kForbidden, "this invite is not valid (unknown, used, expired, or for another email)");
-  if (!invite || invite->used_at != 0 || invite->expires_at <= NowSeconds() || invite->email != email) throw not_valid;
+  if (!invite || invite->used_at != 0 || invite->expires_at <= UnixSeconds() || invite->email != email) throw not_valid;
   if (store.FindUserByEmail(email)) throw Error(ErrorCode::kConflict, "an app user with this email already exists");
   auto user = NewUser(email, password, invite->tenant_id, *ParseRole(invite->role));
-  if (!store.UseInvite(digest, NowSeconds())) throw not_valid;
+  if (!store.UseInvite(digest, UnixSeconds())) throw not_valid;
   if (!store.InsertUser(user)) throw Error(ErrorCode::kConflict, "an app user with this email already exists");
   return user;
 }

@@ -6,6 +6,7 @@
 
 #include "crypto/jwt.h"
 #include "crypto/random_id.h"
+#include "common/time.h"
 #include "service/accounts.h"
 #include "service/auth.h"
 
@@ -39,7 +40,7 @@ void AuthService::LoadSigningKey() {
 
 Tokens AuthService::Issue(const store::User& user, const std::string& family_id) {
   const auto& a = gateway_.config().auth;
-  auto now = NowSeconds();
+  auto now = UnixSeconds();
   Tokens tokens;
   tokens.user = user;
   tokens.expires_in = static_cast<int>(std::ceil(a.access_ttl_seconds));
@@ -63,7 +64,7 @@ Tokens AuthService::Refresh(const std::string& refresh_token, const std::string&
   auto row = store.FindRefreshToken(digest);
   if (!row) throw Unauthorized("refresh token is not valid");
   if (row->revoked_at != 0) throw Unauthorized("refresh token was revoked; sign in again");
-  auto now = NowSeconds();
+  auto now = UnixSeconds();
   // A rotated token presented again means two holders: end the whole family.
   if (row->used_at != 0 || !store.MarkRefreshTokenUsed(digest, now)) {
     store.RevokeRefreshFamily(row->family_id, now);
@@ -84,14 +85,14 @@ void AuthService::Logout(const std::string& refresh_token, const std::optional<P
   std::string tenant_id, user_id;
   if (!refresh_token.empty()) {
     if (auto row = store.FindRefreshToken(crypto::TokenDigest(refresh_token))) {
-      store.RevokeRefreshFamily(row->family_id, NowSeconds());
+      store.RevokeRefreshFamily(row->family_id, UnixSeconds());
       user_id = row->user_id;
       if (auto user = store.FindUser(row->user_id)) tenant_id = user->tenant_id;
     }
   }
   if (caller && caller->kind == Principal::Kind::kUser && !caller->token_id.empty()) {
     std::lock_guard lock(revoked_mutex_);
-    auto now = NowSeconds();
+    auto now = UnixSeconds();
     std::erase_if(revoked_access_, [now](const auto& entry) { return entry.second <= now; });
     revoked_access_[caller->token_id] = now + static_cast<std::int64_t>(gateway_.config().auth.access_ttl_seconds) + 1;
     tenant_id = caller->tenant_id;
@@ -120,7 +121,7 @@ Principal AuthService::Authenticate(const std::string& header) {
   }
   std::string token = header.substr(kBearer.size());
   if (token.compare(0, kApiKeyPrefix.size(), kApiKeyPrefix) == 0) return FromApiKey(token);
-  auto claims = crypto::VerifyAccessToken(signing_key_, token, NowSeconds());
+  auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
   auto role = ParseRole(claims->role);
   if (!role) throw Unauthorized("access token is not valid or has expired");

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/phone.h"
+#include "common/time.h"
 #include "service/login_record.h"
 
 namespace tgmux::service {
@@ -34,7 +35,7 @@ void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
     if (const char* next = StateFor(state.kind)) {
       bool changed = login->state != next;
       login->state = next;
-      if (state.kind == Kind::kWaitOtherDeviceConfirmation) login->qr_received_at = NowSeconds();
+      if (state.kind == Kind::kWaitOtherDeviceConfirmation) login->qr_received_at = UnixSeconds();
       if (!changed) return;
     }
   }
@@ -150,7 +151,7 @@ void LoginService::Sweep() {
   std::vector<LoginPtr> forgotten;  // released outside the lock: their clients' callbacks take it
   {
     std::lock_guard lock(mutex_);
-    auto now = NowSeconds();
+    auto now = UnixSeconds();
     auto forget_before = std::chrono::steady_clock::now() - kKeepFinished;
     for (auto it = logins_.begin(); it != logins_.end();) {
       auto& login = it->second;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/phone.h"
+#include "common/time.h"
 #include "crypto/random_id.h"
 
 namespace tgmux::service {
@@ -41,7 +42,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   login->actor = actor;
   login->method = method;
   login->keys = accounts_.NewKeys();
-  login->created_at = NowSeconds();
+  login->created_at = UnixSeconds();
   login->expires_at = login->created_at + static_cast<std::int64_t>(method == "qr"
                                                                         ? gateway_.config().qr_timeout_seconds
                                                                         : gateway_.config().login_timeout_seconds);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/time.h"
 #include "crypto/random_id.h"
 #include "telegram/message_parse.h"
 
@@ -59,7 +60,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   entry.parse_mode = request.parse_mode;
   entry.reply_to_message_id = request.reply_to_message_id;
   entry.silent = request.silent;
-  entry.created_at = entry.updated_at = NowSeconds();
+  entry.created_at = entry.updated_at = UnixSeconds();
   std::lock_guard lock(enqueue_mutex_);
   if (!store.InsertOutbox(Sealed(entry, true))) {
     // Another request with the same key won the race.
@@ -176,7 +177,7 @@ void OutboxService::Resume() {
     entry.error_message =
         "tgmux stopped while this message was being sent: it may or may not have been delivered, and it is not "
         "sent again to avoid a double send";
-    entry.updated_at = NowSeconds();
+    entry.updated_at = UnixSeconds();
     gateway_.store().UpdateOutbox(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
     try {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/time.h"
 #include "service/outbox.h"
 
 namespace tgmux::service {
@@ -70,9 +71,9 @@ void OutboxService::PauseForFlood(const std::string& account_id, Queued& item, c
   RecordError(item.entry, error);
   item.entry.state = "queued";
   item.entry.next_attempt_at = NowMs() + seconds * 1000;
-  item.entry.updated_at = NowSeconds();
+  item.entry.updated_at = UnixSeconds();
   Save(item.entry);
-  accounts_.SetFloodWait(account_id, NowSeconds() + seconds);
+  accounts_.SetFloodWait(account_id, UnixSeconds() + seconds);
   spdlog::warn("account {}: flood wait of {} s; its sends are paused", account_id, seconds);
   background_.PostAt(until, [this, account_id] {
     // A later flood wait may have pushed the pause further: its own timer ends it.
@@ -86,7 +87,7 @@ void OutboxService::RetryLater(const std::string& account_id, Queued& item, cons
   RecordError(item.entry, error);
   item.entry.state = "queued";
   item.entry.next_attempt_at = NowMs() + seconds * 1000;
-  item.entry.updated_at = NowSeconds();
+  item.entry.updated_at = UnixSeconds();
   Save(item.entry);
   Repump(account_id, SenderOf(account_id));
 }
@@ -159,7 +160,7 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
 }
 
 void OutboxService::Finish(const std::string& account_id, store::OutboxEntry entry) {
-  entry.updated_at = NowSeconds();
+  entry.updated_at = UnixSeconds();
   Save(entry);
   if (entry.state == "failed") {
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);

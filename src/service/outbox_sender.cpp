@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/time.h"
 #include "service/outbox.h"
 
 namespace tgmux::service {
@@ -190,7 +191,7 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   // Written before the request leaves: after a crash this entry is known to be
   // in flight (see the header on why it is then not sent again).
   item.entry.state = "sending";
-  item.entry.updated_at = NowSeconds();
+  item.entry.updated_at = UnixSeconds();
   item.in_flight = true;
   item.temporary_id = 0;
   item.early_result.reset();

@@ -1,5 +1,6 @@
 #include "service/tenants.h"
 
+#include "common/time.h"
 #include "crypto/random_id.h"
 #include "crypto/secrets.h"
 #include "service/accounts.h"
@@ -36,7 +37,7 @@ NewApiKey TenantService::CreateApiKey(const Principal& caller, const std::string
   out.row.role = role;
   out.row.digest = crypto::TokenDigest(out.key);
   out.row.created_by = caller.id;
-  out.row.created_at = NowSeconds();
+  out.row.created_at = UnixSeconds();
   gateway_.store().InsertApiKey(out.row);
   audit_.Record(caller.tenant_id, "api_key_created", caller.id, ip, {{"key_id", out.row.id}, {"name", name}, {"role", role}});
   return out;
@@ -47,7 +48,7 @@ std::vector<store::ApiKey> TenantService::ListApiKeys(const Principal& caller) {
 }
 
 void TenantService::RevokeApiKey(const Principal& caller, const std::string& id, const std::string& ip) {
-  if (!gateway_.store().RevokeApiKey(caller.tenant_id, id, NowSeconds())) {
+  if (!gateway_.store().RevokeApiKey(caller.tenant_id, id, UnixSeconds())) {
     throw Error(ErrorCode::kNotFound, "no API key " + id);
   }
   audit_.Record(caller.tenant_id, "api_key_revoked", caller.id, ip, {{"key_id", id}});
@@ -68,7 +69,7 @@ NewInvite TenantService::Invite(const Principal& caller, const std::string& emai
   out.row.email = email;
   out.row.role = role;
   out.row.created_by = caller.id;
-  out.row.created_at = NowSeconds();
+  out.row.created_at = UnixSeconds();
   out.row.expires_at = out.row.created_at + kInviteSeconds;
   gateway_.store().InsertInvite(out.row);
   audit_.Record(caller.tenant_id, "member_invited", caller.id, ip,
