@@ -3,9 +3,9 @@
 // messages (sending is in message_routes.cpp).
 #include <charconv>
 
+#include "api/message_json.h"
 #include "api/routes.h"
 #include "api/views.h"
-#include "service/message_json.h"
 
 namespace tgmux::api {
 namespace {
@@ -62,13 +62,13 @@ service::Done<T> Answer(const Reply& reply, const std::string& path, Render rend
 
 json MessagesJson(const std::vector<telegram::Message>& messages) {
   json out = json::array();
-  for (const auto& message : messages) out.push_back(service::MessageJson(message));
+  for (const auto& message : messages) out.push_back(MessageJson(message));
   return out;
 }
 
 json ChatPageJson(const service::ChatPage& page) {
   json chats = json::array();
-  for (const auto& chat : page.chats) chats.push_back(service::ChatJson(chat));
+  for (const auto& chat : page.chats) chats.push_back(ChatJson(chat));
   return {{"chats", chats}, {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}};
 }
 
@@ -132,7 +132,7 @@ void RegisterChangeRoutes(Router& router, service::Services& s) {
     }
     s.messages.Edit(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"), text, parse_mode,
                     Answer<telegram::Message>(reply, r.path, [](auto& edited) {
-                      return Response::Json(200, service::MessageJson(edited));
+                      return Response::Json(200, MessageJson(edited));
                     }));
   });
   router.Add("DELETE", message, kOperate, [&s](const Request& r, const Reply& reply) {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "api/http.h"
-#include "service/events.h"
+#include "service/events/events.h"
 
 namespace tgmux::api {
 

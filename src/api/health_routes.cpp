@@ -4,19 +4,19 @@
 
 namespace tgmux::api {
 
-void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
+void RegisterHealthRoutes(Router& router, service::Infrastructure& infra) {
   router.Add("GET", "/healthz", Access::Public(), [](const Request&, const Reply& reply) {
     reply(Response::Json(200, {{"status", "ok"}}));
   });
 
-  router.Add("GET", "/readyz", Access::Public(), [&gateway](const Request&, const Reply& reply) {
+  router.Add("GET", "/readyz", Access::Public(), [&infra](const Request&, const Reply& reply) {
     nlohmann::json body = {
-        {"tdlib", {{"loaded", true}, {"version", gateway.tdlib_version()}}},
-        {"telegram_configured", gateway.config().telegram.Configured()},
+        {"tdlib", {{"loaded", true}, {"version", infra.tdlib_version()}}},
+        {"telegram_configured", infra.config().telegram.Configured()},
         {"version", TGMUX_VERSION},
     };
     try {
-      body["store"] = {{"kind", "sqlite"}, {"ok", true}, {"schema_version", gateway.store().SchemaVersion()}};
+      body["store"] = {{"kind", "sqlite"}, {"ok", true}, {"schema_version", infra.store().SchemaVersion()}};
       body["status"] = "ready";
       reply(Response::Json(200, body));
     } catch (const std::exception& e) {
@@ -26,13 +26,13 @@ void RegisterHealthRoutes(Router& router, service::Gateway& gateway) {
     }
   });
 
-  router.Add("GET", "/metrics", Access::Public(), [&gateway](const Request&, const Reply& reply) {
-    reply(Response::Text(200, gateway.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8"));
+  router.Add("GET", "/metrics", Access::Public(), [&infra](const Request&, const Reply& reply) {
+    reply(Response::Text(200, infra.metrics().Render(), "text/plain; version=0.0.4; charset=utf-8"));
   });
 }
 
 void RegisterAllRoutes(Router& router, service::Services& services) {
-  RegisterHealthRoutes(router, services.gateway);
+  RegisterHealthRoutes(router, services.infra);
   RegisterLoginRoutes(router, services);
   RegisterAccountRoutes(router, services);
   RegisterMessageRoutes(router, services);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "service/principal.h"
+#include "service/auth/principal.h"
 
 namespace tgmux::api {
 

@@ -7,7 +7,7 @@
 namespace tgmux::api {
 
 // /healthz, /readyz, /metrics.
-void RegisterHealthRoutes(Router& router, service::Gateway& gateway);
+void RegisterHealthRoutes(Router& router, service::Infrastructure& infra);
 
 // /v1/logins and the QR images.
 void RegisterLoginRoutes(Router& router, service::Services& services);

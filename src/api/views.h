@@ -6,7 +6,7 @@
 #include <string>
 
 #include "api/http.h"
-#include "service/logins.h"
+#include "service/logins/logins.h"
 
 namespace tgmux::api {
 

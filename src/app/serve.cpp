@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "api/http_server.h"
+#include "api/message_json.h"
 #include "api/routes.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -15,14 +16,14 @@ namespace tgmux::app {
 int Serve(const config::Config& config, const sigset_t& stop_signals) {
   log::Setup(config.log_level, config.log_format);
   config::CheckEnvironment(config);
-  std::unique_ptr<service::Gateway> gateway;
+  std::unique_ptr<service::Infrastructure> infra;
   try {
-    gateway = std::make_unique<service::Gateway>(config);
+    infra = std::make_unique<service::Infrastructure>(config);
   } catch (const service::StartupError& e) {
     std::cerr << "tgmux: " << e.what() << std::endl;
     return 2;
   }
-  auto services = std::make_unique<service::Services>(*gateway);
+  auto services = std::make_unique<service::Services>(*infra, api::EventMessageShapes());
   try {
     services->auth.Bootstrap();
   } catch (const Error& e) {
@@ -38,7 +39,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   services->accounts.RestoreAll();
   services->outbox.Resume();
   services->webhooks.Start();
-  api::Router router(gateway->metrics());
+  api::Router router(infra->metrics());
   api::RegisterAllRoutes(router, *services);
   api::ServerOptions options;
   options.host = config.listen_host;
@@ -62,9 +63,9 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   services->BeginShutdown();
   server.Stop(std::chrono::seconds(5));
   services->Shutdown();
-  gateway->Shutdown(std::chrono::seconds(10));
+  infra->Shutdown(std::chrono::seconds(10));
   services.reset();
-  gateway.reset();
+  infra.reset();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,31 +1,31 @@
-// Everything the front-ends (REST, bots, dashboard) call, built over one Gateway.
+// Everything the front-ends (REST, bots, dashboard) call, built over one Infrastructure.
 #pragma once
 
 #include "common/time.h"
-#include "service/accounts.h"
-#include "service/audit.h"
-#include "service/auth.h"
+#include "service/accounts/accounts.h"
+#include "service/auth/audit.h"
+#include "service/auth/auth.h"
+#include "service/auth/rate_limiter.h"
+#include "service/auth/tenants.h"
 #include "service/background.h"
-#include "service/events.h"
-#include "service/gap_recovery.h"
-#include "service/gateway.h"
-#include "service/logins.h"
-#include "service/messages.h"
-#include "service/outbox.h"
-#include "service/rate_limiter.h"
-#include "service/tenants.h"
-#include "service/webhooks.h"
+#include "service/events/events.h"
+#include "service/events/gap_recovery.h"
+#include "service/events/webhooks.h"
+#include "service/infrastructure.h"
+#include "service/logins/logins.h"
+#include "service/messaging/messages.h"
+#include "service/outbox/outbox.h"
 
 namespace tgmux::service {
 
 struct Services {
-  explicit Services(Gateway& g)
-      : gateway(g),
+  Services(Infrastructure& g, MessageShapes shapes)
+      : infra(g),
         audit(g.store()),
         auth(g, audit),
         tenants(g, audit),
         accounts(g, background, audit),
-        events(g, accounts, background),
+        events(g, accounts, background, std::move(shapes)),
         gap_recovery(g, accounts, events, background),
         webhooks(g, accounts, events),
         logins(g, accounts, background, audit),
@@ -66,11 +66,11 @@ struct Services {
 
   // Retention (TGMUX_EVENT_RETENTION).
   void RemoveOldEvents() {
-    auto keep_ms = static_cast<std::int64_t>(gateway.config().event_retention_seconds * 1000);
-    gateway.store().DeleteEventsBefore(UnixMillis() - keep_ms);
+    auto keep_ms = static_cast<std::int64_t>(infra.config().event_retention_seconds * 1000);
+    infra.store().DeleteEventsBefore(UnixMillis() - keep_ms);
   }
 
-  Gateway& gateway;
+  Infrastructure& infra;
   Background background;
   AuditLog audit;
   AuthService auth;

@@ -1,0 +1,316 @@
+#include "service/accounts/accounts.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+
+#include "common/time.h"
+#include "crypto/random_id.h"
+
+namespace tgmux::service {
+namespace {
+
+using telegram::AuthState;
+using telegram::ClosedReason;
+using Kind = telegram::AuthState::Kind;
+
+Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no account " + id); }
+
+}  // namespace
+
+AccountService::AccountService(Infrastructure& infra, Background& background, AuditLog& audit)
+    : infra_(infra), background_(background), audit_(audit) {}
+
+AccountService::~AccountService() { Shutdown(); }
+
+AccountKeys AccountService::NewKeys() const {
+  return AccountKeys{crypto::RandomId("acc"), crypto::SecretKey::Random(), crypto::SecretKey::Random()};
+}
+
+std::string AccountService::TdDirectory(const std::string& account_id) const {
+  return (infra_.config().data_dir / "accounts" / account_id / "td").string();
+}
+
+void AccountService::RestoreAll() {
+  auto accounts = infra_.store().ListAccounts();
+  RemoveOrphans(accounts);
+  for (const auto& account : accounts) {
+    if (account.status == "disabled" || account.status == "revoked") continue;
+    Start(account);
+  }
+}
+
+void AccountService::RemoveOrphans(const std::vector<store::Account>& accounts) {
+  // Directories of logins that never finished (the process stopped meanwhile).
+  std::error_code ec;
+  std::set<std::string> known;
+  for (const auto& account : accounts) known.insert(account.id);
+  for (const auto& entry : std::filesystem::directory_iterator(infra_.config().data_dir / "accounts", ec)) {
+    if (!known.count(entry.path().filename().string())) Wipe(entry.path().filename().string());
+  }
+}
+
+void AccountService::Stop(const std::string& account_id, Live live) {
+  {
+    std::lock_guard lock(mutex_);
+    closing_.insert(account_id);
+  }
+  // The handler keeps the client alive until TDLib has let go of its directory.
+  live.events->Set(nullptr, [this, account_id, events = live.events, client = live.client](ClosedReason) {
+    bool restart = false;
+    {
+      std::lock_guard lock(mutex_);
+      closing_.erase(account_id);
+      restart = restart_after_close_.erase(account_id) > 0;
+    }
+    if (restart) background_.Post([this, account_id] {
+      if (auto row = infra_.store().FindAccount(account_id)) Start(*row);
+    });
+    events->Set(nullptr, nullptr);
+  });
+  live.client->Close([](telegram::Status) {});
+}
+
+void AccountService::Start(const store::Account& account) {
+  {
+    // A directory still held by a closing client cannot be opened yet.
+    std::lock_guard lock(mutex_);
+    if (closing_.count(account.id)) {
+      restart_after_close_.insert(account.id);
+      return;
+    }
+  }
+  const auto& envelope = infra_.envelope();
+  std::string td_key;
+  try {
+    auto data_key = envelope.UnwrapDataKey(account.wrapped_data_key, account.id);
+    td_key = envelope.Decrypt(data_key, account.id, "td_key", account.td_key_sealed);
+  } catch (const crypto::DecryptError&) {
+    SetStatus(account.id, "error", "the account's keys do not decrypt with this master key");
+    return;
+  }
+  auto events = std::make_shared<ClientEvents>();
+  Watch(account.id, events);
+  auto client = std::make_shared<telegram::AccountClient>(infra_.hub(), ClientEvents::Bind(events));
+  {
+    std::lock_guard lock(mutex_);
+    live_[account.id] = Live{client, events};
+  }
+  SetStatus(account.id, "connecting", "");
+  client->Start(TdDirectory(account.id), td_key, infra_.TdParams(), [this, id = account.id](telegram::Status s) {
+    if (!s.ok()) SetStatus(id, "error", s.error().what());
+  });
+}
+
+void AccountService::Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events) {
+  events->Set([this, account_id](const AuthState& s) { OnState(account_id, s); },
+              [this, account_id](ClosedReason r) { OnClosed(account_id, r); });
+  events->Observe(account_id, &observers_);
+}
+
+void AccountService::OnState(const std::string& account_id, const AuthState& state) {
+  if (state.kind == Kind::kReady) {
+    SetStatus(account_id, "active", "");
+    for (auto* observer : observers_) observer->OnReady(account_id);
+  } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
+             state.kind == Kind::kWaitPassword || state.kind == Kind::kWaitOtherDeviceConfirmation) {
+    // The session on disk no longer logs in: it ended while we were away.
+    SetStatus(account_id, "revoked", "the Telegram session is no longer valid; link the account again");
+    if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
+  }
+}
+
+void AccountService::OnClosed(const std::string& account_id, ClosedReason reason) {
+  if (reason != ClosedReason::kRevoked) return;
+  Take(account_id);
+  SetStatus(account_id, "revoked", "the session was terminated from another device or by Telegram");
+  spdlog::warn("account {}: session revoked remotely", account_id);
+}
+
+void AccountService::SetStatus(const std::string& account_id, const std::string& status, const std::string& error) {
+  background_.Post([this, account_id, status, error] {
+    auto row = infra_.store().FindAccount(account_id);
+    if (!row || (row->status == status && row->last_error == error)) return;
+    if (row->status == "disabled" && status != "disabled") return;
+    std::string previous = row->status;
+    row->status = status;
+    row->last_error = error;
+    row->updated_at = UnixSeconds();
+    if (status == "active") row->last_connected_at = row->updated_at;
+    infra_.store().UpdateAccount(*row);
+    spdlog::info("account {}: {}", account_id, status);
+    if (previous != status) {
+      for (auto* observer : observers_) observer->OnStatus(*row, previous);
+    }
+  });
+}
+
+std::vector<store::Account> AccountService::List(const std::string& tenant_id) {
+  std::vector<store::Account> out;
+  for (auto& account : infra_.store().ListAccounts()) {
+    if (account.tenant_id == tenant_id) out.push_back(std::move(account));
+  }
+  return out;
+}
+
+store::Account AccountService::Get(const std::string& tenant_id, const std::string& id) {
+  auto row = infra_.store().FindAccount(id);
+  if (!row || row->tenant_id != tenant_id) throw NotFound(id);
+  return *row;
+}
+
+store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
+  auto row = Get(tenant_id, id);
+  std::string previous = row.status;
+  if (patch.display_name) row.display_name = *patch.display_name;
+  row.accepts_private = patch.accepts_private.value_or(row.accepts_private);
+  row.accepts_groups = patch.accepts_groups.value_or(row.accepts_groups);
+  row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
+  const auto& disabled = patch.disabled;
+  bool start = false;
+  if (disabled && *disabled && row.status != "disabled") {
+    row.status = "disabled";
+    if (auto live = Take(id)) Stop(id, std::move(*live));
+  } else if (disabled && !*disabled && row.status == "disabled") {
+    row.status = "connecting";
+    start = true;
+  }
+  row.updated_at = UnixSeconds();
+  infra_.store().UpdateAccount(row);
+  for (auto* observer : observers_) {
+    observer->OnAccountUpdated(row);
+    if (previous != row.status) observer->OnStatus(row, previous);
+  }
+  if (start) Start(row);
+  return row;
+}
+
+void AccountService::Unlink(const std::string& tenant_id, const std::string& id, const std::string& actor,
+                            std::function<void(telegram::Status)> done) {
+  auto row = Get(tenant_id, id);
+  audit_.Record(tenant_id, "account_unlinked", actor, "", {{"account_id", id}, {"phone_masked", row.phone_masked}});
+  auto live = Take(id);
+  auto finish = [this, row, done](telegram::Status) {
+    background_.Post([this, row, done] {
+      Wipe(row.id);
+      infra_.store().DeleteAccount(row.id);
+      spdlog::info("account {}: unlinked", row.id);
+      for (auto* observer : observers_) observer->OnUnlinked(row);
+      done(telegram::Status(telegram::Ok{}));
+    });
+  };
+  if (!live || live->client->closed()) {
+    finish(telegram::Ok{});
+    return;
+  }
+  // Wipe only once TDLib has closed the directory; the handler keeps the client
+  // alive until then and lets go of it after.
+  live->events->Set(nullptr, [finish, events = live->events, client = live->client](ClosedReason) {
+    finish(telegram::Ok{});
+    events->Set(nullptr, nullptr);
+  });
+  live->client->LogOut([client = live->client](telegram::Status s) {
+    if (!s.ok()) client->Destroy([](telegram::Status) {});
+  });
+}
+
+std::optional<store::Account> AccountService::FindByTelegramUser(const std::string& tenant_id,
+                                                                 std::int64_t user_id) {
+  for (auto& account : List(tenant_id)) {
+    if (account.telegram_user_id == user_id) return account;
+  }
+  return std::nullopt;
+}
+
+bool AccountService::IsLive(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  return live_.count(account_id) > 0;
+}
+
+std::shared_ptr<telegram::AccountClient> AccountService::Client(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(account_id);
+  return it == live_.end() ? nullptr : it->second.client;
+}
+
+void AccountService::SetFloodWait(const std::string& account_id, std::int64_t until) {
+  {
+    std::lock_guard lock(mutex_);
+    if (until > 0) flood_wait_until_[account_id] = until;
+    else flood_wait_until_.erase(account_id);
+  }
+  if (until > 0) return SetStatus(account_id, "flood_wait", "");
+  // Only the end of a flood wait makes it active again (not of a revoke meanwhile).
+  background_.Post([this, account_id] {
+    auto row = infra_.store().FindAccount(account_id);
+    if (row && row->status == "flood_wait") SetStatus(account_id, "active", "");
+  });
+}
+
+std::int64_t AccountService::FloodWaitUntil(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = flood_wait_until_.find(account_id);
+  return it == flood_wait_until_.end() ? 0 : it->second;
+}
+
+store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
+                                     std::shared_ptr<telegram::AccountClient> client,
+                                     std::shared_ptr<ClientEvents> events) {
+  const auto& envelope = infra_.envelope();
+  row.id = keys.account_id;
+  row.wrapped_data_key = envelope.WrapDataKey(keys.data_key, row.id);
+  row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
+  row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
+  row.status = "active";
+  row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
+  infra_.store().InsertAccount(row);
+  Watch(row.id, events);
+  {
+    std::lock_guard lock(mutex_);
+    live_[row.id] = Live{std::move(client), std::move(events)};
+  }
+  for (auto* observer : observers_) {
+    observer->OnStatus(row, "");
+    observer->OnReady(row.id);
+  }
+  return row;
+}
+
+void AccountService::Forget(const std::string& account_id) {
+  auto row = infra_.store().FindAccount(account_id);
+  if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
+  Wipe(account_id);
+  infra_.store().DeleteAccount(account_id);
+  if (!row) return;
+  for (auto* observer : observers_) observer->OnUnlinked(*row);
+}
+
+void AccountService::Wipe(const std::string& account_id) {
+  std::error_code ec;
+  std::filesystem::remove_all(infra_.config().data_dir / "accounts" / account_id, ec);
+  if (ec) spdlog::error("account {}: cannot remove its directory: {}", account_id, ec.message());
+}
+
+std::optional<AccountService::Live> AccountService::Take(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(account_id);
+  if (it == live_.end()) return std::nullopt;
+  Live live = std::move(it->second);
+  live_.erase(it);
+  return live;
+}
+
+void AccountService::Shutdown() {
+  std::map<std::string, Live> live;
+  {
+    std::lock_guard lock(mutex_);
+    live.swap(live_);
+  }
+  for (auto& [id, entry] : live) {
+    entry.events->Set(nullptr, nullptr);
+    entry.client->Close([](telegram::Status) {});
+  }
+}
+
+}  // namespace tgmux::service

@@ -1,0 +1,112 @@
+// Linked accounts: their rows, their running TDLib clients, status changes
+// (connecting, active, error, revoked, disabled), restore at start-up and
+// unlink. Thread-safe; every call returns quickly (TDLib work is asynchronous).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "service/accounts/account_observer.h"
+#include "service/accounts/client_events.h"
+#include "service/auth/audit.h"
+#include "service/background.h"
+#include "service/infrastructure.h"
+#include "telegram/account_client.h"
+
+namespace tgmux::service {
+
+// A new account's secrets before its row exists.
+struct AccountKeys {
+  std::string account_id;
+  crypto::SecretKey data_key;
+  crypto::SecretKey td_key;  // TDLib's database_encryption_key
+};
+
+// What PATCH /v1/accounts/{id} may change; unset fields stay.
+struct AccountPatch {
+  std::optional<std::string> display_name;
+  std::optional<bool> disabled;
+  std::optional<bool> accepts_private;
+  std::optional<bool> accepts_groups;
+  std::optional<bool> accepts_channels;
+};
+
+class AccountService {
+ public:
+  AccountService(Infrastructure& infra, Background& background, AuditLog& audit);
+  ~AccountService();
+
+  // Who hears about messages, reads, send results and status changes of every
+  // account. Only before RestoreAll; observers outlive this service.
+  void AddObserver(AccountObserver* observer) { observers_.push_back(observer); }
+
+  // Starts the TDLib client of every linked account that is not disabled or revoked.
+  void RestoreAll();
+
+  std::vector<store::Account> List(const std::string& tenant_id);
+  // Throws Error(not_found) for unknown ids and other tenants' accounts.
+  store::Account Get(const std::string& tenant_id, const std::string& id);
+  store::Account Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch);
+  // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
+  // directory and removes the row; then calls done.
+  // `actor` (user or key id) goes to the audit log.
+  void Unlink(const std::string& tenant_id, const std::string& id, const std::string& actor,
+              std::function<void(telegram::Status)> done);
+
+  // For logins.
+  AccountKeys NewKeys() const;
+  std::string TdDirectory(const std::string& account_id) const;
+  std::optional<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
+  bool IsLive(const std::string& account_id);
+
+  // For the outbox: the account's running client, or null.
+  std::shared_ptr<telegram::AccountClient> Client(const std::string& account_id);
+  // Status flood_wait until `until` (unix seconds) while Telegram makes the
+  // account wait; 0: the wait is over, status active.
+  void SetFloodWait(const std::string& account_id, std::int64_t until);
+  // When the account's flood wait ends (unix seconds), or 0 when it is in none.
+  // Kept in memory only: after a restart the account starts without one.
+  std::int64_t FloodWaitUntil(const std::string& account_id);
+  // Stores the row (secrets sealed) and takes over the logged-in client.
+  store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
+                       std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);
+  // Removes an account that a new login of the same Telegram user replaces.
+  void Forget(const std::string& account_id);
+
+  // Closes every client (the sessions stay on disk).
+  void Shutdown();
+
+ private:
+  struct Live {
+    std::shared_ptr<telegram::AccountClient> client;
+    std::shared_ptr<ClientEvents> events;
+  };
+  void Start(const store::Account& account);
+  // Closes a running client (the session stays); Start waits for it.
+  void Stop(const std::string& account_id, Live live);
+  void RemoveOrphans(const std::vector<store::Account>& accounts);
+  void Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events);
+  void OnState(const std::string& account_id, const telegram::AuthState& state);
+  void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
+  void SetStatus(const std::string& account_id, const std::string& status, const std::string& error);
+  void Wipe(const std::string& account_id);
+  std::optional<Live> Take(const std::string& account_id);
+
+  Infrastructure& infra_;
+  Background& background_;
+  AuditLog& audit_;
+  ClientEvents::Observers observers_;
+  std::mutex mutex_;
+  std::map<std::string, Live> live_;
+  std::set<std::string> closing_;              // clients closing; their directories are busy
+  std::set<std::string> restart_after_close_;  // to start again once closed
+  std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
+};
+
+}  // namespace tgmux::service

@@ -1,0 +1,79 @@
+// App users and their credentials (issue 5): registration (first owner, open,
+// or by invite), sign-in with Argon2id passwords, JWT access tokens, rotating
+// refresh tokens with reuse detection, logout, and turning a bearer token (JWT
+// or API key) into a Principal. Thread-safe; calls block on the store and on
+// Argon2id, so run them off the network threads.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "crypto/keys.h"
+#include "crypto/secrets.h"
+#include "service/auth/audit.h"
+#include "service/auth/principal.h"
+#include "service/auth/rate_limiter.h"
+#include "service/infrastructure.h"
+
+namespace tgmux::service {
+
+struct Tokens {
+  std::string access_token;
+  std::string refresh_token;
+  int expires_in = 0;  // seconds the access token is valid
+  store::User user;
+};
+
+class AuthService {
+ public:
+  AuthService(Infrastructure& infra, AuditLog& audit);
+
+  // Creates the first owner from TGMUX_ADMIN_EMAIL/PASSWORD when no user exists.
+  void Bootstrap();
+
+  // Errors: invalid_request (email, password), forbidden (registration closed,
+  // invite not valid), conflict (email taken).
+  Tokens Register(const std::string& email, const std::string& password, const std::string& invite,
+                  const std::string& ip);
+  // Errors: unauthorized (wrong email or password), flood_wait (too many failures).
+  Tokens SignIn(const std::string& email, const std::string& password, const std::string& ip);
+  // Rotates: the presented token stops working. Presenting a rotated token again
+  // revokes its whole family. Errors: unauthorized.
+  Tokens Refresh(const std::string& refresh_token, const std::string& ip);
+  // Revokes the refresh token's family and, when given, the access token.
+  void Logout(const std::string& refresh_token, const std::optional<Principal>& caller, const std::string& ip);
+
+  // From "Bearer <token>". Errors: unauthorized. With TGMUX_AUTH=off every
+  // request is the owner of the "default" tenant.
+  Principal Authenticate(const std::string& authorization_header);
+
+  store::User User(const Principal& principal);
+
+ private:
+  void LoadSigningKey();
+  Tokens Issue(const store::User& user, const std::string& family_id);
+  store::User NewUser(const std::string& email, const std::string& password, const std::string& tenant_id,
+                      Role role) const;
+  store::User JoinByInvite(const std::string& email, const std::string& password, const std::string& invite);
+  store::User CreateTenant(const std::string& email, const std::string& password);
+  Principal FromApiKey(const std::string& key);
+  bool Revoked(const std::string& token_id);
+
+  Infrastructure& infra_;
+  AuditLog& audit_;
+  crypto::PasswordCost cost_;
+  crypto::SecretKey signing_key_;
+  std::string dummy_hash_;  // verified for unknown emails, so that both answers take as long
+  RateLimiter failures_by_email_;
+  RateLimiter failures_by_ip_;
+  std::mutex registration_mutex_;  // one "first user" at a time
+  std::mutex revoked_mutex_;
+  std::map<std::string, std::int64_t> revoked_access_;  // jti -> exp, until it expires anyway
+};
+
+// Lower-cased and checked; throws Error(invalid_request) naming the field.
+std::string NormalizeEmail(const std::string& email);
+
+}  // namespace tgmux::service

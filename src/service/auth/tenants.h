@@ -1,0 +1,49 @@
+// A tenant's members, invites and API keys. Every call acts inside the
+// caller's tenant: ids of other tenants answer not_found, exactly like unknown
+// ids. Thread-safe; calls block on the store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "service/auth/audit.h"
+#include "service/auth/principal.h"
+#include "service/infrastructure.h"
+
+namespace tgmux::service {
+
+struct NewApiKey {
+  store::ApiKey row;
+  std::string key;  // shown once
+};
+
+struct NewInvite {
+  store::Invite row;
+  std::string token;  // shown once
+};
+
+class TenantService {
+ public:
+  TenantService(Infrastructure& infra, AuditLog& audit) : infra_(infra), audit_(audit) {}
+
+  // role admin|operator, not above the caller's. Errors: invalid_request, forbidden.
+  NewApiKey CreateApiKey(const Principal& caller, const std::string& name, const std::string& role,
+                         const std::string& ip);
+  std::vector<store::ApiKey> ListApiKeys(const Principal& caller);
+  // Errors: not_found (unknown, revoked, or another tenant's).
+  void RevokeApiKey(const Principal& caller, const std::string& id, const std::string& ip);
+
+  // A one-time invite valid 7 days. Owners invite admins and operators, admins
+  // invite operators. Errors: invalid_request, forbidden, conflict (already a user).
+  NewInvite Invite(const Principal& caller, const std::string& email, const std::string& role, const std::string& ip);
+  std::vector<store::User> Members(const Principal& caller);
+  std::vector<store::Invite> Invites(const Principal& caller);
+
+ private:
+  Role CheckGrantable(const Principal& caller, const std::string& role, bool owner_only_for_admin) const;
+
+  Infrastructure& infra_;
+  AuditLog& audit_;
+};
+
+}  // namespace tgmux::service

@@ -1,0 +1,164 @@
+// The event log (DESIGN.md 2.4): everything that happens in a tenant's
+// accounts, appended in order to the store (per-tenant `seq`) before anyone is
+// told, then read by long-poll, SSE, WebSocket and webhooks with a cursor.
+//
+// Appending never blocks the caller: drafts queue for one writer thread, which
+// writes them in batches, one transaction each, and then wakes the readers.
+// Events with a dedup key (a received message: account, chat, message id) are
+// in the log at most once, however often they are appended: gap recovery
+// after a restart relies on it. Event data is sealed at rest. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "service/accounts/account_observer.h"
+#include "service/accounts/accounts.h"
+#include "service/background.h"
+#include "service/infrastructure.h"
+#include "service/logins/logins.h"
+
+namespace tgmux::service {
+
+struct EventDraft {
+  std::string type;
+  std::string account_id;  // its tenant is the event's tenant
+  std::string tenant_id;   // for events about no account, or one that is gone
+  nlohmann::json data;
+  std::string dedup_key;  // "": may repeat
+  // An incoming message's kind of chat: the writer drops it unless the
+  // account's accepts_* flags let it in.
+  std::optional<telegram::ChatType> incoming_chat = std::nullopt;
+};
+
+// How messages look inside event data: the REST API's shapes, handed down by
+// the api layer when it wires the services (service/ never includes api/), so
+// that an event's message is the object GET .../messages answers.
+struct MessageShapes {
+  std::function<nlohmann::json(const telegram::Message&)> message;
+  std::function<nlohmann::json(const std::vector<telegram::TextEntity>&)> entities;
+};
+
+// The event types, as documented.
+extern const std::set<std::string> kEventTypes;
+
+// A login.state event's data: {login_id, method, state, phone_masked?,
+// account_id?, error?}; never the QR link or a code.
+nlohmann::json LoginEventData(const LoginView& login);
+
+class EventService : public AccountObserver {
+ public:
+  using Events = std::vector<nlohmann::json>;
+  using Deliver = std::function<void(Events)>;
+
+  EventService(Infrastructure& infra, AccountService& accounts, Background& background, MessageShapes shapes);
+  ~EventService() override;
+
+  // Queues an event; the writer stores it shortly after.
+  void Append(EventDraft draft);
+  // Returns once everything queued before the call is written.
+  void Flush();
+  // Before the HTTP server stops: answers every waiter now (with no events),
+  // and every later Wait at once, so that no long-poll is left unanswered.
+  void ReleaseWaiters();
+  bool draining() const { return draining_; }
+  // Batches that could not be written since start (the store failed).
+  std::uint64_t write_failures() const { return write_failures_; }
+  // Writes what is queued, answers every waiter, and stops the writer.
+  void Shutdown();
+
+  // Events after query.after, oldest first, each as
+  // {seq, id, type, account_id, created_at, data}.
+  Events Read(const store::EventQuery& query);
+  // Calls `deliver` once: with the events after query.after as soon as there
+  // are any, or with none when `timeout` passes, Cancel is called, or the
+  // service shuts down. Returns a token for Cancel.
+  std::uint64_t Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver);
+  // Answers a waiter now (with no events) unless it already was.
+  void Cancel(std::uint64_t token);
+  std::int64_t LastSeq(const std::string& tenant_id) { return infra_.store().LastEventSeq(tenant_id); }
+  // Called (on the writer thread) after events of a tenant were written.
+  void OnWritten(std::function<void(const std::string& tenant_id)> listener);
+
+  // AccountObserver (event_sources.cpp): what accounts report becomes events.
+  void OnMessage(const std::string& account_id, const telegram::Message& message) override;
+  void OnMessageEdited(const std::string& account_id, const telegram::MessageEdit& edit) override;
+  void OnMessagesDeleted(const std::string& account_id, std::int64_t chat_id,
+                         const std::vector<std::int64_t>& message_ids) override;
+  void OnChatRead(const std::string& account_id, std::int64_t chat_id, std::int64_t last_read,
+                  int unread_count) override;
+  void OnPeerRead(const std::string& account_id, std::int64_t chat_id, std::int64_t last_read) override;
+  void OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
+                    const telegram::Result<telegram::Message>& result) override;
+  void OnStatus(const store::Account& account, const std::string& previous_status) override;
+  void OnAccountUpdated(const store::Account& account) override;
+  void OnUnlinked(const store::Account& account) override;
+
+  // A received message as the event the log keeps (filters apply; the dedup
+  // key makes it once only).
+  void Received(const std::string& account_id, const telegram::Message& message);
+  // Outbox sends, by the outbox: message.sent / message.failed with its id.
+  void OutboxSent(const store::OutboxEntry& entry);
+  void OutboxFailed(const store::OutboxEntry& entry);
+
+ private:
+  struct AccountInfo {
+    std::string tenant_id;
+    bool accepts_private = true;
+    bool accepts_groups = true;
+    bool accepts_channels = false;
+  };
+  struct Waiter {
+    store::EventQuery query;
+    Deliver deliver;
+  };
+
+  void Run();
+  void WriteBatch(std::vector<EventDraft> drafts);
+  std::optional<AccountInfo> Info(const std::string& account_id);
+  static bool Accepts(const AccountInfo& info, telegram::ChatType type);
+  void WakeWaiters(const std::string& tenant_id);
+  bool TakeWaiter(std::uint64_t token, Waiter* out);
+  nlohmann::json View(const store::Event& event);
+
+  Infrastructure& infra_;
+  MessageShapes shapes_;
+  AccountService& accounts_;
+  Background& background_;
+
+  std::mutex mutex_;  // the queue, the writer's state, the waiters, the caches
+  std::condition_variable wake_writer_;
+  std::condition_variable written_;
+  std::deque<EventDraft> queue_;
+  std::uint64_t queued_total_ = 0;
+  std::uint64_t written_total_ = 0;
+  bool stopping_ = false;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::uint64_t> write_failures_{0};
+  std::uint64_t next_waiter_ = 0;
+  std::map<std::uint64_t, Waiter> waiters_;
+  std::vector<std::function<void(const std::string&)>> listeners_;
+  std::map<std::string, AccountInfo> accounts_info_;
+  // Final ids of messages the outbox sent: their message.sent comes from the
+  // outbox, with the entry's id.
+  std::set<std::tuple<std::string, std::int64_t, std::int64_t>> outbox_messages_;
+  // Our last known read position per account and chat, to tell reads from
+  // unread counts that only grew.
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> last_read_;
+
+  std::thread writer_;
+};
+
+}  // namespace tgmux::service

@@ -1,0 +1,113 @@
+#include "service/infrastructure.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+
+namespace tgmux::service {
+namespace {
+
+constexpr const char* kKeyCheck = "master_key_check";
+
+}  // namespace
+
+Infrastructure::Infrastructure(config::Config config) : config_(std::move(config)) {
+  // The library first: a bad TGMUX_TDJSON must not leave a new database behind.
+  OpenTelegram();
+  OpenSecretsAndStore();
+  RegisterMetrics();
+  // Logged once everything is open, so that a refused start prints only its reason.
+  spdlog::info("store: sqlite {} (schema version {})", config_.DatabasePath().string(), store_->SchemaVersion());
+  spdlog::info("tdlib: {} loaded from {}{}", tdlib_version_, config_.tdjson_path.string(),
+               config_.telegram.Configured() ? "" : " (Telegram api id/hash not set: logins are disabled)");
+}
+
+Infrastructure::~Infrastructure() { Shutdown(std::chrono::seconds(10)); }
+
+void Infrastructure::OpenSecretsAndStore() {
+  auto database = config_.DatabasePath();
+  std::optional<std::string> check;
+  try {
+    check = store::PeekSqliteMeta(database, kKeyCheck);
+  } catch (const store::StoreError& e) {
+    throw StartupError(std::string("TGMUX_STORE: ") + e.what());
+  }
+  try {
+    // While data exists its key is never regenerated: a missing key file is an error then.
+    auto master = crypto::LoadMasterKey(config_.master_key, config_.data_dir / "master.key", !check.has_value());
+    envelope_ = std::make_unique<crypto::Envelope>(master);
+  } catch (const crypto::MasterKeyError& e) {
+    throw StartupError(e.what());
+  }
+  if (check && !envelope_->VerifyKeyCheck(*check)) {
+    throw StartupError(std::string(config_.master_key ? "TGMUX_MASTER_KEY" : "master.key") +
+                       ": this is not the master key the data in " + database.string() +
+                       " was written with; nothing was changed");
+  }
+  try {
+    store_ = store::OpenSqliteStore(database);
+    if (!check) store_->SetMeta(kKeyCheck, envelope_->MakeKeyCheck());
+  } catch (const store::StoreError& e) {
+    throw StartupError(std::string("TGMUX_STORE: ") + e.what());
+  }
+}
+
+void Infrastructure::OpenTelegram() {
+  std::unique_ptr<telegram::TdJson> library;
+  try {
+    library = telegram::LoadTdJson(config_.tdjson_path.string());
+  } catch (const telegram::TdJsonLoadError& e) {
+    throw StartupError(std::string("TGMUX_TDJSON: ") + e.what());
+  }
+  auto deadline = std::chrono::milliseconds(static_cast<long>(config_.telegram.deadline_seconds * 1000));
+  hub_ = std::make_unique<telegram::ClientHub>(std::move(library), deadline);
+  tdlib_version_ = hub_->TdlibVersion();
+}
+
+void Infrastructure::RegisterMetrics() {
+  metrics_.AddCollector([this](Metrics::Writer& w) {
+    w.Gauge("tgmux_build_info", "Build information", "version=\"" TGMUX_VERSION "\",tdlib=" + LabelValue(tdlib_version_), 1);
+    w.Gauge("tgmux_uptime_seconds", "Seconds since start", "",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    auto stats = hub_->Stats();
+    w.Gauge("tgmux_tdlib_requests_in_flight", "TDLib requests waiting for an answer", "",
+            static_cast<double>(stats.requests_in_flight));
+    w.Gauge("tgmux_tdlib_requests_timed_out", "TDLib requests failed by their deadline", "",
+            static_cast<double>(stats.requests_timed_out));
+    for (const auto& [state, count] : stats.clients_by_state) {
+      w.Gauge("tgmux_tdlib_clients", "TDLib clients by authorization state", "state=" + LabelValue(state), count);
+    }
+  });
+}
+
+telegram::TdParameters Infrastructure::TdParams() const {
+  const auto& t = config_.telegram;
+  telegram::TdParameters params;
+  params.api_id = t.api_id.value_or(0);
+  params.api_hash = t.api_hash;
+  params.device_model = t.device_model;
+  params.system_version = t.system_version;
+  params.application_version = t.application_version;
+  params.system_language_code = t.system_language_code;
+  params.use_test_dc = t.use_test_dc;
+  return params;
+}
+
+void Infrastructure::RequireTelegram() const {
+  if (!config_.telegram.Configured()) {
+    throw Error(ErrorCode::kTelegramNotConfigured,
+                "Telegram is not configured: set TELEGRAM_API_ID and TELEGRAM_API_HASH (from my.telegram.org) "
+                "and restart tgmux");
+  }
+}
+
+void Infrastructure::Shutdown(std::chrono::milliseconds timeout) {
+  if (!hub_) return;
+  if (hub_->CloseAll(timeout)) {
+    spdlog::info("tdlib: every client closed");
+  } else {
+    spdlog::warn("tdlib: some clients did not close within {} ms", timeout.count());
+  }
+}
+
+}  // namespace tgmux::service

@@ -1,0 +1,181 @@
+#include "service/logins/logins.h"
+
+#include "service/logins/login_record.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/phone.h"
+#include "common/time.h"
+#include "crypto/random_id.h"
+
+namespace tgmux::service {
+namespace {
+
+using telegram::AuthState;
+using telegram::Status;
+using Kind = telegram::AuthState::Kind;
+
+}  // namespace
+
+LoginService::LoginService(Infrastructure& infra, AccountService& accounts, Background& background, AuditLog& audit)
+    : infra_(infra), accounts_(accounts), background_(background), audit_(audit) {
+  background_.Every(std::chrono::seconds(1), [this] { Sweep(); });
+}
+
+LoginService::~LoginService() { Shutdown(); }
+
+void LoginService::Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+                         const std::string& phone, Callback done) {
+  infra_.RequireTelegram();
+  if (method != "phone" && method != "qr") {
+    throw Error(ErrorCode::kInvalidRequest, "method must be \"phone\" or \"qr\"");
+  }
+  auto login = std::make_shared<Login>();
+  if (method == "phone") {
+    auto e164 = NormalizePhone(phone);
+    if (!e164) throw Error(ErrorCode::kInvalidPhone, "phone must be an international number such as +15550001122");
+    login->phone = *e164;
+    login->phone_masked = MaskPhone(*e164);
+  }
+  login->id = crypto::RandomId("lgn");
+  login->tenant_id = tenant_id;
+  login->actor = actor;
+  login->method = method;
+  login->keys = accounts_.NewKeys();
+  login->created_at = UnixSeconds();
+  login->expires_at = login->created_at + static_cast<std::int64_t>(method == "qr"
+                                                                        ? infra_.config().qr_timeout_seconds
+                                                                        : infra_.config().login_timeout_seconds);
+  login->events = std::make_shared<ClientEvents>();
+  std::weak_ptr<Login> weak = login;
+  login->events->Set([this, weak](const AuthState& s) { if (auto l = weak.lock()) OnState(l, s); },
+                     [this, weak](telegram::ClosedReason) { if (auto l = weak.lock()) OnClosed(l); });
+  login->client = std::make_shared<telegram::AccountClient>(infra_.hub(), ClientEvents::Bind(login->events));
+  {
+    std::lock_guard lock(mutex_);
+    logins_[login->id] = login;
+  }
+  spdlog::info("login {}: started ({}{})", login->id, method, login->phone_masked.empty() ? "" : " " + login->phone_masked);
+  auto first_step = [this, login, done](Status s) {
+    if (!s.ok()) return AfterStep(login, s, done);
+    auto next = [this, login, done](Status s2) { AfterStep(login, s2, done); };
+    if (login->method == "phone") {
+      login->client->SetPhoneNumber(login->phone, next);
+    } else {
+      login->client->RequestQrCode(next);
+    }
+  };
+  login->client->Start(accounts_.TdDirectory(login->keys.account_id), std::string(login->keys.td_key.bytes()),
+                       infra_.TdParams(), first_step);
+}
+
+LoginView LoginService::Get(const std::string& tenant_id, const std::string& id) {
+  auto login = Find(tenant_id, id, false);
+  std::lock_guard lock(mutex_);
+  return View(*login);
+}
+
+LoginService::LoginPtr LoginService::Find(const std::string& tenant_id, const std::string& id, bool must_be_open) {
+  std::lock_guard lock(mutex_);
+  auto it = logins_.find(id);
+  if (it == logins_.end() || it->second->tenant_id != tenant_id) {
+    throw Error(ErrorCode::kNotFound, "no login " + id);
+  }
+  if (must_be_open && Finished(it->second->state)) {
+    throw Error(ErrorCode::kNotFound, "login " + id + " is finished (" + it->second->state + ")");
+  }
+  return it->second;
+}
+
+void LoginService::Step(const LoginPtr& login, const char* expected_state, Callback done,
+                        const std::function<void(telegram::AccountClient::Done)>& call) {
+  {
+    std::lock_guard lock(mutex_);
+    if (login->state != expected_state) {
+      throw Error(ErrorCode::kConflict, "login " + login->id + " is in state " + login->state + ", not " +
+                                            expected_state);
+    }
+  }
+  call([this, login, done](Status s) { AfterStep(login, s, done); });
+}
+
+void LoginService::SubmitCode(const std::string& tenant_id, const std::string& id, const std::string& code,
+                              Callback done) {
+  auto login = Find(tenant_id, id, true);
+  if (code.empty() || code.size() > 16) throw Error(ErrorCode::kInvalidRequest, "code must be the digits received");
+  Step(login, "code_sent", done, [this, login, code, done](telegram::AccountClient::Done next) {
+    login->client->CheckCode(code, [this, login, done, next](Status s) {
+      if (s.ok() || s.error().code() != ErrorCode::kCodeInvalid) return next(s);
+      int left = 0;
+      {
+        std::lock_guard lock(mutex_);
+        left = --login->attempts_left;
+      }
+      if (left <= 0) {
+        End(login, "failed", Error(ErrorCode::kCodeInvalid, "too many wrong codes; start a new login"));
+      }
+      done(Error(s.error()).With("attempts_left", std::max(left, 0)));
+    });
+  });
+}
+
+void LoginService::SubmitPassword(const std::string& tenant_id, const std::string& id, const std::string& password,
+                                  Callback done) {
+  auto login = Find(tenant_id, id, true);
+  if (password.empty()) throw Error(ErrorCode::kInvalidRequest, "password must not be empty");
+  Step(login, "password_needed", done, [login, password](auto next) { login->client->CheckPassword(password, next); });
+}
+
+void LoginService::Resend(const std::string& tenant_id, const std::string& id, Callback done) {
+  auto login = Find(tenant_id, id, true);
+  Step(login, "code_sent", done, [login](auto next) { login->client->ResendCode(next); });
+}
+
+void LoginService::Register(const std::string& tenant_id, const std::string& id, const std::string& first_name,
+                            const std::string& last_name, Callback done) {
+  auto login = Find(tenant_id, id, true);
+  if (first_name.empty()) throw Error(ErrorCode::kInvalidRequest, "first_name must not be empty");
+  Step(login, "registration_needed", done,
+       [login, first_name, last_name](auto next) { login->client->RegisterUser(first_name, last_name, next); });
+}
+
+void LoginService::Cancel(const std::string& tenant_id, const std::string& id, std::function<void(Status)> done) {
+  auto login = Find(tenant_id, id, true);
+  {
+    std::lock_guard lock(mutex_);
+    login->on_wiped.push_back([done] { done(Status(telegram::Ok{})); });
+  }
+  End(login, "cancelled", std::nullopt);
+}
+
+void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done) {
+  if (!status.ok()) {
+    bool starting = false;
+    {
+      std::lock_guard lock(mutex_);
+      starting = login->state == "starting";
+    }
+    // A login that never got its first step through is of no use to anyone.
+    if (starting) End(login, "failed", status.error());
+    return done(status.error());
+  }
+  Answer(login, done);
+}
+
+void LoginService::Answer(const LoginPtr& login, Callback done) {
+  std::unique_lock lock(mutex_);
+  if (login->state == "failed" && login->error) {
+    auto error = *login->error;
+    lock.unlock();
+    return done(error);
+  }
+  if (login->auth.kind == Kind::kReady && login->state != "done") {
+    login->waiting.push_back(std::move(done));  // answered by Complete or End
+    return;
+  }
+  auto view = View(*login);
+  lock.unlock();
+  done(view);
+}
+
+}  // namespace tgmux::service

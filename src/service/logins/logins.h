@@ -1,0 +1,98 @@
+// Logins: one state machine for every front-end (REST, bots, web), DESIGN.md 2.4.
+//   phone: code_sent -> [password_needed | registration_needed] -> done
+//   qr:    qr_pending -> [password_needed] -> done
+// and the ends failed, expired, cancelled. Each login owns a fresh TDLib client
+// in the directory its account will keep; when it is done the account service
+// takes the client over. Logins live in memory; finished ones stay readable
+// for a while, then are forgotten. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "service/accounts/accounts.h"
+
+namespace tgmux::service {
+
+struct LoginView {
+  std::string id;
+  std::string tenant_id;
+  std::string method;  // phone | qr
+  std::string state;   // code_sent, qr_pending, password_needed, registration_needed, done, failed, expired, cancelled
+  std::string phone_masked;
+  std::optional<telegram::CodeInfo> code;
+  std::string qr_link;
+  std::int64_t qr_expires_at = 0;
+  std::string password_hint;
+  std::optional<store::Account> account;  // when done
+  std::optional<Error> error;             // when failed
+  int attempts_left = 0;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+class LoginService {
+ public:
+  using Callback = std::function<void(telegram::Result<LoginView>)>;
+
+  LoginService(Infrastructure& infra, AccountService& accounts, Background& background, AuditLog& audit);
+  ~LoginService();
+
+  // method "phone" (with phone in any common form) or "qr". Errors:
+  // telegram_not_configured, invalid_request, invalid_phone, flood_wait,
+  // telegram_unreachable.
+  // `actor` (user or key id) goes to the audit log when the account is linked.
+  void Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+             const std::string& phone, Callback done);
+  // Throws Error(not_found).
+  LoginView Get(const std::string& tenant_id, const std::string& id);
+  void SubmitCode(const std::string& tenant_id, const std::string& id, const std::string& code, Callback done);
+  void SubmitPassword(const std::string& tenant_id, const std::string& id, const std::string& password,
+                      Callback done);
+  void Resend(const std::string& tenant_id, const std::string& id, Callback done);
+  void Register(const std::string& tenant_id, const std::string& id, const std::string& first_name,
+                const std::string& last_name, Callback done);
+  // Cancels, closes the TDLib client and wipes its directory, then calls done.
+  void Cancel(const std::string& tenant_id, const std::string& id, std::function<void(telegram::Status)> done);
+
+  void Shutdown();
+
+  // Told of every login state change (tenant, login), e.g. for the event log.
+  // Only before logins start.
+  using Listener = std::function<void(const std::string& tenant_id, const LoginView& login)>;
+  void OnStateChange(Listener listener) { listener_ = std::move(listener); }
+
+ private:
+  struct Login;
+  using LoginPtr = std::shared_ptr<Login>;
+
+  LoginPtr Find(const std::string& tenant_id, const std::string& id, bool must_be_open);
+  void Step(const LoginPtr& login, const char* expected_state, Callback done,
+            const std::function<void(telegram::AccountClient::Done)>& call);
+  void AfterStep(const LoginPtr& login, telegram::Status status, Callback done);
+  void OnState(const LoginPtr& login, const telegram::AuthState& state);
+  void OnClosed(const LoginPtr& login);
+  void Finalize(const LoginPtr& login);
+  void Complete(const LoginPtr& login, const telegram::Me& me);
+  void End(const LoginPtr& login, const std::string& state, std::optional<Error> error);
+  void Sweep();
+  LoginView View(const Login& login) const;
+  void Answer(const LoginPtr& login, Callback done);
+  // Tells the listener the login's current state.
+  void Announce(const LoginPtr& login);
+
+  Infrastructure& infra_;
+  AccountService& accounts_;
+  Background& background_;
+  AuditLog& audit_;
+  std::mutex mutex_;
+  std::map<std::string, LoginPtr> logins_;
+  Listener listener_;
+};
+
+}  // namespace tgmux::service

@@ -1,0 +1,250 @@
+#include "service/messaging/messages.h"
+
+#include <chrono>
+
+#include "service/messaging/message_walks.h"
+#include "service/outbox/outbox.h"
+#include "telegram/message_parse.h"
+
+namespace tgmux::service {
+namespace {
+
+using telegram::Chat;
+using telegram::Message;
+using telegram::Result;
+
+// How long a read waits for Telegram's receipt before answering the chat as it is.
+constexpr auto kReadReceiptWait = std::chrono::seconds(3);
+
+ReadState StateOf(const Chat& chat) { return {chat.chat_id, chat.last_read_inbox_message_id, chat.unread_count}; }
+
+void CheckLimit(int limit) {
+  if (limit < 1 || limit > MessageService::kMaxPage) {
+    throw Error(ErrorCode::kInvalidRequest, "limit must be from 1 to " + std::to_string(MessageService::kMaxPage));
+  }
+}
+
+// The same limits as sending: Telegram's 4096 UTF-16 units, counted once formatted.
+telegram::FormattedText EditedText(telegram::AccountClient& client, const std::string& text,
+                                   const std::string& parse_mode) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
+  }
+  auto parsed = client.ParseText(text, ParseModeOf(parse_mode));
+  if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
+  std::size_t length = telegram::Utf16Length(parsed.value().text);
+  if (length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"text\" is " + std::to_string(length) +
+                                                " characters (UTF-16) after formatting; Telegram allows at most " +
+                                                std::to_string(telegram::kDefaultTextLengthMax));
+  }
+  return std::move(parsed).value();
+}
+
+// Collects every chat's unread messages, answered in any order.
+struct UnreadGather {
+  std::mutex mutex;
+  std::vector<UnreadChat> chats;
+  std::size_t left = 0;
+  std::optional<Error> error;
+  Done<std::vector<UnreadChat>> done;
+
+  void Arrived(std::size_t slot, Result<std::vector<Message>> messages) {
+    bool last = false;
+    {
+      std::lock_guard lock(mutex);
+      if (messages.ok()) {
+        chats[slot].messages = std::move(messages).value();
+      } else if (!error) {
+        error = messages.error();
+      }
+      last = --left == 0;
+    }
+    if (!last) return;
+    if (error) return done(*error);
+    done(std::move(chats));
+  }
+};
+
+}  // namespace
+
+MessageService::MessageService(AccountService& accounts, Background& background)
+    : accounts_(accounts), background_(background) {}
+
+std::shared_ptr<telegram::AccountClient> MessageService::LiveClient(const std::string& tenant_id,
+                                                                   const std::string& account_id) {
+  auto account = accounts_.Get(tenant_id, account_id);  // not_found for other tenants
+  auto client = accounts_.Client(account_id);
+  if (!client) {
+    throw Error(ErrorCode::kAccountNotReady,
+                "account " + account_id + " is not connected to Telegram (status " + account.status + ")");
+  }
+  return client;
+}
+
+void MessageService::ListChats(const std::string& tenant_id, const std::string& account_id,
+                               const ChatListQuery& query, Done<ChatPage> done) {
+  CheckLimit(query.limit);
+  std::optional<walks::ChatKey> after;
+  if (!query.cursor.empty()) {
+    after = walks::DecodeCursor(query.cursor);
+    if (!after) throw Error(ErrorCode::kInvalidRequest, "cursor is not one this API gave out (use next_cursor)");
+  }
+  walks::ListChats(LiveClient(tenant_id, account_id), query.limit, after, query.unread_only, std::move(done));
+}
+
+void MessageService::History(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
+                             int limit, std::int64_t before, Done<HistoryPage> done) {
+  CheckLimit(limit);
+  if (before < 0) throw Error(ErrorCode::kInvalidRequest, "before must be a message id");
+  walks::ClientRef client = LiveClient(tenant_id, account_id);
+  // Finding the chat first announces it to TDLib when needed, and names an unknown one.
+  walks::FindChat(client, chat_id, [client, chat_id, limit, before, done = std::move(done)](Result<Chat> chat) {
+    if (!chat.ok()) return done(chat.error());
+    walks::History(client, chat_id, limit, before, done);
+  });
+}
+
+void MessageService::Unread(const std::string& tenant_id, const std::string& account_id,
+                            Done<std::vector<UnreadChat>> done) {
+  walks::ClientRef client = LiveClient(tenant_id, account_id);
+  auto per_chat = [client, done = std::move(done)](Result<ChatPage> page) {
+    if (!page.ok()) return done(page.error());
+    if (page.value().chats.empty()) return done(std::vector<UnreadChat>{});
+    auto gather = std::make_shared<UnreadGather>();
+    gather->done = done;
+    for (auto& chat : page.value().chats) gather->chats.push_back(UnreadChat{std::move(chat), {}});
+    gather->left = gather->chats.size();
+    // The slots are filled in, never added or removed, while the walks run.
+    for (std::size_t slot = 0; slot < gather->chats.size(); ++slot) {
+      walks::UnreadMessages(client, gather->chats[slot].chat, kMaxUnreadPerChat,
+                            [gather, slot](Result<std::vector<Message>> messages) {
+                              gather->Arrived(slot, std::move(messages));
+                            });
+    }
+  };
+  walks::ListChats(client, kMaxUnreadChats, std::nullopt, true, std::move(per_chat));
+}
+
+void MessageService::Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
+                          std::int64_t message_id, const std::string& text, const std::string& parse_mode,
+                          Done<Message> done) {
+  auto client = LiveClient(tenant_id, account_id);
+  auto formatted = EditedText(*client, text, parse_mode);
+  walks::ClientRef ref = client;
+  walks::FindChat(ref, chat_id, [ref, chat_id, message_id, formatted, done = std::move(done)](Result<Chat> chat) {
+    if (!chat.ok()) return done(chat.error());
+    auto client = ref.lock();
+    if (!client) return done(walks::Stopped());
+    client->EditText(chat_id, message_id, formatted, done);
+  });
+}
+
+void MessageService::Delete(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
+                            std::int64_t message_id, bool revoke, Done<telegram::Ok> done) {
+  walks::ClientRef ref = LiveClient(tenant_id, account_id);
+  walks::FindChat(ref, chat_id, [ref, chat_id, message_id, revoke, done = std::move(done)](Result<Chat> chat) {
+    if (!chat.ok()) return done(chat.error());
+    auto client = ref.lock();
+    if (!client) return done(walks::Stopped());
+    client->DeleteMessages(chat_id, {message_id}, revoke, done);
+  });
+}
+
+void MessageService::MarkRead(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
+                              std::int64_t up_to, Done<ReadState> done) {
+  if (up_to < 0) throw Error(ErrorCode::kInvalidRequest, "field \"up_to_message_id\" must be a message id");
+  walks::ClientRef ref = LiveClient(tenant_id, account_id);
+  walks::FindChat(ref, chat_id, [this, ref, account_id, up_to, done = std::move(done)](Result<Chat> chat) {
+    if (!chat.ok()) return done(chat.error());
+    const Chat& found = chat.value();
+    std::int64_t newest = found.last_message ? found.last_message->message_id : 0;
+    if (newest != 0 && up_to > newest) {
+      return done(Error(ErrorCode::kInvalidRequest, "up_to_message_id " + std::to_string(up_to) +
+                                                        " is newer than the chat's newest message " +
+                                                        std::to_string(newest)));
+    }
+    std::int64_t target = up_to != 0 ? up_to : newest;
+    // Nothing unread up to there: the senders already see it read.
+    if (target == 0 || found.unread_count == 0 || found.last_read_inbox_message_id >= target) {
+      return done(StateOf(found));
+    }
+    auto client = ref.lock();
+    if (!client) return done(walks::Stopped());
+    ViewThenWait(client, account_id, found, target, done);
+  });
+}
+
+void MessageService::ViewThenWait(const std::shared_ptr<telegram::AccountClient>& client,
+                                  const std::string& account_id, const Chat& chat, std::int64_t up_to,
+                                  Done<ReadState> done) {
+  std::uint64_t token = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopped_) {
+      token = ++next_waiter_;
+      // Registered before viewMessages: TDLib may send the receipt before its answer.
+      waiters_[token] = ReadWaiter{account_id, chat.chat_id, up_to, std::move(done)};
+    }
+  }
+  if (token == 0) return done(walks::Stopped());
+  walks::ClientRef ref = client;
+  std::int64_t chat_id = chat.chat_id;
+  client->ViewMessages(chat_id, {up_to}, true, [this, token, ref, chat_id](telegram::Status viewed) {
+    if (!viewed.ok()) {
+      if (auto waiter = TakeWaiter(token)) waiter->done(viewed.error());
+      return;
+    }
+    // Without a receipt (Telegram had nothing to change) the chat as it is now answers.
+    background_.PostAt(Background::Clock::now() + kReadReceiptWait, [this, token, ref, chat_id] {
+      auto waiter = TakeWaiter(token);
+      if (!waiter) return;
+      auto client = ref.lock();
+      if (!client) return waiter->done(walks::Stopped());
+      client->GetChat(chat_id, [done = std::move(waiter->done)](Result<Chat> chat) {
+        if (!chat.ok()) return done(chat.error());
+        done(StateOf(chat.value()));
+      });
+    });
+  });
+}
+
+std::optional<MessageService::ReadWaiter> MessageService::TakeWaiter(std::uint64_t token) {
+  std::lock_guard lock(mutex_);
+  auto it = waiters_.find(token);
+  if (it == waiters_.end()) return std::nullopt;
+  ReadWaiter waiter = std::move(it->second);
+  waiters_.erase(it);
+  return waiter;
+}
+
+void MessageService::OnChatRead(const std::string& account_id, std::int64_t chat_id, std::int64_t last_read,
+                                int unread_count) {
+  std::vector<Done<ReadState>> ready;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      const ReadWaiter& w = it->second;
+      bool reached = last_read >= w.up_to || unread_count == 0;
+      if (w.account_id != account_id || w.chat_id != chat_id || !reached) {
+        ++it;
+        continue;
+      }
+      ready.push_back(std::move(it->second.done));
+      it = waiters_.erase(it);
+    }
+  }
+  for (auto& done : ready) done(ReadState{chat_id, last_read, unread_count});
+}
+
+void MessageService::Shutdown() {
+  std::map<std::uint64_t, ReadWaiter> left;
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    left.swap(waiters_);
+  }
+  for (auto& [token, waiter] : left) waiter.done(Error(ErrorCode::kAccountNotReady, "tgmux is shutting down"));
+}
+
+}  // namespace tgmux::service

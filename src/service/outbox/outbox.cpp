@@ -1,0 +1,216 @@
+#include "service/outbox/outbox.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/time.h"
+#include "crypto/random_id.h"
+#include "telegram/message_parse.h"
+
+namespace tgmux::service {
+namespace {
+
+bool IsFinal(const store::OutboxEntry& entry) { return entry.state == "sent" || entry.state == "failed"; }
+
+// Refuses what Telegram would refuse anyway, before the row exists: a caller
+// learns it from the POST instead of from a failed entry.
+void CheckText(const std::string& text, std::size_t parsed_length) {
+  if (text.empty()) throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
+  if (parsed_length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"text\" is " + std::to_string(parsed_length) +
+                                                " characters (UTF-16) after formatting; Telegram allows at most " +
+                                                std::to_string(telegram::kDefaultTextLengthMax));
+  }
+}
+
+}  // namespace
+
+OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Background& background)
+    : infra_(infra),
+      accounts_(accounts),
+      background_(background),
+      chat_interval_(std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(infra.config().outbox_chat_interval_seconds))),
+      group_per_minute_(infra.config().outbox_group_per_minute) {
+  accounts_.AddObserver(this);
+}
+
+store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const std::string& account_id,
+                                          const SendRequest& request) {
+  accounts_.Get(tenant_id, account_id);  // not_found for other tenants
+  auto& store = infra_.store();
+  if (!request.idempotency_key.empty()) {
+    if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
+      return Sealed(*found, false);
+    }
+  }
+  std::size_t length = telegram::Utf16Length(request.text);
+  if (auto client = accounts_.Client(account_id); client && !request.text.empty()) {
+    auto parsed = client->ParseText(request.text, ParseModeOf(request.parse_mode));
+    if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
+    length = telegram::Utf16Length(parsed.value().text);
+  }
+  CheckText(request.text, length);
+  store::OutboxEntry entry;
+  entry.id = crypto::RandomId("msg");
+  entry.tenant_id = tenant_id;
+  entry.account_id = account_id;
+  entry.idempotency_key = request.idempotency_key;
+  entry.to = request.to;
+  entry.text = request.text;
+  entry.parse_mode = request.parse_mode;
+  entry.reply_to_message_id = request.reply_to_message_id;
+  entry.silent = request.silent;
+  entry.created_at = entry.updated_at = UnixSeconds();
+  std::lock_guard lock(enqueue_mutex_);
+  if (!store.InsertOutbox(Sealed(entry, true))) {
+    // Another request with the same key won the race.
+    if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
+      return Sealed(*found, false);
+    }
+    throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
+  }
+  // Under the lock: the sender's queue gets entries in the order of the rows.
+  background_.Post([this, entry] { Accept({entry}); });
+  return entry;
+}
+
+store::OutboxEntry OutboxService::Get(const std::string& tenant_id, const std::string& id) {
+  auto entry = Load(id);
+  if (!entry || entry->tenant_id != tenant_id) throw Error(ErrorCode::kNotFound, "no outbox entry " + id);
+  return *entry;
+}
+
+void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done) {
+  std::uint64_t token = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) timeout = std::chrono::milliseconds::zero();
+    token = ++next_waiter_;
+    waiters_[token] = {id, std::move(done)};
+  }
+  // Whichever comes first takes the waiter: the final state (Notify), this
+  // check (the entry may have ended before the waiter existed) or the timeout.
+  auto answer = [this, token, id](bool only_final) {
+    auto entry = Load(id);
+    if (!entry || (only_final && !IsFinal(*entry))) return;
+    EntryDone waiter;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = waiters_.find(token);
+      if (it == waiters_.end()) return;
+      waiter = std::move(it->second.second);
+      waiters_.erase(it);
+    }
+    waiter(*entry);
+  };
+  answer(true);
+  // The background thread no longer runs tasks once stopping: answer here.
+  if (timeout == std::chrono::milliseconds::zero()) return answer(false);
+  background_.PostAt(Clock::now() + timeout, [answer] { answer(false); });
+}
+
+void OutboxService::StopWaiting() {
+  std::map<std::uint64_t, std::pair<std::string, EntryDone>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    waiters.swap(waiters_);
+  }
+  for (auto& [token, waiter] : waiters) {
+    if (auto entry = Load(waiter.first)) waiter.second(*entry);
+  }
+}
+
+store::OutboxEntry OutboxService::Sealed(store::OutboxEntry entry, bool seal) {
+  auto account = infra_.store().FindAccount(entry.account_id);
+  if (!account) {
+    // The account was unlinked: its key is gone, and with it the clear values.
+    entry.to = entry.text = "";
+    return entry;
+  }
+  const auto& envelope = infra_.envelope();
+  auto key = envelope.UnwrapDataKey(account->wrapped_data_key, account->id);
+  auto apply = [&](std::string& field, std::string_view purpose) {
+    field = seal ? envelope.Encrypt(key, account->id, purpose, field) : envelope.Decrypt(key, account->id, purpose, field);
+  };
+  apply(entry.to, "outbox_to");
+  apply(entry.text, "outbox_text");
+  return entry;
+}
+
+std::optional<store::OutboxEntry> OutboxService::Load(const std::string& id) {
+  auto entry = infra_.store().FindOutbox(id);
+  if (!entry) return std::nullopt;
+  return Sealed(std::move(*entry), false);
+}
+
+void OutboxService::Notify(const store::OutboxEntry& entry) {
+  std::vector<EntryDone> ready;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->second.first != entry.id) {
+        ++it;
+        continue;
+      }
+      ready.push_back(std::move(it->second.second));
+      it = waiters_.erase(it);
+    }
+  }
+  for (auto& waiter : ready) waiter(entry);
+}
+
+void OutboxService::Resume() {
+  std::map<std::string, std::vector<store::OutboxEntry>> queues;
+  for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
+    if (entry.state == "queued") {
+      try {
+        queues[entry.account_id].push_back(Sealed(entry, false));
+      } catch (const std::exception& e) {
+        // Its account's keys do not open: no session could send it either.
+        spdlog::error("outbox {}: cannot be read ({}); it stays queued", entry.id, e.what());
+      }
+      continue;
+    }
+    entry.state = "failed";
+    entry.error_code = std::string(CodeName(ErrorCode::kTelegramUnreachable));
+    entry.error_message =
+        "tgmux stopped while this message was being sent: it may or may not have been delivered, and it is not "
+        "sent again to avoid a double send";
+    entry.updated_at = UnixSeconds();
+    infra_.store().UpdateOutbox(entry);
+    spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
+    try {
+      for (const auto& listener : finished_listeners_) listener(Sealed(entry, false));
+    } catch (const std::exception& e) {
+      spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
+    }
+  }
+  for (auto& [account_id, entries] : queues) {
+    background_.Post([this, entries = std::move(entries)]() mutable { Accept(std::move(entries)); });
+  }
+}
+
+void OutboxService::Kick(const std::string& account_id) {
+  background_.Post([this, account_id] { Pump(account_id); });
+}
+
+void OutboxService::OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
+                                 const telegram::Result<telegram::Message>& result) {
+  background_.Post([this, account_id, key = SendKey{chat_id, temporary_id}, result] {
+    auto found = senders_.find(account_id);
+    if (found == senders_.end()) return;  // not a send of the outbox
+    Sender& sender = found->second;
+    if (sender.settling.count(key)) return Settle(account_id, key, result);
+    // The outcome may come before the send's own `done` (which then says
+    // telegram_unreachable when the deadline raced it): keep it for then.
+    for (auto& item : sender.queue) {
+      if (item.in_flight && item.temporary_id == key.second && item.entry.chat_id == key.first) {
+        item.early_result = result;
+        return;
+      }
+    }
+  });
+}
+
+}  // namespace tgmux::service

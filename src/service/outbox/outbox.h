@@ -1,0 +1,175 @@
+// The outbox (DESIGN.md 2.4): every send is a durable row first, then one
+// sender per account delivers its entries: in creation order within a chat,
+// several chats at once, paced per chat (ChatPacer). A flood wait pauses the
+// whole account until it ends; transient failures retry with backoff,
+// permanent ones end `failed` with the reason.
+//
+// The account's state decides what happens to its queue: while it connects or
+// is disabled the entries wait; once it is revoked or unlinked they end
+// `failed` (account_not_ready, not_found), since no session can send them.
+//
+// Delivery is at most once. An entry is marked `sending` before SendText. When
+// TDLib's final answer misses the deadline, the entry stays `sending` until
+// the late outcome arrives (AccountObserver::OnSendResult, matched by the
+// temporary message id) and becomes `sent` or `failed` then; without such an
+// outcome (no temporary id, the session ended, kSettleTimeout passed, or the
+// process stopped meanwhile) it ends `failed` with telegram_unreachable
+// instead of being sent again: a missing message can be resent by the caller,
+// a doubled one cannot be unsent. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "service/accounts/accounts.h"
+#include "service/background.h"
+#include "service/infrastructure.h"
+#include "service/outbox/outbox_pacing.h"
+
+namespace tgmux::service {
+
+struct SendRequest {
+  std::string to;          // numeric id, @username or +phone
+  std::string text;
+  std::string parse_mode;  // "", markdown, html
+  std::int64_t reply_to_message_id = 0;
+  bool silent = false;
+  std::string idempotency_key;  // "" when none
+};
+
+// The TDLib parse mode of an entry's parse_mode ("": plain text).
+telegram::ParseMode ParseModeOf(const std::string& name);
+
+class OutboxService : public AccountObserver {
+ public:
+  using EntryDone = std::function<void(const store::OutboxEntry&)>;
+
+  // Registers itself as an observer of `accounts` (so: before RestoreAll).
+  OutboxService(Infrastructure& infra, AccountService& accounts, Background& background);
+
+  // Writes the entry (or returns the one with the same idempotency key) and
+  // hands it to the account's sender. Throws Error: not_found (account of
+  // another tenant), invalid_request (empty or too long text, bad formatting).
+  store::OutboxEntry Enqueue(const std::string& tenant_id, const std::string& account_id, const SendRequest& request);
+  // Throws Error(not_found) for unknown ids and other tenants' entries.
+  store::OutboxEntry Get(const std::string& tenant_id, const std::string& id);
+  // Calls `done` once: when the entry is sent or failed, or with its state
+  // when `timeout` passes first or StopWaiting is called.
+  void Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done);
+  // At shutdown, before the HTTP server stops: answers every Wait now with the
+  // entry as it is, and every later Wait at once.
+  void StopWaiting();
+  // At start-up: settles the sends the last run left in flight and hands every
+  // queued entry to its account's sender.
+  void Resume();
+  // Calls `listener` once for every entry that ends sent or failed (clear
+  // values; on the background thread, or in Resume). Only before Resume.
+  void OnFinished(EntryDone listener) { finished_listeners_.push_back(std::move(listener)); }
+
+  // AccountObserver: a session ready or a status change may unblock a queue;
+  // an unlink ends it; late send outcomes settle entries.
+  void OnReady(const std::string& account_id) override { Kick(account_id); }
+  void OnStatus(const store::Account& account, const std::string& /*previous*/) override { Kick(account.id); }
+  void OnUnlinked(const store::Account& account) override { Kick(account.id); }
+  void OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
+                    const telegram::Result<telegram::Message>& result) override;
+
+  // How many sends one account has at Telegram at once, over all its chats.
+  static constexpr int kMaxInFlight = 8;
+  // How long an entry whose send had no answer waits for its late outcome.
+  static constexpr std::chrono::minutes kSettleTimeout{10};
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using SendKey = std::pair<std::int64_t, std::int64_t>;  // chat id, temporary message id
+  using SendResult = telegram::Result<telegram::Message>;
+
+  // An unfinished entry in its sender's queue (clear text).
+  struct Queued {
+    store::OutboxEntry entry;
+    bool in_flight = false;
+    std::int64_t temporary_id = 0;           // once TDLib accepted the send
+    std::optional<SendResult> early_result;  // the outcome, heard before `done`
+  };
+  // One account's sender. Touched only on the background thread.
+  struct Sender {
+    explicit Sender(ChatPacer p) : pacer(std::move(p)) {}
+    std::list<Queued> queue;  // creation order
+    ChatPacer pacer;
+    // The TDLib session the two maps below belong to: a new one knows no chat.
+    std::weak_ptr<telegram::AccountClient> session;
+    std::map<std::string, std::int64_t> chats;  // recipient as written -> chat id
+    std::map<SendKey, store::OutboxEntry> settling;  // sends with no answer, awaiting OnSendResult
+    bool resolving = false;
+    int in_flight = 0;
+    bool pump_posted = false;
+    Clock::time_point paused_until{};
+    Clock::time_point wake_at = Clock::time_point::max();
+  };
+  struct Scan;
+
+  // The store keeps recipient and text sealed with the account's data key:
+  // phone numbers and message texts are never on disk in clear.
+  store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
+  void Save(const store::OutboxEntry& entry) { infra_.store().UpdateOutbox(Sealed(entry, true)); }
+  std::optional<store::OutboxEntry> Load(const std::string& id);
+  void Notify(const store::OutboxEntry& entry);
+  // Any thread: the account's sender looks at its queue again.
+  void Kick(const std::string& account_id);
+
+  // outbox_sender.cpp: the sender's steps, on the background thread.
+  Sender& SenderOf(const std::string& account_id);
+  Queued* Find(Sender& sender, const std::string& id);
+  void Accept(std::vector<store::OutboxEntry> entries);
+  void Pump(const std::string& account_id);
+  void Repump(const std::string& account_id, Sender& sender);
+  void WakeAt(const std::string& account_id, Sender& sender, Clock::time_point when);
+  std::optional<Error> AccountGone(const std::string& account_id);
+  void UseSession(const std::string& account_id, Sender& sender,
+                  const std::shared_ptr<telegram::AccountClient>& client);
+  Scan ScanQueue(Sender& sender, Clock::time_point now);
+  void Resolve(const std::string& account_id, Sender& sender, const Queued& item);
+  void OnResolved(const std::string& account_id, const std::string& id, const std::string& to,
+                  const telegram::Result<std::int64_t>& chat);
+  void Send(const std::string& account_id, Sender& sender, Queued& item, std::int64_t chat_id);
+  void OnAccepted(const std::string& account_id, const std::string& id, std::int64_t temporary_id);
+  void OnSendDone(const std::string& account_id, const std::string& id, SendResult result);
+
+  // outbox_outcome.cpp: how entries end or wait, on the background thread.
+  static store::OutboxEntry Sent(store::OutboxEntry entry, const telegram::Message& message);
+  void OnFailure(const std::string& account_id, Queued& item, const Error& error);
+  void PauseForFlood(const std::string& account_id, Queued& item, const Error& error);
+  void RetryLater(const std::string& account_id, Queued& item, const Error& error);
+  void AwaitLateOutcome(const std::string& account_id, Sender& sender, Queued& item);
+  void Settle(const std::string& account_id, const SendKey& key, const SendResult& result);
+  void EndUnknown(const std::string& account_id, const SendKey& key, const std::string& why);
+  void FailQueue(const std::string& account_id, const Error& error);
+  void Finish(const std::string& account_id, store::OutboxEntry entry);
+  void Complete(const std::string& account_id, const std::string& id, store::OutboxEntry entry);
+
+  Infrastructure& infra_;
+  AccountService& accounts_;
+  Background& background_;
+  const Clock::duration chat_interval_;
+  const int group_per_minute_;
+  std::map<std::string, Sender> senders_;
+  std::vector<EntryDone> finished_listeners_;
+
+  std::mutex enqueue_mutex_;  // keeps queue order the same as creation order
+
+  std::mutex mutex_;  // guards the waiters
+  bool stopping_ = false;
+  std::uint64_t next_waiter_ = 0;
+  std::map<std::uint64_t, std::pair<std::string, EntryDone>> waiters_;
+};
+
+}  // namespace tgmux::service
