@@ -1,4 +1,4 @@
-// The domain error of tgmux: one code from DESIGN.md section 4, a message that
+// The domain error of tgmux: one code (docs/architecture.md, Errors), a message that
 // is safe to show to API clients, and an optional retry-after for flood waits.
 #pragma once
 

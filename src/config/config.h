@@ -1,4 +1,4 @@
-// tgmux configuration (DESIGN.md 3): defaults < TOML file (--config) < environment
+// tgmux configuration (docs/architecture.md, Configuration): defaults < TOML file (--config) < environment
 // < command-line flags. Every value is validated once at start-up.
 #pragma once
 

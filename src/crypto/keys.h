@@ -1,4 +1,4 @@
-// Secrets at rest (DESIGN.md 2.3): 32-byte keys, XChaCha20-Poly1305 AEAD, the
+// Secrets at rest (docs/architecture.md, Secrets at rest): 32-byte keys, XChaCha20-Poly1305 AEAD, the
 // master key, and the envelope that wraps one data key per account.
 #pragma once
 

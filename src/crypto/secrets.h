@@ -1,4 +1,4 @@
-// App-user credentials (DESIGN.md 2.3): Argon2id password hashes, random bearer
+// App-user credentials (docs/architecture.md, Secrets at rest): Argon2id password hashes, random bearer
 // tokens, and the one-way digest under which tokens are stored. Thread-safe.
 #pragma once
 

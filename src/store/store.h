@@ -1,4 +1,4 @@
-// The Store interface (DESIGN.md 2.3): one interface, SQLite now, PostgreSQL
+// The Store interface (docs/architecture.md, The store): one interface, SQLite now, PostgreSQL
 // later; the same tests run against every implementation.
 #pragma once
 

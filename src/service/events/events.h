@@ -1,4 +1,4 @@
-// The event log (DESIGN.md 2.4): everything that happens in a tenant's
+// The event log (docs/architecture.md, Event log): everything that happens in a tenant's
 // accounts, appended in order to the store (per-tenant `seq`) before anyone is
 // told, then read by long-poll, SSE, WebSocket and webhooks with a cursor.
 //

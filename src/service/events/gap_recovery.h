@@ -1,4 +1,4 @@
-// Gap recovery (DESIGN.md 2.4): messages that reached an account while tgmux
+// Gap recovery (docs/architecture.md, Gap recovery): messages that reached an account while tgmux
 // was down are read back from Telegram's history when its client is ready
 // again and appended as message.received; the event log's dedup key keeps
 // each exactly once even when TDLib also reports it.

@@ -1,4 +1,4 @@
-// Webhooks (DESIGN.md 2.4): each one receives the events of its tenant that
+// Webhooks (docs/architecture.md, Webhooks): each one receives the events of its tenant that
 // match its types and accounts, one POST per event, in the log's order (so in
 // order per account), signed with its own secret:
 //   X-Tgmux-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">

@@ -1,4 +1,4 @@
-// Logins: one state machine for every front-end (REST, bots, web), DESIGN.md 2.4.
+// Logins: one state machine for every front-end (REST, bots, web); docs/architecture.md, Logins.
 //   phone: code_sent -> [password_needed | registration_needed] -> done
 //   qr:    qr_pending -> [password_needed] -> done
 // and the ends failed, expired, cancelled. Each login owns a fresh TDLib client

@@ -1,4 +1,4 @@
-// Reading and changing a linked account's chats and messages (DESIGN.md 2.4):
+// Reading and changing a linked account's chats and messages (docs/architecture.md, The service layer):
 // chat list pages, history pages without gaps, unread messages, mark read,
 // edit and delete. Sending goes through the outbox (outbox.h).
 //

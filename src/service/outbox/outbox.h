@@ -1,4 +1,4 @@
-// The outbox (DESIGN.md 2.4): every send is a durable row first, then one
+// The outbox (docs/architecture.md, The path of a send): every send is a durable row first, then one
 // sender per account delivers its entries: in creation order within a chat,
 // several chats at once, paced per chat (ChatPacer). A flood wait pauses the
 // whole account until it ends; transient failures retry with backoff,

@@ -1,4 +1,4 @@
-// How often one account may send into each of its chats (DESIGN.md 2.4): at
+// How often one account may send into each of its chats (docs/architecture.md, The path of a send): at
 // least `chat_interval` between two sends into a chat, and at most
 // `group_per_minute` sends in any 60 seconds into a group, supergroup or
 // channel (chat id < 0). Not thread-safe: one account's sender owns it. The
