@@ -1,10 +1,12 @@
 // End-to-end: the real tgmux binary, started the way an operator starts it.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
 
 #include "tests/support/tgmux_server.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -24,6 +26,29 @@ TEST(ServeTest, StartsWithoutTelegramCredentialsAndReportsReady) {
   EXPECT_GE(body["store"]["schema_version"].get<int>(), 1);
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tgmux.db"));
   EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
+TEST(ServeTest, ReadyzSaysTheStoreFailedWithoutItsDetailsWhichGoToTheLog) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  ASSERT_EQ(server.http().Get("/readyz").status, 200);
+  // The store breaks under the running tgmux: a table it reads disappears.
+  SQLite::Database((server.data_dir() / "tgmux.db").string(), SQLite::OPEN_READWRITE, 5000)
+      .exec("DROP TABLE schema_migrations");
+
+  auto ready = server.Anonymous().Get("/readyz");
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  auto body = ready.Json();
+  EXPECT_EQ(body["status"], "not_ready");
+  EXPECT_EQ(body["store"]["ok"], false);
+  EXPECT_EQ(body["store"]["reason"], "the store cannot be read; see the log");
+  // A public route: neither where the data lives nor SQLite's own words.
+  for (const std::string& detail : {server.data_dir().string(), std::string("tgmux.db"),
+                                    std::string("schema_migrations"), std::string("no such table")}) {
+    EXPECT_EQ(ready.body.find(detail), std::string::npos) << detail << " in " << ready.body;
+  }
+  auto logged = [&] { return server.process().Stderr().find("no such table: schema_migrations") != std::string::npos; };
+  EXPECT_TRUE(WaitUntil(logged, std::chrono::seconds(5))) << server.process().Stderr();
 }
 
 TEST(ServeTest, MetricsCountRequestsByRouteAndStatus) {
