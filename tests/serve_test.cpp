@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/tgmux_server.h"
 #include "tests/support/wait.h"
@@ -87,6 +89,42 @@ TEST(ServeTest, ErrorsAreProblemJsonWithAStableCode) {
   auto echoed = server.http().Request("GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(echoed.Header("x-request-id"), "trace-42");
   EXPECT_EQ(server.http().Raw("GARBAGE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+}
+
+// Busy threads on every core for as long as it lives, as on a loaded machine.
+class CpuLoad {
+ public:
+  CpuLoad() {
+    for (unsigned i = 0; i < std::max(2u, std::thread::hardware_concurrency()); ++i) {
+      threads_.emplace_back([this] {
+        while (!stop_.load(std::memory_order_relaxed)) {
+        }
+      });
+    }
+  }
+  ~CpuLoad() {
+    stop_ = true;
+    for (auto& thread : threads_) thread.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+// A client still sending a body over the limit must read the 413, not a reset
+// connection: tgmux reads and drops the rest before it closes.
+TEST(ServeTest, AnOversizedBodyGetsItsAnswerEvenOnABusyMachine) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  const std::string body(3 << 20, 'x');
+  CpuLoad load;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto answer = server.http().Request("POST", "/v1/auth/login", body);
+    ASSERT_EQ(answer.status, 413) << "attempt " << attempt << ": no answer read (connection reset?)";
+    EXPECT_EQ(answer.Json()["code"], "payload_too_large");
+  }
+  EXPECT_EQ(server.http().Get("/healthz").status, 200);
 }
 
 TEST(ServeTest, BadSettingsAreRefusedWithOneLineAndStatus2) {
