@@ -203,6 +203,31 @@ TEST(ServeTest, WrongMasterKeyIsRefusedAndNothingChanges) {
   EXPECT_TRUE(right_again.Start()) << right_again.process().Stderr();
 }
 
+TEST(ServeTest, ASecondServeOnTheSameDataDirectoryIsRefusedWhileTheFirstRuns) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  auto first = std::make_unique<TgmuxServer>(Env{}, data);
+  ASSERT_TRUE(first->Start()) << first->process().Stderr();
+  std::string pid = std::to_string(first->process().pid());
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), pid + "\n");
+
+  auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", data.string()}, {"TGMUX_LISTEN", "127.0.0.1:0"}});
+  EXPECT_EQ(status, 2) << text;
+  EXPECT_NE(text.find("TGMUX_DATA_DIR=\"" + data.string() + "\" is in use by another tgmux (pid " + pid + ")"),
+            std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(first->http().Get("/readyz").status, 200) << "the first one goes on";
+
+  // kill -9 leaves the file behind, but the lock died with its process.
+  EXPECT_EQ(first->Stop(SIGKILL), 128 + SIGKILL);
+  TgmuxServer next({}, data);
+  ASSERT_TRUE(next.Start()) << next.process().Stderr();
+  EXPECT_EQ(next.http().Get("/readyz").status, 200);
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), std::to_string(next.process().pid()) + "\n");
+  EXPECT_EQ(next.Stop(SIGTERM), 0);
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), "") << "a clean stop leaves the lock file empty";
+}
+
 TEST(ServeTest, JsonLogsAreOneObjectPerLine) {
   TgmuxServer server(Env{{"TGMUX_LOG_FORMAT", "json"}});
   ASSERT_TRUE(server.Start()) << server.process().Stderr();
