@@ -8,6 +8,7 @@
 
 #include "tests/support/linked_gateway.h"
 #include "tests/support/stream_clients.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -108,12 +109,8 @@ TEST_F(EventConsumersTest, ClientsThatLeaveAreLetGoAtOnce) {
     }
     EXPECT_GE(OpenFiles(pid), before + 20);
   }  // all of them close
-  int after = OpenFiles(pid);
-  for (int i = 0; i < 60 && after > before; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    after = OpenFiles(pid);
-  }
-  EXPECT_LE(after, before) << "connections of clients that left are still open";
+  EXPECT_TRUE(WaitUntil([&] { return OpenFiles(pid) <= before; }, std::chrono::seconds(3)))
+      << "connections of clients that left are still open";
 }
 
 TEST_F(EventConsumersTest, WebSocketDeliversLiveAndResumesAfterASeq) {
@@ -175,11 +172,11 @@ TEST_F(EventConsumersTest, WebhookReceivesSignedEventsInOrderAndRetriesFailures)
   EXPECT_EQ(requests[0].body, requests[1].body) << "the retry is the same event";
   EXPECT_GE(requests[1].received_at - requests[0].received_at, std::chrono::milliseconds(900)) << "no backoff";
   // The receiver has the last answer a moment before tgmux records it.
-  json hook = json::object();
-  for (int i = 0; i < 100 && hook.value("delivered_count", 0) < 3; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  json hook;
+  WaitUntil([&] {
     hook = http().Get("/v1/webhooks/" + id).Json();
-  }
+    return hook.value("delivered_count", 0) >= 3;
+  }, std::chrono::seconds(5));
   EXPECT_EQ(hook["delivered_count"], 3);
   EXPECT_EQ(hook["state"], "active");
 }
@@ -192,12 +189,10 @@ TEST_F(EventConsumersTest, AWebhookFailingLongerThanTheRetryWindowIsDisabledWith
   std::string id = created.Json()["id"];
   Say("nobody takes this");
   json hook;
-  auto deadline = std::chrono::steady_clock::now() + seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
+  WaitUntil([&] {
     hook = http().Get("/v1/webhooks/" + id).Json();
-    if (hook["state"] == "disabled") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+    return hook["state"] == "disabled";
+  }, seconds(20));
   EXPECT_EQ(hook["state"], "disabled") << hook;
   EXPECT_NE(hook["disabled_reason"].get<std::string>().find("HTTP 503"), std::string::npos) << hook;
   EXPECT_GE(receiver.Requests().size(), 2u);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -106,7 +107,7 @@ TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {
   EXPECT_EQ(empty.Json()["next_after"], last);
 
   std::thread writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_TRUE(WaitForMetric(gateway_->Anonymous(), "tgmux_event_waiters", 1, std::chrono::seconds(10)));
     Say(kBob, "are you there?");
   });
   auto started = std::chrono::steady_clock::now();
@@ -123,7 +124,7 @@ TEST_F(EventsTest, AWaitingLongPollIsAnsweredWhenTgmuxStops) {
   Prepare();
   HttpResponse answer;
   std::thread poller([&] { answer = http().Get("/v1/events?timeout=60&types=message.received"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(WaitForMetric(gateway_->Anonymous(), "tgmux_event_waiters", 1, std::chrono::seconds(10)));
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(gateway_->Stop(SIGTERM), 0);
   poller.join();
@@ -137,7 +138,9 @@ TEST_F(EventsTest, EventsOlderThanTheRetentionAreRemoved) {
   Say(kBob, "old news");
   auto old = EventsOf("message.received", 1);
   ASSERT_EQ(old.size(), 1u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  // Not a wait for something to happen: age is the condition. Written before
+  // EventsOf saw it, the event is older than the retention 2.1 s from now.
+  std::this_thread::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(2100));
   ASSERT_EQ(gateway_->Stop(SIGTERM), 0);
   StartGateway({{"TGMUX_EVENT_RETENTION", "2"}});  // the sweep also runs at start
   Say(kBob, "fresh news");
@@ -173,9 +176,11 @@ TEST_F(EventsTest, AccountFiltersDecideWhichIncomingMessagesCount) {
   auto events = EventsOf("message.received", 1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["data"]["message"]["text"], "private word");
-  // Nothing else came in meanwhile: the group message was not logged.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(EventsOf("message.received", 2, 0, std::chrono::seconds(1)).size(), 1u);
+  // Nor later: a private marker written after both comes next, with nothing between.
+  Say(kCarol, "marker");
+  auto after = EventsOf("message.received", 2);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[1]["data"]["message"]["text"], "marker");
 }
 
 TEST_F(EventsTest, ReadsEditsDeletionsAndStatusBecomeEvents) {

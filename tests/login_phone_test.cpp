@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -194,11 +195,8 @@ TEST(PhoneLoginAgainstRealTdlib, TelegramUnreachableAfterTheDeadlineAndStillHeal
   EXPECT_EQ(server.http().Get("/healthz").status, 200);
   EXPECT_EQ(server.http().Get("/readyz").status, 200);
   // The failed login's TDLib directory goes away once its client has closed.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!std::filesystem::is_empty(server.data_dir() / "accounts") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(std::filesystem::is_empty(server.data_dir() / "accounts"));
+  EXPECT_TRUE(WaitUntil([&] { return std::filesystem::is_empty(server.data_dir() / "accounts"); },
+                        std::chrono::seconds(5)));
   EXPECT_EQ(server.Stop(SIGTERM), 0);
 }
 

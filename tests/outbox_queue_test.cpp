@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tests/support/outbox_fixture.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -51,14 +52,15 @@ TEST_F(OutboxQueueTest, AChatPacedAtOnePerSecondDoesNotHoldOtherChats) {
 }
 
 TEST_F(OutboxQueueTest, AGroupGetsAtMostItsMessagesPerMinute) {
-  Prepare({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0.05"}, {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "3"}});
+  // No interval between two sends into a chat: only the cap can hold the group back.
+  Prepare({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}, {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "3"}});
   std::string group = CreateGroup();
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(Enqueue(group, "to the team " + std::to_string(i)));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Settled(ids[i])["state"], "sent") << i;
-  // A private chat is not held by the group's cap.
+  // A private chat is not held by the group's cap. The sender walks its queue
+  // in order, so had the cap let the fourth go, it would have left before this.
   EXPECT_EQ(SendAndWait({{"to", "@bob"}, {"text", "private"}})["state"], "sent");
-  std::this_thread::sleep_for(milliseconds(1000));
   EXPECT_EQ(Entry(ids[3])["state"], "queued");
   EXPECT_EQ(Entry(ids[4])["state"], "queued");
   auto received = Received(kBob, group);
@@ -71,8 +73,15 @@ TEST_F(OutboxQueueTest, ADisabledAccountKeepsItsQueueUntilEnabledAgain) {
   SetDisabled(true);
   std::string first = Enqueue("@bob", "first");
   std::string second = Enqueue("@bob", "second");
-  std::this_thread::sleep_for(milliseconds(700));
+  // A marker through Carol's account, queued after Ann's two on the same sender
+  // thread and sent the same way: once it arrives, Ann's would have too.
+  std::string carol = Link(kCarol)["id"];
+  auto marker = http().Request("POST", "/v1/accounts/" + carol + "/messages?wait=10",
+                               nlohmann::json{{"to", "@bob"}, {"text", "marker"}}.dump());
+  ASSERT_EQ(marker.status, 200) << marker.body;
   EXPECT_EQ(Entry(first)["state"], "queued");
+  auto seen = Control("GET", "/users/%2B" + std::string(kBob + 1) + "/messages?with=%2B" + std::string(kCarol + 1));
+  EXPECT_EQ(seen.body["messages"].size(), 1u) << "the marker arrived";
   EXPECT_TRUE(Received(kBob).empty());
   SetDisabled(false);
   EXPECT_EQ(Settled(first)["state"], "sent");

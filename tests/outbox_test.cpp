@@ -6,6 +6,7 @@
 #include <future>
 
 #include "tests/support/outbox_fixture.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -118,7 +119,10 @@ TEST_F(OutboxTest, ALateOutcomeSettlesASendThatMissedTheDeadline) {
   ASSERT_EQ(fault.status, 201) << fault.body.dump();
   auto started = std::chrono::steady_clock::now();
   std::string id = Enqueue("@bob", "late but once");
-  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  // Once the deadline passed and tgmux chose to wait for the late outcome:
+  EXPECT_TRUE(WaitUntil([&] {
+    return gateway_->process().Stderr().find("outbox " + id + ": no answer from Telegram in time") != std::string::npos;
+  }, std::chrono::seconds(10))) << gateway_->process().Stderr();
   EXPECT_EQ(Entry(id)["state"], "sending");
   auto entry = Settled(id);
   EXPECT_EQ(entry["state"], "sent") << entry;
@@ -136,7 +140,9 @@ TEST_F(OutboxTest, AWaitingRequestIsAnsweredWhenTgmuxStops) {
   auto answer = std::async(std::launch::async, [this] {
     return Send({{"to", "@bob"}, {"text", "never sent"}}, "?wait=60");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(WaitForMetric(gateway_->Anonymous(),
+                            "tgmux_http_requests_in_flight{method=\"POST\",route=\"/v1/accounts/{id}/messages\"}", 1,
+                            std::chrono::seconds(10)));
   auto stopping = std::chrono::steady_clock::now();
   EXPECT_EQ(gateway_->Stop(SIGTERM), 0);
   auto response = answer.get();

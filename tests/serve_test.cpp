@@ -1,10 +1,18 @@
 // End-to-end: the real tgmux binary, started the way an operator starts it.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/tgmux_server.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -24,6 +32,29 @@ TEST(ServeTest, StartsWithoutTelegramCredentialsAndReportsReady) {
   EXPECT_GE(body["store"]["schema_version"].get<int>(), 1);
   EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tgmux.db"));
   EXPECT_EQ(server.Stop(SIGTERM), 0);
+}
+
+TEST(ServeTest, ReadyzSaysTheStoreFailedWithoutItsDetailsWhichGoToTheLog) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  ASSERT_EQ(server.http().Get("/readyz").status, 200);
+  // The store breaks under the running tgmux: a table it reads disappears.
+  SQLite::Database((server.data_dir() / "tgmux.db").string(), SQLite::OPEN_READWRITE, 5000)
+      .exec("DROP TABLE schema_migrations");
+
+  auto ready = server.Anonymous().Get("/readyz");
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  auto body = ready.Json();
+  EXPECT_EQ(body["status"], "not_ready");
+  EXPECT_EQ(body["store"]["ok"], false);
+  EXPECT_EQ(body["store"]["reason"], "the store cannot be read; see the log");
+  // A public route: neither where the data lives nor SQLite's own words.
+  for (const std::string& detail : {server.data_dir().string(), std::string("tgmux.db"),
+                                    std::string("schema_migrations"), std::string("no such table")}) {
+    EXPECT_EQ(ready.body.find(detail), std::string::npos) << detail << " in " << ready.body;
+  }
+  auto logged = [&] { return server.process().Stderr().find("no such table: schema_migrations") != std::string::npos; };
+  EXPECT_TRUE(WaitUntil(logged, std::chrono::seconds(5))) << server.process().Stderr();
 }
 
 TEST(ServeTest, MetricsCountRequestsByRouteAndStatus) {
@@ -62,6 +93,73 @@ TEST(ServeTest, ErrorsAreProblemJsonWithAStableCode) {
   auto echoed = server.http().Request("GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(echoed.Header("x-request-id"), "trace-42");
   EXPECT_EQ(server.http().Raw("GARBAGE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+}
+
+// Busy threads on every core for as long as it lives, as on a loaded machine.
+class CpuLoad {
+ public:
+  CpuLoad() {
+    for (unsigned i = 0; i < std::max(2u, std::thread::hardware_concurrency()); ++i) {
+      threads_.emplace_back([this] {
+        while (!stop_.load(std::memory_order_relaxed)) {
+        }
+      });
+    }
+  }
+  ~CpuLoad() {
+    stop_ = true;
+    for (auto& thread : threads_) thread.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+// Sends `request` whole, then reads until the server closes. Returns whether
+// every byte went out (many clients stop at a failed send and never read the
+// answer) and what came back.
+std::pair<bool, std::string> SendWholeThenRead(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return {false, ""};
+  }
+  std::size_t sent = 0;
+  for (ssize_t n = 0; sent < request.size(); sent += static_cast<std::size_t>(n)) {
+    n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+  }
+  std::string answer;
+  char buffer[65536];
+  for (ssize_t n = 0; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  return {sent == request.size(), answer};
+}
+
+// A client still sending a body over the limit must be able to finish sending
+// and read the 413, not meet a reset connection: tgmux reads and drops the
+// rest before it closes.
+TEST(ServeTest, AnOversizedBodyGetsItsAnswerEvenOnABusyMachine) {
+  TgmuxServer server;
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  // More than the kernel buffers for the two ends (4 MiB to send here), so
+  // that a server which closes without reading the rest resets the sender.
+  const std::string body(12 << 20, 'x');
+  const std::string request = "POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  CpuLoad load;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto [sent_whole, answer] = SendWholeThenRead(server.port(), request);
+    EXPECT_TRUE(sent_whole) << "attempt " << attempt << ": the connection was reset while the body was sent";
+    ASSERT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << "attempt " << attempt << ": " << answer.substr(0, 200);
+    EXPECT_NE(answer.find("payload_too_large"), std::string::npos);
+  }
+  EXPECT_EQ(server.http().Get("/healthz").status, 200);
 }
 
 TEST(ServeTest, BadSettingsAreRefusedWithOneLineAndStatus2) {
@@ -138,6 +236,31 @@ TEST(ServeTest, WrongMasterKeyIsRefusedAndNothingChanges) {
 
   TgmuxServer right_again(Env{{"TGMUX_MASTER_KEY", right}}, data);
   EXPECT_TRUE(right_again.Start()) << right_again.process().Stderr();
+}
+
+TEST(ServeTest, ASecondServeOnTheSameDataDirectoryIsRefusedWhileTheFirstRuns) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  auto first = std::make_unique<TgmuxServer>(Env{}, data);
+  ASSERT_TRUE(first->Start()) << first->process().Stderr();
+  std::string pid = std::to_string(first->process().pid());
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), pid + "\n");
+
+  auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", data.string()}, {"TGMUX_LISTEN", "127.0.0.1:0"}});
+  EXPECT_EQ(status, 2) << text;
+  EXPECT_NE(text.find("TGMUX_DATA_DIR=\"" + data.string() + "\" is in use by another tgmux (pid " + pid + ")"),
+            std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(first->http().Get("/readyz").status, 200) << "the first one goes on";
+
+  // kill -9 leaves the file behind, but the lock died with its process.
+  EXPECT_EQ(first->Stop(SIGKILL), 128 + SIGKILL);
+  TgmuxServer next({}, data);
+  ASSERT_TRUE(next.Start()) << next.process().Stderr();
+  EXPECT_EQ(next.http().Get("/readyz").status, 200);
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), std::to_string(next.process().pid()) + "\n");
+  EXPECT_EQ(next.Stop(SIGTERM), 0);
+  EXPECT_EQ(ReadFile(data / "tgmux.lock"), "") << "a clean stop leaves the lock file empty";
 }
 
 TEST(ServeTest, JsonLogsAreOneObjectPerLine) {

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "api/routes.h"
@@ -20,7 +22,9 @@ void RegisterHealthRoutes(Router& router, service::Infrastructure& infra) {
       body["status"] = "ready";
       reply(Response::Json(200, body));
     } catch (const std::exception& e) {
-      body["store"] = {{"kind", "sqlite"}, {"ok", false}, {"error", e.what()}};
+      // The route is public: the detail (paths, SQLite's text) is for the operator's log only.
+      spdlog::error("readyz: the store failed: {}", e.what());
+      body["store"] = {{"kind", "sqlite"}, {"ok", false}, {"reason", "the store cannot be read; see the log"}};
       body["status"] = "not_ready";
       reply(Response::Json(503, body));
     }

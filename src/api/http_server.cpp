@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -31,6 +32,11 @@ std::optional<int> StatusForReadError(const boost::system::error_code& ec) {
   return std::nullopt;
 }
 
+// A lingering close (as nginx does) after an error answer: how long and how
+// much of the rest of the request to read and drop before closing.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 16 << 20;
+
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
@@ -49,6 +55,22 @@ asio::awaitable<std::optional<std::string>> NextPiece(Stream& stream) {
         });
       },
       use_awaitable);
+}
+
+// The client may still be sending the request we refused (a body over the
+// limit): closing with its bytes unread would make the kernel reset the
+// connection, and the reset can destroy our answer before the client reads it.
+// So: stop sending, read and drop until the client closes, or for kLingerTime
+// or kLingerBytes at most, then close.
+asio::awaitable<void> LingeringClose(Connection& connection) {
+  boost::system::error_code ec;
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connection.stream.expires_after(kLingerTime);
+  std::array<char, 64 * 1024> sink;
+  std::size_t dropped = 0;
+  while (!ec && dropped < kLingerBytes) {
+    dropped += co_await connection.stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  }
 }
 
 }  // namespace
@@ -229,7 +251,9 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
     co_await http::async_read(connection->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (auto status = StatusForReadError(ec)) {
-        co_await Write(*connection, ProblemForStatus(*status), 11, false, false, ids.Next());
+        if (co_await Write(*connection, ProblemForStatus(*status), 11, false, false, ids.Next())) {
+          co_await LingeringClose(*connection);
+        }
       }
       break;
     }

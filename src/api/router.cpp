@@ -23,10 +23,22 @@ std::vector<std::string> SplitPath(const std::string& path) {
 
 std::string Access::Name() const { return is_public ? "public" : std::string(service::RoleName(min_role)); }
 
+void Router::InFlight::Add(const std::string& labels, int delta) {
+  std::lock_guard lock(mutex);
+  by_labels[labels] += delta;
+}
+
 Router::Router(Metrics& metrics) : metrics_(metrics) {
   authenticator_ = [](const Request&) -> service::Principal {
     throw Error(ErrorCode::kUnauthorized, "authentication is not available");
   };
+  metrics_.AddCollector([in_flight = in_flight_](Metrics::Writer& w) {
+    std::lock_guard lock(in_flight->mutex);
+    for (const auto& [labels, count] : in_flight->by_labels) {
+      w.Gauge("tgmux_http_requests_in_flight", "HTTP requests being handled (long-polls and waits included), by route",
+              labels, count);
+    }
+  });
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Access access, Handler handler) {
@@ -59,7 +71,10 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
 
 Reply Router::Instrumented(const Request& request, const std::string& route, Reply reply) const {
   auto started = std::chrono::steady_clock::now();
-  return Reply([this, reply, route, started, method = request.method, id = request.request_id](Response r) {
+  std::string labels = "method=" + LabelValue(request.method) + ",route=" + LabelValue(route);
+  in_flight_->Add(labels, 1);
+  return Reply([this, reply, route, started, labels, method = request.method, id = request.request_id](Response r) {
+    in_flight_->Add(labels, -1);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     metrics_.Increment("tgmux_http_requests_total", "HTTP requests by route and status",
                        "method=" + LabelValue(method) + ",route=" + LabelValue(route) +

@@ -1,10 +1,13 @@
 // Routes requests to handlers by method and path pattern ("/v1/logins/{id}/code"),
 // authenticates them (every route declares who may call it), turns exceptions
 // into problem responses in one place, and counts requests by route and status
-// for /metrics.
+// (and those in flight) for /metrics.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -59,7 +62,16 @@ class Router {
   Reply Instrumented(const Request& request, const std::string& route, Reply reply) const;
   void Authorize(const Route& route, Request& request) const;
 
+  // Requests dispatched and not answered yet, by their metric labels; shared
+  // with the metrics collector, which may outlive the router.
+  struct InFlight {
+    std::mutex mutex;
+    std::map<std::string, int> by_labels;
+    void Add(const std::string& labels, int delta);
+  };
+
   Metrics& metrics_;
+  std::shared_ptr<InFlight> in_flight_ = std::make_shared<InFlight>();
   Authenticator authenticator_;
   std::vector<Route> routes_;
 };

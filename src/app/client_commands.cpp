@@ -88,8 +88,10 @@ json WaitForScan(const HttpClient& http, json login) {
   while (login["state"] == "qr_pending") {
     std::string link = login["qr"]["link"];
     if (link != shown) {
+      // The link too: it opens on a phone signed in to Telegram, and scripts can read it.
       std::cout << http.Get("/v1/logins/" + id + "/qr.txt").body
-                << "Scan with Telegram: Settings > Devices > Link Desktop Device (login " << id << ")\n";
+                << "Scan with Telegram: Settings > Devices > Link Desktop Device (login " << id << ")\n"
+                << "or open this link on a phone signed in to Telegram: " << link << std::endl;
       shown = link;
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));

@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 
 #include "api/http_server.h"
 #include "api/message_json.h"
 #include "api/routes.h"
+#include "app/data_dir_lock.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "service/services.h"
@@ -16,6 +18,15 @@ namespace tgmux::app {
 int Serve(const config::Config& config, const sigset_t& stop_signals) {
   log::Setup(config.log_level, config.log_format);
   config::CheckEnvironment(config);
+  // One tgmux per data directory, before anything in it changes; held until
+  // everything else is closed (declared first, destroyed last).
+  std::optional<DataDirLock> lock;
+  try {
+    lock.emplace(config.data_dir);
+  } catch (const DataDirLockError& e) {
+    std::cerr << "tgmux: " << e.what() << std::endl;
+    return 2;
+  }
   std::unique_ptr<service::Infrastructure> infra;
   try {
     infra = std::make_unique<service::Infrastructure>(config);

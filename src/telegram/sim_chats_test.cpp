@@ -1,7 +1,6 @@
 // History, incoming messages, chat lists and read receipts against the
 // simulator; other users act through its control API.
 #include <map>
-#include <thread>
 
 #include "telegram/sim_account_fixture.h"
 
@@ -23,13 +22,18 @@ class TelegramSimChats : public SimAccountTest {
     return sent.body.value("message_id", std::int64_t{0});
   }
 
-  // Waits until `account` reported `count` new messages, then a little longer
-  // to catch any duplicate.
+  // How many new messages `account` reported, counted once a marker written
+  // after them (by someone else, so that no chat under test changes) arrived:
+  // a duplicate of an earlier one would have come before it.
   std::size_t SettledCount(SimAccount& account, std::size_t count) {
     account.messages.Wait(count - 1, 20s);
-    std::this_thread::sleep_for(300ms);
-    return account.messages.count();
+    sim_->Control("POST", "/users", {{"phone", kMarkerPhone}, {"first_name", "Marker"}});  // 409 once it exists
+    Write(kMarkerPhone, account.phone, "marker");
+    EXPECT_TRUE(account.messages.WaitFor([](const Message& m) { return m.text.text == "marker"; }, 20s));
+    return account.messages.count() - 1;
   }
+
+  static constexpr const char* kMarkerPhone = "+15550809";
 
   SimAccount* alice_ = nullptr;
   SimAccount* bob_ = nullptr;
