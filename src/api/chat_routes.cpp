@@ -126,10 +126,7 @@ void RegisterChangeRoutes(Router& router, service::Services& s) {
   router.Add("PATCH", message, kOperate, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
     std::string text = *StringField(body, "text", true);
-    std::string parse_mode = StringField(body, "parse_mode", false).value_or("");
-    if (parse_mode != "" && parse_mode != "markdown" && parse_mode != "html") {
-      throw Error(ErrorCode::kInvalidRequest, "field \"parse_mode\" must be \"markdown\" or \"html\"");
-    }
+    auto parse_mode = ParseModeField(body);
     s.messages.Edit(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"), text, parse_mode,
                     Answer<telegram::Message>(reply, r.path, [](auto& edited) {
                       return Response::Json(200, MessageJson(edited));

@@ -26,11 +26,11 @@ void CheckLimit(int limit) {
 
 // The same limits as sending: Telegram's 4096 UTF-16 units, counted once formatted.
 telegram::FormattedText EditedText(telegram::AccountClient& client, const std::string& text,
-                                   const std::string& parse_mode) {
+                                   telegram::ParseMode parse_mode) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
   }
-  auto parsed = client.ParseText(text, ParseModeOf(parse_mode));
+  auto parsed = client.ParseText(text, parse_mode);
   if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
   std::size_t length = telegram::Utf16Length(parsed.value().text);
   if (length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
@@ -127,7 +127,7 @@ void MessageService::Unread(const std::string& tenant_id, const std::string& acc
 }
 
 void MessageService::Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
-                          std::int64_t message_id, const std::string& text, const std::string& parse_mode,
+                          std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
                           Done<Message> done) {
   auto client = LiveClient(tenant_id, account_id);
   auto formatted = EditedText(*client, text, parse_mode);

@@ -83,10 +83,10 @@ class MessageService : public AccountObserver {
   // once Telegram has taken it; the senders see them read.
   void MarkRead(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
                 std::int64_t up_to, Done<ReadState> done);
-  // parse_mode "", "markdown" or "html" as for sending; invalid_request for
-  // an empty or too long text (over 4096 UTF-16 units once formatted).
+  // parse_mode as for sending; invalid_request for an empty or too long text
+  // (over 4096 UTF-16 units once formatted) or one that does not parse.
   void Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
-            std::int64_t message_id, const std::string& text, const std::string& parse_mode,
+            std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
             Done<telegram::Message> done);
   // revoke: for everyone, else only for this account.
   void Delete(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
