@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/time.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::api {
 

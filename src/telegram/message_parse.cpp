@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <utility>
 
 #include "telegram/td_parse.h"
 
@@ -71,31 +70,6 @@ ChatType ParseChatType(const json& type, std::int64_t& user_id) {
 }
 
 }  // namespace
-
-namespace {
-
-constexpr std::pair<ParseMode, std::string_view> kParseModeNames[] = {
-    {ParseMode::kNone, ""},
-    {ParseMode::kMarkdown, "markdown"},
-    {ParseMode::kMarkdownV2, "markdownv2"},
-    {ParseMode::kHtml, "html"},
-};
-
-}  // namespace
-
-std::string_view ParseModeName(ParseMode mode) {
-  for (const auto& [value, name] : kParseModeNames) {
-    if (value == mode) return name;
-  }
-  return "";
-}
-
-std::optional<ParseMode> ParseModeFromName(std::string_view name) {
-  for (const auto& [value, known] : kParseModeNames) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
 
 std::string_view ChatTypeName(ChatType type) {
   switch (type) {

@@ -22,15 +22,6 @@ json TextMessage() {
                   {"@type":"textEntity","offset":0,"length":2,"type":{"@type":"textEntityTypeTextUrl","url":"https://a.example"}}]}}})");
 }
 
-TEST(TelegramParseModes, OneNameEachBothWays) {
-  for (auto mode : {ParseMode::kNone, ParseMode::kMarkdown, ParseMode::kMarkdownV2, ParseMode::kHtml}) {
-    EXPECT_EQ(ParseModeFromName(ParseModeName(mode)), mode) << ParseModeName(mode);
-  }
-  EXPECT_EQ(ParseModeName(ParseMode::kMarkdownV2), "markdownv2");
-  EXPECT_EQ(ParseModeFromName("MarkdownV2"), std::nullopt);
-  EXPECT_EQ(ParseModeFromName("bbcode"), std::nullopt);
-}
-
 TEST(TelegramMessagesParse, TextMessageWithEntitiesAndReply) {
   auto message = ParseMessage(TextMessage());
   ASSERT_TRUE(message);

@@ -48,12 +48,6 @@ enum class ParseMode {
   kHtml,        // <b>, <i>, <u>, <s>, <code>, <pre>, <a href>, <tg-spoiler>
 };
 
-// The one name table of parse modes, as the API takes them and the outbox
-// stores them: "" (kNone), "markdown", "markdownv2", "html".
-std::string_view ParseModeName(ParseMode mode);
-// nullopt for a name not in the table.
-std::optional<ParseMode> ParseModeFromName(std::string_view name);
-
 enum class ChatType { kPrivate, kGroup, kSupergroup, kChannel };
 
 // "private", "group", "supergroup", "channel".

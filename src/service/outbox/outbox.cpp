@@ -5,6 +5,7 @@
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "telegram/message_parse.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::service {
 namespace {

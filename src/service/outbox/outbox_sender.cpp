@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "service/outbox/outbox.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::service {
 namespace {
