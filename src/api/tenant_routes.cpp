@@ -82,8 +82,12 @@ void RegisterTenantRoutes(Router& router, service::Services& s) {
   // checks that it covers every route.
   router.Add("GET", "/v1/routes", Access::AtLeast(Role::kOperator), [&router](const Request& r, const Reply& reply) {
     auto page = ReadPage(r, kRoutesPage);
-    auto id_of = [](const RouteInfo& route) { return route.method + " " + route.pattern; };
-    reply(Response::Json(200, SlicePage(router.Routes(), page, id_of, [](const RouteInfo& route) -> nlohmann::json {
+    // The table never changes while tgmux runs: a route's place in it is its cursor.
+    std::vector<std::pair<std::string, RouteInfo>> numbered;
+    for (auto& route : router.Routes()) numbered.emplace_back(std::to_string(numbered.size()), std::move(route));
+    auto id_of = [](const auto& entry) { return entry.first; };
+    reply(Response::Json(200, SlicePage(numbered, page, id_of, [](const auto& entry) -> nlohmann::json {
+      const RouteInfo& route = entry.second;
       return {{"method", route.method}, {"path", route.pattern}, {"access", route.access.Name()}};
     })));
   });
