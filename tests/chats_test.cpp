@@ -54,25 +54,23 @@ class ChatsTest : public LinkedGatewayTest {
     return answer.status == 200 ? answer.Json() : json::object();
   }
   // Every page of a list, following next_cursor; the pages as they came.
-  std::vector<json> Pages(const std::string& first, const std::string& items) {
+  std::vector<json> Pages(const std::string& first, const std::string& cursor = "") {
     std::vector<json> pages;
-    std::string target = first;
+    std::string separator = first.find('?') == std::string::npos ? "?" : "&";
+    std::string target = cursor.empty() ? first : first + separator + "cursor=" + cursor;
     for (int i = 0; i < 100; ++i) {
       pages.push_back(GetOk(target));
       const json& next = pages.back()["next_cursor"];
       if (next.is_null()) break;
-      std::string separator = first.find('?') == std::string::npos ? "?" : "&";
-      std::string key = items == "chats" ? "cursor=" : "before=";
-      target = first + separator + key + next.get<std::string>();
-      EXPECT_FALSE(pages.back()[items].empty()) << "a page with a cursor but nothing in it";
+      target = first + separator + "cursor=" + next.get<std::string>();
+      EXPECT_FALSE(pages.back()["items"].empty()) << "a page with a cursor but nothing in it";
     }
     return pages;
   }
-  static std::vector<std::int64_t> Ids(const std::vector<json>& pages, const std::string& items,
-                                       const std::string& field) {
+  static std::vector<std::int64_t> Ids(const std::vector<json>& pages, const std::string& field) {
     std::vector<std::int64_t> ids;
     for (const auto& page : pages) {
-      for (const auto& item : page[items]) ids.push_back(item[field]);
+      for (const auto& item : page["items"]) ids.push_back(item[field]);
     }
     return ids;
   }
@@ -92,10 +90,10 @@ TEST_F(ChatsTest, ChatListShowsTypesAndUnreadCountsAndPagesByCursor) {
   Write(kAnn, kDave, "ann to dave");
 
   auto all = GetOk(Acc("/chats?limit=100"));
-  ASSERT_EQ(all["chats"].size(), 5u) << all;
+  ASSERT_EQ(all["items"].size(), 5u) << all;
   EXPECT_TRUE(all["next_cursor"].is_null());
   std::map<std::int64_t, json> by_id;
-  for (const auto& chat : all["chats"]) by_id[chat["chat_id"]] = chat;
+  for (const auto& chat : all["items"]) by_id[chat["chat_id"]] = chat;
   ASSERT_EQ(by_id.size(), 5u);
   EXPECT_EQ(by_id[bob_]["type"], "private");
   EXPECT_EQ(by_id[bob_]["title"], "Bob");
@@ -113,27 +111,27 @@ TEST_F(ChatsTest, ChatListShowsTypesAndUnreadCountsAndPagesByCursor) {
   EXPECT_EQ(by_id[dave_]["last_message"]["is_outgoing"], true);
 
   // Pages of two give the same chats in the same order, each once, and end with a null cursor.
-  auto pages = Pages(Acc("/chats?limit=2"), "chats");
+  auto pages = Pages(Acc("/chats?limit=2"));
   ASSERT_EQ(pages.size(), 3u);
-  EXPECT_EQ(pages[2]["chats"].size(), 1u);
-  EXPECT_EQ(Ids(pages, "chats", "chat_id"), Ids({all}, "chats", "chat_id"));
+  EXPECT_EQ(pages[2]["items"].size(), 1u);
+  EXPECT_EQ(Ids(pages, "chat_id"), Ids({all}, "chat_id"));
 
-  auto unread = Pages(Acc("/chats?limit=1&unread_only=true"), "chats");
-  auto unread_ids = Ids(unread, "chats", "chat_id");
+  auto unread = Pages(Acc("/chats?limit=1&unread_only=true"));
+  auto unread_ids = Ids(unread, "chat_id");
   EXPECT_EQ(std::set<std::int64_t>(unread_ids.begin(), unread_ids.end()),
             (std::set<std::int64_t>{bob_, carol_, team, crew}));
   EXPECT_EQ(unread_ids.size(), 4u);
 
   // A chat that moves to the top between pages is not shown twice.
   auto first = GetOk(Acc("/chats?limit=2"));
-  std::int64_t last_chat = all["chats"][4]["chat_id"];
+  std::int64_t last_chat = all["items"][4]["chat_id"];
   std::map<std::int64_t, std::pair<std::string, json>> writer = {
       {bob_, {kBob, kAnn}}, {carol_, {kCarol, kAnn}}, {dave_, {kDave, kAnn}}, {team, {kBob, team}}, {crew, {kCarol, crew}}};
   Write(writer[last_chat].first, writer[last_chat].second, "moving up");
-  EXPECT_NE(GetOk(Acc("/chats?limit=100"))["chats"][4]["chat_id"], last_chat) << "the chat did not move";
-  auto rest = Pages(Acc("/chats?limit=2&cursor=") + first["next_cursor"].get<std::string>(), "chats");
-  std::vector<std::int64_t> seen = Ids({first}, "chats", "chat_id");
-  for (auto id : Ids(rest, "chats", "chat_id")) seen.push_back(id);
+  EXPECT_NE(GetOk(Acc("/chats?limit=100"))["items"][4]["chat_id"], last_chat) << "the chat did not move";
+  auto rest = Pages(Acc("/chats?limit=2"), first["next_cursor"].get<std::string>());
+  std::vector<std::int64_t> seen = Ids({first}, "chat_id");
+  for (auto id : Ids(rest, "chat_id")) seen.push_back(id);
   EXPECT_EQ(std::set<std::int64_t>(seen.begin(), seen.end()).size(), seen.size()) << "a chat shown twice";
 }
 
@@ -148,23 +146,24 @@ TEST_F(ChatsTest, HistoryPagesMatchTheSimulatorExactly) {
   std::vector<std::int64_t> expected;
   for (auto it = held.rbegin(); it != held.rend(); ++it) expected.push_back((*it)["message_id"]);
 
-  auto pages = Pages(ChatPath(bob_, "/messages?limit=100"), "messages");
+  auto pages = Pages(ChatPath(bob_, "/messages?limit=100"));
   ASSERT_EQ(pages.size(), 6u);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(pages[i]["messages"].size(), 100u) << "page " << i;
-  EXPECT_EQ(pages[5]["messages"].size(), 30u);
-  EXPECT_EQ(Ids(pages, "messages", "message_id"), expected);
-  EXPECT_EQ(pages[0]["messages"][0]["text"], "message 529");
-  EXPECT_EQ(pages[5]["messages"][29]["text"], "message 0");
-  EXPECT_EQ(pages[0]["messages"][6]["is_outgoing"], true);  // message 523 is Ann's
-  EXPECT_EQ(pages[0]["messages"][0]["from"]["user_id"], bob_);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(pages[i]["items"].size(), 100u) << "page " << i;
+  EXPECT_EQ(pages[5]["items"].size(), 30u);
+  EXPECT_EQ(Ids(pages, "message_id"), expected);
+  EXPECT_EQ(pages[0]["items"][0]["text"], "message 529");
+  EXPECT_EQ(pages[5]["items"][29]["text"], "message 0");
+  EXPECT_EQ(pages[0]["items"][6]["is_outgoing"], true);  // message 523 is Ann's
+  EXPECT_EQ(pages[0]["items"][0]["from"]["user_id"], bob_);
 
   // Odd page sizes and an explicit `before` give the same sequence.
-  auto small = Pages(ChatPath(bob_, "/messages?limit=37"), "messages");
-  EXPECT_EQ(Ids(small, "messages", "message_id"), expected);
+  auto small = Pages(ChatPath(bob_, "/messages?limit=37"));
+  EXPECT_EQ(Ids(small, "message_id"), expected);
   auto after = GetOk(ChatPath(bob_, "/messages?limit=5&before=" + std::to_string(expected[10])));
   std::vector<std::int64_t> five(expected.begin() + 11, expected.begin() + 16);
-  EXPECT_EQ(Ids({after}, "messages", "message_id"), five);
-  EXPECT_EQ(after["next_cursor"], std::to_string(expected[15]));
+  EXPECT_EQ(Ids({after}, "message_id"), five);
+  auto next = GetOk(ChatPath(bob_, "/messages?limit=5&cursor=" + after["next_cursor"].get<std::string>()));
+  EXPECT_EQ(Ids({next}, "message_id"), std::vector<std::int64_t>(expected.begin() + 16, expected.begin() + 21));
 }
 
 TEST_F(ChatsTest, UnreadListsIncomingMessagesThenReadMarksThemReadForTheSender) {
@@ -177,10 +176,9 @@ TEST_F(ChatsTest, UnreadListsIncomingMessagesThenReadMarksThemReadForTheSender) 
   Write(kCarol, kAnn, "carol 2");
 
   auto unread = GetOk(Acc("/unread"));
-  ASSERT_EQ(unread["chats"].size(), 2u) << unread;
-  EXPECT_EQ(unread["total"], 5);
+  ASSERT_EQ(unread["items"].size(), 2u) << unread;
   std::map<std::int64_t, json> by_id;
-  for (const auto& chat : unread["chats"]) by_id[chat["chat_id"]] = chat;
+  for (const auto& chat : unread["items"]) by_id[chat["chat_id"]] = chat;
   const json& bob = by_id[bob_];
   EXPECT_EQ(bob["title"], "Bob");
   EXPECT_EQ(bob["type"], "private");
@@ -192,6 +190,13 @@ TEST_F(ChatsTest, UnreadListsIncomingMessagesThenReadMarksThemReadForTheSender) 
   EXPECT_EQ(carol["messages"][0]["text"], "carol 1");
   EXPECT_EQ(carol["messages"][1]["text"], "carol 2");
   EXPECT_EQ(carol["messages"][0]["is_outgoing"], false);
+
+  // One chat a page, in the chat list's order, each once, then no cursor.
+  auto pages = Pages(Acc("/unread?limit=1"));
+  ASSERT_EQ(pages.size(), 2u);
+  auto paged = Ids(pages, "chat_id");
+  EXPECT_EQ(std::set<std::int64_t>(paged.begin(), paged.end()), (std::set<std::int64_t>{carol_, bob_}));
+  EXPECT_EQ(paged, Ids({unread}, "chat_id"));
 
   // All of Bob's chat: Bob sees every message read.
   auto read = http().Post(ChatPath(bob_, "/read"), json::object());
@@ -212,11 +217,10 @@ TEST_F(ChatsTest, UnreadListsIncomingMessagesThenReadMarksThemReadForTheSender) 
   EXPECT_EQ(carol_sees[2]["is_read"], false);
 
   auto left = GetOk(Acc("/unread"));
-  ASSERT_EQ(left["chats"].size(), 1u) << left;
-  EXPECT_EQ(left["total"], 1);
-  ASSERT_EQ(left["chats"][0]["messages"].size(), 1u);
-  EXPECT_EQ(left["chats"][0]["messages"][0]["text"], "carol 2");
-  EXPECT_EQ(GetOk(Acc("/chats?unread_only=true"))["chats"].size(), 1u);
+  ASSERT_EQ(left["items"].size(), 1u) << left;
+  ASSERT_EQ(left["items"][0]["messages"].size(), 1u);
+  EXPECT_EQ(left["items"][0]["messages"][0]["text"], "carol 2");
+  EXPECT_EQ(GetOk(Acc("/chats?unread_only=true"))["items"].size(), 1u);
 }
 
 TEST_F(ChatsTest, EditChangesTheTextThePeerSees) {
@@ -235,7 +239,7 @@ TEST_F(ChatsTest, EditChangesTheTextThePeerSees) {
   EXPECT_EQ(bob[0]["text"], "final text");
   EXPECT_TRUE(bob[0].contains("edit_date")) << bob[0];
   auto history = GetOk(ChatPath(bob_, "/messages"));
-  EXPECT_EQ(history["messages"][1]["text"], "final text");
+  EXPECT_EQ(history["items"][1]["text"], "final text");
 
   auto not_ours = http().Request("PATCH", ChatPath(bob_, "/messages/" + std::to_string(theirs)),
                                  json{{"text", "rewritten"}}.dump());
@@ -259,7 +263,7 @@ TEST_F(ChatsTest, DeleteForEveryoneOrOnlyForThisAccount) {
   bob = Seen(kBob, kAnn);
   ASSERT_EQ(bob.size(), 1u) << bob;
   EXPECT_EQ(bob[0]["text"], "my copy only");
-  EXPECT_TRUE(GetOk(ChatPath(bob_, "/messages"))["messages"].empty());
+  EXPECT_TRUE(GetOk(ChatPath(bob_, "/messages"))["items"].empty());
   EXPECT_TRUE(Seen(kAnn, kBob).empty());
 }
 
@@ -287,6 +291,11 @@ TEST_F(ChatsTest, BadInputGetsClearClientErrors) {
   expect(http().Get(Acc("/chats?cursor=nonsense")), 400, "invalid_request", "cursor");
   expect(http().Get(Acc("/chats?unread_only=maybe")), 400, "invalid_request", "unread_only");
   expect(http().Get(ChatPath(bob_, "/messages?before=-5")), 400, "invalid_request", "before");
+  expect(http().Get(ChatPath(bob_, "/messages?cursor=abc")), 400, "invalid_request", "cursor");
+  expect(http().Get(ChatPath(bob_, "/messages?cursor=5&before=5")), 400, "invalid_request", "cursor");
+  expect(http().Get(ChatPath(bob_, "/messages?limit=500")), 400, "invalid_request", "limit");
+  expect(http().Get(Acc("/unread?limit=x")), 400, "invalid_request", "limit");
+  expect(http().Get(Acc("/unread?cursor=nonsense")), 400, "invalid_request", "cursor");
   expect(http().Post(ChatPath(bob_, "/read"), {{"up_to_message_id", "last"}}), 400, "invalid_request",
          "up_to_message_id");
   expect(http().Get(ChatPath(987654321, "/messages")), 404, "peer_not_found", "987654321");

@@ -196,7 +196,7 @@ TEST_F(EventConsumersTest, AWebhookFailingLongerThanTheRetryWindowIsDisabledWith
   EXPECT_EQ(hook["state"], "disabled") << hook;
   EXPECT_NE(hook["disabled_reason"].get<std::string>().find("HTTP 503"), std::string::npos) << hook;
   EXPECT_GE(receiver.Requests().size(), 2u);
-  auto events = http().Get("/v1/events?timeout=5&types=webhook.disabled").Json()["events"];
+  auto events = http().Get("/v1/events?timeout=5&types=webhook.disabled").Json()["items"];
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["data"]["webhook_id"], id);
   ASSERT_EQ(http().Request("DELETE", "/v1/webhooks/" + id).status, 204);

@@ -43,8 +43,8 @@ class EventsTest : public LinkedGatewayTest {
       auto page = http().Get("/v1/events?timeout=1&limit=500&types=" + types + "&after=" + std::to_string(after));
       EXPECT_EQ(page.status, 200) << page.body;
       json body = page.Json();
-      for (auto& event : body["events"]) out.push_back(event);
-      after = body["next_after"];
+      for (auto& event : body["items"]) out.push_back(event);
+      after = std::stoll(body["next_cursor"].get<std::string>());
     }
     return out;
   }
@@ -100,11 +100,11 @@ TEST_F(EventsTest, IncomingPrivateAndGroupMessagesBecomeEventsInOrder) {
 
 TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {
   Prepare();
-  auto last = http().Get("/v1/events?timeout=0&limit=500").Json()["next_after"].get<std::int64_t>();
+  auto last = std::stoll(http().Get("/v1/events?timeout=0&limit=500").Json()["next_cursor"].get<std::string>());
   auto empty = http().Get("/v1/events?timeout=1&types=message.received&after=" + std::to_string(last));
   ASSERT_EQ(empty.status, 200) << empty.body;
-  EXPECT_TRUE(empty.Json()["events"].empty());
-  EXPECT_EQ(empty.Json()["next_after"], last);
+  EXPECT_TRUE(empty.Json()["items"].empty());
+  EXPECT_EQ(empty.Json()["next_cursor"], std::to_string(last));
 
   std::thread writer([&] {
     EXPECT_TRUE(WaitForMetric(gateway_->Anonymous(), "tgmux_event_waiters", 1, std::chrono::seconds(10)));
@@ -115,8 +115,8 @@ TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {
   auto took = std::chrono::steady_clock::now() - started;
   writer.join();
   ASSERT_EQ(waited.status, 200) << waited.body;
-  ASSERT_EQ(waited.Json()["events"].size(), 1u) << waited.body;
-  EXPECT_EQ(waited.Json()["events"][0]["data"]["message"]["text"], "are you there?");
+  ASSERT_EQ(waited.Json()["items"].size(), 1u) << waited.body;
+  EXPECT_EQ(waited.Json()["items"][0]["data"]["message"]["text"], "are you there?");
   EXPECT_LT(took, std::chrono::seconds(10)) << "the long-poll did not answer when the event came";
 }
 
@@ -130,7 +130,7 @@ TEST_F(EventsTest, AWaitingLongPollIsAnsweredWhenTgmuxStops) {
   poller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_EQ(answer.status, 200) << answer.body;
-  EXPECT_TRUE(answer.Json()["events"].empty()) << answer.body;
+  EXPECT_TRUE(answer.Json()["items"].empty()) << answer.body;
 }
 
 TEST_F(EventsTest, EventsOlderThanTheRetentionAreRemoved) {

@@ -57,12 +57,43 @@ TEST_F(OutboxTest, FormattingAndRepliesArrive) {
   EXPECT_EQ(bob[1]["reply_to_message_id"], bob[0]["message_id"]) << bob;
 }
 
+TEST_F(OutboxTest, MarkdownV2IsTheBotApiSyntaxAndMarkdownIsTheAppsSyntax) {
+  Prepare();
+  auto sent = SendAndWait({{"to", "@bob"},
+                           {"text", "*b* _i_ __u__ ~s~ ||p|| `c` *bold _both_* [site](https://example.com) 1\\.5\\!"},
+                           {"parse_mode", "markdownv2"}});
+  ASSERT_EQ(sent["state"], "sent") << sent;
+  auto history = http().Get("/v1/accounts/" + account_ + "/chats/" + std::to_string(bob_id_) +
+                            "/messages?limit=1");
+  ASSERT_EQ(history.status, 200) << history.body;
+  auto message = history.Json()["items"][0];  // a copy: the parsed document is a temporary
+  EXPECT_EQ(message["text"], "b i u s p c bold both site 1.5!");
+  std::vector<std::string> types;
+  for (const auto& entity : message["entities"]) types.push_back(entity["type"]);
+  EXPECT_EQ(types, (std::vector<std::string>{"bold", "italic", "underline", "strikethrough", "spoiler", "code", "bold",
+                                             "italic", "text_url"}))
+      << message;
+  EXPECT_EQ(message["entities"][8]["url"], "https://example.com/") << message;
+  EXPECT_EQ(Received(kBob)[0]["entities"].size(), 9u) << "Bob sees the formatting too";
+
+  // The apps' markdown leaves single asterisks alone; MarkdownV2 refuses an unescaped '.'.
+  auto apps = SendAndWait({{"to", "@bob"}, {"text", "*not bold* **bold**"}, {"parse_mode", "markdown"}});
+  EXPECT_EQ(Received(kBob)[1]["text"], "*not bold* bold") << apps;
+  auto unescaped = Send({{"to", "@bob"}, {"text", "Price: 5.00"}, {"parse_mode", "markdownv2"}});
+  EXPECT_EQ(unescaped.status, 400) << unescaped.body;
+  EXPECT_NE(unescaped.body.find("Character '.' is reserved"), std::string::npos) << unescaped.body;
+}
+
 TEST_F(OutboxTest, RefusesBadRequests) {
   Prepare();
   auto too_long = Send({{"to", "@bob"}, {"text", std::string(4097, 'x')}});
   EXPECT_EQ(too_long.status, 400) << too_long.body;
   EXPECT_NE(too_long.Json()["detail"].dump().find("4096"), std::string::npos) << too_long.body;
-  EXPECT_EQ(Send({{"to", "@bob"}, {"text", "x"}, {"parse_mode", "bbcode"}}).status, 400);
+  auto bbcode = Send({{"to", "@bob"}, {"text", "x"}, {"parse_mode", "bbcode"}});
+  EXPECT_EQ(bbcode.status, 400);
+  for (const char* mode : {"\"markdown\"", "\"markdownv2\"", "\"html\""}) {
+    EXPECT_NE(bbcode.Json()["detail"].get<std::string>().find(mode), std::string::npos) << bbcode.body;
+  }
   EXPECT_EQ(Send({{"to", "@bob"}, {"text", ""}}).status, 400);
   EXPECT_EQ(Send({{"text", "no recipient"}}).status, 400);
   EXPECT_EQ(http().Get("/v1/outbox/msg_unknown").status, 404);

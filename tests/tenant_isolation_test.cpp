@@ -93,6 +93,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"DELETE /v1/api-keys/{id}", {"/v1/api-keys/" + key, none, 404, 403}},
       {"POST /v1/tenant/members", {"/v1/tenant/members", {{"email", "x@b.test"}}, 201, 403}},
       {"GET /v1/tenant/members", {"/v1/tenant/members", none, 200, 403}},
+      {"GET /v1/tenant/invites", {"/v1/tenant/invites", none, 200, 403}},
       {"GET /v1/audit", {"/v1/audit", none, 200, 403}},
       {"GET /v1/events", {"/v1/events?timeout=0", none, 200, 0}},
       {"GET /v1/events/stream", {"/v1/events/stream" + stream_filter, none, 404, 400}},

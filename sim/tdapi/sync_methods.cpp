@@ -48,7 +48,10 @@ Json ParseTextEntitiesSync(const Json& request) {
   if (!IsValidUtf8(text)) return MakeError(400, "Text must be encoded in UTF-8");
   try {
     if (mode_type == "textParseModeHTML") return ParseHtml(text);
-    return GetInt(mode, "version") >= 2 ? ParseMarkdownV2(text) : ParseMarkdownV1(text);
+    std::int64_t version = GetInt(mode, "version");
+    if (version == 0 || version == 1) return ParseMarkdownV1(text);
+    if (version == 2) return ParseMarkdownV2(text);
+    return MakeError(400, "Can't parse entities: Wrong Markdown version specified");
   } catch (const EntityParseError& e) {
     return MakeError(400, e.what());
   }

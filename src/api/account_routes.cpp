@@ -1,40 +1,25 @@
 // /v1/accounts: linked accounts, their status, flags and unlink.
-#include <algorithm>
-
+#include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
 
 namespace tgmux::api {
 namespace {
 
-constexpr int kDefaultPage = 50;
-constexpr int kMaxPage = 500;
+constexpr PageSize kPage{50, 500};
 // Operators read; linking, renaming, disabling and unlinking take an admin.
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 const Access kManage = Access::AtLeast(service::Role::kAdmin);
-
-int PageLimit(const Request& r) { return static_cast<int>(QueryInt(r, "limit", kDefaultPage, 1, kMaxPage)); }
 
 }  // namespace
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
   router.Add("GET", "/v1/accounts", kRead, [&s](const Request& r, const Reply& reply) {
-    auto accounts = s.accounts.List(TenantOf(r));
-    int limit = PageLimit(r);
-    auto begin = accounts.begin();
-    if (auto cursor = r.query.find("cursor"); cursor != r.query.end()) {
-      begin = std::find_if(accounts.begin(), accounts.end(), [&](const auto& a) { return a.id == cursor->second; });
-      if (begin == accounts.end()) throw Error(ErrorCode::kInvalidRequest, "cursor is not valid");
-      ++begin;
-    }
-    nlohmann::json items = nlohmann::json::array();
-    auto it = begin;
-    for (; it != accounts.end() && static_cast<int>(items.size()) < limit; ++it) {
-      items.push_back(AccountJson(*it, s.accounts.FloodWaitUntil(it->id)));
-    }
-    nlohmann::json next = it == accounts.end() || items.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(items.back()["id"]);
-    reply(Response::Json(200, {{"items", items}, {"next_cursor", next}}));
+    auto page = ReadPage(r, kPage);
+    auto id_of = [](const store::Account& a) { return a.id; };
+    reply(Response::Json(200, SlicePage(s.accounts.List(TenantOf(r)), page, id_of, [&s](const store::Account& a) {
+      return AccountJson(a, s.accounts.FloodWaitUntil(a.id));
+    })));
   });
   router.Add("GET", "/v1/accounts/{id}", kRead, [&s](const Request& r, const Reply& reply) {
     auto account = s.accounts.Get(TenantOf(r), r.params.at("id"));

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/message_json.h"
+#include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -13,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 const Access kOperate = Access::AtLeast(service::Role::kOperator);
-constexpr int kDefaultLimit = 50;
+constexpr PageSize kPage{50, service::MessageService::kMaxPage};
 
 std::optional<std::int64_t> ParseInteger(const std::string& text) {
   std::int64_t value = 0;
@@ -30,8 +31,9 @@ std::int64_t PathId(const Request& r, const std::string& name) {
   return *value;
 }
 
-int QueryLimit(const Request& r) {
-  return static_cast<int>(QueryInt(r, "limit", kDefaultLimit, 1, service::MessageService::kMaxPage));
+service::ChatListQuery ChatQuery(const Request& r, bool unread_only) {
+  auto page = ReadPage(r, kPage);
+  return {page.limit, page.cursor.value_or(""), unread_only};
 }
 
 std::int64_t QueryMessageId(const Request& r, const std::string& name) {
@@ -40,6 +42,14 @@ std::int64_t QueryMessageId(const Request& r, const std::string& name) {
   auto value = ParseInteger(it->second);
   if (!value || *value <= 0) throw Error(ErrorCode::kInvalidRequest, name + " must be a message id (a positive integer)");
   return *value;
+}
+
+// History pages from `cursor` (handed out by the previous page) or from the message id `before`.
+std::int64_t HistoryStart(const Request& r, const PageRequest& page) {
+  std::int64_t before = QueryMessageId(r, "before");
+  if (!page.cursor) return before;
+  if (before != 0) throw Error(ErrorCode::kInvalidRequest, "give either cursor or before, not both");
+  return CursorNumber(*page.cursor, 1);
 }
 
 std::int64_t BodyMessageId(const json& body, const std::string& name) {
@@ -69,44 +79,42 @@ json MessagesJson(const std::vector<telegram::Message>& messages) {
 json ChatPageJson(const service::ChatPage& page) {
   json chats = json::array();
   for (const auto& chat : page.chats) chats.push_back(ChatJson(chat));
-  return {{"chats", chats}, {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}};
+  return PageJson(std::move(chats), page.next_cursor);
 }
 
 json HistoryJson(const service::HistoryPage& page) {
-  json next = page.next_before ? json(std::to_string(*page.next_before)) : json(nullptr);
-  return {{"messages", MessagesJson(page.messages)}, {"next_cursor", next}};
+  std::optional<std::string> next;
+  if (page.next_before) next = std::to_string(*page.next_before);
+  return PageJson(MessagesJson(page.messages), next);
 }
 
-// `total` counts every unread message of these chats, also beyond the listed ones.
-json UnreadJson(const std::vector<service::UnreadChat>& unread) {
+json UnreadJson(const service::UnreadPage& page) {
   json chats = json::array();
-  std::int64_t total = 0;
-  for (const auto& [chat, messages] : unread) {
+  for (const auto& [chat, messages] : page.chats) {
     chats.push_back({{"chat_id", chat.chat_id}, {"title", chat.title},
                      {"type", std::string(telegram::ChatTypeName(chat.type))}, {"unread_count", chat.unread_count},
                      {"messages", MessagesJson(messages)}});
-    total += chat.unread_count;
   }
-  return {{"chats", chats}, {"total", total}};
+  return PageJson(std::move(chats), page.next_cursor);
 }
 
 void RegisterReadRoutes(Router& router, service::Services& s) {
   router.Add("GET", "/v1/accounts/{id}/chats", kOperate, [&s](const Request& r, const Reply& reply) {
-    service::ChatListQuery query{QueryLimit(r), "", QueryBool(r, "unread_only", false)};
-    if (auto cursor = r.query.find("cursor"); cursor != r.query.end()) query.cursor = cursor->second;
+    auto query = ChatQuery(r, QueryBool(r, "unread_only", false));
     s.messages.ListChats(TenantOf(r), r.params.at("id"), query, Answer<service::ChatPage>(reply, r.path, [](auto& page) {
       return Response::Json(200, ChatPageJson(page));
     }));
   });
   router.Add("GET", "/v1/accounts/{id}/chats/{chat_id}/messages", kOperate, [&s](const Request& r, const Reply& reply) {
-    s.messages.History(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), QueryLimit(r), QueryMessageId(r, "before"),
+    auto page = ReadPage(r, kPage);
+    s.messages.History(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), page.limit, HistoryStart(r, page),
                        Answer<service::HistoryPage>(reply, r.path, [](auto& page) {
                          return Response::Json(200, HistoryJson(page));
                        }));
   });
   router.Add("GET", "/v1/accounts/{id}/unread", kOperate, [&s](const Request& r, const Reply& reply) {
-    s.messages.Unread(TenantOf(r), r.params.at("id"),
-                      Answer<std::vector<service::UnreadChat>>(reply, r.path, [](auto& unread) {
+    s.messages.Unread(TenantOf(r), r.params.at("id"), ChatQuery(r, true),
+                      Answer<service::UnreadPage>(reply, r.path, [](auto& unread) {
                         return Response::Json(200, UnreadJson(unread));
                       }));
   });
@@ -126,10 +134,7 @@ void RegisterChangeRoutes(Router& router, service::Services& s) {
   router.Add("PATCH", message, kOperate, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
     std::string text = *StringField(body, "text", true);
-    std::string parse_mode = StringField(body, "parse_mode", false).value_or("");
-    if (parse_mode != "" && parse_mode != "markdown" && parse_mode != "html") {
-      throw Error(ErrorCode::kInvalidRequest, "field \"parse_mode\" must be \"markdown\" or \"html\"");
-    }
+    auto parse_mode = ParseModeField(body);
     s.messages.Edit(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"), text, parse_mode,
                     Answer<telegram::Message>(reply, r.path, [](auto& edited) {
                       return Response::Json(200, MessageJson(edited));

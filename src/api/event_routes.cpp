@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "api/event_stream.h"
+#include "api/pages.h"
 #include "api/request_parsing.h"
 #include "api/routes.h"
 #include "api/views.h"
@@ -13,7 +14,7 @@ namespace {
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 constexpr int kMaxTimeout = 60;
 constexpr int kDefaultTimeout = 30;
-constexpr int kMaxLimit = 500;
+constexpr PageSize kPage{100, 500};
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 
 std::set<std::string> SplitList(const std::string& text) {
@@ -47,9 +48,24 @@ store::EventQuery Filter(const Request& r, service::Services& s) {
   return query;
 }
 
-nlohmann::json Page(const service::EventService::Events& events, std::int64_t after) {
-  std::int64_t next = events.empty() ? after : events.back()["seq"].get<std::int64_t>();
-  return {{"events", events}, {"next_after", next}};
+// Where a long-poll reads from: `cursor`, or its synonym `after` (a seq), else
+// the start of the log. A cursor is the seq of the last event handed out.
+std::optional<std::int64_t> PollStart(const Request& r, const PageRequest& page) {
+  auto after = r.query.find("after");
+  bool has_after = after != r.query.end() && !after->second.empty();
+  if (page.cursor && has_after && *page.cursor != after->second) {
+    throw Error(ErrorCode::kInvalidRequest, "cursor and after are the same parameter: give one of them");
+  }
+  if (page.cursor) return CursorNumber(*page.cursor, 0);
+  if (has_after) return CursorNumber(after->second, 0, "after");
+  return std::nullopt;
+}
+
+// next_cursor is never null: after an empty page it is where the page started
+// (the log's current end when no cursor was given), so it can always be passed back.
+nlohmann::json Page(const service::EventService::Events& events, std::int64_t start) {
+  std::int64_t next = events.empty() ? start : events.back()["seq"].get<std::int64_t>();
+  return PageJson(events, std::to_string(next));
 }
 
 // Where a stream starts: `after`, else Last-Event-ID (SSE resume), else the newest event.
@@ -66,13 +82,18 @@ std::int64_t StreamStart(const Request& r, service::Services& s, const std::stri
 void RegisterLongPoll(Router& router, service::Services& s) {
   router.Add("GET", "/v1/events", kRead, [&s](const Request& r, const Reply& reply) {
     auto query = Filter(r, s);
-    query.after = QueryInt(r, "after", 0, 0, INT64_MAX);
-    query.limit = static_cast<int>(QueryInt(r, "limit", 100, 1, kMaxLimit));
+    auto page = ReadPage(r, kPage);
+    auto start = PollStart(r, page);
+    query.after = start.value_or(0);
+    query.limit = page.limit;
     auto timeout = std::chrono::seconds(QueryInt(r, "timeout", kDefaultTimeout, 0, kMaxTimeout));
+    // Without a cursor an empty answer hands out the log's end, taken before
+    // reading so that an event written meanwhile is not skipped.
+    std::int64_t empty_next = start ? *start : s.events.LastSeq(query.tenant_id);
     auto events = s.events.Read(query);
-    if (!events.empty() || timeout.count() == 0) return reply(Response::Json(200, Page(events, query.after)));
-    s.events.Wait(query, timeout, [reply, after = query.after](service::EventService::Events found) {
-      reply(Response::Json(200, Page(found, after)));
+    if (!events.empty() || timeout.count() == 0) return reply(Response::Json(200, Page(events, empty_next)));
+    s.events.Wait(query, timeout, [reply, empty_next](service::EventService::Events found) {
+      reply(Response::Json(200, Page(found, empty_next)));
     });
   });
 }

@@ -21,10 +21,7 @@ service::SendRequest ReadSendRequest(const Request& r) {
   service::SendRequest send;
   send.to = *StringField(body, "to", true);
   send.text = *StringField(body, "text", true);
-  send.parse_mode = StringField(body, "parse_mode", false).value_or("");
-  if (send.parse_mode != "" && send.parse_mode != "markdown" && send.parse_mode != "html") {
-    throw Error(ErrorCode::kInvalidRequest, "field \"parse_mode\" must be \"markdown\" or \"html\"");
-  }
+  send.parse_mode = ParseModeField(body);
   send.reply_to_message_id = IntegerField(body, "reply_to_message_id");
   send.silent = BoolField(body, "silent").value_or(false);
   send.idempotency_key = r.Header("idempotency-key");

@@ -1,5 +1,6 @@
-// /v1/api-keys, /v1/tenant/members, /v1/audit and /v1/routes: a tenant's
-// credentials, people and security history.
+// /v1/api-keys, /v1/tenant/members, /v1/tenant/invites, /v1/audit and
+// /v1/routes: a tenant's credentials, people and security history.
+#include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -9,8 +10,14 @@ namespace {
 using service::Role;
 
 const Access kAdmin = Access::AtLeast(Role::kAdmin);
-constexpr int kAuditPage = 100;
-constexpr int kAuditMaxPage = 1000;
+constexpr PageSize kPage{50, 500};
+constexpr PageSize kAuditPage{100, 1000};
+constexpr PageSize kRoutesPage{100, 500};
+
+template <class T>
+std::string IdOf(const T& row) {
+  return row.id;
+}
 
 void RegisterApiKeyRoutes(Router& router, service::Services& s) {
   router.Add("POST", "/v1/api-keys", kAdmin, [&s](const Request& r, const Reply& reply) {
@@ -23,9 +30,8 @@ void RegisterApiKeyRoutes(Router& router, service::Services& s) {
     reply(NoStore(Response::Json(201, json)));
   });
   router.Add("GET", "/v1/api-keys", kAdmin, [&s](const Request& r, const Reply& reply) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& key : s.tenants.ListApiKeys(PrincipalOf(r))) items.push_back(ApiKeyJson(key));
-    reply(Response::Json(200, {{"items", items}}));
+    auto page = ReadPage(r, kPage);
+    reply(Response::Json(200, SlicePage(s.tenants.ListApiKeys(PrincipalOf(r)), page, IdOf<store::ApiKey>, ApiKeyJson)));
   });
   router.Add("DELETE", "/v1/api-keys/{id}", kAdmin, [&s](const Request& r, const Reply& reply) {
     s.tenants.RevokeApiKey(PrincipalOf(r), r.params.at("id"), r.remote_ip);
@@ -44,10 +50,12 @@ void RegisterMemberRoutes(Router& router, service::Services& s) {
     reply(NoStore(Response::Json(201, json)));
   });
   router.Add("GET", "/v1/tenant/members", kAdmin, [&s](const Request& r, const Reply& reply) {
-    nlohmann::json members = nlohmann::json::array(), invites = nlohmann::json::array();
-    for (const auto& user : s.tenants.Members(PrincipalOf(r))) members.push_back(UserJson(user));
-    for (const auto& invite : s.tenants.Invites(PrincipalOf(r))) invites.push_back(InviteJson(invite));
-    reply(Response::Json(200, {{"items", members}, {"invites", invites}}));
+    auto page = ReadPage(r, kPage);
+    reply(Response::Json(200, SlicePage(s.tenants.Members(PrincipalOf(r)), page, IdOf<store::User>, UserJson)));
+  });
+  router.Add("GET", "/v1/tenant/invites", kAdmin, [&s](const Request& r, const Reply& reply) {
+    auto page = ReadPage(r, kPage);
+    reply(Response::Json(200, SlicePage(s.tenants.Invites(PrincipalOf(r)), page, IdOf<store::Invite>, InviteJson)));
   });
 }
 
@@ -57,22 +65,31 @@ void RegisterTenantRoutes(Router& router, service::Services& s) {
   RegisterApiKeyRoutes(router, s);
   RegisterMemberRoutes(router, s);
   router.Add("GET", "/v1/audit", kAdmin, [&s](const Request& r, const Reply& reply) {
-    int limit = static_cast<int>(QueryInt(r, "limit", kAuditPage, 1, kAuditMaxPage));
-    long long before = QueryInt(r, "before", 0, 0, 2147483647);
-    auto entries = s.audit.List(TenantOf(r), before, limit);
+    auto page = ReadPage(r, kAuditPage);
+    std::int64_t before = page.cursor ? CursorNumber(*page.cursor, 1) : 0;
+    // One more than asked tells whether there is a next page.
+    auto entries = s.audit.List(TenantOf(r), before, page.limit + 1);
+    std::optional<std::string> next;
+    if (static_cast<int>(entries.size()) > page.limit) {
+      entries.pop_back();
+      next = std::to_string(entries.back().seq);
+    }
     nlohmann::json items = nlohmann::json::array();
     for (const auto& entry : entries) items.push_back(AuditJson(entry));
-    nlohmann::json next = static_cast<int>(entries.size()) == limit ? nlohmann::json(entries.back().seq) : nullptr;
-    reply(Response::Json(200, {{"items", items}, {"next_before", next}}));
+    reply(Response::Json(200, PageJson(std::move(items), next)));
   });
   // The route table with who may call each route; the tenant-isolation test
   // checks that it covers every route.
-  router.Add("GET", "/v1/routes", Access::AtLeast(Role::kOperator), [&router](const Request&, const Reply& reply) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& route : router.Routes()) {
-      items.push_back({{"method", route.method}, {"path", route.pattern}, {"access", route.access.Name()}});
-    }
-    reply(Response::Json(200, {{"items", items}}));
+  router.Add("GET", "/v1/routes", Access::AtLeast(Role::kOperator), [&router](const Request& r, const Reply& reply) {
+    auto page = ReadPage(r, kRoutesPage);
+    // The table never changes while tgmux runs: a route's place in it is its cursor.
+    std::vector<std::pair<std::string, RouteInfo>> numbered;
+    for (auto& route : router.Routes()) numbered.emplace_back(std::to_string(numbered.size()), std::move(route));
+    auto id_of = [](const auto& entry) { return entry.first; };
+    reply(Response::Json(200, SlicePage(numbered, page, id_of, [](const auto& entry) -> nlohmann::json {
+      const RouteInfo& route = entry.second;
+      return {{"method", route.method}, {"path", route.pattern}, {"access", route.access.Name()}};
+    })));
   });
 }
 

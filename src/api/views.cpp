@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/time.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::api {
 
@@ -23,6 +24,16 @@ std::int64_t QueryInt(const Request& r, const std::string& name, std::int64_t fa
   }
   throw Error(ErrorCode::kInvalidRequest,
               name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+}
+
+telegram::ParseMode ParseModeField(const nlohmann::json& body) {
+  auto name = StringField(body, "parse_mode", false);
+  if (!name) return telegram::ParseMode::kNone;
+  auto mode = telegram::ParseModeFromName(*name);
+  if (!mode) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"parse_mode\" must be \"markdown\", \"markdownv2\" or \"html\"");
+  }
+  return *mode;
 }
 
 bool QueryBool(const Request& r, const std::string& name, bool fallback) {

@@ -7,6 +7,7 @@
 
 #include "api/http.h"
 #include "service/logins/logins.h"
+#include "telegram/messages.h"
 
 namespace tgmux::api {
 
@@ -21,6 +22,9 @@ nlohmann::json LoginJson(const service::LoginView& login);
 // when it has another type, or when it is required and missing.
 std::optional<std::string> StringField(const nlohmann::json& body, const std::string& name, bool required);
 std::optional<bool> BoolField(const nlohmann::json& body, const std::string& name);
+// The body's "parse_mode": absent, null or "" is plain text, else "markdown",
+// "markdownv2" or "html"; Error(invalid_request) naming the three otherwise.
+telegram::ParseMode ParseModeField(const nlohmann::json& body);
 
 // An integer query parameter from min to max (`fallback` when absent); throws
 // Error(invalid_request) naming the parameter and its range.

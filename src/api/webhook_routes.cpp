@@ -1,4 +1,5 @@
 // /v1/webhooks: where a tenant's events are POSTed, signed.
+#include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -7,6 +8,7 @@ namespace {
 
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 const Access kManage = Access::AtLeast(service::Role::kAdmin);
+constexpr PageSize kPage{50, 500};
 
 std::vector<std::string> StringList(const nlohmann::json& body, const std::string& name) {
   auto it = body.find(name);
@@ -29,9 +31,9 @@ void RegisterWebhookRoutes(Router& router, service::Services& s) {
     reply(NoStore(Response::Json(201, out)));
   });
   router.Add("GET", "/v1/webhooks", kRead, [&s](const Request& r, const Reply& reply) {
-    auto items = nlohmann::json::array();
-    for (const auto& w : s.webhooks.List(TenantOf(r))) items.push_back(WebhookJson(w));
-    reply(Response::Json(200, {{"items", items}}));
+    auto page = ReadPage(r, kPage);
+    auto id_of = [](const store::Webhook& w) { return w.id; };
+    reply(Response::Json(200, SlicePage(s.webhooks.List(TenantOf(r)), page, id_of, WebhookJson)));
   });
   router.Add("GET", "/v1/webhooks/{id}", kRead, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, WebhookJson(s.webhooks.Get(TenantOf(r), r.params.at("id")))));

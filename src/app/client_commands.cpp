@@ -150,14 +150,18 @@ int LoginCommand(const ClientOptions& options) {
 int AccountsCommand(const ClientOptions& options) {
   try {
     auto http = ClientFor(options);
-    json page = Call(http, "GET", "/v1/accounts?limit=500");
-    if (Failed(page)) throw std::runtime_error(page.value("detail", "failed"));
     std::printf("%-28s %-10s %-16s %s\n", "ID", "STATUS", "PHONE", "NAME");
-    for (const auto& a : page["items"]) {
-      std::printf("%-28s %-10s %-16s %s\n", a.value("id", "").c_str(), a.value("status", "").c_str(),
-                  a.value("phone_masked", "").c_str(), a.value("display_name", "").c_str());
+    std::string target = "/v1/accounts?limit=500";
+    while (true) {
+      json page = Call(http, "GET", target);
+      if (Failed(page)) throw std::runtime_error(page.value("detail", "failed"));
+      for (const auto& a : page["items"]) {
+        std::printf("%-28s %-10s %-16s %s\n", a.value("id", "").c_str(), a.value("status", "").c_str(),
+                    a.value("phone_masked", "").c_str(), a.value("display_name", "").c_str());
+      }
+      if (!page["next_cursor"].is_string()) return 0;
+      target = "/v1/accounts?limit=500&cursor=" + page["next_cursor"].get<std::string>();
     }
-    return 0;
   } catch (const std::exception& e) {
     std::cerr << "tgmux accounts: " << e.what() << "\n";
     return 1;

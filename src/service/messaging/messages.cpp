@@ -26,11 +26,11 @@ void CheckLimit(int limit) {
 
 // The same limits as sending: Telegram's 4096 UTF-16 units, counted once formatted.
 telegram::FormattedText EditedText(telegram::AccountClient& client, const std::string& text,
-                                   const std::string& parse_mode) {
+                                   telegram::ParseMode parse_mode) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
   }
-  auto parsed = client.ParseText(text, ParseModeOf(parse_mode));
+  auto parsed = client.ParseText(text, parse_mode);
   if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
   std::size_t length = telegram::Utf16Length(parsed.value().text);
   if (length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
@@ -41,20 +41,28 @@ telegram::FormattedText EditedText(telegram::AccountClient& client, const std::s
   return std::move(parsed).value();
 }
 
+// The place in the chat list a cursor names (nullopt for ""); invalid_request naming `cursor`.
+std::optional<walks::ChatKey> ChatCursor(const std::string& cursor) {
+  if (cursor.empty()) return std::nullopt;
+  auto after = walks::DecodeCursor(cursor);
+  if (!after) throw Error(ErrorCode::kInvalidRequest, "cursor is not one this API handed out (pass next_cursor as it is)");
+  return after;
+}
+
 // Collects every chat's unread messages, answered in any order.
 struct UnreadGather {
   std::mutex mutex;
-  std::vector<UnreadChat> chats;
+  UnreadPage page;
   std::size_t left = 0;
   std::optional<Error> error;
-  Done<std::vector<UnreadChat>> done;
+  Done<UnreadPage> done;
 
   void Arrived(std::size_t slot, Result<std::vector<Message>> messages) {
     bool last = false;
     {
       std::lock_guard lock(mutex);
       if (messages.ok()) {
-        chats[slot].messages = std::move(messages).value();
+        page.chats[slot].messages = std::move(messages).value();
       } else if (!error) {
         error = messages.error();
       }
@@ -62,7 +70,7 @@ struct UnreadGather {
     }
     if (!last) return;
     if (error) return done(*error);
-    done(std::move(chats));
+    done(std::move(page));
   }
 };
 
@@ -85,11 +93,7 @@ std::shared_ptr<telegram::AccountClient> MessageService::LiveClient(const std::s
 void MessageService::ListChats(const std::string& tenant_id, const std::string& account_id,
                                const ChatListQuery& query, Done<ChatPage> done) {
   CheckLimit(query.limit);
-  std::optional<walks::ChatKey> after;
-  if (!query.cursor.empty()) {
-    after = walks::DecodeCursor(query.cursor);
-    if (!after) throw Error(ErrorCode::kInvalidRequest, "cursor is not one this API gave out (use next_cursor)");
-  }
+  auto after = ChatCursor(query.cursor);
   walks::ListChats(LiveClient(tenant_id, account_id), query.limit, after, query.unread_only, std::move(done));
 }
 
@@ -105,29 +109,32 @@ void MessageService::History(const std::string& tenant_id, const std::string& ac
   });
 }
 
-void MessageService::Unread(const std::string& tenant_id, const std::string& account_id,
-                            Done<std::vector<UnreadChat>> done) {
+void MessageService::Unread(const std::string& tenant_id, const std::string& account_id, const ChatListQuery& query,
+                            Done<UnreadPage> done) {
+  CheckLimit(query.limit);
+  auto after = ChatCursor(query.cursor);
   walks::ClientRef client = LiveClient(tenant_id, account_id);
   auto per_chat = [client, done = std::move(done)](Result<ChatPage> page) {
     if (!page.ok()) return done(page.error());
-    if (page.value().chats.empty()) return done(std::vector<UnreadChat>{});
+    if (page.value().chats.empty()) return done(UnreadPage{});
     auto gather = std::make_shared<UnreadGather>();
     gather->done = done;
-    for (auto& chat : page.value().chats) gather->chats.push_back(UnreadChat{std::move(chat), {}});
-    gather->left = gather->chats.size();
+    gather->page.next_cursor = page.value().next_cursor;
+    for (auto& chat : page.value().chats) gather->page.chats.push_back(UnreadChat{std::move(chat), {}});
+    gather->left = gather->page.chats.size();
     // The slots are filled in, never added or removed, while the walks run.
-    for (std::size_t slot = 0; slot < gather->chats.size(); ++slot) {
-      walks::UnreadMessages(client, gather->chats[slot].chat, kMaxUnreadPerChat,
+    for (std::size_t slot = 0; slot < gather->page.chats.size(); ++slot) {
+      walks::UnreadMessages(client, gather->page.chats[slot].chat, kMaxUnreadPerChat,
                             [gather, slot](Result<std::vector<Message>> messages) {
                               gather->Arrived(slot, std::move(messages));
                             });
     }
   };
-  walks::ListChats(client, kMaxUnreadChats, std::nullopt, true, std::move(per_chat));
+  walks::ListChats(client, query.limit, after, true, std::move(per_chat));
 }
 
 void MessageService::Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
-                          std::int64_t message_id, const std::string& text, const std::string& parse_mode,
+                          std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
                           Done<Message> done) {
   auto client = LiveClient(tenant_id, account_id);
   auto formatted = EditedText(*client, text, parse_mode);

@@ -50,6 +50,11 @@ struct UnreadChat {
   std::vector<telegram::Message> messages;  // incoming unread, oldest first
 };
 
+struct UnreadPage {
+  std::vector<UnreadChat> chats;           // in the main list's order
+  std::optional<std::string> next_cursor;  // nullopt: no more chats with unread messages
+};
+
 struct ReadState {
   std::int64_t chat_id = 0;
   std::int64_t last_read_inbox_message_id = 0;
@@ -59,8 +64,7 @@ struct ReadState {
 class MessageService : public AccountObserver {
  public:
   static constexpr int kMaxPage = 100;
-  // Unread lists at most this many chats, and this many messages of each.
-  static constexpr int kMaxUnreadChats = 100;
+  // Unread lists at most this many messages of each chat.
   static constexpr int kMaxUnreadPerChat = 100;
 
   MessageService(AccountService& accounts, Background& background);
@@ -75,18 +79,21 @@ class MessageService : public AccountObserver {
   // only when the history ends.
   void History(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id, int limit,
                std::int64_t before, Done<HistoryPage> done);
-  // Chats with unread messages (most recent first, at most kMaxUnreadChats)
-  // with the oldest kMaxUnreadPerChat incoming unread messages of each, so
-  // that reading up to the last one listed and asking again gives the next.
-  void Unread(const std::string& tenant_id, const std::string& account_id, Done<std::vector<UnreadChat>> done);
+  // One page (query.limit, 1..100, from query.cursor) of the chats with
+  // unread messages, in the main list's order, with the oldest
+  // kMaxUnreadPerChat incoming unread messages of each, so that reading up to
+  // the last one listed and asking again gives the next. query.unread_only is
+  // ignored. An unknown cursor is invalid_request.
+  void Unread(const std::string& tenant_id, const std::string& account_id, const ChatListQuery& query,
+              Done<UnreadPage> done);
   // Marks incoming messages read up to `up_to` (0: the newest) and answers
   // once Telegram has taken it; the senders see them read.
   void MarkRead(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
                 std::int64_t up_to, Done<ReadState> done);
-  // parse_mode "", "markdown" or "html" as for sending; invalid_request for
-  // an empty or too long text (over 4096 UTF-16 units once formatted).
+  // parse_mode as for sending; invalid_request for an empty or too long text
+  // (over 4096 UTF-16 units once formatted) or one that does not parse.
   void Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
-            std::int64_t message_id, const std::string& text, const std::string& parse_mode,
+            std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
             Done<telegram::Message> done);
   // revoke: for everyone, else only for this account.
   void Delete(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,

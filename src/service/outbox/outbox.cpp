@@ -5,6 +5,7 @@
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "telegram/message_parse.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::service {
 namespace {
@@ -45,7 +46,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   }
   std::size_t length = telegram::Utf16Length(request.text);
   if (auto client = accounts_.Client(account_id); client && !request.text.empty()) {
-    auto parsed = client->ParseText(request.text, ParseModeOf(request.parse_mode));
+    auto parsed = client->ParseText(request.text, request.parse_mode);
     if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
     length = telegram::Utf16Length(parsed.value().text);
   }
@@ -57,7 +58,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   entry.idempotency_key = request.idempotency_key;
   entry.to = request.to;
   entry.text = request.text;
-  entry.parse_mode = request.parse_mode;
+  entry.parse_mode = telegram::ParseModeName(request.parse_mode);
   entry.reply_to_message_id = request.reply_to_message_id;
   entry.silent = request.silent;
   entry.created_at = entry.updated_at = UnixSeconds();

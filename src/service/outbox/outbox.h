@@ -40,14 +40,11 @@ namespace tgmux::service {
 struct SendRequest {
   std::string to;          // numeric id, @username or +phone
   std::string text;
-  std::string parse_mode;  // "", markdown, html
+  telegram::ParseMode parse_mode = telegram::ParseMode::kNone;
   std::int64_t reply_to_message_id = 0;
   bool silent = false;
   std::string idempotency_key;  // "" when none
 };
-
-// The TDLib parse mode of an entry's parse_mode ("": plain text).
-telegram::ParseMode ParseModeOf(const std::string& name);
 
 class OutboxService : public AccountObserver {
  public:

@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "service/outbox/outbox.h"
+#include "telegram/parse_mode.h"
 
 namespace tgmux::service {
 namespace {
@@ -36,11 +37,6 @@ struct OutboxService::Scan {
   Clock::time_point wake = Clock::time_point::max();
 };
 
-telegram::ParseMode ParseModeOf(const std::string& name) {
-  if (name == "markdown") return telegram::ParseMode::kMarkdown;
-  if (name == "html") return telegram::ParseMode::kHtml;
-  return telegram::ParseMode::kNone;
-}
 
 OutboxService::Sender& OutboxService::SenderOf(const std::string& account_id) {
   auto it = senders_.find(account_id);
@@ -186,7 +182,8 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   auto client = sender.session.lock();
   item.entry.chat_id = chat_id;
   ++item.entry.attempts;
-  auto text = client->ParseText(item.entry.text, ParseModeOf(item.entry.parse_mode));
+  auto mode = telegram::ParseModeFromName(item.entry.parse_mode).value_or(telegram::ParseMode::kNone);
+  auto text = client->ParseText(item.entry.text, mode);
   if (!text.ok()) return OnFailure(account_id, item, text.error());
   // Written before the request leaves: after a crash this entry is known to be
   // in flight (see the header on why it is then not sent again).
