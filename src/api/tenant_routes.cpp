@@ -9,6 +9,7 @@ namespace {
 using service::Role;
 
 const Access kAdmin = Access::AtLeast(Role::kAdmin);
+const Access kMember = Access::AtLeast(Role::kOperator);
 constexpr int kAuditPage = 100;
 constexpr int kAuditMaxPage = 1000;
 
@@ -49,6 +50,16 @@ void RegisterMemberRoutes(Router& router, service::Services& s) {
     for (const auto& invite : s.tenants.Invites(PrincipalOf(r))) invites.push_back(InviteJson(invite));
     reply(Response::Json(200, {{"items", members}, {"invites", invites}}));
   });
+  // Open to operators, who may leave; TenantService decides who may manage whom.
+  router.Add("PATCH", "/v1/tenant/members/{id}", kMember, [&s](const Request& r, const Reply& reply) {
+    auto role = *StringField(r.JsonBody(), "role", true);
+    auto member = s.tenants.SetMemberRole(PrincipalOf(r), r.params.at("id"), role, r.remote_ip);
+    reply(Response::Json(200, UserJson(member)));
+  });
+  router.Add("DELETE", "/v1/tenant/members/{id}", kMember, [&s](const Request& r, const Reply& reply) {
+    s.tenants.RemoveMember(PrincipalOf(r), r.params.at("id"), r.remote_ip);
+    reply(Response::NoContent());
+  });
 }
 
 }  // namespace
@@ -67,7 +78,7 @@ void RegisterTenantRoutes(Router& router, service::Services& s) {
   });
   // The route table with who may call each route; the tenant-isolation test
   // checks that it covers every route.
-  router.Add("GET", "/v1/routes", Access::AtLeast(Role::kOperator), [&router](const Request&, const Reply& reply) {
+  router.Add("GET", "/v1/routes", kMember, [&router](const Request&, const Reply& reply) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& route : router.Routes()) {
       items.push_back({{"method", route.method}, {"path", route.pattern}, {"access", route.access.Name()}});
