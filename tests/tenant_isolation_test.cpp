@@ -50,6 +50,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   std::string entry = http().Post("/v1/accounts/" + account + "/messages", {{"to", "@nobody"}, {"text", "hi"}}).Json()["id"];
   std::string hook = http().Post("/v1/webhooks", {{"url", "http://127.0.0.1:9/hook"}}).Json()["id"];
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
+  const std::string member = "/v1/tenant/members/" + owner_["user"]["id"].get<std::string>();
   // Streams never end: a filter on A's account is 404 for B, and a bad type
   // ends them at once for A's operator.
   const std::string stream_filter = "?account_id=" + account + "&types=bogus";
@@ -94,6 +95,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"POST /v1/tenant/members", {"/v1/tenant/members", {{"email", "x@b.test"}}, 201, 403}},
       {"GET /v1/tenant/members", {"/v1/tenant/members", none, 200, 403}},
       {"GET /v1/tenant/invites", {"/v1/tenant/invites", none, 200, 403}},
+      {"PATCH /v1/tenant/members/{id}", {member, {{"role", "operator"}}, 404, 403}},
+      {"DELETE /v1/tenant/members/{id}", {member, none, 404, 403}},
       {"GET /v1/audit", {"/v1/audit", none, 200, 403}},
       {"GET /v1/events", {"/v1/events?timeout=0", none, 200, 0}},
       {"GET /v1/events/stream", {"/v1/events/stream" + stream_filter, none, 404, 400}},

@@ -10,6 +10,7 @@ namespace {
 using service::Role;
 
 const Access kAdmin = Access::AtLeast(Role::kAdmin);
+const Access kMember = Access::AtLeast(Role::kOperator);
 constexpr PageSize kPage{50, 500};
 constexpr PageSize kAuditPage{100, 1000};
 constexpr PageSize kRoutesPage{100, 500};
@@ -57,6 +58,16 @@ void RegisterMemberRoutes(Router& router, service::Services& s) {
     auto page = ReadPage(r, kPage);
     reply(Response::Json(200, SlicePage(s.tenants.Invites(PrincipalOf(r)), page, IdOf<store::Invite>, InviteJson)));
   });
+  // Open to operators, who may leave; TenantService decides who may manage whom.
+  router.Add("PATCH", "/v1/tenant/members/{id}", kMember, [&s](const Request& r, const Reply& reply) {
+    auto role = *StringField(r.JsonBody(), "role", true);
+    auto member = s.tenants.SetMemberRole(PrincipalOf(r), r.params.at("id"), role, r.remote_ip);
+    reply(Response::Json(200, UserJson(member)));
+  });
+  router.Add("DELETE", "/v1/tenant/members/{id}", kMember, [&s](const Request& r, const Reply& reply) {
+    s.tenants.RemoveMember(PrincipalOf(r), r.params.at("id"), r.remote_ip);
+    reply(Response::NoContent());
+  });
 }
 
 }  // namespace
@@ -80,7 +91,7 @@ void RegisterTenantRoutes(Router& router, service::Services& s) {
   });
   // The route table with who may call each route; the tenant-isolation test
   // checks that it covers every route.
-  router.Add("GET", "/v1/routes", Access::AtLeast(Role::kOperator), [&router](const Request& r, const Reply& reply) {
+  router.Add("GET", "/v1/routes", kMember, [&router](const Request& r, const Reply& reply) {
     auto page = ReadPage(r, kRoutesPage);
     // The table never changes while tgmux runs: a route's place in it is its cursor.
     std::vector<std::pair<std::string, RouteInfo>> numbered;

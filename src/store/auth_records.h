@@ -58,6 +58,14 @@ struct Invite {
   std::int64_t used_at = 0;
 };
 
+// What became of a change to a member (Store::SetUserRole, Store::DeleteUser).
+enum class MemberChange {
+  kDone,
+  kNotFound,     // no such user in that tenant
+  kRoleChanged,  // the user's role is no longer the one the caller checked
+  kLastOwner,    // refused: the tenant would be left without an owner
+};
+
 // A security event. `detail` is a JSON object with no secrets in it.
 struct AuditEntry {
   std::int64_t seq = 0;  // assigned by the store, rising

@@ -14,6 +14,12 @@ constexpr const char* kKeyColumns =
 constexpr const char* kInviteColumns =
     "SELECT digest, id, tenant_id, email, role, created_by, created_at, expires_at, used_at FROM invites";
 
+constexpr const char* kOwner = "owner";  // the role no tenant may be left without
+// The ids of the keys user ?2 made in tenant ?1, and of the keys those keys made.
+constexpr const char* kKeysMadeBy =
+    "WITH RECURSIVE made(id) AS (SELECT id FROM api_keys WHERE tenant_id = ?1 AND created_by = ?2 "
+    "UNION SELECT k.id FROM api_keys k JOIN made ON k.created_by = made.id WHERE k.tenant_id = ?1) ";
+
 bool IsUniqueViolation(const SQLite::Exception& e) {
   return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
          e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
@@ -51,6 +57,22 @@ std::vector<T> ListWhereTenant(SQLite::Database& db, const char* select, std::st
   std::vector<T> out;
   while (query.executeStep()) out.push_back(read(query));
   return out;
+}
+
+// Whether a change to the user (removing their "owner" role when
+// `losing_owner`) may go ahead; call inside a write transaction.
+MemberChange CheckMemberChange(SQLite::Database& db, std::string_view tenant_id, std::string_view user_id,
+                               std::string_view expected_role, bool losing_owner) {
+  SQLite::Statement query(db, "SELECT role FROM users WHERE tenant_id = ? AND id = ?");
+  SQLite::bind(query, std::string(tenant_id), std::string(user_id));
+  if (!query.executeStep()) return MemberChange::kNotFound;
+  std::string role = query.getColumn(0).getString();
+  if (role != expected_role) return MemberChange::kRoleChanged;
+  if (role != kOwner || !losing_owner) return MemberChange::kDone;
+  SQLite::Statement owners(db, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND role = ?");
+  SQLite::bind(owners, std::string(tenant_id), std::string(kOwner));
+  owners.executeStep();
+  return owners.getColumn(0).getInt() > 1 ? MemberChange::kDone : MemberChange::kLastOwner;
 }
 
 }  // namespace
@@ -91,6 +113,38 @@ std::optional<User> FindUser(SQLite::Database& db, std::string_view column, std:
 
 std::vector<User> ListUsers(SQLite::Database& db, std::string_view tenant_id) {
   return ListWhereTenant<User>(db, kUserColumns, tenant_id, ReadUser);
+}
+
+MemberChange SetUserRole(SQLite::Database& db, std::string_view tenant_id, std::string_view user_id,
+                         std::string_view expected_role, std::string_view role) {
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  auto check = CheckMemberChange(db, tenant_id, user_id, expected_role, role != kOwner);
+  if (check != MemberChange::kDone) return check;
+  SQLite::Statement update(db, "UPDATE users SET role = ? WHERE tenant_id = ? AND id = ?");
+  SQLite::bind(update, std::string(role), std::string(tenant_id), std::string(user_id));
+  update.exec();
+  transaction.commit();
+  return MemberChange::kDone;
+}
+
+MemberChange DeleteUser(SQLite::Database& db, std::string_view tenant_id, std::string_view user_id,
+                        std::string_view expected_role, std::int64_t at) {
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  auto check = CheckMemberChange(db, tenant_id, user_id, expected_role, true);
+  if (check != MemberChange::kDone) return check;
+  SQLite::Statement keys(db, std::string(kKeysMadeBy) +
+                                 "UPDATE api_keys SET revoked_at = ?3 "
+                                 "WHERE revoked_at = 0 AND id IN (SELECT id FROM made)");
+  SQLite::bind(keys, std::string(tenant_id), std::string(user_id), at);
+  keys.exec();
+  SQLite::Statement tokens(db, "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0");
+  SQLite::bind(tokens, at, std::string(user_id));
+  tokens.exec();
+  SQLite::Statement remove(db, "DELETE FROM users WHERE tenant_id = ? AND id = ?");
+  SQLite::bind(remove, std::string(tenant_id), std::string(user_id));
+  remove.exec();
+  transaction.commit();
+  return MemberChange::kDone;
 }
 
 void InsertRefreshToken(SQLite::Database& db, const RefreshToken& t) {
@@ -151,6 +205,15 @@ bool RevokeApiKey(SQLite::Database& db, std::string_view tenant_id, std::string_
                            "UPDATE api_keys SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0");
   SQLite::bind(update, at, std::string(tenant_id), std::string(id));
   return update.exec() > 0;
+}
+
+int ChangeApiKeyRoles(SQLite::Database& db, std::string_view tenant_id, std::string_view created_by,
+                      std::string_view from, std::string_view to) {
+  SQLite::Statement update(db, std::string(kKeysMadeBy) +
+                                   "UPDATE api_keys SET role = ?4 WHERE revoked_at = 0 AND role = ?3 "
+                                   "AND id IN (SELECT id FROM made)");
+  SQLite::bind(update, std::string(tenant_id), std::string(created_by), std::string(from), std::string(to));
+  return update.exec();
 }
 
 void InsertInvite(SQLite::Database& db, const Invite& i) {

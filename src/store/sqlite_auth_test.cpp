@@ -64,6 +64,60 @@ TEST_F(SqliteAuthTest, InvitesAreUsedOnce) {
   EXPECT_EQ(store_->ListInvites("ten_a").size(), 1u);
 }
 
+TEST_F(SqliteAuthTest, ARoleChangesOnlyFromTheRoleCheckedAndNeverTakesTheLastOwner) {
+  ASSERT_TRUE(store_->InsertUser(User{"usr_b", "ten_a", "b@x.test", "$h", "admin", 2}));
+  EXPECT_EQ(store_->SetUserRole("ten_b", "usr_b", "admin", "operator"), MemberChange::kNotFound);
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_zz", "admin", "operator"), MemberChange::kNotFound);
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_b", "operator", "admin"), MemberChange::kRoleChanged);
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_a", "owner", "admin"), MemberChange::kLastOwner);
+  EXPECT_EQ(store_->FindUser("usr_a")->role, "owner");
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_b", "admin", "owner"), MemberChange::kDone);
+  // Two owners now: either may step down, but not both.
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_a", "owner", "operator"), MemberChange::kDone);
+  EXPECT_EQ(store_->SetUserRole("ten_a", "usr_b", "owner", "admin"), MemberChange::kLastOwner);
+  EXPECT_EQ(store_->FindUser("usr_a")->role, "operator");
+  EXPECT_EQ(store_->FindUser("usr_b")->role, "owner");
+}
+
+TEST_F(SqliteAuthTest, DeletingAUserRevokesTheirRefreshTokensAndTheKeysTheyMade) {
+  ASSERT_TRUE(store_->InsertUser(User{"usr_b", "ten_a", "b@x.test", "$h", "admin", 2}));
+  store_->InsertRefreshToken(RefreshToken{"rb", "fam_b", "usr_b", 1, 100, 0, 0});
+  store_->InsertRefreshToken(RefreshToken{"ra", "fam_a", "usr_a", 1, 100, 0, 0});
+  store_->InsertApiKey(ApiKey{"key_b", "ten_a", "b", "admin", "dkb", "usr_b", 1, 0});
+  store_->InsertApiKey(ApiKey{"key_bb", "ten_a", "made by b's key", "operator", "dkbb", "key_b", 2, 0});
+  store_->InsertApiKey(ApiKey{"key_a", "ten_a", "a", "admin", "dka", "usr_a", 1, 0});
+  EXPECT_EQ(store_->DeleteUser("ten_b", "usr_b", "admin", 5), MemberChange::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("ten_a", "usr_b", "operator", 5), MemberChange::kRoleChanged);
+  EXPECT_EQ(store_->DeleteUser("ten_a", "usr_a", "owner", 5), MemberChange::kLastOwner);
+  EXPECT_EQ(store_->FindRefreshToken("rb")->revoked_at, 0);  // refusals change nothing
+  EXPECT_EQ(store_->FindApiKeyByDigest("dkb")->revoked_at, 0);
+
+  EXPECT_EQ(store_->DeleteUser("ten_a", "usr_b", "admin", 6), MemberChange::kDone);
+  EXPECT_FALSE(store_->FindUser("usr_b"));
+  EXPECT_EQ(store_->FindRefreshToken("rb")->revoked_at, 6);
+  EXPECT_EQ(store_->FindApiKeyByDigest("dkb")->revoked_at, 6);
+  EXPECT_EQ(store_->FindApiKeyByDigest("dkbb")->revoked_at, 6);
+  EXPECT_EQ(store_->FindRefreshToken("ra")->revoked_at, 0);
+  EXPECT_EQ(store_->FindApiKeyByDigest("dka")->revoked_at, 0);
+  EXPECT_EQ(store_->DeleteUser("ten_a", "usr_b", "admin", 7), MemberChange::kNotFound);
+  // The email is free again: the person can be invited back.
+  EXPECT_TRUE(store_->InsertUser(User{"usr_b2", "ten_a", "b@x.test", "$h", "operator", 8}));
+}
+
+TEST_F(SqliteAuthTest, ApiKeyRolesChangeForTheKeysAUserAndTheirKeysMade) {
+  store_->InsertApiKey(ApiKey{"key_1", "ten_a", "k1", "admin", "dk1", "usr_b", 1, 0});
+  store_->InsertApiKey(ApiKey{"key_2", "ten_a", "k2", "admin", "dk2", "key_1", 2, 0});
+  store_->InsertApiKey(ApiKey{"key_3", "ten_a", "k3", "operator", "dk3", "usr_b", 3, 0});
+  store_->InsertApiKey(ApiKey{"key_4", "ten_a", "k4", "admin", "dk4", "usr_a", 4, 0});
+  store_->InsertApiKey(ApiKey{"key_5", "ten_b", "k5", "admin", "dk5", "usr_b", 5, 0});
+  EXPECT_EQ(store_->ChangeApiKeyRoles("ten_a", "usr_b", "admin", "operator"), 2);
+  EXPECT_EQ(store_->FindApiKeyByDigest("dk1")->role, "operator");
+  EXPECT_EQ(store_->FindApiKeyByDigest("dk2")->role, "operator");
+  EXPECT_EQ(store_->FindApiKeyByDigest("dk4")->role, "admin");
+  EXPECT_EQ(store_->FindApiKeyByDigest("dk5")->role, "admin");
+  EXPECT_EQ(store_->ChangeApiKeyRoles("ten_a", "usr_b", "admin", "operator"), 0);
+}
+
 TEST_F(SqliteAuthTest, AuditIsNewestFirstPerTenantWithACursor) {
   for (int i = 0; i < 5; ++i) store_->AppendAudit(AuditEntry{0, "ten_a", i, "e" + std::to_string(i), "usr_a", "", "{}"});
   store_->AppendAudit(AuditEntry{0, "ten_b", 9, "other", "usr_c", "", "{}"});

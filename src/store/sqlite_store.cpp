@@ -115,6 +115,15 @@ class SqliteStore final : public Store {
   std::vector<User> ListUsers(std::string_view tenant_id) override {
     return Run("listing users", [&] { return sqlite_auth::ListUsers(db_, tenant_id); });
   }
+  MemberChange SetUserRole(std::string_view tenant_id, std::string_view user_id, std::string_view expected_role,
+                           std::string_view role) override {
+    return Run("changing a user's role",
+               [&] { return sqlite_auth::SetUserRole(db_, tenant_id, user_id, expected_role, role); });
+  }
+  MemberChange DeleteUser(std::string_view tenant_id, std::string_view user_id, std::string_view expected_role,
+                          std::int64_t at) override {
+    return Run("removing a user", [&] { return sqlite_auth::DeleteUser(db_, tenant_id, user_id, expected_role, at); });
+  }
   void InsertRefreshToken(const RefreshToken& t) override {
     Run("storing a refresh token", [&] { sqlite_auth::InsertRefreshToken(db_, t); });
   }
@@ -136,6 +145,11 @@ class SqliteStore final : public Store {
   }
   bool RevokeApiKey(std::string_view tenant_id, std::string_view id, std::int64_t at) override {
     return Run("revoking an API key", [&] { return sqlite_auth::RevokeApiKey(db_, tenant_id, id, at); });
+  }
+  int ChangeApiKeyRoles(std::string_view tenant_id, std::string_view created_by, std::string_view from,
+                        std::string_view to) override {
+    return Run("changing API key roles",
+               [&] { return sqlite_auth::ChangeApiKeyRoles(db_, tenant_id, created_by, from, to); });
   }
   void InsertInvite(const Invite& i) override { Run("storing an invite", [&] { sqlite_auth::InsertInvite(db_, i); }); }
   std::optional<Invite> FindInvite(std::string_view digest) override {

@@ -75,6 +75,15 @@ class Store {
   virtual std::optional<User> FindUser(std::string_view id) = 0;
   virtual std::optional<User> FindUserByEmail(std::string_view email) = 0;
   virtual std::vector<User> ListUsers(std::string_view tenant_id) = 0;
+  // Sets a user's role when it still is `expected_role`. Refuses (kLastOwner) to
+  // take "owner" from the tenant's only owner. One transaction.
+  virtual MemberChange SetUserRole(std::string_view tenant_id, std::string_view user_id,
+                                   std::string_view expected_role, std::string_view role) = 0;
+  // Deletes a user whose role still is `expected_role`, and in the same
+  // transaction revokes their refresh tokens and every live API key they made
+  // (and the keys those keys made). Refuses (kLastOwner) the tenant's only owner.
+  virtual MemberChange DeleteUser(std::string_view tenant_id, std::string_view user_id,
+                                  std::string_view expected_role, std::int64_t at) = 0;
 
   virtual void InsertRefreshToken(const RefreshToken& token) = 0;
   virtual std::optional<RefreshToken> FindRefreshToken(std::string_view digest) = 0;
@@ -87,6 +96,10 @@ class Store {
   virtual std::vector<ApiKey> ListApiKeys(std::string_view tenant_id) = 0;
   // False when no such live key in that tenant.
   virtual bool RevokeApiKey(std::string_view tenant_id, std::string_view id, std::int64_t at) = 0;
+  // Gives role `to` to the live keys of role `from` that `created_by` made (and
+  // the keys those keys made); returns how many changed.
+  virtual int ChangeApiKeyRoles(std::string_view tenant_id, std::string_view created_by, std::string_view from,
+                                std::string_view to) = 0;
 
   virtual void InsertInvite(const Invite& invite) = 0;
   virtual std::optional<Invite> FindInvite(std::string_view digest) = 0;

@@ -45,8 +45,10 @@ class AuthService {
   // Revokes the refresh token's family and, when given, the access token.
   void Logout(const std::string& refresh_token, const std::optional<Principal>& caller, const std::string& ip);
 
-  // From "Bearer <token>". Errors: unauthorized. With TGMUX_AUTH=off every
-  // request is the owner of the "default" tenant.
+  // From "Bearer <token>". Errors: unauthorized. An access token's user is read
+  // from the store on every call, so a removed member is refused at once and a
+  // new role applies at once. With TGMUX_AUTH=off every request is the owner of
+  // the "default" tenant.
   Principal Authenticate(const std::string& authorization_header);
 
   store::User User(const Principal& principal);

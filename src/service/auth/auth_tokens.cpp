@@ -123,9 +123,13 @@ Principal AuthService::Authenticate(const std::string& header) {
   if (token.compare(0, kApiKeyPrefix.size(), kApiKeyPrefix) == 0) return FromApiKey(token);
   auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
-  auto role = ParseRole(claims->role);
+  // The member as they are now, not as when the token was signed: a removed
+  // member is refused and a changed role applies from the next request on.
+  auto user = infra_.store().FindUser(claims->subject);
+  if (!user || user->tenant_id != claims->tenant) throw Unauthorized("access token's user is no longer a member");
+  auto role = ParseRole(user->role);
   if (!role) throw Unauthorized("access token is not valid or has expired");
-  return Principal{Principal::Kind::kUser, claims->subject, claims->tenant, *role, claims->token_id};
+  return Principal{Principal::Kind::kUser, user->id, user->tenant_id, *role, claims->token_id};
 }
 
 store::User AuthService::User(const Principal& principal) {

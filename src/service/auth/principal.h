@@ -10,9 +10,13 @@ namespace tgmux::service {
 
 // Ordered: a higher role may do everything a lower one may.
 //   operator: reads and sends;
-//   admin:    also links and unlinks accounts, manages webhooks, API keys and invites operators;
-//   owner:    also invites admins.
+//   admin:    also links and unlinks accounts, manages webhooks, API keys, and
+//             invites, re-roles (to operator) and removes operators;
+//   owner:    also invites admins, and changes the role of or removes anyone.
 enum class Role { kOperator = 0, kAdmin = 1, kOwner = 2 };
+
+// Whether `a` is a higher role than `b`.
+constexpr bool Outranks(Role a, Role b) { return static_cast<int>(a) > static_cast<int>(b); }
 
 std::string_view RoleName(Role role);
 // nullopt for anything but "owner", "admin", "operator".
@@ -26,7 +30,7 @@ struct Principal {
   Role role = Role::kOperator;
   std::string token_id;  // jti of the access token (users only)
 
-  bool AtLeast(Role minimum) const { return static_cast<int>(role) >= static_cast<int>(minimum); }
+  bool AtLeast(Role minimum) const { return !Outranks(minimum, role); }
   std::string_view KindName() const { return kind == Kind::kUser ? "user" : "api_key"; }
 };
 

@@ -39,8 +39,23 @@ class TenantService {
   std::vector<store::User> Members(const Principal& caller);
   std::vector<store::Invite> Invites(const Principal& caller);
 
+  // Who may change whom: owners anyone, to any role; admins operators only, and
+  // only to operator (they cannot grant admin, as with invites); every member
+  // may lower their own role. A member's next request carries the new role (the
+  // authenticator reads it); a demotion to operator also lowers the admin API
+  // keys the member made to operator. Returns the member as changed.
+  // Errors: invalid_request (role), not_found (unknown, or another tenant's),
+  // forbidden, conflict (the tenant's last owner; or the role changed meanwhile).
+  store::User SetMemberRole(const Principal& caller, const std::string& user_id, const std::string& role,
+                            const std::string& ip);
+  // Owners remove anyone, admins operators, every member themselves (leaving).
+  // The member's access and refresh tokens and the API keys they made stop
+  // working at once. Errors: not_found, forbidden, conflict (the last owner).
+  void RemoveMember(const Principal& caller, const std::string& user_id, const std::string& ip);
+
  private:
   Role CheckGrantable(const Principal& caller, const std::string& role, bool owner_only_for_admin) const;
+  store::User FindMember(const Principal& caller, const std::string& user_id) const;
 
   Infrastructure& infra_;
   AuditLog& audit_;
