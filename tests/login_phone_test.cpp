@@ -124,7 +124,9 @@ TEST_F(PhoneLoginTest, BadInputIsRefusedClearly) {
   auto bad_phone = http().Post("/v1/logins", {{"method", "phone"}, {"phone", "call me maybe"}});
   EXPECT_EQ(bad_phone.status, 400);
   EXPECT_EQ(bad_phone.Json()["code"], "invalid_phone");
-  EXPECT_EQ(http().Post("/v1/logins", {{"method", "pigeon"}}).Json()["code"], "invalid_request");
+  auto bad_method = http().Post("/v1/logins", {{"method", "pigeon"}});
+  EXPECT_EQ(bad_method.Json()["code"], "invalid_request");
+  EXPECT_NE(bad_method.Json()["detail"].get<std::string>().find("\"method\""), std::string::npos) << bad_method.body;
   EXPECT_EQ(http().Request("POST", "/v1/logins", "{not json").Json()["code"], "invalid_request");
   EXPECT_EQ(http().Get("/v1/logins/lgn_nope").status, 404);
   EXPECT_EQ(http().Post("/v1/logins/lgn_nope/code", {{"code", "1"}}).status, 404);

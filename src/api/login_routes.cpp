@@ -17,6 +17,15 @@ service::LoginService::Callback Answer(const Reply& reply, const std::string& in
   };
 }
 
+// "phone" when absent.
+store::LoginMethod MethodField(const nlohmann::json& body) {
+  auto name = StringField(body, "method", false);
+  if (!name) return store::LoginMethod::kPhone;
+  auto method = store::ParseLoginMethod(*name);
+  if (!method) throw Error(ErrorCode::kInvalidRequest, "field \"method\" must be \"phone\" or \"qr\"");
+  return *method;
+}
+
 void RegisterQrRoutes(Router& router, service::Services& s) {
   struct Format {
     const char* suffix;
@@ -32,7 +41,8 @@ void RegisterQrRoutes(Router& router, service::Services& s) {
     router.Add("GET", std::string("/v1/logins/{id}/") + format.suffix, kRead, [&s, &format](const Request& r, const Reply& reply) {
       auto login = s.logins.Get(TenantOf(r), r.params.at("id"));
       if (login.qr_link.empty()) {
-        throw Error(ErrorCode::kConflict, "login " + login.id + " has no QR code (state " + login.state + ")");
+        throw Error(ErrorCode::kConflict, "login " + login.id + " has no QR code (state " +
+                                              std::string(service::LoginStateName(login.state)) + ")");
       }
       reply(NoStore(Response::Text(200, format.render(login.qr_link), format.content_type)));
     });
@@ -44,8 +54,8 @@ void RegisterQrRoutes(Router& router, service::Services& s) {
 void RegisterLoginRoutes(Router& router, service::Services& s) {
   router.Add("POST", "/v1/logins", kLink, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
-    auto method = StringField(body, "method", false).value_or("phone");
-    auto phone = StringField(body, "phone", method == "phone").value_or("");
+    auto method = MethodField(body);
+    auto phone = StringField(body, "phone", method == store::LoginMethod::kPhone).value_or("");
     s.logins_per_tenant.HitOrThrow(TenantOf(r), "Telegram logins started");
     s.logins.Start(TenantOf(r), PrincipalOf(r).id, method, phone, Answer(reply, r.path, 201));
   });

@@ -35,8 +35,7 @@ int WaitSeconds(const Request& r) { return static_cast<int>(QueryInt(r, "wait", 
 
 // 200 once the outcome is known, 202 while the entry is still on its way.
 Response EntryResponse(const store::OutboxEntry& entry) {
-  bool final = entry.state == "sent" || entry.state == "failed";
-  return Response::Json(final ? 200 : 202, OutboxJson(entry));
+  return Response::Json(store::IsFinal(entry.state) ? 200 : 202, OutboxJson(entry));
 }
 
 }  // namespace

@@ -45,16 +45,16 @@ bool QueryBool(const Request& r, const std::string& name, bool fallback) {
 }
 
 nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_until) {
-  bool waiting = a.status == "flood_wait" && flood_wait_until > 0;
+  bool waiting = a.status == store::AccountStatus::kFloodWait && flood_wait_until > 0;
   return {
       {"id", a.id},
-      {"status", a.status},
+      {"status", std::string(store::AccountStatusName(a.status))},
       {"flood_wait_until", waiting ? Timestamp(flood_wait_until) : nullptr},
       {"telegram_user_id", a.telegram_user_id},
       {"username", a.username.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.username)},
       {"display_name", a.display_name},
       {"phone_masked", a.phone_masked},
-      {"method", a.method},
+      {"method", std::string(store::LoginMethodName(a.method))},
       {"created_at", Timestamp(a.created_at)},
       {"updated_at", Timestamp(a.updated_at)},
       {"last_connected_at", Timestamp(a.last_connected_at)},
@@ -67,8 +67,10 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
 
 nlohmann::json LoginJson(const service::LoginView& l) {
   nlohmann::json out = {
-      {"id", l.id},           {"method", l.method},
-      {"state", l.state},     {"created_at", Timestamp(l.created_at)},
+      {"id", l.id},
+      {"method", std::string(store::LoginMethodName(l.method))},
+      {"state", std::string(service::LoginStateName(l.state))},
+      {"created_at", Timestamp(l.created_at)},
       {"expires_at", Timestamp(l.expires_at)},
   };
   if (!l.phone_masked.empty()) out["phone_masked"] = l.phone_masked;
@@ -80,7 +82,7 @@ nlohmann::json LoginJson(const service::LoginView& l) {
     out["attempts_left"] = l.attempts_left;
   }
   if (!l.qr_link.empty()) out["qr"] = {{"link", l.qr_link}, {"expires_at", Timestamp(l.qr_expires_at)}};
-  if (l.state == "password_needed") out["password_hint"] = l.password_hint;
+  if (l.state == service::LoginState::kPasswordNeeded) out["password_hint"] = l.password_hint;
   if (l.account) out["account"] = AccountJson(*l.account);
   if (l.error) out["error"] = {{"code", std::string(CodeName(l.error->code()))}, {"message", l.error->what()}};
   return out;
@@ -139,13 +141,13 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
 
 nlohmann::json WebhookJson(const store::Webhook& w) {
   auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-  bool retrying = w.state == "active" && w.attempts > 0;
+  bool retrying = w.state == store::WebhookState::kActive && w.attempts > 0;
   return {
       {"id", w.id},
       {"url", w.url},
       {"types", w.types},
       {"account_ids", w.account_ids},
-      {"state", w.state},
+      {"state", std::string(store::WebhookStateName(w.state))},
       {"disabled_reason", or_null(w.disabled_reason)},
       {"delivered_count", w.delivered_count},
       {"delivered_seq", w.delivered_seq},
@@ -162,13 +164,15 @@ nlohmann::json OutboxJson(const store::OutboxEntry& e) {
   nlohmann::json out = {
       {"id", e.id},
       {"account_id", e.account_id},
-      {"state", e.state},
+      {"state", std::string(store::OutboxStateName(e.state))},
       {"to", e.to},
       {"chat_id", or_null(e.chat_id)},
       {"message_id", or_null(e.message_id)},
       {"date", Timestamp(e.message_date)},
       {"attempts", e.attempts},
-      {"next_attempt_at", e.state == "queued" && e.next_attempt_at ? Timestamp(e.next_attempt_at / 1000) : nullptr},
+      {"next_attempt_at", e.state == store::OutboxState::kQueued && e.next_attempt_at
+                              ? Timestamp(e.next_attempt_at / 1000)
+                              : nullptr},
       {"created_at", Timestamp(e.created_at)},
       {"updated_at", Timestamp(e.updated_at)},
       {"error", nullptr},

@@ -37,7 +37,7 @@ struct Services {
       events.Append({"login.state", login.account ? login.account->id : "", tenant_id, LoginEventData(login), ""});
     });
     outbox.OnFinished([this](const store::OutboxEntry& entry) {
-      entry.state == "sent" ? events.OutboxSent(entry) : events.OutboxFailed(entry);
+      entry.state == store::OutboxState::kSent ? events.OutboxSent(entry) : events.OutboxFailed(entry);
     });
     background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
     background.Post([this] { RemoveOldEvents(); });

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "store/states.h"
+
 namespace tgmux::store {
 
 struct Event {
@@ -34,7 +36,7 @@ struct Webhook {
   std::vector<std::string> types;        // empty: every type
   std::vector<std::string> account_ids;  // empty: every account
   std::string secret_sealed;             // the signing secret, sealed (record "webhook")
-  std::string state = "active";          // active | disabled
+  WebhookState state = WebhookState::kActive;
   std::string disabled_reason;
   std::int64_t delivered_seq = 0;  // every matching event up to here is delivered
   int attempts = 0;                // failed attempts at the next event

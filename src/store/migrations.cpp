@@ -120,6 +120,7 @@ CREATE TABLE outbox (
   updated_at          INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX outbox_by_key ON outbox (tenant_id, account_id, idempotency_key) WHERE idempotency_key != '';
+-- The names of OutboxState's unfinished states (states.cpp).
 CREATE INDEX outbox_unfinished ON outbox (account_id, seq) WHERE state IN ('queued', 'sending');
 )sql";
 

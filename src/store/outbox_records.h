@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "store/states.h"
+
 namespace tgmux::store {
 
 struct OutboxEntry {
@@ -19,7 +21,7 @@ struct OutboxEntry {
   std::string parse_mode;       // "" (plain), markdown, html
   std::int64_t reply_to_message_id = 0;
   bool silent = false;
-  std::string state = "queued";  // queued, sending, sent, failed
+  OutboxState state = OutboxState::kQueued;
   std::int64_t chat_id = 0;      // once resolved
   std::int64_t message_id = 0;   // once sent
   std::int64_t message_date = 0;

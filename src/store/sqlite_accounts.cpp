@@ -18,7 +18,8 @@ constexpr const char* kSelectAccount =
 // Binds ?1 .. ?18 in the column order of kSelectAccount.
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
-               a.id, a.tenant_id, a.status, a.method, a.telegram_user_id, a.username, a.display_name,
+               a.id, a.tenant_id, std::string(AccountStatusName(a.status)),
+               std::string(LoginMethodName(a.method)), a.telegram_user_id, a.username, a.display_name,
                a.phone_masked);
   BindBlob(statement, 9, a.phone_sealed);
   BindBlob(statement, 10, a.wrapped_data_key);
@@ -36,8 +37,8 @@ Account ReadAccount(SQLite::Statement& row) {
   Account a;
   a.id = row.getColumn(0).getString();
   a.tenant_id = row.getColumn(1).getString();
-  a.status = row.getColumn(2).getString();
-  a.method = row.getColumn(3).getString();
+  a.status = NamedColumn(row, 2, "accounts.status", ParseAccountStatus);
+  a.method = NamedColumn(row, 3, "accounts.method", ParseLoginMethod);
   a.telegram_user_id = row.getColumn(4).getInt64();
   a.username = row.getColumn(5).getString();
   a.display_name = row.getColumn(6).getString();

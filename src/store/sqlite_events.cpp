@@ -24,8 +24,9 @@ constexpr const char* kWebhookColumns =
 
 void BindWebhook(SQLite::Statement& s, const Webhook& w) {
   SQLite::bind(s, w.id, w.tenant_id, w.url, nlohmann::json(w.types).dump(), nlohmann::json(w.account_ids).dump(),
-               w.secret_sealed, w.state, w.disabled_reason, w.delivered_seq, w.attempts, w.next_attempt_at,
-               w.failing_since, w.last_error, w.delivered_count, w.created_at, w.updated_at);
+               w.secret_sealed, std::string(WebhookStateName(w.state)), w.disabled_reason, w.delivered_seq,
+               w.attempts, w.next_attempt_at, w.failing_since, w.last_error, w.delivered_count, w.created_at,
+               w.updated_at);
   BindBlob(s, 6, w.secret_sealed);
 }
 
@@ -37,7 +38,7 @@ Webhook ReadWebhook(SQLite::Statement& row) {
   w.types = nlohmann::json::parse(row.getColumn(3).getString()).get<std::vector<std::string>>();
   w.account_ids = nlohmann::json::parse(row.getColumn(4).getString()).get<std::vector<std::string>>();
   w.secret_sealed = row.getColumn(5).getString();
-  w.state = row.getColumn(6).getString();
+  w.state = NamedColumn(row, 6, "webhooks.state", ParseWebhookState);
   w.disabled_reason = row.getColumn(7).getString();
   w.delivered_seq = row.getColumn(8).getInt64();
   w.attempts = row.getColumn(9).getInt();

@@ -116,11 +116,13 @@ TEST_F(SqliteEventsTest, WebhooksAreStoredUpdatedListedPerTenantAndDeleted) {
   EXPECT_EQ(found->account_ids, w.account_ids);
   EXPECT_EQ(found->secret_sealed, w.secret_sealed);
   EXPECT_EQ(found->delivered_seq, 4);
-  found->state = "disabled";
+  found->state = WebhookState::kDisabled;
   found->attempts = 3;
   found->last_error = "HTTP 500";
   EXPECT_TRUE(store_->UpdateWebhook(*found));
   EXPECT_EQ(store_->FindWebhook("whk_1")->last_error, "HTTP 500");
+  EXPECT_EQ(store_->FindWebhook("whk_1")->state, WebhookState::kDisabled);
+  EXPECT_EQ(store_->FindWebhook("whk_2")->state, WebhookState::kActive);
   EXPECT_EQ(store_->ListWebhooks("ten_a").size(), 1u);
   EXPECT_EQ(store_->ListWebhooks("").size(), 2u);
   EXPECT_TRUE(store_->FindWebhook("whk_2")->types.empty());

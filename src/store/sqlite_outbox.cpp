@@ -23,8 +23,9 @@ std::string Select(const std::string& where) {
 // bytes (the service encrypts them), hence blobs.
 void BindEntry(SQLite::Statement& s, const OutboxEntry& e) {
   SQLite::bind(s, e.id, e.tenant_id, e.account_id, e.idempotency_key, e.to, e.text, e.parse_mode,
-               e.reply_to_message_id, e.silent ? 1 : 0, e.state, e.chat_id, e.message_id, e.message_date,
-               e.error_code, e.error_message, e.attempts, e.next_attempt_at, e.created_at, e.updated_at);
+               e.reply_to_message_id, e.silent ? 1 : 0, std::string(OutboxStateName(e.state)), e.chat_id,
+               e.message_id, e.message_date, e.error_code, e.error_message, e.attempts, e.next_attempt_at,
+               e.created_at, e.updated_at);
   BindBlob(s, 5, e.to);
   BindBlob(s, 6, e.text);
 }
@@ -40,7 +41,7 @@ OutboxEntry Read(SQLite::Statement& row) {
   e.parse_mode = row.getColumn(6).getString();
   e.reply_to_message_id = row.getColumn(7).getInt64();
   e.silent = row.getColumn(8).getInt() != 0;
-  e.state = row.getColumn(9).getString();
+  e.state = NamedColumn(row, 9, "outbox.state", ParseOutboxState);
   e.chat_id = row.getColumn(10).getInt64();
   e.message_id = row.getColumn(11).getInt64();
   e.message_date = row.getColumn(12).getInt64();
@@ -101,6 +102,8 @@ bool Update(SQLite::Database& db, const OutboxEntry& entry) {
 
 std::vector<OutboxEntry> ListUnfinished(SQLite::Database& db, std::string_view account_id, int limit) {
   // seq keeps creation order even for entries created within the same second.
+  // The names are OutboxState's unfinished ones (states.cpp), as in the
+  // outbox_unfinished index (migrations.cpp) that this query uses.
   SQLite::Statement query(db, Select("state IN ('queued', 'sending') AND (?1 = '' OR account_id = ?1) ORDER BY seq LIMIT ?2"));
   SQLite::bind(query, std::string(account_id), limit > 0 ? limit : -1);
   std::vector<OutboxEntry> out;

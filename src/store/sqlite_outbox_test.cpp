@@ -1,6 +1,7 @@
 // The outbox table of the SQLite store: insert, the idempotency key's
 // uniqueness per tenant and account, updates, and the unfinished entries in
 // creation order.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include "store/store.h"
@@ -52,7 +53,7 @@ TEST_F(SqliteOutboxTest, InsertedEntryReadsBackWholeAndSurvivesReopening) {
   EXPECT_EQ(found->parse_mode, "markdown");
   EXPECT_EQ(found->reply_to_message_id, 77);
   EXPECT_TRUE(found->silent);
-  EXPECT_EQ(found->state, "queued");
+  EXPECT_EQ(found->state, OutboxState::kQueued);
   EXPECT_EQ(found->created_at, 100);
   EXPECT_FALSE(store_->FindOutbox("msg_none"));
 }
@@ -74,7 +75,7 @@ TEST_F(SqliteOutboxTest, AnIdempotencyKeyIsUniquePerTenantAndAccount) {
 TEST_F(SqliteOutboxTest, UpdateWritesStateAndOutcome) {
   ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a")));
   OutboxEntry e = *store_->FindOutbox("msg_1");
-  e.state = "failed";
+  e.state = OutboxState::kFailed;
   e.chat_id = -100123;
   e.message_id = 1048576;
   e.message_date = 1700000000;
@@ -85,7 +86,7 @@ TEST_F(SqliteOutboxTest, UpdateWritesStateAndOutcome) {
   e.updated_at = 200;
   EXPECT_TRUE(store_->UpdateOutbox(e));
   auto found = store_->FindOutbox("msg_1");
-  EXPECT_EQ(found->state, "failed");
+  EXPECT_EQ(found->state, OutboxState::kFailed);
   EXPECT_EQ(found->chat_id, -100123);
   EXPECT_EQ(found->message_id, 1048576);
   EXPECT_EQ(found->message_date, 1700000000);
@@ -102,10 +103,10 @@ TEST_F(SqliteOutboxTest, UnfinishedEntriesComeInCreationOrderPerAccountOrAll) {
   for (const char* id : {"msg_z", "msg_y", "msg_x", "msg_w"}) ASSERT_TRUE(store_->InsertOutbox(Entry(id, "acc_a")));
   ASSERT_TRUE(store_->InsertOutbox(Entry("msg_b1", "acc_b")));
   auto done = *store_->FindOutbox("msg_y");
-  done.state = "sent";
+  done.state = OutboxState::kSent;
   store_->UpdateOutbox(done);
   auto sending = *store_->FindOutbox("msg_x");
-  sending.state = "sending";
+  sending.state = OutboxState::kSending;
   store_->UpdateOutbox(sending);
 
   EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_a", 0)), (std::vector<std::string>{"msg_z", "msg_x", "msg_w"}));
@@ -113,6 +114,23 @@ TEST_F(SqliteOutboxTest, UnfinishedEntriesComeInCreationOrderPerAccountOrAll) {
   EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("", 0)),
             (std::vector<std::string>{"msg_z", "msg_x", "msg_w", "msg_b1"}));
   EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_none", 0)), std::vector<std::string>{});
+}
+
+TEST_F(SqliteOutboxTest, AnUnknownStateInTheDatabaseIsAnErrorNamingTheColumn) {
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a")));
+  store_.reset();
+  {
+    SQLite::Database db((dir_.path() / "t.db").string(), SQLite::OPEN_READWRITE);
+    EXPECT_EQ(db.execAndGet("SELECT state FROM outbox").getString(), "queued");  // stored by its name
+    db.exec("UPDATE outbox SET state = 'delivered'");
+  }
+  store_ = OpenSqliteStore(dir_.path() / "t.db");
+  try {
+    store_->FindOutbox("msg_1");
+    ADD_FAILURE() << "an unknown state was read";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("outbox.state"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -33,8 +33,8 @@ Account FullAccount(std::string id, std::int64_t created_at = 1700000000) {
   Account a;
   a.id = std::move(id);
   a.tenant_id = "tenant_1";
-  a.status = "active";
-  a.method = "qr";
+  a.status = AccountStatus::kActive;
+  a.method = LoginMethod::kQr;
   a.telegram_user_id = 9007199254740993;  // beyond a double's exact range
   a.username = "alice";
   a.display_name = "Алиса 🌷";
@@ -165,7 +165,7 @@ TEST(StoreSqlite, UpdateAndDeleteReportWhetherTheAccountExisted) {
   auto store = OpenSqliteStore(dir.path() / "tgmux.db");
   Account account = FullAccount("acc_1");
   store->InsertAccount(account);
-  account.status = "revoked";
+  account.status = AccountStatus::kRevoked;
   account.td_key_sealed = std::string("\0new", 4);
   account.updated_at += 100;
   EXPECT_TRUE(store->UpdateAccount(account));
@@ -177,6 +177,37 @@ TEST(StoreSqlite, UpdateAndDeleteReportWhetherTheAccountExisted) {
   EXPECT_FALSE(store->DeleteAccount("acc_1"));
   EXPECT_EQ(store->FindAccount("acc_1"), std::nullopt);
   EXPECT_TRUE(store->ListAccounts().empty());
+}
+
+TEST(StoreSqlite, StatusAndMethodAreStoredByTheirNames) {
+  TempDir dir;
+  const fs::path path = dir.path() / "tgmux.db";
+  Account account = FullAccount("acc_1");
+  account.status = AccountStatus::kFloodWait;
+  OpenSqliteStore(path)->InsertAccount(account);
+  // The names the API shows: databases written before states were typed read the same.
+  SQLite::Database db(path.string());
+  EXPECT_EQ(db.execAndGet("SELECT status || ' ' || method FROM accounts").getString(), "flood_wait qr");
+}
+
+TEST(StoreSqlite, AnUnknownStatusOrMethodInTheDatabaseIsAnErrorNamingTheColumn) {
+  TempDir dir;
+  const fs::path path = dir.path() / "tgmux.db";
+  OpenSqliteStore(path)->InsertAccount(FullAccount("acc_1"));
+  for (const char* column : {"status", "method"}) {
+    {
+      SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+      db.exec("UPDATE accounts SET status = 'active', method = 'qr'");
+      db.exec(std::string("UPDATE accounts SET ") + column + " = 'Active'");
+    }
+    auto store = OpenSqliteStore(path);
+    for (const auto& read : std::vector<std::function<void()>>{[&] { store->FindAccount("acc_1"); },
+                                                                [&] { store->ListAccounts(); }}) {
+      const std::string message = StoreErrorOf(read);
+      EXPECT_NE(message.find(std::string("accounts.") + column), std::string::npos) << message;
+      EXPECT_NE(message.find("\"Active\""), std::string::npos) << message;
+    }
+  }
 }
 
 TEST(StoreSqlite, ListIsOrderedByCreationThenId) {

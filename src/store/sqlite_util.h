@@ -3,7 +3,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
+#include <string>
 #include <string_view>
+
+#include "store/store.h"
 
 namespace tgmux::store {
 
@@ -11,6 +15,17 @@ namespace tgmux::store {
 inline void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
   const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
   statement.bind(index, data, static_cast<int>(bytes.size()));
+}
+
+// A state or kind read from a TEXT column through its name table (`parse`,
+// e.g. ParseAccountStatus); a name the table does not hold throws StoreError
+// naming the column ("accounts.status").
+template <typename E>
+E NamedColumn(SQLite::Statement& row, int index, std::string_view column,
+              std::optional<E> (*parse)(std::string_view)) {
+  std::string name = row.getColumn(index).getString();
+  if (auto value = parse(name)) return *value;
+  throw StoreError(std::string(column) + " holds \"" + name + "\", which is not a known value");
 }
 
 }  // namespace tgmux::store

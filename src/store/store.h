@@ -14,6 +14,7 @@
 #include "store/auth_records.h"
 #include "store/event_records.h"
 #include "store/outbox_records.h"
+#include "store/states.h"
 
 namespace tgmux::store {
 
@@ -27,8 +28,8 @@ class StoreError : public std::runtime_error {
 struct Account {
   std::string id;                      // "acc_" + random, also the AEAD associated data
   std::string tenant_id = "default";
-  std::string status = "connecting";   // connecting, active, flood_wait, error, revoked, disabled
-  std::string method;                  // phone | qr
+  AccountStatus status = AccountStatus::kConnecting;
+  LoginMethod method = LoginMethod::kPhone;
   std::int64_t telegram_user_id = 0;
   std::string username;
   std::string display_name;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,8 @@ class AccountObserver {
   // The account's client reached Ready (linked now, or restored at start).
   virtual void OnReady(const std::string& /*account_id*/) {}
   // The account's row changed status (the new row; on the background thread).
-  virtual void OnStatus(const store::Account& /*account*/, const std::string& /*previous_status*/) {}
+  // No previous status: the account was just linked.
+  virtual void OnStatus(const store::Account& /*account*/, std::optional<store::AccountStatus> /*previous*/) {}
   // The account's settings changed (PATCH; the new row).
   virtual void OnAccountUpdated(const store::Account& /*account*/) {}
   // The account was unlinked (or replaced by a new login of its Telegram

@@ -14,6 +14,7 @@ namespace {
 using telegram::AuthState;
 using telegram::ClosedReason;
 using Kind = telegram::AuthState::Kind;
+using store::AccountStatus;
 
 Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no account " + id); }
 
@@ -36,7 +37,7 @@ void AccountService::RestoreAll() {
   auto accounts = infra_.store().ListAccounts();
   RemoveOrphans(accounts);
   for (const auto& account : accounts) {
-    if (account.status == "disabled" || account.status == "revoked") continue;
+    if (account.status == AccountStatus::kDisabled || account.status == AccountStatus::kRevoked) continue;
     Start(account);
   }
 }
@@ -87,7 +88,7 @@ void AccountService::Start(const store::Account& account) {
     auto data_key = envelope.UnwrapDataKey(account.wrapped_data_key, account.id);
     td_key = envelope.Decrypt(data_key, account.id, "td_key", account.td_key_sealed);
   } catch (const crypto::DecryptError&) {
-    SetStatus(account.id, "error", "the account's keys do not decrypt with this master key");
+    SetStatus(account.id, AccountStatus::kError, "the account's keys do not decrypt with this master key");
     return;
   }
   auto events = std::make_shared<ClientEvents>();
@@ -97,9 +98,9 @@ void AccountService::Start(const store::Account& account) {
     std::lock_guard lock(mutex_);
     live_[account.id] = Live{client, events};
   }
-  SetStatus(account.id, "connecting", "");
+  SetStatus(account.id, AccountStatus::kConnecting, "");
   client->Start(TdDirectory(account.id), td_key, infra_.TdParams(), [this, id = account.id](telegram::Status s) {
-    if (!s.ok()) SetStatus(id, "error", s.error().what());
+    if (!s.ok()) SetStatus(id, AccountStatus::kError, s.error().what());
   });
 }
 
@@ -111,12 +112,12 @@ void AccountService::Watch(const std::string& account_id, const std::shared_ptr<
 
 void AccountService::OnState(const std::string& account_id, const AuthState& state) {
   if (state.kind == Kind::kReady) {
-    SetStatus(account_id, "active", "");
+    SetStatus(account_id, AccountStatus::kActive, "");
     for (auto* observer : observers_) observer->OnReady(account_id);
   } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
              state.kind == Kind::kWaitPassword || state.kind == Kind::kWaitOtherDeviceConfirmation) {
     // The session on disk no longer logs in: it ended while we were away.
-    SetStatus(account_id, "revoked", "the Telegram session is no longer valid; link the account again");
+    SetStatus(account_id, AccountStatus::kRevoked, "the Telegram session is no longer valid; link the account again");
     if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
   }
 }
@@ -124,22 +125,22 @@ void AccountService::OnState(const std::string& account_id, const AuthState& sta
 void AccountService::OnClosed(const std::string& account_id, ClosedReason reason) {
   if (reason != ClosedReason::kRevoked) return;
   Take(account_id);
-  SetStatus(account_id, "revoked", "the session was terminated from another device or by Telegram");
+  SetStatus(account_id, AccountStatus::kRevoked, "the session was terminated from another device or by Telegram");
   spdlog::warn("account {}: session revoked remotely", account_id);
 }
 
-void AccountService::SetStatus(const std::string& account_id, const std::string& status, const std::string& error) {
+void AccountService::SetStatus(const std::string& account_id, AccountStatus status, const std::string& error) {
   background_.Post([this, account_id, status, error] {
     auto row = infra_.store().FindAccount(account_id);
     if (!row || (row->status == status && row->last_error == error)) return;
-    if (row->status == "disabled" && status != "disabled") return;
-    std::string previous = row->status;
+    if (row->status == AccountStatus::kDisabled && status != AccountStatus::kDisabled) return;
+    AccountStatus previous = row->status;
     row->status = status;
     row->last_error = error;
     row->updated_at = UnixSeconds();
-    if (status == "active") row->last_connected_at = row->updated_at;
+    if (status == AccountStatus::kActive) row->last_connected_at = row->updated_at;
     infra_.store().UpdateAccount(*row);
-    spdlog::info("account {}: {}", account_id, status);
+    spdlog::info("account {}: {}", account_id, store::AccountStatusName(status));
     if (previous != status) {
       for (auto* observer : observers_) observer->OnStatus(*row, previous);
     }
@@ -162,18 +163,18 @@ store::Account AccountService::Get(const std::string& tenant_id, const std::stri
 
 store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
   auto row = Get(tenant_id, id);
-  std::string previous = row.status;
+  AccountStatus previous = row.status;
   if (patch.display_name) row.display_name = *patch.display_name;
   row.accepts_private = patch.accepts_private.value_or(row.accepts_private);
   row.accepts_groups = patch.accepts_groups.value_or(row.accepts_groups);
   row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
   const auto& disabled = patch.disabled;
   bool start = false;
-  if (disabled && *disabled && row.status != "disabled") {
-    row.status = "disabled";
+  if (disabled && *disabled && row.status != AccountStatus::kDisabled) {
+    row.status = AccountStatus::kDisabled;
     if (auto live = Take(id)) Stop(id, std::move(*live));
-  } else if (disabled && !*disabled && row.status == "disabled") {
-    row.status = "connecting";
+  } else if (disabled && !*disabled && row.status == AccountStatus::kDisabled) {
+    row.status = AccountStatus::kConnecting;
     start = true;
   }
   row.updated_at = UnixSeconds();
@@ -240,11 +241,11 @@ void AccountService::SetFloodWait(const std::string& account_id, std::int64_t un
     if (until > 0) flood_wait_until_[account_id] = until;
     else flood_wait_until_.erase(account_id);
   }
-  if (until > 0) return SetStatus(account_id, "flood_wait", "");
+  if (until > 0) return SetStatus(account_id, AccountStatus::kFloodWait, "");
   // Only the end of a flood wait makes it active again (not of a revoke meanwhile).
   background_.Post([this, account_id] {
     auto row = infra_.store().FindAccount(account_id);
-    if (row && row->status == "flood_wait") SetStatus(account_id, "active", "");
+    if (row && row->status == AccountStatus::kFloodWait) SetStatus(account_id, AccountStatus::kActive, "");
   });
 }
 
@@ -262,7 +263,7 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.wrapped_data_key = envelope.WrapDataKey(keys.data_key, row.id);
   row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
   row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
-  row.status = "active";
+  row.status = AccountStatus::kActive;
   row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
   infra_.store().InsertAccount(row);
   Watch(row.id, events);
@@ -271,7 +272,7 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
     live_[row.id] = Live{std::move(client), std::move(events)};
   }
   for (auto* observer : observers_) {
-    observer->OnStatus(row, "");
+    observer->OnStatus(row, std::nullopt);
     observer->OnReady(row.id);
   }
   return row;

@@ -1,5 +1,5 @@
 // Linked accounts: their rows, their running TDLib clients, status changes
-// (connecting, active, error, revoked, disabled), restore at start-up and
+// (connecting, active, flood_wait, error, revoked, disabled), restore at start-up and
 // unlink. Thread-safe; every call returns quickly (TDLib work is asynchronous).
 #pragma once
 
@@ -94,7 +94,7 @@ class AccountService {
   void Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events);
   void OnState(const std::string& account_id, const telegram::AuthState& state);
   void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
-  void SetStatus(const std::string& account_id, const std::string& status, const std::string& error);
+  void SetStatus(const std::string& account_id, store::AccountStatus status, const std::string& error);
   void Wipe(const std::string& account_id);
   std::optional<Live> Take(const std::string& account_id);
 

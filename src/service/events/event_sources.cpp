@@ -14,10 +14,14 @@ std::string MessageKey(const char* kind, const std::string& account_id, std::int
   return std::string(kind) + ":" + account_id + ":" + std::to_string(chat_id) + ":" + std::to_string(message_id);
 }
 
+std::string StatusName(store::AccountStatus status) { return std::string(store::AccountStatusName(status)); }
+
 }  // namespace
 
 nlohmann::json LoginEventData(const LoginView& login) {
-  json data = {{"login_id", login.id}, {"method", login.method}, {"state", login.state}};
+  json data = {{"login_id", login.id},
+               {"method", std::string(store::LoginMethodName(login.method))},
+               {"state", std::string(LoginStateName(login.state))}};
   if (!login.phone_masked.empty()) data["phone_masked"] = login.phone_masked;
   if (login.account) data["account_id"] = login.account->id;
   if (login.error) data["error"] = {{"code", std::string(CodeName(login.error->code()))}, {"message", login.error->what()}};
@@ -107,10 +111,10 @@ void EventService::OnPeerRead(const std::string& account_id, std::int64_t chat_i
   Append({"message.read", account_id, "", {{"chat_id", chat_id}, {"last_read_message_id", last_read}}, ""});
 }
 
-void EventService::OnStatus(const store::Account& account, const std::string& previous_status) {
+void EventService::OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) {
   Append({"account.status", account.id, "",
-          {{"status", account.status},
-           {"previous_status", previous_status.empty() ? json(nullptr) : json(previous_status)},
+          {{"status", StatusName(account.status)},
+           {"previous_status", previous ? json(StatusName(*previous)) : json(nullptr)},
            {"last_error", account.last_error.empty() ? json(nullptr) : json(account.last_error)}},
           ""});
 }
@@ -122,7 +126,7 @@ void EventService::OnUnlinked(const store::Account& account) {
   }
   // The row is gone: the event names the tenant itself.
   Append({"account.status", account.id, account.tenant_id,
-          {{"status", "unlinked"}, {"previous_status", account.status}, {"last_error", nullptr}}, ""});
+          {{"status", "unlinked"}, {"previous_status", StatusName(account.status)}, {"last_error", nullptr}}, ""});
 }
 
 }  // namespace tgmux::service

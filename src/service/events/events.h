@@ -102,7 +102,7 @@ class EventService : public AccountObserver {
   void OnPeerRead(const std::string& account_id, std::int64_t chat_id, std::int64_t last_read) override;
   void OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
                     const telegram::Result<telegram::Message>& result) override;
-  void OnStatus(const store::Account& account, const std::string& previous_status) override;
+  void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
   void OnAccountUpdated(const store::Account& account) override;
   void OnUnlinked(const store::Account& account) override;
 

@@ -116,8 +116,9 @@ void GapRecovery::Finished(const std::string& account_id, int recovered, bool co
   }
 }
 
-void GapRecovery::OnStatus(const store::Account& account, const std::string&) {
-  if (account.status == "active" || account.status == "flood_wait") return;
+void GapRecovery::OnStatus(const store::Account& account, std::optional<store::AccountStatus>) {
+  using store::AccountStatus;
+  if (account.status == AccountStatus::kActive || account.status == AccountStatus::kFloodWait) return;
   // The client is stopping: what arrives from now on is read back when it is ready again.
   std::lock_guard lock(mutex_);
   caught_up_.erase(account.id);

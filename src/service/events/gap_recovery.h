@@ -33,7 +33,7 @@ class GapRecovery : public AccountObserver {
   GapRecovery(Infrastructure& infra, AccountService& accounts, EventService& events, Background& background);
 
   void OnReady(const std::string& account_id) override;
-  void OnStatus(const store::Account& account, const std::string& previous_status) override;
+  void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
   // Advances the checkpoint of every account recovered in this run.
   void Checkpoint();
 

@@ -113,7 +113,7 @@ void WebhookService::Dispatch() {
     lock.lock();
     auto next = std::chrono::steady_clock::now() + kRescan;
     for (const auto& w : hooks) {
-      if (w.state != "active") continue;
+      if (w.state != store::WebhookState::kActive) continue;
       if (tenants.count(w.tenant_id)) ready_.insert(w.id);
       if (in_flight_.count(w.id)) continue;
       if (w.attempts > 0 && w.next_attempt_at > now) {
@@ -150,7 +150,7 @@ void WebhookService::Work() {
 
 void WebhookService::Attempt(const std::string& id) {
   auto w = infra_.store().FindWebhook(id);
-  if (!w || w->state != "active") return Finish(id, false);
+  if (!w || w->state != store::WebhookState::kActive) return Finish(id, false);
   store::EventQuery query{w->tenant_id, w->delivered_seq, 1, {w->types.begin(), w->types.end()},
                           {w->account_ids.begin(), w->account_ids.end()}};
   auto events = events_.Read(query);
@@ -190,7 +190,7 @@ void WebhookService::Failed(store::Webhook w, const std::string& error) {
   w.updated_at = now / 1000;
   auto window_ms = static_cast<std::int64_t>(infra_.config().webhook_retry_seconds * 1000);
   if (now - w.failing_since >= window_ms) {
-    w.state = "disabled";
+    w.state = store::WebhookState::kDisabled;
     w.disabled_reason = "deliveries failed for " + std::to_string((now - w.failing_since) / 1000) +
                         " s (" + std::to_string(w.attempts) + " attempts); last: " + error;
     spdlog::warn("webhook {}: disabled: {}", w.id, w.disabled_reason);

@@ -13,17 +13,19 @@ using telegram::AuthState;
 using telegram::Status;
 using Kind = telegram::AuthState::Kind;
 
-const char* StateFor(Kind kind) {
+std::optional<LoginState> StateFor(Kind kind) {
   switch (kind) {
-    case Kind::kWaitCode: return "code_sent";
-    case Kind::kWaitOtherDeviceConfirmation: return "qr_pending";
-    case Kind::kWaitPassword: return "password_needed";
-    case Kind::kWaitRegistration: return "registration_needed";
-    default: return nullptr;
+    case Kind::kWaitCode: return LoginState::kCodeSent;
+    case Kind::kWaitOtherDeviceConfirmation: return LoginState::kQrPending;
+    case Kind::kWaitPassword: return LoginState::kPasswordNeeded;
+    case Kind::kWaitRegistration: return LoginState::kRegistrationNeeded;
+    default: return std::nullopt;
   }
 }
 
-bool Linked(const std::string& status) { return status != "revoked" && status != "error"; }
+bool Linked(store::AccountStatus status) {
+  return status != store::AccountStatus::kRevoked && status != store::AccountStatus::kError;
+}
 
 }  // namespace
 
@@ -32,9 +34,9 @@ void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
     std::lock_guard lock(mutex_);
     if (Finished(login->state)) return;
     login->auth = state;
-    if (const char* next = StateFor(state.kind)) {
-      bool changed = login->state != next;
-      login->state = next;
+    if (auto next = StateFor(state.kind)) {
+      bool changed = login->state != *next;
+      login->state = *next;
       if (state.kind == Kind::kWaitOtherDeviceConfirmation) login->qr_received_at = UnixSeconds();
       if (!changed) return;
     }
@@ -55,7 +57,7 @@ void LoginService::Announce(const LoginPtr& login) {
 
 void LoginService::Finalize(const LoginPtr& login) {
   login->client->GetMe([this, login](telegram::Result<telegram::Me> me) {
-    if (!me.ok()) return End(login, "failed", me.error());
+    if (!me.ok()) return End(login, LoginState::kFailed, me.error());
     background_.Post([this, login, me = me.value()] { Complete(login, me); });
   });
 }
@@ -63,7 +65,7 @@ void LoginService::Finalize(const LoginPtr& login) {
 void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
   auto existing = accounts_.FindByTelegramUser(login->tenant_id, me.user_id);
   if (existing && Linked(existing->status)) {
-    return End(login, "failed",
+    return End(login, LoginState::kFailed,
                Error(ErrorCode::kConflict, "this Telegram user is already linked as account " + existing->id)
                    .With("account_id", existing->id));
   }
@@ -81,24 +83,25 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
   try {
     auto account = accounts_.Adopt(row, login->keys, phone, login->client, login->events);
     std::lock_guard lock(mutex_);
-    login->state = "done";
+    login->state = LoginState::kDone;
     login->account = account;
     login->finished_at = std::chrono::steady_clock::now();
     waiting.swap(login->waiting);
     view = View(*login);
   } catch (const std::exception& e) {
     spdlog::error("login {}: cannot store the account: {}", login->id, e.what());
-    return End(login, "failed", Error(ErrorCode::kInternal, "the account could not be stored"));
+    return End(login, LoginState::kFailed, Error(ErrorCode::kInternal, "the account could not be stored"));
   }
   spdlog::info("login {}: done, account {}", login->id, view.account->id);
   if (listener_) listener_(login->tenant_id, view);
   audit_.Record(login->tenant_id, "account_linked", login->actor, "",
-                {{"account_id", view.account->id}, {"login_id", login->id}, {"method", login->method},
+                {{"account_id", view.account->id}, {"login_id", login->id},
+                 {"method", std::string(store::LoginMethodName(login->method))},
                  {"phone_masked", view.account->phone_masked}});
   for (auto& callback : waiting) callback(view);
 }
 
-void LoginService::End(const LoginPtr& login, const std::string& state, std::optional<Error> error) {
+void LoginService::End(const LoginPtr& login, LoginState state, std::optional<Error> error) {
   std::vector<Callback> waiting;
   bool wipe_now = false;
   bool authorized = false;
@@ -112,9 +115,10 @@ void LoginService::End(const LoginPtr& login, const std::string& state, std::opt
     wipe_now = login->closed;
     authorized = login->auth.kind == Kind::kReady;
   }
-  spdlog::info("login {}: {}{}", login->id, state, error ? std::string(": ") + error->what() : "");
+  const std::string name(LoginStateName(state));
+  spdlog::info("login {}: {}{}", login->id, name, error ? std::string(": ") + error->what() : "");
   Announce(login);
-  Error ended = error ? *error : Error(ErrorCode::kNotFound, "login " + login->id + " is " + state);
+  Error ended = error ? *error : Error(ErrorCode::kNotFound, "login " + login->id + " is " + name);
   for (auto& callback : waiting) callback(ended);
   if (wipe_now) return OnClosed(login);
   // No session of an unfinished login may stay behind, at Telegram or on disk.
@@ -133,11 +137,11 @@ void LoginService::OnClosed(const LoginPtr& login) {
     std::lock_guard lock(mutex_);
     login->closed = true;
     if (!Finished(login->state)) {
-      login->state = "failed";
+      login->state = LoginState::kFailed;
       login->error = Error(ErrorCode::kTelegramError, "the Telegram client stopped during the login");
       login->finished_at = std::chrono::steady_clock::now();
     }
-    if (login->state == "done" || login->wiped) return;
+    if (login->state == LoginState::kDone || login->wiped) return;
     login->wiped = true;
     on_wiped.swap(login->on_wiped);
   }
@@ -155,7 +159,8 @@ void LoginService::Sweep() {
     auto forget_before = std::chrono::steady_clock::now() - kKeepFinished;
     for (auto it = logins_.begin(); it != logins_.end();) {
       auto& login = it->second;
-      if (Finished(login->state) && login->finished_at < forget_before && (login->closed || login->state == "done")) {
+      bool released = login->closed || login->state == LoginState::kDone;
+      if (Finished(login->state) && login->finished_at < forget_before && released) {
         forgotten.push_back(std::move(login));
         it = logins_.erase(it);
         continue;
@@ -164,7 +169,7 @@ void LoginService::Sweep() {
       ++it;
     }
   }
-  for (auto& login : expired) End(login, "expired", Error(ErrorCode::kCodeExpired, "the login expired"));
+  for (auto& login : expired) End(login, LoginState::kExpired, Error(ErrorCode::kCodeExpired, "the login expired"));
 }
 
 LoginView LoginService::View(const Login& login) const {
@@ -179,12 +184,12 @@ LoginView LoginService::View(const Login& login) const {
   view.expires_at = login.expires_at;
   view.account = login.account;
   view.error = login.error;
-  if (login.state == "code_sent") view.code = login.auth.code;
-  if (login.state == "qr_pending") {
+  if (login.state == LoginState::kCodeSent) view.code = login.auth.code;
+  if (login.state == LoginState::kQrPending) {
     view.qr_link = login.auth.qr_link;
     view.qr_expires_at = std::min(login.qr_received_at + kQrLinkSeconds, login.expires_at);
   }
-  if (login.state == "password_needed") view.password_hint = login.auth.password_hint;
+  if (login.state == LoginState::kPasswordNeeded) view.password_hint = login.auth.password_hint;
   return view;
 }
 

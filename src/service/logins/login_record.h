@@ -13,13 +13,10 @@ inline constexpr int kCodeAttempts = 5;
 inline constexpr auto kKeepFinished = std::chrono::minutes(10);
 inline constexpr int kQrLinkSeconds = 30;  // TDLib renews the link about this often
 
-inline bool Finished(const std::string& state) {
-  return state == "done" || state == "failed" || state == "expired" || state == "cancelled";
-}
-
 struct LoginService::Login {
-  std::string id, tenant_id, actor, method, phone, phone_masked;
-  std::string state = "starting";
+  std::string id, tenant_id, actor, phone, phone_masked;
+  store::LoginMethod method = store::LoginMethod::kPhone;
+  LoginState state = LoginState::kStarting;
   AccountKeys keys;
   std::shared_ptr<telegram::AccountClient> client;
   std::shared_ptr<ClientEvents> events;

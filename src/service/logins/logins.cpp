@@ -14,6 +14,7 @@ namespace {
 using telegram::AuthState;
 using telegram::Status;
 using Kind = telegram::AuthState::Kind;
+using store::LoginMethod;
 
 }  // namespace
 
@@ -24,14 +25,11 @@ LoginService::LoginService(Infrastructure& infra, AccountService& accounts, Back
 
 LoginService::~LoginService() { Shutdown(); }
 
-void LoginService::Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+void LoginService::Start(const std::string& tenant_id, const std::string& actor, LoginMethod method,
                          const std::string& phone, Callback done) {
   infra_.RequireTelegram();
-  if (method != "phone" && method != "qr") {
-    throw Error(ErrorCode::kInvalidRequest, "method must be \"phone\" or \"qr\"");
-  }
   auto login = std::make_shared<Login>();
-  if (method == "phone") {
+  if (method == LoginMethod::kPhone) {
     auto e164 = NormalizePhone(phone);
     if (!e164) throw Error(ErrorCode::kInvalidPhone, "phone must be an international number such as +15550001122");
     login->phone = *e164;
@@ -43,7 +41,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   login->method = method;
   login->keys = accounts_.NewKeys();
   login->created_at = UnixSeconds();
-  login->expires_at = login->created_at + static_cast<std::int64_t>(method == "qr"
+  login->expires_at = login->created_at + static_cast<std::int64_t>(method == LoginMethod::kQr
                                                                         ? infra_.config().qr_timeout_seconds
                                                                         : infra_.config().login_timeout_seconds);
   login->events = std::make_shared<ClientEvents>();
@@ -55,11 +53,12 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
     std::lock_guard lock(mutex_);
     logins_[login->id] = login;
   }
-  spdlog::info("login {}: started ({}{})", login->id, method, login->phone_masked.empty() ? "" : " " + login->phone_masked);
+  spdlog::info("login {}: started ({}{})", login->id, store::LoginMethodName(method),
+               login->phone_masked.empty() ? "" : " " + login->phone_masked);
   auto first_step = [this, login, done](Status s) {
     if (!s.ok()) return AfterStep(login, s, done);
     auto next = [this, login, done](Status s2) { AfterStep(login, s2, done); };
-    if (login->method == "phone") {
+    if (login->method == LoginMethod::kPhone) {
       login->client->SetPhoneNumber(login->phone, next);
     } else {
       login->client->RequestQrCode(next);
@@ -82,18 +81,20 @@ LoginService::LoginPtr LoginService::Find(const std::string& tenant_id, const st
     throw Error(ErrorCode::kNotFound, "no login " + id);
   }
   if (must_be_open && Finished(it->second->state)) {
-    throw Error(ErrorCode::kNotFound, "login " + id + " is finished (" + it->second->state + ")");
+    throw Error(ErrorCode::kNotFound,
+                "login " + id + " is finished (" + std::string(LoginStateName(it->second->state)) + ")");
   }
   return it->second;
 }
 
-void LoginService::Step(const LoginPtr& login, const char* expected_state, Callback done,
+void LoginService::Step(const LoginPtr& login, LoginState expected_state, Callback done,
                         const std::function<void(telegram::AccountClient::Done)>& call) {
   {
     std::lock_guard lock(mutex_);
     if (login->state != expected_state) {
-      throw Error(ErrorCode::kConflict, "login " + login->id + " is in state " + login->state + ", not " +
-                                            expected_state);
+      throw Error(ErrorCode::kConflict, "login " + login->id + " is in state " +
+                                            std::string(LoginStateName(login->state)) + ", not " +
+                                            std::string(LoginStateName(expected_state)));
     }
   }
   call([this, login, done](Status s) { AfterStep(login, s, done); });
@@ -103,7 +104,7 @@ void LoginService::SubmitCode(const std::string& tenant_id, const std::string& i
                               Callback done) {
   auto login = Find(tenant_id, id, true);
   if (code.empty() || code.size() > 16) throw Error(ErrorCode::kInvalidRequest, "code must be the digits received");
-  Step(login, "code_sent", done, [this, login, code, done](telegram::AccountClient::Done next) {
+  Step(login, LoginState::kCodeSent, done, [this, login, code, done](telegram::AccountClient::Done next) {
     login->client->CheckCode(code, [this, login, done, next](Status s) {
       if (s.ok() || s.error().code() != ErrorCode::kCodeInvalid) return next(s);
       int left = 0;
@@ -112,7 +113,7 @@ void LoginService::SubmitCode(const std::string& tenant_id, const std::string& i
         left = --login->attempts_left;
       }
       if (left <= 0) {
-        End(login, "failed", Error(ErrorCode::kCodeInvalid, "too many wrong codes; start a new login"));
+        End(login, LoginState::kFailed, Error(ErrorCode::kCodeInvalid, "too many wrong codes; start a new login"));
       }
       done(Error(s.error()).With("attempts_left", std::max(left, 0)));
     });
@@ -123,19 +124,20 @@ void LoginService::SubmitPassword(const std::string& tenant_id, const std::strin
                                   Callback done) {
   auto login = Find(tenant_id, id, true);
   if (password.empty()) throw Error(ErrorCode::kInvalidRequest, "password must not be empty");
-  Step(login, "password_needed", done, [login, password](auto next) { login->client->CheckPassword(password, next); });
+  Step(login, LoginState::kPasswordNeeded, done,
+       [login, password](auto next) { login->client->CheckPassword(password, next); });
 }
 
 void LoginService::Resend(const std::string& tenant_id, const std::string& id, Callback done) {
   auto login = Find(tenant_id, id, true);
-  Step(login, "code_sent", done, [login](auto next) { login->client->ResendCode(next); });
+  Step(login, LoginState::kCodeSent, done, [login](auto next) { login->client->ResendCode(next); });
 }
 
 void LoginService::Register(const std::string& tenant_id, const std::string& id, const std::string& first_name,
                             const std::string& last_name, Callback done) {
   auto login = Find(tenant_id, id, true);
   if (first_name.empty()) throw Error(ErrorCode::kInvalidRequest, "first_name must not be empty");
-  Step(login, "registration_needed", done,
+  Step(login, LoginState::kRegistrationNeeded, done,
        [login, first_name, last_name](auto next) { login->client->RegisterUser(first_name, last_name, next); });
 }
 
@@ -145,7 +147,7 @@ void LoginService::Cancel(const std::string& tenant_id, const std::string& id, s
     std::lock_guard lock(mutex_);
     login->on_wiped.push_back([done] { done(Status(telegram::Ok{})); });
   }
-  End(login, "cancelled", std::nullopt);
+  End(login, LoginState::kCancelled, std::nullopt);
 }
 
 void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done) {
@@ -153,10 +155,10 @@ void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done
     bool starting = false;
     {
       std::lock_guard lock(mutex_);
-      starting = login->state == "starting";
+      starting = login->state == LoginState::kStarting;
     }
     // A login that never got its first step through is of no use to anyone.
-    if (starting) End(login, "failed", status.error());
+    if (starting) End(login, LoginState::kFailed, status.error());
     return done(status.error());
   }
   Answer(login, done);
@@ -164,12 +166,12 @@ void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done
 
 void LoginService::Answer(const LoginPtr& login, Callback done) {
   std::unique_lock lock(mutex_);
-  if (login->state == "failed" && login->error) {
+  if (login->state == LoginState::kFailed && login->error) {
     auto error = *login->error;
     lock.unlock();
     return done(error);
   }
-  if (login->auth.kind == Kind::kReady && login->state != "done") {
+  if (login->auth.kind == Kind::kReady && login->state != LoginState::kDone) {
     login->waiting.push_back(std::move(done));  // answered by Complete or End
     return;
   }

@@ -16,14 +16,15 @@
 #include <string>
 
 #include "service/accounts/accounts.h"
+#include "service/logins/login_state.h"
 
 namespace tgmux::service {
 
 struct LoginView {
   std::string id;
   std::string tenant_id;
-  std::string method;  // phone | qr
-  std::string state;   // code_sent, qr_pending, password_needed, registration_needed, done, failed, expired, cancelled
+  store::LoginMethod method = store::LoginMethod::kPhone;
+  LoginState state = LoginState::kStarting;
   std::string phone_masked;
   std::optional<telegram::CodeInfo> code;
   std::string qr_link;
@@ -43,11 +44,10 @@ class LoginService {
   LoginService(Infrastructure& infra, AccountService& accounts, Background& background, AuditLog& audit);
   ~LoginService();
 
-  // method "phone" (with phone in any common form) or "qr". Errors:
-  // telegram_not_configured, invalid_request, invalid_phone, flood_wait,
-  // telegram_unreachable.
+  // By phone (with `phone` in any common form) or QR code. Errors:
+  // telegram_not_configured, invalid_phone, flood_wait, telegram_unreachable.
   // `actor` (user or key id) goes to the audit log when the account is linked.
-  void Start(const std::string& tenant_id, const std::string& actor, const std::string& method,
+  void Start(const std::string& tenant_id, const std::string& actor, store::LoginMethod method,
              const std::string& phone, Callback done);
   // Throws Error(not_found).
   LoginView Get(const std::string& tenant_id, const std::string& id);
@@ -72,14 +72,14 @@ class LoginService {
   using LoginPtr = std::shared_ptr<Login>;
 
   LoginPtr Find(const std::string& tenant_id, const std::string& id, bool must_be_open);
-  void Step(const LoginPtr& login, const char* expected_state, Callback done,
+  void Step(const LoginPtr& login, LoginState expected_state, Callback done,
             const std::function<void(telegram::AccountClient::Done)>& call);
   void AfterStep(const LoginPtr& login, telegram::Status status, Callback done);
   void OnState(const LoginPtr& login, const telegram::AuthState& state);
   void OnClosed(const LoginPtr& login);
   void Finalize(const LoginPtr& login);
   void Complete(const LoginPtr& login, const telegram::Me& me);
-  void End(const LoginPtr& login, const std::string& state, std::optional<Error> error);
+  void End(const LoginPtr& login, LoginState state, std::optional<Error> error);
   void Sweep();
   LoginView View(const Login& login) const;
   void Answer(const LoginPtr& login, Callback done);

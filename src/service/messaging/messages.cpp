@@ -85,7 +85,8 @@ std::shared_ptr<telegram::AccountClient> MessageService::LiveClient(const std::s
   auto client = accounts_.Client(account_id);
   if (!client) {
     throw Error(ErrorCode::kAccountNotReady,
-                "account " + account_id + " is not connected to Telegram (status " + account.status + ")");
+                "account " + account_id + " is not connected to Telegram (status " +
+                    std::string(store::AccountStatusName(account.status)) + ")");
   }
   return client;
 }

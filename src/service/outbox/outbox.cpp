@@ -10,7 +10,7 @@
 namespace tgmux::service {
 namespace {
 
-bool IsFinal(const store::OutboxEntry& entry) { return entry.state == "sent" || entry.state == "failed"; }
+using store::OutboxState;
 
 // Refuses what Telegram would refuse anyway, before the row exists: a caller
 // learns it from the POST instead of from a failed entry.
@@ -93,7 +93,7 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
   // check (the entry may have ended before the waiter existed) or the timeout.
   auto answer = [this, token, id](bool only_final) {
     auto entry = Load(id);
-    if (!entry || (only_final && !IsFinal(*entry))) return;
+    if (!entry || (only_final && !store::IsFinal(entry->state))) return;
     EntryDone waiter;
     {
       std::lock_guard lock(mutex_);
@@ -164,7 +164,7 @@ void OutboxService::Notify(const store::OutboxEntry& entry) {
 void OutboxService::Resume() {
   std::map<std::string, std::vector<store::OutboxEntry>> queues;
   for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
-    if (entry.state == "queued") {
+    if (entry.state == OutboxState::kQueued) {
       try {
         queues[entry.account_id].push_back(Sealed(entry, false));
       } catch (const std::exception& e) {
@@ -173,7 +173,7 @@ void OutboxService::Resume() {
       }
       continue;
     }
-    entry.state = "failed";
+    entry.state = OutboxState::kFailed;
     entry.error_code = std::string(CodeName(ErrorCode::kTelegramUnreachable));
     entry.error_message =
         "tgmux stopped while this message was being sent: it may or may not have been delivered, and it is not "

@@ -75,7 +75,7 @@ class OutboxService : public AccountObserver {
   // AccountObserver: a session ready or a status change may unblock a queue;
   // an unlink ends it; late send outcomes settle entries.
   void OnReady(const std::string& account_id) override { Kick(account_id); }
-  void OnStatus(const store::Account& account, const std::string& /*previous*/) override { Kick(account.id); }
+  void OnStatus(const store::Account& account, std::optional<store::AccountStatus>) override { Kick(account.id); }
   void OnUnlinked(const store::Account& account) override { Kick(account.id); }
   void OnSendResult(const std::string& account_id, std::int64_t chat_id, std::int64_t temporary_id,
                     const telegram::Result<telegram::Message>& result) override;

@@ -10,6 +10,8 @@
 namespace tgmux::service {
 namespace {
 
+using store::OutboxState;
+
 constexpr int kMaxBackoffSeconds = 60;
 constexpr int kDefaultFloodSeconds = 5;  // a flood wait without its seconds
 
@@ -25,7 +27,7 @@ void RecordError(store::OutboxEntry& entry, const Error& error) {
 
 // At most once: a send whose outcome cannot be learnt is not made again.
 store::OutboxEntry EndedUnknown(store::OutboxEntry entry, const std::string& why) {
-  entry.state = "failed";
+  entry.state = OutboxState::kFailed;
   entry.error_code = std::string(CodeName(ErrorCode::kTelegramUnreachable));
   entry.error_message = "no outcome from Telegram (" + why +
                         "): the message may or may not have been delivered, and it is not sent again to avoid a "
@@ -36,7 +38,7 @@ store::OutboxEntry EndedUnknown(store::OutboxEntry entry, const std::string& why
 }  // namespace
 
 store::OutboxEntry OutboxService::Sent(store::OutboxEntry entry, const telegram::Message& message) {
-  entry.state = "sent";
+  entry.state = OutboxState::kSent;
   entry.message_id = message.message_id;
   entry.message_date = message.date;
   entry.error_code.clear();
@@ -57,7 +59,7 @@ void OutboxService::OnFailure(const std::string& account_id, Queued& item, const
       const std::string id = item.entry.id;
       store::OutboxEntry entry = item.entry;
       RecordError(entry, error);
-      entry.state = "failed";
+      entry.state = OutboxState::kFailed;
       return Complete(account_id, id, std::move(entry));
     }
   }
@@ -69,7 +71,7 @@ void OutboxService::PauseForFlood(const std::string& account_id, Queued& item, c
   const auto until = Clock::now() + std::chrono::seconds(seconds);
   sender.paused_until = std::max(sender.paused_until, until);
   RecordError(item.entry, error);
-  item.entry.state = "queued";
+  item.entry.state = OutboxState::kQueued;
   item.entry.next_attempt_at = NowMs() + seconds * 1000;
   item.entry.updated_at = UnixSeconds();
   Save(item.entry);
@@ -85,7 +87,7 @@ void OutboxService::PauseForFlood(const std::string& account_id, Queued& item, c
 void OutboxService::RetryLater(const std::string& account_id, Queued& item, const Error& error) {
   const int seconds = std::min(kMaxBackoffSeconds, 1 << std::min(item.entry.attempts, 6));
   RecordError(item.entry, error);
-  item.entry.state = "queued";
+  item.entry.state = OutboxState::kQueued;
   item.entry.next_attempt_at = NowMs() + seconds * 1000;
   item.entry.updated_at = UnixSeconds();
   Save(item.entry);
@@ -122,9 +124,9 @@ void OutboxService::Settle(const std::string& account_id, const SendKey& key, co
     entry = Sent(std::move(entry), result.value());
   } else {
     RecordError(entry, result.error());
-    entry.state = "failed";
+    entry.state = OutboxState::kFailed;
   }
-  spdlog::info("outbox {}: late outcome {}", entry.id, entry.state);
+  spdlog::info("outbox {}: late outcome {}", entry.id, store::OutboxStateName(entry.state));
   Finish(account_id, std::move(entry));
 }
 
@@ -151,7 +153,7 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
   }
   for (auto& entry : ended) {
     RecordError(entry, error);
-    entry.state = "failed";
+    entry.state = OutboxState::kFailed;
     Finish(account_id, std::move(entry));
   }
   std::vector<SendKey> unsettled;
@@ -162,7 +164,7 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
 void OutboxService::Finish(const std::string& account_id, store::OutboxEntry entry) {
   entry.updated_at = UnixSeconds();
   Save(entry);
-  if (entry.state == "failed") {
+  if (entry.state == OutboxState::kFailed) {
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
   }
   Notify(entry);

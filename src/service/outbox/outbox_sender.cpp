@@ -130,7 +130,7 @@ void OutboxService::WakeAt(const std::string& account_id, Sender& sender, Clock:
 std::optional<Error> OutboxService::AccountGone(const std::string& account_id) {
   auto row = infra_.store().FindAccount(account_id);
   if (!row) return Error(ErrorCode::kNotFound, "the account was unlinked before this message was sent");
-  if (row->status == "revoked") {
+  if (row->status == store::AccountStatus::kRevoked) {
     return Error(ErrorCode::kAccountNotReady,
                  "the account's Telegram session was revoked before this message was sent; link the account again");
   }
@@ -187,7 +187,7 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   if (!text.ok()) return OnFailure(account_id, item, text.error());
   // Written before the request leaves: after a crash this entry is known to be
   // in flight (see the header on why it is then not sent again).
-  item.entry.state = "sending";
+  item.entry.state = store::OutboxState::kSending;
   item.entry.updated_at = UnixSeconds();
   item.in_flight = true;
   item.temporary_id = 0;

@@ -1,0 +1,74 @@
+#include "store/states.h"
+
+#include <array>
+
+#include "common/name_table.h"
+
+namespace tgmux::store {
+namespace {
+
+struct StatusRow {
+  AccountStatus value;
+  std::string_view name;
+};
+
+constexpr std::array kStatuses = {
+    StatusRow{AccountStatus::kConnecting, "connecting"}, StatusRow{AccountStatus::kActive, "active"},
+    StatusRow{AccountStatus::kFloodWait, "flood_wait"},  StatusRow{AccountStatus::kError, "error"},
+    StatusRow{AccountStatus::kRevoked, "revoked"},       StatusRow{AccountStatus::kDisabled, "disabled"},
+};
+
+struct MethodRow {
+  LoginMethod value;
+  std::string_view name;
+};
+
+constexpr std::array kMethods = {
+    MethodRow{LoginMethod::kPhone, "phone"},
+    MethodRow{LoginMethod::kQr, "qr"},
+};
+
+// The unfinished names are also written out in SQL: the outbox_unfinished
+// index (migrations.cpp) and sqlite_outbox.cpp's ListUnfinished.
+struct OutboxRow {
+  OutboxState value;
+  std::string_view name;
+  bool final;
+};
+
+constexpr std::array kOutboxStates = {
+    OutboxRow{OutboxState::kQueued, "queued", false},
+    OutboxRow{OutboxState::kSending, "sending", false},
+    OutboxRow{OutboxState::kSent, "sent", true},
+    OutboxRow{OutboxState::kFailed, "failed", true},
+};
+
+struct WebhookRow {
+  WebhookState value;
+  std::string_view name;
+};
+
+constexpr std::array kWebhookStates = {
+    WebhookRow{WebhookState::kActive, "active"},
+    WebhookRow{WebhookState::kDisabled, "disabled"},
+};
+
+}  // namespace
+
+std::string_view AccountStatusName(AccountStatus status) { return NameIn(kStatuses, status); }
+std::optional<AccountStatus> ParseAccountStatus(std::string_view name) { return ValueIn(kStatuses, name); }
+
+std::string_view LoginMethodName(LoginMethod method) { return NameIn(kMethods, method); }
+std::optional<LoginMethod> ParseLoginMethod(std::string_view name) { return ValueIn(kMethods, name); }
+
+std::string_view OutboxStateName(OutboxState state) { return NameIn(kOutboxStates, state); }
+std::optional<OutboxState> ParseOutboxState(std::string_view name) { return ValueIn(kOutboxStates, name); }
+bool IsFinal(OutboxState state) {
+  const OutboxRow* row = RowIn(kOutboxStates, state);
+  return row && row->final;
+}
+
+std::string_view WebhookStateName(WebhookState state) { return NameIn(kWebhookStates, state); }
+std::optional<WebhookState> ParseWebhookState(std::string_view name) { return ValueIn(kWebhookStates, name); }
+
+}  // namespace tgmux::store

@@ -1,0 +1,41 @@
+// The states and kinds the store keeps in its rows, each an enum with one name
+// table (states.cpp). The names are the ones the API, the event log and the
+// database columns use; the store converts at its boundary, and reading a
+// name no table holds is a StoreError naming the column.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace tgmux::store {
+
+// An account's connection to Telegram (DESIGN.md 2.4).
+enum class AccountStatus {
+  kConnecting,  // its TDLib client is starting
+  kActive,
+  kFloodWait,   // Telegram makes it wait; its sends are paused
+  kError,       // its client could not start (last_error says why)
+  kRevoked,     // its session ended at Telegram: link it again
+  kDisabled,    // switched off by a user; its client is stopped
+};
+std::string_view AccountStatusName(AccountStatus status);
+std::optional<AccountStatus> ParseAccountStatus(std::string_view name);
+
+// How an account was (or is being) linked: phone number + code, or QR code.
+enum class LoginMethod { kPhone, kQr };
+std::string_view LoginMethodName(LoginMethod method);
+std::optional<LoginMethod> ParseLoginMethod(std::string_view name);
+
+// An outbox entry's delivery: queued -> sending -> sent | failed.
+enum class OutboxState { kQueued, kSending, kSent, kFailed };
+std::string_view OutboxStateName(OutboxState state);
+std::optional<OutboxState> ParseOutboxState(std::string_view name);
+// Sent or failed: the entry will not change again.
+bool IsFinal(OutboxState state);
+
+// A webhook: delivering, or disabled after failing for too long.
+enum class WebhookState { kActive, kDisabled };
+std::string_view WebhookStateName(WebhookState state);
+std::optional<WebhookState> ParseWebhookState(std::string_view name);
+
+}  // namespace tgmux::store
