@@ -19,6 +19,14 @@ int PageLimit(const Request& r) { return static_cast<int>(QueryInt(r, "limit", k
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
   router.Add("GET", "/v1/accounts", kRead, [&s](const Request& r, const Reply& reply) {
+    if (auto phone = r.query.find("phone"); phone != r.query.end()) {
+      // A lookup, not a listing: one page holds every match.
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& a : s.accounts.FindByPhone(TenantOf(r), phone->second)) {
+        items.push_back(AccountJson(a, s.accounts.FloodWaitUntil(a.id)));
+      }
+      return reply(Response::Json(200, {{"items", items}, {"next_cursor", nullptr}}));
+    }
     auto accounts = s.accounts.List(TenantOf(r));
     int limit = PageLimit(r);
     auto begin = accounts.begin();
