@@ -1,64 +1,168 @@
-// N phone logins at once through one tgmux against the simulator: each POSTs a
-// login, reads its code from the simulated world and submits it. Prints the
-// wall time for all of them and tgmux's resident memory afterwards.
-//   ./build/login_throughput
+// Phone logins through one tgmux against the simulator while many accounts are
+// already linked: the cost of a login must not grow with them. For each level
+// of --linked the run first links accounts until that many exist (untimed,
+// through the same API, --clients at a time), then times --logins more phone
+// logins by --clients concurrent clients (each POSTs a login, reads its code
+// from the simulated world and submits it) and reports logins/s. One tgsim and
+// one tgmux serve the whole run, so the levels compare within one run; the last
+// line gives the rate at the highest level as a share of the lowest.
+//   ./build/login_throughput --linked=1000,10000 --logins=1000 --clients=64
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <sstream>
 #include <thread>
 
-#include "tests/support/tgmux_server.h"
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/tgmux_server.h"
 
 namespace {
 
 using tgmux::testing::TgmuxServer;
 
-std::string Phone(int i) { return "+1555300" + std::to_string(1000 + i); }
+struct Options {
+  std::vector<int> linked = {1000, 10000};
+  int logins = 1000;
+  int clients = 64;
+};
 
-bool LinkOne(TgmuxServer& server, const tgsim::testing::TgsimProcess& sim, int i) {
-  auto started = server.http().Post("/v1/logins", {{"method", "phone"}, {"phone", Phone(i)}});
-  if (started.status != 201) return false;
-  std::string id = started.Json()["id"];
-  std::string code = sim.Control("GET", "/users/" + Phone(i) + "/code").body.value("code", "");
-  auto done = server.http().Post("/v1/logins/" + id + "/code", {{"code", code}});
-  return done.status == 200 && done.Json()["state"] == "done";
+// "+1555" and seven digits: numbers of the simulated world only.
+std::string Phone(int i) {
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%07d", i);
+  return std::string("+1555") + digits;
 }
 
-void ConcurrentLogins(benchmark::State& state) {
-  const int n = static_cast<int>(state.range(0));
-  std::atomic<int> linked{0};
-  double seconds = 0;
-  long rss_kib = 0;
+// Runs job(i) for every i in [from, to) on `threads` threads; returns how many succeeded.
+int ForEach(int from, int to, int threads, const std::function<bool(int)>& job) {
+  std::atomic<int> next{from}, succeeded{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (int i = next++; i < to; i = next++) succeeded += job(i) ? 1 : 0;
+    });
+  }
+  for (auto& w : workers) w.join();
+  return succeeded;
+}
+
+class Harness {
+ public:
+  Harness()
+      : server_({{"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}, {"TDSIM_ADDR", sim_.address()},
+                 {"TELEGRAM_API_ID", "94575"}, {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"},
+                 {"TGMUX_LIMIT_LOGINS_TENANT", "1000000/60"}}) {
+    started_ = server_.Start() && !server_.SignInOwner().is_null();
+  }
+
+  bool started() const { return started_; }
+  int linked() const { return linked_; }
+  long RssMiB() { return tgmux::testing::RssKiB(server_.process().pid()) / 1024; }
+
+  // Creates the next `count` people in the simulated world (not yet linked).
+  void CreatePeople(int count) {
+    ForEach(created_, created_ + count, 8, [&](int i) {
+      return sim_.Control("POST", "/users", {{"phone", Phone(i)}, {"first_name", "Load"}}).status == 201;
+    });
+    created_ += count;
+  }
+
+  // Links the people created and not yet linked, `clients` at a time; returns
+  // how many logins finished.
+  int LinkCreated(int clients) {
+    int done = ForEach(next_to_link_, created_, clients, [&](int i) { return LinkOne(i); });
+    next_to_link_ = created_;
+    linked_ += done;
+    return done;
+  }
+
+ private:
+  bool LinkOne(int i) {
+    auto started = server_.http().Post("/v1/logins", {{"method", "phone"}, {"phone", Phone(i)}});
+    if (started.status != 201) return false;
+    std::string id = started.Json()["id"];
+    std::string code = sim_.Control("GET", "/users/" + Phone(i) + "/code").body.value("code", "");
+    auto done = server_.http().Post("/v1/logins/" + id + "/code", {{"code", code}});
+    return done.status == 200 && done.Json()["state"] == "done";
+  }
+
+  tgsim::testing::TgsimProcess sim_{TGSIM_BINARY};
+  TgmuxServer server_;
+  bool started_ = false;
+  int created_ = 0, next_to_link_ = 0, linked_ = 0;
+};
+
+Options options;
+std::map<int, double> rate_at;  // linked accounts -> logins/s
+
+void LoginsWithLinked(benchmark::State& state, int level) {
+  static Harness harness;
+  if (!harness.started()) return state.SkipWithError("tgmux did not start");
   for (auto _ : state) {
     state.PauseTiming();
-    tgsim::testing::TgsimProcess sim(TGSIM_BINARY);
-    for (int i = 0; i < n; ++i) sim.Control("POST", "/users", {{"phone", Phone(i)}, {"first_name", "Load"}});
-    TgmuxServer server({{"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}, {"TDSIM_ADDR", sim.address()},
-                        {"TELEGRAM_API_ID", "94575"}, {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"},
-                        {"TGMUX_LIMIT_LOGINS_TENANT", "1000000/60"}});
-    if (!server.Start() || server.SignInOwner().is_null()) {
-      state.SkipWithError("tgmux did not start");
-      return;
+    if (level > harness.linked()) {
+      harness.CreatePeople(level - harness.linked());
+      harness.LinkCreated(options.clients);
     }
+    state.counters["linked_at_start"] = harness.linked();
+    harness.CreatePeople(options.logins);
     state.ResumeTiming();
     auto started = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i) {
-      threads.emplace_back([&, i] { linked += LinkOne(server, sim, i) ? 1 : 0; });
-    }
-    for (auto& t : threads) t.join();
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    rss_kib = tgmux::testing::RssKiB(server.process().pid());
+    int done = harness.LinkCreated(options.clients);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (done != options.logins) state.SkipWithError("not every login finished");
+    rate_at[level] = done / seconds;
+    state.counters["logins_done"] = done;
+    state.counters["seconds"] = seconds;
+    state.counters["logins_per_s"] = rate_at[level];
+    state.counters["tgmux_rss_MiB"] = static_cast<double>(harness.RssMiB());
   }
-  if (linked != n) state.SkipWithError("not every login finished");
-  state.counters["logins_done"] = linked.load();
-  state.counters["seconds_for_all"] = seconds;
-  state.counters["logins_per_s"] = n / seconds;
-  state.counters["tgmux_rss_MiB"] = rss_kib / 1024.0;
 }
-BENCHMARK(ConcurrentLogins)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+std::vector<int> ParseList(const char* text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stoi(item));
+  return out;
+}
+
+// Takes --linked=, --logins= and --clients= out of argv; the rest is Google Benchmark's.
+void ParseOptions(int& argc, char** argv) {
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const char* arg = argv[i];
+    if (std::strncmp(arg, "--linked=", 9) == 0) options.linked = ParseList(arg + 9);
+    else if (std::strncmp(arg, "--logins=", 9) == 0) options.logins = std::stoi(arg + 9);
+    else if (std::strncmp(arg, "--clients=", 10) == 0) options.clients = std::stoi(arg + 10);
+    else argv[kept++] = argv[i];
+  }
+  argc = kept;
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  ParseOptions(argc, argv);
+  std::sort(options.linked.begin(), options.linked.end());
+  for (int level : options.linked) {
+    benchmark::RegisterBenchmark(("LoginsWithLinked/" + std::to_string(level)).c_str(), LoginsWithLinked, level)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (rate_at.size() >= 2 && rate_at.begin()->second > 0) {
+    auto low = *rate_at.begin(), high = *rate_at.rbegin();
+    std::printf("logins/s with %d linked: %.1f; with %d linked: %.1f (%.0f%% of it); %d clients\n", low.first,
+                low.second, high.first, high.second, 100.0 * high.second / low.second, options.clients);
+  }
+  return 0;
+}

@@ -155,17 +155,6 @@ TEST_F(PhoneLoginTest, CancelClosesTheClientAndWipesItsDirectory) {
   EXPECT_EQ(http().Request("DELETE", "/v1/logins/" + id).status, 404);
 }
 
-TEST_F(PhoneLoginTest, LinkingAnActiveUserAgainIsAConflictNamingTheAccount) {
-  CreateUser("+15550009900", "Ivy");
-  auto account = Link("+15550009900");
-  std::string id = StartPhoneLogin("+15550009900").Json()["id"];
-  auto again = http().Post("/v1/logins/" + id + "/code", {{"code", LastCode("+15550009900")}});
-  EXPECT_EQ(again.status, 409) << again.body;
-  EXPECT_EQ(again.Json()["code"], "conflict");
-  EXPECT_EQ(again.Json()["account_id"], account["id"]);
-  EXPECT_EQ(http().Get("/v1/accounts").Json()["items"].size(), 1u);
-}
-
 TEST(PhoneLoginWithoutCredentials, AnswersTelegramNotConfigured) {
   TgmuxServer server(Env{{"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}});
   ASSERT_TRUE(server.Start()) << server.process().Stderr();

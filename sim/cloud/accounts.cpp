@@ -43,6 +43,7 @@ std::optional<std::int64_t> Cloud::CreateUser(User user) {
   user.id = next_user_id_++;
   if (user.is_bot) user.bot_token = std::to_string(user.id) + ":" + RandomToken(26);
   users_[user.id] = user;
+  if (!user.phone.empty()) user_by_phone_[user.phone] = user.id;
   return user.id;
 }
 
@@ -52,12 +53,8 @@ const User* Cloud::FindUser(std::int64_t user_id) const {
 }
 
 const User* Cloud::FindByPhone(std::string_view phone) const {
-  std::string digits = PhoneDigits(phone);
-  if (digits.empty()) return nullptr;
-  for (const auto& [id, user] : users_) {
-    if (user.phone == digits) return &user;
-  }
-  return nullptr;
+  auto it = user_by_phone_.find(PhoneDigits(phone));
+  return it == user_by_phone_.end() ? nullptr : FindUser(it->second);
 }
 
 const User* Cloud::FindByUsername(std::string_view username) const {

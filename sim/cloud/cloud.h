@@ -140,6 +140,7 @@ class Cloud {
   std::int64_t NextMessageId(std::int64_t owner, std::int64_t chat_id);
 
   std::map<std::int64_t, User> users_;
+  std::map<std::string, std::int64_t> user_by_phone_;  // digits -> id: no scan of every user per login
   std::map<std::string, LoginCode> codes_;
   std::map<std::int64_t, Session> sessions_;
   std::map<std::int64_t, Group> groups_;  // by chat id

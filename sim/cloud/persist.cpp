@@ -93,6 +93,7 @@ void Cloud::FromJson(const Json& state) {
   for (const auto& j : state.value("users", Json::array())) {
     User u = UserFrom(j);
     users_[u.id] = u;
+    if (!u.phone.empty()) user_by_phone_[u.phone] = u.id;
   }
   for (const auto& j : state.value("sessions", Json::array())) {
     Session s{j.at("id"), j.at("user_id"), j.at("created_at"), j.at("device_model"),

@@ -69,10 +69,8 @@ void ClientHub::Send(int client_id, const char* request) {
 }
 
 bool ClientHub::LockedByOther(int client_id, const DbLocation& location) const {
-  for (const auto& [id, other] : clients_) {
-    if (id != client_id && other.bound_db && other.bound_db->Path() == location.Path()) return true;
-  }
-  return false;
+  auto it = bound_paths_.find(location.Path());
+  return it != bound_paths_.end() && it->second != client_id;
 }
 
 // Opens the database directory the way TDLib does before init; tgsim decides whether
@@ -143,23 +141,32 @@ void ClientHub::OnLine(std::string_view line) {
     Json op = Json::parse(rest.substr(1), nullptr, false);
     std::lock_guard lock(mutex_);
     auto it = clients_.find(client_id);
-    if (it != clients_.end() && op.is_object()) HandleOp(it->second, op);
+    if (it != clients_.end() && op.is_object()) HandleOp(client_id, it->second, op);
     return;
   }
   Push(client_id, std::string(rest));
 }
 
-void ClientHub::HandleOp(Client& client, const Json& op) {
+void ClientHub::Unbind(int client_id, Client& client) {
+  if (!client.bound_db) return;
+  auto it = bound_paths_.find(client.bound_db->Path());
+  if (it != bound_paths_.end() && it->second == client_id) bound_paths_.erase(it);
+  client.bound_db.reset();
+}
+
+void ClientHub::HandleOp(int client_id, Client& client, const Json& op) {
   std::string name = op.value("op", "");
   if (name == "db_bind" && client.pending_db) {
+    Unbind(client_id, client);
     client.bound_db = client.pending_db;
+    bound_paths_[client.bound_db->Path()] = client_id;
     InitLocalDb(*client.bound_db);
   } else if (name == "db_write" && client.bound_db) {
     WriteLocalDb(*client.bound_db, op.value("data", Json::object()));
   } else if (name == "db_wipe" && client.bound_db) {
     WipeLocalDb(*client.bound_db);
   } else if (name == "closed") {
-    client.bound_db.reset();  // the directory is free for another client
+    Unbind(client_id, client);  // the directory is free for another client
   }
 }
 

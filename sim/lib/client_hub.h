@@ -41,7 +41,8 @@ class ClientHub {
 
   Connection* ConnectionFor(const std::string& address);
   void OnLine(std::string_view line);
-  void HandleOp(Client& client, const Json& op);
+  void HandleOp(int client_id, Client& client, const Json& op);
+  void Unbind(int client_id, Client& client);
   void Push(int client_id, std::string object);
   Json PrepareParameters(int client_id, Client& client, const Json& request, Json& frame);
   bool LockedByOther(int client_id, const DbLocation& location) const;
@@ -51,6 +52,9 @@ class ClientHub {
   std::condition_variable ready_;
   std::deque<std::string> queue_;
   std::map<int, Client> clients_;
+  // Which client holds each bound database file (DbLocation::Path()): the lock
+  // check of setTdlibParameters must not look at every client.
+  std::map<std::string, int> bound_paths_;
   std::map<std::string, std::unique_ptr<Connection>> connections_;
   std::atomic<int> next_id_{1};
   std::atomic<bool> receiving_{false};

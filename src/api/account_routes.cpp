@@ -15,6 +15,14 @@ const Access kManage = Access::AtLeast(service::Role::kAdmin);
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
   router.Add("GET", "/v1/accounts", kRead, [&s](const Request& r, const Reply& reply) {
+    if (auto phone = r.query.find("phone"); phone != r.query.end()) {
+      // A lookup, not a listing: one page holds every match.
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& a : s.accounts.FindByPhone(TenantOf(r), phone->second)) {
+        items.push_back(AccountJson(a, s.accounts.FloodWaitUntil(a.id)));
+      }
+      return reply(Response::Json(200, PageJson(std::move(items), std::nullopt)));
+    }
     auto page = ReadPage(r, kPage);
     auto id_of = [](const store::Account& a) { return a.id; };
     reply(Response::Json(200, SlicePage(s.accounts.List(TenantOf(r)), page, id_of, [&s](const store::Account& a) {

@@ -84,7 +84,11 @@ nlohmann::json LoginJson(const service::LoginView& l) {
   if (!l.qr_link.empty()) out["qr"] = {{"link", l.qr_link}, {"expires_at", Timestamp(l.qr_expires_at)}};
   if (l.state == service::LoginState::kPasswordNeeded) out["password_hint"] = l.password_hint;
   if (l.account) out["account"] = AccountJson(*l.account);
-  if (l.error) out["error"] = {{"code", std::string(CodeName(l.error->code()))}, {"message", l.error->what()}};
+  if (l.error) {
+    out["error"] = l.error->details();  // e.g. the account_id of a conflict
+    out["error"]["code"] = std::string(CodeName(l.error->code()));
+    out["error"]["message"] = l.error->what();
+  }
   return out;
 }
 

@@ -46,6 +46,8 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   return hex;
 }
 
+std::string PhoneDigest(const SecretKey& key, std::string_view e164) { return HmacSha256Hex(key.bytes(), e164); }
+
 std::string TokenDigest(std::string_view token) {
   EnsureSodium();
   unsigned char digest[32];

@@ -38,6 +38,12 @@ SecretKey KeyFromSecret(std::string_view secret);
 // webhook deliveries are signed.
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
 
+// The lowercase hex HMAC-SHA256 of a phone number in E.164 form under the
+// installation's phone-digest key: what the store keeps to find an account by
+// its number without keeping the number in clear. Callers normalise first
+// (common/phone.h), so that every way of typing a number gives one digest.
+std::string PhoneDigest(const SecretKey& key, std::string_view e164);
+
 // Compares in time independent of where the strings differ.
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 

@@ -66,5 +66,18 @@ TEST(HmacTest, Sha256HexMatchesKnownAnswers) {
             "926c3c48823e4dc937cdb0992313bcbbc472579d779ab54f0d4e09e4049838aa");
 }
 
+// A known answer (Python's hmac, key bytes 0..31) and the properties lookups need:
+// one digest per number and key, none that shows the number.
+TEST(PhoneDigestTest, KeyedDigestOfTheE164Number) {
+  std::string raw;
+  for (int i = 0; i < 32; ++i) raw += static_cast<char>(i);
+  auto key = SecretKey::FromBytes(raw);
+  EXPECT_EQ(PhoneDigest(key, "+380671234567"), "4ad7b322ba278be48290db77dcd7663fcebdf4815cb09d5638f12bee40277b51");
+  EXPECT_EQ(PhoneDigest(key, "+380671234567"), PhoneDigest(key, "+380671234567"));
+  EXPECT_NE(PhoneDigest(key, "+380671234567"), PhoneDigest(key, "+380671234568"));
+  EXPECT_NE(PhoneDigest(SecretKey::Random(), "+380671234567"), PhoneDigest(key, "+380671234567"));
+  EXPECT_EQ(PhoneDigest(key, "+380671234567").find("380671234567"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tgmux::crypto

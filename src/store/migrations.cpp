@@ -176,12 +176,21 @@ CREATE TABLE event_sequences (
 INSERT INTO event_sequences (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM events GROUP BY tenant_id;
 )sql";
 
+// Accounts found by their number (a keyed digest, never the number) and by
+// their Telegram user, per tenant, without reading every row.
+constexpr std::string_view kAccountLookups = R"sql(
+ALTER TABLE accounts ADD COLUMN phone_digest TEXT NOT NULL DEFAULT '';
+CREATE INDEX accounts_by_phone ON accounts (tenant_id, phone_digest) WHERE phone_digest != '';
+CREATE INDEX accounts_by_telegram_user ON accounts (tenant_id, telegram_user_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
     Migration{3, "outbox", kCreateOutbox},
     Migration{4, "event log, webhooks, account event filters", kCreateEvents},
     Migration{5, "event sequences that outlive retention", kCreateEventSequences},
+    Migration{6, "accounts by phone digest and by Telegram user", kAccountLookups},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

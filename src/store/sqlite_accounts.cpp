@@ -13,9 +13,10 @@ namespace {
 constexpr const char* kSelectAccount =
     "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
     "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
-    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels FROM accounts";
+    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, phone_digest FROM accounts";
 
-// Binds ?1 .. ?18 in the column order of kSelectAccount.
+// Binds ?1 .. ?18 in the column order of kSelectAccount (phone_digest, ?19, apart:
+// only Insert writes it).
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
                a.id, a.tenant_id, std::string(AccountStatusName(a.status)),
@@ -53,7 +54,14 @@ Account ReadAccount(SQLite::Statement& row) {
   a.accepts_private = row.getColumn(15).getInt() != 0;
   a.accepts_groups = row.getColumn(16).getInt() != 0;
   a.accepts_channels = row.getColumn(17).getInt() != 0;
+  a.phone_digest = row.getColumn(18).getString();
   return a;
+}
+
+std::vector<Account> ReadAll(SQLite::Statement& query) {
+  std::vector<Account> accounts;
+  while (query.executeStep()) accounts.push_back(ReadAccount(query));
+  return accounts;
 }
 
 }  // namespace
@@ -64,9 +72,11 @@ bool Insert(SQLite::Database& db, const Account& account) {
       "INSERT INTO accounts (id, tenant_id, status, method, "
       "telegram_user_id, username, display_name, phone_masked, "
       "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
-      "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+      "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, "
+      "phone_digest) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
   BindAccount(insert, account);
+  insert.bind(19, account.phone_digest);
   try {
     insert.exec();
   } catch (const SQLite::Exception& e) {
@@ -85,9 +95,36 @@ std::optional<Account> Find(SQLite::Database& db, std::string_view id) {
 
 std::vector<Account> List(SQLite::Database& db) {
   SQLite::Statement query(db, std::string(kSelectAccount) + " ORDER BY created_at, id");
-  std::vector<Account> accounts;
-  while (query.executeStep()) accounts.push_back(ReadAccount(query));
-  return accounts;
+  return ReadAll(query);
+}
+
+std::vector<Account> ListOfTenant(SQLite::Database& db, std::string_view tenant_id) {
+  SQLite::Statement query(db, std::string(kSelectAccount) + " WHERE tenant_id = ? ORDER BY created_at, id");
+  query.bind(1, std::string(tenant_id));
+  return ReadAll(query);
+}
+
+std::vector<Account> FindByPhoneDigest(SQLite::Database& db, std::string_view tenant_id, std::string_view digest) {
+  // "" means unknown, never a match; the partial index holds known digests only.
+  if (digest.empty()) return {};
+  // INDEXED BY: left alone, SQLite prefers accounts_by_tenant for the ORDER BY
+  // and reads every account of the tenant; sorting the few matches is cheaper.
+  SQLite::Statement query(db, std::string(kSelectAccount) +
+                                  " INDEXED BY accounts_by_phone"
+                                  " WHERE tenant_id = ? AND phone_digest = ? AND phone_digest != ''"
+                                  " ORDER BY created_at, id");
+  query.bind(1, std::string(tenant_id));
+  query.bind(2, std::string(digest));
+  return ReadAll(query);
+}
+
+std::vector<Account> FindByTelegramUser(SQLite::Database& db, std::string_view tenant_id, std::int64_t user_id) {
+  SQLite::Statement query(db, std::string(kSelectAccount) +
+                                  " INDEXED BY accounts_by_telegram_user"
+                                  " WHERE tenant_id = ? AND telegram_user_id = ? ORDER BY created_at, id");
+  query.bind(1, std::string(tenant_id));
+  query.bind(2, user_id);
+  return ReadAll(query);
 }
 
 bool Update(SQLite::Database& db, const Account& account) {
@@ -99,6 +136,13 @@ bool Update(SQLite::Database& db, const Account& account) {
                            "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
                            "accepts_groups = ?17, accepts_channels = ?18 WHERE id = ?1");
   BindAccount(update, account);
+  return update.exec() > 0;
+}
+
+bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view digest) {
+  SQLite::Statement update(db, "UPDATE accounts SET phone_digest = ? WHERE id = ?");
+  update.bind(1, std::string(digest));
+  update.bind(2, std::string(id));
   return update.exec() > 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,12 @@ bool Insert(SQLite::Database& db, const Account& account);
 std::optional<Account> Find(SQLite::Database& db, std::string_view id);
 // Ordered by created_at, then id.
 std::vector<Account> List(SQLite::Database& db);
+std::vector<Account> ListOfTenant(SQLite::Database& db, std::string_view tenant_id);
+std::vector<Account> FindByPhoneDigest(SQLite::Database& db, std::string_view tenant_id, std::string_view digest);
+std::vector<Account> FindByTelegramUser(SQLite::Database& db, std::string_view tenant_id, std::int64_t user_id);
+// Every field but phone_digest.
 bool Update(SQLite::Database& db, const Account& account);
+bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view digest);
 bool Delete(SQLite::Database& db, std::string_view id);
 
 }  // namespace tgmux::store::sqlite_accounts

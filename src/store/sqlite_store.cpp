@@ -77,6 +77,15 @@ class SqliteStore final : public Store {
     });
   }
 
+  bool InsertMetaIfAbsent(std::string_view key, std::string_view value) override {
+    return Run("writing meta", [&] {
+      SQLite::Statement insert(db_, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
+      insert.bind(1, std::string(key));
+      BindBlob(insert, 2, value);
+      return insert.exec() > 0;
+    });
+  }
+
   // Accounts: the SQL lives in sqlite_accounts.cpp.
   void InsertAccount(const Account& account) override {
     Run("inserting an account", [&] {
@@ -91,8 +100,21 @@ class SqliteStore final : public Store {
   std::vector<Account> ListAccounts() override {
     return Run("listing accounts", [&] { return sqlite_accounts::List(db_); });
   }
+  std::vector<Account> ListAccounts(std::string_view tenant_id) override {
+    return Run("listing accounts", [&] { return sqlite_accounts::ListOfTenant(db_, tenant_id); });
+  }
+  std::vector<Account> FindAccountsByPhoneDigest(std::string_view tenant_id, std::string_view digest) override {
+    return Run("finding accounts by phone", [&] { return sqlite_accounts::FindByPhoneDigest(db_, tenant_id, digest); });
+  }
+  std::vector<Account> FindAccountsByTelegramUser(std::string_view tenant_id, std::int64_t user_id) override {
+    return Run("finding accounts by Telegram user",
+               [&] { return sqlite_accounts::FindByTelegramUser(db_, tenant_id, user_id); });
+  }
   bool UpdateAccount(const Account& account) override {
     return Run("updating an account", [&] { return sqlite_accounts::Update(db_, account); });
+  }
+  bool SetAccountPhoneDigest(std::string_view id, std::string_view digest) override {
+    return Run("updating an account", [&] { return sqlite_accounts::SetPhoneDigest(db_, id, digest); });
   }
   bool DeleteAccount(std::string_view id) override {
     return Run("deleting an account", [&] { return sqlite_accounts::Delete(db_, id); });

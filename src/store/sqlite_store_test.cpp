@@ -42,6 +42,7 @@ Account FullAccount(std::string id, std::int64_t created_at = 1700000000) {
   a.phone_sealed = std::string("\0\x01sealed\0phone\xff", 15);
   a.wrapped_data_key = std::string("\xff\0wrapped\0", 10);
   a.td_key_sealed = std::string("\0\0\0td", 5);
+  a.phone_digest = "4ad7b322ba278be48290db77dcd7663fcebdf4815cb09d5638f12bee40277b51";
   a.last_error = "flood wait 30";
   a.created_at = created_at;
   a.updated_at = created_at + 1;
@@ -61,6 +62,7 @@ void ExpectSameAccount(const Account& got, const Account& want) {
   EXPECT_EQ(got.phone_sealed, want.phone_sealed);
   EXPECT_EQ(got.wrapped_data_key, want.wrapped_data_key);
   EXPECT_EQ(got.td_key_sealed, want.td_key_sealed);
+  EXPECT_EQ(got.phone_digest, want.phone_digest);
   EXPECT_EQ(got.last_error, want.last_error);
   EXPECT_EQ(got.created_at, want.created_at);
   EXPECT_EQ(got.updated_at, want.updated_at);

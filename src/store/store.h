@@ -35,6 +35,10 @@ struct Account {
   std::string display_name;
   std::string phone_masked;            // "+380*******67"
   std::string phone_sealed;            // Envelope::Encrypt(purpose "phone")
+  // Lowercase hex HMAC-SHA256 of the E.164 number under the installation's
+  // phone-digest key; "" while unknown. Written by InsertAccount and
+  // SetAccountPhoneDigest only (UpdateAccount leaves it as it is).
+  std::string phone_digest;
   std::string wrapped_data_key;        // Envelope::WrapDataKey
   std::string td_key_sealed;           // TDLib database key, Envelope::Encrypt(purpose "td_key")
   std::string last_error;
@@ -58,14 +62,26 @@ class Store {
 
   virtual std::optional<std::string> GetMeta(std::string_view key) = 0;
   virtual void SetMeta(std::string_view key, std::string_view value) = 0;
+  // Writes the value only when the key has none yet; false when it had one
+  // (another process may have written it first: read it back then).
+  virtual bool InsertMetaIfAbsent(std::string_view key, std::string_view value) = 0;
 
   // Throws StoreError when the id exists.
   virtual void InsertAccount(const Account& account) = 0;
   virtual std::optional<Account> FindAccount(std::string_view id) = 0;
   // Ordered by created_at, then id.
   virtual std::vector<Account> ListAccounts() = 0;
-  // Returns false when no such account.
+  // One tenant's accounts, ordered by created_at, then id (indexed).
+  virtual std::vector<Account> ListAccounts(std::string_view tenant_id) = 0;
+  // One tenant's accounts of one number (by its digest) or of one Telegram
+  // user, ordered by created_at, then id. Indexed: their cost does not grow
+  // with the number of accounts.
+  virtual std::vector<Account> FindAccountsByPhoneDigest(std::string_view tenant_id, std::string_view digest) = 0;
+  virtual std::vector<Account> FindAccountsByTelegramUser(std::string_view tenant_id, std::int64_t user_id) = 0;
+  // Returns false when no such account. Every field but phone_digest.
   virtual bool UpdateAccount(const Account& account) = 0;
+  // Returns false when no such account.
+  virtual bool SetAccountPhoneDigest(std::string_view id, std::string_view digest) = 0;
   virtual bool DeleteAccount(std::string_view id) = 0;
 
   // App users and tenants. InsertUser returns false when the email is taken;

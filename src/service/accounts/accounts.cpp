@@ -21,7 +21,7 @@ Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no a
 }  // namespace
 
 AccountService::AccountService(Infrastructure& infra, Background& background, AuditLog& audit)
-    : infra_(infra), background_(background), audit_(audit) {}
+    : infra_(infra), background_(background), audit_(audit), phone_digests_(infra.store(), infra.envelope()) {}
 
 AccountService::~AccountService() { Shutdown(); }
 
@@ -36,6 +36,7 @@ std::string AccountService::TdDirectory(const std::string& account_id) const {
 void AccountService::RestoreAll() {
   auto accounts = infra_.store().ListAccounts();
   RemoveOrphans(accounts);
+  BackfillPhoneDigests(accounts);
   for (const auto& account : accounts) {
     if (account.status == AccountStatus::kDisabled || account.status == AccountStatus::kRevoked) continue;
     Start(account);
@@ -113,6 +114,7 @@ void AccountService::Watch(const std::string& account_id, const std::shared_ptr<
 void AccountService::OnState(const std::string& account_id, const AuthState& state) {
   if (state.kind == Kind::kReady) {
     SetStatus(account_id, AccountStatus::kActive, "");
+    DigestFromTelegram(account_id);
     for (auto* observer : observers_) observer->OnReady(account_id);
   } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
              state.kind == Kind::kWaitPassword || state.kind == Kind::kWaitOtherDeviceConfirmation) {
@@ -148,11 +150,7 @@ void AccountService::SetStatus(const std::string& account_id, AccountStatus stat
 }
 
 std::vector<store::Account> AccountService::List(const std::string& tenant_id) {
-  std::vector<store::Account> out;
-  for (auto& account : infra_.store().ListAccounts()) {
-    if (account.tenant_id == tenant_id) out.push_back(std::move(account));
-  }
-  return out;
+  return infra_.store().ListAccounts(tenant_id);
 }
 
 store::Account AccountService::Get(const std::string& tenant_id, const std::string& id) {
@@ -216,12 +214,8 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
   });
 }
 
-std::optional<store::Account> AccountService::FindByTelegramUser(const std::string& tenant_id,
-                                                                 std::int64_t user_id) {
-  for (auto& account : List(tenant_id)) {
-    if (account.telegram_user_id == user_id) return account;
-  }
-  return std::nullopt;
+std::vector<store::Account> AccountService::FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id) {
+  return infra_.store().FindAccountsByTelegramUser(tenant_id, user_id);
 }
 
 bool AccountService::IsLive(const std::string& account_id) {
@@ -263,6 +257,7 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.wrapped_data_key = envelope.WrapDataKey(keys.data_key, row.id);
   row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
   row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
+  row.phone_digest = phone_digests_.OfReported(phone);
   row.status = AccountStatus::kActive;
   row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
   infra_.store().InsertAccount(row);

@@ -14,6 +14,7 @@
 
 #include "service/accounts/account_observer.h"
 #include "service/accounts/client_events.h"
+#include "service/accounts/phone_digests.h"
 #include "service/auth/audit.h"
 #include "service/background.h"
 #include "service/infrastructure.h"
@@ -50,6 +51,9 @@ class AccountService {
   void RestoreAll();
 
   std::vector<store::Account> List(const std::string& tenant_id);
+  // The tenant's accounts of a number typed in any common form ("+380 67 123
+  // 4567", "00380671234567"), oldest first; indexed. Throws Error(invalid_phone).
+  std::vector<store::Account> FindByPhone(const std::string& tenant_id, const std::string& phone);
   // Throws Error(not_found) for unknown ids and other tenants' accounts.
   store::Account Get(const std::string& tenant_id, const std::string& id);
   store::Account Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch);
@@ -62,7 +66,8 @@ class AccountService {
   // For logins.
   AccountKeys NewKeys() const;
   std::string TdDirectory(const std::string& account_id) const;
-  std::optional<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
+  // The tenant's accounts of one Telegram user, oldest first; indexed.
+  std::vector<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
   bool IsLive(const std::string& account_id);
 
   // For the outbox: the account's running client, or null.
@@ -73,7 +78,8 @@ class AccountService {
   // When the account's flood wait ends (unix seconds), or 0 when it is in none.
   // Kept in memory only: after a restart the account starts without one.
   std::int64_t FloodWaitUntil(const std::string& account_id);
-  // Stores the row (secrets sealed) and takes over the logged-in client.
+  // Stores the row (secrets sealed, the phone's digest beside them) and takes
+  // over the logged-in client. `phone`: E.164 as Telegram reports it, or "".
   store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
                        std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);
   // Removes an account that a new login of the same Telegram user replaces.
@@ -91,6 +97,10 @@ class AccountService {
   // Closes a running client (the session stays); Start waits for it.
   void Stop(const std::string& account_id, Live live);
   void RemoveOrphans(const std::vector<store::Account>& accounts);
+  // Accounts linked before phone digests existed: from the sealed phone now,
+  // or from Telegram's report once their client is ready.
+  void BackfillPhoneDigests(const std::vector<store::Account>& accounts);
+  void DigestFromTelegram(const std::string& account_id);
   void Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events);
   void OnState(const std::string& account_id, const telegram::AuthState& state);
   void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
@@ -101,12 +111,14 @@ class AccountService {
   Infrastructure& infra_;
   Background& background_;
   AuditLog& audit_;
+  const PhoneDigests phone_digests_;
   ClientEvents::Observers observers_;
   std::mutex mutex_;
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
+  std::set<std::string> digest_when_ready_;  // accounts whose phone digest Telegram's report gives
 };
 
 }  // namespace tgmux::service

@@ -64,19 +64,21 @@ void LoginService::Finalize(const LoginPtr& login) {
 
 void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
   auto existing = accounts_.FindByTelegramUser(login->tenant_id, me.user_id);
-  if (existing && Linked(existing->status)) {
+  for (const auto& account : existing) {
+    if (!Linked(account.status)) continue;
     return End(login, LoginState::kFailed,
-               Error(ErrorCode::kConflict, "this Telegram user is already linked as account " + existing->id)
-                   .With("account_id", existing->id));
+               Error(ErrorCode::kConflict, "this Telegram user is already linked as account " + account.id)
+                   .With("account_id", account.id));
   }
-  if (existing) accounts_.Forget(existing->id);  // a revoked link is replaced by the new one
+  for (const auto& account : existing) accounts_.Forget(account.id);  // a revoked link is replaced by the new one
   store::Account row;
   row.tenant_id = login->tenant_id;
   row.method = login->method;
   row.telegram_user_id = me.user_id;
   row.username = me.username;
   row.display_name = me.first_name + (me.last_name.empty() ? "" : " " + me.last_name);
-  std::string phone = login->phone.empty() && !me.phone.empty() ? "+" + me.phone : login->phone;
+  // The number Telegram reports is the account's (the typed one only when it reports none).
+  std::string phone = me.phone.empty() ? login->phone : "+" + me.phone;
   row.phone_masked = phone.empty() ? "" : MaskPhone(phone);
   std::vector<Callback> waiting;
   LoginView view;

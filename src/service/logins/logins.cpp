@@ -16,6 +16,16 @@ using telegram::Status;
 using Kind = telegram::AuthState::Kind;
 using store::LoginMethod;
 
+// A number stays with its account in every status but revoked (whose session
+// is gone): before a code is sent, not after the person typed it.
+void RefuseLinkedNumber(const std::vector<store::Account>& accounts) {
+  for (const auto& account : accounts) {
+    if (account.status == store::AccountStatus::kRevoked) continue;
+    throw Error(ErrorCode::kConflict, "this number is already linked as account " + account.id)
+        .With("account_id", account.id);
+  }
+}
+
 }  // namespace
 
 LoginService::LoginService(Infrastructure& infra, AccountService& accounts, Background& background, AuditLog& audit)
@@ -32,6 +42,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   if (method == LoginMethod::kPhone) {
     auto e164 = NormalizePhone(phone);
     if (!e164) throw Error(ErrorCode::kInvalidPhone, "phone must be an international number such as +15550001122");
+    RefuseLinkedNumber(accounts_.FindByPhone(tenant_id, *e164));
     login->phone = *e164;
     login->phone_masked = MaskPhone(*e164);
   }
