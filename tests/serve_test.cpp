@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/stream_clients.h"
 #include "tests/support/tgmux_server.h"
 #include "tests/support/wait.h"
 
@@ -120,15 +121,8 @@ class CpuLoad {
 // every byte went out (many clients stop at a failed send and never read the
 // answer) and what came back.
 std::pair<bool, std::string> SendWholeThenRead(int port, const std::string& request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return {false, ""};
-  }
+  int fd = ConnectLoopback(port);
+  if (fd < 0) return {false, ""};
   std::size_t sent = 0;
   for (ssize_t n = 0; sent < request.size(); sent += static_cast<std::size_t>(n)) {
     n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);

@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 #include "app/http_client.h"
+#include "common/error.h"
+#include "service/logins/login_state.h"
 
 namespace tgmux::app {
 namespace {
@@ -63,29 +66,37 @@ void Explain(const json& login) {
 
 json LoopUntilDone(const HttpClient& http, json login);
 
+// The login's state as the API named it, read through the one name table.
+std::optional<service::LoginState> StateOf(const json& login) {
+  return service::ParseLoginState(login.value("state", ""));
+}
+
 json AnswerStep(const HttpClient& http, const json& login) {
+  using service::LoginState;
   std::string base = "/v1/logins/" + login["id"].get<std::string>();
-  std::string state = login["state"];
-  if (state == "code_sent") {
+  auto state = StateOf(login);
+  if (state == LoginState::kCodeSent) {
     std::string code = Ask("Code (or r to resend): ");
     if (code == "r") return Call(http, "POST", base + "/resend", json::object());
     return Call(http, "POST", base + "/code", {{"code", code}});
   }
-  if (state == "password_needed") {
+  if (state == LoginState::kPasswordNeeded) {
     std::string hint = login.value("password_hint", "");
     return Call(http, "POST", base + "/password",
                 {{"password", Ask("2FA password" + (hint.empty() ? "" : " (hint: " + hint + ")") + ": ", true)}});
   }
-  if (state == "registration_needed") {
+  if (state == LoginState::kRegistrationNeeded) {
     std::string first = Ask("This number has no Telegram account yet. First name: ");
     return Call(http, "POST", base + "/register", {{"first_name", first}, {"last_name", Ask("Last name: ")}});
   }
-  return login;
+  // Nothing to answer yet (starting): look again in a moment.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  return Call(http, "GET", base);
 }
 
 json WaitForScan(const HttpClient& http, json login) {
   std::string id = login["id"], shown;
-  while (login["state"] == "qr_pending") {
+  while (StateOf(login) == service::LoginState::kQrPending) {
     std::string link = login["qr"]["link"];
     if (link != shown) {
       // The link too: it opens on a phone signed in to Telegram, and scripts can read it.
@@ -103,16 +114,16 @@ json WaitForScan(const HttpClient& http, json login) {
 json LoopUntilDone(const HttpClient& http, json login) {
   std::string id = login["id"];
   for (;;) {
-    if (login["state"] == "qr_pending") login = WaitForScan(http, login);
-    std::string state = login.value("state", "");
-    if (state == "done" || state == "failed" || state == "expired" || state == "cancelled") return login;
+    if (StateOf(login) == service::LoginState::kQrPending) login = WaitForScan(http, login);
+    auto state = StateOf(login);
+    if (state && service::Finished(*state)) return login;
     Explain(login);
     json answer = AnswerStep(http, login);
     if (Failed(answer)) {
       std::cout << "  " << answer.value("detail", "failed")
                 << (answer.contains("attempts_left") ? " (" + answer["attempts_left"].dump() + " attempts left)" : "")
                 << "\n";
-      if (answer.value("code", "") == "conflict" || answer["http_status"] == 404) return answer;
+      if (answer.value("code", "") == CodeName(ErrorCode::kConflict) || answer["http_status"] == 404) return answer;
       login = Call(http, "GET", "/v1/logins/" + id);
     } else {
       login = answer;

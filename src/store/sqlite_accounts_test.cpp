@@ -19,8 +19,8 @@ Account Row(std::string id, std::string tenant, std::string digest, std::int64_t
   Account a;
   a.id = std::move(id);
   a.tenant_id = std::move(tenant);
-  a.status = "active";
-  a.method = "phone";
+  a.status = AccountStatus::kActive;
+  a.method = LoginMethod::kPhone;
   a.phone_digest = std::move(digest);
   a.telegram_user_id = user_id;
   a.created_at = a.updated_at = created_at;
@@ -73,10 +73,10 @@ TEST_F(AccountLookups, UpdateKeepsTheDigestAndOnlySetPhoneDigestChangesIt) {
   // A row read before the digest was set must not erase it when written back.
   Account stale = *store_->FindAccount("acc_unknown");
   EXPECT_TRUE(store_->SetAccountPhoneDigest("acc_unknown", kDigestB));
-  stale.status = "disabled";
+  stale.status = AccountStatus::kDisabled;
   EXPECT_TRUE(store_->UpdateAccount(stale));
   auto row = store_->FindAccount("acc_unknown");
-  EXPECT_EQ(row->status, "disabled");
+  EXPECT_EQ(row->status, AccountStatus::kDisabled);
   EXPECT_EQ(row->phone_digest, kDigestB);
   EXPECT_EQ(Ids(store_->FindAccountsByPhoneDigest("t1", kDigestB)),
             (std::vector<std::string>{"acc_other", "acc_unknown"}));

@@ -9,7 +9,7 @@
 
 namespace tgmux::store {
 
-// An account's connection to Telegram (DESIGN.md 2.4).
+// An account's connection to Telegram (docs/architecture.md, Account statuses).
 enum class AccountStatus {
   kConnecting,  // its TDLib client is starting
   kActive,

@@ -24,6 +24,9 @@ struct SseEvent {
   nlohmann::json json() const;  // data parsed; throws on invalid JSON
 };
 
+// A TCP connection to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port);
+
 // One GET of a text/event-stream, read over a plain socket with its own
 // chunked decoding. Not thread-safe: one thread drives it.
 class SseClient {

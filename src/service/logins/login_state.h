@@ -1,4 +1,4 @@
-// A login's state (DESIGN.md 2.4), one enum with one name table
+// A login's state (docs/architecture.md, Logins), one enum with one name table
 // (login_state.cpp); the names are the ones the API and login.state events show.
 #pragma once
 
