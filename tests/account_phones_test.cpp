@@ -4,9 +4,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
 
-#include <thread>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -168,12 +168,13 @@ TEST_F(AccountPhonesTest, AccountsLinkedBeforeDigestsAreFoundAfterARestart) {
   auto found = http().Get("/v1/accounts?phone=%2B15553007788").Json()["items"];
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]["id"], sealed);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   nlohmann::json items = nlohmann::json::array();
-  while (items.empty() && std::chrono::steady_clock::now() < deadline) {
-    items = http().Get("/v1/accounts?phone=%2B15553008899").Json()["items"];
-    if (items.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  WaitUntil(
+      [&] {
+        items = http().Get("/v1/accounts?phone=%2B15553008899").Json()["items"];
+        return !items.empty();
+      },
+      std::chrono::seconds(10));
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["id"], reported);
 }

@@ -1,6 +1,8 @@
 // tdlib-facts §10 items 1–4 and §1: the C interface and the JSON rules.
 #include <dlfcn.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "sim/tests/sim_fixture.h"
@@ -64,10 +66,14 @@ TEST_F(SimAbi, ConcurrentReceiveAbortsLoudly) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(
       {
-        std::thread other([] { SimLibrary().Receive(2.0); });
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        SimLibrary().Receive(0.5);
-        other.join();
+        // Both threads keep receiving until their calls overlap: whichever
+        // enters second must abort. No guess at when the other thread started.
+        std::thread other([] {
+          for (;;) SimLibrary().Receive(1.0);
+        });
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline) SimLibrary().Receive(0.05);
+        std::_Exit(0);  // the calls never overlapped without an abort: the death test fails
       },
       "Receive must not be called simultaneously from two different threads");
 }
