@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "common/time.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
 
@@ -138,9 +139,10 @@ TEST_F(EventsTest, EventsOlderThanTheRetentionAreRemoved) {
   Say(kBob, "old news");
   auto old = EventsOf("message.received", 1);
   ASSERT_EQ(old.size(), 1u);
-  // Not a wait for something to happen: age is the condition. Written before
-  // EventsOf saw it, the event is older than the retention 2.1 s from now.
-  std::this_thread::sleep_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(2100));
+  // Until the event, by its own created_at (whole seconds, rounded down), is
+  // older than the 2 s retention: RFC 3339 UTC times compare as strings.
+  std::string created_at = old[0]["created_at"];
+  ASSERT_TRUE(WaitUntil([&] { return Rfc3339(UnixSeconds() - 3) >= created_at; }, std::chrono::seconds(10)));
   ASSERT_EQ(gateway_->Stop(SIGTERM), 0);
   StartGateway({{"TGMUX_EVENT_RETENTION", "2"}});  // the sweep also runs at start
   Say(kBob, "fresh news");
