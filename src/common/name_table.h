@@ -11,6 +11,13 @@
 
 namespace tgmux {
 
+// The row of a table that holds nothing but names.
+template <typename Enum>
+struct NameRow {
+  Enum value;
+  std::string_view name;
+};
+
 // The row of `value`; null for a value the table does not hold (only a cast
 // can make one).
 template <typename Row, std::size_t N>

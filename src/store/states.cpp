@@ -7,10 +7,7 @@
 namespace tgmux::store {
 namespace {
 
-struct StatusRow {
-  AccountStatus value;
-  std::string_view name;
-};
+using StatusRow = NameRow<AccountStatus>;
 
 constexpr std::array kStatuses = {
     StatusRow{AccountStatus::kConnecting, "connecting"}, StatusRow{AccountStatus::kActive, "active"},
@@ -18,10 +15,7 @@ constexpr std::array kStatuses = {
     StatusRow{AccountStatus::kRevoked, "revoked"},       StatusRow{AccountStatus::kDisabled, "disabled"},
 };
 
-struct MethodRow {
-  LoginMethod value;
-  std::string_view name;
-};
+using MethodRow = NameRow<LoginMethod>;
 
 constexpr std::array kMethods = {
     MethodRow{LoginMethod::kPhone, "phone"},
@@ -43,10 +37,7 @@ constexpr std::array kOutboxStates = {
     OutboxRow{OutboxState::kFailed, "failed", true},
 };
 
-struct WebhookRow {
-  WebhookState value;
-  std::string_view name;
-};
+using WebhookRow = NameRow<WebhookState>;
 
 constexpr std::array kWebhookStates = {
     WebhookRow{WebhookState::kActive, "active"},

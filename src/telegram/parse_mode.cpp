@@ -1,31 +1,25 @@
 #include "telegram/parse_mode.h"
 
-#include <utility>
+#include <array>
+
+#include "common/name_table.h"
 
 namespace tgmux::telegram {
 namespace {
 
-constexpr std::pair<ParseMode, std::string_view> kParseModeNames[] = {
-    {ParseMode::kNone, ""},
-    {ParseMode::kMarkdown, "markdown"},
-    {ParseMode::kMarkdownV2, "markdownv2"},
-    {ParseMode::kHtml, "html"},
+using ModeRow = NameRow<ParseMode>;
+
+constexpr std::array kParseModes = {
+    ModeRow{ParseMode::kNone, ""},
+    ModeRow{ParseMode::kMarkdown, "markdown"},
+    ModeRow{ParseMode::kMarkdownV2, "markdownv2"},
+    ModeRow{ParseMode::kHtml, "html"},
 };
 
 }  // namespace
 
-std::string_view ParseModeName(ParseMode mode) {
-  for (const auto& [value, name] : kParseModeNames) {
-    if (value == mode) return name;
-  }
-  return "";
-}
+std::string_view ParseModeName(ParseMode mode) { return NameIn(kParseModes, mode); }
 
-std::optional<ParseMode> ParseModeFromName(std::string_view name) {
-  for (const auto& [value, known] : kParseModeNames) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
+std::optional<ParseMode> ParseModeFromName(std::string_view name) { return ValueIn(kParseModes, name); }
 
 }  // namespace tgmux::telegram
