@@ -11,6 +11,21 @@ constexpr const char* kKeyCheck = "master_key_check";
 
 }  // namespace
 
+crypto::SecretKey LoadOrCreateMetaKey(store::Store& store, const crypto::Envelope& envelope, std::string_view name,
+                                      std::string_view associated_data) {
+  auto wrapped = store.GetMeta(name);
+  if (!wrapped) {
+    auto fresh = crypto::SecretKey::Random();
+    if (store.InsertMetaIfAbsent(name, envelope.WrapDataKey(fresh, associated_data))) return fresh;
+    wrapped = store.GetMeta(name);  // another process stored one first
+  }
+  try {
+    return envelope.UnwrapDataKey(wrapped.value_or(""), associated_data);
+  } catch (const crypto::DecryptError&) {
+    throw StartupError("the " + std::string(name) + " in the store does not open with this master key");
+  }
+}
+
 Infrastructure::Infrastructure(config::Config config) : config_(std::move(config)) {
   // The library first: a bad TGMUX_TDJSON must not leave a new database behind.
   OpenTelegram();

@@ -25,6 +25,14 @@ class StartupError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A random key made once and kept in the store's meta table under `name`,
+// wrapped by the master key with `associated_data` like a data key (so a
+// master-key rotation re-wraps it with them). When two processes make one at
+// once, the first stored wins. Throws StartupError when the stored key does
+// not open with this master key.
+crypto::SecretKey LoadOrCreateMetaKey(store::Store& store, const crypto::Envelope& envelope, std::string_view name,
+                                      std::string_view associated_data);
+
 class Infrastructure {
  public:
   // Opens everything; throws StartupError.

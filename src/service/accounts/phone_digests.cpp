@@ -5,28 +5,9 @@
 #include "service/infrastructure.h"
 
 namespace tgmux::service {
-namespace {
-
-crypto::SecretKey LoadOrCreate(store::Store& store, const crypto::Envelope& envelope) {
-  auto wrapped = store.GetMeta(kPhoneDigestKeyName);
-  if (!wrapped) {
-    auto fresh = crypto::SecretKey::Random();
-    if (store.InsertMetaIfAbsent(kPhoneDigestKeyName, envelope.WrapDataKey(fresh, kPhoneDigestKeyName))) {
-      return fresh;
-    }
-    wrapped = store.GetMeta(kPhoneDigestKeyName);  // another process stored one first
-  }
-  try {
-    return envelope.UnwrapDataKey(wrapped.value_or(""), kPhoneDigestKeyName);
-  } catch (const crypto::DecryptError&) {
-    throw StartupError("the phone-digest key in the store does not open with this master key");
-  }
-}
-
-}  // namespace
 
 PhoneDigests::PhoneDigests(store::Store& store, const crypto::Envelope& envelope)
-    : key_(LoadOrCreate(store, envelope)) {}
+    : key_(LoadOrCreateMetaKey(store, envelope, kPhoneDigestKeyName, kPhoneDigestKeyName)) {}
 
 std::optional<std::string> PhoneDigests::OfTyped(std::string_view typed) const {
   auto e164 = NormalizePhone(typed);

@@ -29,13 +29,7 @@ void AuthService::LoadSigningKey() {
     return;
   }
   // Generated once and kept sealed under the master key, so tokens survive restarts.
-  auto& store = infra_.store();
-  if (auto sealed = store.GetMeta(kSigningKeyMeta)) {
-    signing_key_ = infra_.envelope().UnwrapDataKey(*sealed, kSigningKeyAd);
-    return;
-  }
-  signing_key_ = crypto::SecretKey::Random();
-  store.SetMeta(kSigningKeyMeta, infra_.envelope().WrapDataKey(signing_key_, kSigningKeyAd));
+  signing_key_ = LoadOrCreateMetaKey(infra_.store(), infra_.envelope(), kSigningKeyMeta, kSigningKeyAd);
 }
 
 Tokens AuthService::Issue(const store::User& user, const std::string& family_id) {
