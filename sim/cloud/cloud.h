@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/cloud/files.h"
+#include "sim/cloud/media.h"
 #include "sim/tdapi/json.h"
 
 namespace tgsim {
@@ -57,9 +59,17 @@ struct StoredMessage {
   std::int64_t sender_user_id = 0;
   bool outgoing = false;
   std::int64_t date = 0, edit_date = 0;
-  Json text;  // formattedText
+  Json text;  // formattedText; the caption of a media message
   std::int64_t reply_to_id = 0;
   std::int64_t link = 0;  // the same message in other users' boxes
+  std::optional<MediaInfo> media;  // absent for text messages
+  std::int64_t media_album_id = 0;
+};
+
+// What a new message carries besides its text.
+struct MessageMedia {
+  std::optional<MediaInfo> media;
+  std::int64_t album_id = 0;
 };
 
 struct Dialog {
@@ -119,8 +129,10 @@ class Cloud {
   static std::int64_t ChatOrder(const Dialog& dialog);
 
   // Messaging. Send returns every copy, the sender's first.
+  // Every recipient gains access to the message's file.
   std::vector<MessageCopy> Send(std::int64_t sender, std::int64_t chat_id, Json text,
-                                std::int64_t reply_to_id, std::int64_t now);
+                                std::int64_t reply_to_id, std::int64_t now,
+                                const MessageMedia& media = {});
   std::vector<MessageCopy> Edit(std::int64_t user_id, std::int64_t chat_id,
                                 std::int64_t message_id, Json text, std::int64_t now);
   std::vector<MessageCopy> Delete(std::int64_t user_id, std::int64_t chat_id,
@@ -130,6 +142,9 @@ class Cloud {
   std::vector<ReadChange> Read(std::int64_t user_id, std::int64_t chat_id, std::int64_t up_to);
   std::vector<MessageCopy> CopiesOf(std::int64_t user_id, std::int64_t chat_id,
                                     std::int64_t message_id) const;
+
+  FileStore& files() { return files_; }
+  const FileStore& files() const { return files_; }
 
   Json ToJson() const;
   void FromJson(const Json& state);
@@ -148,6 +163,7 @@ class Cloud {
   std::map<std::int64_t, std::int64_t> next_box_id_;               // user -> next server id
   std::map<std::int64_t, std::vector<MessageCopy>> links_;
   std::map<std::int64_t, std::map<std::int64_t, ContactName>> contacts_;  // owner -> user -> name
+  FileStore files_;
   std::int64_t next_user_id_ = 5000001, next_group_id_ = 4001, next_channel_id_ = 1700000001;
   std::int64_t next_session_id_ = 1, next_link_ = 1;
 };

@@ -105,7 +105,8 @@ std::int64_t Cloud::NextMessageId(std::int64_t owner, std::int64_t chat_id) {
 }
 
 std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, Json text,
-                                     std::int64_t reply_to_id, std::int64_t now) {
+                                     std::int64_t reply_to_id, std::int64_t now,
+                                     const MessageMedia& media) {
   std::int64_t link = next_link_++;
   std::vector<MessageCopy> copies;
   for (auto owner : Recipients(sender, chat_id)) {
@@ -116,6 +117,12 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
     message.outgoing = owner == sender;
     message.date = now;
     message.text = text;
+    message.media = media.media;
+    if (message.media) {
+      message.media->client_file = 0;
+      files_.GrantAccess(message.media->file, owner);
+    }
+    message.media_album_id = media.album_id;
     if (reply_to_id != 0) {
       for (const auto& target : CopiesOf(sender, chat_id, reply_to_id)) {
         if (target.user_id == owner) message.reply_to_id = target.message_id;

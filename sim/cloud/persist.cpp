@@ -29,9 +29,12 @@ User UserFrom(const Json& j) {
 }
 
 Json MessageJson(const StoredMessage& m) {
-  return Json{{"id", m.id}, {"sender", m.sender_user_id}, {"outgoing", m.outgoing},
-              {"date", m.date}, {"edit_date", m.edit_date}, {"text", m.text},
-              {"reply_to", m.reply_to_id}, {"link", m.link}};
+  Json out{{"id", m.id}, {"sender", m.sender_user_id}, {"outgoing", m.outgoing},
+           {"date", m.date}, {"edit_date", m.edit_date}, {"text", m.text},
+           {"reply_to", m.reply_to_id}, {"link", m.link}};
+  if (m.media) out["media"] = MediaInfoToJson(*m.media);
+  if (m.media_album_id != 0) out["album"] = m.media_album_id;
+  return out;
 }
 
 StoredMessage MessageFrom(const Json& j) {
@@ -44,6 +47,8 @@ StoredMessage MessageFrom(const Json& j) {
   m.text = j.at("text");
   m.reply_to_id = j.at("reply_to");
   m.link = j.at("link");
+  if (j.contains("media")) m.media = MediaInfoFromJson(j["media"]);
+  m.media_album_id = j.value("album", std::int64_t{0});
   return m;
 }
 
@@ -85,6 +90,7 @@ Json Cloud::ToJson() const {
       out["contacts"].push_back({owner, user_id, name.first_name, name.last_name});
     }
   }
+  out["files"] = files_.ToJson();
   out["counters"] = {next_user_id_, next_group_id_, next_channel_id_, next_session_id_, next_link_};
   return out;
 }
@@ -129,6 +135,7 @@ void Cloud::FromJson(const Json& state) {
   for (const auto& j : state.value("contacts", Json::array())) {
     contacts_[j[0]][j[1]] = ContactName{j[2], j[3]};
   }
+  if (state.contains("files")) files_.FromJson(state["files"]);
   if (state.contains("counters")) {
     const auto& c = state["counters"];
     next_user_id_ = c[0], next_group_id_ = c[1], next_channel_id_ = c[2];

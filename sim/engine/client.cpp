@@ -7,7 +7,7 @@
 namespace tgsim {
 
 ClientSession::ClientSession(World& world, LineSink* sink, int client_id)
-    : world_(world), sink_(sink), client_id_(client_id) {}
+    : world_(world), sink_(sink), client_id_(client_id), files_(world.cloud().files()) {}
 
 void ClientSession::Detach() {
   sink_ = nullptr;
@@ -146,6 +146,15 @@ void ClientSession::CallServerDetached(const std::string& method, std::function<
   if (!world_.network_up()) {
     // No answer at all while the network is down, like TDLib offline.
     world_.WhenNetworkUp([weak, method, reach, fail] {
+      if (auto self = weak.lock(); self && self->state_ != AuthState::kClosed) {
+        self->CallServerDetached(method, reach, fail);
+      }
+    });
+    return;
+  }
+  if (ProxyBlocked()) {
+    // Only this client waits: its enabled proxy does not answer.
+    proxy_waiters_.push_back([weak, method, reach, fail] {
       if (auto self = weak.lock(); self && self->state_ != AuthState::kClosed) {
         self->CallServerDetached(method, reach, fail);
       }

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "sim/engine/client_files.h"
 #include "sim/engine/world.h"
 #include "sim/tdapi/request.h"
 
@@ -44,6 +45,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void OnQrConfirmed(std::int64_t user_id);
   void OnAuthorizationLost();
   void OnNetworkChanged(bool up);
+  void OnProxyReachabilityChanged();
   std::int64_t user_id() const { return user_id_; }
 
  private:
@@ -84,6 +86,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleSetTdlibParameters(Request& request);
   std::optional<std::string> ValidateParameters(const Json& object) const;
   void FinishInit(Request& request, const Json& db);
+  void SetDirectories(const Json& parameters, const Json& db);
   void HandleSetPhoneNumber(Request& request);
   void SendCode(Request& request, bool resend);
   void HandleResendCode(Request& request);
@@ -129,12 +132,61 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::optional<Json> SendableText(Request& request, std::int64_t chat_id);
   void CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text, std::int64_t reply_to);
   void FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text, const Json& error);
+  // The message comes back under a new local id with messageSendingStateFailed.
+  void FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message, const Json& error);
+  Json PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending);
   void HandleEditMessageText(Request& request);
   void HandleDeleteMessages(Request& request);
   void HandleGetChatHistory(Request& request);
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
   std::int64_t NextTemporaryId(std::int64_t chat_id);
+
+  // Media messages and uploads (client_media.cpp, client_upload.cpp).
+  struct PreparedMedia {
+    MediaInfo media;
+    Json caption;  // formattedText
+  };
+  // The content of a media message, or nullopt after answering the request with
+  // TDLib's error (MessageContent.cpp, FileManager::get_input_file_id).
+  std::optional<PreparedMedia> PrepareMedia(Request& request, const Json& content);
+  ClientFile* ResolveInputFile(const Json& input_file, MediaKind kind, std::string& error);
+  ClientFile* ResolveLocalFile(const std::string& path, MediaKind kind, std::string& error);
+  void HandleSendMedia(Request& request);
+  void HandleSendMessageAlbum(Request& request);
+  void HandleEditMessageCaption(Request& request);
+  void StartMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
+  void CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
+  // Uploads the file unless the server has it; `done` gets nullopt or the error.
+  void UploadFile(int file_id, std::function<void(std::optional<Json>)> done);
+  void UploadStep(int file_id, int step, int steps);
+  void FinishUpload(int file_id, std::optional<Json> error);
+  void EmitFile(const ClientFile& file);  // updateFile
+
+  // Files and downloads (client_downloads.cpp).
+  void HandleGetFile(Request& request);
+  void HandleGetRemoteFile(Request& request);
+  void HandleDownloadFile(Request& request);
+  void HandleDeleteFile(Request& request);
+  void DownloadStep(int file_id, int step, int steps);
+  void FinishDownload(int file_id, bool ok);
+  std::string DownloadPath(ClientFile& file);
+
+  // Proxies (client_proxies.cpp): per client, like TDLib's ConnectionCreator.
+  void HandleAddProxy(Request& request);
+  void HandleEditProxy(Request& request);
+  void HandleEnableProxy(Request& request);
+  void HandleDisableProxy(Request& request);
+  void HandleRemoveProxy(Request& request);
+  void HandleGetProxies(Request& request);
+  void HandlePingProxy(Request& request);
+  void AddOrEditProxy(Request& request, int old_proxy_id);
+  void EnableProxy(int proxy_id);
+  void DisableProxy();
+  Json AddedProxyObject(int proxy_id) const;
+  bool ProxyBlocked() const;  // the enabled proxy is unreachable
+  void EmitConnectionState(bool reconnect);
+  void RunProxyWaiters();
 
   World& world_;
   LineSink* sink_;
@@ -171,6 +223,24 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::string, Json> options_;
   std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
   bool contacts_loaded_ = false;
+
+  // Files.
+  ClientFiles files_;
+  std::string cwd_;              // the library's working directory (relative paths)
+  std::string files_directory_;  // absolute; downloads go to its TDLib subfolders
+  std::map<int, std::vector<std::function<void(std::optional<Json>)>>> upload_waiters_;
+  std::map<int, std::vector<Request>> download_waiters_;  // synchronous downloadFile
+
+  // Proxies.
+  struct ProxyEntry {
+    Json proxy;  // td_api proxy, normalised
+    std::string comment;
+    std::int64_t last_used_date = 0;
+  };
+  std::map<int, ProxyEntry> proxies_;
+  int next_proxy_id_ = 2;  // TDLib's proxy ids start at 2
+  int active_proxy_id_ = 0;
+  std::vector<std::function<void()>> proxy_waiters_;  // server calls held by the proxy
 };
 
 }  // namespace tgsim

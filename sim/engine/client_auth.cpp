@@ -50,8 +50,19 @@ void ClientSession::HandleSetTdlibParameters(Request& request) {
   api_hash_ = GetString(request.object, "api_hash");
   device_model_ = GetString(request.object, "device_model");
   application_version_ = GetString(request.object, "application_version");
+  SetDirectories(request.object, db);
   if (api_id_ != 21724) application_version_ += ", TDLib " + std::string(kTdlibVersion);
   FinishInit(request, db);
+}
+
+// Files go to files_directory, or the database directory when it is empty (TdDb.cpp);
+// relative paths are the library process's, which it reports as `cwd`.
+void ClientSession::SetDirectories(const Json& parameters, const Json& db) {
+  cwd_ = db.is_object() ? db.value("cwd", std::string()) : std::string();
+  std::string dir = GetString(parameters, "files_directory");
+  if (dir.empty()) dir = GetString(parameters, "database_directory");
+  if (dir.empty() || dir[0] != '/') dir = cwd_ + (dir.empty() ? "" : "/" + dir);
+  files_directory_ = dir;
 }
 
 void ClientSession::FinishInit(Request& request, const Json& db) {

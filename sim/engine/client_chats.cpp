@@ -32,7 +32,7 @@ void ClientSession::EnsureChat(std::int64_t chat_id, bool with_last_message) {
     last_local_id_[chat_id] = std::max(last_local_id_[chat_id], dialog->Last()->id);
   }
   known_chats_.insert(chat_id);
-  Json chat = ChatObject(cloud, user_id_, chat_id, with_last_message);
+  Json chat = ChatObject(cloud, user_id_, chat_id, with_last_message, files_);
   chat["positions"] = Json::array();  // positions follow in updateChatPosition
   Json update = Obj("updateNewChat");
   update["chat"] = chat;
@@ -63,7 +63,7 @@ void ClientSession::EmitChatLastMessage(std::int64_t chat_id) {
   update["chat_id"] = chat_id;
   update["positions"] = Json::array();
   if (dialog != nullptr && dialog->Last() != nullptr) {
-    update["last_message"] = MessageObject(chat_id, *dialog->Last());
+    update["last_message"] = MessageObject(chat_id, *dialog->Last(), files_);
     update["positions"].push_back(ChatPosition(Cloud::ChatOrder(*dialog)));
   }
   // Schema order: chat_id, last_message, positions.
@@ -89,7 +89,7 @@ void ClientSession::HandleGetUser(Request& request) {
 void ClientSession::HandleGetChat(Request& request) {
   std::int64_t chat_id = GetInt(request.object, "chat_id");
   if (!CheckChat(request, chat_id)) return;
-  Respond(request, ChatObject(world_.cloud(), user_id_, chat_id, true));
+  Respond(request, ChatObject(world_.cloud(), user_id_, chat_id, true, files_));
 }
 
 void ClientSession::HandleCreatePrivateChat(Request& request) {
@@ -98,7 +98,7 @@ void ClientSession::HandleCreatePrivateChat(Request& request) {
     return RespondError(request, 400, "Chat info not found");
   }
   EnsureChat(user_id);
-  Respond(request, ChatObject(world_.cloud(), user_id_, user_id, true));
+  Respond(request, ChatObject(world_.cloud(), user_id_, user_id, true, files_));
 }
 
 void ClientSession::HandleSearchPublicChat(Request& request) {
@@ -118,7 +118,7 @@ void ClientSession::HandleSearchPublicChat(Request& request) {
     }
     if (chat_id == 0) return RespondError(r, 400, "USERNAME_NOT_OCCUPIED");
     EnsureChat(chat_id);
-    Respond(r, ChatObject(world_.cloud(), user_id_, chat_id, true));
+    Respond(r, ChatObject(world_.cloud(), user_id_, chat_id, true, files_));
   });
 }
 

@@ -34,7 +34,7 @@ void ClientSession::HandleGetChatHistory(Request& request) {
   Json messages = Json::array();
   for (std::size_t i = start; i < newest_first.size() && static_cast<std::int64_t>(messages.size()) < limit; ++i) {
     EnsureUser(newest_first[i]->sender_user_id);
-    messages.push_back(MessageObject(chat_id, *newest_first[i]));
+    messages.push_back(MessageObject(chat_id, *newest_first[i], files_));
   }
   Json out = Obj("messages");
   out["total_count"] = static_cast<int>(messages.size());
@@ -49,7 +49,7 @@ void ClientSession::HandleGetMessage(Request& request) {
   if (message_id <= 0) return RespondError(request, 400, "Invalid message identifier");
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   if (dialog == nullptr || !dialog->messages.contains(message_id)) return RespondError(request, 404, "Not Found");
-  Respond(request, MessageObject(chat_id, dialog->messages.at(message_id)));
+  Respond(request, MessageObject(chat_id, dialog->messages.at(message_id), files_));
 }
 
 void ClientSession::HandleViewMessages(Request& request) {

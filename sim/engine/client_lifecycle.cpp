@@ -40,6 +40,19 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"searchUserByPhoneNumber", &ClientSession::HandleSearchUserByPhoneNumber},
       {"importContacts", &ClientSession::HandleImportContacts},
       {"getContacts", &ClientSession::HandleGetContacts},
+      {"sendMessageAlbum", &ClientSession::HandleSendMessageAlbum},
+      {"editMessageCaption", &ClientSession::HandleEditMessageCaption},
+      {"getFile", &ClientSession::HandleGetFile},
+      {"getRemoteFile", &ClientSession::HandleGetRemoteFile},
+      {"downloadFile", &ClientSession::HandleDownloadFile},
+      {"deleteFile", &ClientSession::HandleDeleteFile},
+      {"addProxy", &ClientSession::HandleAddProxy},
+      {"editProxy", &ClientSession::HandleEditProxy},
+      {"enableProxy", &ClientSession::HandleEnableProxy},
+      {"disableProxy", &ClientSession::HandleDisableProxy},
+      {"removeProxy", &ClientSession::HandleRemoveProxy},
+      {"getProxies", &ClientSession::HandleGetProxies},
+      {"pingProxy", &ClientSession::HandlePingProxy},
   };
   return handlers;
 }
@@ -131,8 +144,9 @@ void ClientSession::OnAuthorizationLost() {
 
 void ClientSession::OnNetworkChanged(bool up) {
   if (state_ == AuthState::kWaitParameters || state_ == AuthState::kClosed) return;
+  if (up) return EmitConnectionState(false);  // Ready, or still waiting for the proxy
   Json update = Obj("updateConnectionState");
-  update["state"] = Obj(up ? "connectionStateReady" : "connectionStateConnecting");
+  update["state"] = Obj("connectionStateConnecting");
   Emit(update);
 }
 

@@ -60,7 +60,16 @@ std::optional<Json> ClientSession::SendableText(Request& request, std::int64_t c
   return formatted;
 }
 
+Json ClientSession::PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending) {
+  Json state = Obj("messageSendingStatePending");
+  state["sending_id"] = 0;
+  return InsertAfter(MessageObject(chat_id, pending, files_), "chat_id", "sending_state", state);
+}
+
 void ClientSession::HandleSendMessage(Request& request) {
+  if (IsInputMediaContent(TypeOf(GetObject(request.object, "input_message_content")))) {
+    return HandleSendMedia(request);
+  }
   std::int64_t chat_id = GetInt(request.object, "chat_id");
   std::optional<Json> sendable = SendableText(request, chat_id);
   if (!sendable) return;
@@ -68,10 +77,8 @@ void ClientSession::HandleSendMessage(Request& request) {
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
 
   std::int64_t temp_id = NextTemporaryId(chat_id);
-  StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0};
-  Json state = Obj("messageSendingStatePending");
-  state["sending_id"] = 0;
-  Json message = InsertAfter(MessageObject(chat_id, pending), "chat_id", "sending_state", state);
+  StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0, {}, 0};
+  Json message = PendingMessageObject(chat_id, pending);
   if (!is_bot_) {
     Json update = Obj("updateNewMessage");
     update["message"] = message;
@@ -105,7 +112,7 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
   const StoredMessage& sent = dialog->messages.at(copies.front().message_id);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], sent.id);
   Json update = Obj("updateMessageSendSucceeded");
-  update["message"] = MessageObject(chat_id, sent);
+  update["message"] = MessageObject(chat_id, sent, files_);
   update["old_message_id"] = temp_id;
   Emit(update);
   EmitChatLastMessage(chat_id);
@@ -114,6 +121,11 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
 
 void ClientSession::FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text,
                              const Json& error) {
+  FailMessage(chat_id, temp_id, StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0}, error);
+}
+
+void ClientSession::FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message,
+                                const Json& error) {
   if (state_ != AuthState::kReady) return;
   std::string message_text = error.value("message", std::string());
   int retry_after = 0;
@@ -121,10 +133,12 @@ void ClientSession::FailSend(std::int64_t chat_id, std::int64_t temp_id, const J
     retry_after = std::stoi(message_text.substr(pos + 12));
   }
   // A failed message comes back under a new local id (type bits 2).
-  StoredMessage failed{(temp_id & ~std::int64_t{7}) + 2, user_id_, true,
-                       world_.scheduler().Now(), 0, text, 0, 0};
+  StoredMessage failed = std::move(message);
+  failed.id = (temp_id & ~std::int64_t{7}) + 2;
+  failed.date = world_.scheduler().Now();
+  failed.reply_to_id = 0;
   Json update = Obj("updateMessageSendFailed");
-  update["message"] = InsertAfter(MessageObject(chat_id, failed), "chat_id", "sending_state",
+  update["message"] = InsertAfter(MessageObject(chat_id, failed, files_), "chat_id", "sending_state",
                                   FailedState(error, retry_after));
   update["old_message_id"] = temp_id;
   update["error"] = error;
@@ -155,7 +169,7 @@ void ClientSession::HandleEditMessageText(Request& request) {
     world_.DeliverEdits(copies);
     const Dialog* d = world_.cloud().FindDialog(user_id_, chat_id);
     if (d == nullptr || !d->messages.contains(message_id)) return RespondError(r, 400, "Message not found");
-    Respond(r, MessageObject(chat_id, d->messages.at(message_id)));
+    Respond(r, MessageObject(chat_id, d->messages.at(message_id), files_));
   });
 }
 
@@ -185,7 +199,7 @@ void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) 
   EnsureChat(chat_id, false);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], message_id);
   Json update = Obj("updateNewMessage");
-  update["message"] = MessageObject(chat_id, message);
+  update["message"] = MessageObject(chat_id, message, files_);
   Emit(update);
   EmitChatLastMessage(chat_id);
   if (!message.outgoing) OnReadInbox(chat_id);
@@ -199,7 +213,7 @@ void ClientSession::OnMessageEdited(std::int64_t chat_id, std::int64_t message_i
   Json content = Obj("updateMessageContent");
   content["chat_id"] = chat_id;
   content["message_id"] = message_id;
-  content["new_content"] = MessageTextContent(message.text);
+  content["new_content"] = MessageContent(message, files_);
   Emit(content);
   Json edited = Obj("updateMessageEdited");
   edited["chat_id"] = chat_id;

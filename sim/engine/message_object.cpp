@@ -1,8 +1,142 @@
 #include "sim/engine/objects.h"
 
 namespace tgsim {
+namespace {
 
-Json MessageObject(std::int64_t chat_id, const StoredMessage& message) {
+bool HasMediaTimestamp(const StoredMessage& message) {
+  if (!message.media) return false;
+  MediaKind kind = message.media->kind;
+  return kind == MediaKind::kVideo || kind == MediaKind::kAudio || kind == MediaKind::kVoiceNote;
+}
+
+Json PhotoObject(const MediaInfo& media, const Json& file) {
+  Json size = Obj("photoSize");
+  // A photo being sent has TDLib's input size "i"; the server's copy is "x".
+  size["type"] = media.file == 0 ? "i" : "x";
+  size["photo"] = file;
+  size["width"] = media.width;
+  size["height"] = media.height;
+  size["progressive_sizes"] = Json::array();
+  Json photo = Obj("photo");
+  photo["has_stickers"] = false;
+  photo["sizes"] = Json::array({size});
+  return photo;
+}
+
+void AddMediaFlags(Json& content) {
+  content["show_caption_above_media"] = false;
+  content["has_spoiler"] = false;
+  content["is_secret"] = false;
+}
+
+Json VideoObject(const MediaInfo& media, const Json& file) {
+  Json video = Obj("video");
+  video["duration"] = media.duration;
+  video["width"] = media.width;
+  video["height"] = media.height;
+  video["file_name"] = media.file_name;
+  video["mime_type"] = media.mime_type;
+  video["has_stickers"] = false;
+  video["supports_streaming"] = media.supports_streaming;
+  video["video"] = file;
+  return video;
+}
+
+Json AnimationObject(const MediaInfo& media, const Json& file) {
+  Json animation = Obj("animation");
+  animation["duration"] = media.duration;
+  animation["width"] = media.width;
+  animation["height"] = media.height;
+  animation["file_name"] = media.file_name;
+  animation["mime_type"] = media.mime_type;
+  animation["has_stickers"] = false;
+  animation["animation"] = file;
+  return animation;
+}
+
+}  // namespace
+
+std::optional<MediaKind> InputContentKind(std::string_view type) {
+  static constexpr std::pair<std::string_view, MediaKind> kTable[] = {
+      {"inputMessagePhoto", MediaKind::kPhoto}, {"inputMessageDocument", MediaKind::kDocument},
+      {"inputMessageVideo", MediaKind::kVideo}, {"inputMessageVoiceNote", MediaKind::kVoiceNote},
+      {"inputMessageAudio", MediaKind::kAudio}, {"inputMessageAnimation", MediaKind::kAnimation}};
+  for (const auto& [name, kind] : kTable) {
+    if (name == type) return kind;
+  }
+  return std::nullopt;
+}
+
+Json MediaContent(const MediaInfo& media, const Json& caption, const Json& file) {
+  Json out;
+  switch (media.kind) {
+    case MediaKind::kPhoto:
+      out = Obj("messagePhoto");
+      out["photo"] = PhotoObject(media, file);
+      out["caption"] = caption;
+      AddMediaFlags(out);
+      return out;
+    case MediaKind::kDocument: {
+      Json document = Obj("document");
+      document["file_name"] = media.file_name;
+      document["mime_type"] = media.mime_type;
+      document["document"] = file;
+      out = Obj("messageDocument");
+      out["document"] = document;
+      out["caption"] = caption;
+      return out;
+    }
+    case MediaKind::kVideo:
+      out = Obj("messageVideo");
+      out["video"] = VideoObject(media, file);
+      out["alternative_videos"] = Json::array();
+      out["storyboards"] = Json::array();
+      out["start_timestamp"] = 0;
+      out["caption"] = caption;
+      AddMediaFlags(out);
+      return out;
+    case MediaKind::kVoiceNote: {
+      Json voice = Obj("voiceNote");
+      voice["duration"] = media.duration;
+      voice["waveform"] = Base64Encode(media.waveform);
+      voice["mime_type"] = media.mime_type;
+      voice["voice"] = file;
+      out = Obj("messageVoiceNote");
+      out["voice_note"] = voice;
+      out["caption"] = caption;
+      out["is_listened"] = false;
+      return out;
+    }
+    case MediaKind::kAudio: {
+      Json audio = Obj("audio");
+      audio["duration"] = media.duration;
+      audio["title"] = media.title;
+      audio["performer"] = media.performer;
+      audio["file_name"] = media.file_name;
+      audio["mime_type"] = media.mime_type;
+      audio["external_album_covers"] = Json::array();
+      audio["audio"] = file;
+      out = Obj("messageAudio");
+      out["audio"] = audio;
+      out["caption"] = caption;
+      return out;
+    }
+    case MediaKind::kAnimation:
+      out = Obj("messageAnimation");
+      out["animation"] = AnimationObject(media, file);
+      out["caption"] = caption;
+      AddMediaFlags(out);
+      return out;
+  }
+  return out;
+}
+
+Json MessageContent(const StoredMessage& message, ClientFiles& files) {
+  if (!message.media) return MessageTextContent(message.text);
+  return MediaContent(*message.media, message.text, files.ObjectFor(*message.media));
+}
+
+Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFiles& files) {
   Json out = Obj("message");
   out["id"] = message.id;
   Json sender = Obj("messageSenderUser");
@@ -13,9 +147,12 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message) {
   out["is_pinned"] = false;
   out["is_from_offline"] = false;
   out["can_be_saved"] = true;
-  for (const char* field : {"has_timestamped_media", "is_channel_post",
-                            "is_paid_star_suggested_post", "is_paid_ton_suggested_post",
-                            "contains_unread_mention", "contains_unread_poll_votes"}) {
+  // As MessagesManager: true without a reply, or when the message's own media has a
+  // timeline (video, audio, voice note).
+  out["has_timestamped_media"] = message.reply_to_id == 0 || HasMediaTimestamp(message);
+  for (const char* field : {"is_channel_post", "is_paid_star_suggested_post",
+                            "is_paid_ton_suggested_post", "contains_unread_mention",
+                            "contains_unread_poll_votes"}) {
     out[field] = false;
   }
   out["date"] = message.date;
@@ -38,10 +175,10 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message) {
   out["sender_tag"] = "";
   out["paid_message_star_count"] = 0;
   out["author_signature"] = "";
-  out["media_album_id"] = Int64(0);
+  out["media_album_id"] = Int64(message.media_album_id);
   out["effect_id"] = Int64(0);
   out["summary_language_code"] = "";
-  out["content"] = MessageTextContent(message.text);
+  out["content"] = MessageContent(message, files);
   return out;
 }
 

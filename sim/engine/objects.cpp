@@ -180,7 +180,8 @@ Json ChatPosition(std::int64_t order) {
   return out;
 }
 
-Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message) {
+Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message,
+                ClientFiles& files) {
   const Dialog* dialog = cloud.FindDialog(viewer, chat_id);
   Json out = Obj("chat");
   out["id"] = chat_id;
@@ -192,7 +193,7 @@ Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool wi
   out["profile_background_custom_emoji_id"] = Int64(0);
   out["permissions"] = Permissions(chat_id < 0);
   bool has_last = with_last_message && dialog != nullptr && dialog->Last() != nullptr;
-  if (has_last) out["last_message"] = MessageObject(chat_id, *dialog->Last());
+  if (has_last) out["last_message"] = MessageObject(chat_id, *dialog->Last(), files);
   out["positions"] = Json::array();
   if (has_last) out["positions"].push_back(ChatPosition(Cloud::ChatOrder(*dialog)));
   out["chat_lists"] = Json::array();

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sim/cloud/cloud.h"
+#include "sim/engine/client_files.h"
 #include "sim/tdapi/json.h"
 
 namespace tgsim {
@@ -18,9 +19,17 @@ Json BasicGroupObject(const Group& group);
 Json SupergroupObject(const Group& group);
 Json ChatPosition(std::int64_t order);
 // The chat as `viewer` sees it; with_last_message adds last_message and positions.
-Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message);
-Json MessageObject(std::int64_t chat_id, const StoredMessage& message);
+// Files appear with `files`' ids: every client numbers them on its own.
+Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message,
+                ClientFiles& files);
+Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFiles& files);
+Json MessageContent(const StoredMessage& message, ClientFiles& files);
 Json MessageTextContent(const Json& formatted_text);
+// The media kind of an InputMessageContent type (inputMessagePhoto, …), if it is one.
+std::optional<MediaKind> InputContentKind(std::string_view type);
+inline bool IsInputMediaContent(std::string_view type) { return InputContentKind(type).has_value(); }
+// messagePhoto, messageDocument, … with the caption and the file object.
+Json MediaContent(const MediaInfo& media, const Json& caption, const Json& file);
 Json AuthorizationState(std::string_view state);  // a state without fields
 Json UpdateAuthorizationState(Json state);
 

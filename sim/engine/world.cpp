@@ -139,6 +139,19 @@ void World::SetNetwork(bool up) {
   for (auto& fn : waiters) fn();
 }
 
+void World::SetProxyReachable(const std::string& server, int port, bool reachable) {
+  bool changed = reachable ? unreachable_proxies_.erase({server, port}) > 0
+                           : unreachable_proxies_.insert({server, port}).second;
+  if (!changed) return;
+  for (auto& [id, connection] : connections_) {
+    for (auto& [client_id, client] : connection.clients) client->OnProxyReachabilityChanged();
+  }
+}
+
+bool World::ProxyReachable(const std::string& server, int port) const {
+  return !unreachable_proxies_.contains({server, port});
+}
+
 void World::WhenNetworkUp(std::function<void()> fn) { network_waiters_.push_back(std::move(fn)); }
 
 }  // namespace tgsim

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,10 @@ class World {
   void SetNetwork(bool up);
   bool network_up() const { return network_up_; }
   void WhenNetworkUp(std::function<void()> fn);
+  // Proxies the control API made unreachable (by server and port); every client whose
+  // enabled proxy it is stalls until it is reachable again.
+  void SetProxyReachable(const std::string& server, int port, bool reachable);
+  bool ProxyReachable(const std::string& server, int port) const;
 
   // QR tokens issued to waiting clients.
   void SetQrToken(const std::shared_ptr<ClientSession>& session, const std::string& token);
@@ -80,6 +85,7 @@ class World {
   std::vector<Fault> faults_;
   bool network_up_ = true;
   std::vector<std::function<void()>> network_waiters_;
+  std::set<std::pair<std::string, int>> unreachable_proxies_;
 };
 
 }  // namespace tgsim

@@ -19,6 +19,18 @@ const char* StoreForThisThread(std::string value) {
   return buffer.c_str();
 }
 
+namespace {
+
+// tgsim reads the files the app sends and writes its downloads itself, so it needs this
+// process's working directory for relative paths.
+Json WithWorkingDirectory(Json db) {
+  char cwd[4096];
+  if (db.is_object() && getcwd(cwd, sizeof cwd) != nullptr) db["cwd"] = std::string(cwd);
+  return db;
+}
+
+}  // namespace
+
 ClientHub& ClientHub::Get() {
   // Never destroyed: clients may still be in use while static destructors run.
   static ClientHub* hub = new ClientHub();
@@ -102,7 +114,7 @@ Json ClientHub::PrepareParameters(int client_id, Client& client, const Json& req
     return Json::object();
   }
   client.pending_db = location;
-  return OpenLocalDb(location);
+  return WithWorkingDirectory(OpenLocalDb(location));
 }
 
 // TDLib retries a locked binlog 100 times, 100 ms apart, before it gives up.
@@ -117,7 +129,7 @@ void ClientHub::WaitForLock(int client_id, Json frame, DbLocation location) {
                                         "\", because it is already in use by current program"}}}};
       } else {
         client.pending_db = location;
-        frame["db"] = OpenLocalDb(location);
+        frame["db"] = WithWorkingDirectory(OpenLocalDb(location));
       }
       // Still under the lock, so that no newer request overtakes the held ones.
       client.connection->Send(frame.dump());
