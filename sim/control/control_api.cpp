@@ -33,6 +33,8 @@ const std::vector<Route>& Routes() {
       {"POST", {"groups"}, CreateGroupRoute},
       {"POST", {"faults"}, FaultRoute},
       {"POST", {"network"}, NetworkRoute},
+      {"GET", {"files", "{}"}, GetFileRoute},
+      {"POST", {"proxies"}, ProxyRoute},
   };
   return routes;
 }

@@ -13,6 +13,7 @@ namespace tgsim {
 struct ControlResponse {
   int status = 200;
   std::string body;  // JSON, empty for 204
+  std::string content_type = "application/json";
 };
 
 ControlResponse HandleControl(World& world, std::string_view method, std::string_view target,

@@ -9,12 +9,28 @@ ControlResponse SendMessageRoute(World& world, ControlRequest& request) {
   const User& sender = UserByPhone(world, RequiredString(body, "from"));
   if (!body.contains("to")) throw ControlError(400, "field 'to' is required (phone or chat_id)");
   std::int64_t chat_id = ResolveChat(world, sender.id, body["to"]);
-  std::string text = RequiredString(body, "text");
-  auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(text),
-                                   body.value("reply_to_message_id", std::int64_t{0}),
-                                   world.scheduler().Now());
-  world.DeliverNewMessages(copies, nullptr);
-  return Reply(201, {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}});
+  if (!body.contains("media")) {
+    auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(RequiredString(body, "text")),
+                                     body.value("reply_to_message_id", std::int64_t{0}),
+                                     world.scheduler().Now());
+    world.DeliverNewMessages(copies, nullptr);
+    return Reply(201, {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}});
+  }
+  // With media, text is the caption (of the first item of an album, as apps send it).
+  std::vector<MessageMedia> items = MediaFromBody(world, sender.id, body["media"]);
+  Json ids = Json::array();
+  Json first;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string caption = i == 0 ? body.value("text", "") : "";
+    auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(caption),
+                                     i == 0 ? body.value("reply_to_message_id", std::int64_t{0}) : 0,
+                                     world.scheduler().Now(), items[i]);
+    world.DeliverNewMessages(copies, nullptr);
+    if (i == 0) first = {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}};
+    ids.push_back(copies.front().message_id);
+  }
+  if (items.size() > 1) first["message_ids"] = ids;
+  return Reply(201, first);
 }
 
 ControlResponse ListMessagesRoute(World& world, ControlRequest& request) {
@@ -34,6 +50,8 @@ ControlResponse ListMessagesRoute(World& world, ControlRequest& request) {
                    {"is_read", read}};
       if (message.edit_date != 0) item["edit_date"] = message.edit_date;
       if (message.reply_to_id != 0) item["reply_to_message_id"] = message.reply_to_id;
+      if (message.media) item["media"] = MediaSummary(world.cloud(), *message.media);
+      if (message.media_album_id != 0) item["media_album_id"] = std::to_string(message.media_album_id);
       // TDLib's textEntity objects, so that tests can check formatting arrived.
       if (auto entities = message.text.find("entities"); entities != message.text.end() && !entities->empty()) {
         item["entities"] = *entities;

@@ -47,5 +47,10 @@ ControlResponse ReadRoute(World&, ControlRequest&);
 ControlResponse CreateGroupRoute(World&, ControlRequest&);
 ControlResponse FaultRoute(World&, ControlRequest&);
 ControlResponse NetworkRoute(World&, ControlRequest&);
+ControlResponse GetFileRoute(World&, ControlRequest&);
+ControlResponse ProxyRoute(World&, ControlRequest&);
+// The media of a control message: one item or an album (control_media.cpp).
+std::vector<MessageMedia> MediaFromBody(World& world, std::int64_t sender, const Json& media);
+Json MediaSummary(const Cloud& cloud, const MediaInfo& media);
 
 }  // namespace tgsim

@@ -95,7 +95,7 @@ http::response<http::string_body> ControlHttp(World& world, const http::request<
                                          std::string(req.target()), req.body());
   http::response<http::string_body> res{static_cast<http::status>(result.status), req.version()};
   res.set(http::field::server, "tgsim");
-  if (!result.body.empty()) res.set(http::field::content_type, "application/json");
+  if (!result.body.empty()) res.set(http::field::content_type, result.content_type);
   res.keep_alive(req.keep_alive());
   res.body() = result.body;
   res.prepare_payload();
@@ -107,8 +107,11 @@ asio::awaitable<void> Serve(tcp::socket socket, World& world) {
   beast::flat_buffer buffer;
   try {
     for (;;) {
-      http::request<http::string_body> req;
-      co_await http::async_read(stream, buffer, req, asio::use_awaitable);
+      // Media for /control/messages travels as base64 in the body: allow big bodies.
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(std::uint64_t{512} << 20);
+      co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
+      http::request<http::string_body> req = parser.release();
       if (req.target() == "/lib") {
         static const std::string kSwitch =
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: tgsim-lib\r\nConnection: Upgrade\r\n\r\n";

@@ -37,6 +37,7 @@ HttpResult HttpRequest(int port, const std::string& method, const std::string& t
   auto head_end = response.find("\r\n\r\n");
   std::string payload = head_end == std::string::npos ? "" : response.substr(head_end + 4);
   if (!payload.empty()) result.body = nlohmann::json::parse(payload, nullptr, false);
+  result.raw = std::move(payload);
   return result;
 }
 

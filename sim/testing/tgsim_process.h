@@ -10,6 +10,7 @@ namespace tgsim::testing {
 struct HttpResult {
   int status = 0;
   nlohmann::json body;  // null for an empty body
+  std::string raw;      // the body as received (bytes of GET /control/files/…)
 };
 
 // One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close).
