@@ -81,6 +81,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"DELETE /v1/accounts/{id}", {acc, none, 404, 403}},
       {"POST /v1/accounts/{id}/messages", {acc + "/messages", {{"to", "@nobody"}, {"text", "stolen"}}, 404, 0}},
       {"GET /v1/outbox/{id}", {"/v1/outbox/" + entry, none, 404, 0}},
+      {"GET /v1/accounts/{id}/files/{file_id}", {acc + "/files/file_0123456789abcdef", none, 404, 0}},
       {"GET /v1/accounts/{id}/chats", {acc + "/chats", none, 404, 0}},
       {"GET /v1/accounts/{id}/chats/{chat_id}/messages", {acc + "/chats/777/messages", none, 404, 0}},
       {"GET /v1/accounts/{id}/unread", {acc + "/unread", none, 404, 0}},

@@ -40,6 +40,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterLoginRoutes(router, services);
   RegisterAccountRoutes(router, services);
   RegisterMessageRoutes(router, services);
+  RegisterFileRoutes(router, services);
   RegisterChatRoutes(router, services);
   RegisterEventRoutes(router, services);
   RegisterWebhookRoutes(router, services);

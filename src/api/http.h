@@ -2,6 +2,8 @@
 // these plain values and answer through a Reply that any thread may call once.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +18,8 @@
 
 namespace tgmux::api {
 
+struct FormUpload;
+
 struct Request {
   std::string method;                         // "GET", "POST", ...
   std::string path;                           // percent-decoded, without the query
@@ -23,6 +27,9 @@ struct Request {
   std::map<std::string, std::string> headers; // names in lower case
   std::map<std::string, std::string> params;  // path parameters: "/v1/logins/{id}" gives "id"
   std::string body;
+  // A multipart/form-data body on a route that takes uploads (Router::AddUpload):
+  // its fields and sealed files instead of `body`.
+  std::shared_ptr<FormUpload> form;
   std::string request_id;
   std::string remote_ip;
   // Who sent it; set by the router before a non-public route's handler runs.
@@ -59,6 +66,14 @@ struct Response {
   // with `websocket` the connection upgrades and each piece is one message.
   std::shared_ptr<Stream> stream;
   bool websocket = false;
+  // When set, the body is `length` bytes of this file from `offset`, read as
+  // they are sent (Content-Length is `length`).
+  struct FileRange {
+    std::filesystem::path path;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  std::optional<FileRange> file;
 
   static Response Json(int status, const nlohmann::json& body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

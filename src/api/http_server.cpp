@@ -3,12 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <limits>
 #include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "api/asio.h"
+#include "api/form_upload.h"
 #include "api/request_parsing.h"
 
 namespace tgmux::api {
@@ -30,6 +35,18 @@ std::optional<int> StatusForReadError(const boost::system::error_code& ec) {
   }
   if (ec.category() == http::make_error_code(http::error::bad_target).category()) return 400;
   return std::nullopt;
+}
+
+// The answer to a body that could not be read; status 0 when there is nobody
+// to answer (the client left, or the read timed out).
+Response ReadFailure(const boost::system::error_code& ec, std::size_t limit) {
+  auto status = StatusForReadError(ec);
+  if (!status) {
+    Response silent;
+    silent.status = 0;
+    return silent;
+  }
+  return *status == 413 ? PayloadTooLarge(limit) : ProblemForStatus(*status);
 }
 
 // A lingering close (as nginx does) after an error answer: how long and how
@@ -94,7 +111,18 @@ struct HttpServer::Impl {
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
   asio::awaitable<Response> Handle(Request request);
-  Request ToRequest(http::request<http::string_body>& message, const std::string& remote_ip);
+  Request ToRequest(const http::request_header<>& header, const std::string& remote_ip);
+  // Reads the body after its header; a refusal (413, 401, 400 ...) when it
+  // must not or could not be read.
+  asio::awaitable<std::optional<Response>> ReadBody(Connection& connection, beast::flat_buffer& buffer,
+                                                    http::request_parser<http::empty_body>& head,
+                                                    Request& request, http::request<http::string_body>& message);
+  asio::awaitable<std::optional<Response>> ReadUpload(Connection& connection, beast::flat_buffer& buffer,
+                                                      http::request_parser<http::empty_body>& head,
+                                                      const std::string& boundary, Request& request,
+                                                      http::request<http::string_body>& message);
+  asio::awaitable<bool> WriteFile(Connection& connection, const Response& response, unsigned version,
+                                  bool keep_alive, bool head, const std::string& request_id);
   asio::awaitable<bool> Write(Connection& connection, const Response& response, unsigned version,
                               bool keep_alive, bool head, const std::string& request_id);
   asio::awaitable<void> StreamBody(std::shared_ptr<Connection> connection, const Response& response,
@@ -239,16 +267,120 @@ asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Resp
   co_return !ec;
 }
 
+asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(Connection& connection, beast::flat_buffer& buffer,
+                                                                    http::request_parser<http::empty_body>& head,
+                                                                    Request& request,
+                                                                    http::request<http::string_body>& message) {
+  std::optional<std::string> boundary;
+  try {
+    if (router.TakesUpload(request)) boundary = FormDataBoundary(request.Header("content-type"));
+  } catch (const Error& e) {
+    co_return Response::Problem(e, request.path);
+  }
+  const std::size_t limit = boundary ? options.upload_limit : options.body_limit;
+  // Refused before a byte of the body is read, and before 100 Continue invites it.
+  if (auto length = head.content_length(); length && *length > limit) co_return PayloadTooLarge(limit);
+  boost::system::error_code ec;
+  if (ToLower(request.Header("expect")) == "100-continue") {
+    http::response<http::empty_body> go_on{http::status::continue_, head.get().version()};
+    co_await http::async_write(connection.stream, go_on, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return ReadFailure(ec, limit);
+  }
+  if (boundary) co_return co_await ReadUpload(connection, buffer, head, *boundary, request, message);
+  http::request_parser<http::string_body> parser(std::move(head));
+  parser.body_limit(limit);
+  connection.stream.expires_after(options.read_timeout);
+  co_await http::async_read(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+  if (ec) co_return ReadFailure(ec, limit);
+  message = parser.release();
+  request.body = std::move(message.body());
+  co_return std::nullopt;
+}
+
+// A multipart body, received piece by piece into sealed files (FormUploadSink),
+// so that memory stays flat however large the upload.
+asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadUpload(Connection& connection,
+                                                                      beast::flat_buffer& buffer,
+                                                                      http::request_parser<http::empty_body>& head,
+                                                                      const std::string& boundary, Request& request,
+                                                                      http::request<http::string_body>& message) {
+  http::request_parser<http::buffer_body> parser(std::move(head));
+  parser.body_limit(options.upload_limit);
+  FormUploadSink sink(options.upload_dir);
+  MultipartParser multipart(boundary, sink);
+  std::vector<char> piece(64 * 1024);
+  boost::system::error_code ec;
+  try {
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      connection.stream.expires_after(options.read_timeout);
+      co_await http::async_read(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return ReadFailure(ec, options.upload_limit);
+      multipart.Feed(std::string_view(piece.data(), piece.size() - parser.get().body().size));
+    }
+    multipart.Finish();
+  } catch (const Error& e) {
+    co_return Response::Problem(e, request.path);
+  } catch (const std::exception& e) {
+    spdlog::error("request_id={} upload failed: {}", request.request_id, e.what());
+    co_return Response::Problem(Error(ErrorCode::kInternal, "the upload could not be stored"), request.path);
+  }
+  request.form = sink.Take();
+  message = http::request<http::string_body>(std::move(parser.get().base()));
+  co_return std::nullopt;
+}
+
+asio::awaitable<bool> HttpServer::Impl::WriteFile(Connection& connection, const Response& response, unsigned version,
+                                                  bool keep_alive, bool head, const std::string& request_id) {
+  const auto& range = *response.file;
+  int fd = ::open(range.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    spdlog::error("request_id={} cannot open {}", request_id, range.path.string());
+    co_return co_await Write(connection, ProblemForStatus(500), version, false, head, request_id);
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  http::response<http::empty_body> out{static_cast<http::status>(response.status), version};
+  out.set(http::field::server, "tgmux");
+  out.set("X-Request-Id", request_id);
+  out.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  out.content_length(range.length);
+  out.keep_alive(keep_alive);
+  boost::system::error_code ec;
+  http::response_serializer<http::empty_body> serializer(out);
+  connection.stream.expires_after(options.read_timeout);
+  co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
+  std::vector<char> piece(64 * 1024);
+  std::uint64_t offset = range.offset, left = head ? 0 : range.length;
+  while (!ec && left > 0) {
+    ssize_t got = ::pread(fd, piece.data(), std::min<std::uint64_t>(piece.size(), left), static_cast<off_t>(offset));
+    if (got <= 0) co_return false;  // the file shrank: the client sees a short body
+    connection.stream.expires_after(options.read_timeout);
+    co_await asio::async_write(connection.stream, asio::buffer(piece.data(), static_cast<std::size_t>(got)),
+                               asio::redirect_error(use_awaitable, ec));
+    offset += static_cast<std::uint64_t>(got);
+    left -= static_cast<std::uint64_t>(got);
+  }
+  co_return !ec;
+}
+
 asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connection) {
   beast::flat_buffer buffer;
   boost::system::error_code ec;
   std::string remote_ip = connection->stream.socket().remote_endpoint(ec).address().to_string();
   for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(options.body_limit);
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    http::request_parser<http::empty_body> head;
+    // The route decides, in ReadBody. (Not boost::none: Beast 1.74 compares a
+    // length with the optional itself, and every length is "over" none.)
+    head.body_limit(std::numeric_limits<std::uint64_t>::max());
+    head.header_limit(static_cast<std::uint32_t>(options.header_limit));
     connection->stream.expires_after(options.read_timeout);
-    co_await http::async_read(connection->stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    co_await http::async_read_header(connection->stream, buffer, head, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (auto status = StatusForReadError(ec)) {
         if (co_await Write(*connection, ProblemForStatus(*status), 11, false, false, ids.Next())) {
@@ -259,10 +391,18 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
     }
     connection->busy = true;
     ++in_flight;
-    auto& message = parser.get();
-    Request request = ToRequest(message, remote_ip);
+    Request request = ToRequest(head.get(), remote_ip);
     std::string request_id = request.request_id;
-    bool head = message.method() == http::verb::head;
+    const unsigned version = head.get().version();
+    http::request<http::string_body> message;
+    if (auto refusal = co_await ReadBody(*connection, buffer, head, request, message)) {
+      if (refusal->status != 0 && co_await Write(*connection, *refusal, version, false, false, request_id)) {
+        co_await LingeringClose(*connection);
+      }
+      --in_flight;
+      break;
+    }
+    bool head_only = message.method() == http::verb::head;
     Response response = co_await Handle(std::move(request));
     if (response.stream) {
       // Long-lived: it does not hold up a graceful stop, which ends it instead.
@@ -279,7 +419,9 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
       break;
     }
     bool keep_alive = message.keep_alive() && !stopping;
-    bool written = co_await Write(*connection, response, message.version(), keep_alive, head, request_id);
+    bool written = response.file
+                       ? co_await WriteFile(*connection, response, message.version(), keep_alive, head_only, request_id)
+                       : co_await Write(*connection, response, message.version(), keep_alive, head_only, request_id);
     connection->busy = false;
     --in_flight;
     if (!written || !keep_alive) break;
@@ -289,17 +431,16 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
   connections.erase(connection);
 }
 
-Request HttpServer::Impl::ToRequest(http::request<http::string_body>& message, const std::string& remote_ip) {
+Request HttpServer::Impl::ToRequest(const http::request_header<>& header, const std::string& remote_ip) {
   Request request;
-  request.method = std::string(message.method_string());
+  request.method = std::string(header.method_string());
   if (request.method == "HEAD") request.method = "GET";
-  auto target = message.target();
+  auto target = header.target();
   SplitTarget(std::string_view(target.data(), target.size()), request.path, request.query);
-  for (const auto& field : message) {
+  for (const auto& field : header) {
     auto name = field.name_string();
     request.headers[ToLower(std::string_view(name.data(), name.size()))] = std::string(field.value());
   }
-  request.body = std::move(message.body());
   request.remote_ip = remote_ip;
   request.request_id = ids.Accept(request.Header("x-request-id"));
   return request;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t body_limit = 1 << 20;     // larger bodies get 413
+  std::size_t upload_limit = 50 << 20;  // multipart bodies on upload routes (Router::AddUpload)
+  std::filesystem::path upload_dir;     // where their files are sealed while they wait
   std::size_t header_limit = 16 << 10;  // larger headers get 431
   std::chrono::seconds read_timeout{30};
   int network_threads = 2;

@@ -17,6 +17,18 @@ nlohmann::json EntitiesJson(const std::vector<telegram::TextEntity>& entities) {
   return out;
 }
 
+nlohmann::json MediaJson(const telegram::MediaInfo& media) {
+  nlohmann::json out = {{"type", std::string(telegram::MediaKindName(media.kind))},
+                        {"file_id", media.file_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(media.file_id)},
+                        {"size", media.size},
+                        {"mime_type", media.mime_type}};
+  if (!media.file_name.empty()) out["file_name"] = media.file_name;
+  if (media.width > 0) out["width"] = media.width;
+  if (media.height > 0) out["height"] = media.height;
+  if (media.duration > 0) out["duration"] = media.duration;
+  return out;
+}
+
 nlohmann::json MessageJson(const telegram::Message& m) {
   nlohmann::json from;
   if (m.sender.user_id != 0) {
@@ -33,6 +45,7 @@ nlohmann::json MessageJson(const telegram::Message& m) {
   if (m.reply_to_message_id != 0) out["reply_to_message_id"] = m.reply_to_message_id;
   if (m.edit_date != 0) out["edit_date"] = Rfc3339(m.edit_date);
   if (!m.content_type.empty() && m.content_type != "text") out["content_type"] = m.content_type;
+  if (m.media) out["media"] = MediaJson(*m.media);
   return out;
 }
 

@@ -11,10 +11,13 @@
 namespace tgmux::api {
 
 // {chat_id, message_id, from:{user_id, username?, name}, is_outgoing, date,
-//  text, entities?, reply_to_message_id?, edit_date?, content_type?}
+//  text, entities?, reply_to_message_id?, edit_date?, content_type?, media?}
 // `from` is {chat_id, name} for messages sent on behalf of a chat; `date` and
-// `edit_date` are RFC 3339; content_type appears only for non-text messages.
+// `edit_date` are RFC 3339; content_type appears only for non-text messages;
+// for media, text and entities are the caption and `media` describes the file.
 nlohmann::json MessageJson(const telegram::Message& message);
+// {type, file_id, size, mime_type, file_name?, width?, height?, duration?}
+nlohmann::json MediaJson(const telegram::MediaInfo& media);
 // {type, offset, length, url?, user_id?, language?, custom_emoji_id?}; offsets
 // count UTF-16 code units.
 nlohmann::json EntitiesJson(const std::vector<telegram::TextEntity>& entities);

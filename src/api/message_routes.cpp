@@ -1,4 +1,6 @@
-// /v1/accounts/{id}/messages and /v1/outbox: sending through the outbox.
+// /v1/accounts/{id}/messages and /v1/outbox: sending through the outbox, text
+// or media (a JSON body, or multipart/form-data with the file).
+#include "api/form_upload.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -16,18 +18,129 @@ std::int64_t IntegerField(const nlohmann::json& body, const std::string& name) {
   return it->get<std::int64_t>();
 }
 
-service::SendRequest ReadSendRequest(const Request& r) {
-  auto body = r.JsonBody();
+int Dimension(const nlohmann::json& body, const std::string& name) {
+  std::int64_t value = IntegerField(body, name);
+  if (value < 0 || value > 100000) throw Error(ErrorCode::kInvalidRequest, "field \"" + name + "\" must be 0..100000");
+  return static_cast<int>(value);
+}
+
+// Form fields are text: the ones that are numbers or flags in JSON become so.
+nlohmann::json FormAsJson(const FormUpload& form) {
+  nlohmann::json body = nlohmann::json::object();
+  for (const auto& [name, value] : form.fields) {
+    if (name == "reply_to_message_id" || name == "width" || name == "height" || name == "duration") {
+      auto number = nlohmann::json::parse(value, nullptr, false);
+      if (!number.is_number_integer()) {
+        throw Error(ErrorCode::kInvalidRequest, "form field \"" + name + "\" must be an integer");
+      }
+      body[name] = number;
+    } else if (name == "silent") {
+      if (value != "true" && value != "false" && value != "1" && value != "0") {
+        throw Error(ErrorCode::kInvalidRequest, "form field \"silent\" must be true or false");
+      }
+      body[name] = value == "true" || value == "1";
+    } else {
+      body[name] = value;
+    }
+  }
+  return body;
+}
+
+telegram::MediaKind KindField(const std::string& type) {
+  auto kind = telegram::MediaKindFromName(type);
+  if (!kind) {
+    throw Error(ErrorCode::kInvalidRequest,
+                "field \"type\" must be photo, document, video, voice, audio or animation (albums: type=album "
+                "is not available yet)");
+  }
+  return *kind;
+}
+
+// The fields a JSON body and a form share.
+service::SendRequest CommonFields(const Request& r, const nlohmann::json& body) {
   service::SendRequest send;
   send.to = *StringField(body, "to", true);
-  send.text = *StringField(body, "text", true);
-  send.parse_mode = ParseModeField(body);
   send.reply_to_message_id = IntegerField(body, "reply_to_message_id");
   send.silent = BoolField(body, "silent").value_or(false);
   send.idempotency_key = r.Header("idempotency-key");
   if (send.idempotency_key.size() > kMaxKeyLength) {
     throw Error(ErrorCode::kInvalidRequest, "the Idempotency-Key header is longer than 200 characters");
   }
+  return send;
+}
+
+// "media": {"type"?, "file_id" | "url", "caption"?, "parse_mode"?, width/height/duration?}.
+void ReadMediaObject(const nlohmann::json& body, service::SendRequest& send) {
+  const auto& object = body.at("media");
+  if (!object.is_object()) throw Error(ErrorCode::kInvalidRequest, "field \"media\" must be an object");
+  service::MediaRequest media;
+  if (auto type = StringField(object, "type", false)) {
+    media.kind = KindField(*type);
+    media.kind_given = true;
+  }
+  if (StringField(object, "url", false)) {
+    throw Error(ErrorCode::kInvalidRequest,
+                "field \"media.url\": fetching files by URL is not available yet; upload the file as "
+                "multipart/form-data or send a file_id");
+  }
+  auto file_id = StringField(object, "file_id", false);
+  if (!file_id || file_id->empty()) {
+    throw Error(ErrorCode::kInvalidRequest,
+                "field \"media\" needs \"file_id\" (or upload the file as multipart/form-data)");
+  }
+  media.file_id = *file_id;
+  media.width = Dimension(object, "width");
+  media.height = Dimension(object, "height");
+  media.duration = Dimension(object, "duration");
+  auto caption = StringField(object, "caption", false);
+  auto text = StringField(body, "text", false);
+  if (caption && text) throw Error(ErrorCode::kInvalidRequest, "give the caption once: \"text\" or \"media.caption\"");
+  send.text = caption.value_or(text.value_or(""));
+  send.parse_mode = ParseModeField(object.contains("parse_mode") ? object : body);
+  send.media = std::move(media);
+}
+
+service::SendRequest ReadFormRequest(const Request& r) {
+  FormUpload& form = *r.form;
+  nlohmann::json body = FormAsJson(form);
+  service::SendRequest send = CommonFields(r, body);
+  auto text = StringField(body, "text", false);
+  auto caption = StringField(body, "caption", false);
+  if (caption && text) throw Error(ErrorCode::kInvalidRequest, "give the caption once: \"text\" or \"caption\"");
+  send.text = caption.value_or(text.value_or(""));
+  send.parse_mode = ParseModeField(body);
+  service::MediaRequest media;
+  media.kind = KindField(StringField(body, "type", false).value_or("document"));
+  media.kind_given = true;
+  media.width = Dimension(body, "width");
+  media.height = Dimension(body, "height");
+  media.duration = Dimension(body, "duration");
+  for (auto& file : form.files) {
+    if (file.field != "file") {
+      throw Error(ErrorCode::kInvalidRequest, "unexpected file part \"" + file.field + "\"; send one part named \"file\"");
+    }
+  }
+  if (form.files.size() != 1) {
+    throw Error(ErrorCode::kInvalidRequest, "send exactly one file part named \"file\" (got " +
+                                                std::to_string(form.files.size()) + ")");
+  }
+  media.files.push_back(std::move(form.files.front()));
+  form.files.clear();
+  send.media = std::move(media);
+  return send;
+}
+
+service::SendRequest ReadSendRequest(const Request& r) {
+  if (r.form) return ReadFormRequest(r);
+  auto body = r.JsonBody();
+  if (body.contains("media") && !body["media"].is_null()) {
+    service::SendRequest send = CommonFields(r, body);
+    ReadMediaObject(body, send);
+    return send;
+  }
+  service::SendRequest send = CommonFields(r, body);
+  send.text = *StringField(body, "text", true);
+  send.parse_mode = ParseModeField(body);
   return send;
 }
 
@@ -41,10 +154,10 @@ Response EntryResponse(const store::OutboxEntry& entry) {
 }  // namespace
 
 void RegisterMessageRoutes(Router& router, service::Services& s) {
-  router.Add("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
+  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
     auto send = ReadSendRequest(r);
     int wait = WaitSeconds(r);
-    auto entry = s.outbox.Enqueue(TenantOf(r), r.params.at("id"), send);
+    auto entry = s.outbox.Enqueue(TenantOf(r), r.params.at("id"), std::move(send));
     if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
     s.outbox.Wait(entry.id, std::chrono::seconds(wait),
                   [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });

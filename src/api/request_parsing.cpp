@@ -55,8 +55,15 @@ std::string ToLower(std::string_view text) {
   return out;
 }
 
+Response PayloadTooLarge(std::size_t limit) {
+  std::string size = limit % (1 << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
+  return Response::Problem(Error(ErrorCode::kPayloadTooLarge, "the request body is over " + size +
+                                                                  ", the most this route accepts"),
+                           "");
+}
+
 Response ProblemForStatus(int status) {
-  if (status == 413) return Response::Problem(Error(ErrorCode::kPayloadTooLarge, "request body is over 1 MiB"), "");
+  if (status == 413) return PayloadTooLarge(1 << 20);
   Response r = Response::Problem(Error(ErrorCode::kInvalidRequest, status == 431 ? "request headers are too large"
                                                                                  : "malformed HTTP request"),
                                  "");

@@ -17,6 +17,8 @@ void SplitTarget(std::string_view target, std::string& path, std::map<std::strin
 std::string ToLower(std::string_view text);
 // A problem response for a request that could not be read (400, 413, 431).
 Response ProblemForStatus(int status);
+// 413 naming the limit that was passed.
+Response PayloadTooLarge(std::size_t limit);
 
 // Request ids: the client's X-Request-Id when it is short and plain, else a new one.
 class RequestIds {

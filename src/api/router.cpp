@@ -45,6 +45,29 @@ void Router::Add(const std::string& method, const std::string& pattern, Access a
   routes_.push_back(Route{RouteInfo{method, pattern, access}, SplitPath(pattern), std::move(handler)});
 }
 
+void Router::AddUpload(const std::string& method, const std::string& pattern, Access access, Handler handler) {
+  routes_.push_back(Route{RouteInfo{method, pattern, access, true}, SplitPath(pattern), std::move(handler)});
+}
+
+const Router::Route* Router::Find(const std::string& method, const std::vector<std::string>& segments,
+                                  Request& request, bool& path_known) const {
+  path_known = false;
+  for (const auto& route : routes_) {
+    if (!Match(route, segments, request)) continue;
+    path_known = true;
+    if (route.info.method == method) return &route;
+  }
+  return nullptr;
+}
+
+bool Router::TakesUpload(Request& request) const {
+  bool path_known = false;
+  const Route* route = Find(request.method, SplitPath(request.path), request, path_known);
+  if (!route || !route->info.upload) return false;
+  Authorize(*route, request);
+  return true;
+}
+
 void Router::Authorize(const Route& route, Request& request) const {
   if (route.info.access.is_public) return;
   request.principal = authenticator_(request);
@@ -85,17 +108,8 @@ Reply Router::Instrumented(const Request& request, const std::string& route, Rep
 }
 
 void Router::Dispatch(Request request, Reply reply) const {
-  auto segments = SplitPath(request.path);
-  const Route* found = nullptr;
   bool path_known = false;
-  for (const auto& route : routes_) {
-    if (!Match(route, segments, request)) continue;
-    path_known = true;
-    if (route.info.method == request.method) {
-      found = &route;
-      break;
-    }
-  }
+  const Route* found = Find(request.method, SplitPath(request.path), request, path_known);
   auto answer = Instrumented(request, found ? found->info.pattern : "unmatched", reply);
   if (!found) {
     Error error(path_known ? ErrorCode::kMethodNotAllowed : ErrorCode::kNotFound,
@@ -104,7 +118,7 @@ void Router::Dispatch(Request request, Reply reply) const {
     return;
   }
   try {
-    Authorize(*found, request);
+    if (!request.principal) Authorize(*found, request);  // TakesUpload may have done it
     found->handler(request, answer);
   } catch (const Error& e) {
     answer.Fail(e, request.path);

@@ -31,6 +31,7 @@ struct RouteInfo {
   std::string method;
   std::string pattern;
   Access access;
+  bool upload = false;  // takes multipart/form-data bodies up to the upload limit
 };
 
 class Router {
@@ -41,6 +42,13 @@ class Router {
   explicit Router(Metrics& metrics);
 
   void Add(const std::string& method, const std::string& pattern, Access access, Handler handler);
+  // A route that also takes multipart/form-data bodies up to the server's
+  // upload limit, received into Request::form. Other bodies keep the usual limit.
+  void AddUpload(const std::string& method, const std::string& pattern, Access access, Handler handler);
+  // Before a body is read: true when the request goes to an upload route, which
+  // is then authorized at once (throws Error: unauthorized, forbidden), so that
+  // a large body is never read for a caller who may not send it.
+  bool TakesUpload(Request& request) const;
   // Until set, every non-public route answers 401.
   void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
@@ -58,6 +66,8 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
   };
+  const Route* Find(const std::string& method, const std::vector<std::string>& segments, Request& request,
+                    bool& path_known) const;
   static bool Match(const Route& route, const std::vector<std::string>& segments, Request& request);
   Reply Instrumented(const Request& request, const std::string& route, Reply reply) const;
   void Authorize(const Route& route, Request& request) const;

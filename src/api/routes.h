@@ -16,6 +16,8 @@ void RegisterAccountRoutes(Router& router, service::Services& services);
 
 // /v1/accounts/{id}/messages, /v1/outbox.
 void RegisterMessageRoutes(Router& router, service::Services& services);
+// /v1/accounts/{id}/files/{file_id}.
+void RegisterFileRoutes(Router& router, service::Services& services);
 // /v1/accounts/{id}/chats, .../chats/{chat_id}/messages[/{message_id}], .../chats/{chat_id}/read,
 // /v1/accounts/{id}/unread.
 void RegisterChatRoutes(Router& router, service::Services& services);

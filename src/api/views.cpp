@@ -182,6 +182,17 @@ nlohmann::json OutboxJson(const store::OutboxEntry& e) {
       {"error", nullptr},
   };
   if (!e.error_code.empty()) out["error"] = {{"code", e.error_code}, {"message", e.error_message}};
+  if (!e.media.empty()) {
+    // What the entry sends, never its keys or where it waits.
+    auto record = nlohmann::json::parse(e.media, nullptr, false);
+    nlohmann::json media = {{"type", record.value("kind", "")}};
+    if (record.contains("file_id")) media["file_id"] = record["file_id"];
+    for (const auto& file : record.value("files", nlohmann::json::array())) {
+      media["file_name"] = file.value("file_name", "");
+      media["size"] = file.value("size", 0);
+    }
+    out["media"] = std::move(media);
+  }
   return out;
 }
 

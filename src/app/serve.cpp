@@ -55,6 +55,8 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   api::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
+  options.upload_limit = static_cast<std::size_t>(config.max_upload_bytes);
+  options.upload_dir = services->spool.upload_dir();
   api::HttpServer server(options, router);
   std::uint16_t port = 0;
   try {

@@ -76,6 +76,22 @@ RateLimit ParseRateLimit(const std::string& value) {
   return limit;
 }
 
+// A size in bytes: "1048576", "512KiB", "50MiB", "1GiB" (K, M, G alone mean the same).
+std::uint64_t ParseSize(const std::string& value, std::uint64_t min, std::uint64_t max) {
+  std::size_t digits = 0;
+  while (digits < value.size() && std::isdigit(static_cast<unsigned char>(value[digits]))) ++digits;
+  std::string unit = value.substr(digits);
+  static const std::map<std::string, int> kShift = {{"", 0}, {"K", 10}, {"KiB", 10}, {"M", 20},
+                                                    {"MiB", 20}, {"G", 30}, {"GiB", 30}};
+  auto shift = kShift.find(unit);
+  if (digits == 0 || shift == kShift.end() || digits > 12) Bad("expected a size such as 52428800, 50MiB or 1GiB");
+  std::uint64_t size = std::stoull(value.substr(0, digits)) << shift->second;
+  if (size < min || size > max) {
+    Bad("expected a size from " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
+  }
+  return size;
+}
+
 void ParseListen(Config& config, const std::string& value) {
   auto colon = value.rfind(':');
   if (colon == std::string::npos || colon == 0) Bad("expected HOST:PORT such as 127.0.0.1:8080");
@@ -219,6 +235,12 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_LIMIT_LOGINS_TENANT", "limits.logins_per_tenant", "",
         "Telegram logins started (POST /v1/logins) per tenant, COUNT/SECONDS (30/60)"},
        [](Config& c, const std::string& v) { c.auth.logins_per_tenant = ParseRateLimit(v); }},
+      {{"TGMUX_MAX_UPLOAD", "media.max_upload", "",
+        "largest file upload (multipart body) accepted, e.g. 50MiB (50MiB; Telegram's own limits apply above)"},
+       [](Config& c, const std::string& v) { c.max_upload_bytes = ParseSize(v, 1 << 20, 4ull << 30); }},
+      {{"TGMUX_FILE_CACHE", "media.file_cache", "",
+        "downloaded files kept per account before the least recently used go, e.g. 1GiB (1GiB)"},
+       [](Config& c, const std::string& v) { c.file_cache_bytes = ParseSize(v, 1 << 20, 1ull << 40); }},
       {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
        [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
       {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},

@@ -13,6 +13,9 @@
 #include "service/events/webhooks.h"
 #include "service/infrastructure.h"
 #include "service/logins/logins.h"
+#include "service/media/downloads.h"
+#include "service/media/file_registry.h"
+#include "service/media/media_spool.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
 
@@ -25,13 +28,17 @@ struct Services {
         auth(g, audit),
         tenants(g, audit),
         accounts(g, background, audit),
+        files(g),
+        spool(g.config().data_dir),
+        downloads(g, accounts, files, background),
         events(g, accounts, background, std::move(shapes)),
         gap_recovery(g, accounts, events, background),
         webhooks(g, accounts, events),
         logins(g, accounts, background, audit),
-        outbox(g, accounts, background),
-        messages(accounts, background),
+        outbox(g, accounts, background, files, spool),
+        messages(accounts, background, files),
         logins_per_tenant(g.config().auth.logins_per_tenant) {
+    accounts.AddObserver(&files);
     accounts.AddObserver(&messages);
     logins.OnStateChange([this](const std::string& tenant_id, const LoginView& login) {
       events.Append({"login.state", login.account ? login.account->id : "", tenant_id, LoginEventData(login), ""});
@@ -76,6 +83,9 @@ struct Services {
   AuthService auth;
   TenantService tenants;
   AccountService accounts;
+  FileRegistry files;
+  MediaSpool spool;
+  DownloadService downloads;
   EventService events;
   GapRecovery gap_recovery;
   WebhookService webhooks;

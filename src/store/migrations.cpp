@@ -184,6 +184,29 @@ CREATE INDEX accounts_by_phone ON accounts (tenant_id, phone_digest) WHERE phone
 CREATE INDEX accounts_by_telegram_user ON accounts (tenant_id, telegram_user_id);
 )sql";
 
+// Media: what an outbox entry sends besides its text (sealed like the text),
+// and the files accounts have seen, under tgmux's own ids, with how much of
+// each sits in the account's download cache.
+constexpr std::string_view kCreateMedia = R"sql(
+ALTER TABLE outbox ADD COLUMN media BLOB NOT NULL DEFAULT x'';
+CREATE TABLE files (
+  account_id   TEXT NOT NULL,
+  file_id      TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  remote_id    TEXT NOT NULL,
+  chat_id      INTEGER NOT NULL DEFAULT 0,
+  message_id   INTEGER NOT NULL DEFAULT 0,
+  size         INTEGER NOT NULL DEFAULT 0,
+  mime_type    TEXT NOT NULL DEFAULT '',
+  file_name    BLOB NOT NULL DEFAULT x'',
+  cached_bytes INTEGER NOT NULL DEFAULT 0,
+  last_used_at INTEGER NOT NULL DEFAULT 0,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, file_id)
+);
+CREATE INDEX files_cached ON files (account_id, last_used_at) WHERE cached_bytes > 0;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -191,6 +214,7 @@ constexpr std::array kMigrations = {
     Migration{4, "event log, webhooks, account event filters", kCreateEvents},
     Migration{5, "event sequences that outlive retention", kCreateEventSequences},
     Migration{6, "accounts by phone digest and by Telegram user", kAccountLookups},
+    Migration{7, "outbox media and files", kCreateMedia},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

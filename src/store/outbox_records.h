@@ -17,7 +17,10 @@ struct OutboxEntry {
   // Sealed in the store (crypto::Envelope, purposes "outbox_to" and
   // "outbox_text"); clear in the service above it.
   std::string to;               // as the caller wrote it: id, @username, +phone
-  std::string text;
+  std::string text;             // the caption when the entry sends media
+  // What it sends besides text (sealed, purpose "outbox_media"): a JSON
+  // object written and read by the outbox only; "" for a text message.
+  std::string media;
   std::string parse_mode;       // "" (plain), markdown, html
   std::int64_t reply_to_message_id = 0;
   bool silent = false;

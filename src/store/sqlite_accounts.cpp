@@ -147,9 +147,16 @@ bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view 
 }
 
 bool Delete(SQLite::Database& db, std::string_view id) {
+  // The account's files go with it: their ids mean nothing without it.
+  SQLite::Transaction transaction(db);
+  SQLite::Statement files(db, "DELETE FROM files WHERE account_id = ?");
+  files.bind(1, std::string(id));
+  files.exec();
   SQLite::Statement erase(db, "DELETE FROM accounts WHERE id = ?");
   erase.bind(1, std::string(id));
-  return erase.exec() > 0;
+  bool deleted = erase.exec() > 0;
+  transaction.commit();
+  return deleted;
 }
 
 }  // namespace tgmux::store::sqlite_accounts

@@ -13,21 +13,22 @@ namespace {
 constexpr const char* kColumns =
     "id, tenant_id, account_id, idempotency_key, recipient, text, parse_mode, reply_to_message_id, silent, "
     "state, chat_id, message_id, message_date, error_code, error_message, attempts, next_attempt_at, "
-    "created_at, updated_at";
+    "created_at, updated_at, media";
 
 std::string Select(const std::string& where) {
   return std::string("SELECT ") + kColumns + " FROM outbox WHERE " + where;
 }
 
-// Binds ?1 .. ?19 in the order of kColumns; recipient and text are sealed
+// Binds ?1 .. ?20 in the order of kColumns; recipient, text and media are sealed
 // bytes (the service encrypts them), hence blobs.
 void BindEntry(SQLite::Statement& s, const OutboxEntry& e) {
   SQLite::bind(s, e.id, e.tenant_id, e.account_id, e.idempotency_key, e.to, e.text, e.parse_mode,
                e.reply_to_message_id, e.silent ? 1 : 0, std::string(OutboxStateName(e.state)), e.chat_id,
                e.message_id, e.message_date, e.error_code, e.error_message, e.attempts, e.next_attempt_at,
-               e.created_at, e.updated_at);
+               e.created_at, e.updated_at, e.media);
   BindBlob(s, 5, e.to);
   BindBlob(s, 6, e.text);
+  BindBlob(s, 20, e.media);
 }
 
 OutboxEntry Read(SQLite::Statement& row) {
@@ -51,6 +52,7 @@ OutboxEntry Read(SQLite::Statement& row) {
   e.next_attempt_at = row.getColumn(16).getInt64();
   e.created_at = row.getColumn(17).getInt64();
   e.updated_at = row.getColumn(18).getInt64();
+  e.media = row.getColumn(19).getString();
   return e;
 }
 
@@ -64,7 +66,7 @@ std::optional<OutboxEntry> One(SQLite::Statement& query) {
 bool Insert(SQLite::Database& db, const OutboxEntry& entry) {
   SQLite::Statement insert(db, std::string("INSERT INTO outbox (") + kColumns +
                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                                   "?16, ?17, ?18, ?19)");
+                                   "?16, ?17, ?18, ?19, ?20)");
   BindEntry(insert, entry);
   try {
     insert.exec();
@@ -95,7 +97,7 @@ bool Update(SQLite::Database& db, const OutboxEntry& entry) {
                            "text = ?6, parse_mode = ?7, reply_to_message_id = ?8, silent = ?9, state = ?10, "
                            "chat_id = ?11, message_id = ?12, message_date = ?13, error_code = ?14, "
                            "error_message = ?15, attempts = ?16, next_attempt_at = ?17, created_at = ?18, "
-                           "updated_at = ?19 WHERE id = ?1");
+                           "updated_at = ?19, media = ?20 WHERE id = ?1");
   BindEntry(update, entry);
   return update.exec() > 0;
 }

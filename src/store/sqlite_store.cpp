@@ -14,6 +14,7 @@
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_auth.h"
 #include "store/sqlite_events.h"
+#include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -204,6 +205,21 @@ class SqliteStore final : public Store {
   }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Run("reading the outbox", [&] { return sqlite_outbox::ListUnfinished(db_, account_id, limit); });
+  }
+  // Files: the SQL lives in sqlite_files.cpp.
+  void UpsertFiles(const std::vector<FileRecord>& files) override {
+    Run("recording files", [&] { sqlite_files::Upsert(db_, files); });
+  }
+  std::optional<FileRecord> FindFile(std::string_view account_id, std::string_view file_id) override {
+    return Run("reading files", [&] { return sqlite_files::Find(db_, account_id, file_id); });
+  }
+  bool SetFileCache(std::string_view account_id, std::string_view file_id, std::int64_t cached_bytes,
+                    std::int64_t last_used_at) override {
+    return Run("recording the file cache",
+               [&] { return sqlite_files::SetCache(db_, account_id, file_id, cached_bytes, last_used_at); });
+  }
+  std::vector<FileRecord> ListCachedFiles(std::string_view account_id) override {
+    return Run("reading the file cache", [&] { return sqlite_files::ListCached(db_, account_id); });
   }
   // The event log and webhooks: the SQL lives in sqlite_events.cpp.
   std::vector<Event> AppendEvents(std::vector<Event> events) override {

@@ -13,6 +13,7 @@
 
 #include "store/auth_records.h"
 #include "store/event_records.h"
+#include "store/file_records.h"
 #include "store/outbox_records.h"
 #include "store/states.h"
 
@@ -154,6 +155,15 @@ class Store {
   // seconds; 0: never recorded).
   virtual std::int64_t GetEventCheckpoint(std::string_view account_id) = 0;
   virtual void SetEventCheckpoint(std::string_view account_id, std::int64_t at) = 0;
+
+  // Files accounts have seen. UpsertFiles records new ones and updates where
+  // known ones were seen, keeping their cache bookkeeping.
+  virtual void UpsertFiles(const std::vector<FileRecord>& files) = 0;
+  virtual std::optional<FileRecord> FindFile(std::string_view account_id, std::string_view file_id) = 0;
+  virtual bool SetFileCache(std::string_view account_id, std::string_view file_id, std::int64_t cached_bytes,
+                            std::int64_t last_used_at) = 0;
+  // The account's files in its download cache, least recently used first.
+  virtual std::vector<FileRecord> ListCachedFiles(std::string_view account_id) = 0;
 
   virtual void InsertWebhook(const Webhook& webhook) = 0;
   virtual std::optional<Webhook> FindWebhook(std::string_view id) = 0;

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -145,6 +146,24 @@ class AccountClient {
   // may still go out, and on_send_result will say so.
   void SendText(std::int64_t chat_id, const FormattedText& text, std::int64_t reply_to_message_id,
                 bool silent, MessageDone done, std::function<void(std::int64_t)> accepted = nullptr);
+  // account_media.cpp. Sends a photo, document, video, voice note, audio or
+  // animation with a caption (may be empty), like SendText: `done` gets the
+  // final server message once the upload and the send are done. A caption
+  // over TDLib's limit (1024) fails at once with invalid_request; a missing or
+  // empty local file, or a remote id this account cannot use, with TDLib's
+  // reason as invalid_request.
+  void SendMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
+                 std::int64_t reply_to_message_id, bool silent, MessageDone done,
+                 std::function<void(std::int64_t)> accepted = nullptr);
+  // Downloads a file of this account (by its remote id) into the account's
+  // files directory, or finds it there, and gives its local path. Errors:
+  // not_found (Telegram no longer has it, or this account cannot see it),
+  // telegram_unreachable (no answer within `deadline`).
+  void DownloadFile(const std::string& remote_id, MediaKind kind, std::chrono::milliseconds deadline,
+                    std::function<void(Result<DownloadedFile>)> done);
+  // Deletes the local copy of a downloaded file (it can be downloaded again).
+  void DeleteDownload(const std::string& remote_id, MediaKind kind, Done done);
+
   // Replaces the text of one of our messages; `done` gets the edited message.
   void EditText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text, MessageDone done);
   // revoke: for everyone (always so in supergroups and channels), else only here.
@@ -189,6 +208,12 @@ class AccountClient {
   void OnOption(const nlohmann::json& update);
   // account_messages.cpp: too long or empty text for sendMessage/editMessageText.
   std::optional<Error> CheckText(const FormattedText& text) const;
+  // account_messages.cpp: sendMessage with this input content.
+  void SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id, bool silent,
+                   MessageDone done, std::function<void(std::int64_t)> accepted);
+  // account_media.cpp: the file's TDLib id in this client, then `next` with it.
+  void WithFileId(const std::string& remote_id, MediaKind kind, std::optional<std::chrono::milliseconds> deadline,
+                  std::function<void(Result<nlohmann::json>)> next);
   void OnAuthState(AuthState state);
   ClosedReason ReasonLocked() const;
 
@@ -207,6 +232,7 @@ class AccountClient {
   const std::shared_ptr<ChatCache> chats_;
   const std::shared_ptr<SendTracker> sends_;
   std::atomic<int> text_length_max_{kDefaultTextLengthMax};
+  std::atomic<int> caption_length_max_{kDefaultCaptionLengthMax};
   // New texts from updateMessageContent until their updateMessageEdited; only
   // touched on the receive thread.
   std::map<std::pair<std::int64_t, std::int64_t>, FormattedText> edited_texts_;

@@ -105,7 +105,12 @@ std::optional<Error> AccountClient::CheckText(const FormattedText& text) const {
 void AccountClient::SendText(std::int64_t chat_id, const FormattedText& text, std::int64_t reply_to_message_id,
                              bool silent, MessageDone done, std::function<void(std::int64_t)> accepted) {
   if (auto error = CheckText(text)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
-  json request = {{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", InputText(text)}};
+  SendContent(chat_id, InputText(text), reply_to_message_id, silent, std::move(done), std::move(accepted));
+}
+
+void AccountClient::SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id,
+                                bool silent, MessageDone done, std::function<void(std::int64_t)> accepted) {
+  json request = {{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", std::move(content)}};
   if (reply_to_message_id != 0) {
     request["reply_to"] = {{"@type", "inputMessageReplyToMessage"}, {"message_id", reply_to_message_id}};
   }

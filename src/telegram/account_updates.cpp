@@ -6,6 +6,7 @@
 #include "telegram/account_client.h"
 #include "telegram/chat_cache.h"
 #include "telegram/error_map.h"
+#include "telegram/media_json.h"
 #include "telegram/message_parse.h"
 #include "telegram/send_tracker.h"
 
@@ -88,10 +89,17 @@ void AccountClient::OnSendOutcome(const json& update, bool succeeded) {
 
 void AccountClient::OnMessageContent(const json& update) {
   const json& content = Field(update, "new_content");
-  if (!content.is_object() || content.value("@type", "") != "messageText") return;
+  if (!content.is_object()) return;
+  FormattedText text;
+  if (content.value("@type", "") == "messageText") {
+    text = ParseFormattedText(Field(content, "text"));
+  } else if (ParseMediaContent(content)) {
+    text = MediaCaption(content);  // a caption edit
+  } else {
+    return;
+  }
   if (edited_texts_.size() >= kMaxPendingEdits) edited_texts_.clear();
-  edited_texts_[{IntField(update, "chat_id"), IntField(update, "message_id")}] =
-      ParseFormattedText(Field(content, "text"));
+  edited_texts_[{IntField(update, "chat_id"), IntField(update, "message_id")}] = std::move(text);
 }
 
 void AccountClient::OnMessageEdited(const json& update) {
@@ -137,9 +145,11 @@ void AccountClient::OnReadOutbox(const json& update) {
 }
 
 void AccountClient::OnOption(const json& update) {
-  if (update.value("name", "") != "message_text_length_max") return;
+  std::string name = update.value("name", "");
   std::int64_t value = IntField(Field(update, "value"), "value");
-  if (value > 0) text_length_max_ = static_cast<int>(value);
+  if (value <= 0) return;
+  if (name == "message_text_length_max") text_length_max_ = static_cast<int>(value);
+  if (name == "message_caption_length_max") caption_length_max_ = static_cast<int>(value);
 }
 
 }  // namespace tgmux::telegram

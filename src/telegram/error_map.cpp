@@ -64,6 +64,18 @@ constexpr std::array kRules = {
     Rule{0, kExact, "MESSAGE_TOO_LONG", kInvalidRequest, "The message is too long"},
     Rule{0, kExact, "Strings must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
     Rule{0, kExact, "Text must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
+    // Files.
+    Rule{0, kExact, "Message caption is too long", kInvalidRequest, "The caption is too long"},
+    Rule{0, kExact, "File must be non-empty", kInvalidRequest, "The file is empty"},
+    Rule{0, kPrefix, "File of size ", kInvalidRequest, "The file is larger than Telegram allows"},
+    Rule{0, kPrefix, "Can't use file of type ", kInvalidRequest, "The file cannot be sent as this type"},
+    Rule{0, kPrefix, "Wrong remote file identifier specified", kNotFound, "This account has no such file"},
+    Rule{0, kExact, "Need full local (or generate, or inactive remote) location for upload", kNotFound,
+         "This account can no longer use this file"},
+    Rule{0, kExact, "File download has failed or was canceled", kNotFound,
+         "Telegram no longer gives this account this file"},
+    Rule{0, kExact, "File not found", kNotFound, "File not found"},
+    Rule{0, kExact, "Can't find real file path", kInternal, "The file to upload is missing"},
     // Flood waits: TDLib's own form, then the raw server forms.
     Rule{429, kPrefix, "Too Many Requests: retry after ", kFloodWait, "", true},
     Rule{0, kPrefix, "FLOOD_WAIT_", kFloodWait, "", true},

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "telegram/media_json.h"
 #include "telegram/td_parse.h"
 
 namespace tgmux::telegram {
@@ -122,7 +123,11 @@ std::optional<Message> ParseMessage(const json& message) {
   parsed.edit_date = IntField(message, "edit_date");
   const json& content = ObjectField(message, "content");
   parsed.content_type = SnakeSuffix(StringField(content, "@type"), "message");
-  if (parsed.content_type == "text") parsed.text = ParseFormattedText(ObjectField(content, "text"));
+  if (parsed.content_type == "text") {
+    parsed.text = ParseFormattedText(ObjectField(content, "text"));
+  } else if ((parsed.media = ParseMediaContent(content))) {
+    parsed.text = MediaCaption(content);
+  }
   const json& reply_to = ObjectField(message, "reply_to");
   if (StringField(reply_to, "@type") == "messageReplyToMessage" &&
       IntField(reply_to, "chat_id") == parsed.chat_id) {

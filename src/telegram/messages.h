@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "telegram/media.h"
+
 namespace tgmux::telegram {
 
 // One formatting entity. Offsets and lengths count UTF-16 code units, as in
@@ -70,9 +72,12 @@ struct Message {
   std::int64_t date = 0;       // unix seconds
   std::int64_t edit_date = 0;  // 0 when never edited
   // "text" for text messages; TDLib's content kind in snake case otherwise
-  // ("photo", "sticker", ...), whose caption is not extracted.
+  // ("photo", "document", "voice_note", "sticker", ...).
   std::string content_type;
-  FormattedText text;  // empty unless content_type is "text"
+  // The text of a text message, the caption of a media message; empty for others.
+  FormattedText text;
+  // The file of a photo, document, video, voice note, audio or animation.
+  std::optional<MediaInfo> media;
   std::int64_t reply_to_message_id = 0;  // 0: not a reply (or a reply into another chat)
   // The kind of chat it is in, from what TDLib announced about the chat; from
   // the id's form when the chat is unknown (supergroups then count as groups).
@@ -94,7 +99,7 @@ struct Chat {
   std::int64_t order = 0;
 };
 
-// An edit of a message: its new text (empty if it is not a text message).
+// An edit of a message: its new text or caption (empty if it has neither).
 struct MessageEdit {
   std::int64_t chat_id = 0;
   std::int64_t message_id = 0;

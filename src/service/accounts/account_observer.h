@@ -18,6 +18,9 @@ class AccountObserver {
  public:
   virtual ~AccountObserver() = default;
 
+  // Before any observer sees a message (new, sent, or read from history):
+  // fills tgmux's own fields, such as the file ids of its media.
+  virtual void Annotate(const std::string& /*account_id*/, telegram::Message&) {}
   // A new message: incoming, or ours once final (see AccountCallbacks).
   virtual void OnMessage(const std::string& /*account_id*/, const telegram::Message&) {}
   virtual void OnMessageEdited(const std::string& /*account_id*/, const telegram::MessageEdit&) {}

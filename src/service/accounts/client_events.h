@@ -40,7 +40,9 @@ class ClientEvents {
     telegram::AccountCallbacks c{[events](const telegram::AuthState& s) { events->State(s); },
                                  [events](telegram::ClosedReason r) { events->Closed(r); }};
     c.on_new_message = [events](const Message& m) {
-      events->Each([&](AccountObserver& o, const std::string& id) { o.OnMessage(id, m); });
+      Message annotated = m;
+      events->Each([&](AccountObserver& o, const std::string& id) { o.Annotate(id, annotated); });
+      events->Each([&](AccountObserver& o, const std::string& id) { o.OnMessage(id, annotated); });
     };
     c.on_message_edited = [events](const telegram::MessageEdit& e) {
       events->Each([&](AccountObserver& o, const std::string& id) { o.OnMessageEdited(id, e); });
@@ -55,7 +57,13 @@ class ClientEvents {
       events->Each([&](AccountObserver& o, const std::string& id) { o.OnPeerRead(id, chat, last_read); });
     };
     c.on_send_result = [events](std::int64_t chat, std::int64_t temporary_id, const telegram::Result<Message>& r) {
-      events->Each([&](AccountObserver& o, const std::string& id) { o.OnSendResult(id, chat, temporary_id, r); });
+      telegram::Result<Message> annotated = r;
+      if (annotated.ok()) {
+        events->Each([&](AccountObserver& o, const std::string& id) { o.Annotate(id, annotated.value()); });
+      }
+      events->Each([&](AccountObserver& o, const std::string& id) {
+        o.OnSendResult(id, chat, temporary_id, annotated);
+      });
     };
     return c;
   }

@@ -76,8 +76,29 @@ struct UnreadGather {
 
 }  // namespace
 
-MessageService::MessageService(AccountService& accounts, Background& background)
-    : accounts_(accounts), background_(background) {}
+MessageService::MessageService(AccountService& accounts, Background& background, FileRegistry& files)
+    : accounts_(accounts), background_(background), files_(files) {}
+
+void MessageService::Register(const std::string& account_id, std::vector<telegram::Message>& messages) {
+  files_.Register(account_id, messages);
+}
+
+void MessageService::Register(const std::string& account_id, std::vector<telegram::Chat>& chats) {
+  std::vector<telegram::Message> last;
+  for (auto& chat : chats) {
+    if (chat.last_message && chat.last_message->media) last.push_back(*chat.last_message);
+  }
+  if (last.empty()) return;
+  files_.Register(account_id, last);
+  for (auto& chat : chats) {
+    if (!chat.last_message || !chat.last_message->media) continue;
+    for (const auto& message : last) {
+      if (message.chat_id == chat.chat_id && message.message_id == chat.last_message->message_id) {
+        chat.last_message->media->file_id = message.media->file_id;
+      }
+    }
+  }
+}
 
 std::shared_ptr<telegram::AccountClient> MessageService::LiveClient(const std::string& tenant_id,
                                                                    const std::string& account_id) {
@@ -95,7 +116,11 @@ void MessageService::ListChats(const std::string& tenant_id, const std::string& 
                                const ChatListQuery& query, Done<ChatPage> done) {
   CheckLimit(query.limit);
   auto after = ChatCursor(query.cursor);
-  walks::ListChats(LiveClient(tenant_id, account_id), query.limit, after, query.unread_only, std::move(done));
+  walks::ListChats(LiveClient(tenant_id, account_id), query.limit, after, query.unread_only,
+                   [this, account_id, done = std::move(done)](Result<ChatPage> page) {
+                     if (page.ok()) Register(account_id, page.value().chats);
+                     done(std::move(page));
+                   });
 }
 
 void MessageService::History(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
@@ -104,9 +129,13 @@ void MessageService::History(const std::string& tenant_id, const std::string& ac
   if (before < 0) throw Error(ErrorCode::kInvalidRequest, "before must be a message id");
   walks::ClientRef client = LiveClient(tenant_id, account_id);
   // Finding the chat first announces it to TDLib when needed, and names an unknown one.
-  walks::FindChat(client, chat_id, [client, chat_id, limit, before, done = std::move(done)](Result<Chat> chat) {
-    if (!chat.ok()) return done(chat.error());
-    walks::History(client, chat_id, limit, before, done);
+  auto registered = [this, account_id, done = std::move(done)](Result<HistoryPage> page) {
+    if (page.ok()) Register(account_id, page.value().messages);
+    done(std::move(page));
+  };
+  walks::FindChat(client, chat_id, [client, chat_id, limit, before, registered](Result<Chat> chat) {
+    if (!chat.ok()) return registered(chat.error());
+    walks::History(client, chat_id, limit, before, registered);
   });
 }
 
@@ -115,7 +144,7 @@ void MessageService::Unread(const std::string& tenant_id, const std::string& acc
   CheckLimit(query.limit);
   auto after = ChatCursor(query.cursor);
   walks::ClientRef client = LiveClient(tenant_id, account_id);
-  auto per_chat = [client, done = std::move(done)](Result<ChatPage> page) {
+  auto per_chat = [this, account_id, client, done = std::move(done)](Result<ChatPage> page) {
     if (!page.ok()) return done(page.error());
     if (page.value().chats.empty()) return done(UnreadPage{});
     auto gather = std::make_shared<UnreadGather>();
@@ -126,7 +155,8 @@ void MessageService::Unread(const std::string& tenant_id, const std::string& acc
     // The slots are filled in, never added or removed, while the walks run.
     for (std::size_t slot = 0; slot < gather->page.chats.size(); ++slot) {
       walks::UnreadMessages(client, gather->page.chats[slot].chat, kMaxUnreadPerChat,
-                            [gather, slot](Result<std::vector<Message>> messages) {
+                            [this, account_id, gather, slot](Result<std::vector<Message>> messages) {
+                              if (messages.ok()) Register(account_id, messages.value());
                               gather->Arrived(slot, std::move(messages));
                             });
     }

@@ -21,6 +21,7 @@
 
 #include "service/accounts/account_observer.h"
 #include "service/accounts/accounts.h"
+#include "service/media/file_registry.h"
 #include "service/background.h"
 #include "telegram/account_client.h"
 
@@ -67,7 +68,7 @@ class MessageService : public AccountObserver {
   // Unread lists at most this many messages of each chat.
   static constexpr int kMaxUnreadPerChat = 100;
 
-  MessageService(AccountService& accounts, Background& background);
+  MessageService(AccountService& accounts, Background& background, FileRegistry& files);
   ~MessageService() override { Shutdown(); }
 
   // One page of the main chat list. An unknown cursor is invalid_request.
@@ -119,8 +120,13 @@ class MessageService : public AccountObserver {
                     const telegram::Chat& chat, std::int64_t up_to, Done<ReadState> done);
   std::optional<ReadWaiter> TakeWaiter(std::uint64_t token);
 
+  // Messages handed out get their media's file ids (and those are recorded).
+  void Register(const std::string& account_id, std::vector<telegram::Message>& messages);
+  void Register(const std::string& account_id, std::vector<telegram::Chat>& chats);
+
   AccountService& accounts_;
   Background& background_;
+  FileRegistry& files_;
   std::mutex mutex_;  // guards the waiters
   bool stopped_ = false;
   std::uint64_t next_waiter_ = 0;

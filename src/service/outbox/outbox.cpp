@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "telegram/message_parse.h"
@@ -14,21 +16,26 @@ using store::OutboxState;
 
 // Refuses what Telegram would refuse anyway, before the row exists: a caller
 // learns it from the POST instead of from a failed entry.
-void CheckText(const std::string& text, std::size_t parsed_length) {
-  if (text.empty()) throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
-  if (parsed_length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
-    throw Error(ErrorCode::kInvalidRequest, "field \"text\" is " + std::to_string(parsed_length) +
+void CheckText(const std::string& text, std::size_t parsed_length, bool caption) {
+  if (text.empty() && !caption) throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
+  const int max = caption ? telegram::kDefaultCaptionLengthMax : telegram::kDefaultTextLengthMax;
+  if (parsed_length > static_cast<std::size_t>(max)) {
+    throw Error(ErrorCode::kInvalidRequest, std::string(caption ? "the caption" : "field \"text\"") + " is " +
+                                                std::to_string(parsed_length) +
                                                 " characters (UTF-16) after formatting; Telegram allows at most " +
-                                                std::to_string(telegram::kDefaultTextLengthMax));
+                                                std::to_string(max));
   }
 }
 
 }  // namespace
 
-OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Background& background)
+OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Background& background,
+                             FileRegistry& files, MediaSpool& spool)
     : infra_(infra),
       accounts_(accounts),
       background_(background),
+      files_(files),
+      spool_(spool),
       chat_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(infra.config().outbox_chat_interval_seconds))),
       group_per_minute_(infra.config().outbox_group_per_minute) {
@@ -36,7 +43,7 @@ OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Ba
 }
 
 store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const std::string& account_id,
-                                          const SendRequest& request) {
+                                          SendRequest request) {
   accounts_.Get(tenant_id, account_id);  // not_found for other tenants
   auto& store = infra_.store();
   if (!request.idempotency_key.empty()) {
@@ -50,7 +57,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
     if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
     length = telegram::Utf16Length(parsed.value().text);
   }
-  CheckText(request.text, length);
+  CheckText(request.text, length, request.media.has_value());
   store::OutboxEntry entry;
   entry.id = crypto::RandomId("msg");
   entry.tenant_id = tenant_id;
@@ -62,6 +69,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   entry.reply_to_message_id = request.reply_to_message_id;
   entry.silent = request.silent;
   entry.created_at = entry.updated_at = UnixSeconds();
+  if (request.media) entry.media = MediaRecord(account_id, *request.media).dump();
   std::lock_guard lock(enqueue_mutex_);
   if (!store.InsertOutbox(Sealed(entry, true))) {
     // Another request with the same key won the race.
@@ -69,6 +77,9 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
       return Sealed(*found, false);
     }
     throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
+  }
+  if (request.media) {
+    for (auto& file : request.media->files) file.Keep();  // the entry's now
   }
   // Under the lock: the sender's queue gets entries in the order of the rows.
   background_.Post([this, entry] { Accept({entry}); });
@@ -126,7 +137,7 @@ store::OutboxEntry OutboxService::Sealed(store::OutboxEntry entry, bool seal) {
   auto account = infra_.store().FindAccount(entry.account_id);
   if (!account) {
     // The account was unlinked: its key is gone, and with it the clear values.
-    entry.to = entry.text = "";
+    entry.to = entry.text = entry.media = "";
     return entry;
   }
   const auto& envelope = infra_.envelope();
@@ -136,6 +147,7 @@ store::OutboxEntry OutboxService::Sealed(store::OutboxEntry entry, bool seal) {
   };
   apply(entry.to, "outbox_to");
   apply(entry.text, "outbox_text");
+  if (!entry.media.empty()) apply(entry.media, "outbox_media");
   return entry;
 }
 
@@ -163,13 +175,22 @@ void OutboxService::Notify(const store::OutboxEntry& entry) {
 
 void OutboxService::Resume() {
   std::map<std::string, std::vector<store::OutboxEntry>> queues;
+  std::set<std::string> spooled;  // the sealed files queued entries still need
+  bool unreadable = false;        // an entry whose files cannot be told: keep every file
   for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
     if (entry.state == OutboxState::kQueued) {
       try {
-        queues[entry.account_id].push_back(Sealed(entry, false));
+        auto clear = Sealed(entry, false);
+        if (!clear.media.empty()) {
+          for (const auto& file : nlohmann::json::parse(clear.media).value("files", nlohmann::json::array())) {
+            spooled.insert(file.value("name", ""));
+          }
+        }
+        queues[entry.account_id].push_back(std::move(clear));
       } catch (const std::exception& e) {
         // Its account's keys do not open: no session could send it either.
         spdlog::error("outbox {}: cannot be read ({}); it stays queued", entry.id, e.what());
+        unreadable = true;
       }
       continue;
     }
@@ -187,6 +208,7 @@ void OutboxService::Resume() {
       spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
     }
   }
+  if (!unreadable) spool_.RemoveOrphans(spooled);
   for (auto& [account_id, entries] : queues) {
     background_.Post([this, entries = std::move(entries)]() mutable { Accept(std::move(entries)); });
   }

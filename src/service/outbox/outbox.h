@@ -33,17 +33,30 @@
 #include "service/accounts/accounts.h"
 #include "service/background.h"
 #include "service/infrastructure.h"
+#include "service/media/file_registry.h"
+#include "service/media/media_spool.h"
+#include "service/media/staged_file.h"
 #include "service/outbox/outbox_pacing.h"
 
 namespace tgmux::service {
 
+// A file to send: uploaded with the request, or one the account already has.
+struct MediaRequest {
+  telegram::MediaKind kind = telegram::MediaKind::kDocument;
+  bool kind_given = false;        // false: a file_id keeps its own kind
+  std::vector<StagedFile> files;  // uploaded (one; albums come later)
+  std::string file_id;            // or this account's file
+  int width = 0, height = 0, duration = 0;
+};
+
 struct SendRequest {
   std::string to;          // numeric id, @username or +phone
-  std::string text;
+  std::string text;        // the caption when media is set (may then be empty)
   telegram::ParseMode parse_mode = telegram::ParseMode::kNone;
   std::int64_t reply_to_message_id = 0;
   bool silent = false;
   std::string idempotency_key;  // "" when none
+  std::optional<MediaRequest> media;
 };
 
 class OutboxService : public AccountObserver {
@@ -51,12 +64,16 @@ class OutboxService : public AccountObserver {
   using EntryDone = std::function<void(const store::OutboxEntry&)>;
 
   // Registers itself as an observer of `accounts` (so: before RestoreAll).
-  OutboxService(Infrastructure& infra, AccountService& accounts, Background& background);
+  OutboxService(Infrastructure& infra, AccountService& accounts, Background& background, FileRegistry& files,
+                MediaSpool& spool);
 
   // Writes the entry (or returns the one with the same idempotency key) and
-  // hands it to the account's sender. Throws Error: not_found (account of
-  // another tenant), invalid_request (empty or too long text, bad formatting).
-  store::OutboxEntry Enqueue(const std::string& tenant_id, const std::string& account_id, const SendRequest& request);
+  // hands it to the account's sender. Uploaded files become the entry's (they
+  // stay sealed in the spool until it ends); an entry found by its key leaves
+  // them to be removed. Throws Error: not_found (account of another tenant, a
+  // file_id this account does not have), invalid_request (empty or too long
+  // text or caption, bad formatting, a file_id of another kind).
+  store::OutboxEntry Enqueue(const std::string& tenant_id, const std::string& account_id, SendRequest request);
   // Throws Error(not_found) for unknown ids and other tenants' entries.
   store::OutboxEntry Get(const std::string& tenant_id, const std::string& id);
   // Calls `done` once: when the entry is sent or failed, or with its state
@@ -114,8 +131,8 @@ class OutboxService : public AccountObserver {
   };
   struct Scan;
 
-  // The store keeps recipient and text sealed with the account's data key:
-  // phone numbers and message texts are never on disk in clear.
+  // The store keeps recipient, text and media sealed with the account's data
+  // key: phone numbers, message texts and file keys are never on disk in clear.
   store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
   void Save(const store::OutboxEntry& entry) { infra_.store().UpdateOutbox(Sealed(entry, true)); }
   std::optional<store::OutboxEntry> Load(const std::string& id);
@@ -138,6 +155,11 @@ class OutboxService : public AccountObserver {
   void OnResolved(const std::string& account_id, const std::string& id, const std::string& to,
                   const telegram::Result<std::int64_t>& chat);
   void Send(const std::string& account_id, Sender& sender, Queued& item, std::int64_t chat_id);
+  // outbox_media.cpp: what an entry with media records, and how it is sent.
+  nlohmann::json MediaRecord(const std::string& account_id, MediaRequest& media);
+  void SendMediaEntry(telegram::AccountClient& client, Queued& item, const telegram::FormattedText& caption,
+                      telegram::AccountClient::MessageDone done, std::function<void(std::int64_t)> accepted);
+  void ReleaseMedia(const store::OutboxEntry& entry);
   void OnAccepted(const std::string& account_id, const std::string& id, std::int64_t temporary_id);
   void OnSendDone(const std::string& account_id, const std::string& id, SendResult result);
 
@@ -156,6 +178,8 @@ class OutboxService : public AccountObserver {
   Infrastructure& infra_;
   AccountService& accounts_;
   Background& background_;
+  FileRegistry& files_;
+  MediaSpool& spool_;
   const Clock::duration chat_interval_;
   const int group_per_minute_;
   std::map<std::string, Sender> senders_;

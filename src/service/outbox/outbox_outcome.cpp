@@ -164,6 +164,7 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
 void OutboxService::Finish(const std::string& account_id, store::OutboxEntry entry) {
   entry.updated_at = UnixSeconds();
   Save(entry);
+  ReleaseMedia(entry);
   if (entry.state == OutboxState::kFailed) {
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
   }

@@ -195,16 +195,16 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   ++sender.in_flight;
   Save(item.entry);
   const std::string id = item.entry.id;
-  client->SendText(
-      chat_id, text.value(), item.entry.reply_to_message_id, item.entry.silent,
-      [this, account_id, id](SendResult result) {
-        background_.Post([this, account_id, id, result = std::move(result)]() mutable {
-          OnSendDone(account_id, id, std::move(result));
-        });
-      },
-      [this, account_id, id](std::int64_t temporary_id) {
-        background_.Post([this, account_id, id, temporary_id] { OnAccepted(account_id, id, temporary_id); });
-      });
+  auto done = [this, account_id, id](SendResult result) {
+    background_.Post([this, account_id, id, result = std::move(result)]() mutable {
+      OnSendDone(account_id, id, std::move(result));
+    });
+  };
+  auto accepted = [this, account_id, id](std::int64_t temporary_id) {
+    background_.Post([this, account_id, id, temporary_id] { OnAccepted(account_id, id, temporary_id); });
+  };
+  if (!item.entry.media.empty()) return SendMediaEntry(*client, item, text.value(), done, accepted);
+  client->SendText(chat_id, text.value(), item.entry.reply_to_message_id, item.entry.silent, done, accepted);
 }
 
 void OutboxService::OnAccepted(const std::string& account_id, const std::string& id, std::int64_t temporary_id) {

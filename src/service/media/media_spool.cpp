@@ -1,0 +1,105 @@
+#include "service/media/media_spool.h"
+
+#include <spdlog/spdlog.h>
+#include <sodium.h>
+
+#include "crypto/sealed_file.h"
+
+namespace tgmux::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Base64(std::string_view raw) {
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+void MakePrivateDir(const fs::path& dir) {
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+void RemoveQuietly(const fs::path& path) {
+  std::error_code ignored;
+  fs::remove_all(path, ignored);
+}
+
+}  // namespace
+
+std::string SafeFileName(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') continue;
+    out += static_cast<char>(c);
+  }
+  while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(0, 1);
+  if (out.size() > 255) out.resize(255);
+  // A cut may have split a UTF-8 sequence: drop its leading bytes.
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+  if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0xC0) out.pop_back();
+  return out.empty() ? "file" : out;
+}
+
+MediaSpool::MediaSpool(const fs::path& data_dir)
+    : outbox_dir_(data_dir / "media" / "outbox"), sending_dir_(data_dir / "media" / "sending") {
+  MakePrivateDir(data_dir / "media");
+  MakePrivateDir(outbox_dir_);
+  MakePrivateDir(sending_dir_);
+}
+
+nlohmann::json MediaSpool::Record(const StagedFile& file) {
+  return {{"name", file.path.filename().string()},
+          {"key", Base64(file.key.bytes())},
+          {"file_name", SafeFileName(file.file_name)},
+          {"content_type", file.content_type},
+          {"size", file.size}};
+}
+
+std::vector<std::string> MediaSpool::Unseal(const std::string& entry_id, const nlohmann::json& records) {
+  fs::path dir = sending_dir_ / entry_id;
+  RemoveQuietly(dir);  // a copy from an earlier attempt
+  MakePrivateDir(dir);
+  std::vector<std::string> paths;
+  int index = 0;
+  for (const auto& record : records) {
+    // One subdirectory per file: two files of an album may share a name.
+    fs::path sub = dir / std::to_string(index++);
+    MakePrivateDir(sub);
+    fs::path clear = sub / record.value("file_name", "file");
+    auto key = crypto::SecretKey::FromBase64(record.value("key", ""));
+    crypto::UnsealToFile(outbox_dir_ / record.value("name", ""), key, clear);
+    paths.push_back(clear.string());
+  }
+  return paths;
+}
+
+void MediaSpool::Release(const std::string& entry_id, const nlohmann::json& records) {
+  RemoveQuietly(sending_dir_ / entry_id);
+  if (!records.is_array()) return;
+  for (const auto& record : records) {
+    std::string name = record.value("name", "");
+    if (!name.empty() && name.find('/') == std::string::npos) RemoveQuietly(outbox_dir_ / name);
+  }
+}
+
+int MediaSpool::RemoveOrphans(const std::set<std::string>& kept_names) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(outbox_dir_, ec)) {
+    if (kept_names.count(entry.path().filename().string())) continue;
+    RemoveQuietly(entry.path());
+    ++removed;
+  }
+  for (const auto& entry : fs::directory_iterator(sending_dir_, ec)) {
+    RemoveQuietly(entry.path());
+    ++removed;
+  }
+  if (removed > 0) spdlog::info("media: removed {} files left by an earlier run", removed);
+  return removed;
+}
+
+}  // namespace tgmux::service

@@ -1,0 +1,108 @@
+// AccountClient: sending media, downloading files and forgetting downloads.
+// A file is named by its remote id above telegram/; TDLib's numeric id for it
+// is looked up here (getRemoteFile) each time it is needed.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "telegram/account_client.h"
+#include "telegram/encoding.h"
+#include "telegram/media_json.h"
+#include "telegram/message_parse.h"
+#include "telegram/typed_answer.h"
+
+namespace tgmux::telegram {
+namespace {
+
+using nlohmann::json;
+
+// The local copy when TDLib has one and it is still there: a file this client
+// uploaded keeps the path it was sent from, which may be gone since.
+std::optional<DownloadedFile> Completed(const json& file) {
+  const json& local = file.value("local", json::object());
+  if (!local.value("is_downloading_completed", false)) return std::nullopt;
+  std::string path = local.value("path", "");
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  return DownloadedFile{path, IntField(file, "size")};
+}
+
+bool StaleLocalCopy(const json& file) {
+  const json& local = file.value("local", json::object());
+  return local.value("is_downloading_completed", false) && !Completed(file);
+}
+
+}  // namespace
+
+void AccountClient::SendMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
+                              std::int64_t reply_to_message_id, bool silent, MessageDone done,
+                              std::function<void(std::int64_t)> accepted) {
+  std::size_t length = Utf16Length(caption.text);
+  if (length > static_cast<std::size_t>(caption_length_max_.load())) {
+    return FailTyped<Message>(hub_, std::move(done),
+                              Error(ErrorCode::kInvalidRequest,
+                                    "The caption is " + std::to_string(length) +
+                                        " characters long; Telegram allows at most " +
+                                        std::to_string(caption_length_max_.load())));
+  }
+  if (media.local_path.empty() == media.remote_id.empty()) {
+    return FailTyped<Message>(hub_, std::move(done),
+                              Error(ErrorCode::kInvalidRequest, "A file to send needs a local path or a remote id"));
+  }
+  SendContent(chat_id, InputMediaContent(media, caption), reply_to_message_id, silent, std::move(done),
+              std::move(accepted));
+}
+
+void AccountClient::WithFileId(const std::string& remote_id, MediaKind kind,
+                               std::optional<std::chrono::milliseconds> deadline,
+                               std::function<void(Result<json>)> next) {
+  json request = {{"@type", "getRemoteFile"},
+                  {"remote_file_id", remote_id},
+                  {"file_type", {{"@type", std::string(FileTypeOf(kind))}}}};
+  hub_.Send(client_id_, std::move(request), [next = std::move(next)](Result<json> answer) {
+    if (answer.ok() && answer.value().value("@type", "") != "file") return next(UnexpectedAnswer("getRemoteFile"));
+    next(std::move(answer));
+  }, deadline);
+}
+
+void AccountClient::DownloadFile(const std::string& remote_id, MediaKind kind, std::chrono::milliseconds deadline,
+                                 std::function<void(Result<DownloadedFile>)> done) {
+  auto started = std::chrono::steady_clock::now();
+  WithFileId(remote_id, kind, deadline,
+             [deadline, started, done = std::move(done), hub = &hub_, client_id = client_id_](
+                 Result<json> file) mutable {
+               if (!file.ok()) return done(file.error());
+               if (auto local = Completed(file.value())) return done(*local);
+               auto left = deadline - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - started);
+               const std::int64_t file_id = IntField(file.value(), "id");
+               auto parse = [](const json& answer) -> Result<DownloadedFile> {
+                 if (answer.value("@type", "") != "file") return UnexpectedAnswer("downloadFile");
+                 if (auto local = Completed(answer)) return *local;
+                 return Error(ErrorCode::kTelegramError, "TDLib ended the download before the file was complete");
+               };
+               auto download = [hub, client_id, file_id, parse, left, done]() mutable {
+                 json request = {{"@type", "downloadFile"}, {"file_id", file_id}, {"priority", 1},
+                                 {"offset", 0}, {"limit", 0}, {"synchronous", true}};
+                 hub->Send(client_id, std::move(request), Typed<DownloadedFile>(std::move(done), parse),
+                           std::max(left, std::chrono::milliseconds(1)));
+               };
+               if (!StaleLocalCopy(file.value())) return download();
+               // TDLib still points at a copy that is gone: forget it, then download.
+               hub->Send(client_id, {{"@type", "deleteFile"}, {"file_id", file_id}},
+                         [download](Result<json>) mutable { download(); });
+             });
+}
+
+void AccountClient::DeleteDownload(const std::string& remote_id, MediaKind kind, Done done) {
+  WithFileId(remote_id, kind, std::nullopt,
+             [done = std::move(done), hub = &hub_, client_id = client_id_](Result<json> file) mutable {
+               if (!file.ok()) return done(file.error());
+               json request = {{"@type", "deleteFile"}, {"file_id", file.value().value("id", 0)}};
+               hub->Send(client_id, std::move(request), Typed<Ok>(std::move(done), [](const json&) -> Result<Ok> {
+                           return Ok{};
+                         }));
+             });
+}
+
+}  // namespace tgmux::telegram
