@@ -41,6 +41,13 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     patch.accepts_private = BoolField(body, "accepts_private");
     patch.accepts_groups = BoolField(body, "accepts_groups");
     patch.accepts_channels = BoolField(body, "accepts_channels");
+    if (auto proxy = body.find("proxy"); proxy != body.end()) {
+      if (proxy->is_null()) {
+        patch.proxy = std::optional<ProxyUrl>();
+      } else {
+        patch.proxy = service::AccountService::ParseProxyField("proxy", *StringField(body, "proxy", true));
+      }
+    }
     reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), patch))));
   });
   router.Add("DELETE", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {

@@ -56,8 +56,10 @@ void RegisterLoginRoutes(Router& router, service::Services& s) {
     auto body = r.JsonBody();
     auto method = MethodField(body);
     auto phone = StringField(body, "phone", method == store::LoginMethod::kPhone).value_or("");
+    std::optional<ProxyUrl> proxy;
+    if (auto text = StringField(body, "proxy", false)) proxy = service::AccountService::ParseProxyField("proxy", *text);
     s.logins_per_tenant.HitOrThrow(TenantOf(r), "Telegram logins started");
-    s.logins.Start(TenantOf(r), PrincipalOf(r).id, method, phone, Answer(reply, r.path, 201));
+    s.logins.Start(TenantOf(r), PrincipalOf(r).id, method, phone, proxy, Answer(reply, r.path, 201));
   });
   router.Add("GET", "/v1/logins/{id}", kRead, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, LoginJson(s.logins.Get(TenantOf(r), r.params.at("id")))));

@@ -50,10 +50,43 @@ telegram::MediaKind KindField(const std::string& type) {
   auto kind = telegram::MediaKindFromName(type);
   if (!kind) {
     throw Error(ErrorCode::kInvalidRequest,
-                "field \"type\" must be photo, document, video, voice, audio or animation (albums: type=album "
-                "is not available yet)");
+                "field \"type\" must be photo, document, video, voice, audio or animation (or album, with parts "
+                "file0 ... file9, in a multipart upload)");
   }
   return *kind;
+}
+
+// The parts of an upload in the order they go: "file", or an album's file0 ... file9.
+std::vector<service::StagedFile> TakeFiles(FormUpload& form, bool album) {
+  std::vector<service::StagedFile*> order(album ? 10 : 1, nullptr);
+  for (auto& file : form.files) {
+    std::size_t slot = 0;
+    bool known = album ? file.field.size() == 5 && file.field.rfind("file", 0) == 0 &&
+                             std::isdigit(static_cast<unsigned char>(file.field[4]))
+                       : file.field == "file";
+    if (known && album) slot = static_cast<std::size_t>(file.field[4] - '0');
+    if (!known) {
+      throw Error(ErrorCode::kInvalidRequest,
+                  "unexpected file part \"" + file.field + "\"; send " +
+                      (album ? "an album as parts file0 ... file9" : "one part named \"file\""));
+    }
+    if (order[slot]) {
+      throw Error(ErrorCode::kInvalidRequest,
+                  "file part \"" + file.field + "\" is given twice; send exactly one file per part (several "
+                  "files go as type=album with parts file0 ... file9)");
+    }
+    order[slot] = &file;
+  }
+  std::vector<service::StagedFile> files;
+  for (auto* file : order) {
+    if (file) files.push_back(std::move(*file));
+  }
+  if (!album && files.size() != 1) {
+    throw Error(ErrorCode::kInvalidRequest, "send exactly one file part named \"file\" (got " +
+                                                std::to_string(form.files.size()) + ")");
+  }
+  form.files.clear();
+  return files;
 }
 
 // The fields a JSON body and a form share.
@@ -110,22 +143,14 @@ service::SendRequest ReadFormRequest(const Request& r) {
   send.text = caption.value_or(text.value_or(""));
   send.parse_mode = ParseModeField(body);
   service::MediaRequest media;
-  media.kind = KindField(StringField(body, "type", false).value_or("document"));
+  std::string type = StringField(body, "type", false).value_or("document");
+  media.album = type == "album";
+  if (!media.album) media.kind = KindField(type);
   media.kind_given = true;
   media.width = Dimension(body, "width");
   media.height = Dimension(body, "height");
   media.duration = Dimension(body, "duration");
-  for (auto& file : form.files) {
-    if (file.field != "file") {
-      throw Error(ErrorCode::kInvalidRequest, "unexpected file part \"" + file.field + "\"; send one part named \"file\"");
-    }
-  }
-  if (form.files.size() != 1) {
-    throw Error(ErrorCode::kInvalidRequest, "send exactly one file part named \"file\" (got " +
-                                                std::to_string(form.files.size()) + ")");
-  }
-  media.files.push_back(std::move(form.files.front()));
-  form.files.clear();
+  media.files = TakeFiles(form, media.album);
   send.media = std::move(media);
   return send;
 }

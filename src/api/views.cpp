@@ -62,6 +62,7 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
       {"accepts_private", a.accepts_private},
       {"accepts_groups", a.accepts_groups},
       {"accepts_channels", a.accepts_channels},
+      {"proxy", a.proxy_masked.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.proxy_masked)},
   };
 }
 
@@ -187,9 +188,17 @@ nlohmann::json OutboxJson(const store::OutboxEntry& e) {
     auto record = nlohmann::json::parse(e.media, nullptr, false);
     nlohmann::json media = {{"type", record.value("kind", "")}};
     if (record.contains("file_id")) media["file_id"] = record["file_id"];
-    for (const auto& file : record.value("files", nlohmann::json::array())) {
-      media["file_name"] = file.value("file_name", "");
-      media["size"] = file.value("size", 0);
+    auto files = record.value("files", nlohmann::json::array());
+    if (record.value("kind", "") == "album") {
+      media["items"] = nlohmann::json::array();
+      for (const auto& file : files) {
+        media["items"].push_back({{"type", file.value("kind", "")}, {"file_name", file.value("file_name", "")},
+                                  {"size", file.value("size", 0)}});
+      }
+      media["message_ids"] = record.value("message_ids", nlohmann::json::array());
+    } else if (!files.empty()) {
+      media["file_name"] = files[0].value("file_name", "");
+      media["size"] = files[0].value("size", 0);
     }
     out["media"] = std::move(media);
   }

@@ -9,6 +9,8 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "common/proxy_url.h"
+
 extern char** environ;
 
 namespace tgmux::config {
@@ -235,6 +237,15 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_LIMIT_LOGINS_TENANT", "limits.logins_per_tenant", "",
         "Telegram logins started (POST /v1/logins) per tenant, COUNT/SECONDS (30/60)"},
        [](Config& c, const std::string& v) { c.auth.logins_per_tenant = ParseRateLimit(v); }},
+      {{"TGMUX_PROXY", "telegram.proxy", "",
+        "proxy for every account without its own: socks5://[user:pass@]host:port, http://..., "
+        "mtproto://secret@host:port (none)"},
+       [](Config& c, const std::string& v) {
+         if (v.empty()) return;
+         auto parsed = ParseProxyUrl(v);
+         if (!parsed.proxy) Bad(parsed.error);
+         c.default_proxy = v;
+       }},
       {{"TGMUX_MAX_UPLOAD", "media.max_upload", "",
         "largest file upload (multipart body) accepted, e.g. 50MiB (50MiB; Telegram's own limits apply above)"},
        [](Config& c, const std::string& v) { c.max_upload_bytes = ParseSize(v, 1 << 20, 4ull << 30); }},
@@ -254,7 +265,7 @@ void ApplyOne(Config& config, const Setting& setting, const std::string& value, 
     setting.apply(config, value);
   } catch (const std::invalid_argument& e) {
     static const std::set<std::string> kSecret = {"TGMUX_MASTER_KEY", "TELEGRAM_API_HASH", "TGMUX_ADMIN_PASSWORD",
-                                                   "TGMUX_JWT_SECRET"};
+                                                   "TGMUX_JWT_SECRET", "TGMUX_PROXY"};
     std::string shown = kSecret.count(setting.info.env) ? std::string("(hidden)")
                             : "\"" + value + "\"";
     throw ConfigError(where + "=" + shown + ": " + e.what());

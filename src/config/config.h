@@ -67,6 +67,7 @@ struct Config {
   int outbox_group_per_minute = 20;         // at most this many sends a minute into one group (0: no limit)
   double event_retention_seconds = 7 * 86400;  // events older than this are removed
   double webhook_retry_seconds = 86400;        // a webhook failing this long is disabled
+  std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account
   std::string log_level = "info";

@@ -207,6 +207,12 @@ CREATE TABLE files (
 CREATE INDEX files_cached ON files (account_id, last_used_at) WHERE cached_bytes > 0;
 )sql";
 
+// An account's own proxy: sealed, and shown without its password or secret.
+constexpr std::string_view kAccountProxy = R"sql(
+ALTER TABLE accounts ADD COLUMN proxy_sealed BLOB NOT NULL DEFAULT x'';
+ALTER TABLE accounts ADD COLUMN proxy_masked TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -215,6 +221,7 @@ constexpr std::array kMigrations = {
     Migration{5, "event sequences that outlive retention", kCreateEventSequences},
     Migration{6, "accounts by phone digest and by Telegram user", kAccountLookups},
     Migration{7, "outbox media and files", kCreateMedia},
+    Migration{8, "account proxies", kAccountProxy},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

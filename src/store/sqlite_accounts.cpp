@@ -13,10 +13,11 @@ namespace {
 constexpr const char* kSelectAccount =
     "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
     "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
-    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, phone_digest FROM accounts";
+    "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, phone_digest, "
+    "proxy_sealed, proxy_masked FROM accounts";
 
-// Binds ?1 .. ?18 in the column order of kSelectAccount (phone_digest, ?19, apart:
-// only Insert writes it).
+// Binds ?1 .. ?18 and ?20, ?21 in the column order of kSelectAccount
+// (phone_digest, ?19, apart: only Insert writes it).
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
                a.id, a.tenant_id, std::string(AccountStatusName(a.status)),
@@ -32,6 +33,8 @@ void BindAccount(SQLite::Statement& statement, const Account& a) {
   statement.bind(16, a.accepts_private ? 1 : 0);
   statement.bind(17, a.accepts_groups ? 1 : 0);
   statement.bind(18, a.accepts_channels ? 1 : 0);
+  BindBlob(statement, 20, a.proxy_sealed);
+  statement.bind(21, a.proxy_masked);
 }
 
 Account ReadAccount(SQLite::Statement& row) {
@@ -55,6 +58,8 @@ Account ReadAccount(SQLite::Statement& row) {
   a.accepts_groups = row.getColumn(16).getInt() != 0;
   a.accepts_channels = row.getColumn(17).getInt() != 0;
   a.phone_digest = row.getColumn(18).getString();
+  a.proxy_sealed = row.getColumn(19).getString();
+  a.proxy_masked = row.getColumn(20).getString();
   return a;
 }
 
@@ -73,8 +78,8 @@ bool Insert(SQLite::Database& db, const Account& account) {
       "telegram_user_id, username, display_name, phone_masked, "
       "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
       "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, "
-      "phone_digest) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+      "phone_digest, proxy_sealed, proxy_masked) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   BindAccount(insert, account);
   insert.bind(19, account.phone_digest);
   try {
@@ -134,7 +139,8 @@ bool Update(SQLite::Database& db, const Account& account) {
                            "phone_masked = ?8, phone_sealed = ?9, wrapped_data_key = ?10, "
                            "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
                            "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
-                           "accepts_groups = ?17, accepts_channels = ?18 WHERE id = ?1");
+                           "accepts_groups = ?17, accepts_channels = ?18, proxy_sealed = ?20, "
+                           "proxy_masked = ?21 WHERE id = ?1");
   BindAccount(update, account);
   return update.exec() > 0;
 }

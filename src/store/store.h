@@ -43,6 +43,10 @@ struct Account {
   std::string wrapped_data_key;        // Envelope::WrapDataKey
   std::string td_key_sealed;           // TDLib database key, Envelope::Encrypt(purpose "td_key")
   std::string last_error;
+  // The account's own proxy (a ProxyUrl): the full URL sealed (purpose
+  // "proxy"), and the URL without password or secret to show; "" for none.
+  std::string proxy_sealed;
+  std::string proxy_masked;
   std::int64_t created_at = 0;         // unix seconds
   std::int64_t updated_at = 0;
   std::int64_t last_connected_at = 0;

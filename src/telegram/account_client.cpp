@@ -184,6 +184,12 @@ void AccountClient::OnUpdate(const json& update) {
     if (state != update.end()) OnAuthState(ParseAuthState(*state));
     return;
   }
+  if (type == "updateConnectionState") {
+    auto state = ParseConnectionState(update.value("state", json::object()));
+    auto on_connection_state = callbacks_.on_connection_state;
+    if (state && on_connection_state) on_connection_state(*state);
+    return;
+  }
   // The cache first, so that callbacks see the chat as the update left it.
   chats_->Apply(update);
   OnMessageUpdate(type, update);

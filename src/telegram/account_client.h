@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/proxy_url.h"
 #include "telegram/client_hub.h"
 #include "telegram/messages.h"
 #include "telegram/result.h"
@@ -61,6 +62,8 @@ struct AccountCallbacks {
   // already ended with telegram_unreachable: this is how their outcome is learnt.
   std::function<void(std::int64_t chat_id, std::int64_t temporary_id, const Result<Message>&)>
       on_send_result = {};
+  // The connection to Telegram changed (updateConnectionState).
+  std::function<void(ConnectionState)> on_connection_state = {};
 };
 
 // Threads: every method may be called from any thread and returns at once.
@@ -109,6 +112,15 @@ class AccountClient {
   void RequestQrCode(Done done);  // the link comes as kWaitOtherDeviceConfirmation
   void RegisterUser(const std::string& first_name, const std::string& last_name, Done done);
 
+  // account_proxy.cpp. Routes this client's connection through `proxy`
+  // (addProxy with enable), or directly again (disableProxy) when nullopt.
+  // Allowed in any state after Start. Errors: invalid_request with TDLib's
+  // reason (a bad secret, server or port).
+  void SetProxy(const std::optional<ProxyUrl>& proxy, Done done);
+  // Whether the proxy answers (TDLib's pingProxy), with the round trip in
+  // seconds. Errors: telegram_unreachable with TDLib's reason.
+  void PingProxy(const ProxyUrl& proxy, std::function<void(Result<double>)> done);
+
   // Ends the session at Telegram and deletes local data (-> kLoggedOut).
   void LogOut(Done done);
   // Stops the client, keeping the session on disk (-> kClosed).
@@ -154,6 +166,14 @@ class AccountClient {
   // reason as invalid_request.
   void SendMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
                  std::int64_t reply_to_message_id, bool silent, MessageDone done,
+                 std::function<void(std::int64_t)> accepted = nullptr);
+  // Sends 2 to 10 files as one album (photos and videos, or documents only,
+  // or audio only) with the caption on the first. `done` gets every final
+  // message, in order, once all are sent, or the first failure. `accepted`
+  // gets the first message's temporary id (its outcome stands for the album's
+  // in on_send_result).
+  void SendAlbum(std::int64_t chat_id, const std::vector<MediaToSend>& media, const FormattedText& caption,
+                 std::int64_t reply_to_message_id, bool silent, std::function<void(Result<std::vector<Message>>)> done,
                  std::function<void(std::int64_t)> accepted = nullptr);
   // Downloads a file of this account (by its remote id) into the account's
   // files directory, or finds it there, and gives its local path. Errors:
@@ -208,6 +228,8 @@ class AccountClient {
   void OnOption(const nlohmann::json& update);
   // account_messages.cpp: too long or empty text for sendMessage/editMessageText.
   std::optional<Error> CheckText(const FormattedText& text) const;
+  // account_media.cpp: the caption limit, or null.
+  std::optional<Error> CheckCaption(const FormattedText& caption) const;
   // account_messages.cpp: sendMessage with this input content.
   void SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id, bool silent,
                    MessageDone done, std::function<void(std::int64_t)> accepted);

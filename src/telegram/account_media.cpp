@@ -4,11 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <mutex>
 
 #include "telegram/account_client.h"
 #include "telegram/encoding.h"
 #include "telegram/media_json.h"
+#include "telegram/chat_cache.h"
 #include "telegram/message_parse.h"
+#include "telegram/send_tracker.h"
 #include "telegram/typed_answer.h"
 
 namespace tgmux::telegram {
@@ -34,23 +37,111 @@ bool StaleLocalCopy(const json& file) {
 
 }  // namespace
 
+std::optional<Error> AccountClient::CheckCaption(const FormattedText& caption) const {
+  std::size_t length = Utf16Length(caption.text);
+  int max = caption_length_max_.load();
+  if (length <= static_cast<std::size_t>(max)) return std::nullopt;
+  return Error(ErrorCode::kInvalidRequest, "The caption is " + std::to_string(length) +
+                                               " characters long; Telegram allows at most " + std::to_string(max));
+}
+
 void AccountClient::SendMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
                               std::int64_t reply_to_message_id, bool silent, MessageDone done,
                               std::function<void(std::int64_t)> accepted) {
-  std::size_t length = Utf16Length(caption.text);
-  if (length > static_cast<std::size_t>(caption_length_max_.load())) {
-    return FailTyped<Message>(hub_, std::move(done),
-                              Error(ErrorCode::kInvalidRequest,
-                                    "The caption is " + std::to_string(length) +
-                                        " characters long; Telegram allows at most " +
-                                        std::to_string(caption_length_max_.load())));
-  }
+  if (auto error = CheckCaption(caption)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
   if (media.local_path.empty() == media.remote_id.empty()) {
     return FailTyped<Message>(hub_, std::move(done),
                               Error(ErrorCode::kInvalidRequest, "A file to send needs a local path or a remote id"));
   }
   SendContent(chat_id, InputMediaContent(media, caption), reply_to_message_id, silent, std::move(done),
               std::move(accepted));
+}
+
+namespace {
+
+// The final messages of an album, gathered as each one's outcome comes.
+struct AlbumSends {
+  std::mutex mutex;
+  std::vector<std::optional<Message>> messages;
+  std::size_t left = 0;
+  std::optional<Error> error;
+  std::function<void(Result<std::vector<Message>>)> done;
+
+  void Arrived(std::size_t slot, Result<Message> outcome) {
+    std::function<void(Result<std::vector<Message>>)> finish;
+    std::vector<Message> all;
+    {
+      std::lock_guard lock(mutex);
+      if (outcome.ok()) {
+        messages[slot] = std::move(outcome).value();
+      } else if (!error) {
+        error = outcome.error();
+      }
+      if (--left > 0) return;
+      finish = std::move(done);
+      if (!error) {
+        for (auto& message : messages) all.push_back(std::move(*message));
+      }
+    }
+    if (!finish) return;
+    if (error) return finish(*error);
+    finish(std::move(all));
+  }
+};
+
+}  // namespace
+
+void AccountClient::SendAlbum(std::int64_t chat_id, const std::vector<MediaToSend>& media,
+                              const FormattedText& caption, std::int64_t reply_to_message_id, bool silent,
+                              std::function<void(Result<std::vector<Message>>)> done,
+                              std::function<void(std::int64_t)> accepted) {
+  using Album = std::vector<Message>;
+  if (auto error = CheckCaption(caption)) return FailTyped<Album>(hub_, std::move(done), std::move(*error));
+  if (media.size() < 2 || media.size() > 10) {
+    return FailTyped<Album>(hub_, std::move(done),
+                            Error(ErrorCode::kInvalidRequest, "An album has 2 to 10 files"));
+  }
+  json contents = json::array();
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    contents.push_back(InputMediaContent(media[i], i == 0 ? caption : FormattedText{}));
+  }
+  json request = {{"@type", "sendMessageAlbum"}, {"chat_id", chat_id}, {"input_message_contents", contents}};
+  if (reply_to_message_id != 0) {
+    request["reply_to"] = {{"@type", "inputMessageReplyToMessage"}, {"message_id", reply_to_message_id}};
+  }
+  if (silent) request["options"] = {{"@type", "messageSendOptions"}, {"disable_notification", true}};
+  auto on_answer = [sends = sends_, chats = chats_, done = std::move(done),
+                    accepted = std::move(accepted)](Result<json> answer) mutable {
+    if (!answer.ok()) return done(answer.error());
+    const json& list = answer.value().value("messages", json::array());
+    std::vector<Message> temporary;
+    for (const auto& object : list) {
+      if (auto message = ParseMessage(object)) temporary.push_back(std::move(*message));
+    }
+    if (answer.value().value("@type", "") != "messages" || temporary.empty()) {
+      return done(UnexpectedAnswer("sendMessageAlbum"));
+    }
+    if (accepted) accepted(temporary.front().message_id);
+    auto album = std::make_shared<AlbumSends>();
+    album->messages.resize(temporary.size());
+    album->left = temporary.size();
+    album->done = std::move(done);
+    for (std::size_t slot = 0; slot < list.size() && slot < temporary.size(); ++slot) {
+      auto parse = [chats](const json& final_message) -> Result<Message> {
+        auto message = ParseMessage(final_message);
+        if (!message) return UnexpectedAnswer("sendMessageAlbum");
+        chats->Describe(*message);
+        return std::move(*message);
+      };
+      auto arrived = [album, slot](Result<Message> outcome) { album->Arrived(slot, std::move(outcome)); };
+      if (!list[slot].contains("sending_state")) {
+        arrived(parse(list[slot]));
+        continue;
+      }
+      sends->Expect(temporary[slot].chat_id, temporary[slot].message_id, Typed<Message>(arrived, parse));
+    }
+  };
+  hub_.Send(client_id_, std::move(request), std::move(on_answer));
 }
 
 void AccountClient::WithFileId(const std::string& remote_id, MediaKind kind,

@@ -5,6 +5,8 @@
 #include <array>
 #include <cctype>
 
+#include "common/name_table.h"
+
 namespace tgmux::telegram {
 namespace {
 
@@ -95,6 +97,34 @@ std::string_view KindName(Kind kind) {
     if (info.kind == kind) return info.name;
   }
   return "unknown";
+}
+
+namespace {
+
+struct ConnectionRow {
+  ConnectionState value;
+  std::string_view name;
+  std::string_view td_type;
+};
+
+constexpr std::array<ConnectionRow, 5> kConnectionStates{{
+    {ConnectionState::kWaitingForNetwork, "waiting_for_network", "connectionStateWaitingForNetwork"},
+    {ConnectionState::kConnectingToProxy, "connecting_to_proxy", "connectionStateConnectingToProxy"},
+    {ConnectionState::kConnecting, "connecting", "connectionStateConnecting"},
+    {ConnectionState::kUpdating, "updating", "connectionStateUpdating"},
+    {ConnectionState::kReady, "ready", "connectionStateReady"},
+}};
+
+}  // namespace
+
+std::string_view ConnectionStateName(ConnectionState state) { return NameIn(kConnectionStates, state); }
+
+std::optional<ConnectionState> ParseConnectionState(const nlohmann::json& state) {
+  std::string type = state.is_object() ? state.value("@type", "") : "";
+  for (const auto& row : kConnectionStates) {
+    if (row.td_type == type) return row.value;
+  }
+  return std::nullopt;
 }
 
 std::string_view ReasonName(ClosedReason reason) {

@@ -18,6 +18,8 @@ AuthState::Kind ParseAuthKind(std::string_view type);
 // updateAuthorizationState. Missing fields take defaults; unknown fields are
 // ignored (they change between TDLib versions).
 AuthState ParseAuthState(const nlohmann::json& state);
+// A connectionState object; nullopt for an unknown one.
+std::optional<ConnectionState> ParseConnectionState(const nlohmann::json& state);
 
 // TDLib's type names in our snake case and back:
 // SnakeSuffix("textEntityTypeTextUrl", "textEntityType") == "text_url",

@@ -70,6 +70,11 @@ enum class ClosedReason {
 
 std::string_view ReasonName(ClosedReason reason);
 
+// TDLib's connectionState: how far the client is from talking to Telegram.
+enum class ConnectionState { kWaitingForNetwork, kConnectingToProxy, kConnecting, kUpdating, kReady };
+// "waiting_for_network", "connecting_to_proxy", "connecting", "updating", "ready".
+std::string_view ConnectionStateName(ConnectionState state);
+
 // TDLib parameters from the configuration (the same for every account).
 struct TdParameters {
   std::int32_t api_id = 0;

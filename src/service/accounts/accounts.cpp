@@ -21,7 +21,11 @@ Error NotFound(const std::string& id) { return Error(ErrorCode::kNotFound, "no a
 }  // namespace
 
 AccountService::AccountService(Infrastructure& infra, Background& background, AuditLog& audit)
-    : infra_(infra), background_(background), audit_(audit), phone_digests_(infra.store(), infra.envelope()) {}
+    : infra_(infra),
+      background_(background),
+      audit_(audit),
+      phone_digests_(infra.store(), infra.envelope()),
+      default_proxy_(ParseProxyUrl(infra.config().default_proxy).proxy) {}
 
 AccountService::~AccountService() { Shutdown(); }
 
@@ -92,28 +96,38 @@ void AccountService::Start(const store::Account& account) {
     SetStatus(account.id, AccountStatus::kError, "the account's keys do not decrypt with this master key");
     return;
   }
+  auto proxy = ProxyOf(account);
   auto events = std::make_shared<ClientEvents>();
   Watch(account.id, events);
   auto client = std::make_shared<telegram::AccountClient>(infra_.hub(), ClientEvents::Bind(events));
   {
     std::lock_guard lock(mutex_);
-    live_[account.id] = Live{client, events};
+    live_[account.id] = Live{client, events, std::nullopt, std::nullopt};
   }
   SetStatus(account.id, AccountStatus::kConnecting, "");
-  client->Start(TdDirectory(account.id), td_key, infra_.TdParams(), [this, id = account.id](telegram::Status s) {
-    if (!s.ok()) SetStatus(id, AccountStatus::kError, s.error().what());
+  client->Start(TdDirectory(account.id), td_key, infra_.TdParams(), [this, id = account.id, proxy](telegram::Status s) {
+    if (!s.ok()) return SetStatus(id, AccountStatus::kError, s.error().what());
+    if (proxy) ApplyProxy(id, proxy);
   });
 }
 
 void AccountService::Watch(const std::string& account_id, const std::shared_ptr<ClientEvents>& events) {
   events->Set([this, account_id](const AuthState& s) { OnState(account_id, s); },
               [this, account_id](ClosedReason r) { OnClosed(account_id, r); });
+  events->SetConnection([this, account_id](telegram::ConnectionState s) { OnConnection(account_id, s); });
   events->Observe(account_id, &observers_);
 }
 
 void AccountService::OnState(const std::string& account_id, const AuthState& state) {
   if (state.kind == Kind::kReady) {
-    SetStatus(account_id, AccountStatus::kActive, "");
+    bool through_proxy_not_ready = false;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = live_.find(account_id);
+      through_proxy_not_ready = it != live_.end() && it->second.held_by_proxy;
+    }
+    // Through a proxy, active waits for the connection (OnConnection).
+    if (!through_proxy_not_ready) SetStatus(account_id, AccountStatus::kActive, "");
     DigestFromTelegram(account_id);
     for (auto* observer : observers_) observer->OnReady(account_id);
   } else if (state.kind == Kind::kWaitPhoneNumber || state.kind == Kind::kWaitCode ||
@@ -163,6 +177,10 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   auto row = Get(tenant_id, id);
   AccountStatus previous = row.status;
   if (patch.display_name) row.display_name = *patch.display_name;
+  if (patch.proxy) {
+    auto data_key = infra_.envelope().UnwrapDataKey(row.wrapped_data_key, row.id);
+    SealProxy(row, data_key, *patch.proxy);
+  }
   row.accepts_private = patch.accepts_private.value_or(row.accepts_private);
   row.accepts_groups = patch.accepts_groups.value_or(row.accepts_groups);
   row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
@@ -182,6 +200,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
     if (previous != row.status) observer->OnStatus(row, previous);
   }
   if (start) Start(row);
+  if (patch.proxy && !start) ApplyProxy(id, patch.proxy->has_value() ? *patch.proxy : default_proxy_);
   return row;
 }
 
@@ -250,6 +269,7 @@ std::int64_t AccountService::FloodWaitUntil(const std::string& account_id) {
 }
 
 store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
+                                     const std::optional<ProxyUrl>& proxy,
                                      std::shared_ptr<telegram::AccountClient> client,
                                      std::shared_ptr<ClientEvents> events) {
   const auto& envelope = infra_.envelope();
@@ -258,13 +278,14 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.td_key_sealed = envelope.Encrypt(keys.data_key, row.id, "td_key", keys.td_key.bytes());
   row.phone_sealed = phone.empty() ? "" : envelope.Encrypt(keys.data_key, row.id, "phone", phone);
   row.phone_digest = phone_digests_.OfReported(phone);
+  SealProxy(row, keys.data_key, proxy);
   row.status = AccountStatus::kActive;
   row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
   infra_.store().InsertAccount(row);
   Watch(row.id, events);
   {
     std::lock_guard lock(mutex_);
-    live_[row.id] = Live{std::move(client), std::move(events)};
+    live_[row.id] = Live{std::move(client), std::move(events), proxy ? proxy : default_proxy_, std::nullopt};
   }
   for (auto* observer : observers_) {
     observer->OnStatus(row, std::nullopt);

@@ -32,6 +32,9 @@ struct AccountKeys {
 // What PATCH /v1/accounts/{id} may change; unset fields stay.
 struct AccountPatch {
   std::optional<std::string> display_name;
+  // Set: the account's own proxy URL, or nullopt inside to remove it (then
+  // TGMUX_PROXY, if any, applies).
+  std::optional<std::optional<ProxyUrl>> proxy;
   std::optional<bool> disabled;
   std::optional<bool> accepts_private;
   std::optional<bool> accepts_groups;
@@ -80,8 +83,16 @@ class AccountService {
   std::int64_t FloodWaitUntil(const std::string& account_id);
   // Stores the row (secrets sealed, the phone's digest beside them) and takes
   // over the logged-in client. `phone`: E.164 as Telegram reports it, or "".
+  // `proxy`: the one the login used when it was the login's own (sealed into the row).
   store::Account Adopt(store::Account row, const AccountKeys& keys, const std::string& phone,
-                       std::shared_ptr<telegram::AccountClient> client, std::shared_ptr<ClientEvents> events);
+                       const std::optional<ProxyUrl>& proxy, std::shared_ptr<telegram::AccountClient> client,
+                       std::shared_ptr<ClientEvents> events);
+
+  // account_proxies.cpp. A proxy URL from the API; throws Error(invalid_request)
+  // naming `field` and what is wrong (never the password or secret).
+  static ProxyUrl ParseProxyField(const std::string& field, const std::string& text);
+  // TGMUX_PROXY, parsed once.
+  const std::optional<ProxyUrl>& default_proxy() const { return default_proxy_; }
   // Removes an account that a new login of the same Telegram user replaces.
   void Forget(const std::string& account_id);
 
@@ -92,6 +103,9 @@ class AccountService {
   struct Live {
     std::shared_ptr<telegram::AccountClient> client;
     std::shared_ptr<ClientEvents> events;
+    std::optional<ProxyUrl> proxy;  // what the client goes through
+    std::optional<telegram::ConnectionState> connection;
+    bool held_by_proxy = false;     // `connecting` because of the proxy, until connected
   };
   void Start(const store::Account& account);
   // Closes a running client (the session stays); Start waits for it.
@@ -105,6 +119,13 @@ class AccountService {
   void OnState(const std::string& account_id, const telegram::AuthState& state);
   void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
   void SetStatus(const std::string& account_id, store::AccountStatus status, const std::string& error);
+  // account_proxies.cpp: the account's own proxy (unsealed) or the default;
+  // sealing a new one into the row; handing it to the running client; and the
+  // status that follows the connection while it goes through a proxy.
+  std::optional<ProxyUrl> ProxyOf(const store::Account& account);
+  void SealProxy(store::Account& row, const crypto::SecretKey& data_key, const std::optional<ProxyUrl>& proxy);
+  void ApplyProxy(const std::string& account_id, const std::optional<ProxyUrl>& proxy);
+  void OnConnection(const std::string& account_id, telegram::ConnectionState state);
   void Wipe(const std::string& account_id);
   std::optional<Live> Take(const std::string& account_id);
 
@@ -119,6 +140,7 @@ class AccountService {
   std::set<std::string> restart_after_close_;  // to start again once closed
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
   std::set<std::string> digest_when_ready_;  // accounts whose phone digest Telegram's report gives
+  const std::optional<ProxyUrl> default_proxy_;
 };
 
 }  // namespace tgmux::service

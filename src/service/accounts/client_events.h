@@ -18,6 +18,7 @@ class ClientEvents {
  public:
   using StateHandler = std::function<void(const telegram::AuthState&)>;
   using ClosedHandler = std::function<void(telegram::ClosedReason)>;
+  using ConnectionHandler = std::function<void(telegram::ConnectionState)>;
   // Observers never change once the gateway runs (AccountService::AddObserver).
   using Observers = std::vector<AccountObserver*>;
 
@@ -25,6 +26,10 @@ class ClientEvents {
     std::lock_guard lock(mutex_);
     on_state_ = std::move(on_state);
     on_closed_ = std::move(on_closed);
+  }
+  void SetConnection(ConnectionHandler on_connection) {
+    std::lock_guard lock(mutex_);
+    on_connection_ = std::move(on_connection);
   }
   // Messages of the client go to `observers` under `account_id` from now on
   // (before this, during a login, they go nowhere).
@@ -39,6 +44,7 @@ class ClientEvents {
     using telegram::Message;
     telegram::AccountCallbacks c{[events](const telegram::AuthState& s) { events->State(s); },
                                  [events](telegram::ClosedReason r) { events->Closed(r); }};
+    c.on_connection_state = [events](telegram::ConnectionState s) { events->Connection(s); };
     c.on_new_message = [events](const Message& m) {
       Message annotated = m;
       events->Each([&](AccountObserver& o, const std::string& id) { o.Annotate(id, annotated); });
@@ -77,6 +83,14 @@ class ClientEvents {
     }
     if (handler) handler(state);
   }
+  void Connection(telegram::ConnectionState state) {
+    ConnectionHandler handler;
+    {
+      std::lock_guard lock(mutex_);
+      handler = on_connection_;
+    }
+    if (handler) handler(state);
+  }
   void Closed(telegram::ClosedReason reason) {
     ClosedHandler handler;
     {
@@ -101,6 +115,7 @@ class ClientEvents {
   std::mutex mutex_;
   StateHandler on_state_;
   ClosedHandler on_closed_;
+  ConnectionHandler on_connection_;
   std::string account_id_;
   const Observers* observers_ = nullptr;
 };

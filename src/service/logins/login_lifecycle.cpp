@@ -83,7 +83,7 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
   std::vector<Callback> waiting;
   LoginView view;
   try {
-    auto account = accounts_.Adopt(row, login->keys, phone, login->client, login->events);
+    auto account = accounts_.Adopt(row, login->keys, phone, login->proxy, login->client, login->events);
     std::lock_guard lock(mutex_);
     login->state = LoginState::kDone;
     login->account = account;

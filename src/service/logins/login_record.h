@@ -18,6 +18,7 @@ struct LoginService::Login {
   store::LoginMethod method = store::LoginMethod::kPhone;
   LoginState state = LoginState::kStarting;
   AccountKeys keys;
+  std::optional<ProxyUrl> proxy;  // the login's own (kept with the account)
   std::shared_ptr<telegram::AccountClient> client;
   std::shared_ptr<ClientEvents> events;
   telegram::AuthState auth;

@@ -36,7 +36,7 @@ LoginService::LoginService(Infrastructure& infra, AccountService& accounts, Back
 LoginService::~LoginService() { Shutdown(); }
 
 void LoginService::Start(const std::string& tenant_id, const std::string& actor, LoginMethod method,
-                         const std::string& phone, Callback done) {
+                         const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done) {
   infra_.RequireTelegram();
   auto login = std::make_shared<Login>();
   if (method == LoginMethod::kPhone) {
@@ -51,6 +51,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   login->actor = actor;
   login->method = method;
   login->keys = accounts_.NewKeys();
+  login->proxy = proxy;
   login->created_at = UnixSeconds();
   login->expires_at = login->created_at + static_cast<std::int64_t>(method == LoginMethod::kQr
                                                                         ? infra_.config().qr_timeout_seconds
@@ -69,11 +70,18 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   auto first_step = [this, login, done](Status s) {
     if (!s.ok()) return AfterStep(login, s, done);
     auto next = [this, login, done](Status s2) { AfterStep(login, s2, done); };
-    if (login->method == LoginMethod::kPhone) {
-      login->client->SetPhoneNumber(login->phone, next);
-    } else {
-      login->client->RequestQrCode(next);
-    }
+    auto ask = [login, next](Status applied) {
+      if (!applied.ok()) return next(applied);
+      if (login->method == LoginMethod::kPhone) {
+        login->client->SetPhoneNumber(login->phone, next);
+      } else {
+        login->client->RequestQrCode(next);
+      }
+    };
+    // The proxy first: the login's requests already go through it.
+    auto proxy = login->proxy ? login->proxy : accounts_.default_proxy();
+    if (proxy) return login->client->SetProxy(proxy, ask);
+    ask(Status(telegram::Ok{}));
   };
   login->client->Start(accounts_.TdDirectory(login->keys.account_id), std::string(login->keys.td_key.bytes()),
                        infra_.TdParams(), first_step);

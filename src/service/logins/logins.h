@@ -47,8 +47,10 @@ class LoginService {
   // By phone (with `phone` in any common form) or QR code. Errors:
   // telegram_not_configured, invalid_phone, flood_wait, telegram_unreachable.
   // `actor` (user or key id) goes to the audit log when the account is linked.
+  // `proxy`: the account's own proxy, used from the first step on and kept
+  // with the account (nullopt: TGMUX_PROXY, if any).
   void Start(const std::string& tenant_id, const std::string& actor, store::LoginMethod method,
-             const std::string& phone, Callback done);
+             const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done);
   // Throws Error(not_found).
   LoginView Get(const std::string& tenant_id, const std::string& id);
   void SubmitCode(const std::string& tenant_id, const std::string& id, const std::string& code, Callback done);

@@ -44,7 +44,8 @@ namespace tgmux::service {
 struct MediaRequest {
   telegram::MediaKind kind = telegram::MediaKind::kDocument;
   bool kind_given = false;        // false: a file_id keeps its own kind
-  std::vector<StagedFile> files;  // uploaded (one; albums come later)
+  bool album = false;             // 2 to 10 files, each of the kind its type says
+  std::vector<StagedFile> files;  // uploaded: one, or an album's in order
   std::string file_id;            // or this account's file
   int width = 0, height = 0, duration = 0;
 };
