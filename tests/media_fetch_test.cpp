@@ -90,6 +90,14 @@ TEST_F(MediaFetchTest, ADocumentFetchedByUrlArrivesByteIdenticalWithItsCaption) 
       << "the sealed copy goes once the entry is sent";
 }
 
+TEST_F(MediaFetchTest, TheTestOnlyAllowListIsWarnedAboutAtStart) {
+  Prepare(FetchEnv());
+  EXPECT_NE(gateway_->process().Stderr().find("TGMUX_MEDIA_FETCH_ALLOW is set"), std::string::npos)
+      << gateway_->process().Stderr();
+  StartGateway({{"TGMUX_MEDIA_FETCH", "on"}});
+  EXPECT_EQ(gateway_->process().Stderr().find("TGMUX_MEDIA_FETCH_ALLOW"), std::string::npos);
+}
+
 TEST_F(MediaFetchTest, ChunkedBodiesAndTheFileNameSources) {
   Prepare(FetchEnv());
   std::string csv = PatternBytes(200000, 3);
@@ -245,6 +253,16 @@ TEST_F(MediaFetchTest, ServerFailuresAreNamed) {
   EXPECT_NE(refused.body.find("media.url: connecting to 127.0.0.1:" + std::to_string(closed_port) + " failed"),
             std::string::npos)
       << refused.body;
+
+  // https:// speaks TLS: a plain HTTP server on the other end fails the handshake.
+  server_.Serve("/plain", File("not over TLS"));
+  std::string https = "https://127.0.0.1:" + std::to_string(server_.port()) + "/plain";
+  auto tls = SendUrl(https);
+  EXPECT_EQ(tls.status, 400) << tls.body;
+  EXPECT_NE(tls.body.find("media.url: the TLS handshake with 127.0.0.1:" + std::to_string(server_.port()) +
+                          " failed"),
+            std::string::npos)
+      << tls.body;
   EXPECT_TRUE(Received(kBob).empty());
 }
 

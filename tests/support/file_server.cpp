@@ -57,7 +57,7 @@ bool SendAll(int fd, std::string_view bytes, int stop_fd) {
   return true;
 }
 
-// The request head's target, or "" when the client went first.
+// The request head's target, or "" when the client went first or spoke no HTTP.
 std::string ReadTarget(int fd, int stop_fd) {
   std::string head;
   char buffer[4096];
@@ -67,6 +67,7 @@ std::string ReadTarget(int fd, int stop_fd) {
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return "";
     head.append(buffer, static_cast<std::size_t>(n));
+    if (head.front() < 'A' || head.front() > 'Z') return "";  // not HTTP (a TLS hello): hang up
   }
   auto first = head.find(' ');
   auto second = head.find(' ', first + 1);

@@ -145,7 +145,7 @@ asio::awaitable<Answer> Exchange(Job& job, Stream& stream, const MediaUrl& url) 
   job.step = "sending the request to " + url.authority;
   co_await http::async_write(stream, request, use_awaitable);
 
-  beast::flat_buffer buffer;
+  beast::flat_buffer buffer(2 * kChunk);  // bounded: the body goes on to the sealed file piece by piece
   http::response_parser<http::buffer_body> parser;
   parser.header_limit(16 * 1024);
   parser.body_limit(job.limits.max_bytes);
