@@ -102,8 +102,9 @@ service::SendRequest CommonFields(const Request& r, const nlohmann::json& body) 
   return send;
 }
 
-// "media": {"type"?, "file_id" | "url", "caption"?, "parse_mode"?, width/height/duration?}.
-void ReadMediaObject(const nlohmann::json& body, service::SendRequest& send) {
+// "media": {"type"?, "file_id" | "url", "caption"?, "parse_mode"?, "file_name"? (url), width/height/duration?}.
+// A url is fetched (service/media/url_fetch.h) into a staged file, as if uploaded.
+void ReadMediaObject(const nlohmann::json& body, service::SendRequest& send, const service::MediaFetcher& fetcher) {
   const auto& object = body.at("media");
   if (!object.is_object()) throw Error(ErrorCode::kInvalidRequest, "field \"media\" must be an object");
   service::MediaRequest media;
@@ -111,17 +112,14 @@ void ReadMediaObject(const nlohmann::json& body, service::SendRequest& send) {
     media.kind = KindField(*type);
     media.kind_given = true;
   }
-  if (StringField(object, "url", false)) {
-    throw Error(ErrorCode::kInvalidRequest,
-                "field \"media.url\": fetching files by URL is not available yet; upload the file as "
-                "multipart/form-data or send a file_id");
-  }
+  auto url = StringField(object, "url", false);
   auto file_id = StringField(object, "file_id", false);
-  if (!file_id || file_id->empty()) {
+  if (url && file_id) throw Error(ErrorCode::kInvalidRequest, "give \"media.url\" or \"media.file_id\", not both");
+  if (!url && (!file_id || file_id->empty())) {
     throw Error(ErrorCode::kInvalidRequest,
                 "field \"media\" needs \"file_id\" (or upload the file as multipart/form-data)");
   }
-  media.file_id = *file_id;
+  if (file_id) media.file_id = *file_id;
   media.width = Dimension(object, "width");
   media.height = Dimension(object, "height");
   media.duration = Dimension(object, "duration");
@@ -130,6 +128,11 @@ void ReadMediaObject(const nlohmann::json& body, service::SendRequest& send) {
   if (caption && text) throw Error(ErrorCode::kInvalidRequest, "give the caption once: \"text\" or \"media.caption\"");
   send.text = caption.value_or(text.value_or(""));
   send.parse_mode = ParseModeField(object.contains("parse_mode") ? object : body);
+  if (url) {
+    // Last, once everything else was checked: only a valid request makes tgmux fetch.
+    media.kind_given = true;
+    media.files.push_back(fetcher.Fetch(*url, StringField(object, "file_name", false).value_or("")));
+  }
   send.media = std::move(media);
 }
 
@@ -155,12 +158,12 @@ service::SendRequest ReadFormRequest(const Request& r) {
   return send;
 }
 
-service::SendRequest ReadSendRequest(const Request& r) {
+service::SendRequest ReadSendRequest(const Request& r, const service::MediaFetcher& fetcher) {
   if (r.form) return ReadFormRequest(r);
   auto body = r.JsonBody();
   if (body.contains("media") && !body["media"].is_null()) {
     service::SendRequest send = CommonFields(r, body);
-    ReadMediaObject(body, send);
+    ReadMediaObject(body, send, fetcher);
     return send;
   }
   service::SendRequest send = CommonFields(r, body);
@@ -180,7 +183,7 @@ Response EntryResponse(const store::OutboxEntry& entry) {
 
 void RegisterMessageRoutes(Router& router, service::Services& s) {
   router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
-    auto send = ReadSendRequest(r);
+    auto send = ReadSendRequest(r, s.fetcher);
     int wait = WaitSeconds(r);
     auto entry = s.outbox.Enqueue(TenantOf(r), r.params.at("id"), std::move(send));
     if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -92,6 +93,40 @@ std::uint64_t ParseSize(const std::string& value, std::uint64_t min, std::uint64
     Bad("expected a size from " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
   }
   return size;
+}
+
+// "ADDRESS/PREFIX" or a bare address (a single host), IPv4 or IPv6.
+void CheckCidr(const std::string& cidr) {
+  auto slash = cidr.find('/');
+  std::string address = cidr.substr(0, slash);
+  unsigned char bytes[16];
+  bool v4 = inet_pton(AF_INET, address.c_str(), bytes) == 1;
+  bool v6 = !v4 && inet_pton(AF_INET6, address.c_str(), bytes) == 1;
+  if (!v4 && !v6) Bad("expected comma-separated CIDRs such as 127.0.0.1/32 or ::1/128");
+  if (slash == std::string::npos) return;
+  try {
+    ParseInteger(cidr.substr(slash + 1), 0, v4 ? 32 : 128);
+  } catch (const std::invalid_argument&) {
+    Bad("\"" + cidr + "\": the prefix length must be 0.." + std::string(v4 ? "32" : "128"));
+  }
+}
+
+std::vector<std::string> ParseCidrList(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    auto comma = value.find(',', start);
+    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) {
+      CheckCidr(item);
+      out.push_back(item);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
 void ParseListen(Config& config, const std::string& value) {
@@ -252,6 +287,19 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_FILE_CACHE", "media.file_cache", "",
         "downloaded files kept per account before the least recently used go, e.g. 1GiB (1GiB)"},
        [](Config& c, const std::string& v) { c.file_cache_bytes = ParseSize(v, 1 << 20, 1ull << 40); }},
+      {{"TGMUX_MEDIA_FETCH", "media.fetch", "",
+        "on|off: let \"media\": {\"url\": ...} make tgmux fetch the file itself (off)"},
+       [](Config& c, const std::string& v) {
+         std::string out;
+         OneOf(v, {"on", "off", "true", "false"}, out);
+         c.media_fetch.enabled = out == "on" || out == "true";
+       }},
+      {{"TGMUX_MEDIA_FETCH_TIMEOUT", "media.fetch_timeout", "",
+        "seconds one fetch by URL may take, redirects and body included (30)"},
+       [](Config& c, const std::string& v) { c.media_fetch.timeout_seconds = ParseSecondsUpTo(v, 600); }},
+      {{"TGMUX_MEDIA_FETCH_ALLOW", "media.fetch_allow", "",
+        "for tests only: comma-separated CIDRs a fetch by URL may reach despite the address policy (none)"},
+       [](Config& c, const std::string& v) { c.media_fetch.allow = ParseCidrList(v); }},
       {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
        [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
       {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},

@@ -54,6 +54,16 @@ struct AuthSettings {
   RateLimit logins_per_tenant{30, 60};   // POST /v1/logins (Telegram account links started)
 };
 
+// "media": {"url": ...} in a send (service/media/url_fetch.h).
+struct MediaFetchSettings {
+  bool enabled = false;         // off unless TGMUX_MEDIA_FETCH=on
+  double timeout_seconds = 30;  // the whole fetch, redirects and body included
+  // CIDRs ("127.0.0.1/32", "::1/128") exempted from the address policy: for
+  // tests only. Checked for syntax here; an IPv4 range never matches an IPv6
+  // address (not even ::ffff:a.b.c.d).
+  std::vector<std::string> allow;
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -70,6 +80,7 @@ struct Config {
   std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account
+  MediaFetchSettings media_fetch;
   std::string log_level = "info";
   std::string log_format = "text";
   TelegramSettings telegram;

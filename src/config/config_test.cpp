@@ -151,5 +151,24 @@ TEST(ConfigTest, OutboxPacingHasSafeDefaultsAndZeroTurnsItOff) {
             "TGMUX_OUTBOX_GROUP_PER_MINUTE=\"many\": expected an integer");
 }
 
+TEST(ConfigTest, MediaFetchIsOffByDefaultAndItsAllowListIsChecked) {
+  Config defaults = Load({});
+  EXPECT_FALSE(defaults.media_fetch.enabled);
+  EXPECT_EQ(defaults.media_fetch.timeout_seconds, 30);
+  EXPECT_TRUE(defaults.media_fetch.allow.empty());
+  Config on = Load(FromEnv({{"TGMUX_MEDIA_FETCH", "on"},
+                            {"TGMUX_MEDIA_FETCH_TIMEOUT", "5"},
+                            {"TGMUX_MEDIA_FETCH_ALLOW", "127.0.0.1/32, ::1/128,10.1.2.3"}}));
+  EXPECT_TRUE(on.media_fetch.enabled);
+  EXPECT_EQ(on.media_fetch.timeout_seconds, 5);
+  EXPECT_EQ(on.media_fetch.allow, (std::vector<std::string>{"127.0.0.1/32", "::1/128", "10.1.2.3"}));
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_MEDIA_FETCH", "yes"}})),
+            "TGMUX_MEDIA_FETCH=\"yes\": expected one of on|off|true|false");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_MEDIA_FETCH_ALLOW", "localhost"}})),
+            "TGMUX_MEDIA_FETCH_ALLOW=\"localhost\": expected comma-separated CIDRs such as 127.0.0.1/32 or ::1/128");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_MEDIA_FETCH_ALLOW", "127.0.0.1/33"}})),
+            "TGMUX_MEDIA_FETCH_ALLOW=\"127.0.0.1/33\": \"127.0.0.1/33\": the prefix length must be 0..32");
+}
+
 }  // namespace
 }  // namespace tgmux::config

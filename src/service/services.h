@@ -16,6 +16,7 @@
 #include "service/media/downloads.h"
 #include "service/media/file_registry.h"
 #include "service/media/media_spool.h"
+#include "service/media/url_fetch.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
 
@@ -30,6 +31,7 @@ struct Services {
         accounts(g, background, audit),
         files(g),
         spool(g.config().data_dir),
+        fetcher(g.config(), spool.upload_dir()),
         downloads(g, accounts, files, background),
         events(g, accounts, background, std::move(shapes)),
         gap_recovery(g, accounts, events, background),
@@ -85,6 +87,7 @@ struct Services {
   AccountService accounts;
   FileRegistry files;
   MediaSpool spool;
+  MediaFetcher fetcher;  // "media": {"url": ...}
   DownloadService downloads;
   EventService events;
   GapRecovery gap_recovery;
