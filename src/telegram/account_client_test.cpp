@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/conformance/conformance_test_support.h"
 #include "telegram/callback_box.h"
 #include "telegram/fake_td_json.h"
 
@@ -65,6 +66,29 @@ TEST_F(TelegramAccountClientTest, StartSendsTheLightestParametersAfterTheMemoryO
                                                "disable_persistent_network_statistics", "disable_top_chats",
                                                "ignore_inline_thumbnails"}));
   EXPECT_EQ(fake_->sent().back().request["@type"], "setTdlibParameters");
+}
+
+TEST_F(TelegramAccountClientTest, ProxiesAreValidAddProxyAndPingRequests) {
+  auto proxy = [](const std::string& url) { return ParseProxyUrl(url).proxy.value(); };
+  client_->SetProxy(proxy("socks5://ann:pw@127.0.0.1:1080"), nullptr);
+  client_->SetProxy(proxy("http://127.0.0.1:3128"), nullptr);
+  client_->SetProxy(proxy("mtproto://ee0123456789abcdef0123456789abcdef@127.0.0.1:443"), nullptr);
+  client_->SetProxy(std::nullopt, nullptr);
+  client_->PingProxy(proxy("socks5://127.0.0.1:1080"), nullptr);
+  ASSERT_TRUE(fake_->WaitForSent("pingProxy"));
+  auto all = fake_->sent();  // a copy, kept while the references below are used
+  std::vector<std::string> types;
+  for (const auto& sent : all) {
+    types.push_back(sent.request["@type"]);
+    EXPECT_EQ(tgsim::conformance::testing::PinnedSchema().ValidateRequest(sent.request), std::vector<std::string>{})
+        << sent.request.dump();
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"addProxy", "addProxy", "addProxy", "disableProxy", "pingProxy"}));
+  const json& socks = all[0].request;
+  EXPECT_EQ(socks["enable"], true);
+  EXPECT_EQ(socks["proxy"]["type"]["@type"], "proxyTypeSocks5");
+  EXPECT_EQ(socks["proxy"]["type"]["password"], "pw");
+  EXPECT_EQ(all[2].request["proxy"]["type"]["@type"], "proxyTypeMtproto");
 }
 
 TEST_F(TelegramAccountClientTest, StartRefusesAKeyThatIsNot32Bytes) {

@@ -120,31 +120,33 @@ json InputMediaContent(const MediaToSend& media, const FormattedText& caption) {
   const MediaShape& shape = ShapeOf(media.kind);
   json file = InputFile(media);
   json content = {{"@type", std::string(shape.input)}};
-  auto sized = [&](json object) {
-    if (media.width > 0) object["width"] = media.width;
-    if (media.height > 0) object["height"] = media.height;
-    if (media.duration > 0) object["duration"] = media.duration;
+  // Only the fields each input object has (TDLib ignores others; the
+  // simulator's conformance checks do not).
+  auto sized = [&](json object, bool dimensions, bool duration) {
+    if (dimensions && media.width > 0) object["width"] = media.width;
+    if (dimensions && media.height > 0) object["height"] = media.height;
+    if (duration && media.duration > 0) object["duration"] = media.duration;
     return object;
   };
   switch (media.kind) {
     case MediaKind::kPhoto:
-      content["photo"] = sized({{"@type", "inputPhoto"}, {"photo", file}});
+      content["photo"] = sized({{"@type", "inputPhoto"}, {"photo", file}}, true, false);
       break;
     case MediaKind::kDocument:
       content["document"] = {{"@type", "inputDocument"}, {"document", file}};
       break;
     case MediaKind::kVideo:
-      content["video"] = sized({{"@type", "inputVideo"}, {"video", file}, {"supports_streaming", true}});
+      content["video"] = sized({{"@type", "inputVideo"}, {"video", file}, {"supports_streaming", true}}, true, true);
       break;
     case MediaKind::kVoice:
       content["voice_note"] = file;
       if (media.duration > 0) content["duration"] = media.duration;
       break;
     case MediaKind::kAudio:
-      content["audio"] = sized({{"@type", "inputAudio"}, {"audio", file}});
+      content["audio"] = sized({{"@type", "inputAudio"}, {"audio", file}}, false, true);
       break;
     case MediaKind::kAnimation:
-      content["animation"] = sized({{"@type", "inputAnimation"}, {"animation", file}});
+      content["animation"] = sized({{"@type", "inputAnimation"}, {"animation", file}}, true, true);
       break;
   }
   content["caption"] = FormattedTextJson(caption);
