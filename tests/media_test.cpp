@@ -88,6 +88,24 @@ TEST_F(MediaTest, APhotoUploadArrivesAsAPhotoWithItsCaption) {
       << "the sealed upload and its clear copy are gone once the entry is sent";
 }
 
+TEST_F(MediaTest, AnIdempotencyKeySendsAnUploadOnce) {
+  Prepare();
+  auto form = BuildMultipart({{"to", "@bob"}, {"text", "invoice"}}, {{"file", "invoice.pdf", "application/pdf",
+                                                                     PatternBytes(20000, 5)}});
+  auto send = [&] {
+    return http().Request("POST", "/v1/accounts/" + account_ + "/messages?wait=20", form.body,
+                          {{"Content-Type", form.content_type}, {"Idempotency-Key", "invoice-77"}});
+  };
+  auto first = send();
+  auto again = send();
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(first.Json()["id"], again.Json()["id"]);
+  EXPECT_EQ(Received(kBob).size(), 1u);
+  EXPECT_TRUE(WaitUntil([&] { return SpooledFiles() == 0; }, std::chrono::seconds(5)))
+      << "the second upload of the same key is not kept";
+}
+
 TEST_F(MediaTest, ADocumentKeepsItsNameTypeAndFormattedCaption) {
   Prepare();
   std::string pdf = "%PDF-1.4\n" + PatternBytes(120000, 7);
