@@ -106,6 +106,27 @@ TEST_F(MediaTest, AnIdempotencyKeySendsAnUploadOnce) {
       << "the second upload of the same key is not kept";
 }
 
+TEST_F(MediaTest, ACaptionIsEditedLikeAText) {
+  Prepare();
+  auto sent = Upload({{"to", "@bob"}, {"type", "photo"}, {"text", "draft"}}, {"file", "p.png", "image/png",
+                                                                              PngBytes(50, 50, 500)});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  std::string url = History() + "/" + std::to_string(sent.Json()["message_id"].get<std::int64_t>());
+  auto edited = http().Request("PATCH", url, json{{"caption", "**final** caption"}, {"parse_mode", "markdown"}}.dump());
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.Json()["text"], "final caption");
+  EXPECT_EQ(edited.Json()["media"]["type"], "photo");
+  EXPECT_TRUE(edited.Json()["media"]["file_id"].is_string()) << edited.body;
+  EXPECT_TRUE(WaitUntil([&] { return Received(kBob)[0]["text"] == "final caption"; }, std::chrono::seconds(5)))
+      << Received(kBob);
+  auto both = http().Request("PATCH", url, json{{"caption", "a"}, {"text", "b"}}.dump());
+  EXPECT_EQ(both.status, 400) << both.body;
+  auto too_long = http().Request("PATCH", url, json{{"caption", std::string(1025, 'x')}}.dump());
+  EXPECT_EQ(too_long.status, 400) << too_long.body;
+  auto cleared = http().Request("PATCH", url, json{{"caption", ""}}.dump());
+  EXPECT_EQ(cleared.status, 200) << cleared.body;
+}
+
 TEST_F(MediaTest, ADocumentKeepsItsNameTypeAndFormattedCaption) {
   Prepare();
   std::string pdf = "%PDF-1.4\n" + PatternBytes(120000, 7);

@@ -133,10 +133,15 @@ void RegisterChangeRoutes(Router& router, service::Services& s) {
   const std::string message = "/v1/accounts/{id}/chats/{chat_id}/messages/{message_id}";
   router.Add("PATCH", message, kOperate, [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
-    std::string text = *StringField(body, "text", true);
+    // "text" for a text message, "caption" for a photo, document, video, ...
+    auto caption = StringField(body, "caption", false);
+    if (caption && body.contains("text")) {
+      throw Error(ErrorCode::kInvalidRequest, "give \"text\" (a text message) or \"caption\" (media), not both");
+    }
+    std::string text = caption ? *caption : *StringField(body, "text", true);
     auto parse_mode = ParseModeField(body);
     s.messages.Edit(TenantOf(r), r.params.at("id"), PathId(r, "chat_id"), PathId(r, "message_id"), text, parse_mode,
-                    Answer<telegram::Message>(reply, r.path, [](auto& edited) {
+                    caption.has_value(), Answer<telegram::Message>(reply, r.path, [](auto& edited) {
                       return Response::Json(200, MessageJson(edited));
                     }));
   });

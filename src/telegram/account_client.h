@@ -184,6 +184,9 @@ class AccountClient {
   // Deletes the local copy of a downloaded file (it can be downloaded again).
   void DeleteDownload(const std::string& remote_id, MediaKind kind, Done done);
 
+  // Replaces the caption of one of our media messages (may be empty); `done`
+  // gets the edited message. Over TDLib's caption limit: invalid_request.
+  void EditCaption(std::int64_t chat_id, std::int64_t message_id, const FormattedText& caption, MessageDone done);
   // Replaces the text of one of our messages; `done` gets the edited message.
   void EditText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text, MessageDone done);
   // revoke: for everyone (always so in supergroups and channels), else only here.

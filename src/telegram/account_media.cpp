@@ -144,6 +144,19 @@ void AccountClient::SendAlbum(std::int64_t chat_id, const std::vector<MediaToSen
   hub_.Send(client_id_, std::move(request), std::move(on_answer));
 }
 
+void AccountClient::EditCaption(std::int64_t chat_id, std::int64_t message_id, const FormattedText& caption,
+                                MessageDone done) {
+  if (auto error = CheckCaption(caption)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
+  json request = {{"@type", "editMessageCaption"}, {"chat_id", chat_id}, {"message_id", message_id},
+                  {"caption", FormattedTextJson(caption)}};
+  hub_.Send(client_id_, std::move(request), Typed<Message>(std::move(done), [chats = chats_](const json& answer) {
+              auto message = ParseMessage(answer);
+              if (!message) return Result<Message>(UnexpectedAnswer("editMessageCaption"));
+              chats->Describe(*message);
+              return Result<Message>(std::move(*message));
+            }));
+}
+
 void AccountClient::WithFileId(const std::string& remote_id, MediaKind kind,
                                std::optional<std::chrono::milliseconds> deadline,
                                std::function<void(Result<json>)> next) {

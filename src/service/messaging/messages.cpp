@@ -24,19 +24,24 @@ void CheckLimit(int limit) {
   }
 }
 
-// The same limits as sending: Telegram's 4096 UTF-16 units, counted once formatted.
+// The same limits as sending: Telegram's 4096 UTF-16 units (1024 for a
+// caption, which may be empty), counted once formatted.
 telegram::FormattedText EditedText(telegram::AccountClient& client, const std::string& text,
-                                   telegram::ParseMode parse_mode) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+                                   telegram::ParseMode parse_mode, bool caption) {
+  const std::string field = caption ? "caption" : "text";
+  if (!caption && text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw Error(ErrorCode::kInvalidRequest, "field \"text\" must not be empty");
   }
   auto parsed = client.ParseText(text, parse_mode);
-  if (!parsed.ok()) throw Error(ErrorCode::kInvalidRequest, std::string("field \"text\": ") + parsed.error().what());
+  if (!parsed.ok()) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"" + field + "\": " + parsed.error().what());
+  }
   std::size_t length = telegram::Utf16Length(parsed.value().text);
-  if (length > static_cast<std::size_t>(telegram::kDefaultTextLengthMax)) {
-    throw Error(ErrorCode::kInvalidRequest, "field \"text\" is " + std::to_string(length) +
+  const int max = caption ? telegram::kDefaultCaptionLengthMax : telegram::kDefaultTextLengthMax;
+  if (length > static_cast<std::size_t>(max)) {
+    throw Error(ErrorCode::kInvalidRequest, "field \"" + field + "\" is " + std::to_string(length) +
                                                 " characters (UTF-16) after formatting; Telegram allows at most " +
-                                                std::to_string(telegram::kDefaultTextLengthMax));
+                                                std::to_string(max));
   }
   return std::move(parsed).value();
 }
@@ -166,15 +171,24 @@ void MessageService::Unread(const std::string& tenant_id, const std::string& acc
 
 void MessageService::Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
                           std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
-                          Done<Message> done) {
+                          bool caption, Done<Message> done) {
   auto client = LiveClient(tenant_id, account_id);
-  auto formatted = EditedText(*client, text, parse_mode);
+  auto formatted = EditedText(*client, text, parse_mode, caption);
   walks::ClientRef ref = client;
-  walks::FindChat(ref, chat_id, [ref, chat_id, message_id, formatted, done = std::move(done)](Result<Chat> chat) {
-    if (!chat.ok()) return done(chat.error());
+  auto registered = [this, account_id, done = std::move(done)](Result<Message> edited) {
+    if (edited.ok() && edited.value().media) {
+      std::vector<Message> one{edited.value()};
+      Register(account_id, one);
+      edited.value().media->file_id = one.front().media->file_id;
+    }
+    done(std::move(edited));
+  };
+  walks::FindChat(ref, chat_id, [ref, chat_id, message_id, formatted, caption, registered](Result<Chat> chat) {
+    if (!chat.ok()) return registered(chat.error());
     auto client = ref.lock();
-    if (!client) return done(walks::Stopped());
-    client->EditText(chat_id, message_id, formatted, done);
+    if (!client) return registered(walks::Stopped());
+    if (caption) return client->EditCaption(chat_id, message_id, formatted, registered);
+    client->EditText(chat_id, message_id, formatted, registered);
   });
 }
 

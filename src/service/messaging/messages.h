@@ -92,9 +92,11 @@ class MessageService : public AccountObserver {
   void MarkRead(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
                 std::int64_t up_to, Done<ReadState> done);
   // parse_mode as for sending; invalid_request for an empty or too long text
-  // (over 4096 UTF-16 units once formatted) or one that does not parse.
+  // (over 4096 UTF-16 units once formatted) or one that does not parse. With
+  // `caption`, the text is a media message's caption (may be empty, at most
+  // 1024 units).
   void Edit(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
-            std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode,
+            std::int64_t message_id, const std::string& text, telegram::ParseMode parse_mode, bool caption,
             Done<telegram::Message> done);
   // revoke: for everyone, else only for this account.
   void Delete(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id,
