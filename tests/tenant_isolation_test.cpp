@@ -49,6 +49,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
                       .Json()["access_token"];
   std::string entry = http().Post("/v1/accounts/" + account + "/messages", {{"to", "@nobody"}, {"text", "hi"}}).Json()["id"];
   std::string hook = http().Post("/v1/webhooks", {{"url", "http://127.0.0.1:9/hook"}}).Json()["id"];
+  std::string bot_token = Control("POST", "/bots", {{"username", "a_tenant_bot"}, {"first_name", "A"}}).body["token"];
+  std::string bot = http().Post("/v1/bots", {{"token", bot_token}, {"features", {"accounts"}}}).Json()["id"];
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
   const std::string member = "/v1/tenant/members/" + owner_["user"]["id"].get<std::string>();
   // Streams never end: a filter on A's account is 404 for B, and a bad type
@@ -103,6 +105,12 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/events/stream", {"/v1/events/stream" + stream_filter, none, 404, 400}},
       {"GET /v1/ws", {"/v1/ws" + stream_filter, none, 404, 400}},
       {"POST /v1/webhooks", {"/v1/webhooks", {{"url", "http://127.0.0.1:9/b"}}, 201, 403}},
+      // A's token again: a conflict that does not name A's bot.
+      {"POST /v1/bots", {"/v1/bots", {{"token", bot_token}, {"features", {"accounts"}}}, 409, 403}},
+      {"GET /v1/bots", {"/v1/bots", none, 200, 0}},
+      {"GET /v1/bots/{id}", {"/v1/bots/" + bot, none, 404, 0}},
+      {"PATCH /v1/bots/{id}", {"/v1/bots/" + bot, {{"disabled", true}}, 404, 403}},
+      {"DELETE /v1/bots/{id}", {"/v1/bots/" + bot, none, 404, 403}},
       {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
       {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
       {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
@@ -124,7 +132,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
   std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
-  std::vector<std::string> a_ids = {account, login, key, entry, hook};
+  std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot"};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
     std::string method = name.substr(0, name.find(' '));

@@ -44,6 +44,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterChatRoutes(router, services);
   RegisterEventRoutes(router, services);
   RegisterWebhookRoutes(router, services);
+  RegisterBotRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -26,6 +26,8 @@ void RegisterChatRoutes(Router& router, service::Services& services);
 void RegisterEventRoutes(Router& router, service::Services& services);
 // /v1/webhooks.
 void RegisterWebhookRoutes(Router& router, service::Services& services);
+// /v1/bots.
+void RegisterBotRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);

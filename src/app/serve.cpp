@@ -48,6 +48,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
+  services->bots.RestoreAll();
   services->outbox.Resume();
   services->webhooks.Start();
   api::Router router(infra->metrics());

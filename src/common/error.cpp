@@ -29,6 +29,7 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kTelegramNotConfigured, "telegram_not_configured", 503},
     CodeInfo{ErrorCode::kTelegramError, "telegram_error", 502},
     CodeInfo{ErrorCode::kPayloadTooLarge, "payload_too_large", 413},
+    CodeInfo{ErrorCode::kBotTokenInvalid, "bot_token_invalid", 400},
     CodeInfo{ErrorCode::kMethodNotAllowed, "method_not_allowed", 405},
     CodeInfo{ErrorCode::kInternal, "internal", 500},
 };

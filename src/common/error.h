@@ -28,6 +28,7 @@ enum class ErrorCode {
   kTelegramNotConfigured,
   kTelegramError,
   kPayloadTooLarge,
+  kBotTokenInvalid,
   kMethodNotAllowed,
   kInternal,
 };

@@ -8,6 +8,7 @@
 #include "service/auth/rate_limiter.h"
 #include "service/auth/tenants.h"
 #include "service/background.h"
+#include "service/bots/bots.h"
 #include "service/events/events.h"
 #include "service/events/gap_recovery.h"
 #include "service/events/webhooks.h"
@@ -36,6 +37,7 @@ struct Services {
         events(g, accounts, background, std::move(shapes)),
         gap_recovery(g, accounts, events, background),
         webhooks(g, accounts, events),
+        bots(g, background, events),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background, files, spool),
         messages(accounts, background, files),
@@ -64,6 +66,7 @@ struct Services {
   // Stops logins and closes every account's client (the sessions stay on
   // disk), writes the events queued so far and answers whoever waits for them.
   void Shutdown() {
+    bots.Shutdown();
     logins.Shutdown();
     accounts.Shutdown();
     gap_recovery.Checkpoint();
@@ -92,6 +95,7 @@ struct Services {
   EventService events;
   GapRecovery gap_recovery;
   WebhookService webhooks;
+  BotService bots;
   LoginService logins;
   OutboxService outbox;
   MessageService messages;

@@ -213,6 +213,27 @@ ALTER TABLE accounts ADD COLUMN proxy_sealed BLOB NOT NULL DEFAULT x'';
 ALTER TABLE accounts ADD COLUMN proxy_masked TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Bots tgmux runs (docs/bots.md): one per token in an installation.
+constexpr std::string_view kCreateBots = R"sql(
+CREATE TABLE bots (
+  id               TEXT PRIMARY KEY,
+  tenant_id        TEXT NOT NULL,
+  username         TEXT NOT NULL DEFAULT '',
+  telegram_user_id INTEGER NOT NULL DEFAULT 0,
+  token_sealed     BLOB NOT NULL,
+  token_digest     TEXT NOT NULL UNIQUE,
+  td_key_sealed    BLOB NOT NULL,
+  features         TEXT NOT NULL DEFAULT '',
+  access           TEXT NOT NULL DEFAULT 'anyone',
+  link_policy      TEXT NOT NULL DEFAULT 'self',
+  status           TEXT NOT NULL,
+  last_error       TEXT NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL
+);
+CREATE INDEX bots_by_tenant ON bots (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -222,6 +243,7 @@ constexpr std::array kMigrations = {
     Migration{6, "accounts by phone digest and by Telegram user", kAccountLookups},
     Migration{7, "outbox media and files", kCreateMedia},
     Migration{8, "account proxies", kAccountProxy},
+    Migration{9, "bots", kCreateBots},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

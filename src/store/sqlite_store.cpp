@@ -14,6 +14,7 @@
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_auth.h"
 #include "store/sqlite_events.h"
+#include "store/sqlite_bots.h"
 #include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
@@ -205,6 +206,21 @@ class SqliteStore final : public Store {
   }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Run("reading the outbox", [&] { return sqlite_outbox::ListUnfinished(db_, account_id, limit); });
+  }
+  // Bots: the SQL lives in sqlite_bots.cpp.
+  bool InsertBot(const Bot& b) override { return Run("adding a bot", [&] { return sqlite_bots::Insert(db_, b); }); }
+  std::optional<Bot> FindBot(std::string_view id) override {
+    return Run("reading bots", [&] { return sqlite_bots::Find(db_, id); });
+  }
+  std::optional<Bot> FindBotByTokenDigest(std::string_view digest) override {
+    return Run("reading bots", [&] { return sqlite_bots::FindByTokenDigest(db_, digest); });
+  }
+  std::vector<Bot> ListBots(std::string_view tenant_id) override {
+    return Run("listing bots", [&] { return sqlite_bots::List(db_, tenant_id); });
+  }
+  bool UpdateBot(const Bot& b) override { return Run("updating a bot", [&] { return sqlite_bots::Update(db_, b); }); }
+  bool DeleteBot(std::string_view id) override {
+    return Run("deleting a bot", [&] { return sqlite_bots::Delete(db_, id); });
   }
   // Files: the SQL lives in sqlite_files.cpp.
   void UpsertFiles(const std::vector<FileRecord>& files) override {

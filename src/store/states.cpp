@@ -44,6 +44,15 @@ constexpr std::array kWebhookStates = {
     WebhookRow{WebhookState::kDisabled, "disabled"},
 };
 
+using BotRow = NameRow<BotStatus>;
+
+constexpr std::array kBotStatuses = {
+    BotRow{BotStatus::kConnecting, "connecting"},
+    BotRow{BotStatus::kActive, "active"},
+    BotRow{BotStatus::kError, "error"},
+    BotRow{BotStatus::kDisabled, "disabled"},
+};
+
 }  // namespace
 
 std::string_view AccountStatusName(AccountStatus status) { return NameIn(kStatuses, status); }
@@ -58,6 +67,9 @@ bool IsFinal(OutboxState state) {
   const OutboxRow* row = RowIn(kOutboxStates, state);
   return row && row->final;
 }
+
+std::string_view BotStatusName(BotStatus status) { return NameIn(kBotStatuses, status); }
+std::optional<BotStatus> ParseBotStatus(std::string_view name) { return ValueIn(kBotStatuses, name); }
 
 std::string_view WebhookStateName(WebhookState state) { return NameIn(kWebhookStates, state); }
 std::optional<WebhookState> ParseWebhookState(std::string_view name) { return ValueIn(kWebhookStates, name); }

@@ -33,6 +33,12 @@ std::optional<OutboxState> ParseOutboxState(std::string_view name);
 // Sent or failed: the entry will not change again.
 bool IsFinal(OutboxState state);
 
+// A bot tgmux runs (docs/bots.md): logging in, running, failed (last_error
+// says why: a revoked token, keys that do not open), or switched off.
+enum class BotStatus { kConnecting, kActive, kError, kDisabled };
+std::string_view BotStatusName(BotStatus status);
+std::optional<BotStatus> ParseBotStatus(std::string_view name);
+
 // A webhook: delivering, or disabled after failing for too long.
 enum class WebhookState { kActive, kDisabled };
 std::string_view WebhookStateName(WebhookState state);

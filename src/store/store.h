@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/auth_records.h"
+#include "store/bot_records.h"
 #include "store/event_records.h"
 #include "store/file_records.h"
 #include "store/outbox_records.h"
@@ -168,6 +169,15 @@ class Store {
                             std::int64_t last_used_at) = 0;
   // The account's files in its download cache, least recently used first.
   virtual std::vector<FileRecord> ListCachedFiles(std::string_view account_id) = 0;
+
+  // Bots. InsertBot returns false when a bot with the same token digest exists.
+  virtual bool InsertBot(const Bot& bot) = 0;
+  virtual std::optional<Bot> FindBot(std::string_view id) = 0;
+  virtual std::optional<Bot> FindBotByTokenDigest(std::string_view digest) = 0;
+  // Of one tenant ("": of all), oldest first.
+  virtual std::vector<Bot> ListBots(std::string_view tenant_id) = 0;
+  virtual bool UpdateBot(const Bot& bot) = 0;
+  virtual bool DeleteBot(std::string_view id) = 0;
 
   virtual void InsertWebhook(const Webhook& webhook) = 0;
   virtual std::optional<Webhook> FindWebhook(std::string_view id) = 0;

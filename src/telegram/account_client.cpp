@@ -135,6 +135,10 @@ void AccountClient::RegisterUser(const std::string& first_name, const std::strin
        std::move(done));
 }
 
+void AccountClient::CheckBotToken(const std::string& token, Done done) {
+  Call({{"@type", "checkAuthenticationBotToken"}, {"token", token}}, std::move(done));
+}
+
 void AccountClient::LogOut(Done done) {
   {
     std::lock_guard lock(mutex_);

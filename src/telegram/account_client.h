@@ -111,6 +111,9 @@ class AccountClient {
   void ResendCode(Done done);
   void RequestQrCode(Done done);  // the link comes as kWaitOtherDeviceConfirmation
   void RegisterUser(const std::string& first_name, const std::string& last_name, Done done);
+  // A bot's login instead of a phone (checkAuthenticationBotToken). Errors:
+  // bot_token_invalid, flood_wait, telegram_unreachable.
+  void CheckBotToken(const std::string& token, Done done);
 
   // account_proxy.cpp. Routes this client's connection through `proxy`
   // (addProxy with enable), or directly again (disableProxy) when nullopt.

@@ -42,6 +42,8 @@ constexpr std::array kRules = {
          "Telegram offers no other way to send the code yet"},
     Rule{0, kExact, "Already logging out", kAccountNotReady, "The account is already logging out"},
     Rule{0, kExact, "Already logged out", kAccountNotReady, "The account is already logged out"},
+    Rule{0, kExact, "ACCESS_TOKEN_INVALID", kBotTokenInvalid, "Telegram does not know this bot token"},
+    Rule{0, kExact, "ACCESS_TOKEN_EXPIRED", kBotTokenInvalid, "This bot token was revoked; get a new one from @BotFather"},
     // Peers and messages.
     Rule{0, kExact, "USERNAME_NOT_OCCUPIED", kPeerNotFound, "No Telegram user or chat has this username"},
     Rule{0, kExact, "USERNAME_INVALID", kPeerNotFound, "The username is invalid"},

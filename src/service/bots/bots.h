@@ -1,0 +1,99 @@
+// The Telegram bots tgmux runs (docs/bots.md): each logs in through TDLib's bot
+// login (checkAuthenticationBotToken) with its own TDLib client and directory,
+// its token sealed at rest and never shown again, one bot per token in an
+// installation. Bots are restored at start like accounts; their status
+// changes (active, error with the reason, disabled) are `bot.status` events.
+// What the bots say to people (the conversations) builds on the clients kept
+// here. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "service/accounts/client_events.h"
+#include "service/background.h"
+#include "service/bots/bot_settings.h"
+#include "service/events/events.h"
+#include "service/infrastructure.h"
+#include "store/bot_records.h"
+#include "telegram/account_client.h"
+
+namespace tgmux::service {
+
+struct BotSpec {
+  std::string token;
+  std::vector<BotFeature> features;
+  BotAccess access;
+  LinkPolicy link_policy = LinkPolicy::kSelf;
+};
+
+// What PATCH /v1/bots/{id} may change; unset fields stay.
+struct BotPatch {
+  std::optional<std::vector<BotFeature>> features;
+  std::optional<BotAccess> access;
+  std::optional<LinkPolicy> link_policy;
+  std::optional<bool> disabled;
+};
+
+class BotService {
+ public:
+  using BotDone = std::function<void(telegram::Result<store::Bot>)>;
+
+  BotService(Infrastructure& infra, Background& background, EventService& events);
+  ~BotService();
+
+  // Logs the bot in; `done` gets it once it runs (status active), or
+  // bot_token_invalid (nothing is kept then), conflict (this token runs here
+  // already), telegram_unreachable. Throws Error(invalid_request) for an empty token.
+  void Create(const std::string& tenant_id, const BotSpec& spec, BotDone done);
+  // Throws Error(not_found) for unknown ids and other tenants' bots.
+  store::Bot Get(const std::string& tenant_id, const std::string& id);
+  std::vector<store::Bot> List(const std::string& tenant_id);
+  store::Bot Update(const std::string& tenant_id, const std::string& id, const BotPatch& patch);
+  // Stops the bot's client, wipes its directory and removes it; then `done`.
+  void Delete(const std::string& tenant_id, const std::string& id, std::function<void()> done);
+
+  // At start: runs every bot that is not disabled.
+  void RestoreAll();
+  // Closes every bot's client (sessions stay on disk).
+  void Shutdown();
+
+  // The bot's running client once it is active, or null.
+  std::shared_ptr<telegram::AccountClient> Client(const std::string& bot_id);
+
+ private:
+  struct Running {
+    std::shared_ptr<telegram::AccountClient> client;
+    std::shared_ptr<ClientEvents> events;
+    BotDone created;  // set while a new bot logs in for the first time
+    bool active = false;
+  };
+  std::string Directory(const std::string& bot_id) const;
+  void Start(const store::Bot& bot, BotDone created);
+  void OnState(const std::string& bot_id, const telegram::AuthState& state);
+  void OnActive(const std::string& bot_id, const telegram::Me& me);
+  void OnFailure(const std::string& bot_id, const Error& error);
+  // Writes the status (on the background thread) and appends a bot.status event.
+  void SetStatus(const std::string& bot_id, store::BotStatus status, const std::string& error);
+  std::optional<Running> Take(const std::string& bot_id);
+  // Closes a client no longer in running_ (the session stays), then `then`.
+  void CloseThen(Running running, std::function<void()> then);
+  void Wipe(const std::string& bot_id);
+
+  Infrastructure& infra_;
+  Background& background_;
+  EventService& events_;
+  std::mutex mutex_;
+  std::map<std::string, Running> running_;
+};
+
+// {id, username, telegram_user_id, features, access, link_policy, status,
+//  last_error, created_at, updated_at}: never the token.
+nlohmann::json BotEventData(const store::Bot& bot);
+
+}  // namespace tgmux::service
