@@ -6,14 +6,16 @@
 namespace tgsim {
 
 std::vector<MessageCopy> Cloud::Edit(std::int64_t user_id, std::int64_t chat_id,
-                                     std::int64_t message_id, Json text, std::int64_t now) {
+                                     std::int64_t message_id, std::optional<Json> text,
+                                     std::optional<Json> markup, std::int64_t now) {
   std::vector<MessageCopy> edited;
   for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
     Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
     if (dialog == nullptr) continue;
     auto it = dialog->messages.find(copy.message_id);
     if (it == dialog->messages.end()) continue;
-    it->second.text = text;
+    if (text) it->second.text = *text;
+    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
     it->second.edit_date = now;
     edited.push_back(copy);
   }
