@@ -118,7 +118,7 @@ void ClientSession::CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id
     std::tie(media.width, media.height) = ImageDimensions(cloud->bytes);  // the server reads the image
   }
   auto copies = world_.cloud().Send(user_id_, chat_id, pending.text, pending.reply_to_id,
-                                    world_.scheduler().Now(), {media, pending.media_album_id});
+                                    world_.scheduler().Now(), {media, pending.media_album_id, pending.reply_markup, pending.contact});
   if (file->cloud_id == 0) {
     files_.AttachCloud(*file, cloud_id);
     file->uploaded_cloud_id = 0;

@@ -160,9 +160,9 @@ TEST_F(SimBots, PhoneButtonSharesTheSendersOwnContact) {
 
   // Any other contact, sent from the app: the user id is what was given (0: none).
   alice_->RequestOk({{"@type", "searchPublicChat"}, {"username", "term_bot"}});
-  alice_->RequestOk({{"@type", "sendMessage"}, {"chat_id", bot_id_}, {"input_message_content",
-      {{"@type", "inputMessageContact"}, {"contact", {{"@type", "contact"}, {"phone_number", "+15559999"},
-                                                      {"first_name", "Zed"}, {"user_id", 0}}}}}}});
+  json zed = {{"@type", "contact"}, {"phone_number", "+15559999"}, {"first_name", "Zed"}, {"user_id", 0}};
+  json content = {{"@type", "inputMessageContact"}, {"contact", zed}};
+  alice_->RequestOk({{"@type", "sendMessage"}, {"chat_id", bot_id_}, {"input_message_content", content}});
   auto other = bot_->WaitFor([](const json& o) {
     return TypeOf(o) == "updateNewMessage" && o["message"]["content"]["@type"] == "messageContact";
   });
