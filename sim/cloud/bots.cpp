@@ -76,12 +76,12 @@ int Cloud::TakeBotSendSlot(std::int64_t bot_id, std::int64_t chat_id, double now
   };
   std::vector<Limit> limits;
   const BotLimits& l = bot_limits_;
-  if (l.per_second > 0) limits.push_back({{bot_id, 0}, l.per_second, l.per_second});
+  if (l.per_second > 0) limits.push_back({{bot_id, 0}, l.per_second, std::max(1.0, l.per_second)});
   if (chat_id > 0 && l.per_chat_per_second > 0) {
     limits.push_back({{bot_id, chat_id}, l.per_chat_per_second, std::max(1.0, l.per_chat_burst)});
   }
   if (chat_id < 0 && l.group_per_minute > 0) {
-    limits.push_back({{bot_id, chat_id}, l.group_per_minute / 60, l.group_per_minute});
+    limits.push_back({{bot_id, chat_id}, l.group_per_minute / 60, std::max(1.0, l.group_per_minute)});
   }
   double wait = 0;
   for (const auto& limit : limits) {

@@ -118,11 +118,15 @@ std::optional<Json> ClientSession::SendableContact(Request& request, std::int64_
   if (!CheckChat(request, chat_id)) return std::nullopt;
   const Json& contact = GetObject(GetObject(request.object, "input_message_content"), "contact");
   std::string error;
+  std::int64_t contact_user = GetInt(contact, "user_id");
+  // Contact.cpp's checks, in its order.
   if (contact.is_null()) error = "Contact must be non-empty";
+  else if (contact_user != 0 && !known_users_.contains(contact_user)) error = "User not found";
+  else if (!IsValidUtf8(GetString(contact, "phone_number"))) error = "Phone number must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "first_name"))) error = "First name must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "last_name"))) error = "Last name must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "vcard"))) error = "vCard must be encoded in UTF-8";
   else if (!world_.cloud().CanAccessChat(user_id_, chat_id)) error = "Have no write access to the chat";
-  for (const char* field : {"phone_number", "first_name", "last_name", "vcard"}) {
-    if (error.empty() && !IsValidUtf8(GetString(contact, field))) error = "Strings must be encoded in UTF-8";
-  }
   if (!error.empty()) {
     RespondError(request, 400, error);
     return std::nullopt;

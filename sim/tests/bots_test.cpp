@@ -168,6 +168,9 @@ TEST_F(SimBots, PhoneButtonSharesTheSendersOwnContact) {
   });
   ASSERT_TRUE(other);
   EXPECT_EQ((*other)["message"]["content"]["contact"]["user_id"], 0);
+  content["contact"]["user_id"] = 777;  // a user this client never saw
+  EXPECT_EQ(MessageOf(alice_->Request({{"@type", "sendMessage"}, {"chat_id", bot_id_}, {"input_message_content", content}})),
+            "User not found");
 
   BotSends("Thanks", {{"@type", "replyMarkupRemoveKeyboard"}});
   EXPECT_EQ(AliceReceives("Thanks")["reply_markup"]["@type"], "replyMarkupRemoveKeyboard");
@@ -202,6 +205,9 @@ TEST_F(SimBots, CommandsAreForBotsOnly) {
   EXPECT_EQ(MessageOf(bot_->Request({{"@type", "getChatHistory"}, {"chat_id", alice_id_}, {"limit", 10}})),
             "The method is not available to bots");
   EXPECT_EQ(MessageOf(bot_->Request({{"@type", "loadChats"}, {"limit", 10}})), "The method is not available to bots");
+  EXPECT_EQ(MessageOf(bot_->Request({{"@type", "searchChatMessages"}, {"chat_id", alice_id_}})),
+            "The method is not available to bots");
+  EXPECT_EQ(MessageOf(alice_->Request({{"@type", "setBotUpdatesStatus"}})), "Only bots can use the method");
 }
 
 TEST_F(SimBots, BotEditsItsMessageAndDeletesThePersons) {
@@ -267,6 +273,29 @@ TEST_F(SimBots, FloodLimitsDelayThenRefuse) {
   EXPECT_EQ(failed["error"]["message"].get<std::string>().rfind("Too Many Requests: retry after ", 0), 0u);
   EXPECT_TRUE(failed["message"]["sending_state"]["can_retry"]);
   EXPECT_EQ(sim_->Control("POST", "/limits", {{"bot_per_second", -1}}).status, 400);
+}
+
+TEST_F(SimBots, GroupLimitIsPerMinute) {
+  auto group = sim_->Control("POST", "/groups", {{"title", "Ops"}, {"members", {"+15550901", "@term_bot"}}});
+  ASSERT_EQ(group.status, 201) << group.body.dump();
+  std::int64_t chat_id = group.body["chat_id"];
+  ASSERT_EQ(sim_->Control("POST", "/messages", {{"from", "+15550901"}, {"to", chat_id}, {"text", "/status"}}).status, 201);
+  ASSERT_TRUE(bot_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateNewMessage" && o["message"]["chat_id"] == chat_id;
+  }));
+  ASSERT_EQ(sim_->Control("POST", "/limits", {{"bot_group_per_minute", 0.5}}).status, 200);
+  auto send = [&](const std::string& text) {
+    json pending = bot_->RequestOk({{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", Text(text)}});
+    auto done = bot_->WaitFor([&](const json& o) {
+      return (TypeOf(o) == "updateMessageSendSucceeded" || TypeOf(o) == "updateMessageSendFailed") &&
+             o["old_message_id"] == pending["id"];
+    });
+    return done ? *done : json();
+  };
+  EXPECT_EQ(TypeOf(send("all good")), "updateMessageSendSucceeded");
+  json failed = send("again");
+  ASSERT_EQ(TypeOf(failed), "updateMessageSendFailed");
+  EXPECT_EQ(failed["error"]["message"], "Too Many Requests: retry after 120");
 }
 
 TEST_F(SimBots, LoginCodeSentVerbatimExpires) {
