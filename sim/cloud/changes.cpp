@@ -22,6 +22,26 @@ std::vector<MessageCopy> Cloud::Edit(std::int64_t user_id, std::int64_t chat_id,
   return edited;
 }
 
+std::vector<MessageCopy> Cloud::EditMedia(std::int64_t user_id, std::int64_t chat_id,
+                                          std::int64_t message_id, const MediaInfo& media, Json caption,
+                                          std::optional<Json> markup, std::int64_t now) {
+  std::vector<MessageCopy> edited;
+  for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
+    Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
+    if (dialog == nullptr) continue;
+    auto it = dialog->messages.find(copy.message_id);
+    if (it == dialog->messages.end()) continue;
+    it->second.media = media;
+    it->second.media->client_file = 0;
+    files_.GrantAccess(media.file, copy.user_id);
+    it->second.text = caption;
+    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
+    it->second.edit_date = now;
+    edited.push_back(copy);
+  }
+  return edited;
+}
+
 std::vector<MessageCopy> Cloud::Delete(std::int64_t user_id, std::int64_t chat_id,
                                        const std::vector<std::int64_t>& ids, bool revoke) {
   std::vector<MessageCopy> deleted;

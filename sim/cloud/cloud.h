@@ -158,6 +158,11 @@ class Cloud {
   std::vector<MessageCopy> Edit(std::int64_t user_id, std::int64_t chat_id,
                                 std::int64_t message_id, std::optional<Json> text,
                                 std::optional<Json> markup, std::int64_t now);
+  // Replaces a message's media and caption (editMessageMedia); every copy's owner gains
+  // access to the new file.
+  std::vector<MessageCopy> EditMedia(std::int64_t user_id, std::int64_t chat_id,
+                                     std::int64_t message_id, const MediaInfo& media, Json caption,
+                                     std::optional<Json> markup, std::int64_t now);
   std::vector<MessageCopy> Delete(std::int64_t user_id, std::int64_t chat_id,
                                   const std::vector<std::int64_t>& ids, bool revoke);
   // Marks incoming messages up to `up_to` (0: all) read; returns the reader's inbox

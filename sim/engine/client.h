@@ -152,6 +152,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::optional<Json> BotSendRefusal(std::int64_t chat_id);  // the server's error, if any
   int BotFloodWait(std::int64_t chat_id);  // seconds; 0: send now (and counted)
   void HandleEditMessageReplyMarkup(Request& request);
+  // True when the server holds (a short flood wait: `retry` runs later) or refuses
+  // (`fail` has run) a bot's message into chat_id; false: send now.
+  bool HoldBotSend(std::int64_t chat_id, std::function<void()> retry, std::function<void(Json)> fail);
   void HandleAnswerCallbackQuery(Request& request);
   void HandleSetCommands(Request& request);
   void HandleGetCommands(Request& request);
@@ -170,6 +173,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleSendMedia(Request& request);
   void HandleSendMessageAlbum(Request& request);
   void HandleEditMessageCaption(Request& request);
+  void HandleEditMessageMedia(Request& request);  // client_media_edit.cpp
+  void CompleteMediaEdit(Request& request, std::int64_t chat_id, std::int64_t message_id,
+                         PreparedMedia prepared, std::optional<Json> markup);
   void StartMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
   void CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
   // Uploads the file unless the server has it; `done` gets nullopt or the error.

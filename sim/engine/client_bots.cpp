@@ -137,6 +137,27 @@ std::optional<Json> ClientSession::BotSendRefusal(std::int64_t chat_id) {
   return std::nullopt;
 }
 
+bool ClientSession::HoldBotSend(std::int64_t chat_id, std::function<void()> retry,
+                                std::function<void(Json)> fail) {
+  if (std::optional<Json> refusal = BotSendRefusal(chat_id)) {
+    fail(*refusal);
+    return true;
+  }
+  int wait = BotFloodWait(chat_id);
+  if (wait == 0) return false;
+  // The server's FLOOD_WAIT_N: TDLib resends silently after N s, and gives up with
+  // 429 when the wait is over a minute (NetQueryDelayer, tdlib-facts checklist 10).
+  if (wait > 60) {
+    fail(MakeError(429, "Too Many Requests: retry after " + std::to_string(wait)));
+    return true;
+  }
+  std::weak_ptr<ClientSession> weak = weak_from_this();
+  world_.scheduler().After(wait, [weak, retry] {
+    if (auto self = weak.lock(); self && self->state_ == AuthState::kReady) retry();
+  });
+  return true;
+}
+
 int ClientSession::BotFloodWait(std::int64_t chat_id) {
   if (!is_bot_) return 0;
   return world_.cloud().TakeBotSendSlot(user_id_, chat_id, SteadySeconds());

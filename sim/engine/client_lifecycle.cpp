@@ -54,6 +54,7 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"getProxies", &ClientSession::HandleGetProxies},
       {"pingProxy", &ClientSession::HandlePingProxy},
       {"editMessageReplyMarkup", &ClientSession::HandleEditMessageReplyMarkup},
+      {"editMessageMedia", &ClientSession::HandleEditMessageMedia},
       {"answerCallbackQuery", &ClientSession::HandleAnswerCallbackQuery},
       {"setCommands", &ClientSession::HandleSetCommands},
       {"getCommands", &ClientSession::HandleGetCommands},

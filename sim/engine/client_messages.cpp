@@ -143,20 +143,18 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
   if (Utf16Length(text.value("text", std::string())) > 4096) {
     return FailSend(chat_id, temp_id, text, MakeError(400, "Message is too long"));
   }
-  if (std::optional<Json> refusal = BotSendRefusal(chat_id)) return FailSend(chat_id, temp_id, text, *refusal);
-  if (int wait = BotFloodWait(chat_id); wait > 0) {
-    // The server's FLOOD_WAIT_N: TDLib resends silently after N s, and gives up with
-    // 429 when the wait is over a minute (NetQueryDelayer, tdlib-facts checklist 10).
-    if (wait > 60) {
-      return FailSend(chat_id, temp_id, text,
-                      MakeError(429, "Too Many Requests: retry after " + std::to_string(wait)));
-    }
-    std::weak_ptr<ClientSession> weak = weak_from_this();
-    world_.scheduler().After(wait, [weak, chat_id, temp_id, text, reply_to, extras] {
-      if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, text, reply_to, extras);
-    });
-    return;
-  }
+  std::weak_ptr<ClientSession> weak = weak_from_this();
+  bool held = HoldBotSend(
+      chat_id,
+      [weak, chat_id, temp_id, text, reply_to, extras] {
+        if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, text, reply_to, extras);
+      },
+      [this, chat_id, temp_id, &text, &extras](Json error) {
+        FailMessage(chat_id, temp_id,
+                    StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0, extras.reply_markup, extras.contact},
+                    error);
+      });
+  if (held) return;
   auto copies = world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras);
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   const StoredMessage& sent = dialog->messages.at(copies.front().message_id);

@@ -1,6 +1,8 @@
 // Bots and the people who talk to them: private chats both ways, reply markup,
 // callback queries, shared contacts, commands, edits, flood limits, and login codes
 // that leak into a chat.
+#include <fstream>
+
 #include "sim/tests/sim_fixture.h"
 
 namespace tgsim::testing {
@@ -251,6 +253,46 @@ TEST_F(SimBots, BotEditsItsMessageAndDeletesThePersons) {
   EXPECT_EQ((*deleted)["message_ids"].size(), 1u);
   view = sim_->Control("GET", "/bots/term_bot/chat?with=%2B15550901");
   EXPECT_EQ(view.body["messages"].size(), 1u);  // only the bot's edited message is left
+}
+
+TEST_F(SimBots, BotReplacesTheMediaOfItsMessage) {
+  PersonWrites("/start");
+  std::string dir = TempDir();
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
+    return json{{"@type", "inputFileLocal"}, {"path", dir + "/" + name}};
+  };
+  auto document = [](const json& file, const std::string& caption) {
+    return json{{"@type", "inputMessageDocument"}, {"document", {{"@type", "inputDocument"}, {"document", file}}},
+                {"caption", {{"@type", "formattedText"}, {"text", caption}}}};
+  };
+  json pending = bot_->RequestOk({{"@type", "sendMessage"}, {"chat_id", alice_id_}, {"reply_markup", InlineKeyboard()},
+                                  {"input_message_content", document(write("v1.txt", "first"), "version 1")}});
+  auto sent = bot_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateMessageSendSucceeded" && o["old_message_id"] == pending["id"];
+  });
+  ASSERT_TRUE(sent);
+  EXPECT_EQ((*sent)["message"]["reply_markup"]["@type"], "replyMarkupInlineKeyboard");
+  auto seen = alice_->WaitFor([](const json& o) {
+    return TypeOf(o) == "updateNewMessage" && o["message"]["content"]["@type"] == "messageDocument";
+  });
+  ASSERT_TRUE(seen);
+  EXPECT_EQ((*seen)["message"]["reply_markup"]["rows"][0][0]["text"], "Yes");
+
+  std::int64_t message_id = (*sent)["message"]["id"];
+  EXPECT_EQ(MessageOf(bot_->Request({{"@type", "editMessageMedia"}, {"chat_id", alice_id_}, {"message_id", message_id},
+                                     {"input_message_content", Text("no")}})),
+            "Unsupported input message content type");
+  json edited = bot_->RequestOk({{"@type", "editMessageMedia"}, {"chat_id", alice_id_}, {"message_id", message_id},
+                                 {"input_message_content", document(write("v2.txt", "second"), "version 2")}});
+  EXPECT_EQ(edited["content"]["document"]["file_name"], "v2.txt");
+  EXPECT_FALSE(edited.contains("reply_markup"));  // none given: the keyboard is gone
+  auto content = alice_->WaitForType("updateMessageContent");
+  ASSERT_TRUE(content);
+  EXPECT_EQ((*content)["new_content"]["document"]["file_name"], "v2.txt");
+  EXPECT_EQ((*content)["new_content"]["caption"]["text"], "version 2");
+  auto view = sim_->Control("GET", "/bots/term_bot/chat?with=%2B15550901");
+  EXPECT_EQ(view.body["messages"].back()["media"]["file_name"], "v2.txt");
 }
 
 TEST_F(SimBots, FloodLimitsDelayThenRefuse) {
