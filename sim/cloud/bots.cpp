@@ -58,6 +58,11 @@ Json Cloud::BotCommandsOf(std::int64_t bot_id, const std::string& scope) const {
   return it == bot->second.end() ? Json::array() : it->second;
 }
 
+const std::map<std::int64_t, StoredMessage>* Cloud::DeletedIn(std::int64_t user_id, std::int64_t chat_id) const {
+  auto it = deleted_.find({user_id, chat_id});
+  return it == deleted_.end() ? nullptr : &it->second;
+}
+
 CallbackQuery& Cloud::AddCallbackQuery(CallbackQuery query) {
   // Telegram's query ids are large random-looking int64 values.
   query.id = 4200000000000000000LL + next_callback_query_++ * 7919;

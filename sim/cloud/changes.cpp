@@ -51,7 +51,10 @@ std::vector<MessageCopy> Cloud::Delete(std::int64_t user_id, std::int64_t chat_i
         revoke ? CopiesOf(user_id, chat_id, id) : std::vector<MessageCopy>{{user_id, chat_id, id}};
     for (const auto& copy : targets) {
       Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
-      if (dialog != nullptr && dialog->messages.erase(copy.message_id) > 0) {
+      if (dialog == nullptr) continue;
+      if (auto it = dialog->messages.find(copy.message_id); it != dialog->messages.end()) {
+        deleted_[{copy.user_id, copy.chat_id}][copy.message_id] = it->second;  // for the control API
+        dialog->messages.erase(it);
         dialog->Recount();
         deleted.push_back(copy);
       }

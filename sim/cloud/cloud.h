@@ -175,6 +175,8 @@ class Cloud {
   bool BotMayWrite(std::int64_t bot_id, std::int64_t user_id) const;  // the user wrote first
   void SetBotCommands(std::int64_t bot_id, const std::string& scope, Json commands);
   Json BotCommandsOf(std::int64_t bot_id, const std::string& scope) const;  // array
+  // Messages deleted from a user's view of a chat, by id (for the control API's chat view).
+  const std::map<std::int64_t, StoredMessage>* DeletedIn(std::int64_t user_id, std::int64_t chat_id) const;
   CallbackQuery& AddCallbackQuery(CallbackQuery query);
   CallbackQuery* FindCallbackQuery(std::int64_t id);
   void SetBotLimits(const BotLimits& limits) { bot_limits_ = limits; }
@@ -210,6 +212,7 @@ class Cloud {
   std::set<std::pair<std::int64_t, std::int64_t>> bot_started_;  // (bot, user)
   std::map<std::int64_t, std::map<std::string, Json>> bot_commands_;  // bot -> scope -> commands
   std::map<std::int64_t, CallbackQuery> callback_queries_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::int64_t, StoredMessage>> deleted_;
   std::int64_t next_callback_query_ = 1;
   BotLimits bot_limits_;
   struct Bucket {

@@ -133,17 +133,25 @@ ControlResponse BotChatRoute(World& world, ControlRequest& request) {
   auto with = request.query.find("with");
   if (with == request.query.end()) throw ControlError(400, "query parameter 'with' is required");
   const User& person = UserByPhone(world, with->second);
-  Json messages = Json::array();
+  // The live messages and the deleted ones (marked), oldest first.
+  std::map<std::int64_t, std::pair<const StoredMessage*, bool>> all;
   if (const Dialog* dialog = world.cloud().FindDialog(person.id, bot.id)) {
-    for (const auto& [id, message] : dialog->messages) {
-      Json item = {{"message_id", id}, {"from_bot", !message.outgoing}, {"text", message.text.value("text", "")}};
-      if (auto e = message.text.find("entities"); e != message.text.end() && !e->empty()) item["entities"] = *e;
-      if (message.media) item["media"] = MediaSummary(world.cloud(), *message.media);
-      if (!message.contact.is_null()) item["contact"] = message.contact;
-      if (!message.reply_markup.is_null()) item["reply_markup"] = MarkupSummary(message.reply_markup);
-      if (message.edit_date != 0) item["edit_date"] = message.edit_date;
-      messages.push_back(item);
-    }
+    for (const auto& [id, message] : dialog->messages) all[id] = {&message, false};
+  }
+  if (const auto* deleted = world.cloud().DeletedIn(person.id, bot.id)) {
+    for (const auto& [id, message] : *deleted) all[id] = {&message, true};
+  }
+  Json messages = Json::array();
+  for (const auto& [id, entry] : all) {
+    const StoredMessage& message = *entry.first;
+    Json item = {{"message_id", id}, {"from_bot", !message.outgoing}, {"text", message.text.value("text", "")}};
+    if (auto e = message.text.find("entities"); e != message.text.end() && !e->empty()) item["entities"] = *e;
+    if (message.media) item["media"] = MediaSummary(world.cloud(), *message.media);
+    if (!message.contact.is_null()) item["contact"] = message.contact;
+    if (!message.reply_markup.is_null()) item["reply_markup"] = MarkupSummary(message.reply_markup);
+    if (message.edit_date != 0) item["edit_date"] = message.edit_date;
+    if (entry.second) item["deleted"] = true;
+    messages.push_back(item);
   }
   return Reply(200, {{"messages", messages}});
 }

@@ -252,7 +252,10 @@ TEST_F(SimBots, BotEditsItsMessageAndDeletesThePersons) {
   EXPECT_EQ((*deleted)["chat_id"], bot_id_);
   EXPECT_EQ((*deleted)["message_ids"].size(), 1u);
   view = sim_->Control("GET", "/bots/term_bot/chat?with=%2B15550901");
-  EXPECT_EQ(view.body["messages"].size(), 1u);  // only the bot's edited message is left
+  ASSERT_EQ(view.body["messages"].size(), 2u);
+  EXPECT_EQ(view.body["messages"][0]["text"], "/start");
+  EXPECT_TRUE(view.body["messages"][0]["deleted"]);
+  EXPECT_FALSE(view.body["messages"][1].contains("deleted"));
 }
 
 TEST_F(SimBots, BotReplacesTheMediaOfItsMessage) {
