@@ -34,7 +34,7 @@ void Cloud::NoteBotStarted(std::int64_t sender, std::int64_t chat_id) {
 bool Cloud::BotMayWrite(std::int64_t bot_id, std::int64_t user_id) const {
   const User* user = FindUser(user_id);
   if (user == nullptr) return false;
-  return user->is_bot ? true : bot_started_.contains({bot_id, user_id});
+  return bot_started_.contains({bot_id, user_id});
 }
 
 void Cloud::InvalidateLeakedCode(std::int64_t sender, const Json& text) {

@@ -1,5 +1,7 @@
 // setCommands / getCommands / deleteCommands (BotCommand.cpp): TDLib's local checks,
 // then the server's (BOT_COMMAND_INVALID for characters other than a-z, 0-9 and _).
+#include <cctype>
+
 #include "sim/engine/client.h"
 #include "sim/engine/objects.h"
 #include "sim/tdapi/text.h"

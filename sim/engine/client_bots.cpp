@@ -75,7 +75,8 @@ std::optional<Json> Rows(const Json& markup, MakeButton make, std::string& error
       std::optional<Json> made = make(button, error);
       if (!made) return std::nullopt;
       out_row.push_back(*made);
-      if (out_row.size() >= 12 || ++total >= 300) break;
+      ++total;
+      if (out_row.size() >= 12 || total >= 300) break;
     }
     if (!out_row.empty()) rows.push_back(out_row);
     if (total >= 300) break;
@@ -130,6 +131,8 @@ std::optional<Json> ClientSession::InputReplyMarkup(Request& request, std::int64
 
 std::optional<Json> ClientSession::BotSendRefusal(std::int64_t chat_id) {
   if (!is_bot_) return std::nullopt;
+  const User* peer = chat_id > 0 ? world_.cloud().FindUser(chat_id) : nullptr;
+  if (peer != nullptr && peer->is_bot) return MakeError(403, "The bot can't send messages to the bot");  // USER_IS_BOT
   if (chat_id > 0 && !world_.cloud().BotMayWrite(user_id_, chat_id)) {
     // The server's PEER_ID_INVALID, as MessagesManager::on_send_message_fail words it.
     return MakeError(403, "Bot can't initiate conversation with a user");

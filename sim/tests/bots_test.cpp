@@ -81,6 +81,17 @@ TEST_F(SimBots, BotCannotWriteFirstButAnswersOnceStarted) {
   EXPECT_EQ(failed["error"]["code"], 403);
   EXPECT_EQ(failed["error"]["message"], "Bot can't initiate conversation with a user");
 
+  // Nor to another bot, ever.
+  auto other = sim_->Control("POST", "/bots", {{"username", "other_bot"}, {"first_name", "Other"}});
+  std::int64_t other_id = other.body["user_id"];
+  bot_->RequestOk({{"@type", "createPrivateChat"}, {"user_id", other_id}, {"force", true}});
+  json pending = bot_->RequestOk({{"@type", "sendMessage"}, {"chat_id", other_id}, {"input_message_content", Text("hi bot")}});
+  auto to_bot = bot_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateMessageSendFailed" && o["old_message_id"] == pending["id"];
+  });
+  ASSERT_TRUE(to_bot);
+  EXPECT_EQ((*to_bot)["error"]["message"], "The bot can't send messages to the bot");
+
   // Alice finds the bot and starts it from her own app.
   json chat = alice_->RequestOk({{"@type", "searchPublicChat"}, {"username", "@term_bot"}});
   EXPECT_EQ(chat["id"], bot_id_);
