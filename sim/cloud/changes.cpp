@@ -6,14 +6,36 @@
 namespace tgsim {
 
 std::vector<MessageCopy> Cloud::Edit(std::int64_t user_id, std::int64_t chat_id,
-                                     std::int64_t message_id, Json text, std::int64_t now) {
+                                     std::int64_t message_id, std::optional<Json> text,
+                                     std::optional<Json> markup, std::int64_t now) {
   std::vector<MessageCopy> edited;
   for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
     Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
     if (dialog == nullptr) continue;
     auto it = dialog->messages.find(copy.message_id);
     if (it == dialog->messages.end()) continue;
-    it->second.text = text;
+    if (text) it->second.text = *text;
+    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
+    it->second.edit_date = now;
+    edited.push_back(copy);
+  }
+  return edited;
+}
+
+std::vector<MessageCopy> Cloud::EditMedia(std::int64_t user_id, std::int64_t chat_id,
+                                          std::int64_t message_id, const MediaInfo& media, Json caption,
+                                          std::optional<Json> markup, std::int64_t now) {
+  std::vector<MessageCopy> edited;
+  for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
+    Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
+    if (dialog == nullptr) continue;
+    auto it = dialog->messages.find(copy.message_id);
+    if (it == dialog->messages.end()) continue;
+    it->second.media = media;
+    it->second.media->client_file = 0;
+    files_.GrantAccess(media.file, copy.user_id);
+    it->second.text = caption;
+    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
     it->second.edit_date = now;
     edited.push_back(copy);
   }
@@ -29,7 +51,10 @@ std::vector<MessageCopy> Cloud::Delete(std::int64_t user_id, std::int64_t chat_i
         revoke ? CopiesOf(user_id, chat_id, id) : std::vector<MessageCopy>{{user_id, chat_id, id}};
     for (const auto& copy : targets) {
       Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
-      if (dialog != nullptr && dialog->messages.erase(copy.message_id) > 0) {
+      if (dialog == nullptr) continue;
+      if (auto it = dialog->messages.find(copy.message_id); it != dialog->messages.end()) {
+        deleted_[{copy.user_id, copy.chat_id}][copy.message_id] = it->second;  // for the control API
+        dialog->messages.erase(it);
         dialog->Recount();
         deleted.push_back(copy);
       }

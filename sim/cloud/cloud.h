@@ -64,12 +64,33 @@ struct StoredMessage {
   std::int64_t link = 0;  // the same message in other users' boxes
   std::optional<MediaInfo> media;  // absent for text messages
   std::int64_t media_album_id = 0;
+  Json reply_markup;  // td_api ReplyMarkup as this owner sees it; null when none
+  Json contact;       // td_api contact of a messageContact; null otherwise
 };
 
 // What a new message carries besides its text.
 struct MessageMedia {
   std::optional<MediaInfo> media;
   std::int64_t album_id = 0;
+  Json reply_markup;  // as the (bot) sender sent it, normalised; null when none
+  Json contact;       // td_api contact: the message is a messageContact
+};
+
+// Telegram's flood limits for bots (bots.cpp). Each is a token bucket; 0 turns it off.
+struct BotLimits {
+  double per_second = 30;          // all chats together: 30/s, bursts of 30
+  double per_chat_per_second = 1;  // one private chat: 1/s ...
+  double per_chat_burst = 3;       // ... after a burst of this many
+  double group_per_minute = 20;    // one group: 20/min, bursts of 20
+};
+
+struct CallbackQuery {
+  std::int64_t id = 0, bot_id = 0, user_id = 0;
+  std::int64_t bot_chat_id = 0, bot_message_id = 0;  // as the bot sees them
+  std::string data;                                  // raw bytes
+  bool answered = false;
+  std::string answer_text, answer_url;  // the bot's answerCallbackQuery
+  bool show_alert = false;
 };
 
 struct Dialog {
@@ -133,8 +154,15 @@ class Cloud {
   std::vector<MessageCopy> Send(std::int64_t sender, std::int64_t chat_id, Json text,
                                 std::int64_t reply_to_id, std::int64_t now,
                                 const MessageMedia& media = {});
+  // Edits the text (caption) and/or the reply markup (nullopt: unchanged).
   std::vector<MessageCopy> Edit(std::int64_t user_id, std::int64_t chat_id,
-                                std::int64_t message_id, Json text, std::int64_t now);
+                                std::int64_t message_id, std::optional<Json> text,
+                                std::optional<Json> markup, std::int64_t now);
+  // Replaces a message's media and caption (editMessageMedia); every copy's owner gains
+  // access to the new file.
+  std::vector<MessageCopy> EditMedia(std::int64_t user_id, std::int64_t chat_id,
+                                     std::int64_t message_id, const MediaInfo& media, Json caption,
+                                     std::optional<Json> markup, std::int64_t now);
   std::vector<MessageCopy> Delete(std::int64_t user_id, std::int64_t chat_id,
                                   const std::vector<std::int64_t>& ids, bool revoke);
   // Marks incoming messages up to `up_to` (0: all) read; returns the reader's inbox
@@ -142,6 +170,20 @@ class Cloud {
   std::vector<ReadChange> Read(std::int64_t user_id, std::int64_t chat_id, std::int64_t up_to);
   std::vector<MessageCopy> CopiesOf(std::int64_t user_id, std::int64_t chat_id,
                                     std::int64_t message_id) const;
+
+  // Bots (bots.cpp).
+  bool BotMayWrite(std::int64_t bot_id, std::int64_t user_id) const;  // the user wrote first
+  void SetBotCommands(std::int64_t bot_id, const std::string& scope, Json commands);
+  Json BotCommandsOf(std::int64_t bot_id, const std::string& scope) const;  // array
+  // Messages deleted from a user's view of a chat, by id (for the control API's chat view).
+  const std::map<std::int64_t, StoredMessage>* DeletedIn(std::int64_t user_id, std::int64_t chat_id) const;
+  CallbackQuery& AddCallbackQuery(CallbackQuery query);
+  CallbackQuery* FindCallbackQuery(std::int64_t id);
+  void SetBotLimits(const BotLimits& limits) { bot_limits_ = limits; }
+  const BotLimits& bot_limits() const { return bot_limits_; }
+  // Seconds the bot must wait before sending into chat_id (its view) at `now`
+  // (seconds, any epoch); 0 when it may send, and then the message is counted.
+  int TakeBotSendSlot(std::int64_t bot_id, std::int64_t chat_id, double now);
 
   FileStore& files() { return files_; }
   const FileStore& files() const { return files_; }
@@ -153,6 +195,9 @@ class Cloud {
   std::vector<std::int64_t> Recipients(std::int64_t sender, std::int64_t chat_id) const;
   std::int64_t ChatIdFor(std::int64_t viewer, std::int64_t sender, std::int64_t chat_id) const;
   std::int64_t NextMessageId(std::int64_t owner, std::int64_t chat_id);
+  Json MarkupFor(std::int64_t owner, std::int64_t sender, std::int64_t chat_id, const Json& markup) const;
+  void NoteBotStarted(std::int64_t sender, std::int64_t chat_id);
+  void InvalidateLeakedCode(std::int64_t sender, const Json& text);
 
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_by_phone_;  // digits -> id: no scan of every user per login
@@ -164,6 +209,16 @@ class Cloud {
   std::map<std::int64_t, std::vector<MessageCopy>> links_;
   std::map<std::int64_t, std::map<std::int64_t, ContactName>> contacts_;  // owner -> user -> name
   FileStore files_;
+  std::set<std::pair<std::int64_t, std::int64_t>> bot_started_;  // (bot, user)
+  std::map<std::int64_t, std::map<std::string, Json>> bot_commands_;  // bot -> scope -> commands
+  std::map<std::int64_t, CallbackQuery> callback_queries_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::int64_t, StoredMessage>> deleted_;
+  std::int64_t next_callback_query_ = 1;
+  BotLimits bot_limits_;
+  struct Bucket {
+    double tokens = -1, last = 0;  // tokens < 0: not used yet (full)
+  };
+  std::map<std::pair<std::int64_t, std::int64_t>, Bucket> bot_buckets_;  // (bot, chat or 0)
   std::int64_t next_user_id_ = 5000001, next_group_id_ = 4001, next_channel_id_ = 1700000001;
   std::int64_t next_session_id_ = 1, next_link_ = 1;
 };

@@ -123,6 +123,8 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
       files_.GrantAccess(message.media->file, owner);
     }
     message.media_album_id = media.album_id;
+    message.reply_markup = MarkupFor(owner, sender, chat_id, media.reply_markup);
+    message.contact = media.contact;
     if (reply_to_id != 0) {
       for (const auto& target : CopiesOf(sender, chat_id, reply_to_id)) {
         if (target.user_id == owner) message.reply_to_id = target.message_id;
@@ -136,6 +138,8 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
   }
   if (auto group = groups_.find(chat_id); group != groups_.end()) ++group->second.next_server_id;
   links_[link] = copies;
+  NoteBotStarted(sender, chat_id);
+  InvalidateLeakedCode(sender, text);
   return copies;
 }
 

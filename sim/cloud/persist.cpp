@@ -34,6 +34,8 @@ Json MessageJson(const StoredMessage& m) {
            {"reply_to", m.reply_to_id}, {"link", m.link}};
   if (m.media) out["media"] = MediaInfoToJson(*m.media);
   if (m.media_album_id != 0) out["album"] = m.media_album_id;
+  if (!m.reply_markup.is_null()) out["reply_markup"] = m.reply_markup;
+  if (!m.contact.is_null()) out["contact"] = m.contact;
   return out;
 }
 
@@ -49,6 +51,8 @@ StoredMessage MessageFrom(const Json& j) {
   m.link = j.at("link");
   if (j.contains("media")) m.media = MediaInfoFromJson(j["media"]);
   m.media_album_id = j.value("album", std::int64_t{0});
+  m.reply_markup = j.value("reply_markup", Json());
+  m.contact = j.value("contact", Json());
   return m;
 }
 
@@ -89,6 +93,10 @@ Json Cloud::ToJson() const {
     for (const auto& [user_id, name] : contacts) {
       out["contacts"].push_back({owner, user_id, name.first_name, name.last_name});
     }
+  }
+  for (const auto& [bot, user] : bot_started_) out["bot_started"].push_back({bot, user});
+  for (const auto& [bot, scopes] : bot_commands_) {
+    for (const auto& [scope, commands] : scopes) out["bot_commands"].push_back({bot, scope, commands});
   }
   out["files"] = files_.ToJson();
   out["counters"] = {next_user_id_, next_group_id_, next_channel_id_, next_session_id_, next_link_};
@@ -135,6 +143,8 @@ void Cloud::FromJson(const Json& state) {
   for (const auto& j : state.value("contacts", Json::array())) {
     contacts_[j[0]][j[1]] = ContactName{j[2], j[3]};
   }
+  for (const auto& j : state.value("bot_started", Json::array())) bot_started_.insert({j[0], j[1]});
+  for (const auto& j : state.value("bot_commands", Json::array())) bot_commands_[j[0]][j[1]] = j[2];
   if (state.contains("files")) files_.FromJson(state["files"]);
   if (state.contains("counters")) {
     const auto& c = state["counters"];

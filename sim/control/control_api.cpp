@@ -35,6 +35,11 @@ const std::vector<Route>& Routes() {
       {"POST", {"network"}, NetworkRoute},
       {"GET", {"files", "{}"}, GetFileRoute},
       {"POST", {"proxies"}, ProxyRoute},
+      {"POST", {"bots", "{}", "messages"}, BotMessageRoute},
+      {"POST", {"bots", "{}", "press"}, BotPressRoute},
+      {"GET", {"bots", "{}", "callback-queries", "{}"}, CallbackAnswerRoute},
+      {"GET", {"bots", "{}", "chat"}, BotChatRoute},
+      {"POST", {"limits"}, LimitsRoute},
   };
   return routes;
 }

@@ -27,7 +27,7 @@ MessageMedia OneMedia(World& world, std::int64_t sender, const Json& item) {
     std::tie(media.width, media.height) = ImageDimensions(bytes);
   }
   media.file = world.cloud().files().Add(media.kind, std::move(bytes), sender).id;
-  return MessageMedia{media, 0};
+  return MessageMedia{media, 0, Json(), Json()};
 }
 
 }  // namespace

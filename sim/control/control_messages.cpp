@@ -82,9 +82,16 @@ ControlResponse CreateGroupRoute(World& world, ControlRequest& request) {
   if (!body.contains("members") || !body["members"].is_array()) {
     throw ControlError(400, "field 'members' is required (array of phones)");
   }
-  for (const auto& phone : body["members"]) {
-    if (!phone.is_string()) throw ControlError(400, "members are phone strings");
-    group.members.push_back(UserByPhone(world, phone.get<std::string>()).id);
+  for (const auto& member : body["members"]) {
+    if (!member.is_string()) throw ControlError(400, "members are phone or @username strings");
+    std::string name = member.get<std::string>();
+    if (name.empty() || name[0] != '@') {
+      group.members.push_back(UserByPhone(world, name).id);
+      continue;
+    }
+    const User* user = world.cloud().FindByUsername(name.substr(1));  // bots have no phone
+    if (user == nullptr) throw ControlError(404, "no user " + name);
+    group.members.push_back(user->id);
   }
   return Reply(201, {{"chat_id", world.cloud().CreateGroup(group)}});
 }

@@ -111,6 +111,13 @@ bool ClientSession::Gate(Request& request) {
 }
 
 void ClientSession::Dispatch(Request& request) {
+  // Requests.cpp checks the kind of account first, before anything method-specific.
+  if (state_ == AuthState::kReady && is_bot_ && IsUserOnlyMethod(request.type)) {
+    return RespondError(request, 400, "The method is not available to bots");
+  }
+  if (state_ == AuthState::kReady && !is_bot_ && IsBotOnlyMethod(request.type)) {
+    return RespondError(request, 400, "Only bots can use the method");
+  }
   auto it = Handlers().find(request.type);
   try {
     if (it == Handlers().end()) {

@@ -38,7 +38,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   // Fan-out from the world.
   void OnNewMessage(std::int64_t chat_id, std::int64_t message_id);
-  void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id);
+  void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id, bool content_changed = true);
+  void OnCallbackQuery(const CallbackQuery& query);
   void OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids);
   void OnReadInbox(std::int64_t chat_id);
   void OnReadOutbox(std::int64_t chat_id, std::int64_t last_read);
@@ -130,7 +131,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleSendMessage(Request& request);
   // The text of a sendMessage, or nullopt after answering the request with the error.
   std::optional<Json> SendableText(Request& request, std::int64_t chat_id);
-  void CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text, std::int64_t reply_to);
+  std::optional<Json> SendableContact(Request& request, std::int64_t chat_id);  // td_api contact
+  void CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text, std::int64_t reply_to,
+                    MessageMedia extras = {});
   void FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text, const Json& error);
   // The message comes back under a new local id with messageSendingStateFailed.
   void FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message, const Json& error);
@@ -141,6 +144,21 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
   std::int64_t NextTemporaryId(std::int64_t chat_id);
+
+  // Bots (client_bots.cpp, client_bot_commands.cpp).
+  // The reply_markup of a request as TDLib keeps it (null for none, and always for
+  // users, whose markup TDLib drops), or nullopt after answering with the error.
+  std::optional<Json> InputReplyMarkup(Request& request, std::int64_t chat_id, bool only_inline);
+  std::optional<Json> BotSendRefusal(std::int64_t chat_id);  // the server's error, if any
+  int BotFloodWait(std::int64_t chat_id);  // seconds; 0: send now (and counted)
+  void HandleEditMessageReplyMarkup(Request& request);
+  // True when the server holds (a short flood wait: `retry` runs later) or refuses
+  // (`fail` has run) a bot's message into chat_id; false: send now.
+  bool HoldBotSend(std::int64_t chat_id, std::function<void()> retry, std::function<void(Json)> fail);
+  void HandleAnswerCallbackQuery(Request& request);
+  void HandleSetCommands(Request& request);
+  void HandleGetCommands(Request& request);
+  void HandleDeleteCommands(Request& request);
 
   // Media messages and uploads (client_media.cpp, client_upload.cpp).
   struct PreparedMedia {
@@ -155,6 +173,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleSendMedia(Request& request);
   void HandleSendMessageAlbum(Request& request);
   void HandleEditMessageCaption(Request& request);
+  void HandleEditMessageMedia(Request& request);  // client_media_edit.cpp
+  void CompleteMediaEdit(Request& request, std::int64_t chat_id, std::int64_t message_id,
+                         PreparedMedia prepared, std::optional<Json> markup);
   void StartMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
   void CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id, StoredMessage pending);
   // Uploads the file unless the server has it; `done` gets nullopt or the error.

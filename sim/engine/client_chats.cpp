@@ -94,7 +94,9 @@ void ClientSession::HandleGetChat(Request& request) {
 
 void ClientSession::HandleCreatePrivateChat(Request& request) {
   std::int64_t user_id = GetInt(request.object, "user_id");
-  if (world_.cloud().FindUser(user_id) == nullptr || !known_users_.contains(user_id)) {
+  // A bot may name any user with force (TDLib then needs no access hash for it).
+  bool bot_force = is_bot_ && GetBool(request.object, "force");
+  if (world_.cloud().FindUser(user_id) == nullptr || (!known_users_.contains(user_id) && !bot_force)) {
     return RespondError(request, 400, "Chat info not found");
   }
   EnsureChat(user_id);

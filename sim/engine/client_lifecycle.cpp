@@ -53,6 +53,12 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"removeProxy", &ClientSession::HandleRemoveProxy},
       {"getProxies", &ClientSession::HandleGetProxies},
       {"pingProxy", &ClientSession::HandlePingProxy},
+      {"editMessageReplyMarkup", &ClientSession::HandleEditMessageReplyMarkup},
+      {"editMessageMedia", &ClientSession::HandleEditMessageMedia},
+      {"answerCallbackQuery", &ClientSession::HandleAnswerCallbackQuery},
+      {"setCommands", &ClientSession::HandleSetCommands},
+      {"getCommands", &ClientSession::HandleGetCommands},
+      {"deleteCommands", &ClientSession::HandleDeleteCommands},
   };
   return handlers;
 }

@@ -152,10 +152,13 @@ void ClientSession::HandleSendMedia(Request& request) {
   }
   std::optional<PreparedMedia> prepared = PrepareMedia(request, GetObject(request.object, "input_message_content"));
   if (!prepared) return;
+  std::optional<Json> markup = InputReplyMarkup(request, chat_id, false);
+  if (!markup) return;
   std::int64_t temp_id = NextTemporaryId(chat_id);
   StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, prepared->caption,
-                        GetInt(GetObject(request.object, "reply_to"), "message_id"), 0, {}, 0};
+                        GetInt(GetObject(request.object, "reply_to"), "message_id"), 0, {}, 0, {}, {}};
   pending.media = prepared->media;
+  pending.reply_markup = std::move(*markup);
   Json message = PendingMessageObject(chat_id, pending);
   if (!is_bot_) {
     Json update = Obj("updateNewMessage");
@@ -212,7 +215,7 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
   Json messages = Json::array();
   for (auto& one : prepared) {
     StoredMessage message{NextTemporaryId(chat_id), user_id_, true, world_.scheduler().Now(), 0,
-                          one.caption, reply_to, 0, {}, 0};
+                          one.caption, reply_to, 0, {}, 0, {}, {}};
     message.media = one.media;
     message.media_album_id = album_id;
     Json object = PendingMessageObject(chat_id, message);
@@ -255,8 +258,11 @@ void ClientSession::HandleEditMessageCaption(Request& request) {
   if (Utf16Length(formatted.value("text", std::string())) > 1024) {
     return RespondError(request, 400, "Message caption is too long");
   }
-  CallServer(request, [this, chat_id, message_id, formatted](Request& r) {
-    auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, formatted, world_.scheduler().Now());
+  std::optional<Json> markup = InputReplyMarkup(request, chat_id, true);  // as editMessageText
+  if (!markup) return;
+  if (!is_bot_) markup.reset();
+  CallServer(request, [this, chat_id, message_id, formatted, markup](Request& r) {
+    auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, formatted, markup, world_.scheduler().Now());
     world_.DeliverEdits(copies);
     const Dialog* d = world_.cloud().FindDialog(user_id_, chat_id);
     if (d == nullptr || !d->messages.contains(message_id)) return RespondError(r, 400, "Message not found");

@@ -67,17 +67,30 @@ Json ClientSession::PendingMessageObject(std::int64_t chat_id, const StoredMessa
 }
 
 void ClientSession::HandleSendMessage(Request& request) {
-  if (IsInputMediaContent(TypeOf(GetObject(request.object, "input_message_content")))) {
-    return HandleSendMedia(request);
-  }
+  const Json& content = GetObject(request.object, "input_message_content");
+  if (IsInputMediaContent(TypeOf(content))) return HandleSendMedia(request);
   std::int64_t chat_id = GetInt(request.object, "chat_id");
-  std::optional<Json> sendable = SendableText(request, chat_id);
-  if (!sendable) return;
-  Json formatted = std::move(*sendable);
+  MessageMedia extras;
+  Json formatted;
+  if (TypeOf(content) == "inputMessageContact") {
+    std::optional<Json> contact = SendableContact(request, chat_id);
+    if (!contact) return;
+    extras.contact = std::move(*contact);
+    formatted = FormattedText("");
+  } else {
+    std::optional<Json> sendable = SendableText(request, chat_id);
+    if (!sendable) return;
+    formatted = std::move(*sendable);
+  }
+  std::optional<Json> markup = InputReplyMarkup(request, chat_id, false);
+  if (!markup) return;
+  extras.reply_markup = std::move(*markup);
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
 
   std::int64_t temp_id = NextTemporaryId(chat_id);
-  StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0, {}, 0};
+  StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0, {}, 0, {}, {}};
+  pending.reply_markup = extras.reply_markup;
+  pending.contact = extras.contact;
   Json message = PendingMessageObject(chat_id, pending);
   if (!is_bot_) {
     Json update = Obj("updateNewMessage");
@@ -93,21 +106,56 @@ void ClientSession::HandleSendMessage(Request& request) {
   std::weak_ptr<ClientSession> weak = weak_from_this();
   CallServerDetached(
       "sendMessage",
-      [weak, chat_id, temp_id, formatted, reply_to] {
-        if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, formatted, reply_to);
+      [weak, chat_id, temp_id, formatted, reply_to, extras] {
+        if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, formatted, reply_to, extras);
       },
       [weak, chat_id, temp_id, formatted](Json error) {
         if (auto self = weak.lock()) self->FailSend(chat_id, temp_id, formatted, error);
       });
 }
 
+std::optional<Json> ClientSession::SendableContact(Request& request, std::int64_t chat_id) {
+  if (!CheckChat(request, chat_id)) return std::nullopt;
+  const Json& contact = GetObject(GetObject(request.object, "input_message_content"), "contact");
+  std::string error;
+  std::int64_t contact_user = GetInt(contact, "user_id");
+  // Contact.cpp's checks, in its order.
+  if (contact.is_null()) error = "Contact must be non-empty";
+  else if (contact_user != 0 && !known_users_.contains(contact_user)) error = "User not found";
+  else if (!IsValidUtf8(GetString(contact, "phone_number"))) error = "Phone number must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "first_name"))) error = "First name must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "last_name"))) error = "Last name must be encoded in UTF-8";
+  else if (!IsValidUtf8(GetString(contact, "vcard"))) error = "vCard must be encoded in UTF-8";
+  else if (!world_.cloud().CanAccessChat(user_id_, chat_id)) error = "Have no write access to the chat";
+  if (!error.empty()) {
+    RespondError(request, 400, error);
+    return std::nullopt;
+  }
+  Json out = Obj("contact");
+  for (const char* field : {"phone_number", "first_name", "last_name", "vcard"}) out[field] = GetString(contact, field);
+  out["user_id"] = GetInt(contact, "user_id");
+  return out;
+}
+
 void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Json text,
-                                 std::int64_t reply_to) {
+                                 std::int64_t reply_to, MessageMedia extras) {
   if (state_ != AuthState::kReady) return;
   if (Utf16Length(text.value("text", std::string())) > 4096) {
     return FailSend(chat_id, temp_id, text, MakeError(400, "Message is too long"));
   }
-  auto copies = world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now());
+  std::weak_ptr<ClientSession> weak = weak_from_this();
+  bool held = HoldBotSend(
+      chat_id,
+      [weak, chat_id, temp_id, text, reply_to, extras] {
+        if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, text, reply_to, extras);
+      },
+      [this, chat_id, temp_id, &text, &extras](Json error) {
+        FailMessage(chat_id, temp_id,
+                    StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0, extras.reply_markup, extras.contact},
+                    error);
+      });
+  if (held) return;
+  auto copies = world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras);
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   const StoredMessage& sent = dialog->messages.at(copies.front().message_id);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], sent.id);
@@ -121,7 +169,7 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
 
 void ClientSession::FailSend(std::int64_t chat_id, std::int64_t temp_id, const Json& text,
                              const Json& error) {
-  FailMessage(chat_id, temp_id, StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0}, error);
+  FailMessage(chat_id, temp_id, StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0, {}, {}}, error);
 }
 
 void ClientSession::FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message,
@@ -164,8 +212,12 @@ void ClientSession::HandleEditMessageText(Request& request) {
   }
   Json formatted = FormattedText(GetString(text, "text"));
   if (text.contains("entities") && text["entities"].is_array()) formatted["entities"] = text["entities"];
-  CallServer(request, [this, chat_id, message_id, formatted](Request& r) {
-    auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, formatted, world_.scheduler().Now());
+  // A bot's edit replaces the inline keyboard (none given: removed); a user's keeps it.
+  std::optional<Json> markup = InputReplyMarkup(request, chat_id, true);
+  if (!markup) return;
+  if (!is_bot_) markup.reset();
+  CallServer(request, [this, chat_id, message_id, formatted, markup](Request& r) {
+    auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, formatted, markup, world_.scheduler().Now());
     world_.DeliverEdits(copies);
     const Dialog* d = world_.cloud().FindDialog(user_id_, chat_id);
     if (d == nullptr || !d->messages.contains(message_id)) return RespondError(r, 400, "Message not found");
@@ -205,20 +257,23 @@ void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) 
   if (!message.outgoing) OnReadInbox(chat_id);
 }
 
-void ClientSession::OnMessageEdited(std::int64_t chat_id, std::int64_t message_id) {
+void ClientSession::OnMessageEdited(std::int64_t chat_id, std::int64_t message_id, bool content_changed) {
   if (state_ != AuthState::kReady || !known_chats_.contains(chat_id)) return;
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   if (dialog == nullptr || !dialog->messages.contains(message_id)) return;
   const StoredMessage& message = dialog->messages.at(message_id);
-  Json content = Obj("updateMessageContent");
-  content["chat_id"] = chat_id;
-  content["message_id"] = message_id;
-  content["new_content"] = MessageContent(message, files_);
-  Emit(content);
+  if (content_changed) {
+    Json content = Obj("updateMessageContent");
+    content["chat_id"] = chat_id;
+    content["message_id"] = message_id;
+    content["new_content"] = MessageContent(message, files_);
+    Emit(content);
+  }
   Json edited = Obj("updateMessageEdited");
   edited["chat_id"] = chat_id;
   edited["message_id"] = message_id;
   edited["edit_date"] = message.edit_date;
+  if (!message.reply_markup.is_null()) edited["reply_markup"] = message.reply_markup;
   Emit(edited);
 }
 

@@ -132,6 +132,11 @@ Json MediaContent(const MediaInfo& media, const Json& caption, const Json& file)
 }
 
 Json MessageContent(const StoredMessage& message, ClientFiles& files) {
+  if (!message.contact.is_null()) {
+    Json out = Obj("messageContact");
+    out["contact"] = message.contact;
+    return out;
+  }
   if (!message.media) return MessageTextContent(message.text);
   return MediaContent(*message.media, message.text, files.ObjectFor(*message.media));
 }
@@ -179,6 +184,7 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFil
   out["effect_id"] = Int64(0);
   out["summary_language_code"] = "";
   out["content"] = MessageContent(message, files);
+  if (!message.reply_markup.is_null()) out["reply_markup"] = message.reply_markup;
   return out;
 }
 

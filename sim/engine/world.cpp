@@ -66,10 +66,16 @@ void World::DeliverNewMessages(const std::vector<MessageCopy>& copies, const Cli
   }
 }
 
-void World::DeliverEdits(const std::vector<MessageCopy>& copies) {
+void World::DeliverEdits(const std::vector<MessageCopy>& copies, bool content_changed) {
   for (const auto& copy : copies) {
-    for (auto& session : SessionsOf(copy.user_id)) session->OnMessageEdited(copy.chat_id, copy.message_id);
+    for (auto& session : SessionsOf(copy.user_id)) {
+      session->OnMessageEdited(copy.chat_id, copy.message_id, content_changed);
+    }
   }
+}
+
+void World::DeliverCallbackQuery(const CallbackQuery& query) {
+  for (auto& session : SessionsOf(query.bot_id)) session->OnCallbackQuery(query);
 }
 
 void World::DeliverDeletions(const std::vector<MessageCopy>& copies) {

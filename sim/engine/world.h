@@ -49,7 +49,8 @@ class World {
 
   // Fan-out of cloud changes to every affected session except `origin`.
   void DeliverNewMessages(const std::vector<MessageCopy>& copies, const ClientSession* origin);
-  void DeliverEdits(const std::vector<MessageCopy>& copies);
+  void DeliverEdits(const std::vector<MessageCopy>& copies, bool content_changed = true);
+  void DeliverCallbackQuery(const CallbackQuery& query);  // to the bot's sessions
   void DeliverDeletions(const std::vector<MessageCopy>& copies);
   void DeliverReads(const std::vector<ReadChange>& changes);
 

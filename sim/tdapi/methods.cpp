@@ -73,3 +73,22 @@ bool IsPreinitializationMethod(std::string_view name) {
 }
 
 }  // namespace tgsim
+
+namespace tgsim {
+
+// Requests.cpp's CHECK_IS_USER() / CHECK_IS_BOT(), for the methods of 1.8.65.
+bool IsUserOnlyMethod(std::string_view name) {
+  static const NameSet names = {
+#include "sim/tdapi/user_only_methods.inc"
+  };
+  return names.contains(name);
+}
+
+bool IsBotOnlyMethod(std::string_view name) {
+  static const NameSet names = {
+#include "sim/tdapi/bot_only_methods.inc"
+  };
+  return names.contains(name);
+}
+
+}  // namespace tgsim

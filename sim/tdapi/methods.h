@@ -9,5 +9,7 @@ bool IsSynchronousMethod(std::string_view name);  // answered before any state c
 bool IsAuthenticationMethod(std::string_view name);
 bool IsPreauthenticationMethod(std::string_view name);
 bool IsPreinitializationMethod(std::string_view name);  // test methods allowed before init
+bool IsUserOnlyMethod(std::string_view name);  // bots get "The method is not available to bots"
+bool IsBotOnlyMethod(std::string_view name);   // users get "Only bots can use the method"
 
 }  // namespace tgsim
