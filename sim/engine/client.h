@@ -138,6 +138,13 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // The message comes back under a new local id with messageSendingStateFailed.
   void FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message, const Json& error);
   Json PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending);
+  // A pending message of ours as TDLib shows it to a user (bots see nothing):
+  // updateNewMessage, and the chat's updateChatLastMessage.
+  void AnnouncePendingNew(const Json& message);
+  void AnnouncePendingLast(std::int64_t chat_id, const Json& message, std::int64_t date);
+  // The server took a send: updateMessageSendSucceeded for the copy that is
+  // ours, the chat's last message, and the other copies to their owners.
+  void SendSucceeded(std::int64_t chat_id, std::int64_t temp_id, const std::vector<MessageCopy>& copies);
   void HandleEditMessageText(Request& request);
   void HandleDeleteMessages(Request& request);
   void HandleGetChatHistory(Request& request);

@@ -160,16 +160,8 @@ void ClientSession::HandleSendMedia(Request& request) {
   pending.media = prepared->media;
   pending.reply_markup = std::move(*markup);
   Json message = PendingMessageObject(chat_id, pending);
-  if (!is_bot_) {
-    Json update = Obj("updateNewMessage");
-    update["message"] = message;
-    Emit(update);
-    Json last = Obj("updateChatLastMessage");
-    last["chat_id"] = chat_id;
-    last["last_message"] = message;
-    last["positions"] = Json::array({ChatPosition((pending.date << 32) | 0xfffff)});
-    Emit(last);
-  }
+  AnnouncePendingNew(message);
+  AnnouncePendingLast(chat_id, message, pending.date);
   Respond(request, message);
   StartMediaSend(chat_id, temp_id, pending);
 }
@@ -219,21 +211,11 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
     message.media = one.media;
     message.media_album_id = album_id;
     Json object = PendingMessageObject(chat_id, message);
-    if (!is_bot_) {
-      Json update = Obj("updateNewMessage");
-      update["message"] = object;
-      Emit(update);
-    }
+    AnnouncePendingNew(object);
     messages.push_back(object);
     pending.push_back(std::move(message));
   }
-  if (!is_bot_) {
-    Json last = Obj("updateChatLastMessage");
-    last["chat_id"] = chat_id;
-    last["last_message"] = messages.back();
-    last["positions"] = Json::array({ChatPosition((pending.back().date << 32) | 0xfffff)});
-    Emit(last);
-  }
+  AnnouncePendingLast(chat_id, messages.back(), pending.back().date);
   Json out = Obj("messages");
   out["total_count"] = static_cast<int>(messages.size());
   out["messages"] = messages;

@@ -92,16 +92,8 @@ void ClientSession::HandleSendMessage(Request& request) {
   pending.reply_markup = extras.reply_markup;
   pending.contact = extras.contact;
   Json message = PendingMessageObject(chat_id, pending);
-  if (!is_bot_) {
-    Json update = Obj("updateNewMessage");
-    update["message"] = message;
-    Emit(update);
-    Json last = Obj("updateChatLastMessage");
-    last["chat_id"] = chat_id;
-    last["last_message"] = message;
-    last["positions"] = Json::array({ChatPosition((pending.date << 32) | 0xfffff)});
-    Emit(last);
-  }
+  AnnouncePendingNew(message);
+  AnnouncePendingLast(chat_id, message, pending.date);
   Respond(request, message);
   std::weak_ptr<ClientSession> weak = weak_from_this();
   CallServerDetached(
@@ -155,7 +147,28 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
                     error);
       });
   if (held) return;
-  auto copies = world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras);
+  SendSucceeded(chat_id, temp_id,
+                world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras));
+}
+
+void ClientSession::AnnouncePendingNew(const Json& message) {
+  if (is_bot_) return;
+  Json update = Obj("updateNewMessage");
+  update["message"] = message;
+  Emit(update);
+}
+
+void ClientSession::AnnouncePendingLast(std::int64_t chat_id, const Json& message, std::int64_t date) {
+  if (is_bot_) return;
+  Json last = Obj("updateChatLastMessage");
+  last["chat_id"] = chat_id;
+  last["last_message"] = message;
+  last["positions"] = Json::array({ChatPosition((date << 32) | 0xfffff)});
+  Emit(last);
+}
+
+void ClientSession::SendSucceeded(std::int64_t chat_id, std::int64_t temp_id,
+                                  const std::vector<MessageCopy>& copies) {
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   const StoredMessage& sent = dialog->messages.at(copies.front().message_id);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], sent.id);

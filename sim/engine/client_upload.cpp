@@ -132,15 +132,7 @@ void ClientSession::CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id
     file->uploaded_cloud_id = 0;
     EmitFile(*file);
   }
-  const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
-  const StoredMessage& sent = dialog->messages.at(copies.front().message_id);
-  last_local_id_[chat_id] = std::max(last_local_id_[chat_id], sent.id);
-  Json update = Obj("updateMessageSendSucceeded");
-  update["message"] = MessageObject(chat_id, sent, files_);
-  update["old_message_id"] = temp_id;
-  Emit(update);
-  EmitChatLastMessage(chat_id);
-  world_.DeliverNewMessages(copies, this);
+  SendSucceeded(chat_id, temp_id, copies);
 }
 
 }  // namespace tgsim

@@ -9,7 +9,7 @@
 #include "telegram/account_client.h"
 #include "telegram/encoding.h"
 #include "telegram/media_json.h"
-#include "telegram/chat_cache.h"
+#include "telegram/message_answers.h"
 #include "telegram/message_parse.h"
 #include "telegram/send_tracker.h"
 #include "telegram/typed_answer.h"
@@ -106,10 +106,7 @@ void AccountClient::SendAlbum(std::int64_t chat_id, const std::vector<MediaToSen
     contents.push_back(InputMediaContent(media[i], i == 0 ? caption : FormattedText{}));
   }
   json request = {{"@type", "sendMessageAlbum"}, {"chat_id", chat_id}, {"input_message_contents", contents}};
-  if (reply_to_message_id != 0) {
-    request["reply_to"] = {{"@type", "inputMessageReplyToMessage"}, {"message_id", reply_to_message_id}};
-  }
-  if (silent) request["options"] = {{"@type", "messageSendOptions"}, {"disable_notification", true}};
+  AddSendOptions(request, reply_to_message_id, silent);
   auto on_answer = [sends = sends_, chats = chats_, done = std::move(done),
                     accepted = std::move(accepted)](Result<json> answer) mutable {
     if (!answer.ok()) return done(answer.error());
@@ -126,13 +123,8 @@ void AccountClient::SendAlbum(std::int64_t chat_id, const std::vector<MediaToSen
     album->messages.resize(temporary.size());
     album->left = temporary.size();
     album->done = std::move(done);
+    auto parse = MessageParser(chats, "sendMessageAlbum");
     for (std::size_t slot = 0; slot < list.size() && slot < temporary.size(); ++slot) {
-      auto parse = [chats](const json& final_message) -> Result<Message> {
-        auto message = ParseMessage(final_message);
-        if (!message) return UnexpectedAnswer("sendMessageAlbum");
-        chats->Describe(*message);
-        return std::move(*message);
-      };
       auto arrived = [album, slot](Result<Message> outcome) { album->Arrived(slot, std::move(outcome)); };
       if (!list[slot].contains("sending_state")) {
         arrived(parse(list[slot]));
@@ -149,12 +141,7 @@ void AccountClient::EditCaption(std::int64_t chat_id, std::int64_t message_id, c
   if (auto error = CheckCaption(caption)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
   json request = {{"@type", "editMessageCaption"}, {"chat_id", chat_id}, {"message_id", message_id},
                   {"caption", FormattedTextJson(caption)}};
-  hub_.Send(client_id_, std::move(request), Typed<Message>(std::move(done), [chats = chats_](const json& answer) {
-              auto message = ParseMessage(answer);
-              if (!message) return Result<Message>(UnexpectedAnswer("editMessageCaption"));
-              chats->Describe(*message);
-              return Result<Message>(std::move(*message));
-            }));
+  hub_.Send(client_id_, std::move(request), Typed<Message>(std::move(done), MessageParser(chats_, "editMessageCaption")));
 }
 
 void AccountClient::WithFileId(const std::string& remote_id, MediaKind kind,

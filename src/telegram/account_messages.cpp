@@ -5,6 +5,7 @@
 #include "telegram/account_client.h"
 #include "telegram/chat_cache.h"
 #include "telegram/encoding.h"
+#include "telegram/message_answers.h"
 #include "telegram/message_parse.h"
 #include "telegram/send_tracker.h"
 #include "telegram/typed_answer.h"
@@ -18,16 +19,6 @@ constexpr int kMaxHistoryPage = 100;  // TDLib caps larger limits silently
 
 ResultHandler ToStatus(AccountClient::Done done) {
   return Typed<Ok>(std::move(done), [](const json&) -> Result<Ok> { return Ok{}; });
-}
-
-// json -> Message with the sender described from `chats`.
-auto MessageParser(std::shared_ptr<const ChatCache> chats, std::string method) {
-  return [chats = std::move(chats), method = std::move(method)](const json& answer) -> Result<Message> {
-    auto message = ParseMessage(answer);
-    if (!message) return UnexpectedAnswer(method);
-    chats->Describe(*message);
-    return std::move(*message);
-  };
 }
 
 json InputText(const FormattedText& text) {
@@ -64,6 +55,23 @@ ResultHandler OnSendAnswer(std::shared_ptr<SendTracker> sends, std::shared_ptr<c
 }
 
 }  // namespace
+
+std::function<Result<Message>(const json&)> MessageParser(std::shared_ptr<const ChatCache> chats,
+                                                          std::string method) {
+  return [chats = std::move(chats), method = std::move(method)](const json& answer) -> Result<Message> {
+    auto message = ParseMessage(answer);
+    if (!message) return UnexpectedAnswer(method);
+    chats->Describe(*message);
+    return std::move(*message);
+  };
+}
+
+void AddSendOptions(json& request, std::int64_t reply_to_message_id, bool silent) {
+  if (reply_to_message_id != 0) {
+    request["reply_to"] = {{"@type", "inputMessageReplyToMessage"}, {"message_id", reply_to_message_id}};
+  }
+  if (silent) request["options"] = {{"@type", "messageSendOptions"}, {"disable_notification", true}};
+}
 
 Result<FormattedText> AccountClient::ParseText(const std::string& text, ParseMode mode) {
   if (!IsValidUtf8(text)) return Error(ErrorCode::kInvalidRequest, "The text is not valid UTF-8");
@@ -111,10 +119,7 @@ void AccountClient::SendText(std::int64_t chat_id, const FormattedText& text, st
 void AccountClient::SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id,
                                 bool silent, MessageDone done, std::function<void(std::int64_t)> accepted) {
   json request = {{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", std::move(content)}};
-  if (reply_to_message_id != 0) {
-    request["reply_to"] = {{"@type", "inputMessageReplyToMessage"}, {"message_id", reply_to_message_id}};
-  }
-  if (silent) request["options"] = {{"@type", "messageSendOptions"}, {"disable_notification", true}};
+  AddSendOptions(request, reply_to_message_id, silent);
   hub_.Send(client_id_, std::move(request), OnSendAnswer(sends_, chats_, std::move(done), std::move(accepted)));
 }
 

@@ -37,16 +37,20 @@ void FileRegistry::Fill(const std::string& account_id, telegram::Message& messag
   records.push_back(std::move(record));
 }
 
-void FileRegistry::Register(const std::string& account_id, std::vector<telegram::Message>& messages) {
+void FileRegistry::Register(const std::string& account_id, const std::vector<telegram::Message*>& messages) {
   std::vector<store::FileRecord> records;
-  for (auto& message : messages) Fill(account_id, message, records);
+  for (auto* message : messages) Fill(account_id, *message, records);
   infra_.store().UpsertFiles(records);
 }
 
+void FileRegistry::Register(const std::string& account_id, std::vector<telegram::Message>& messages) {
+  std::vector<telegram::Message*> all;
+  for (auto& message : messages) all.push_back(&message);
+  Register(account_id, all);
+}
+
 void FileRegistry::Annotate(const std::string& account_id, telegram::Message& message) {
-  std::vector<store::FileRecord> records;
-  Fill(account_id, message, records);
-  infra_.store().UpsertFiles(records);
+  Register(account_id, std::vector<telegram::Message*>{&message});
 }
 
 store::FileRecord FileRegistry::Find(const std::string& account_id, const std::string& file_id) {

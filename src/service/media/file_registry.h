@@ -19,7 +19,9 @@ class FileRegistry : public AccountObserver {
  public:
   explicit FileRegistry(Infrastructure& infra);
 
-  // Gives the media of each message its file id and records where it was seen.
+  // Gives the media of each message its file id and records where it was seen
+  // (one write for all of them).
+  void Register(const std::string& account_id, const std::vector<telegram::Message*>& messages);
   void Register(const std::string& account_id, std::vector<telegram::Message>& messages);
   void Annotate(const std::string& account_id, telegram::Message& message) override;
 

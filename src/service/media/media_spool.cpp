@@ -1,7 +1,6 @@
 #include "service/media/media_spool.h"
 
 #include <spdlog/spdlog.h>
-#include <sodium.h>
 
 #include "crypto/sealed_file.h"
 
@@ -9,14 +8,6 @@ namespace tgmux::service {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Base64(std::string_view raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);
-  return out;
-}
 
 void MakePrivateDir(const fs::path& dir) {
   fs::create_directories(dir);
@@ -53,7 +44,7 @@ MediaSpool::MediaSpool(const fs::path& data_dir)
 
 nlohmann::json MediaSpool::Record(const StagedFile& file) {
   return {{"name", file.path.filename().string()},
-          {"key", Base64(file.key.bytes())},
+          {"key", file.key.ToBase64()},
           {"file_name", SafeFileName(file.file_name)},
           {"content_type", file.content_type},
           {"size", file.size}};

@@ -89,20 +89,11 @@ void MessageService::Register(const std::string& account_id, std::vector<telegra
 }
 
 void MessageService::Register(const std::string& account_id, std::vector<telegram::Chat>& chats) {
-  std::vector<telegram::Message> last;
+  std::vector<telegram::Message*> last;
   for (auto& chat : chats) {
-    if (chat.last_message && chat.last_message->media) last.push_back(*chat.last_message);
+    if (chat.last_message) last.push_back(&*chat.last_message);
   }
-  if (last.empty()) return;
   files_.Register(account_id, last);
-  for (auto& chat : chats) {
-    if (!chat.last_message || !chat.last_message->media) continue;
-    for (const auto& message : last) {
-      if (message.chat_id == chat.chat_id && message.message_id == chat.last_message->message_id) {
-        chat.last_message->media->file_id = message.media->file_id;
-      }
-    }
-  }
 }
 
 std::shared_ptr<telegram::AccountClient> MessageService::LiveClient(const std::string& tenant_id,
@@ -176,11 +167,7 @@ void MessageService::Edit(const std::string& tenant_id, const std::string& accou
   auto formatted = EditedText(*client, text, parse_mode, caption);
   walks::ClientRef ref = client;
   auto registered = [this, account_id, done = std::move(done)](Result<Message> edited) {
-    if (edited.ok() && edited.value().media) {
-      std::vector<Message> one{edited.value()};
-      Register(account_id, one);
-      edited.value().media->file_id = one.front().media->file_id;
-    }
+    if (edited.ok()) files_.Annotate(account_id, edited.value());
     done(std::move(edited));
   };
   walks::FindChat(ref, chat_id, [ref, chat_id, message_id, formatted, caption, registered](Result<Chat> chat) {
