@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/proxy_url.h"
+#include "telegram/bot_markup.h"
 #include "telegram/client_hub.h"
 #include "telegram/messages.h"
 #include "telegram/result.h"
@@ -64,6 +65,9 @@ struct AccountCallbacks {
       on_send_result = {};
   // The connection to Telegram changed (updateConnectionState).
   std::function<void(ConnectionState)> on_connection_state = {};
+  // Bots only: someone pressed an inline button under one of our messages.
+  // Answer it with AnswerCallbackQuery (Telegram shows a spinner until then).
+  std::function<void(const CallbackQuery&)> on_callback_query = {};
 };
 
 // Threads: every method may be called from any thread and returns at once.
@@ -214,6 +218,34 @@ class AccountClient {
   void OpenChat(std::int64_t chat_id, Done done);
   void CloseChat(std::int64_t chat_id, Done done);
 
+  // --- Bots (account_bot.cpp; bot_markup.h). Fail with TDLib's reason for
+  // accounts that are not bots ("The method is not available to ..."): as
+  // invalid_request or forbidden, see error_map.
+  //
+  // Sends text with buttons or a keyboard, like SendText (flood_wait with
+  // retry_after when Telegram's limits for bots are exceeded; forbidden when
+  // the person never started the bot or blocked it).
+  void SendBotText(std::int64_t chat_id, const FormattedText& text, const ReplyMarkup& markup,
+                   std::int64_t reply_to_message_id, MessageDone done);
+  // A photo with a caption and buttons (e.g. a login QR code).
+  void SendBotPhoto(std::int64_t chat_id, const MediaToSend& photo, const FormattedText& caption,
+                    const ReplyMarkup& markup, MessageDone done);
+  // Replaces the text and the inline buttons of one of our messages (kNone
+  // removes the buttons).
+  void EditBotText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text,
+                   const ReplyMarkup& markup, MessageDone done);
+  // Replaces the photo, caption and inline buttons of one of our photo messages.
+  void EditBotPhoto(std::int64_t chat_id, std::int64_t message_id, const MediaToSend& photo,
+                    const FormattedText& caption, const ReplyMarkup& markup, MessageDone done);
+  // Replaces only the inline buttons (kNone removes them).
+  void EditBotMarkup(std::int64_t chat_id, std::int64_t message_id, const ReplyMarkup& markup, MessageDone done);
+  // Ends the spinner of a pressed button, with an optional short notice
+  // (`alert`: as a dialog the person must close).
+  void AnswerCallbackQuery(std::int64_t query_id, const std::string& text, bool alert, Done done);
+  // The command menu for every private chat (setCommands, default scope).
+  void SetCommands(const std::vector<BotCommand>& commands, Done done);
+  void GetCommands(std::function<void(Result<std::vector<BotCommand>>)> done);
+
   AuthState auth_state() const;
   bool closed() const;
   int client_id() const { return client_id_; }
@@ -232,13 +264,16 @@ class AccountClient {
   void OnReadInbox(const nlohmann::json& update);
   void OnReadOutbox(const nlohmann::json& update);
   void OnOption(const nlohmann::json& update);
+  void OnCallbackQuery(const nlohmann::json& update);
   // account_messages.cpp: too long or empty text for sendMessage/editMessageText.
   std::optional<Error> CheckText(const FormattedText& text) const;
   // account_media.cpp: the caption limit, or null.
   std::optional<Error> CheckCaption(const FormattedText& caption) const;
   // account_messages.cpp: sendMessage with this input content.
+  // `reply_markup`: TDLib's ReplyMarkup object, or null for none.
   void SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id, bool silent,
-                   MessageDone done, std::function<void(std::int64_t)> accepted);
+                   MessageDone done, std::function<void(std::int64_t)> accepted,
+                   const nlohmann::json& reply_markup);
   // account_media.cpp: the file's TDLib id in this client, then `next` with it.
   void WithFileId(const std::string& remote_id, MediaKind kind, std::optional<std::chrono::milliseconds> deadline,
                   std::function<void(Result<nlohmann::json>)> next);

@@ -54,7 +54,7 @@ void AccountClient::SendMedia(std::int64_t chat_id, const MediaToSend& media, co
                               Error(ErrorCode::kInvalidRequest, "A file to send needs a local path or a remote id"));
   }
   SendContent(chat_id, InputMediaContent(media, caption), reply_to_message_id, silent, std::move(done),
-              std::move(accepted));
+              std::move(accepted), nullptr);
 }
 
 namespace {

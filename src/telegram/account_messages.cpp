@@ -113,12 +113,14 @@ std::optional<Error> AccountClient::CheckText(const FormattedText& text) const {
 void AccountClient::SendText(std::int64_t chat_id, const FormattedText& text, std::int64_t reply_to_message_id,
                              bool silent, MessageDone done, std::function<void(std::int64_t)> accepted) {
   if (auto error = CheckText(text)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
-  SendContent(chat_id, InputText(text), reply_to_message_id, silent, std::move(done), std::move(accepted));
+  SendContent(chat_id, InputText(text), reply_to_message_id, silent, std::move(done), std::move(accepted), nullptr);
 }
 
 void AccountClient::SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id,
-                                bool silent, MessageDone done, std::function<void(std::int64_t)> accepted) {
+                                bool silent, MessageDone done, std::function<void(std::int64_t)> accepted,
+                                const json& reply_markup) {
   json request = {{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", std::move(content)}};
+  if (!reply_markup.is_null()) request["reply_markup"] = reply_markup;
   AddSendOptions(request, reply_to_message_id, silent);
   hub_.Send(client_id_, std::move(request), OnSendAnswer(sends_, chats_, std::move(done), std::move(accepted)));
 }

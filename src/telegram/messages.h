@@ -64,6 +64,17 @@ struct MessageSender {
   std::string name;      // "First Last", or the chat title
 };
 
+// A contact shared in a message (messageContact), e.g. a person's own number
+// through a bot's "share my phone number" button.
+struct SharedContact {
+  std::string phone;   // digits as Telegram has them, maybe with '+'; never log unmasked
+  std::string first_name;
+  std::string last_name;
+  std::int64_t user_id = 0;  // the Telegram user with that number; 0 when unknown
+
+  bool operator==(const SharedContact&) const = default;
+};
+
 struct Message {
   std::int64_t chat_id = 0;
   std::int64_t message_id = 0;
@@ -78,6 +89,8 @@ struct Message {
   FormattedText text;
   // The file of a photo, document, video, voice note, audio or animation.
   std::optional<MediaInfo> media;
+  // content_type "contact": the contact.
+  std::optional<SharedContact> contact;
   std::int64_t reply_to_message_id = 0;  // 0: not a reply (or a reply into another chat)
   // The kind of chat it is in, from what TDLib announced about the chat; from
   // the id's form when the chat is unknown (supergroups then count as groups).
