@@ -63,6 +63,8 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
       {"accepts_groups", a.accepts_groups},
       {"accepts_channels", a.accepts_channels},
       {"proxy", a.proxy_masked.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.proxy_masked)},
+      {"owner_telegram_user_id",
+       a.owner_telegram_user_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(a.owner_telegram_user_id)},
   };
 }
 

@@ -26,4 +26,27 @@ struct Bot {
   std::int64_t updated_at = 0;
 };
 
+// A bot's conversation with one person (service's BotConversations): the
+// state sealed as a whole, Envelope::SealRecord("bot_conversation", bot id, ...).
+struct BotConversation {
+  std::string bot_id;
+  std::int64_t user_id = 0;  // the person's Telegram user id
+  std::string state_sealed;
+  std::int64_t updated_at = 0;
+};
+
+// A message of a bot in a person's chat that stands for a message of their
+// linked account (the terminal, docs/bots.md): one relayed to them, or one
+// they sent through the bot.
+struct BotRelay {
+  std::string bot_id;
+  std::int64_t user_id = 0;
+  std::int64_t bot_message_id = 0;
+  std::string account_id;
+  std::int64_t chat_id = 0;     // the account's chat
+  std::int64_t message_id = 0;  // the account's message
+  std::string kind;             // "received" or "sent"
+  std::int64_t created_at = 0;
+};
+
 }  // namespace tgmux::store

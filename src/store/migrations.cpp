@@ -234,6 +234,34 @@ CREATE TABLE bots (
 CREATE INDEX bots_by_tenant ON bots (tenant_id, created_at);
 )sql";
 
+// Accounts linked through a bot belong to the person who talked to it; what
+// each bot and person are in the middle of (sealed; never codes or passwords);
+// which of a bot's messages stands for which message of a person's account
+// (the terminal: replies, edits and deletes find their message).
+constexpr std::string_view kBotConversations = R"sql(
+ALTER TABLE accounts ADD COLUMN owner_telegram_user_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX accounts_by_owner ON accounts (tenant_id, owner_telegram_user_id) WHERE owner_telegram_user_id != 0;
+CREATE TABLE bot_conversations (
+  bot_id       TEXT NOT NULL,
+  user_id      INTEGER NOT NULL,
+  state_sealed BLOB NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (bot_id, user_id)
+);
+CREATE TABLE bot_relays (
+  bot_id         TEXT NOT NULL,
+  user_id        INTEGER NOT NULL,
+  bot_message_id INTEGER NOT NULL,
+  account_id     TEXT NOT NULL,
+  chat_id        INTEGER NOT NULL,
+  message_id     INTEGER NOT NULL,
+  kind           TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (bot_id, user_id, bot_message_id)
+);
+CREATE INDEX bot_relays_by_age ON bot_relays (created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -244,6 +272,7 @@ constexpr std::array kMigrations = {
     Migration{7, "outbox media and files", kCreateMedia},
     Migration{8, "account proxies", kAccountProxy},
     Migration{9, "bots", kCreateBots},
+    Migration{10, "account owners and bot conversations", kBotConversations},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

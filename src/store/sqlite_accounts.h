@@ -21,6 +21,7 @@ std::vector<Account> List(SQLite::Database& db);
 std::vector<Account> ListOfTenant(SQLite::Database& db, std::string_view tenant_id);
 std::vector<Account> FindByPhoneDigest(SQLite::Database& db, std::string_view tenant_id, std::string_view digest);
 std::vector<Account> FindByTelegramUser(SQLite::Database& db, std::string_view tenant_id, std::int64_t user_id);
+std::vector<Account> FindByOwner(SQLite::Database& db, std::string_view tenant_id, std::int64_t owner_user_id);
 // Every field but phone_digest.
 bool Update(SQLite::Database& db, const Account& account);
 bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view digest);

@@ -91,9 +91,75 @@ bool Update(SQLite::Database& db, const Bot& bot) {
 }
 
 bool Delete(SQLite::Database& db, std::string_view id) {
+  SQLite::Transaction transaction(db);
+  for (const char* table : {"bot_conversations", "bot_relays"}) {
+    SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE bot_id = ?");
+    SQLite::bind(rows, std::string(id));
+    rows.exec();
+  }
   SQLite::Statement erase(db, "DELETE FROM bots WHERE id = ?");
   SQLite::bind(erase, std::string(id));
-  return erase.exec() > 0;
+  bool deleted = erase.exec() > 0;
+  transaction.commit();
+  return deleted;
+}
+
+void PutConversation(SQLite::Database& db, const BotConversation& c) {
+  SQLite::Statement put(db,
+                        "INSERT INTO bot_conversations (bot_id, user_id, state_sealed, updated_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (bot_id, user_id) DO UPDATE SET state_sealed = excluded.state_sealed, "
+                        "updated_at = excluded.updated_at");
+  SQLite::bind(put, c.bot_id, c.user_id);
+  BindBlob(put, 3, c.state_sealed);
+  put.bind(4, c.updated_at);
+  put.exec();
+}
+
+std::vector<BotConversation> ListConversations(SQLite::Database& db, std::string_view bot_id) {
+  SQLite::Statement query(db,
+                          "SELECT bot_id, user_id, state_sealed, updated_at FROM bot_conversations WHERE bot_id = ? "
+                          "ORDER BY user_id");
+  SQLite::bind(query, std::string(bot_id));
+  std::vector<BotConversation> conversations;
+  while (query.executeStep()) {
+    conversations.push_back({query.getColumn(0).getString(), query.getColumn(1).getInt64(),
+                             query.getColumn(2).getString(), query.getColumn(3).getInt64()});
+  }
+  return conversations;
+}
+
+void PutRelay(SQLite::Database& db, const BotRelay& r) {
+  SQLite::Statement put(db,
+                        "INSERT OR REPLACE INTO bot_relays (bot_id, user_id, bot_message_id, account_id, chat_id, "
+                        "message_id, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::bind(put, r.bot_id, r.user_id, r.bot_message_id, r.account_id, r.chat_id, r.message_id, r.kind,
+               r.created_at);
+  put.exec();
+}
+
+std::optional<BotRelay> FindRelay(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id,
+                                  std::int64_t bot_message_id) {
+  SQLite::Statement query(db,
+                          "SELECT account_id, chat_id, message_id, kind, created_at FROM bot_relays "
+                          "WHERE bot_id = ? AND user_id = ? AND bot_message_id = ?");
+  SQLite::bind(query, std::string(bot_id), user_id, bot_message_id);
+  if (!query.executeStep()) return std::nullopt;
+  return BotRelay{std::string(bot_id),           user_id,
+                  bot_message_id,                query.getColumn(0).getString(),
+                  query.getColumn(1).getInt64(), query.getColumn(2).getInt64(),
+                  query.getColumn(3).getString(), query.getColumn(4).getInt64()};
+}
+
+void DeleteRelaysBefore(SQLite::Database& db, std::int64_t before) {
+  SQLite::Statement erase(db, "DELETE FROM bot_relays WHERE created_at < ?");
+  SQLite::bind(erase, before);
+  erase.exec();
+}
+
+void DeleteConversation(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id) {
+  SQLite::Statement erase(db, "DELETE FROM bot_conversations WHERE bot_id = ? AND user_id = ?");
+  SQLite::bind(erase, std::string(bot_id), user_id);
+  erase.exec();
 }
 
 }  // namespace tgmux::store::sqlite_bots

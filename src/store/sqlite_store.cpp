@@ -112,6 +112,9 @@ class SqliteStore final : public Store {
     return Run("finding accounts by Telegram user",
                [&] { return sqlite_accounts::FindByTelegramUser(db_, tenant_id, user_id); });
   }
+  std::vector<Account> FindAccountsByOwner(std::string_view tenant_id, std::int64_t owner_user_id) override {
+    return Run("finding accounts by owner", [&] { return sqlite_accounts::FindByOwner(db_, tenant_id, owner_user_id); });
+  }
   bool UpdateAccount(const Account& account) override {
     return Run("updating an account", [&] { return sqlite_accounts::Update(db_, account); });
   }
@@ -221,6 +224,25 @@ class SqliteStore final : public Store {
   bool UpdateBot(const Bot& b) override { return Run("updating a bot", [&] { return sqlite_bots::Update(db_, b); }); }
   bool DeleteBot(std::string_view id) override {
     return Run("deleting a bot", [&] { return sqlite_bots::Delete(db_, id); });
+  }
+  void PutBotConversation(const BotConversation& c) override {
+    Run("saving a bot conversation", [&] { sqlite_bots::PutConversation(db_, c); });
+  }
+  std::vector<BotConversation> ListBotConversations(std::string_view bot_id) override {
+    return Run("reading bot conversations", [&] { return sqlite_bots::ListConversations(db_, bot_id); });
+  }
+  void DeleteBotConversation(std::string_view bot_id, std::int64_t user_id) override {
+    Run("removing a bot conversation", [&] { sqlite_bots::DeleteConversation(db_, bot_id, user_id); });
+  }
+  void PutBotRelay(const BotRelay& relay) override {
+    Run("saving a bot relay", [&] { sqlite_bots::PutRelay(db_, relay); });
+  }
+  std::optional<BotRelay> FindBotRelay(std::string_view bot_id, std::int64_t user_id,
+                                       std::int64_t bot_message_id) override {
+    return Run("reading bot relays", [&] { return sqlite_bots::FindRelay(db_, bot_id, user_id, bot_message_id); });
+  }
+  void DeleteBotRelaysBefore(std::int64_t before) override {
+    Run("removing old bot relays", [&] { sqlite_bots::DeleteRelaysBefore(db_, before); });
   }
   // Files: the SQL lives in sqlite_files.cpp.
   void UpsertFiles(const std::vector<FileRecord>& files) override {

@@ -55,6 +55,9 @@ struct Account {
   bool accepts_private = true;
   bool accepts_groups = true;    // basic groups and supergroups
   bool accepts_channels = false;
+  // The Telegram user who linked it by talking to one of the tenant's bots
+  // (docs/bots.md); 0 for accounts linked otherwise.
+  std::int64_t owner_telegram_user_id = 0;
 };
 
 // Thread-safe: any thread may call any method. Calls block (run them off the
@@ -84,6 +87,8 @@ class Store {
   // with the number of accounts.
   virtual std::vector<Account> FindAccountsByPhoneDigest(std::string_view tenant_id, std::string_view digest) = 0;
   virtual std::vector<Account> FindAccountsByTelegramUser(std::string_view tenant_id, std::int64_t user_id) = 0;
+  // Accounts linked through the tenant's bots by this Telegram user, oldest first.
+  virtual std::vector<Account> FindAccountsByOwner(std::string_view tenant_id, std::int64_t owner_user_id) = 0;
   // Returns false when no such account. Every field but phone_digest.
   virtual bool UpdateAccount(const Account& account) = 0;
   // Returns false when no such account.
@@ -177,7 +182,18 @@ class Store {
   // Of one tenant ("": of all), oldest first.
   virtual std::vector<Bot> ListBots(std::string_view tenant_id) = 0;
   virtual bool UpdateBot(const Bot& bot) = 0;
+  // Also removes the bot's conversations and relays.
   virtual bool DeleteBot(std::string_view id) = 0;
+  // What a bot and a person are in the middle of (one row each; Put replaces).
+  virtual void PutBotConversation(const BotConversation& conversation) = 0;
+  virtual std::vector<BotConversation> ListBotConversations(std::string_view bot_id) = 0;
+  virtual void DeleteBotConversation(std::string_view bot_id, std::int64_t user_id) = 0;
+  // The terminal's map from a bot's messages to the accounts' (Put replaces).
+  virtual void PutBotRelay(const BotRelay& relay) = 0;
+  virtual std::optional<BotRelay> FindBotRelay(std::string_view bot_id, std::int64_t user_id,
+                                               std::int64_t bot_message_id) = 0;
+  // Removes the map's entries made before `before` (unix seconds).
+  virtual void DeleteBotRelaysBefore(std::int64_t before) = 0;
 
   virtual void InsertWebhook(const Webhook& webhook) = 0;
   virtual std::optional<Webhook> FindWebhook(std::string_view id) = 0;

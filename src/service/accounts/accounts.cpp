@@ -237,6 +237,10 @@ std::vector<store::Account> AccountService::FindByTelegramUser(const std::string
   return infra_.store().FindAccountsByTelegramUser(tenant_id, user_id);
 }
 
+std::vector<store::Account> AccountService::FindByOwner(const std::string& tenant_id, std::int64_t owner_user_id) {
+  return infra_.store().FindAccountsByOwner(tenant_id, owner_user_id);
+}
+
 bool AccountService::IsLive(const std::string& account_id) {
   std::lock_guard lock(mutex_);
   return live_.count(account_id) > 0;

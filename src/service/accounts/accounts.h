@@ -71,6 +71,8 @@ class AccountService {
   std::string TdDirectory(const std::string& account_id) const;
   // The tenant's accounts of one Telegram user, oldest first; indexed.
   std::vector<store::Account> FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id);
+  // The accounts a person linked through the tenant's bots, oldest first.
+  std::vector<store::Account> FindByOwner(const std::string& tenant_id, std::int64_t owner_user_id);
   bool IsLive(const std::string& account_id);
 
   // For the outbox: the account's running client, or null.

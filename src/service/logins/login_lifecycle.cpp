@@ -46,13 +46,13 @@ void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
 }
 
 void LoginService::Announce(const LoginPtr& login) {
-  if (!listener_) return;
+  if (listeners_.empty()) return;
   LoginView view;
   {
     std::lock_guard lock(mutex_);
     view = View(*login);
   }
-  listener_(login->tenant_id, view);
+  for (const auto& listener : listeners_) listener(login->tenant_id, view);
 }
 
 void LoginService::Finalize(const LoginPtr& login) {
@@ -63,6 +63,10 @@ void LoginService::Finalize(const LoginPtr& login) {
 }
 
 void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
+  if (login->owner.must_be_self && me.user_id != login->owner.telegram_user_id) {
+    return End(login, LoginState::kFailed,
+               Error(ErrorCode::kForbidden, "only your own Telegram account can be linked here, not another one"));
+  }
   auto existing = accounts_.FindByTelegramUser(login->tenant_id, me.user_id);
   for (const auto& account : existing) {
     if (!Linked(account.status)) continue;
@@ -80,6 +84,7 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
   // The number Telegram reports is the account's (the typed one only when it reports none).
   std::string phone = me.phone.empty() ? login->phone : "+" + me.phone;
   row.phone_masked = phone.empty() ? "" : MaskPhone(phone);
+  row.owner_telegram_user_id = login->owner.telegram_user_id;
   std::vector<Callback> waiting;
   LoginView view;
   try {
@@ -95,7 +100,7 @@ void LoginService::Complete(const LoginPtr& login, const telegram::Me& me) {
     return End(login, LoginState::kFailed, Error(ErrorCode::kInternal, "the account could not be stored"));
   }
   spdlog::info("login {}: done, account {}", login->id, view.account->id);
-  if (listener_) listener_(login->tenant_id, view);
+  for (const auto& listener : listeners_) listener(login->tenant_id, view);
   audit_.Record(login->tenant_id, "account_linked", login->actor, "",
                 {{"account_id", view.account->id}, {"login_id", login->id},
                  {"method", std::string(store::LoginMethodName(login->method))},

@@ -19,6 +19,7 @@ struct LoginService::Login {
   LoginState state = LoginState::kStarting;
   AccountKeys keys;
   std::optional<ProxyUrl> proxy;  // the login's own (kept with the account)
+  LoginOwner owner;
   std::shared_ptr<telegram::AccountClient> client;
   std::shared_ptr<ClientEvents> events;
   telegram::AuthState auth;

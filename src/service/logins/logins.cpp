@@ -36,7 +36,8 @@ LoginService::LoginService(Infrastructure& infra, AccountService& accounts, Back
 LoginService::~LoginService() { Shutdown(); }
 
 void LoginService::Start(const std::string& tenant_id, const std::string& actor, LoginMethod method,
-                         const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done) {
+                         const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done,
+                         const LoginOwner& owner) {
   infra_.RequireTelegram();
   auto login = std::make_shared<Login>();
   if (method == LoginMethod::kPhone) {
@@ -52,6 +53,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   login->method = method;
   login->keys = accounts_.NewKeys();
   login->proxy = proxy;
+  login->owner = owner;
   login->created_at = UnixSeconds();
   login->expires_at = login->created_at + static_cast<std::int64_t>(method == LoginMethod::kQr
                                                                         ? infra_.config().qr_timeout_seconds

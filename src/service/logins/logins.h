@@ -14,11 +14,20 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "service/accounts/accounts.h"
 #include "service/logins/login_state.h"
 
 namespace tgmux::service {
+
+// Who links an account by talking to one of the tenant's bots (docs/bots.md):
+// the account then belongs to this Telegram user; with must_be_self only
+// their own Telegram account may be linked (the bot's link policy "self").
+struct LoginOwner {
+  std::int64_t telegram_user_id = 0;  // 0: no owner (REST, dashboard)
+  bool must_be_self = false;
+};
 
 struct LoginView {
   std::string id;
@@ -49,8 +58,11 @@ class LoginService {
   // `actor` (user or key id) goes to the audit log when the account is linked.
   // `proxy`: the account's own proxy, used from the first step on and kept
   // with the account (nullopt: TGMUX_PROXY, if any).
+  // `owner`: see LoginOwner; a login whose account is not the owner's own
+  // when it must be fails with forbidden, and its session is logged out.
   void Start(const std::string& tenant_id, const std::string& actor, store::LoginMethod method,
-             const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done);
+             const std::string& phone, const std::optional<ProxyUrl>& proxy, Callback done,
+             const LoginOwner& owner = {});
   // Throws Error(not_found).
   LoginView Get(const std::string& tenant_id, const std::string& id);
   void SubmitCode(const std::string& tenant_id, const std::string& id, const std::string& code, Callback done);
@@ -64,10 +76,11 @@ class LoginService {
 
   void Shutdown();
 
-  // Told of every login state change (tenant, login), e.g. for the event log.
-  // Only before logins start.
+  // Told of every login state change (tenant, login), e.g. for the event log
+  // and the bots' conversations, on the thread that made it. Only before
+  // logins start.
   using Listener = std::function<void(const std::string& tenant_id, const LoginView& login)>;
-  void OnStateChange(Listener listener) { listener_ = std::move(listener); }
+  void OnStateChange(Listener listener) { listeners_.push_back(std::move(listener)); }
 
  private:
   struct Login;
@@ -94,7 +107,7 @@ class LoginService {
   AuditLog& audit_;
   std::mutex mutex_;
   std::map<std::string, LoginPtr> logins_;
-  Listener listener_;
+  std::vector<Listener> listeners_;
 };
 
 }  // namespace tgmux::service
