@@ -272,6 +272,16 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_LIMIT_LOGINS_TENANT", "limits.logins_per_tenant", "",
         "Telegram logins started (POST /v1/logins) per tenant, COUNT/SECONDS (30/60)"},
        [](Config& c, const std::string& v) { c.auth.logins_per_tenant = ParseRateLimit(v); }},
+      {{"TGMUX_LIMIT_ACCOUNTS_TENANT", "limits.accounts_per_tenant", "",
+        "linked accounts per tenant at most; bots refuse new links beyond it (0: no limit)"},
+       [](Config& c, const std::string& v) {
+         c.accounts_per_tenant = static_cast<int>(ParseInteger(v, 0, 100000000));
+       }},
+      {{"TGMUX_BOT_ACCOUNTS_PER_PERSON", "limits.accounts_per_person", "",
+        "accounts one person may link by talking to the tenant's bots (1)"},
+       [](Config& c, const std::string& v) {
+         c.bot_accounts_per_person = static_cast<int>(ParseInteger(v, 1, 1000));
+       }},
       {{"TGMUX_PROXY", "telegram.proxy", "",
         "proxy for every account without its own: socks5://[user:pass@]host:port, http://..., "
         "mtproto://secret@host:port (none)"},
@@ -330,6 +340,49 @@ std::optional<std::string> TomlValue(const toml::table& root, const std::string&
   throw ConfigError(key + " in the config file: expected a string, number or boolean");
 }
 
+std::vector<std::string> StringList(const toml::node& node, const std::string& where) {
+  std::vector<std::string> out;
+  const toml::array* array = node.as_array();
+  if (array == nullptr) throw ConfigError(where + ": expected a list");
+  for (const auto& item : *array) {
+    if (auto s = item.value<std::string>()) {
+      out.push_back(*s);
+    } else if (auto i = item.value<std::int64_t>()) {
+      out.push_back(std::to_string(*i));
+    } else {
+      throw ConfigError(where + ": expected strings (or Telegram user ids)");
+    }
+  }
+  return out;
+}
+
+// [[bots]]: tenant, token, features, access, link_policy. Feature names and the
+// like are checked where bots are made (serve); here only the shape.
+void ApplyTomlBots(Config& config, const toml::table& root, const std::string& file) {
+  const toml::node* node = root.get("bots");
+  if (node == nullptr) return;
+  const toml::array* bots = node->as_array();
+  if (bots == nullptr) throw ConfigError("bots (in " + file + "): write each bot as a [[bots]] table");
+  for (std::size_t i = 0; i < bots->size(); ++i) {
+    const std::string where = "bots[" + std::to_string(i) + "] (in " + file + ")";
+    const toml::table* table = (*bots)[i].as_table();
+    if (table == nullptr) throw ConfigError(where + ": expected a table");
+    ConfiguredBot bot;
+    if (auto token = (*table)["token"].value<std::string>()) bot.token = *token;
+    if (bot.token.empty()) throw ConfigError(where + ".token: the bot's token from @BotFather is required");
+    if (auto tenant = (*table)["tenant"].value<std::string>()) bot.tenant = *tenant;
+    if (const toml::node* features = table->get("features")) bot.features = StringList(*features, where + ".features");
+    if (bot.features.empty()) throw ConfigError(where + ".features: name at least one (accounts, terminal, ...)");
+    if (const toml::node* access = table->get("access")) {
+      if (access->value<std::string>() != std::optional<std::string>("anyone")) {
+        bot.access = StringList(*access, where + ".access");
+      }
+    }
+    if (auto policy = (*table)["link_policy"].value<std::string>()) bot.link_policy = *policy;
+    config.bots.push_back(std::move(bot));
+  }
+}
+
 void ApplyToml(Config& config, const std::filesystem::path& file) {
   toml::table root;
   try {
@@ -343,6 +396,7 @@ void ApplyToml(Config& config, const std::filesystem::path& file) {
       ApplyOne(config, setting, *value, setting.info.toml_key + " (in " + file.string() + ")");
     }
   }
+  ApplyTomlBots(config, root, file.string());
 }
 
 bool IsLoopback(const std::string& host) {

@@ -64,6 +64,16 @@ struct MediaFetchSettings {
   std::vector<std::string> allow;
 };
 
+// A bot from the configuration file ([[bots]]): added at start when its token
+// does not run yet, its settings applied when it does (docs/bots.md).
+struct ConfiguredBot {
+  std::string tenant = "default";  // tenant id
+  std::string token;               // never logged
+  std::vector<std::string> features;
+  std::vector<std::string> access;  // Telegram user ids and @usernames; empty: anyone
+  std::string link_policy = "self";
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -77,10 +87,13 @@ struct Config {
   int outbox_group_per_minute = 20;         // at most this many sends a minute into one group (0: no limit)
   double event_retention_seconds = 7 * 86400;  // events older than this are removed
   double webhook_retry_seconds = 86400;        // a webhook failing this long is disabled
+  int accounts_per_tenant = 0;      // linked accounts per tenant at most (0: no limit); bots enforce it
+  int bot_accounts_per_person = 1;  // accounts one person links through the tenant's bots
   std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account
   MediaFetchSettings media_fetch;
+  std::vector<ConfiguredBot> bots;
   std::string log_level = "info";
   std::string log_format = "text";
   TelegramSettings telegram;

@@ -80,6 +80,8 @@ struct Services {
   void RemoveOldEvents() {
     auto keep_ms = static_cast<std::int64_t>(infra.config().event_retention_seconds * 1000);
     infra.store().DeleteEventsBefore(UnixMillis() - keep_ms);
+    // The bots' terminal: which bot message stood for which account message.
+    infra.store().DeleteBotRelaysBefore(UnixSeconds() - keep_ms / 1000);
   }
 
   Infrastructure& infra;

@@ -88,6 +88,7 @@ store::Bot BotService::Update(const std::string& tenant_id, const std::string& i
   bot.updated_at = UnixSeconds();
   infra_.store().UpdateBot(bot);
   if (patch.disabled) events_.Append({"bot.status", "", bot.tenant_id, BotEventData(bot), ""});
+  Changed(bot);
   if (start) Start(bot, nullptr);
   return bot;
 }
@@ -104,6 +105,7 @@ void BotService::Delete(const std::string& tenant_id, const std::string& id, std
       auto data = BotEventData(gone);
       data["status"] = "deleted";
       events_.Append({"bot.status", "", bot.tenant_id, data, ""});
+      Changed(bot, true);
       spdlog::info("bot {}: deleted", bot.id);
       done();
     });
@@ -116,6 +118,33 @@ void BotService::Delete(const std::string& tenant_id, const std::string& id, std
 void BotService::RestoreAll() {
   for (const auto& bot : infra_.store().ListBots("")) {
     if (bot.status != BotStatus::kDisabled) Start(bot, nullptr);
+  }
+}
+
+void BotService::ApplyConfigured(const std::vector<config::ConfiguredBot>& bots) {
+  for (std::size_t i = 0; i < bots.size(); ++i) {
+    const auto& configured = bots[i];
+    BotSpec spec;
+    try {
+      spec.token = configured.token;
+      spec.features = ParseBotFeatures(nlohmann::json(configured.features));
+      spec.access = configured.access.empty() ? BotAccess{} : ParseBotAccess(nlohmann::json(configured.access));
+      spec.link_policy = ParseLinkPolicy(nlohmann::json(configured.link_policy));
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kInvalidRequest, "bots[" + std::to_string(i) + "] in the configuration: " + e.what());
+    }
+    if (auto existing = infra_.store().FindBotByTokenDigest(crypto::TokenDigest(spec.token))) {
+      if (existing->tenant_id != configured.tenant) {
+        throw Error(ErrorCode::kInvalidRequest, "bots[" + std::to_string(i) + "] in the configuration: this token runs "
+                                                "here already for another tenant");
+      }
+      Update(existing->tenant_id, existing->id, BotPatch{spec.features, spec.access, spec.link_policy, std::nullopt});
+      continue;
+    }
+    Create(configured.tenant, spec, [i](telegram::Result<store::Bot> bot) {
+      if (bot.ok()) return spdlog::info("bots[{}] in the configuration: running as {}", i, bot.value().id);
+      spdlog::error("bots[{}] in the configuration: not running: {}", i, bot.error().what());
+    });
   }
 }
 
@@ -155,7 +184,14 @@ void BotService::Start(const store::Bot& bot, BotDone created) {
                                       "the bot's session ended at Telegram (its token was revoked?)"));
                 }
               });
-  auto client = std::make_shared<telegram::AccountClient>(infra_.hub(), ClientEvents::Bind(events));
+  auto callbacks = ClientEvents::Bind(events);
+  callbacks.on_new_message = [this, id](const telegram::Message& message) {
+    if (listener_) listener_->OnBotMessage(id, message);
+  };
+  callbacks.on_callback_query = [this, id](const telegram::CallbackQuery& query) {
+    if (listener_) listener_->OnBotCallback(id, query);
+  };
+  auto client = std::make_shared<telegram::AccountClient>(infra_.hub(), std::move(callbacks));
   {
     std::lock_guard lock(mutex_);
     running_[id] = Running{client, events, std::move(created), false};
@@ -216,6 +252,7 @@ void BotService::OnActive(const std::string& bot_id, const telegram::Me& me) {
     infra_.store().UpdateBot(*bot);
     spdlog::info("bot {}: active as @{}", bot_id, me.username);
     if (changed) events_.Append({"bot.status", "", bot->tenant_id, BotEventData(*bot), ""});
+    Changed(*bot);
     if (created) created(*bot);
   });
 }
@@ -260,6 +297,7 @@ void BotService::SetStatus(const std::string& bot_id, BotStatus status, const st
     bot->updated_at = UnixSeconds();
     infra_.store().UpdateBot(*bot);
     events_.Append({"bot.status", "", bot->tenant_id, BotEventData(*bot), ""});
+    Changed(*bot);
   });
 }
 

@@ -40,6 +40,19 @@ struct BotPatch {
   std::optional<bool> disabled;
 };
 
+// What the bots' conversations (src/bots/) are told. Calls come on the hub's
+// and the background threads and must not block.
+class BotListener {
+ public:
+  virtual ~BotListener() = default;
+  // The bot's row changed: active (at start and after every login), its
+  // settings, disabled, error; `deleted` once it is gone.
+  virtual void OnBotChanged(const store::Bot& bot, bool deleted) = 0;
+  // A message in one of the bot's chats (a person's, or the bot's own once sent).
+  virtual void OnBotMessage(const std::string& bot_id, const telegram::Message& message) = 0;
+  virtual void OnBotCallback(const std::string& bot_id, const telegram::CallbackQuery& query) = 0;
+};
+
 class BotService {
  public:
   using BotDone = std::function<void(telegram::Result<store::Bot>)>;
@@ -58,8 +71,16 @@ class BotService {
   // Stops the bot's client, wipes its directory and removes it; then `done`.
   void Delete(const std::string& tenant_id, const std::string& id, std::function<void()> done);
 
+  // The conversations; set once, before RestoreAll.
+  void SetListener(std::shared_ptr<BotListener> listener) { listener_ = std::move(listener); }
+
   // At start: runs every bot that is not disabled.
   void RestoreAll();
+  // At start, after RestoreAll: the configuration file's [[bots]]. A token
+  // that runs here already gets the configured settings; a new one is added
+  // (its outcome logged, and its status shown by the API like any bot's).
+  // Throws Error(invalid_request) naming what is wrong in an entry.
+  void ApplyConfigured(const std::vector<config::ConfiguredBot>& bots);
   // Closes every bot's client (sessions stay on disk).
   void Shutdown();
 
@@ -84,12 +105,16 @@ class BotService {
   // Closes a client no longer in running_ (the session stays), then `then`.
   void CloseThen(Running running, std::function<void()> then);
   void Wipe(const std::string& bot_id);
+  void Changed(const store::Bot& bot, bool deleted = false) {
+    if (listener_) listener_->OnBotChanged(bot, deleted);
+  }
 
   Infrastructure& infra_;
   Background& background_;
   EventService& events_;
   std::mutex mutex_;
   std::map<std::string, Running> running_;
+  std::shared_ptr<BotListener> listener_;
 };
 
 // {id, username, telegram_user_id, features, access, link_policy, status,
