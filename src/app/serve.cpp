@@ -9,6 +9,7 @@
 #include "api/message_json.h"
 #include "api/routes.h"
 #include "app/data_dir_lock.h"
+#include "bots/bot_front.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "service/services.h"
@@ -48,7 +49,14 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
+  auto bot_front = std::make_unique<bots::BotFront>(*services);
   services->bots.RestoreAll();
+  try {
+    services->bots.ApplyConfigured(config.bots);
+  } catch (const Error& e) {
+    std::cerr << "tgmux: " << e.what() << std::endl;
+    return 2;
+  }
   services->outbox.Resume();
   services->webhooks.Start();
   api::Router router(infra->metrics());
@@ -76,6 +84,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   spdlog::info("received {}: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   services->BeginShutdown();
   server.Stop(std::chrono::seconds(5));
+  bot_front.reset();
   services->Shutdown();
   infra->Shutdown(std::chrono::seconds(10));
   services.reset();
