@@ -4,6 +4,7 @@
 // never shown again, bots come back after a restart, and status changes are
 // bot.status events.
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
@@ -109,6 +110,48 @@ TEST_F(BotsTest, BotsComeBackAfterARestartAndCanBeDisabledAndDeleted) {
   std::vector<std::string> statuses;
   for (const auto& event : BotEvents()) statuses.push_back(event["status"]);
   EXPECT_EQ(statuses, (std::vector<std::string>{"active", "disabled", "connecting", "active", "deleted"}));
+}
+
+TEST_F(BotsTest, BotsFromTheConfigurationFileRunWithoutApiCallsAndTakeItsSettings) {
+  std::string token = NewBotToken("configured_bot");
+  auto config = dir_.path() / "tgmux.toml";
+  auto write = [&](const std::string& features) {
+    std::ofstream out(config);
+    out << "[[bots]]\ntenant = \"default\"\ntoken = \"" << token << "\"\nfeatures = " << features
+        << "\naccess = [\"@ann_w\", 5001]\n";
+  };
+  write("[\"accounts\"]");
+  gateway_ = std::make_unique<TgmuxServer>(GatewayEnv(), data_dir_);
+  ASSERT_TRUE(gateway_->Start({"--config", config.string()})) << gateway_->process().Stderr();
+  owner_ = gateway_->SignInOwner();
+  json items;
+  ASSERT_TRUE(WaitUntil([&] {
+    items = http().Get("/v1/bots").Json()["items"];
+    return items.size() == 1 && items[0]["status"] == "active";
+  }, std::chrono::seconds(15))) << items;
+  EXPECT_EQ(items[0]["username"], "configured_bot");
+  EXPECT_EQ(items[0]["features"], json({"accounts"}));
+  EXPECT_EQ(items[0]["access"], json({"5001", "@ann_w"}));
+
+  // Started again with other settings: the same bot, now with them.
+  gateway_->Stop();
+  write("[\"accounts\", \"relay\"]");
+  gateway_ = std::make_unique<TgmuxServer>(GatewayEnv(), data_dir_);
+  ASSERT_TRUE(gateway_->Start({"--config", config.string()})) << gateway_->process().Stderr();
+  owner_ = gateway_->SignInOwner();
+  items = http().Get("/v1/bots").Json()["items"];
+  ASSERT_EQ(items.size(), 1u) << items;
+  EXPECT_EQ(items[0]["features"], json({"accounts", "relay"}));
+
+  // A wrong entry stops the start with a message naming it.
+  gateway_->Stop();
+  write("[\"teleport\"]");
+  auto [status, output] = RunTgmux(GatewayEnv({{"TGMUX_DATA_DIR", data_dir_.string()}}),
+                                   {"serve", "--config", config.string()});
+  EXPECT_EQ(status, 2) << output;
+  EXPECT_NE(output.find("bots[0]"), std::string::npos) << output;
+  EXPECT_NE(output.find("teleport"), std::string::npos) << output;
+  EXPECT_EQ(output.find(token.substr(token.find(':') + 1)), std::string::npos) << "the token is never shown";
 }
 
 }  // namespace
