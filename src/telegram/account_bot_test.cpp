@@ -180,6 +180,12 @@ TEST_F(TelegramBotClient, EditsSendTheNewMarkupOrNullToRemoveIt) {
   EXPECT_EQ(photo["input_message_content"]["@type"], "inputMessagePhoto");
   EXPECT_EQ(photo["input_message_content"]["caption"]["text"], "New");
   EXPECT_EQ(photo["reply_markup"]["@type"], "replyMarkupInlineKeyboard");
+  // Every `done` must run before its box goes out of scope.
+  fake_->Answer(*fake_->WaitForSent("editMessageMedia"),
+                {{"@type", "error"}, {"code", 400}, {"message", "Message can't be edited"}});
+  auto refused = photo_done.Wait();
+  ASSERT_TRUE(refused && !refused->ok());
+  EXPECT_EQ(refused->error().code(), ErrorCode::kForbidden);
 
   client_->EditBotMarkup(5, 1048576, ReplyMarkup::Inline({{BotButton::Callback("Again", "again")}}),
                          markup_done.Callback());
