@@ -77,6 +77,13 @@ const User* Cloud::FindByBotToken(std::string_view token) const {
   return nullptr;
 }
 
+std::string Cloud::RevokeBotToken(std::int64_t bot_id) {
+  auto it = users_.find(bot_id);
+  if (it == users_.end() || !it->second.is_bot) return {};
+  it->second.bot_token = std::to_string(bot_id) + ":" + RandomToken(26);
+  return it->second.bot_token;
+}
+
 void Cloud::Ban(std::int64_t user_id) {
   if (auto it = users_.find(user_id); it != users_.end()) it->second.banned = true;
 }

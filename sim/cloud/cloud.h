@@ -123,6 +123,9 @@ class Cloud {
   const User* FindByUsername(std::string_view username) const;
   const User* FindByBotToken(std::string_view token) const;
   void Ban(std::int64_t user_id);
+  // @BotFather's /revoke: the bot gets a new token and the old one stops working.
+  // Returns the new token ("" for an unknown bot).
+  std::string RevokeBotToken(std::int64_t bot_id);
 
   std::string IssueCode(std::string_view phone);
   const LoginCode* FindCode(std::string_view phone) const;

@@ -156,6 +156,15 @@ ControlResponse BotChatRoute(World& world, ControlRequest& request) {
   return Reply(200, {{"messages", messages}});
 }
 
+// @BotFather's /revoke: a new token, and every session of the bot ends as a revoked
+// user's does (AUTH_KEY_UNREGISTERED: its TDLib clients log out and close).
+ControlResponse BotRevokeRoute(World& world, ControlRequest& request) {
+  std::int64_t bot_id = BotByUsername(world, request.params[0]).id;
+  std::string token = world.cloud().RevokeBotToken(bot_id);
+  world.RevokeUser(bot_id);
+  return Reply(200, {{"token", token}});
+}
+
 ControlResponse LimitsRoute(World& world, ControlRequest& request) {
   BotLimits limits = world.cloud().bot_limits();
   const Json& body = request.body;

@@ -179,6 +179,12 @@ void ClientSession::HandleEditMessageReplyMarkup(Request& request) {
   }
   if (!dialog->messages.at(message_id).outgoing) return RespondError(request, 400, "Message can't be edited");
   CallServer(request, [this, chat_id, message_id, markup](Request& r) {
+    // messages.editMessage with nothing to change.
+    const Dialog* before = world_.cloud().FindDialog(user_id_, chat_id);
+    if (before != nullptr && before->messages.contains(message_id) &&
+        before->messages.at(message_id).reply_markup == *markup) {
+      return RespondError(r, 400, "MESSAGE_NOT_MODIFIED");
+    }
     auto copies = world_.cloud().Edit(user_id_, chat_id, message_id, std::nullopt, *markup, world_.scheduler().Now());
     world_.DeliverEdits(copies, /*content_changed=*/false);
     const Dialog* d = world_.cloud().FindDialog(user_id_, chat_id);

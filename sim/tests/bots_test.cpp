@@ -29,6 +29,7 @@ class SimBots : public SimTest {
     auto created = sim_->Control("POST", "/bots", {{"username", "term_bot"}, {"first_name", "Terminal"}});
     ASSERT_EQ(created.status, 201);
     bot_id_ = created.body["user_id"];
+    token_ = created.body["token"];
     bot_ = &StartedClient();
     bot_->RequestOk({{"@type", "checkAuthenticationBotToken"}, {"token", created.body["token"]}});
     ASSERT_TRUE(bot_->WaitForAuthState("authorizationStateReady"));
@@ -72,6 +73,7 @@ class SimBots : public SimTest {
   ScriptedClient* bot_ = nullptr;
   ScriptedClient* alice_ = nullptr;
   std::int64_t bot_id_ = 0, alice_id_ = 0;
+  std::string token_;
 };
 
 TEST_F(SimBots, BotCannotWriteFirstButAnswersOnceStarted) {
@@ -252,6 +254,10 @@ TEST_F(SimBots, BotEditsItsMessageAndDeletesThePersons) {
   auto view = sim_->Control("GET", "/bots/term_bot/chat?with=%2B15550901");
   EXPECT_FALSE(view.body["messages"].back().contains("reply_markup"));
   EXPECT_TRUE(view.body["messages"].back().contains("edit_date"));
+  // The same markup again changes nothing: the server says so.
+  EXPECT_EQ(MessageOf(bot_->Request({{"@type", "editMessageReplyMarkup"}, {"chat_id", alice_id_},
+                                     {"message_id", message_id}})),
+            "MESSAGE_NOT_MODIFIED");
   EXPECT_EQ(MessageOf(alice_->Request({{"@type", "editMessageReplyMarkup"}, {"chat_id", bot_id_},
                                        {"message_id", alice_message_id}})),
             "Only bots can use the method");
@@ -381,6 +387,35 @@ TEST_F(SimBots, LoginCodeSentVerbatimExpires) {
   code = LastCode("+15550901");
   send("code: " + code);
   EXPECT_EQ(MessageOf(third.Request({{"@type", "checkAuthenticationCode"}, {"code", code}})), "PHONE_CODE_EXPIRED");
+}
+
+TEST_F(SimBots, RevokedTokenEndsEverySessionOfTheBot) {
+  ScriptedClient& second = StartedClient();
+  second.RequestOk({{"@type", "checkAuthenticationBotToken"}, {"token", token_}});
+  ASSERT_TRUE(second.WaitForAuthState("authorizationStateReady"));
+
+  auto revoked = sim_->Control("POST", "/bots/term_bot/revoke");
+  ASSERT_EQ(revoked.status, 200) << revoked.body.dump();
+  std::string token = revoked.body.value("token", "");
+  EXPECT_NE(token, token_);
+  EXPECT_EQ(token.substr(0, token.find(':')), std::to_string(bot_id_));
+  // As for a user whose session was terminated: logging out, then closed.
+  for (ScriptedClient* client : {bot_, &second}) {
+    EXPECT_TRUE(client->WaitForAuthState("authorizationStateLoggingOut"));
+    EXPECT_TRUE(client->WaitForAuthState("authorizationStateClosed"));
+  }
+  // Alice's session is not the bot's: it stays.
+  EXPECT_EQ(TypeOf(alice_->RequestOk({{"@type", "getMe"}})), "user");
+
+  ScriptedClient& with_old = StartedClient();
+  EXPECT_EQ(MessageOf(with_old.Request({{"@type", "checkAuthenticationBotToken"}, {"token", token_}})),
+            "ACCESS_TOKEN_INVALID");
+  ScriptedClient& with_new = StartedClient();
+  with_new.RequestOk({{"@type", "checkAuthenticationBotToken"}, {"token", token}});
+  EXPECT_TRUE(with_new.WaitForAuthState("authorizationStateReady"));
+
+  EXPECT_EQ(sim_->Control("POST", "/bots/nobody_bot/revoke").status, 404);
+  EXPECT_EQ(sim_->Control("POST", "/bots/alice/revoke").status, 404);  // a person, not a bot
 }
 
 }  // namespace

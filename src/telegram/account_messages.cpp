@@ -21,10 +21,6 @@ ResultHandler ToStatus(AccountClient::Done done) {
   return Typed<Ok>(std::move(done), [](const json&) -> Result<Ok> { return Ok{}; });
 }
 
-json InputText(const FormattedText& text) {
-  return {{"@type", "inputMessageText"}, {"text", FormattedTextJson(text)}, {"clear_draft", false}};
-}
-
 json IdArray(const std::vector<std::int64_t>& ids) {
   json array = json::array();
   for (auto id : ids) array.push_back(id);
@@ -55,6 +51,10 @@ ResultHandler OnSendAnswer(std::shared_ptr<SendTracker> sends, std::shared_ptr<c
 }
 
 }  // namespace
+
+json InputText(const FormattedText& text) {
+  return {{"@type", "inputMessageText"}, {"text", FormattedTextJson(text)}, {"clear_draft", false}};
+}
 
 std::function<Result<Message>(const json&)> MessageParser(std::shared_ptr<const ChatCache> chats,
                                                           std::string method) {

@@ -46,6 +46,8 @@ bool AccountClient::OnMessageUpdate(const std::string& type, const json& update)
     OnReadOutbox(update);
   } else if (type == "updateOption") {
     OnOption(update);
+  } else if (type == "updateNewCallbackQuery") {
+    OnCallbackQuery(update);  // account_bot.cpp
   } else {
     return false;
   }

@@ -20,5 +20,7 @@ std::optional<std::string> FindInvalidUtf8(const nlohmann::json& value);
 
 // Standard base64 with padding: TDLib's encoding of `bytes` fields.
 std::string EncodeBase64(std::string_view bytes);
+// The reverse; padding optional, nullopt on any other character or a bad length.
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace tgmux::telegram

@@ -38,5 +38,15 @@ TEST(TelegramEncoding, Base64MatchesRfc4648) {
   EXPECT_EQ(EncodeBase64(std::string("\xff\x00\xfe", 3)), "/wD+");
 }
 
+TEST(TelegramEncoding, Base64DecodesWhatItEncodes) {
+  for (std::string bytes : {std::string(), std::string("f"), std::string("fo"), std::string("foo"),
+                            std::string("foobar"), std::string("\xff\x00\xfe", 3)}) {
+    EXPECT_EQ(DecodeBase64(EncodeBase64(bytes)), bytes);
+  }
+  EXPECT_EQ(DecodeBase64("Zg"), "f");  // padding is optional
+  EXPECT_EQ(DecodeBase64("Zm9v!"), std::nullopt);
+  EXPECT_EQ(DecodeBase64("Zm9vY"), std::nullopt);  // one character left over
+}
+
 }  // namespace
 }  // namespace tgmux::telegram

@@ -49,7 +49,14 @@ INSTANTIATE_TEST_SUITE_P(
                            ErrorCode::kTelegramNotConfigured},
                       Case{400, "FLOOD_WAIT_5_X", ErrorCode::kTelegramError},
                       Case{400, "MESSAGE_EMPTY", ErrorCode::kTelegramError},
-                      Case{406, "UPDATE_APP_TO_LOGIN", ErrorCode::kTelegramError}),
+                      Case{406, "UPDATE_APP_TO_LOGIN", ErrorCode::kTelegramError},
+                      Case{403, "Bot can't initiate conversation with a user", ErrorCode::kForbidden},
+                      Case{403, "Bot was blocked by the user", ErrorCode::kForbidden},
+                      Case{403, "USER_IS_BLOCKED", ErrorCode::kForbidden},
+                      Case{403, "The bot can't send messages to the bot", ErrorCode::kForbidden},
+                      Case{400, "Only bots can use the method", ErrorCode::kForbidden},
+                      Case{400, "MESSAGE_NOT_MODIFIED", ErrorCode::kInvalidRequest},
+                      Case{400, "QUERY_ID_INVALID", ErrorCode::kInvalidRequest}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = std::to_string(info.index) + "_" + std::to_string(info.param.td_code) + "_";
       for (const char* c = info.param.message; *c != '\0' && name.size() < 48; ++c) {
@@ -68,6 +75,12 @@ TEST(TelegramErrorMap, RawFloodWaitCarriesRetryAfter) {
   Error error = MapTdError(420, "FLOOD_WAIT_142");
   EXPECT_EQ(error.code(), ErrorCode::kFloodWait);
   EXPECT_EQ(error.retry_after(), 142);
+}
+
+TEST(TelegramErrorMap, AnUnchangedEditSaysSo) {
+  // Bots often re-send the same markup; the caller must be able to tell this apart.
+  Error error = MapTdError(400, "MESSAGE_NOT_MODIFIED");
+  EXPECT_NE(std::string(error.what()).find("MESSAGE_NOT_MODIFIED"), std::string::npos);
 }
 
 TEST(TelegramErrorMap, UnknownErrorsCarryTelegramsMessage) {

@@ -1,5 +1,5 @@
 // Internal to telegram/: what the sends and edits of AccountClient share
-// (account_messages.cpp, account_media.cpp).
+// (account_messages.cpp, account_media.cpp, account_bot.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +19,8 @@ namespace tgmux::telegram {
 // an answer of another kind is an error naming `method`.
 std::function<Result<Message>(const nlohmann::json&)> MessageParser(std::shared_ptr<const ChatCache> chats,
                                                                     std::string method);
+// An inputMessageText with this text.
+nlohmann::json InputText(const FormattedText& text);
 // reply_to and options of a sendMessage or sendMessageAlbum request.
 void AddSendOptions(nlohmann::json& request, std::int64_t reply_to_message_id, bool silent);
 

@@ -127,6 +127,10 @@ std::optional<Message> ParseMessage(const json& message) {
     parsed.text = ParseFormattedText(ObjectField(content, "text"));
   } else if ((parsed.media = ParseMediaContent(content))) {
     parsed.text = MediaCaption(content);
+  } else if (parsed.content_type == "contact") {
+    const json& contact = ObjectField(content, "contact");
+    parsed.contact = SharedContact{StringField(contact, "phone_number"), StringField(contact, "first_name"),
+                                   StringField(contact, "last_name"), IntField(contact, "user_id")};
   }
   const json& reply_to = ObjectField(message, "reply_to");
   if (StringField(reply_to, "@type") == "messageReplyToMessage" &&

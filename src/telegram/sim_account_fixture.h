@@ -36,6 +36,8 @@ struct SimAccount {
     callbacks.on_chat_read_outbox = [this](std::int64_t chat_id, std::int64_t last) {
       outbox.Callback()({chat_id, last, 0});
     };
+    callbacks.on_callback_query = queries.Callback();
+    callbacks.on_closed = closes.Callback();
     client = std::make_unique<AccountClient>(hub, std::move(callbacks));
   }
 
@@ -56,6 +58,8 @@ struct SimAccount {
   CallbackBox<MessageEdit> edits;
   CallbackBox<std::pair<std::int64_t, std::vector<std::int64_t>>> deletions;
   CallbackBox<Read> inbox, outbox;
+  CallbackBox<CallbackQuery> queries;
+  CallbackBox<ClosedReason> closes;
   std::unique_ptr<AccountClient> client;
 };
 
@@ -93,20 +97,40 @@ class SimAccountTest : public ::testing::Test {
   SimAccount& LoggedIn(const std::string& phone, const std::string& username) {
     auto created = sim_->Control("POST", "/users", {{"phone", phone}, {"first_name", username}, {"username", username}});
     EXPECT_EQ(created.status, 201) << created.body.dump();
-    accounts_.push_back(std::make_unique<SimAccount>(*hub_));
-    SimAccount& account = *accounts_.back();
+    SimAccount& account = Started(username);
     account.phone = phone;
     account.user_id = created.body.value("user_id", std::int64_t{0});
-    TdParameters params;
-    params.api_id = 94575;
-    params.api_hash = "a3406de8d171bb422bb6ddf3bbd800e2";
     AccountClient& client = *account.client;
-    std::string dir = (dir_ / username).string();
-    EXPECT_TRUE((Await<Ok>([&](auto done) { client.Start(dir, std::string(32, 'k'), params, done); }).ok()));
     EXPECT_TRUE((Await<Ok>([&](auto done) { client.SetPhoneNumber(phone, done); }).ok()));
     std::string code = sim_->Control("GET", "/users/" + phone + "/code").body.value("code", "");
     EXPECT_TRUE((Await<Ok>([&](auto done) { client.CheckCode(code, done); }).ok()));
     EXPECT_EQ(client.auth_state().kind, AuthState::Kind::kReady);
+    return account;
+  }
+
+  // A bot created in the sim (POST /control/bots) and logged in here with its token.
+  SimAccount& BotLoggedIn(const std::string& username) {
+    auto created = sim_->Control("POST", "/bots", {{"username", username}, {"first_name", username}});
+    EXPECT_EQ(created.status, 201) << created.body.dump();
+    SimAccount& account = Started(username);
+    account.user_id = created.body.value("user_id", std::int64_t{0});
+    std::string token = created.body.value("token", "");
+    AccountClient& client = *account.client;
+    EXPECT_TRUE((Await<Ok>([&](auto done) { client.CheckBotToken(token, done); }).ok()));
+    EXPECT_EQ(client.auth_state().kind, AuthState::Kind::kReady);
+    return account;
+  }
+
+  // A new account's client, started in its own directory (named `name`).
+  SimAccount& Started(const std::string& name) {
+    accounts_.push_back(std::make_unique<SimAccount>(*hub_));
+    SimAccount& account = *accounts_.back();
+    TdParameters params;
+    params.api_id = 94575;
+    params.api_hash = "a3406de8d171bb422bb6ddf3bbd800e2";
+    AccountClient& client = *account.client;
+    std::string dir = (dir_ / name).string();
+    EXPECT_TRUE((Await<Ok>([&](auto done) { client.Start(dir, std::string(32, 'k'), params, done); }).ok()));
     return account;
   }
 
