@@ -19,10 +19,11 @@ Json OwnContact(const User& person) {
           {"last_name", person.last_name}, {"vcard", ""}, {"user_id", person.id}};
 }
 
-ControlResponse SendToBot(World& world, const User& person, const User& bot, Json text, Json contact) {
+ControlResponse SendToBot(World& world, const User& person, const User& bot, Json text, Json contact,
+                          std::int64_t reply_to = 0) {
   MessageMedia extras;
   extras.contact = std::move(contact);
-  auto copies = world.cloud().Send(person.id, bot.id, std::move(text), 0, world.scheduler().Now(), extras);
+  auto copies = world.cloud().Send(person.id, bot.id, std::move(text), reply_to, world.scheduler().Now(), extras);
   world.DeliverNewMessages(copies, nullptr);
   return Reply(201, {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}});
 }
@@ -72,7 +73,8 @@ ControlResponse BotMessageRoute(World& world, ControlRequest& request) {
                     {"vcard", c.value("vcard", "")}, {"user_id", c.value("user_id", std::int64_t{0})}};
     return SendToBot(world, person, bot, FormattedText(""), contact);
   }
-  return SendToBot(world, person, bot, FormattedText(RequiredString(body, "text")), Json());
+  return SendToBot(world, person, bot, FormattedText(RequiredString(body, "text")), Json(),
+                   body.value("reply_to_message_id", std::int64_t{0}));
 }
 
 // Presses the button with that text on the newest bot message that has one.
