@@ -31,10 +31,12 @@ BotFront::BotFront(service::Services& services)
     : services_(services), gate_(std::make_shared<Gate>()), forwarder_(std::make_shared<Forwarder>(gate_)) {
   gate_->front = this;
   services_.bots.SetListener(forwarder_);
-  services_.logins.OnStateChange([gate = gate_](const std::string& tenant_id, const service::LoginView& login) {
+  auto on_login = [gate = gate_](const std::string& tenant_id, const service::LoginView& login) {
     std::lock_guard lock(gate->mutex);
     if (gate->front != nullptr) gate->front->OnLogin(tenant_id, login);
-  });
+  };
+  services_.logins.OnStateChange(on_login);
+  services_.logins.OnQrRenewed(on_login);
   services_.outbox.OnFinished([gate = gate_](const store::OutboxEntry& entry) {
     std::string bot_id;
     std::int64_t user_id = 0, message_id = 0;

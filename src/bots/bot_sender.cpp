@@ -51,12 +51,24 @@ BotSender::Bucket BotSender::ChatBucket(std::int64_t chat_id) const {
   return bucket;
 }
 
-std::uint64_t BotSender::Enqueue(std::int64_t chat_id, Call call, Done done) {
+BotSender::ChatQueue& BotSender::Queue(std::int64_t chat_id) {
   auto [it, added] = chats_.try_emplace(chat_id);
   if (added) it->second.bucket = ChatBucket(chat_id);
-  if (it->second.ops.empty()) turns_.push_back(chat_id);
+  return it->second;
+}
+
+void BotSender::Requeue(Op op) {
+  ChatQueue& chat = Queue(op.chat_id);
+  if (chat.ops.empty()) turns_.push_front(op.chat_id);
+  chat.ops.push_front(std::move(op));
+  ++queued_;
+}
+
+std::uint64_t BotSender::Enqueue(std::int64_t chat_id, Call call, Done done) {
+  ChatQueue& chat = Queue(chat_id);
+  if (chat.ops.empty()) turns_.push_back(chat_id);
   const std::uint64_t id = next_id_++;
-  it->second.ops.push_back(Op{id, chat_id, std::move(call), std::move(done), 0});
+  chat.ops.push_back(Op{id, chat_id, std::move(call), std::move(done), 0});
   ++queued_;
   Pump();
   return id;
@@ -125,15 +137,27 @@ void BotSender::Pump() {
 }
 
 void BotSender::Finish(Op op, Result<Message> result) {
+  if (!result.ok() && result.error().code() == ErrorCode::kPeerNotFound && op.chat_id > 0 && op.attempts == 1) {
+    // A person's chat TDLib forgot across a restart: make it known, then again.
+    if (auto client = client_()) {
+      const std::int64_t chat_id = op.chat_id;
+      client->OpenBotChat(chat_id, [weak = weak_from_this(), worker = worker_, op = std::move(op)](auto) mutable {
+        worker->Post([weak, op = std::move(op)]() mutable {
+          auto self = weak.lock();
+          if (!self) return;
+          self->Requeue(std::move(op));
+          self->Pump();
+        });
+      });
+      return;
+    }
+  }
   if (!result.ok() && result.error().code() == ErrorCode::kFloodWait && op.attempts < kMaxAttempts) {
     // Telegram slowed the bot down after all: the chat waits, the message goes first again.
     int wait = result.error().retry_after().value_or(1);
     spdlog::warn("bot send into chat {}: flood wait {} s", op.chat_id, wait);
-    ChatQueue& chat = chats_[op.chat_id];
-    chat.paused_until = Clock::now() + std::chrono::seconds(wait);
-    if (chat.ops.empty()) turns_.push_front(op.chat_id);
-    chat.ops.push_front(std::move(op));
-    ++queued_;
+    Queue(op.chat_id).paused_until = Clock::now() + std::chrono::seconds(wait);
+    Requeue(std::move(op));
     return Pump();
   }
   if (op.done) op.done(std::move(result));

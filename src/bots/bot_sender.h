@@ -74,6 +74,9 @@ class BotSender : public std::enable_shared_from_this<BotSender> {
   void Pump();
   void ScheduleAt(Clock::time_point when);
   void Finish(Op op, telegram::Result<telegram::Message> result);
+  ChatQueue& Queue(std::int64_t chat_id);
+  // Back to the head of its chat's queue (a retry).
+  void Requeue(Op op);
   Bucket ChatBucket(std::int64_t chat_id) const;
 
   std::shared_ptr<service::Background> worker_;

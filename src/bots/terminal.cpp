@@ -4,6 +4,8 @@
 // restart neither loses nor repeats one); answers go out through the outbox.
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "bots/bot_runtime.h"
 #include "common/time.h"
 
@@ -111,6 +113,10 @@ void BotRuntime::OnEvents(std::vector<json> events) {
     std::vector<json> messages;
   };
   std::vector<Group> groups;
+  // The tenant's bots write to the people's accounts too: never relay them
+  // (a bot's relay would come back as a message to relay, for ever).
+  std::set<std::int64_t> bots;
+  for (const auto& bot : services_.bots.List(bot_.tenant_id)) bots.insert(bot.telegram_user_id);
   for (const auto& event : events) {
     read_seq_ = std::max(read_seq_, event.value("seq", std::int64_t{0}));
     const json& data = event["data"];
@@ -121,6 +127,7 @@ void BotRuntime::OnEvents(std::vector<json> events) {
     if (owner == 0 || conversations_.count(owner) == 0 || !Allowed(owner)) continue;
     const json& message = data["message"];
     const std::int64_t chat_id = message.value("chat_id", std::int64_t{0});
+    if (bots.count(chat_id) > 0) continue;
     if (!groups.empty() && groups.back().user_id == owner && groups.back().account_id == account_id &&
         groups.back().chat_id == chat_id && groups.back().messages.size() < kMergeAtMost) {
       groups.back().messages.push_back(message);

@@ -42,8 +42,9 @@ auto ChatParser(Chats chats) {
   };
 }
 
-void PrivateChat(ClientHub& hub, int client_id, const Chats& chats, std::int64_t user_id, ChatIdDone done) {
-  hub.Send(client_id, {{"@type", "createPrivateChat"}, {"user_id", user_id}, {"force", false}},
+void PrivateChat(ClientHub& hub, int client_id, const Chats& chats, std::int64_t user_id, ChatIdDone done,
+                 bool force = false) {
+  hub.Send(client_id, {{"@type", "createPrivateChat"}, {"user_id", user_id}, {"force", force}},
            Typed<std::int64_t>(std::move(done), ChatIdParser(chats, "createPrivateChat")));
 }
 
@@ -145,6 +146,10 @@ void FetchMissing(ClientHub& hub, int client_id, const Chats& chats, const std::
 }
 
 }  // namespace
+
+void AccountClient::OpenBotChat(std::int64_t user_id, std::function<void(Result<std::int64_t>)> done) {
+  PrivateChat(hub_, client_id_, chats_, user_id, std::move(done), true);
+}
 
 void AccountClient::ResolveRecipient(const std::string& to, std::function<void(Result<std::int64_t>)> done) {
   if (!done) done = [](Result<std::int64_t>) {};  // the steps below call it unchecked

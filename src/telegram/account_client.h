@@ -239,6 +239,9 @@ class AccountClient {
                     const FormattedText& caption, const ReplyMarkup& markup, MessageDone done);
   // Replaces only the inline buttons (kNone removes them).
   void EditBotMarkup(std::int64_t chat_id, std::int64_t message_id, const ReplyMarkup& markup, MessageDone done);
+  // Makes a person's private chat known to the bot's TDLib again (after a
+  // restart TDLib has forgotten it: sends fail with peer_not_found until then).
+  void OpenBotChat(std::int64_t user_id, std::function<void(Result<std::int64_t>)> done);
   // Ends the spinner of a pressed button, with an optional short notice
   // (`alert`: as a dialog the person must close).
   void AnswerCallbackQuery(std::int64_t query_id, const std::string& text, bool alert, Done done);

@@ -30,6 +30,7 @@ bool Linked(store::AccountStatus status) {
 }  // namespace
 
 void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
+  bool renewed = false;
   {
     std::lock_guard lock(mutex_);
     if (Finished(login->state)) return;
@@ -38,21 +39,23 @@ void LoginService::OnState(const LoginPtr& login, const AuthState& state) {
       bool changed = login->state != *next;
       login->state = *next;
       if (state.kind == Kind::kWaitOtherDeviceConfirmation) login->qr_received_at = UnixSeconds();
-      if (!changed) return;
+      renewed = !changed && state.kind == Kind::kWaitOtherDeviceConfirmation;
+      if (!changed && !renewed) return;
     }
   }
-  if (StateFor(state.kind)) return Announce(login);
+  if (StateFor(state.kind)) return Announce(login, renewed);
   if (state.kind == Kind::kReady) Finalize(login);
 }
 
-void LoginService::Announce(const LoginPtr& login) {
-  if (listeners_.empty()) return;
+void LoginService::Announce(const LoginPtr& login, bool qr_renewed) {
+  const auto& listeners = qr_renewed ? qr_listeners_ : listeners_;
+  if (listeners.empty()) return;
   LoginView view;
   {
     std::lock_guard lock(mutex_);
     view = View(*login);
   }
-  for (const auto& listener : listeners_) listener(login->tenant_id, view);
+  for (const auto& listener : listeners) listener(login->tenant_id, view);
 }
 
 void LoginService::Finalize(const LoginPtr& login) {

@@ -81,6 +81,9 @@ class LoginService {
   // logins start.
   using Listener = std::function<void(const std::string& tenant_id, const LoginView& login)>;
   void OnStateChange(Listener listener) { listeners_.push_back(std::move(listener)); }
+  // Told when a QR login's link is renewed (the state stays qr_pending, so
+  // state listeners are not). Only before logins start.
+  void OnQrRenewed(Listener listener) { qr_listeners_.push_back(std::move(listener)); }
 
  private:
   struct Login;
@@ -98,8 +101,8 @@ class LoginService {
   void Sweep();
   LoginView View(const Login& login) const;
   void Answer(const LoginPtr& login, Callback done);
-  // Tells the listener the login's current state.
-  void Announce(const LoginPtr& login);
+  // Tells the listeners the login's current state.
+  void Announce(const LoginPtr& login, bool qr_renewed = false);
 
   Infrastructure& infra_;
   AccountService& accounts_;
@@ -108,6 +111,7 @@ class LoginService {
   std::mutex mutex_;
   std::map<std::string, LoginPtr> logins_;
   std::vector<Listener> listeners_;
+  std::vector<Listener> qr_listeners_;
 };
 
 }  // namespace tgmux::service
