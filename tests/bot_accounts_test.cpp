@@ -64,7 +64,19 @@ TEST_F(BotAccountsTest, APersonLinksTheirAccountByPhoneWithTheCodeTypedWithSpace
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001001", "Ann");
+  const std::vector<std::string> expected_menu = {"start", "help", "account", "status", "unlink", "cancel"};
+  std::vector<std::string> menu;
+  EXPECT_TRUE(WaitUntil([&] {
+    const json commands = Control("GET", "/bots/linker_bot/commands").body["commands"];
+    menu.clear();
+    for (const auto& c : commands) menu.push_back(c["command"]);
+    return menu == expected_menu;
+  }, std::chrono::seconds(10))) << "the menu people see: " << ::testing::PrintToString(menu);
 
+  ann.Send("/account help");
+  EXPECT_FALSE(ann.WaitFor("By phone number").is_null()) << ann.Messages();
+  ann.Send("/account status");
+  EXPECT_FALSE(ann.WaitFor("No account is linked").is_null()) << ann.Messages();
   ann.Send("/account");
   json choice = ann.WaitFor("How do you want to link");
   ASSERT_FALSE(choice.is_null()) << ann.Messages();

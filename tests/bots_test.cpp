@@ -112,6 +112,23 @@ TEST_F(BotsTest, BotsComeBackAfterARestartAndCanBeDisabledAndDeleted) {
   EXPECT_EQ(statuses, (std::vector<std::string>{"active", "disabled", "connecting", "active", "deleted"}));
 }
 
+TEST_F(BotsTest, ATokenRevokedAtTelegramPutsTheBotInErrorWithAnEvent) {
+  StartGateway();
+  std::string id = AddBot(NewBotToken("revoked_bot")).Json()["id"];
+  auto revoked = Control("POST", "/bots/revoked_bot/revoke");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  json bot;
+  EXPECT_TRUE(WaitUntil([&] {
+    bot = http().Get("/v1/bots/" + id).Json();
+    return bot["status"] == "error";
+  }, std::chrono::seconds(15))) << bot;
+  EXPECT_NE(bot["last_error"].get<std::string>().find("revoked"), std::string::npos) << bot;
+  EXPECT_TRUE(WaitUntil([&] {
+    json statuses = BotEvents();
+    return !statuses.empty() && statuses.back()["status"] == "error";
+  }, std::chrono::seconds(10))) << BotEvents();
+}
+
 TEST_F(BotsTest, BotsFromTheConfigurationFileRunWithoutApiCallsAndTakeItsSettings) {
   std::string token = NewBotToken("configured_bot");
   auto config = dir_.path() / "tgmux.toml";

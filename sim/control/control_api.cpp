@@ -39,6 +39,7 @@ const std::vector<Route>& Routes() {
       {"POST", {"bots", "{}", "press"}, BotPressRoute},
       {"GET", {"bots", "{}", "callback-queries", "{}"}, CallbackAnswerRoute},
       {"GET", {"bots", "{}", "chat"}, BotChatRoute},
+      {"GET", {"bots", "{}", "commands"}, BotCommandsRoute},
       {"POST", {"bots", "{}", "revoke"}, BotRevokeRoute},
       {"POST", {"limits"}, LimitsRoute},
   };

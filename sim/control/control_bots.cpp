@@ -167,6 +167,16 @@ ControlResponse BotRevokeRoute(World& world, ControlRequest& request) {
   return Reply(200, {{"token", token}});
 }
 
+// The bot's command menu as people see it (the default scope, no language).
+ControlResponse BotCommandsRoute(World& world, ControlRequest& request) {
+  const User& bot = BotByUsername(world, request.params[0]);
+  Json commands = Json::array();
+  for (const auto& c : world.cloud().BotCommandsOf(bot.id, "botCommandScopeDefault|")) {
+    commands.push_back({{"command", c.value("command", "")}, {"description", c.value("description", "")}});
+  }
+  return Reply(200, {{"commands", commands}});
+}
+
 ControlResponse LimitsRoute(World& world, ControlRequest& request) {
   BotLimits limits = world.cloud().bot_limits();
   const Json& body = request.body;

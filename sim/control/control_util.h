@@ -53,6 +53,7 @@ ControlResponse BotMessageRoute(World&, ControlRequest&);   // control_bots.cpp
 ControlResponse BotPressRoute(World&, ControlRequest&);
 ControlResponse CallbackAnswerRoute(World&, ControlRequest&);
 ControlResponse BotChatRoute(World&, ControlRequest&);
+ControlResponse BotCommandsRoute(World&, ControlRequest&);
 ControlResponse BotRevokeRoute(World&, ControlRequest&);
 ControlResponse LimitsRoute(World&, ControlRequest&);
 // The media of a control message: one item or an album (control_media.cpp).
