@@ -96,7 +96,10 @@ int Cloud::TakeBotSendSlot(std::int64_t bot_id, std::int64_t chat_id, double now
     bucket.last = now;
     if (bucket.tokens < 1) wait = std::max(wait, (1 - bucket.tokens) / limit.rate);
   }
-  if (wait > 0) return std::max(1, static_cast<int>(std::ceil(wait)));
+  if (wait > 0) {
+    ++bot_flood_waits_;
+    return std::max(1, static_cast<int>(std::ceil(wait)));
+  }
   for (const auto& limit : limits) bot_buckets_[limit.key].tokens -= 1;
   return 0;
 }

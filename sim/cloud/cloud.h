@@ -187,6 +187,8 @@ class Cloud {
   // Seconds the bot must wait before sending into chat_id (its view) at `now`
   // (seconds, any epoch); 0 when it may send, and then the message is counted.
   int TakeBotSendSlot(std::int64_t bot_id, std::int64_t chat_id, double now);
+  // How many bot sends were answered with a flood wait so far (all bots).
+  std::int64_t bot_flood_waits() const { return bot_flood_waits_; }
 
   FileStore& files() { return files_; }
   const FileStore& files() const { return files_; }
@@ -218,6 +220,7 @@ class Cloud {
   std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::int64_t, StoredMessage>> deleted_;
   std::int64_t next_callback_query_ = 1;
   BotLimits bot_limits_;
+  std::int64_t bot_flood_waits_ = 0;
   struct Bucket {
     double tokens = -1, last = 0;  // tokens < 0: not used yet (full)
   };

@@ -193,7 +193,8 @@ ControlResponse LimitsRoute(World& world, ControlRequest& request) {
   take("bot_group_per_minute", limits.group_per_minute);
   world.cloud().SetBotLimits(limits);
   return Reply(200, {{"bot_per_second", limits.per_second}, {"bot_per_chat_per_second", limits.per_chat_per_second},
-                     {"bot_per_chat_burst", limits.per_chat_burst}, {"bot_group_per_minute", limits.group_per_minute}});
+                     {"bot_per_chat_burst", limits.per_chat_burst}, {"bot_group_per_minute", limits.group_per_minute},
+                     {"bot_flood_waits", world.cloud().bot_flood_waits()}});
 }
 
 }  // namespace tgsim
