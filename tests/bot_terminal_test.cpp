@@ -4,6 +4,7 @@
 // ✓; /chats, /edit, /delete; bursts are merged, and a restart neither loses
 // nor repeats a message.
 #include "tests/support/bot_chat.h"
+#include "tests/support/media_files.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
 
@@ -137,6 +138,25 @@ TEST_F(BotTerminalTest, MarkReadHistoryAndChats) {
     return false;
   }, std::chrono::seconds(10))) << BobsChat();
   (void)relayed;
+}
+
+TEST_F(BotTerminalTest, AFileComesAsTheFileWithItsCaption) {
+  BotChat ann = LinkAnn();
+  const std::string png = PngBytes(48, 48, 64);
+  auto sent = Control("POST", "/messages",
+                      {{"from", kBob}, {"to", kAnn}, {"text", "the view from here"},
+                       {"media", {{"type", "photo"}, {"file_name", "view.png"}, {"mime_type", "image/png"},
+                                  {"data", Base64(png)}}}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  json relayed = ann.WaitForMessage([](const json& m) {
+    return m.value("from_bot", false) && m.contains("media") &&
+           m.value("text", "").find("the view from here") != std::string::npos;
+  });
+  ASSERT_FALSE(relayed.is_null()) << ann.Messages();
+  EXPECT_EQ(relayed["media"]["type"], "photo") << relayed;
+  EXPECT_EQ(relayed["media"]["sha256"], Sha256Hex(png)) << "the same picture Bob sent";
+  EXPECT_NE(relayed["text"].get<std::string>().find("From Bob (@bob_b)"), std::string::npos) << relayed;
+  EXPECT_EQ(BotChat::Buttons(relayed), (std::vector<std::string>{"Reply", "Mark read", "History"}));
 }
 
 TEST_F(BotTerminalTest, ABurstIsMergedAndNothingIsLostOrRepeatedAcrossARestart) {

@@ -120,6 +120,9 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
     std::vector<std::int64_t> seqs;  // the events it stands for
   };
   std::pair<BotSender::Call, BotSender::Done> RelayOp(std::int64_t user_id, const QueuedRelay& relay);
+  void RelayFile(std::int64_t user_id, const std::string& account_id, std::int64_t chat_id,
+                 const nlohmann::json& message, std::int64_t seq);
+  static telegram::ReplyMarkup RelayMarkup();
   // Moves the stored cursor past every event whose relay is done.
   void Advance();
   void Remember(std::int64_t user_id, std::int64_t bot_message_id, const std::string& account_id,

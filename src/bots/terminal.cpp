@@ -42,6 +42,18 @@ std::string ReplyKey(const std::string& bot_id, std::int64_t user_id, std::int64
   return "tgmux-bot:" + bot_id + ":" + std::to_string(user_id) + ":" + std::to_string(person_message_id);
 }
 
+bool HasFile(const json& message) {
+  return message.contains("media") && message["media"].value("file_id", json()).is_string();
+}
+
+// At most `bytes` of UTF-8 text, cut at a character boundary.
+std::string Cut(std::string text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
 std::int64_t Number(std::string_view text) {
   try {
     return std::stoll(std::string(text));
@@ -111,12 +123,13 @@ void BotRuntime::OnEvents(std::vector<json> events) {
     std::int64_t user_id = 0, chat_id = 0, seq = 0;
     std::string account_id;
     std::vector<json> messages;
+    bool media = false;  // a file goes alone, as the file
   };
   std::vector<Group> groups;
-  // The tenant's bots write to the people's accounts too: never relay them
-  // (a bot's relay would come back as a message to relay, for ever).
+  // tgmux's bots (of any tenant) write to the people's accounts too: never
+  // relay them (a bot's relay would come back as a message to relay, for ever).
   std::set<std::int64_t> bots;
-  for (const auto& bot : services_.bots.List(bot_.tenant_id)) bots.insert(bot.telegram_user_id);
+  for (const auto& bot : services_.bots.List("")) bots.insert(bot.telegram_user_id);
   for (const auto& event : events) {
     read_seq_ = std::max(read_seq_, event.value("seq", std::int64_t{0}));
     const json& data = event["data"];
@@ -128,17 +141,23 @@ void BotRuntime::OnEvents(std::vector<json> events) {
     const json& message = data["message"];
     const std::int64_t chat_id = message.value("chat_id", std::int64_t{0});
     if (bots.count(chat_id) > 0) continue;
-    if (!groups.empty() && groups.back().user_id == owner && groups.back().account_id == account_id &&
-        groups.back().chat_id == chat_id && groups.back().messages.size() < kMergeAtMost) {
+    const bool media = HasFile(message);
+    if (!media && !groups.empty() && !groups.back().media && groups.back().user_id == owner &&
+        groups.back().account_id == account_id && groups.back().chat_id == chat_id &&
+        groups.back().messages.size() < kMergeAtMost) {
       groups.back().messages.push_back(message);
       groups.back().seq = event["seq"];
       continue;
     }
-    groups.push_back({owner, chat_id, event["seq"], account_id, {message}});
+    groups.push_back({owner, chat_id, event["seq"], account_id, {message}, media});
   }
   for (auto& group : groups) {
     in_flight_[group.seq] = false;
-    Relay(group.user_id, group.account_id, group.chat_id, group.messages, group.seq);
+    if (group.media) {
+      RelayFile(group.user_id, group.account_id, group.chat_id, group.messages.front(), group.seq);
+    } else {
+      Relay(group.user_id, group.account_id, group.chat_id, group.messages, group.seq);
+    }
   }
   in_flight_.try_emplace(read_seq_, true);  // the batch's end, done once all before it are
   Advance();
@@ -167,6 +186,55 @@ void BotRuntime::Relay(std::int64_t user_id, const std::string& account_id, std:
   queued_relays_[user_id] = std::move(relay);  // Amend says when it has gone
 }
 
+// A message with a file: the file itself, downloaded through the account,
+// with the sender and caption; as text when the file cannot be had.
+void BotRuntime::RelayFile(std::int64_t user_id, const std::string& account_id, std::int64_t chat_id,
+                           const json& message, std::int64_t seq) {
+  const json& media = message["media"];
+  const auto kind = telegram::MediaKindFromName(media.value("type", "")).value_or(telegram::MediaKind::kDocument);
+  const std::string caption =
+      Cut("From " + SenderLine(message.value("from", json::object())) + ":\n" + message.value("text", ""), 900);
+  const std::string fallback = "From " + SenderLine(message.value("from", json::object())) + ":\n" + Body(message);
+  const std::string file_id = media["file_id"];
+  auto markup = RelayMarkup();
+  auto& downloads = services_.downloads;
+  auto& bots = services_.bots;
+  BotSender::Call call = [&downloads, &bots, tenant = bot_.tenant_id, bot_id = bot_.id, account_id, file_id, kind,
+                          user_id, caption, fallback, markup](telegram::AccountClient& client,
+                                                              telegram::AccountClient::MessageDone sent) {
+    auto as_text = [user_id, fallback, markup](telegram::AccountClient& c, telegram::AccountClient::MessageDone s) {
+      c.SendBotText(user_id, telegram::FormattedText{fallback, {}}, markup, 0, std::move(s));
+    };
+    try {
+      downloads.Download(tenant, account_id, file_id,
+                         [&bots, bot_id, user_id, kind, caption, markup, as_text, sent](auto file) mutable {
+                           auto bot = bots.Client(bot_id);
+                           if (!bot) return sent(Error(ErrorCode::kAccountNotReady, "the bot is not running"));
+                           if (!file.ok()) return as_text(*bot, std::move(sent));
+                           telegram::MediaToSend media{kind, file.value().path, "", 0, 0, 0};
+                           bot->SendBotMedia(user_id, media, telegram::FormattedText{caption, {}}, markup,
+                                             std::move(sent));
+                         });
+    } catch (const Error&) {
+      as_text(client, std::move(sent));
+    }
+  };
+  const std::int64_t message_id = message.value("message_id", std::int64_t{0});
+  sender_->Enqueue(user_id, std::move(call), [weak = weak_from_this(), user_id, account_id, chat_id, message_id, seq](
+                                                 telegram::Result<Message> sent) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (sent.ok()) self->Remember(user_id, sent.value().message_id, account_id, chat_id, message_id, "received");
+    self->in_flight_[seq] = true;
+    self->Advance();
+  });
+}
+
+telegram::ReplyMarkup BotRuntime::RelayMarkup() {
+  return Markup::Inline({{Button::Callback("Reply", "term:reply"), Button::Callback("Mark read", "term:read"),
+                          Button::Callback("History", "term:history")}});
+}
+
 std::pair<BotSender::Call, BotSender::Done> BotRuntime::RelayOp(std::int64_t user_id, const QueuedRelay& relay) {
   const json& last = relay.messages.back();
   std::string text;
@@ -177,8 +245,7 @@ std::pair<BotSender::Call, BotSender::Done> BotRuntime::RelayOp(std::int64_t use
            SenderLine(last.value("from", json::object())) + ":";
     for (const auto& m : relay.messages) text += "\n" + Body(m);
   }
-  auto markup = Markup::Inline({{Button::Callback("Reply", "term:reply"), Button::Callback("Mark read", "term:read"),
-                                 Button::Callback("History", "term:history")}});
+  auto markup = RelayMarkup();
   BotSender::Call call = [user_id, text, markup](telegram::AccountClient& client,
                                                  telegram::AccountClient::MessageDone sent) {
     client.SendBotText(user_id, telegram::FormattedText{text, {}}, markup, 0, std::move(sent));

@@ -82,7 +82,7 @@ Result<json> MarkupJson(const ReplyMarkup& markup, bool only_inline) {
 
 std::optional<Error> CheckPhoto(const MediaToSend& photo) {
   if (photo.local_path.empty() == photo.remote_id.empty()) {
-    return Error(ErrorCode::kInvalidRequest, "A photo to send needs a local path or a remote id");
+    return Error(ErrorCode::kInvalidRequest, "A file to send needs a local path or a remote id");
   }
   return std::nullopt;
 }
@@ -106,12 +106,16 @@ void AccountClient::SendBotText(std::int64_t chat_id, const FormattedText& text,
 
 void AccountClient::SendBotPhoto(std::int64_t chat_id, const MediaToSend& photo, const FormattedText& caption,
                                  const ReplyMarkup& markup, MessageDone done) {
+  SendBotMedia(chat_id, AsPhoto(photo), caption, markup, std::move(done));
+}
+
+void AccountClient::SendBotMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
+                                 const ReplyMarkup& markup, MessageDone done) {
   auto markup_json = MarkupJson(markup, false);
   if (!markup_json.ok()) return FailTyped<Message>(hub_, std::move(done), markup_json.error());
   if (auto error = CheckCaption(caption)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
-  if (auto error = CheckPhoto(photo)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
-  SendContent(chat_id, InputMediaContent(AsPhoto(photo), caption), 0, false, std::move(done), nullptr,
-              markup_json.value());
+  if (auto error = CheckPhoto(media)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
+  SendContent(chat_id, InputMediaContent(media, caption), 0, false, std::move(done), nullptr, markup_json.value());
 }
 
 void AccountClient::EditBotText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text,

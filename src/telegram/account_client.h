@@ -230,6 +230,9 @@ class AccountClient {
   // A photo with a caption and buttons (e.g. a login QR code).
   void SendBotPhoto(std::int64_t chat_id, const MediaToSend& photo, const FormattedText& caption,
                     const ReplyMarkup& markup, MessageDone done);
+  // A file of any kind (media.kind) with a caption and buttons.
+  void SendBotMedia(std::int64_t chat_id, const MediaToSend& media, const FormattedText& caption,
+                    const ReplyMarkup& markup, MessageDone done);
   // Replaces the text and the inline buttons of one of our messages (kNone
   // removes the buttons).
   void EditBotText(std::int64_t chat_id, std::int64_t message_id, const FormattedText& text,
