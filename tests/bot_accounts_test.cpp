@@ -359,5 +359,54 @@ TEST_F(BotAccountsTest, AFloodWaitSaysWhenToTryAgain) {
   EXPECT_NE(wait["text"].get<std::string>().find("UTC"), std::string::npos) << wait;
 }
 
+TEST_F(BotAccountsTest, AQrLoginWithTwoStepVerificationAsksForThePasswordAfterTheScan) {
+  StartGateway();
+  AddBot("linker_bot");
+  BotChat bob = Person("linker_bot", "+15550001015", "Bob", {{"password", "correct horse"}, {"password_hint", "horse"}});
+  bob.Send("/account");
+  bob.WaitFor("How do you want to link");
+  bob.Press("QR code");
+  json qr = bob.WaitFor("tg://login?token=");
+  ASSERT_FALSE(qr.is_null()) << bob.Messages();
+  ASSERT_TRUE(WaitUntil([&] {
+    std::string now = bob.WaitForMessage([&](const json& m) { return m["message_id"] == qr["message_id"]; })["text"];
+    return Control("POST", "/qr/confirm", {{"link", now.substr(now.find("tg://login?token="))}, {"phone", "+15550001015"}})
+               .status == 204;
+  }, std::chrono::seconds(10)));
+  EXPECT_FALSE(bob.WaitFor("two-step verification").is_null()) << bob.Messages();
+  bob.Send("correct horse");
+  EXPECT_FALSE(bob.WaitFor("Linked: Bob").is_null()) << bob.Messages();
+}
+
+TEST_F(BotAccountsTest, StatusSaysWhenTheSessionWasEndedElsewhere) {
+  StartGateway();
+  AddBot("linker_bot");
+  BotChat ann = Person("linker_bot", "+15550001016", "Ann");
+  LinkByPhone(ann);
+  ASSERT_EQ(Control("POST", "/users/+15550001016/revoke").status, 204);
+  ASSERT_TRUE(WaitUntil([&] { return Accounts()[0]["status"] == "revoked"; }, std::chrono::seconds(10))) << Accounts();
+  ann.Send("/status");
+  EXPECT_FALSE(ann.WaitFor("its session was ended on").is_null()) << ann.Messages();
+  // A revoked account does not hold the person's place: /account links again.
+  ann.Send("/account");
+  EXPECT_FALSE(ann.WaitFor("How do you want to link").is_null()) << ann.Messages();
+}
+
+TEST_F(BotAccountsTest, TheTenantsCapOnLinkedAccountsRefusesMore) {
+  StartGateway({{"TGMUX_LIMIT_ACCOUNTS_TENANT", "1"}});
+  AddBot("linker_bot");
+  BotChat ann = Person("linker_bot", "+15550001017", "Ann");
+  LinkByPhone(ann);
+  BotChat bob = Person("linker_bot", "+15550001018", "Bob");
+  bob.Send("/account");
+  bob.WaitFor("How do you want to link");
+  bob.Press("Phone number");
+  bob.WaitFor("international format");
+  bob.ShareOwnNumber();
+  EXPECT_FALSE(bob.WaitFor("linked as many accounts as it may").is_null()) << bob.Messages();
+  EXPECT_EQ(Accounts().size(), 1u);
+  EXPECT_EQ(Logins().size(), 1u) << "no login was started for Bob";
+}
+
 }  // namespace
 }  // namespace tgmux::testing
