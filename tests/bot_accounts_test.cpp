@@ -408,5 +408,43 @@ TEST_F(BotAccountsTest, TheTenantsCapOnLinkedAccountsRefusesMore) {
   EXPECT_EQ(Logins().size(), 1u) << "no login was started for Bob";
 }
 
+TEST_F(BotAccountsTest, AnExpiredCodeOffersANewOne) {
+  StartGateway();
+  AddBot("linker_bot");
+  BotChat ann = Person("linker_bot", "+15550001019", "Ann");
+  ann.Send("/account");
+  ann.WaitFor("How do you want to link");
+  ann.Press("Phone number");
+  ann.WaitFor("international format");
+  ann.ShareOwnNumber();
+  ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
+  const std::string stale = SpacedCode("+15550001019");
+  ASSERT_EQ(Control("POST", "/users/+15550001019/expire-code").status, 204);
+  ann.Send(stale);
+  json expired = ann.WaitFor("That code has expired");
+  ASSERT_FALSE(expired.is_null()) << ann.Messages();
+  EXPECT_EQ(BotChat::Buttons(expired), std::vector<std::string>{"Send a new code"});
+  ann.Press("Send a new code");
+  ASSERT_FALSE(ann.WaitFor("A new code is on its way").is_null()) << ann.Messages();
+  ann.Send(SpacedCode("+15550001019"));
+  EXPECT_FALSE(ann.WaitFor("Linked: Ann").is_null()) << ann.Messages();
+}
+
+TEST_F(BotAccountsTest, LoginsThroughBotsCountAgainstTheTenantsLoginRateLimit) {
+  StartGateway({{"TGMUX_LIMIT_LOGINS_TENANT", "1/3600"}});
+  AddBot("linker_bot");
+  ASSERT_EQ(StartPhoneLogin("+15550001020").status, 201) << "the API's login takes the only one";
+  CreateUser("+15550001020", "Carl");
+  BotChat ann = Person("linker_bot", "+15550001021", "Ann");
+  ann.Send("/account");
+  ann.WaitFor("How do you want to link");
+  ann.Press("Phone number");
+  ann.WaitFor("international format");
+  ann.ShareOwnNumber();
+  json refused = ann.WaitFor("Many logins are being started right now");
+  ASSERT_FALSE(refused.is_null()) << ann.Messages();
+  EXPECT_NE(refused["text"].get<std::string>().find("Try again in"), std::string::npos) << refused;
+}
+
 }  // namespace
 }  // namespace tgmux::testing
