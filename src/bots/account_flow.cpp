@@ -6,12 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
-#include <filesystem>
-#include <fstream>
 
-#include "api/qr_render.h"
 #include "bots/bot_runtime.h"
 #include "common/phone.h"
+#include "bots/wording.h"
 #include "common/time.h"
 
 namespace tgmux::bots {
@@ -27,19 +25,6 @@ constexpr std::string_view kCodeHowTo =
     "in a chat as it is.";
 
 bool IsLinked(AccountStatus status) { return status != AccountStatus::kRevoked; }
-
-// "12:30 UTC" for a wait within a day, else the date and time.
-std::string When(std::int64_t unix_seconds) {
-  std::string at = Rfc3339(unix_seconds);  // 2026-11-21T12:00:00Z
-  if (unix_seconds - UnixSeconds() < 20 * 3600) return at.substr(11, 5) + " UTC";
-  return at.substr(0, 10) + " " + at.substr(11, 5) + " UTC";
-}
-
-std::string WaitText(int seconds) {
-  if (seconds < 120) return std::to_string(seconds) + " seconds";
-  if (seconds < 2 * 3600) return std::to_string((seconds + 59) / 60) + " minutes";
-  return std::to_string((seconds + 1799) / 3600) + " hours";
-}
 
 // The digits of a code typed with spaces, dashes or dots; "" when anything else is in it.
 std::string CodeDigits(std::string_view text, bool& verbatim) {
@@ -399,161 +384,10 @@ void BotRuntime::Resend(Conversation& c) {
   }
 }
 
-void BotRuntime::ShowQr(Conversation& c, const std::string& link, std::int64_t expires_at) {
-  if (c.step != Step::kQr || link.empty()) return;
-  QrShown& shown = qr_[c.user_id];
-  if (link == shown.link || link == shown.pending) return;
-  if (shown.sending) {
-    shown.pending = link;  // edited in once the photo is there
-    return;
-  }
-  const auto dir = services_.infra.config().data_dir / "bots" / bot_.id / "qr";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  const auto path = dir / (std::to_string(c.user_id) + "-" + std::to_string(UnixMillis()) + ".png");
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << api::QrPng(link);
-  }
-  const std::string caption =
-      "Scan this with Telegram on a device where you are already signed in: Settings > Devices > Link Desktop "
-      "Device. It renews itself until " +
-      When(expires_at) + ".\n\nOr open this link on that device: " + link;
-  telegram::MediaToSend photo{telegram::MediaKind::kPhoto, path.string(), "", 0, 0, 0};
-  auto markup = Markup::Inline({{Button::Callback("Use my phone number instead", "acct:cancel")}});
-  shown.sending = true;
-  const std::int64_t user_id = c.user_id;
-  const std::int64_t message_id = c.qr_message_id;
-  sender_->Enqueue(
-      user_id,
-      [user_id, message_id, photo, caption, markup](telegram::AccountClient& client,
-                                                    telegram::AccountClient::MessageDone sent) {
-        telegram::FormattedText text{caption, {}};
-        if (message_id == 0) return client.SendBotPhoto(user_id, photo, text, markup, std::move(sent));
-        client.EditBotPhoto(user_id, message_id, photo, text, markup, std::move(sent));
-      },
-      [weak = weak_from_this(), user_id, link, path, expires_at](telegram::Result<Message> result) {
-        std::error_code ignored;
-        std::filesystem::remove(path, ignored);
-        auto self = weak.lock();
-        if (!self) return;
-        QrShown& now = self->qr_[user_id];
-        now.sending = false;
-        if (!result.ok()) {
-          spdlog::warn("bot {}: the QR code was not shown: {}", self->bot_.id, result.error().what());
-          return;
-        }
-        now.link = link;
-        Conversation& c = self->Of(user_id);
-        if (c.step != Step::kQr) return;
-        if (c.qr_message_id == 0) {
-          c.qr_message_id = result.value().message_id;
-          self->Save(c);
-        }
-        if (!now.pending.empty()) {
-          std::string next = std::exchange(now.pending, "");
-          self->ShowQr(c, next, expires_at);
-        }
-      });
-}
-
 void BotRuntime::Linked(Conversation& c, const store::Account& account) {
   Idle(c);
   Say(c.user_id,
       "Linked: " + Describe(account) + ".\nSend /status to see how it is doing, or /unlink to remove it.",
-      Markup::RemoveKeyboard());
-}
-
-void BotRuntime::StatusCommand(Conversation& c) {
-  auto accounts = AccountsOf(c.user_id);
-  if (accounts.empty()) return Say(c.user_id, "No account is linked. Send /account to link one.");
-  std::string text;
-  for (const auto& a : accounts) {
-    if (!text.empty()) text += "\n";
-    text += Describe(a) + ": ";
-    switch (a.status) {
-      case AccountStatus::kActive:
-        text += "active.";
-        break;
-      case AccountStatus::kFloodWait: {
-        auto until = services_.accounts.FloodWaitUntil(a.id);
-        text += until > 0 ? "Telegram has paused its sending until " + When(until) + "." : "paused by Telegram.";
-        break;
-      }
-      case AccountStatus::kRevoked:
-        text += "its session was ended on " + Rfc3339(a.updated_at).substr(0, 10) +
-                " (from another device, or by Telegram). Send /account to link it again.";
-        break;
-      case AccountStatus::kConnecting:
-        text += "connecting to Telegram.";
-        break;
-      case AccountStatus::kDisabled:
-        text += "disabled by the people who run this service.";
-        break;
-      case AccountStatus::kError:
-        text += "not working: " + a.last_error + ".";
-        break;
-    }
-  }
-  Say(c.user_id, text);
-}
-
-void BotRuntime::UnlinkCommand(Conversation& c) {
-  auto accounts = AccountsOf(c.user_id);
-  if (accounts.empty()) return Say(c.user_id, "No account is linked, so there is nothing to unlink.");
-  if (InLogin(c.step) && !c.login_id.empty()) CancelCommand(c);
-  std::vector<std::vector<Button>> rows;
-  for (const auto& a : accounts) rows.push_back({Button::Callback("Unlink " + Describe(a), "acct:unlink:" + a.id)});
-  rows.push_back({Button::Callback("Keep it", "acct:keep")});
-  c.step = Step::kConfirmUnlink;
-  Save(c);
-  Say(c.user_id,
-      "Unlink " + (accounts.size() == 1 ? Describe(accounts.front()) : std::string("which account")) +
-          "? It is logged out at Telegram, and everything this service keeps for it is deleted.",
-      Markup::Inline(std::move(rows)));
-}
-
-void BotRuntime::Unlink(Conversation& c, const std::string& account_id, const telegram::CallbackQuery& q) {
-  std::optional<store::Account> account;
-  try {
-    account = services_.accounts.Get(bot_.tenant_id, account_id);
-  } catch (const Error&) {
-    Idle(c);
-    return Edit(q.chat_id, q.message_id, "That account is not linked any more.");
-  }
-  // Only the person who linked an account may unlink it through a bot.
-  if (account->owner_telegram_user_id != c.user_id) {
-    Idle(c);
-    return Edit(q.chat_id, q.message_id, "Only the person who linked that account can unlink it.");
-  }
-  Edit(q.chat_id, q.message_id, "Unlinking " + Describe(*account) + "…");
-  Idle(c);
-  const std::int64_t user_id = c.user_id;
-  const std::string name = Describe(*account);
-  services_.accounts.Unlink(bot_.tenant_id, account_id, Actor(user_id),
-                            OnWorker<telegram::Status>([user_id, name](BotRuntime& self, telegram::Status s) {
-                              if (!s.ok()) {
-                                return self.Say(user_id, "Unlinking did not work: " + std::string(s.error().what()) +
-                                                             ". Send /unlink to try again.");
-                              }
-                              self.Say(user_id, "Unlinked " + name +
-                                                    ". It is logged out at Telegram and its data is deleted here. "
-                                                    "Send /account to link an account again.");
-                            }));
-}
-
-void BotRuntime::CancelCommand(Conversation& c) {
-  if (c.step == Step::kIdle) return Say(c.user_id, "There is nothing to cancel.", Markup::RemoveKeyboard());
-  const bool login = !c.login_id.empty();
-  if (login) {
-    try {
-      services_.logins.Cancel(bot_.tenant_id, c.login_id, [](telegram::Status) {});
-    } catch (const Error&) {
-      // Finished meanwhile: nothing to stop.
-    }
-  }
-  Idle(c);
-  Say(c.user_id, login ? "Cancelled: the login was stopped and nothing was linked." : "Cancelled.",
       Markup::RemoveKeyboard());
 }
 

@@ -1,7 +1,8 @@
 // One running bot's conversations (docs/bots.md): who may talk to it, the
 // commands, and the features it has: `accounts` (account_flow.cpp: linking by
-// phone or QR code, /status, /unlink, /cancel) and `terminal` (terminal.cpp:
-// the linked account's private messages relayed, answered, edited, deleted).
+// phone or QR code, account_qr.cpp; account_commands.cpp: /status, /unlink,
+// /cancel) and `terminal` (terminal_relay.cpp: the linked account's private
+// messages relayed; terminal.cpp: answered, edited, deleted, /chats).
 // Everything here runs on the bots' worker thread (BotFront); answers from
 // Telegram and from the login service are posted back to it.
 #pragma once
@@ -81,7 +82,7 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   std::function<void(T)> OnWorker(std::function<void(BotRuntime&, T)> then);
   std::string Actor(std::int64_t user_id) const;
 
-  // --- account_flow.cpp
+  // --- account_flow.cpp, account_qr.cpp, account_commands.cpp
   void AccountCommand(Conversation& c, std::string_view args);
   void StatusCommand(Conversation& c);
   void UnlinkCommand(Conversation& c);
@@ -105,7 +106,7 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   std::string Describe(const store::Account& account);
   std::string Limits(std::int64_t user_id);
 
-  // --- terminal.cpp
+  // --- terminal_relay.cpp, terminal.cpp
   void StartRelay();
   void ReadEvents();
   void OnEvents(std::vector<nlohmann::json> events);
