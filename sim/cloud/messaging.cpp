@@ -155,7 +155,7 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
     message.link = link;
     Dialog& dialog = DialogOf(owner, copy.chat_id);
     if (!message.outgoing && message.id > dialog.last_read_inbox) ++dialog.unread;
-    dialog.messages[message.id] = message;
+    dialog.messages.insert_or_assign(message.id, std::move(message));
     copies.push_back(copy);
   }
   if (auto group = groups_.find(chat_id); group != groups_.end()) ++group->second.next_server_id;
