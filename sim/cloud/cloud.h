@@ -25,6 +25,9 @@ struct User {
   bool banned = false;
   // Privacy "who can find me by my number": false means only the user's contacts.
   bool findable_by_phone = true;
+  // Privacy "who can message me": true means new private chats only from the user's
+  // contacts (Telegram's new_noncontact_peers_require_premium; nobody here is Premium).
+  bool messages_from_contacts_only = false;
 };
 
 struct ContactName {  // how the owner saved a contact; the owner sees these names
@@ -52,6 +55,9 @@ struct Group {
   std::vector<std::int64_t> members;
   std::int64_t date = 0;
   std::int64_t next_server_id = 1;  // supergroups share one id sequence
+  // A channel is a broadcast supergroup: only its owner posts, the members subscribe.
+  bool is_channel = false;
+  std::int64_t owner = 0;
 };
 
 struct StoredMessage {
@@ -66,6 +72,7 @@ struct StoredMessage {
   std::int64_t media_album_id = 0;
   Json reply_markup;  // td_api ReplyMarkup as this owner sees it; null when none
   Json contact;       // td_api contact of a messageContact; null otherwise
+  bool channel_post = false;  // sent by the channel itself (messageSenderChat)
 };
 
 // What a new message carries besides its text.
@@ -141,12 +148,21 @@ class Cloud {
   const User* ResolvePhone(std::int64_t viewer, std::string_view phone) const;
   void AddContact(std::int64_t owner, std::int64_t user_id, ContactName name);
   const ContactName* FindContact(std::int64_t owner, std::int64_t user_id) const;
+  // Privacy "who can message me" (contacts.cpp): the user changes it for everyone.
+  void SetMessagesFromContactsOnly(std::int64_t user_id, bool contacts_only);
+  // Whether `sender` may write to `recipient` in their private chat: always, unless the
+  // recipient takes new chats from contacts only, the sender is not among their contacts
+  // and the two have no chat yet (the server's PRIVACY_PREMIUM_REQUIRED otherwise).
+  bool MayWritePrivately(std::int64_t sender, std::int64_t recipient) const;
   std::vector<std::int64_t> ContactsOf(std::int64_t owner) const;  // by user id
 
   // Chats as one user sees them.
   std::int64_t CreateGroup(Group group);
   const Group* FindGroup(std::int64_t chat_id) const;
+  std::int64_t FindGroupByUsername(std::string_view username) const;  // chat id; 0: none
   bool CanAccessChat(std::int64_t user_id, std::int64_t chat_id) const;
+  // Whether the user may send into the chat: access, and in a channel ownership.
+  bool CanPost(std::int64_t user_id, std::int64_t chat_id) const;
   Dialog* FindDialog(std::int64_t user_id, std::int64_t chat_id);
   Dialog& DialogOf(std::int64_t user_id, std::int64_t chat_id);
   std::vector<std::int64_t> ChatsOf(std::int64_t user_id) const;  // newest activity first

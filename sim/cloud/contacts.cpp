@@ -1,4 +1,5 @@
-// Contacts of the simulated cloud: contacts.resolvePhone and contacts.importContacts.
+// Contacts of the simulated cloud: contacts.resolvePhone, contacts.importContacts and
+// the privacy settings that depend on them.
 #include "sim/cloud/cloud.h"
 
 namespace tgsim {
@@ -22,6 +23,21 @@ const ContactName* Cloud::FindContact(std::int64_t owner, std::int64_t user_id) 
   if (it == contacts_.end()) return nullptr;
   auto contact = it->second.find(user_id);
   return contact == it->second.end() ? nullptr : &contact->second;
+}
+
+void Cloud::SetMessagesFromContactsOnly(std::int64_t user_id, bool contacts_only) {
+  if (auto it = users_.find(user_id); it != users_.end()) it->second.messages_from_contacts_only = contacts_only;
+}
+
+bool Cloud::MayWritePrivately(std::int64_t sender, std::int64_t recipient) const {
+  const User* user = FindUser(recipient);
+  if (user == nullptr || !user->messages_from_contacts_only || sender == recipient) return true;
+  if (FindContact(recipient, sender) != nullptr) return true;
+  // The setting restricts new chats only: a chat with messages stays open.
+  auto boxes = dialogs_.find(recipient);
+  if (boxes == dialogs_.end()) return false;
+  auto dialog = boxes->second.find(sender);
+  return dialog != boxes->second.end() && !dialog->second.messages.empty();
 }
 
 std::vector<std::int64_t> Cloud::ContactsOf(std::int64_t owner) const {

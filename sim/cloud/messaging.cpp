@@ -2,6 +2,7 @@
 // participant a copy of each message with an id from that user's own sequence, as
 // Telegram does; supergroups share one sequence.
 #include <algorithm>
+#include <cctype>
 
 #include "sim/cloud/cloud.h"
 
@@ -38,11 +39,29 @@ const Group* Cloud::FindGroup(std::int64_t chat_id) const {
   return it == groups_.end() ? nullptr : &it->second;
 }
 
+std::int64_t Cloud::FindGroupByUsername(std::string_view username) const {
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& [chat_id, group] : groups_) {
+    if (!group.username.empty() && same(group.username, username)) return chat_id;
+  }
+  return 0;
+}
+
 bool Cloud::CanAccessChat(std::int64_t user_id, std::int64_t chat_id) const {
   if (chat_id > 0) return FindUser(chat_id) != nullptr;
   const Group* group = FindGroup(chat_id);
   return group != nullptr &&
          std::find(group->members.begin(), group->members.end(), user_id) != group->members.end();
+}
+
+bool Cloud::CanPost(std::int64_t user_id, std::int64_t chat_id) const {
+  if (!CanAccessChat(user_id, chat_id)) return false;
+  const Group* group = chat_id < 0 ? FindGroup(chat_id) : nullptr;
+  return group == nullptr || !group->is_channel || group->owner == user_id;
 }
 
 Dialog* Cloud::FindDialog(std::int64_t user_id, std::int64_t chat_id) {
@@ -108,6 +127,8 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
                                      std::int64_t reply_to_id, std::int64_t now,
                                      const MessageMedia& media) {
   std::int64_t link = next_link_++;
+  const Group* group = chat_id < 0 ? FindGroup(chat_id) : nullptr;
+  bool channel_post = group != nullptr && group->is_channel;
   std::vector<MessageCopy> copies;
   for (auto owner : Recipients(sender, chat_id)) {
     MessageCopy copy{owner, ChatIdFor(owner, sender, chat_id), NextMessageId(owner, chat_id)};
@@ -125,6 +146,7 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
     message.media_album_id = media.album_id;
     message.reply_markup = MarkupFor(owner, sender, chat_id, media.reply_markup);
     message.contact = media.contact;
+    message.channel_post = channel_post;
     if (reply_to_id != 0) {
       for (const auto& target : CopiesOf(sender, chat_id, reply_to_id)) {
         if (target.user_id == owner) message.reply_to_id = target.message_id;
@@ -133,7 +155,7 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
     message.link = link;
     Dialog& dialog = DialogOf(owner, copy.chat_id);
     if (!message.outgoing && message.id > dialog.last_read_inbox) ++dialog.unread;
-    dialog.messages[message.id] = message;
+    dialog.messages.insert_or_assign(message.id, std::move(message));
     copies.push_back(copy);
   }
   if (auto group = groups_.find(chat_id); group != groups_.end()) ++group->second.next_server_id;

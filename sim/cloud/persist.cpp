@@ -9,7 +9,8 @@ Json UserJson(const User& u) {
               {"last_name", u.last_name}, {"username", u.username}, {"password", u.password},
               {"password_hint", u.password_hint}, {"is_bot", u.is_bot},
               {"bot_token", u.bot_token}, {"banned", u.banned},
-              {"findable_by_phone", u.findable_by_phone}};
+              {"findable_by_phone", u.findable_by_phone},
+              {"messages_from_contacts_only", u.messages_from_contacts_only}};
 }
 
 User UserFrom(const Json& j) {
@@ -25,6 +26,7 @@ User UserFrom(const Json& j) {
   u.bot_token = j.at("bot_token");
   u.banned = j.at("banned");
   u.findable_by_phone = j.value("findable_by_phone", true);  // absent in older state files
+  u.messages_from_contacts_only = j.value("messages_from_contacts_only", false);
   return u;
 }
 
@@ -36,6 +38,7 @@ Json MessageJson(const StoredMessage& m) {
   if (m.media_album_id != 0) out["album"] = m.media_album_id;
   if (!m.reply_markup.is_null()) out["reply_markup"] = m.reply_markup;
   if (!m.contact.is_null()) out["contact"] = m.contact;
+  if (m.channel_post) out["channel_post"] = true;
   return out;
 }
 
@@ -53,6 +56,7 @@ StoredMessage MessageFrom(const Json& j) {
   m.media_album_id = j.value("album", std::int64_t{0});
   m.reply_markup = j.value("reply_markup", Json());
   m.contact = j.value("contact", Json());
+  m.channel_post = j.value("channel_post", false);
   return m;
 }
 
@@ -72,7 +76,8 @@ Json Cloud::ToJson() const {
                              {"supergroup", g.kind == GroupKind::kSupergroup},
                              {"title", g.title}, {"username", g.username},
                              {"members", g.members}, {"date", g.date},
-                             {"next_server_id", g.next_server_id}});
+                             {"next_server_id", g.next_server_id},
+                             {"is_channel", g.is_channel}, {"owner", g.owner}});
   }
   for (const auto& [user_id, chats] : dialogs_) {
     for (const auto& [chat_id, d] : chats) {
@@ -123,6 +128,8 @@ void Cloud::FromJson(const Json& state) {
     g.members = j.at("members").get<std::vector<std::int64_t>>();
     g.date = j.at("date");
     g.next_server_id = j.at("next_server_id");
+    g.is_channel = j.value("is_channel", false);  // absent in older state files
+    g.owner = j.value("owner", std::int64_t{0});
     groups_[j.at("chat_id").get<std::int64_t>()] = g;
   }
   for (const auto& j : state.value("dialogs", Json::array())) {

@@ -3,6 +3,19 @@
 
 namespace tgsim {
 
+namespace {
+
+// Privacy "who can message me": everybody (false) or contacts (true).
+bool ReadWhoCanMessage(const Json& body, const char* fallback) {
+  std::string value = body.value("messages", fallback);
+  if (value != "everybody" && value != "contacts") {
+    throw ControlError(400, "field 'messages' must be \"everybody\" or \"contacts\"");
+  }
+  return value == "contacts";
+}
+
+}  // namespace
+
 ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
   const Json& body = request.body;
   User user;
@@ -18,6 +31,7 @@ ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
     throw ControlError(400, "field 'find_by_phone' must be \"everybody\" or \"contacts\"");
   }
   user.findable_by_phone = find_by_phone == "everybody";
+  user.messages_from_contacts_only = ReadWhoCanMessage(body, "everybody");
   auto id = world.cloud().CreateUser(user);
   if (!id) throw ControlError(409, "phone or username already taken");
   return Reply(201, {{"user_id", *id}});
@@ -103,6 +117,15 @@ ControlResponse NetworkRoute(World& world, ControlRequest& request) {
   }
   world.SetNetwork(request.body["up"].get<bool>());
   return NoContent();
+}
+
+ControlResponse PrivacyRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  if (!request.body.contains("messages")) throw ControlError(400, "field 'messages' is required");
+  bool contacts_only = ReadWhoCanMessage(request.body, "everybody");
+  world.cloud().SetMessagesFromContactsOnly(user.id, contacts_only);
+  world.DeliverUserChanged(user.id);  // restricts_new_chats changes for others
+  return Reply(200, {{"messages", contacts_only ? "contacts" : "everybody"}});
 }
 
 }  // namespace tgsim

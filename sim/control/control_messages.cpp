@@ -9,6 +9,11 @@ ControlResponse SendMessageRoute(World& world, ControlRequest& request) {
   const User& sender = UserByPhone(world, RequiredString(body, "from"));
   if (!body.contains("to")) throw ControlError(400, "field 'to' is required (phone or chat_id)");
   std::int64_t chat_id = ResolveChat(world, sender.id, body["to"]);
+  // The server's refusals, as Telegram answers the sender's app.
+  if (!world.cloud().CanPost(sender.id, chat_id)) throw ControlError(403, "CHAT_WRITE_FORBIDDEN");
+  if (chat_id > 0 && !world.cloud().MayWritePrivately(sender.id, chat_id)) {
+    throw ControlError(403, "PRIVACY_PREMIUM_REQUIRED");
+  }
   if (!body.contains("media")) {
     auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(RequiredString(body, "text")),
                                      body.value("reply_to_message_id", std::int64_t{0}),
@@ -82,17 +87,7 @@ ControlResponse CreateGroupRoute(World& world, ControlRequest& request) {
   if (!body.contains("members") || !body["members"].is_array()) {
     throw ControlError(400, "field 'members' is required (array of phones)");
   }
-  for (const auto& member : body["members"]) {
-    if (!member.is_string()) throw ControlError(400, "members are phone or @username strings");
-    std::string name = member.get<std::string>();
-    if (name.empty() || name[0] != '@') {
-      group.members.push_back(UserByPhone(world, name).id);
-      continue;
-    }
-    const User* user = world.cloud().FindByUsername(name.substr(1));  // bots have no phone
-    if (user == nullptr) throw ControlError(404, "no user " + name);
-    group.members.push_back(user->id);
-  }
+  for (const auto& member : body["members"]) group.members.push_back(UserByName(world, member).id);
   return Reply(201, {{"chat_id", world.cloud().CreateGroup(group)}});
 }
 

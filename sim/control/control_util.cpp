@@ -59,6 +59,15 @@ std::string RequiredString(const Json& body, const char* field) {
   return body[field].get<std::string>();
 }
 
+const User& UserByName(World& world, const Json& name) {
+  if (!name.is_string()) throw ControlError(400, "a person is a phone or @username string");
+  std::string text = name.get<std::string>();
+  if (text.empty() || text[0] != '@') return UserByPhone(world, text);
+  const User* user = world.cloud().FindByUsername(text.substr(1));
+  if (user == nullptr) throw ControlError(404, "no user " + text);
+  return *user;
+}
+
 std::int64_t ResolveChat(World& world, std::int64_t viewer, const Json& peer) {
   std::int64_t chat_id = 0;
   if (peer.is_number_integer()) {

@@ -30,6 +30,8 @@ std::string PercentDecode(std::string_view text);
 
 const User& UserByPhone(World& world, const std::string& phone);  // 404 when unknown
 std::string RequiredString(const Json& body, const char* field);   // 400 when missing
+// A person named by phone or "@username" (bots have no phone); 404 when unknown.
+const User& UserByName(World& world, const Json& name);
 // A peer named by phone ("+380…") or chat id, as `viewer` sees it.
 std::int64_t ResolveChat(World& world, std::int64_t viewer, const Json& peer);
 
@@ -45,6 +47,9 @@ ControlResponse SendMessageRoute(World&, ControlRequest&);
 ControlResponse ListMessagesRoute(World&, ControlRequest&);
 ControlResponse ReadRoute(World&, ControlRequest&);
 ControlResponse CreateGroupRoute(World&, ControlRequest&);
+ControlResponse PrivacyRoute(World&, ControlRequest&);
+ControlResponse CreateChannelRoute(World&, ControlRequest&);  // control_channels.cpp
+ControlResponse ChannelPostRoute(World&, ControlRequest&);
 ControlResponse FaultRoute(World&, ControlRequest&);
 ControlResponse NetworkRoute(World&, ControlRequest&);
 ControlResponse GetFileRoute(World&, ControlRequest&);

@@ -38,6 +38,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   // Fan-out from the world.
   void OnNewMessage(std::int64_t chat_id, std::int64_t message_id);
+  void OnUserChanged(std::int64_t user_id);  // updateUser if this client knows the user
   void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id, bool content_changed = true);
   void OnCallbackQuery(const CallbackQuery& query);
   void OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids);
@@ -126,6 +127,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleSearchUserByPhoneNumber(Request& request);
   void HandleImportContacts(Request& request);
   void HandleGetContacts(Request& request);
+  void HandleCanSendMessageToUser(Request& request);
 
   // Messages (client_messages.cpp, client_history.cpp).
   void HandleSendMessage(Request& request);
@@ -151,12 +153,16 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
   std::int64_t NextTemporaryId(std::int64_t chat_id);
+  // TDLib's local check before a send: "" when the user may write into the chat.
+  std::string_view WriteRefusal(std::int64_t chat_id) const;
 
   // Bots (client_bots.cpp, client_bot_commands.cpp).
   // The reply_markup of a request as TDLib keeps it (null for none, and always for
   // users, whose markup TDLib drops), or nullopt after answering with the error.
   std::optional<Json> InputReplyMarkup(Request& request, std::int64_t chat_id, bool only_inline);
-  std::optional<Json> BotSendRefusal(std::int64_t chat_id);  // the server's error, if any
+  // The server's refusal of a message into chat_id, if any: a bot writing first, a
+  // user's privacy settings.
+  std::optional<Json> SendRefusal(std::int64_t chat_id);
   int BotFloodWait(std::int64_t chat_id);  // seconds; 0: send now (and counted)
   void HandleEditMessageReplyMarkup(Request& request);
   // True when the server holds (a short flood wait: `retry` runs later) or refuses
@@ -249,6 +255,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::int64_t, std::int64_t> last_local_id_;  // chat -> largest id seen or assigned
   std::size_t loaded_chats_ = 0;
   std::map<std::string, Json> options_;
+  std::map<std::int64_t, bool> may_message_;  // canSendMessageToUser answers, by user id
   std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
   bool contacts_loaded_ = false;
 

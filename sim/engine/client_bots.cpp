@@ -129,8 +129,15 @@ std::optional<Json> ClientSession::InputReplyMarkup(Request& request, std::int64
   return out;
 }
 
-std::optional<Json> ClientSession::BotSendRefusal(std::int64_t chat_id) {
-  if (!is_bot_) return std::nullopt;
+std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id) {
+  if (!is_bot_) {
+    // "Who can message me: contacts": the server's 403 PRIVACY_PREMIUM_REQUIRED, which
+    // MessagesManager::process_send_message_fail_error turns into a 400.
+    if (chat_id > 0 && !world_.cloud().MayWritePrivately(user_id_, chat_id)) {
+      return MakeError(400, "PRIVACY_PREMIUM_REQUIRED");
+    }
+    return std::nullopt;
+  }
   const User* peer = chat_id > 0 ? world_.cloud().FindUser(chat_id) : nullptr;
   if (peer != nullptr && peer->is_bot) return MakeError(403, "The bot can't send messages to the bot");  // USER_IS_BOT
   if (chat_id > 0 && !world_.cloud().BotMayWrite(user_id_, chat_id)) {
@@ -142,7 +149,7 @@ std::optional<Json> ClientSession::BotSendRefusal(std::int64_t chat_id) {
 
 bool ClientSession::HoldBotSend(std::int64_t chat_id, std::function<void()> retry,
                                 std::function<void(Json)> fail) {
-  if (std::optional<Json> refusal = BotSendRefusal(chat_id)) {
+  if (std::optional<Json> refusal = SendRefusal(chat_id)) {
     fail(*refusal);
     return true;
   }

@@ -24,11 +24,11 @@ void ClientSession::EnsureChat(std::int64_t chat_id, bool with_last_message) {
     bool basic = group->kind == GroupKind::kBasic;
     Json update = Obj(basic ? "updateBasicGroup" : "updateSupergroup");
     update[basic ? "basic_group" : "supergroup"] =
-        basic ? BasicGroupObject(*group) : SupergroupObject(*group);
+        basic ? BasicGroupObject(*group) : SupergroupObject(*group, user_id_);
     Emit(update);
   }
   if (const Dialog* dialog = cloud.FindDialog(user_id_, chat_id); dialog && dialog->Last()) {
-    EnsureUser(dialog->Last()->sender_user_id);
+    if (!dialog->Last()->channel_post) EnsureUser(dialog->Last()->sender_user_id);
     last_local_id_[chat_id] = std::max(last_local_id_[chat_id], dialog->Last()->id);
   }
   known_chats_.insert(chat_id);

@@ -1,4 +1,5 @@
-// Contacts (UserManager.cpp): searchUserByPhoneNumber, importContacts, getContacts.
+// Contacts (UserManager.cpp): searchUserByPhoneNumber, importContacts, getContacts, and
+// canSendMessageToUser, which depends on them.
 // Numbers are cleaned to their digits like clean_phone_number; an import makes the
 // user a contact, which TDLib announces with a fresh updateUser.
 #include "sim/engine/client.h"
@@ -38,6 +39,11 @@ std::vector<ImportEntry> ReadImportedContacts(const Json& object) {
 void ClientSession::AnnounceUser(std::int64_t user_id) {
   known_users_.erase(user_id);
   EnsureUser(user_id);
+}
+
+void ClientSession::OnUserChanged(std::int64_t user_id) {
+  may_message_.erase(user_id);
+  if (known_users_.contains(user_id)) AnnounceUser(user_id);
 }
 
 void ClientSession::LoadContacts() {
@@ -103,6 +109,31 @@ void ClientSession::HandleGetContacts(Request& request) {
     out["total_count"] = static_cast<int>(ids.size());
     out["user_ids"] = ids;
     Respond(r, out);
+  });
+}
+
+// UserManager::can_send_message_to_user: oneself and users who do not restrict new chats
+// (as the user object shows it) are Ok at once; an unknown user is "deleted"; otherwise
+// the server decides (users.getRequirementsToContact) and TDLib remembers the answer.
+// With only_local and nothing remembered, TDLib answers Ok.
+void ClientSession::HandleCanSendMessageToUser(Request& request) {
+  std::int64_t target = GetInt(request.object, "user_id");
+  auto answer = [this](Request& r, bool may) {
+    Respond(r, Obj(may ? "canSendMessageToUserResultOk" : "canSendMessageToUserResultUserRestrictsNewChats"));
+  };
+  if (target == user_id_) return answer(request, true);
+  const User* user = world_.cloud().FindUser(target);
+  if (user == nullptr || !known_users_.contains(target)) {
+    return Respond(request, Obj("canSendMessageToUserResultUserIsDeleted"));
+  }
+  Json shown = UserObjectFor(world_.cloud(), user_id_, *user);
+  if (!shown.value("restricts_new_chats", false)) return answer(request, true);
+  if (auto it = may_message_.find(target); it != may_message_.end()) return answer(request, it->second);
+  if (GetBool(request.object, "only_local")) return answer(request, true);
+  CallServer(request, [this, target, answer](Request& r) {
+    bool may = world_.cloud().MayWritePrivately(user_id_, target);
+    may_message_[target] = may;
+    answer(r, may);
   });
 }
 

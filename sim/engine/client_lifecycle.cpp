@@ -40,6 +40,7 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"searchUserByPhoneNumber", &ClientSession::HandleSearchUserByPhoneNumber},
       {"importContacts", &ClientSession::HandleImportContacts},
       {"getContacts", &ClientSession::HandleGetContacts},
+      {"canSendMessageToUser", &ClientSession::HandleCanSendMessageToUser},
       {"sendMessageAlbum", &ClientSession::HandleSendMessageAlbum},
       {"editMessageCaption", &ClientSession::HandleEditMessageCaption},
       {"getFile", &ClientSession::HandleGetFile},

@@ -147,8 +147,8 @@ std::optional<ClientSession::PreparedMedia> ClientSession::PrepareMedia(Request&
 void ClientSession::HandleSendMedia(Request& request) {
   std::int64_t chat_id = GetInt(request.object, "chat_id");
   if (!CheckChat(request, chat_id)) return;
-  if (!world_.cloud().CanAccessChat(user_id_, chat_id)) {
-    return RespondError(request, 400, "Have no write access to the chat");
+  if (std::string_view refusal = WriteRefusal(chat_id); !refusal.empty()) {
+    return RespondError(request, 400, refusal);
   }
   std::optional<PreparedMedia> prepared = PrepareMedia(request, GetObject(request.object, "input_message_content"));
   if (!prepared) return;
@@ -171,8 +171,8 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
   if (!CheckChat(request, chat_id)) return;
   const Json& contents = request.object.contains("input_message_contents") ? request.object["input_message_contents"] : Json();
   if (!contents.is_array() || contents.empty()) return RespondError(request, 400, "There are no messages to send");
-  if (!world_.cloud().CanAccessChat(user_id_, chat_id)) {
-    return RespondError(request, 400, "Have no write access to the chat");
+  if (std::string_view refusal = WriteRefusal(chat_id); !refusal.empty()) {
+    return RespondError(request, 400, refusal);
   }
   std::vector<PreparedMedia> prepared;
   std::set<MediaKind> kinds;

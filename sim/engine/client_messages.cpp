@@ -40,6 +40,13 @@ std::int64_t ClientSession::NextTemporaryId(std::int64_t chat_id) {
   return last;
 }
 
+std::string_view ClientSession::WriteRefusal(std::int64_t chat_id) const {
+  // DialogManager::can_send_message_to_dialog.
+  if (!world_.cloud().CanAccessChat(user_id_, chat_id)) return "Have no write access to the chat";
+  if (!world_.cloud().CanPost(user_id_, chat_id)) return "Need administrator rights in the channel chat";
+  return "";
+}
+
 std::optional<Json> ClientSession::SendableText(Request& request, std::int64_t chat_id) {
   if (!CheckChat(request, chat_id)) return std::nullopt;
   const Json& content = GetObject(request.object, "input_message_content");
@@ -47,7 +54,7 @@ std::optional<Json> ClientSession::SendableText(Request& request, std::int64_t c
   std::string body = GetString(GetObject(content, "text"), "text");
   if (content.is_null()) error = "Can't send message without content";
   else if (TypeOf(content) != "inputMessageText") error = "tgsim simulates only inputMessageText content";
-  else if (!world_.cloud().CanAccessChat(user_id_, chat_id)) error = "Have no write access to the chat";
+  else if (!WriteRefusal(chat_id).empty()) error = WriteRefusal(chat_id);
   else if (!IsValidUtf8(body)) error = "Strings must be encoded in UTF-8";
   else if (body.find_first_not_of(" \t\n\r") == std::string::npos) error = "Text must be non-empty";
   if (!error.empty()) {
@@ -63,7 +70,11 @@ std::optional<Json> ClientSession::SendableText(Request& request, std::int64_t c
 Json ClientSession::PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending) {
   Json state = Obj("messageSendingStatePending");
   state["sending_id"] = 0;
-  return InsertAfter(MessageObject(chat_id, pending, files_), "chat_id", "sending_state", state);
+  // TDLib sends into a channel as the channel from the start.
+  const Group* group = chat_id < 0 ? world_.cloud().FindGroup(chat_id) : nullptr;
+  StoredMessage shown = pending;
+  shown.channel_post = group != nullptr && group->is_channel;
+  return InsertAfter(MessageObject(chat_id, shown, files_), "chat_id", "sending_state", state);
 }
 
 void ClientSession::HandleSendMessage(Request& request) {
@@ -118,7 +129,7 @@ std::optional<Json> ClientSession::SendableContact(Request& request, std::int64_
   else if (!IsValidUtf8(GetString(contact, "first_name"))) error = "First name must be encoded in UTF-8";
   else if (!IsValidUtf8(GetString(contact, "last_name"))) error = "Last name must be encoded in UTF-8";
   else if (!IsValidUtf8(GetString(contact, "vcard"))) error = "vCard must be encoded in UTF-8";
-  else if (!world_.cloud().CanAccessChat(user_id_, chat_id)) error = "Have no write access to the chat";
+  else if (!WriteRefusal(chat_id).empty()) error = WriteRefusal(chat_id);
   if (!error.empty()) {
     RespondError(request, 400, error);
     return std::nullopt;
@@ -260,7 +271,7 @@ void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) 
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
   if (dialog == nullptr || !dialog->messages.contains(message_id)) return;
   const StoredMessage& message = dialog->messages.at(message_id);
-  EnsureUser(message.sender_user_id);
+  if (!message.channel_post) EnsureUser(message.sender_user_id);  // a channel hides its author
   EnsureChat(chat_id, false);
   last_local_id_[chat_id] = std::max(last_local_id_[chat_id], message_id);
   Json update = Obj("updateNewMessage");

@@ -144,8 +144,10 @@ Json MessageContent(const StoredMessage& message, ClientFiles& files) {
 Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFiles& files) {
   Json out = Obj("message");
   out["id"] = message.id;
-  Json sender = Obj("messageSenderUser");
-  sender["user_id"] = message.sender_user_id;
+  // A channel post is sent by the channel itself.
+  Json sender = Obj(message.channel_post ? "messageSenderChat" : "messageSenderUser");
+  if (message.channel_post) sender["chat_id"] = chat_id;
+  else sender["user_id"] = message.sender_user_id;
   out["sender_id"] = sender;
   out["chat_id"] = chat_id;
   out["is_outgoing"] = message.outgoing;
@@ -160,6 +162,7 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFil
                             "contains_unread_poll_votes"}) {
     out[field] = false;
   }
+  out["is_channel_post"] = message.channel_post;  // keeps its place in the schema order
   out["date"] = message.date;
   out["edit_date"] = message.edit_date;
   out["unread_reactions"] = Json::array();

@@ -69,7 +69,13 @@ Json NotificationSettings() {
   return out;
 }
 
-Json MemberStatus() {
+Json MemberStatus(bool creator = false) {
+  if (creator) {
+    Json out = Obj("chatMemberStatusCreator");
+    out["is_anonymous"] = false;
+    out["is_member"] = true;
+    return out;
+  }
   Json out = Obj("chatMemberStatusMember");
   out["member_until_date"] = 0;
   return out;
@@ -89,7 +95,7 @@ Json ChatType(const Cloud& cloud, std::int64_t chat_id) {
   }
   Json type = Obj("chatTypeSupergroup");
   type["supergroup_id"] = group->id;
-  type["is_channel"] = false;
+  type["is_channel"] = group->is_channel;
   return type;
 }
 
@@ -130,6 +136,7 @@ Json UserObject(const User& user) {
 
 Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user) {
   Json out = UserObject(user);
+  out["restricts_new_chats"] = user.messages_from_contacts_only && user.id != viewer;
   const ContactName* contact = cloud.FindContact(viewer, user.id);
   if (contact == nullptr) return out;
   // A contact shows under the name its owner saved it with.
@@ -139,6 +146,8 @@ Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user) {
   }
   out["is_contact"] = true;
   out["is_mutual_contact"] = cloud.FindContact(user.id, viewer) != nullptr;
+  // UserManager: contact_require_premium && !is_mutual_contact.
+  out["restricts_new_chats"] = user.messages_from_contacts_only && !out["is_mutual_contact"].get<bool>();
   return out;
 }
 
@@ -152,12 +161,12 @@ Json BasicGroupObject(const Group& group) {
   return out;
 }
 
-Json SupergroupObject(const Group& group) {
+Json SupergroupObject(const Group& group, std::int64_t viewer) {
   Json out = Obj("supergroup");
   out["id"] = group.id;
   if (!group.username.empty()) out["usernames"] = Usernames(group.username);
   out["date"] = group.date;
-  out["status"] = MemberStatus();
+  out["status"] = MemberStatus(group.owner != 0 && group.owner == viewer);
   out["member_count"] = static_cast<int>(group.members.size());
   out["boost_level"] = 0;
   for (const char* field : {"has_automatic_translation", "has_linked_chat", "has_location",
@@ -168,6 +177,7 @@ Json SupergroupObject(const Group& group) {
                             "has_forum_tabs"}) {
     out[field] = false;
   }
+  out["is_channel"] = group.is_channel;
   out["paid_message_star_count"] = 0;
   return out;
 }

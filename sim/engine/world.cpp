@@ -66,6 +66,14 @@ void World::DeliverNewMessages(const std::vector<MessageCopy>& copies, const Cli
   }
 }
 
+void World::DeliverUserChanged(std::int64_t user_id) {
+  std::vector<std::shared_ptr<ClientSession>> sessions;  // collected first: updates may re-enter
+  for (const auto& [owner, weak] : ready_) {
+    if (auto session = weak.lock()) sessions.push_back(session);
+  }
+  for (auto& session : sessions) session->OnUserChanged(user_id);
+}
+
 void World::DeliverEdits(const std::vector<MessageCopy>& copies, bool content_changed) {
   for (const auto& copy : copies) {
     for (auto& session : SessionsOf(copy.user_id)) {

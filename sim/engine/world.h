@@ -53,6 +53,8 @@ class World {
   void DeliverCallbackQuery(const CallbackQuery& query);  // to the bot's sessions
   void DeliverDeletions(const std::vector<MessageCopy>& copies);
   void DeliverReads(const std::vector<ReadChange>& changes);
+  // A user's profile or privacy changed: sessions that know the user get updateUser.
+  void DeliverUserChanged(std::int64_t user_id);
 
   // Control API actions.
   void RevokeUser(std::int64_t user_id);  // ends every session of the user
