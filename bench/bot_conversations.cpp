@@ -53,22 +53,9 @@ int ForEach(int count, int threads, const std::function<bool(int)>& job) {
   return succeeded;
 }
 
-// One person's whole conversation; false when a step did not come.
+// One person's whole conversation (queued behind everyone else's); false when a step did not come.
 bool LinkThroughBot(const tgsim::testing::TgsimProcess& sim, int i) {
-  BotChat chat(sim, "bench_bot", Phone(i));
-  const auto step = std::chrono::seconds(300);  // queued behind everyone else's
-  chat.Send("/account");
-  if (chat.WaitFor("How do you want to link", step).is_null()) return false;
-  chat.Press("Phone number");
-  if (chat.WaitFor("international format", step).is_null()) return false;
-  chat.ShareOwnNumber();
-  if (chat.WaitFor("Telegram has sent a login code", step).is_null()) return false;
-  std::string spaced;
-  for (char ch : sim.Control("GET", "/users/" + Phone(i) + "/code").body.value("code", "")) {
-    spaced += std::string(spaced.empty() ? "" : " ") + ch;
-  }
-  chat.Send(spaced);
-  return !chat.WaitFor("Linked: ", step).is_null();
+  return BotChat(sim, "bench_bot", Phone(i)).LinkByPhone(std::chrono::seconds(300));
 }
 
 int BotMessages(const tgsim::testing::TgsimProcess& sim, int people) {

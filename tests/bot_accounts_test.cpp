@@ -29,12 +29,6 @@ class BotAccountsTest : public LinkedGatewayTest {
     person_ids_[phone] = CreateUser(phone, name, extra.is_null() ? json::object() : extra)["user_id"];
     return BotChat(*sim_, bot, phone);
   }
-  // The code Telegram sent, with spaces between the digits as the bot asks.
-  std::string SpacedCode(const std::string& phone) {
-    std::string spaced;
-    for (char ch : LastCode(phone)) spaced += std::string(spaced.empty() ? "" : " ") + ch;
-    return spaced;
-  }
   json Accounts() { return http().Get("/v1/accounts").Json()["items"]; }
   // The logins started so far, by their login.state events: id -> last state.
   std::map<std::string, std::string> Logins() {
@@ -45,18 +39,6 @@ class BotAccountsTest : public LinkedGatewayTest {
     }
     return logins;
   }
-  // Phone number, shared contact, spaced code: the shortest way to a linked account.
-  void LinkByPhone(BotChat& chat) {
-    chat.Send("/account");
-    ASSERT_FALSE(chat.WaitFor("How do you want to link").is_null()) << chat.Messages();
-    chat.Press("Phone number");
-    ASSERT_FALSE(chat.WaitFor("international format").is_null()) << chat.Messages();
-    chat.ShareOwnNumber();
-    ASSERT_FALSE(chat.WaitFor("Telegram has sent a login code").is_null()) << chat.Messages();
-    chat.Send(SpacedCode(chat.phone()));
-    ASSERT_FALSE(chat.WaitFor("Linked: ").is_null()) << chat.Messages();
-  }
-
   std::map<std::string, std::int64_t> person_ids_;
 };
 
@@ -95,7 +77,7 @@ TEST_F(BotAccountsTest, APersonLinksTheirAccountByPhoneWithTheCodeTypedWithSpace
   EXPECT_NE(code_prompt["text"].get<std::string>().find("1 2 3 4 5"), std::string::npos);
   EXPECT_EQ(code_prompt["text"].get<std::string>().find("+15550001001"), std::string::npos) << "masked";
 
-  std::int64_t code_message = ann.Send(SpacedCode("+15550001001"));
+  std::int64_t code_message = ann.Send(ann.SpacedCode());
   json done = ann.WaitFor("Linked: Ann");
   ASSERT_FALSE(done.is_null()) << ann.Messages();
   EXPECT_NE(done["text"].get<std::string>().find("/unlink"), std::string::npos) << done;
@@ -122,7 +104,7 @@ TEST_F(BotAccountsTest, UnlinkAsksFirstThenLogsOutAndForgetsTheAccount) {
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001002", "Ann");
-  LinkByPhone(ann);
+  ASSERT_TRUE(ann.LinkByPhone()) << ann.Messages();
   ASSERT_EQ(Sessions("+15550001002").size(), 1u);
 
   ann.Send("/unlink");
@@ -144,10 +126,7 @@ TEST_F(BotAccountsTest, AWrongCodeSaysHowManyTriesAreLeftAndAVerbatimCodeIsRepla
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001003", "Ann");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
+  ASSERT_TRUE(ann.AskForPhone()) << ann.Messages();
   ann.Send("+15550001003");
   ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
 
@@ -163,7 +142,7 @@ TEST_F(BotAccountsTest, AWrongCodeSaysHowManyTriesAreLeftAndAVerbatimCodeIsRepla
   EXPECT_EQ(BotChat::Buttons(expired), std::vector<std::string>{"Send a new code"});
   ann.Press("Send a new code");
   EXPECT_FALSE(ann.WaitFor("A new code is on its way").is_null()) << ann.Messages();
-  ann.Send(SpacedCode("+15550001003"));
+  ann.Send(ann.SpacedCode());
   EXPECT_FALSE(ann.WaitFor("Linked: Ann").is_null()) << ann.Messages();
 }
 
@@ -171,13 +150,8 @@ TEST_F(BotAccountsTest, TwoStepVerificationAsksForThePasswordWithItsHintAndDelet
   StartGateway();
   AddBot("linker_bot");
   BotChat bob = Person("linker_bot", "+15550001004", "Bob", {{"password", "correct horse"}, {"password_hint", "horse"}});
-  bob.Send("/account");
-  bob.WaitFor("How do you want to link");
-  bob.Press("Phone number");
-  bob.WaitFor("international format");
-  bob.ShareOwnNumber();
-  bob.WaitFor("Telegram has sent a login code");
-  bob.Send(SpacedCode("+15550001004"));
+  ASSERT_TRUE(bob.StartPhoneLogin()) << bob.Messages();
+  bob.Send(bob.SpacedCode());
   json ask = bob.WaitFor("two-step verification");
   ASSERT_FALSE(ask.is_null()) << bob.Messages();
   EXPECT_NE(ask["text"].get<std::string>().find("hint: horse"), std::string::npos) << ask;
@@ -197,12 +171,7 @@ TEST_F(BotAccountsTest, CancelStopsTheLoginAndWipesItsDirectory) {
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001005", "Ann");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
-  ann.ShareOwnNumber();
-  ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
+  ASSERT_TRUE(ann.StartPhoneLogin()) << ann.Messages();
   ann.Send("/cancel");
   EXPECT_FALSE(ann.WaitFor("Cancelled").is_null()) << ann.Messages();
   EXPECT_TRUE(WaitUntil([&] {
@@ -285,16 +254,13 @@ TEST_F(BotAccountsTest, LinkPolicySelfAcceptsOnlyThePersonsOwnAccount) {
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001010", "Ann");
   CreateUser("+15550001011", "Carl");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
+  ASSERT_TRUE(ann.AskForPhone()) << ann.Messages();
   ann.ShareContact("+15550001011", 424242);
   EXPECT_FALSE(ann.WaitFor("That contact is not you").is_null()) << ann.Messages();
 
   ann.Send("+15550001011");
   ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
-  ann.Send(SpacedCode("+15550001011"));
+  ann.Send(BotChat(*sim_, "linker_bot", "+15550001011").SpacedCode());  // Carl's code
   EXPECT_FALSE(ann.WaitFor("only your own Telegram account").is_null()) << ann.Messages();
   EXPECT_TRUE(Accounts().empty());
   EXPECT_TRUE(WaitUntil([&] { return Sessions("+15550001011").empty(); }, std::chrono::seconds(10)))
@@ -306,7 +272,7 @@ TEST_F(BotAccountsTest, TwoBotsShareLinksAndOnePersonGetsOneAccount) {
   AddBot("first_bot", {{"link_policy", "any"}});
   AddBot("second_bot");
   BotChat in_first = Person("first_bot", "+15550001012", "Ann");
-  LinkByPhone(in_first);
+  ASSERT_TRUE(in_first.LinkByPhone()) << in_first.Messages();
 
   BotChat in_second(*sim_, "second_bot", "+15550001012");
   in_second.Send("/account");
@@ -330,12 +296,7 @@ TEST_F(BotAccountsTest, ALoginCutByARestartTellsThePersonToStartAgain) {
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001013", "Ann");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
-  ann.ShareOwnNumber();
-  ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
+  ASSERT_TRUE(ann.StartPhoneLogin()) << ann.Messages();
   gateway_->Stop();
   StartGateway();
   EXPECT_FALSE(ann.WaitFor("tgmux restarted while you were linking", std::chrono::seconds(30)).is_null())
@@ -349,10 +310,7 @@ TEST_F(BotAccountsTest, AFloodWaitSaysWhenToTryAgain) {
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001014", "Ann");
   ASSERT_EQ(Control("POST", "/faults", {{"method", "setAuthenticationPhoneNumber"}, {"flood_wait", 300}}).status, 201);
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
+  ASSERT_TRUE(ann.AskForPhone()) << ann.Messages();
   ann.ShareOwnNumber();
   json wait = ann.WaitFor("Telegram asks to wait 5 minutes");
   ASSERT_FALSE(wait.is_null()) << ann.Messages();
@@ -382,7 +340,7 @@ TEST_F(BotAccountsTest, StatusSaysWhenTheSessionWasEndedElsewhere) {
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001016", "Ann");
-  LinkByPhone(ann);
+  ASSERT_TRUE(ann.LinkByPhone()) << ann.Messages();
   ASSERT_EQ(Control("POST", "/users/+15550001016/revoke").status, 204);
   ASSERT_TRUE(WaitUntil([&] { return Accounts()[0]["status"] == "revoked"; }, std::chrono::seconds(10))) << Accounts();
   ann.Send("/status");
@@ -396,12 +354,9 @@ TEST_F(BotAccountsTest, TheTenantsCapOnLinkedAccountsRefusesMore) {
   StartGateway({{"TGMUX_LIMIT_ACCOUNTS_TENANT", "1"}});
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001017", "Ann");
-  LinkByPhone(ann);
+  ASSERT_TRUE(ann.LinkByPhone()) << ann.Messages();
   BotChat bob = Person("linker_bot", "+15550001018", "Bob");
-  bob.Send("/account");
-  bob.WaitFor("How do you want to link");
-  bob.Press("Phone number");
-  bob.WaitFor("international format");
+  ASSERT_TRUE(bob.AskForPhone()) << bob.Messages();
   bob.ShareOwnNumber();
   EXPECT_FALSE(bob.WaitFor("linked as many accounts as it may").is_null()) << bob.Messages();
   EXPECT_EQ(Accounts().size(), 1u);
@@ -412,13 +367,8 @@ TEST_F(BotAccountsTest, AnExpiredCodeOffersANewOne) {
   StartGateway();
   AddBot("linker_bot");
   BotChat ann = Person("linker_bot", "+15550001019", "Ann");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
-  ann.ShareOwnNumber();
-  ASSERT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
-  const std::string stale = SpacedCode("+15550001019");
+  ASSERT_TRUE(ann.StartPhoneLogin()) << ann.Messages();
+  const std::string stale = ann.SpacedCode();
   ASSERT_EQ(Control("POST", "/users/+15550001019/expire-code").status, 204);
   ann.Send(stale);
   json expired = ann.WaitFor("That code has expired");
@@ -426,7 +376,7 @@ TEST_F(BotAccountsTest, AnExpiredCodeOffersANewOne) {
   EXPECT_EQ(BotChat::Buttons(expired), std::vector<std::string>{"Send a new code"});
   ann.Press("Send a new code");
   ASSERT_FALSE(ann.WaitFor("A new code is on its way").is_null()) << ann.Messages();
-  ann.Send(SpacedCode("+15550001019"));
+  ann.Send(ann.SpacedCode());
   EXPECT_FALSE(ann.WaitFor("Linked: Ann").is_null()) << ann.Messages();
 }
 
@@ -436,10 +386,7 @@ TEST_F(BotAccountsTest, LoginsThroughBotsCountAgainstTheTenantsLoginRateLimit) {
   ASSERT_EQ(StartPhoneLogin("+15550001020").status, 201) << "the API's login takes the only one";
   CreateUser("+15550001020", "Carl");
   BotChat ann = Person("linker_bot", "+15550001021", "Ann");
-  ann.Send("/account");
-  ann.WaitFor("How do you want to link");
-  ann.Press("Phone number");
-  ann.WaitFor("international format");
+  ASSERT_TRUE(ann.AskForPhone()) << ann.Messages();
   ann.ShareOwnNumber();
   json refused = ann.WaitFor("Many logins are being started right now");
   ASSERT_FALSE(refused.is_null()) << ann.Messages();

@@ -54,11 +54,7 @@ TEST_F(BotCrowdTest, TwoHundredPeopleLinkThroughOneBotAtOnce) {
   ASSERT_TRUE(AllSay(people, "international format", std::chrono::seconds(60)));
   for (auto& p : people) p.ShareOwnNumber();
   ASSERT_TRUE(AllSay(people, "Telegram has sent a login code", std::chrono::seconds(60)));
-  for (auto& p : people) {
-    std::string spaced;
-    for (char ch : LastCode(p.phone())) spaced += std::string(spaced.empty() ? "" : " ") + ch;
-    p.Send(spaced);
-  }
+  for (auto& p : people) p.Send(p.SpacedCode());
   ASSERT_TRUE(AllSay(people, "Linked: Person", std::chrono::seconds(90)));
 
   json accounts = json::array();

@@ -28,16 +28,7 @@ class BotTerminalTest : public LinkedGatewayTest {
     CreateUser(kAnn, "Ann");
     CreateUser(kBob, "Bob", {{"username", "bob_b"}});
     BotChat ann(*sim_, "desk_bot", kAnn);
-    ann.Send("/account");
-    ann.WaitFor("How do you want to link");
-    ann.Press("Phone number");
-    ann.WaitFor("international format");
-    ann.ShareOwnNumber();
-    EXPECT_FALSE(ann.WaitFor("Telegram has sent a login code").is_null()) << ann.Messages();
-    std::string spaced;
-    for (char ch : LastCode(kAnn)) spaced += std::string(spaced.empty() ? "" : " ") + ch;
-    ann.Send(spaced);
-    EXPECT_FALSE(ann.WaitFor("Linked: Ann").is_null()) << ann.Messages();
+    EXPECT_TRUE(ann.LinkByPhone()) << ann.Messages();
     return ann;
   }
   std::int64_t BobWrites(const std::string& text) {

@@ -4,42 +4,47 @@
 #include "sim/cloud/cloud.h"
 
 namespace tgsim {
+namespace {
 
-std::vector<MessageCopy> Cloud::Edit(std::int64_t user_id, std::int64_t chat_id,
-                                     std::int64_t message_id, std::optional<Json> text,
-                                     std::optional<Json> markup, std::int64_t now) {
+// Applies `change` to every participant's copy of a message and stamps the
+// edit; returns the copies changed.
+template <typename Change>
+std::vector<MessageCopy> EditCopies(Cloud& cloud, std::int64_t user_id, std::int64_t chat_id,
+                                    std::int64_t message_id, std::int64_t now, Change change) {
   std::vector<MessageCopy> edited;
-  for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
-    Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
+  for (const auto& copy : cloud.CopiesOf(user_id, chat_id, message_id)) {
+    Dialog* dialog = cloud.FindDialog(copy.user_id, copy.chat_id);
     if (dialog == nullptr) continue;
     auto it = dialog->messages.find(copy.message_id);
     if (it == dialog->messages.end()) continue;
-    if (text) it->second.text = *text;
-    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
+    change(copy, it->second);
     it->second.edit_date = now;
     edited.push_back(copy);
   }
   return edited;
 }
 
+}  // namespace
+
+std::vector<MessageCopy> Cloud::Edit(std::int64_t user_id, std::int64_t chat_id,
+                                     std::int64_t message_id, std::optional<Json> text,
+                                     std::optional<Json> markup, std::int64_t now) {
+  return EditCopies(*this, user_id, chat_id, message_id, now, [&](const MessageCopy& copy, StoredMessage& message) {
+    if (text) message.text = *text;
+    if (markup) message.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
+  });
+}
+
 std::vector<MessageCopy> Cloud::EditMedia(std::int64_t user_id, std::int64_t chat_id,
                                           std::int64_t message_id, const MediaInfo& media, Json caption,
                                           std::optional<Json> markup, std::int64_t now) {
-  std::vector<MessageCopy> edited;
-  for (const auto& copy : CopiesOf(user_id, chat_id, message_id)) {
-    Dialog* dialog = FindDialog(copy.user_id, copy.chat_id);
-    if (dialog == nullptr) continue;
-    auto it = dialog->messages.find(copy.message_id);
-    if (it == dialog->messages.end()) continue;
-    it->second.media = media;
-    it->second.media->client_file = 0;
+  return EditCopies(*this, user_id, chat_id, message_id, now, [&](const MessageCopy& copy, StoredMessage& message) {
+    message.media = media;
+    message.media->client_file = 0;
     files_.GrantAccess(media.file, copy.user_id);
-    it->second.text = caption;
-    if (markup) it->second.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
-    it->second.edit_date = now;
-    edited.push_back(copy);
-  }
-  return edited;
+    message.text = caption;
+    if (markup) message.reply_markup = MarkupFor(copy.user_id, user_id, chat_id, *markup);
+  });
 }
 
 std::vector<MessageCopy> Cloud::Delete(std::int64_t user_id, std::int64_t chat_id,

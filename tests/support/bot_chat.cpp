@@ -73,6 +73,33 @@ json BotChat::WaitFor(const std::string& needle, std::chrono::milliseconds timeo
       timeout);
 }
 
+bool BotChat::AskForPhone(std::chrono::milliseconds timeout) {
+  Send("/account");
+  if (WaitFor("How do you want to link", timeout).is_null()) return false;
+  Press("Phone number");
+  return !WaitFor("international format", timeout).is_null();
+}
+
+bool BotChat::StartPhoneLogin(std::chrono::milliseconds timeout) {
+  if (!AskForPhone(timeout)) return false;
+  ShareOwnNumber();
+  return !WaitFor("Telegram has sent a login code", timeout).is_null();
+}
+
+bool BotChat::LinkByPhone(std::chrono::milliseconds timeout) {
+  if (!StartPhoneLogin(timeout)) return false;
+  Send(SpacedCode());
+  return !WaitFor("Linked: ", timeout).is_null();
+}
+
+std::string BotChat::SpacedCode() const {
+  std::string spaced;
+  for (char ch : sim_.Control("GET", "/users/" + phone_ + "/code").body.value("code", "")) {
+    spaced += std::string(spaced.empty() ? "" : " ") + ch;
+  }
+  return spaced;
+}
+
 std::vector<std::string> BotChat::Buttons(const json& message) {
   std::vector<std::string> texts;
   if (!message.is_object() || !message.contains("reply_markup")) return texts;

@@ -39,6 +39,17 @@ class BotChat {
   // Waits until a message of the chat matches `predicate`; returns it or null.
   nlohmann::json WaitForMessage(const std::function<bool(const nlohmann::json&)>& predicate,
                                 std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
+  // The ways into a phone login, each step waited for (false when a reply did
+  // not come within `timeout`): /account and "Phone number", up to the bot
+  // asking for the number; then the person's own number shared, up to the
+  // code prompt; then the code typed with spaces, up to "Linked".
+  bool AskForPhone(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool StartPhoneLogin(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool LinkByPhone(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // The newest login code Telegram sent this person, with spaces between the
+  // digits, as the bot asks for it.
+  std::string SpacedCode() const;
+
   // The buttons of a message's markup as "text" strings, row by row.
   static std::vector<std::string> Buttons(const nlohmann::json& message);
 
