@@ -18,12 +18,14 @@
 
 #include "sim/testing/tgsim_process.h"
 #include "tests/support/bot_chat.h"
+#include "tests/support/parallel.h"
 #include "tests/support/tgmux_server.h"
 
 namespace {
 
 using nlohmann::json;
 using tgmux::testing::BotChat;
+using tgmux::testing::ForEach;
 using tgmux::testing::TgmuxServer;
 
 constexpr double kTelegramBotLimit = 30;  // messages a second, all chats together
@@ -40,19 +42,6 @@ std::string Phone(int i) {
   return std::string("+1556") + digits;
 }
 
-// Runs job(i) for every i in [0, count) on `threads` threads; returns how many succeeded.
-int ForEach(int count, int threads, const std::function<bool(int)>& job) {
-  std::atomic<int> next{0}, succeeded{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (int i = next++; i < count; i = next++) succeeded += job(i) ? 1 : 0;
-    });
-  }
-  for (auto& w : workers) w.join();
-  return succeeded;
-}
-
 // One person's whole conversation (queued behind everyone else's); false when a step did not come.
 bool LinkThroughBot(const tgsim::testing::TgsimProcess& sim, int i) {
   return BotChat(sim, "bench_bot", Phone(i)).LinkByPhone(std::chrono::seconds(300));
@@ -60,7 +49,7 @@ bool LinkThroughBot(const tgsim::testing::TgsimProcess& sim, int i) {
 
 int BotMessages(const tgsim::testing::TgsimProcess& sim, int people) {
   std::atomic<int> total{0};
-  ForEach(people, 16, [&](int i) {
+  ForEach(0, people, 16, [&](int i) {
     for (const auto& m : BotChat(sim, "bench_bot", Phone(i)).Messages()) total += m.value("from_bot", false) ? 1 : 0;
     return true;
   });
@@ -77,12 +66,12 @@ void PeopleLinkThroughOneBot(benchmark::State& state) {
   if (server.http().Post("/v1/bots", {{"token", bot.body["token"]}, {"features", {"accounts"}}}).status != 201) {
     return state.SkipWithError("the bot did not start");
   }
-  ForEach(options.people, 8, [&](int i) {
+  ForEach(0, options.people, 8, [&](int i) {
     return sim.Control("POST", "/users", {{"phone", Phone(i)}, {"first_name", "Person"}}).status == 201;
   });
   for (auto _ : state) {
     auto started = std::chrono::steady_clock::now();
-    int linked = ForEach(options.people, options.clients, [&](int i) { return LinkThroughBot(sim, i); });
+    int linked = ForEach(0, options.people, options.clients, [&](int i) { return LinkThroughBot(sim, i); });
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     int messages = BotMessages(sim, options.people);
     // tgsim counts the sends it had to slow down (TDLib retries those silently).

@@ -20,10 +20,12 @@
 #include <thread>
 
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/parallel.h"
 #include "tests/support/tgmux_server.h"
 
 namespace {
 
+using tgmux::testing::ForEach;
 using tgmux::testing::TgmuxServer;
 
 struct Options {
@@ -37,19 +39,6 @@ std::string Phone(int i) {
   char digits[8];
   std::snprintf(digits, sizeof digits, "%07d", i);
   return std::string("+1555") + digits;
-}
-
-// Runs job(i) for every i in [from, to) on `threads` threads; returns how many succeeded.
-int ForEach(int from, int to, int threads, const std::function<bool(int)>& job) {
-  std::atomic<int> next{from}, succeeded{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (int i = next++; i < to; i = next++) succeeded += job(i) ? 1 : 0;
-    });
-  }
-  for (auto& w : workers) w.join();
-  return succeeded;
 }
 
 class Harness {
