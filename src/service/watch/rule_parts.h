@@ -1,0 +1,21 @@
+// How a rule's keywords and regex are read, shared by ValidateRule and RuleSet so that they can never disagree
+// (internal to service/watch).
+#pragma once
+
+#include <re2/re2.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tgmux::service::watch {
+
+// A keyword's folded words, as a message's words are read (empty when the keyword has none, e.g. "!!!").
+std::vector<std::u16string> KeywordWords(std::string_view keyword);
+
+// The pattern compiled as the matcher runs it: UTF-8, case-sensitive unless it says (?i), no logging of bad
+// patterns (they are the client's input). Never null; check ok() and error().
+std::unique_ptr<RE2> CompileRegex(std::string_view pattern);
+
+}  // namespace tgmux::service::watch
