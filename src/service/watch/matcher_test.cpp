@@ -103,6 +103,18 @@ TEST(WatchMatcher, RegexFindsAPartAndIsCaseSensitiveUnlessItSaysSo) {
   EXPECT_FALSE(Matches(both, "only 100$"));
 }
 
+TEST(WatchMatcher, ManyRegexRulesEachAnswerForThemselves) {
+  std::vector<RuleSpec> rules;
+  for (int i = 0; i < 50; ++i) rules.push_back({.id = "n" + std::to_string(i), .regex = "order #" + std::to_string(i) + "\\b"});
+  rules.push_back({.id = "loud", .regex = "(?i)ALARM"});
+  rules.push_back({.id = "quiet", .regex = "ALARM"});
+  rules.push_back({.id = "keyword", .any = {"заказ"}, .regex = R"(#\d+)"});
+  RuleSet set(rules);
+  EXPECT_THAT(set.Match(kGroup, "order #7 and order #42, alarm"), ElementsAre("n7", "n42", "loud"));
+  EXPECT_THAT(set.Match(kGroup, "Заказ #3"), ElementsAre("keyword"));
+  EXPECT_THAT(set.Match(kGroup, "order #70"), IsEmpty());
+}
+
 TEST(WatchMatcher, InvalidRegexIsRejectedWithRe2sReason) {
   std::string error = ValidateRule({.id = "r", .regex = "(abc"});
   EXPECT_THAT(error, HasSubstr("regex"));
