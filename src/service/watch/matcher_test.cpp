@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace tgmux::service::watch {
 namespace {
 
@@ -162,6 +164,25 @@ TEST(WatchMatcher, ThousandRulesGiveExactlyTheFewThatMatch) {
   EXPECT_THAT(set.Match(kGroup, "Word7, СЛОВО999 and word123 and word5000"), ElementsAre("rule7", "rule999"));
   EXPECT_THAT(set.Match(kGroup, "word123 extra"), ElementsAre("rule123"));
   EXPECT_THAT(set.Match(kGroup, "nothing to see"), IsEmpty());
+}
+
+TEST(WatchMatcher, ThreadsSharingARuleSetGetTheSameAnswers) {
+  RuleSet set({{.id = "flat", .any = {"квартира", "flat"}, .exclude = {"посуточно"}},
+               {.id = "phone", .regex = R"(\+7\d{10})"},
+               {.id = "car", .all = {"продаю", "машину"}}});
+  const std::vector<std::string> texts = {"Сдаётся квартира", "flat посуточно +79991234567", "продаю машину", "hi"};
+  std::vector<std::vector<std::string>> expected;
+  for (const auto& text : texts) expected.push_back(set.Match(kGroup, text));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) mismatches[t] += set.Match(kGroup, texts[i % 4]) != expected[i % 4];
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_THAT(mismatches, ::testing::Each(0));
+  EXPECT_THAT(expected, ElementsAre(ElementsAre("flat"), ElementsAre("phone"), ElementsAre("car"), IsEmpty()));
 }
 
 TEST(WatchMatcher, WordsAreWhatTheBreakerYieldsFolded) {
