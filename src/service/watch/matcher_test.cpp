@@ -133,6 +133,7 @@ TEST(WatchMatcher, KeywordWithoutWordsIsRejected) {
   EXPECT_EQ(ValidateRule({.id = "r", .any = {"ok", "x", "!!!"}}), "any[2]: \"!!!\" has no words");
   EXPECT_THAT(ValidateRule({.id = "r", .all = {""}}), HasSubstr("all[0]"));
   EXPECT_THAT(ValidateRule({.id = "r", .exclude = {" - "}}), HasSubstr("exclude[0]"));
+  EXPECT_THAT(ValidateRule({.id = "r", .any = {"😀"}}), HasSubstr("has no words"));
   EXPECT_THAT(ValidateRule({.id = "r", .any = {std::string(101, 'a')}}), HasSubstr("any[0]"));
   EXPECT_THAT(ValidateRule({.id = "r", .any = std::vector<std::string>(201, "a")}), HasSubstr("any"));
   EXPECT_EQ(ValidateRule({.id = "r", .any = {"new york", "купить квартиру", "15"}, .exclude = {"ёж"}}), "");
