@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "service/watch/keyword_index.h"
+#include "service/watch/regex_bank.h"
 #include "service/watch/rule_parts.h"
 #include "service/watch/words.h"
 
@@ -16,7 +17,8 @@ struct Rule {
   std::size_t any_count = 0;        // distinct `any` keywords
   std::size_t all_count = 0;        // distinct `all` keywords
   std::vector<KeywordId> exclude;
-  std::unique_ptr<RE2> regex;  // null: no regex
+  static constexpr std::uint32_t kNoRegex = UINT32_MAX;
+  std::uint32_t regex = kNoRegex;  // index in the set's RegexBank
 };
 
 // A keyword's use by a rule: one of its `any` or one of its `all` (excludes are looked up from the rule).
@@ -36,6 +38,7 @@ struct RuleHits {
 struct Scratch {
   FoldedText text;
   ScanScratch scan;
+  RegexMemo regexes;
   std::vector<RuleHits> hits;
   std::vector<std::uint32_t> candidates;
 };
@@ -53,13 +56,14 @@ std::vector<KeywordId> AddKeywords(KeywordIndex& index, const std::vector<std::s
 
 struct RuleSet::Compiled {
   KeywordIndex keywords;
+  RegexBank regexes;
   std::vector<Rule> rules;
   std::vector<std::vector<Use>> uses;  // keyword id → the rules that use it in any/all
   std::vector<std::uint32_t> always;   // rules with no any/all keywords: a candidate for every message
 
   void Add(const RuleSpec& spec);
   bool Passes(const Rule& rule, const RuleHits& hits, std::int64_t chat_id, std::string_view text,
-              const ScanScratch& scan) const;
+              Scratch& scratch) const;
   void CollectCandidates(Scratch& scratch) const;
 };
 
@@ -72,7 +76,7 @@ void RuleSet::Compiled::Add(const RuleSpec& spec) {
   rule.exclude = AddKeywords(keywords, spec.exclude);
   rule.any_count = any.size();
   rule.all_count = all.size();
-  if (!spec.regex.empty()) rule.regex = CompileRegex(spec.regex);
+  if (!spec.regex.empty()) rule.regex = regexes.Add(spec.regex);
   uses.resize(keywords.size());
   for (KeywordId id : any) uses[id].push_back({index, false});
   for (KeywordId id : all) uses[id].push_back({index, true});
@@ -81,15 +85,15 @@ void RuleSet::Compiled::Add(const RuleSpec& spec) {
 }
 
 bool RuleSet::Compiled::Passes(const Rule& rule, const RuleHits& hits, std::int64_t chat_id, std::string_view text,
-                               const ScanScratch& scan) const {
+                               Scratch& scratch) const {
   if (!rule.chats.empty() && !std::binary_search(rule.chats.begin(), rule.chats.end(), chat_id)) return false;
   if (rule.any_count > 0 && !hits.any) return false;
   if (hits.all != rule.all_count) return false;
   for (KeywordId id : rule.exclude) {
-    if (scan.seen[id]) return false;
+    if (scratch.scan.seen[id]) return false;
   }
   // Last: the regex is the only check that reads the text again.
-  return !rule.regex || RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *rule.regex);
+  return rule.regex == Rule::kNoRegex || regexes.Matches(rule.regex, text, scratch.regexes);
 }
 
 // The rules the found keywords touch, and those that need no keyword, in rule order.
@@ -114,6 +118,7 @@ RuleSet::RuleSet(const std::vector<RuleSpec>& rules) {
   for (const auto& spec : rules) {
     if (ValidateRule(spec).empty()) compiled->Add(spec);
   }
+  compiled->regexes.Compile();
   compiled_ = std::move(compiled);
 }
 
@@ -131,6 +136,7 @@ std::vector<std::string> RuleSet::Match(std::int64_t chat_id, std::string_view u
       for (std::uint32_t rule : s.candidates) s.hits[rule] = RuleHits{};
       s.candidates.clear();
       KeywordIndex::Clear(s.scan);
+      s.regexes.Clear();
     }
   } reset{scratch};
   const Compiled& c = *compiled_;
@@ -141,7 +147,7 @@ std::vector<std::string> RuleSet::Match(std::int64_t chat_id, std::string_view u
   c.CollectCandidates(scratch);
   std::vector<std::string> matched;
   for (std::uint32_t index : scratch.candidates) {
-    if (c.Passes(c.rules[index], scratch.hits[index], chat_id, utf8_text, scratch.scan)) {
+    if (c.Passes(c.rules[index], scratch.hits[index], chat_id, utf8_text, scratch)) {
       matched.push_back(c.rules[index].id);
     }
   }

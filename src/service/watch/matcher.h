@@ -14,7 +14,8 @@
 // (й is not и), and precomposed and decomposed letters are the same (see words.h). A keyword is a sequence of
 // words ("new york", "купить квартиру", "iphone 15"): it occurs when those words follow each other in the text,
 // whatever punctuation or spacing lies between them, so "New-York" and "new, york" both contain "new york".
-// Word forms are not merged: "квартира" does not occur in "продаю квартиру".
+// Word forms are not merged: "квартира" does not occur in "продаю квартиру". Numbers are words; emoji and
+// punctuation are not (ICU's word breaker gives them no word status), so a keyword made only of them is invalid.
 //
 // Regexes are RE2 (linear time, UTF-8), case-sensitive unless the pattern says (?i). RE2's \b and \w are
 // ASCII-only: use keywords, not a regex, to match Cyrillic words.

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace tgmux::service::watch {
 namespace {
 
@@ -103,6 +105,18 @@ TEST(WatchMatcher, RegexFindsAPartAndIsCaseSensitiveUnlessItSaysSo) {
   EXPECT_FALSE(Matches(both, "only 100$"));
 }
 
+TEST(WatchMatcher, ManyRegexRulesEachAnswerForThemselves) {
+  std::vector<RuleSpec> rules;
+  for (int i = 0; i < 50; ++i) rules.push_back({.id = "n" + std::to_string(i), .regex = "order #" + std::to_string(i) + "\\b"});
+  rules.push_back({.id = "loud", .regex = "(?i)ALARM"});
+  rules.push_back({.id = "quiet", .regex = "ALARM"});
+  rules.push_back({.id = "keyword", .any = {"заказ"}, .regex = R"(#\d+)"});
+  RuleSet set(rules);
+  EXPECT_THAT(set.Match(kGroup, "order #7 and order #42, alarm"), ElementsAre("n7", "n42", "loud"));
+  EXPECT_THAT(set.Match(kGroup, "Заказ #3"), ElementsAre("keyword"));
+  EXPECT_THAT(set.Match(kGroup, "order #70"), IsEmpty());
+}
+
 TEST(WatchMatcher, InvalidRegexIsRejectedWithRe2sReason) {
   std::string error = ValidateRule({.id = "r", .regex = "(abc"});
   EXPECT_THAT(error, HasSubstr("regex"));
@@ -119,6 +133,7 @@ TEST(WatchMatcher, KeywordWithoutWordsIsRejected) {
   EXPECT_EQ(ValidateRule({.id = "r", .any = {"ok", "x", "!!!"}}), "any[2]: \"!!!\" has no words");
   EXPECT_THAT(ValidateRule({.id = "r", .all = {""}}), HasSubstr("all[0]"));
   EXPECT_THAT(ValidateRule({.id = "r", .exclude = {" - "}}), HasSubstr("exclude[0]"));
+  EXPECT_THAT(ValidateRule({.id = "r", .any = {"😀"}}), HasSubstr("has no words"));
   EXPECT_THAT(ValidateRule({.id = "r", .any = {std::string(101, 'a')}}), HasSubstr("any[0]"));
   EXPECT_THAT(ValidateRule({.id = "r", .any = std::vector<std::string>(201, "a")}), HasSubstr("any"));
   EXPECT_EQ(ValidateRule({.id = "r", .any = {"new york", "купить квартиру", "15"}, .exclude = {"ёж"}}), "");
@@ -150,6 +165,25 @@ TEST(WatchMatcher, ThousandRulesGiveExactlyTheFewThatMatch) {
   EXPECT_THAT(set.Match(kGroup, "Word7, СЛОВО999 and word123 and word5000"), ElementsAre("rule7", "rule999"));
   EXPECT_THAT(set.Match(kGroup, "word123 extra"), ElementsAre("rule123"));
   EXPECT_THAT(set.Match(kGroup, "nothing to see"), IsEmpty());
+}
+
+TEST(WatchMatcher, ThreadsSharingARuleSetGetTheSameAnswers) {
+  RuleSet set({{.id = "flat", .any = {"квартира", "flat"}, .exclude = {"посуточно"}},
+               {.id = "phone", .regex = R"(\+7\d{10})"},
+               {.id = "car", .all = {"продаю", "машину"}}});
+  const std::vector<std::string> texts = {"Сдаётся квартира", "flat посуточно +79991234567", "продаю машину", "hi"};
+  std::vector<std::vector<std::string>> expected;
+  for (const auto& text : texts) expected.push_back(set.Match(kGroup, text));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) mismatches[t] += set.Match(kGroup, texts[i % 4]) != expected[i % 4];
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_THAT(mismatches, ::testing::Each(0));
+  EXPECT_THAT(expected, ElementsAre(ElementsAre("flat"), ElementsAre("phone"), ElementsAre("car"), IsEmpty()));
 }
 
 TEST(WatchMatcher, WordsAreWhatTheBreakerYieldsFolded) {

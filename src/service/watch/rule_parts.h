@@ -14,8 +14,11 @@ namespace tgmux::service::watch {
 // A keyword's folded words, as a message's words are read (empty when the keyword has none, e.g. "!!!").
 std::vector<std::u16string> KeywordWords(std::string_view keyword);
 
-// The pattern compiled as the matcher runs it: UTF-8, case-sensitive unless it says (?i), no logging of bad
-// patterns (they are the client's input). Never null; check ok() and error().
+// How the matcher runs regexes: UTF-8, case-sensitive unless a pattern says (?i), no logging of bad patterns
+// (they are the client's input).
+RE2::Options RegexOptions();
+
+// The pattern compiled with RegexOptions(). Never null; check ok() and error().
 std::unique_ptr<RE2> CompileRegex(std::string_view pattern);
 
 }  // namespace tgmux::service::watch

@@ -16,12 +16,16 @@ std::vector<std::u16string> KeywordWords(std::string_view keyword) {
   return words;
 }
 
-std::unique_ptr<RE2> CompileRegex(std::string_view pattern) {
+RE2::Options RegexOptions() {
   RE2::Options options;
   options.set_encoding(RE2::Options::EncodingUTF8);
   options.set_case_sensitive(true);
   options.set_log_errors(false);
-  return std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  return options;
+}
+
+std::unique_ptr<RE2> CompileRegex(std::string_view pattern) {
+  return std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), RegexOptions());
 }
 
 namespace {
