@@ -266,6 +266,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::string, Json> options_;
   std::map<std::int64_t, bool> may_message_;  // canSendMessageToUser answers, by user id
   std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
+  std::map<std::string, Json> invite_link_infos_;  // checkChatInviteLink answers, by link
   bool contacts_loaded_ = false;
 
   // Files.

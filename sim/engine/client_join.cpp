@@ -169,20 +169,27 @@ Json ClientSession::InviteLinkInfo(std::int64_t chat_id) {
 }
 
 void ClientSession::HandleCheckChatInviteLink(Request& request) {
-  std::string hash = InviteHash(GetString(request.object, "invite_link"));
+  std::string link = GetString(request.object, "invite_link");
+  // TDLib keeps what the server said about a link until the link is used to join.
+  if (auto it = invite_link_infos_.find(link); it != invite_link_infos_.end()) return Respond(request, it->second);
+  std::string hash = InviteHash(link);
   if (hash.empty()) return RespondError(request, 400, "Wrong invite link");
-  CallServer(request, [this, hash](Request& r) {
+  CallServer(request, [this, hash, link](Request& r) {
     std::int64_t chat_id = world_.cloud().FindGroupByInviteHash(hash);
     if (chat_id == 0) return RespondError(r, 400, "INVITE_HASH_EXPIRED");
     if (world_.cloud().IsMember(user_id_, chat_id)) EnsureChat(chat_id);
-    Respond(r, InviteLinkInfo(chat_id));
+    Json info = InviteLinkInfo(chat_id);
+    invite_link_infos_[link] = info;
+    Respond(r, info);
   });
 }
 
 void ClientSession::HandleJoinChatByInviteLink(Request& request) {
-  std::string hash = InviteHash(GetString(request.object, "invite_link"));
+  std::string link = GetString(request.object, "invite_link");
+  std::string hash = InviteHash(link);
   if (hash.empty()) return RespondError(request, 400, "Wrong invite link");
-  CallServer(request, [this, hash](Request& r) {
+  CallServer(request, [this, hash, link](Request& r) {
+    invite_link_infos_.erase(link);  // answered or not, TDLib forgets the link's info
     std::int64_t chat_id = world_.cloud().FindGroupByInviteHash(hash);
     if (chat_id == 0) return RespondError(r, 400, "INVITE_HASH_EXPIRED");
     if (!world_.cloud().Join(user_id_, chat_id)) return RespondError(r, 400, "USER_ALREADY_PARTICIPANT");

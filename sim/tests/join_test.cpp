@@ -193,6 +193,8 @@ TEST_F(SimJoin, InviteLinks) {
   ASSERT_EQ(fresh.status, 200);
   EXPECT_NE(fresh.body["invite_link"], link);
   ScriptedClient& carol = LoggedIn("+15550933", "carol");
+  // Bob's client still has what the server told it about the old link, as TDLib.
+  EXPECT_EQ(bob_->RequestOk({{"@type", "checkChatInviteLink"}, {"invite_link", link}})["chat_id"], chat_id);
   for (const char* method : {"checkChatInviteLink", "joinChatByInviteLink"}) {
     json expired = Error(carol, {{"@type", method}, {"invite_link", link}});
     EXPECT_EQ(expired["code"], 400);
