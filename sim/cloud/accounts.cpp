@@ -136,4 +136,14 @@ std::vector<Session> Cloud::SessionsOf(std::int64_t user_id) const {
 
 std::string NewQrToken() { return RandomToken(32); }
 
+std::string NewInviteHash() {
+  // TDLib takes an all-digit "hash" for a phone number link (LinkManager), so avoid one.
+  for (;;) {
+    std::string hash = RandomToken(12);
+    if (hash.find_first_not_of("0123456789") != std::string::npos) return hash;
+  }
+}
+
+std::string InviteLink(const std::string& hash) { return "https://t.me/+" + hash; }
+
 }  // namespace tgsim

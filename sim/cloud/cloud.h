@@ -28,6 +28,9 @@ struct User {
   // Privacy "who can message me": true means new private chats only from the user's
   // contacts (Telegram's new_noncontact_peers_require_premium; nobody here is Premium).
   bool messages_from_contacts_only = false;
+  // Telegram's spam limit: while set, the user cannot start private chats with
+  // non-contacts (the server's PEER_FLOOD).
+  bool peer_flood = false;
 };
 
 struct ContactName {  // how the owner saved a contact; the owner sees these names
@@ -58,6 +61,8 @@ struct Group {
   // A channel is a broadcast supergroup: only its owner posts, the members subscribe.
   bool is_channel = false;
   std::int64_t owner = 0;
+  std::string invite_hash;      // the primary invite link is https://t.me/+<hash>
+  std::set<std::int64_t> left;  // users who left (a basic group lets them return)
 };
 
 struct StoredMessage {
@@ -155,12 +160,24 @@ class Cloud {
   // and the two have no chat yet (the server's PRIVACY_PREMIUM_REQUIRED otherwise).
   bool MayWritePrivately(std::int64_t sender, std::int64_t recipient) const;
   std::vector<std::int64_t> ContactsOf(std::int64_t owner) const;  // by user id
+  // The spam limit (membership.cpp): while on, the user's messages to someone who is not
+  // their contact and with whom they have no chat yet fail with PEER_FLOOD.
+  void SetPeerFlood(std::int64_t user_id, bool on);
+  bool PeerFloodBlocks(std::int64_t sender, std::int64_t recipient) const;
 
   // Chats as one user sees them.
   std::int64_t CreateGroup(Group group);
   const Group* FindGroup(std::int64_t chat_id) const;
   std::int64_t FindGroupByUsername(std::string_view username) const;  // chat id; 0: none
   bool CanAccessChat(std::int64_t user_id, std::int64_t chat_id) const;
+  // Membership (membership.cpp). Join and Leave return false when nothing changes.
+  bool IsMember(std::int64_t user_id, std::int64_t chat_id) const;
+  bool HasLeft(std::int64_t user_id, std::int64_t chat_id) const;
+  bool Join(std::int64_t user_id, std::int64_t chat_id);
+  bool Leave(std::int64_t user_id, std::int64_t chat_id);
+  std::int64_t FindGroupByInviteHash(std::string_view hash) const;  // chat id; 0: none
+  // Replaces the chat's invite link; the old hash stops working. Returns the new hash.
+  std::string RevokeInviteLink(std::int64_t chat_id);
   // Whether the user may send into the chat: access, and in a channel ownership.
   bool CanPost(std::int64_t user_id, std::int64_t chat_id) const;
   Dialog* FindDialog(std::int64_t user_id, std::int64_t chat_id);
@@ -247,5 +264,7 @@ class Cloud {
 
 std::string PhoneDigits(std::string_view phone);
 std::string NewQrToken();  // random, base64url
+std::string NewInviteHash();  // random, base64url, never all digits
+std::string InviteLink(const std::string& hash);  // https://t.me/+<hash>
 
 }  // namespace tgsim

@@ -29,6 +29,7 @@ std::int64_t Cloud::CreateGroup(Group group) {
     chat_id = -kSupergroupChatBase - group.id;
   }
   group.date = static_cast<std::int64_t>(time(nullptr));
+  if (group.invite_hash.empty()) group.invite_hash = NewInviteHash();
   groups_[chat_id] = group;
   for (auto member : group.members) DialogOf(member, chat_id);
   return chat_id;
@@ -86,6 +87,9 @@ std::vector<std::int64_t> Cloud::ChatsOf(std::int64_t user_id) const {
   auto user = dialogs_.find(user_id);
   if (user == dialogs_.end()) return {};
   for (const auto& [chat_id, dialog] : user->second) {
+    // A supergroup one has left leaves the chat list; a basic group stays in it.
+    const Group* group = chat_id < 0 ? FindGroup(chat_id) : nullptr;
+    if (group != nullptr && group->kind == GroupKind::kSupergroup && !IsMember(user_id, chat_id)) continue;
     std::int64_t order = ChatOrder(dialog);
     if (order == 0 && chat_id < 0) order = FindGroup(chat_id)->date << 32;
     if (order != 0) ordered.push_back({order, chat_id});

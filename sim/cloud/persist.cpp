@@ -10,7 +10,8 @@ Json UserJson(const User& u) {
               {"password_hint", u.password_hint}, {"is_bot", u.is_bot},
               {"bot_token", u.bot_token}, {"banned", u.banned},
               {"findable_by_phone", u.findable_by_phone},
-              {"messages_from_contacts_only", u.messages_from_contacts_only}};
+              {"messages_from_contacts_only", u.messages_from_contacts_only},
+              {"peer_flood", u.peer_flood}};
 }
 
 User UserFrom(const Json& j) {
@@ -27,6 +28,7 @@ User UserFrom(const Json& j) {
   u.banned = j.at("banned");
   u.findable_by_phone = j.value("findable_by_phone", true);  // absent in older state files
   u.messages_from_contacts_only = j.value("messages_from_contacts_only", false);
+  u.peer_flood = j.value("peer_flood", false);
   return u;
 }
 
@@ -77,7 +79,8 @@ Json Cloud::ToJson() const {
                              {"title", g.title}, {"username", g.username},
                              {"members", g.members}, {"date", g.date},
                              {"next_server_id", g.next_server_id},
-                             {"is_channel", g.is_channel}, {"owner", g.owner}});
+                             {"is_channel", g.is_channel}, {"owner", g.owner},
+                             {"invite_hash", g.invite_hash}, {"left", g.left}});
   }
   for (const auto& [user_id, chats] : dialogs_) {
     for (const auto& [chat_id, d] : chats) {
@@ -130,6 +133,9 @@ void Cloud::FromJson(const Json& state) {
     g.next_server_id = j.at("next_server_id");
     g.is_channel = j.value("is_channel", false);  // absent in older state files
     g.owner = j.value("owner", std::int64_t{0});
+    g.invite_hash = j.value("invite_hash", "");
+    if (g.invite_hash.empty()) g.invite_hash = NewInviteHash();  // older state files
+    g.left = j.value("left", std::set<std::int64_t>{});
     groups_[j.at("chat_id").get<std::int64_t>()] = g;
   }
   for (const auto& j : state.value("dialogs", Json::array())) {

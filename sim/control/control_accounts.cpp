@@ -128,4 +128,14 @@ ControlResponse PrivacyRoute(World& world, ControlRequest& request) {
   return Reply(200, {{"messages", contacts_only ? "contacts" : "everybody"}});
 }
 
+ControlResponse PeerFloodRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  if (!request.body.contains("on") || !request.body["on"].is_boolean()) {
+    throw ControlError(400, "field 'on' is required (true or false)");
+  }
+  bool on = request.body["on"].get<bool>();
+  world.cloud().SetPeerFlood(user.id, on);
+  return Reply(200, {{"on", on}});
+}
+
 }  // namespace tgsim

@@ -34,6 +34,8 @@ const std::vector<Route>& Routes() {
       {"POST", {"channels"}, CreateChannelRoute},
       {"POST", {"channels", "{}", "posts"}, ChannelPostRoute},
       {"POST", {"users", "{}", "privacy"}, PrivacyRoute},
+      {"POST", {"users", "{}", "peer-flood"}, PeerFloodRoute},
+      {"POST", {"groups", "{}", "invite-link"}, InviteLinkRoute},
       {"POST", {"faults"}, FaultRoute},
       {"POST", {"network"}, NetworkRoute},
       {"GET", {"files", "{}"}, GetFileRoute},

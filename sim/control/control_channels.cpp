@@ -8,8 +8,8 @@
 namespace tgsim {
 namespace {
 
-// A channel named by chat id (number or numeric string) or "@username".
-std::int64_t ChannelByName(World& world, const std::string& name) {
+// A group or channel named by chat id (number or numeric string) or "@username"; 0: none.
+std::int64_t GroupByName(World& world, const std::string& name) {
   std::int64_t chat_id = 0;
   if (!name.empty() && name[0] == '@') {
     chat_id = world.cloud().FindGroupByUsername(name.substr(1));
@@ -17,9 +17,15 @@ std::int64_t ChannelByName(World& world, const std::string& name) {
     try {
       chat_id = std::stoll(name);
     } catch (const std::exception&) {
-      throw ControlError(400, "a channel is a chat_id or @username");
+      throw ControlError(400, "a chat is a chat_id or @username");
     }
   }
+  return world.cloud().FindGroup(chat_id) == nullptr ? 0 : chat_id;
+}
+
+// A channel named by chat id or "@username".
+std::int64_t ChannelByName(World& world, const std::string& name) {
+  std::int64_t chat_id = GroupByName(world, name);
   const Group* group = world.cloud().FindGroup(chat_id);
   if (group == nullptr || !group->is_channel) throw ControlError(404, "no channel " + name);
   return chat_id;
@@ -49,7 +55,8 @@ ControlResponse CreateChannelRoute(World& world, ControlRequest& request) {
       group.members.push_back(id);
     }
   }
-  return Reply(201, {{"chat_id", world.cloud().CreateGroup(group)}});
+  std::int64_t chat_id = world.cloud().CreateGroup(group);
+  return Reply(201, {{"chat_id", chat_id}, {"invite_link", InviteLink(world.cloud().FindGroup(chat_id)->invite_hash)}});
 }
 
 ControlResponse ChannelPostRoute(World& world, ControlRequest& request) {
@@ -60,6 +67,12 @@ ControlResponse ChannelPostRoute(World& world, ControlRequest& request) {
                                    world.scheduler().Now());
   world.DeliverNewMessages(copies, nullptr);
   return Reply(201, {{"chat_id", chat_id}, {"message_id", copies.front().message_id}});
+}
+
+ControlResponse InviteLinkRoute(World& world, ControlRequest& request) {
+  std::int64_t chat_id = GroupByName(world, request.params[0]);
+  if (chat_id == 0) throw ControlError(404, "no group " + request.params[0]);
+  return Reply(200, {{"invite_link", InviteLink(world.cloud().RevokeInviteLink(chat_id))}});
 }
 
 }  // namespace tgsim

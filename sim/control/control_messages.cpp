@@ -88,7 +88,12 @@ ControlResponse CreateGroupRoute(World& world, ControlRequest& request) {
     throw ControlError(400, "field 'members' is required (array of phones)");
   }
   for (const auto& member : body["members"]) group.members.push_back(UserByName(world, member).id);
-  return Reply(201, {{"chat_id", world.cloud().CreateGroup(group)}});
+  if (!group.username.empty() && group.username[0] == '@') group.username.erase(0, 1);
+  if (!group.username.empty() && world.cloud().FindGroupByUsername(group.username) != 0) {
+    throw ControlError(409, "username already taken");
+  }
+  std::int64_t chat_id = world.cloud().CreateGroup(group);
+  return Reply(201, {{"chat_id", chat_id}, {"invite_link", InviteLink(world.cloud().FindGroup(chat_id)->invite_hash)}});
 }
 
 }  // namespace tgsim

@@ -50,6 +50,8 @@ ControlResponse CreateGroupRoute(World&, ControlRequest&);
 ControlResponse PrivacyRoute(World&, ControlRequest&);
 ControlResponse CreateChannelRoute(World&, ControlRequest&);  // control_channels.cpp
 ControlResponse ChannelPostRoute(World&, ControlRequest&);
+ControlResponse InviteLinkRoute(World&, ControlRequest&);
+ControlResponse PeerFloodRoute(World&, ControlRequest&);     // control_accounts.cpp
 ControlResponse FaultRoute(World&, ControlRequest&);
 ControlResponse NetworkRoute(World&, ControlRequest&);
 ControlResponse GetFileRoute(World&, ControlRequest&);

@@ -39,6 +39,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // Fan-out from the world.
   void OnNewMessage(std::int64_t chat_id, std::int64_t message_id);
   void OnUserChanged(std::int64_t user_id);  // updateUser if this client knows the user
+  // The user joined or left the group: its new status and the chat's place in the list.
+  void OnMembershipChanged(std::int64_t chat_id);
   void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id, bool content_changed = true);
   void OnCallbackQuery(const CallbackQuery& query);
   void OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids);
@@ -120,6 +122,13 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleOpenChat(Request& request);
   void HandleCloseChat(Request& request);
   void EmitChatLastMessage(std::int64_t chat_id);
+
+  // Joining and leaving groups, invite links (client_join.cpp).
+  void HandleJoinChat(Request& request);
+  void HandleLeaveChat(Request& request);
+  void HandleCheckChatInviteLink(Request& request);
+  void HandleJoinChatByInviteLink(Request& request);
+  Json InviteLinkInfo(std::int64_t chat_id);  // chatInviteLinkInfo as this user sees it
 
   // Contacts (client_contacts.cpp).
   void AnnounceUser(std::int64_t user_id);  // updateUser even when already known
@@ -257,6 +266,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::string, Json> options_;
   std::map<std::int64_t, bool> may_message_;  // canSendMessageToUser answers, by user id
   std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
+  std::map<std::string, Json> invite_link_infos_;  // checkChatInviteLink answers, by link
   bool contacts_loaded_ = false;
 
   // Files.

@@ -131,6 +131,8 @@ std::optional<Json> ClientSession::InputReplyMarkup(Request& request, std::int64
 
 std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id) {
   if (!is_bot_) {
+    // Telegram's spam limit on new chats: the server's 400 PEER_FLOOD, passed through.
+    if (chat_id > 0 && world_.cloud().PeerFloodBlocks(user_id_, chat_id)) return MakeError(400, "PEER_FLOOD");
     // "Who can message me: contacts": the server's 403 PRIVACY_PREMIUM_REQUIRED, which
     // MessagesManager::process_send_message_fail_error turns into a 400.
     if (chat_id > 0 && !world_.cloud().MayWritePrivately(user_id_, chat_id)) {

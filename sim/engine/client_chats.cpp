@@ -24,7 +24,7 @@ void ClientSession::EnsureChat(std::int64_t chat_id, bool with_last_message) {
     bool basic = group->kind == GroupKind::kBasic;
     Json update = Obj(basic ? "updateBasicGroup" : "updateSupergroup");
     update[basic ? "basic_group" : "supergroup"] =
-        basic ? BasicGroupObject(*group) : SupergroupObject(*group, user_id_);
+        basic ? BasicGroupObject(*group, user_id_) : SupergroupObject(*group, user_id_);
     Emit(update);
   }
   if (const Dialog* dialog = cloud.FindDialog(user_id_, chat_id); dialog && dialog->Last()) {
@@ -113,10 +113,13 @@ void ClientSession::HandleSearchPublicChat(Request& request) {
       return RespondError(r, 400, "USERNAME_INVALID");
     }
     std::int64_t chat_id = 0;
-    if (const User* user = world_.cloud().FindByUsername(username)) chat_id = user->id;
-    for (std::int64_t id : world_.cloud().ChatsOf(user_id_)) {
-      const Group* group = world_.cloud().FindGroup(id);
-      if (group != nullptr && group->username == username) chat_id = id;
+    Cloud& cloud = world_.cloud();
+    if (const User* user = cloud.FindByUsername(username)) chat_id = user->id;
+    // Public supergroups and channels resolve for anyone; a basic group (which Telegram
+    // never makes public) only for its members.
+    if (std::int64_t group_id = cloud.FindGroupByUsername(username); group_id != 0) {
+      const Group* group = cloud.FindGroup(group_id);
+      if (group->kind == GroupKind::kSupergroup || cloud.CanAccessChat(user_id_, group_id)) chat_id = group_id;
     }
     if (chat_id == 0) return RespondError(r, 400, "USERNAME_NOT_OCCUPIED");
     EnsureChat(chat_id);

@@ -1,5 +1,7 @@
 #include "sim/engine/objects.h"
 
+#include <algorithm>
+
 namespace tgsim {
 
 Json Obj(std::string_view type) {
@@ -151,11 +153,17 @@ Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user) {
   return out;
 }
 
-Json BasicGroupObject(const Group& group) {
+namespace {
+bool IsMemberOf(const Group& group, std::int64_t viewer) {
+  return std::find(group.members.begin(), group.members.end(), viewer) != group.members.end();
+}
+}  // namespace
+
+Json BasicGroupObject(const Group& group, std::int64_t viewer) {
   Json out = Obj("basicGroup");
   out["id"] = group.id;
   out["member_count"] = static_cast<int>(group.members.size());
-  out["status"] = MemberStatus();
+  out["status"] = IsMemberOf(group, viewer) ? MemberStatus() : Obj("chatMemberStatusLeft");
   out["is_active"] = true;
   out["upgraded_to_supergroup_id"] = 0;
   return out;
@@ -166,7 +174,8 @@ Json SupergroupObject(const Group& group, std::int64_t viewer) {
   out["id"] = group.id;
   if (!group.username.empty()) out["usernames"] = Usernames(group.username);
   out["date"] = group.date;
-  out["status"] = MemberStatus(group.owner != 0 && group.owner == viewer);
+  out["status"] = IsMemberOf(group, viewer) ? MemberStatus(group.owner != 0 && group.owner == viewer)
+                                            : Obj("chatMemberStatusLeft");
   out["member_count"] = static_cast<int>(group.members.size());
   out["boost_level"] = 0;
   for (const char* field : {"has_automatic_translation", "has_linked_chat", "has_location",

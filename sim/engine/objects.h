@@ -15,7 +15,7 @@ Json Obj(std::string_view type);  // {"@type":type}
 Json UserObject(const User& user);
 // The user as `viewer` sees it: contact flags and the name the viewer saved.
 Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user);
-Json BasicGroupObject(const Group& group);
+Json BasicGroupObject(const Group& group, std::int64_t viewer);  // status as viewer sees it
 Json SupergroupObject(const Group& group, std::int64_t viewer);  // status as viewer sees it
 Json ChatPosition(std::int64_t order);
 // The chat as `viewer` sees it; with_last_message adds last_message and positions.

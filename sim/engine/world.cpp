@@ -74,6 +74,10 @@ void World::DeliverUserChanged(std::int64_t user_id) {
   for (auto& session : sessions) session->OnUserChanged(user_id);
 }
 
+void World::DeliverMembershipChanged(std::int64_t user_id, std::int64_t chat_id) {
+  for (auto& session : SessionsOf(user_id)) session->OnMembershipChanged(chat_id);
+}
+
 void World::DeliverEdits(const std::vector<MessageCopy>& copies, bool content_changed) {
   for (const auto& copy : copies) {
     for (auto& session : SessionsOf(copy.user_id)) {

@@ -55,6 +55,8 @@ class World {
   void DeliverReads(const std::vector<ReadChange>& changes);
   // A user's profile or privacy changed: sessions that know the user get updateUser.
   void DeliverUserChanged(std::int64_t user_id);
+  // The user joined or left a group: every session of that user hears of it.
+  void DeliverMembershipChanged(std::int64_t user_id, std::int64_t chat_id);
 
   // Control API actions.
   void RevokeUser(std::int64_t user_id);  // ends every session of the user
