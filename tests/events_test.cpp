@@ -185,6 +185,27 @@ TEST_F(EventsTest, AccountFiltersDecideWhichIncomingMessagesCount) {
   EXPECT_EQ(after[1]["data"]["message"]["text"], "marker");
 }
 
+TEST_F(EventsTest, ChannelPostsCountOnlyWhenTheAccountAcceptsChannels) {
+  Prepare();
+  auto channel = Control("POST", "/channels", {{"title", "News"}, {"owner", kBob}, {"subscribers", {kAnn}}});
+  ASSERT_EQ(channel.status, 201) << channel.body;
+  std::string posts = "/channels/" + std::to_string(channel.body["chat_id"].get<std::int64_t>()) + "/posts";
+  ASSERT_EQ(Control("POST", posts, {{"from", kBob}, {"text", "quiet post"}}).status, 201);
+  Say(kCarol, "marker one");
+  auto before = EventsOf("message.received", 1);
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0]["data"]["message"]["text"], "marker one") << "channels are off by default";
+
+  auto patched = http().Request("PATCH", "/v1/accounts/" + account_, json{{"accepts_channels", true}}.dump());
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  ASSERT_EQ(Control("POST", posts, {{"from", kBob}, {"text", "loud post"}}).status, 201);
+  auto after = EventsOf("message.received", 1, before[0]["seq"]);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0]["data"]["message"]["text"], "loud post");
+  EXPECT_EQ(after[0]["data"]["chat_type"], "channel");
+  EXPECT_EQ(after[0]["data"]["message"]["chat_id"], channel.body["chat_id"]);
+}
+
 TEST_F(EventsTest, ReadsEditsDeletionsAndStatusBecomeEvents) {
   Prepare();
   auto sent = http().Request("POST", "/v1/accounts/" + account_ + "/messages?wait=10",

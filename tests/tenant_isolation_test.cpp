@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -34,7 +35,7 @@ class TenantIsolationTest : public LinkedGatewayTest {
 
 TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Tenant A (the fixture's owner): an account, a pending QR login, an API key, an invite, an operator.
-  CreateUser("+15557001122", "Ann");
+  std::int64_t ann_user_id = CreateUser("+15557001122", "Ann")["user_id"];
   std::string account = Link("+15557001122")["id"];
   std::string login = http().Post("/v1/logins", {{"method", "qr"}}).Json()["id"];
   std::string key = http().Post("/v1/api-keys", {{"name", "a-key"}}).Json()["id"];
@@ -50,7 +51,17 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   std::string entry = http().Post("/v1/accounts/" + account + "/messages", {{"to", "@nobody"}, {"text", "hi"}}).Json()["id"];
   std::string hook = http().Post("/v1/webhooks", {{"url", "http://127.0.0.1:9/hook"}}).Json()["id"];
   std::string bot_token = Control("POST", "/bots", {{"username", "a_tenant_bot"}, {"first_name", "A"}}).body["token"];
-  std::string bot = http().Post("/v1/bots", {{"token", bot_token}, {"features", {"accounts"}}}).Json()["id"];
+  std::string bot = http().Post("/v1/bots", {{"token", bot_token}, {"features", {"accounts", "notify"}}}).Json()["id"];
+  // A subscriber (Ann started the bot) and a watcher rule.
+  ASSERT_EQ(Control("POST", "/bots/a_tenant_bot/messages", {{"from", "+15557001122"}, {"text", "/start"}}).status, 201);
+  std::string sub;
+  ASSERT_TRUE(WaitUntil([&] {
+    auto added = http().Post("/v1/subscribers", {{"bot_id", bot}, {"telegram_user_id", ann_user_id}});
+    if (added.status == 201) sub = added.Json()["id"];
+    return !sub.empty();
+  }, std::chrono::seconds(10)));
+  std::string rule = http().Post("/v1/watch/rules", {{"name", "a-rule"}, {"subscribers", {sub}}}).Json()["id"];
+  const std::string wr = "/v1/watch/rules/" + rule;
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
   const std::string member = "/v1/tenant/members/" + owner_["user"]["id"].get<std::string>();
   // Streams never end: a filter on A's account is 404 for B, and a bad type
@@ -111,6 +122,20 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/bots/{id}", {"/v1/bots/" + bot, none, 404, 0}},
       {"PATCH /v1/bots/{id}", {"/v1/bots/" + bot, {{"disabled", true}}, 404, 403}},
       {"DELETE /v1/bots/{id}", {"/v1/bots/" + bot, none, 404, 403}},
+      // A's subscriber named by B is no subscriber of B's.
+      {"POST /v1/watch/rules", {"/v1/watch/rules", {{"name", "b"}, {"subscribers", {sub}}}, 400, 403}},
+      {"GET /v1/watch/rules", {"/v1/watch/rules", none, 200, 0}},
+      {"GET /v1/watch/rules/{id}", {wr, none, 404, 0}},
+      {"PATCH /v1/watch/rules/{id}", {wr, {{"name", "stolen"}}, 404, 403}},
+      {"DELETE /v1/watch/rules/{id}", {wr, none, 404, 403}},
+      {"POST /v1/watch/rules/{id}/enable", {wr + "/enable", json::object(), 404, 403}},
+      {"POST /v1/watch/rules/{id}/disable", {wr + "/disable", json::object(), 404, 403}},
+      {"POST /v1/watch/matches", {"/v1/watch/matches", {{"message", {{"id", "wmsg_none"}}}, {"subscribers", {sub}}}, 404, 0}},
+      {"GET /v1/watch/matches", {"/v1/watch/matches", none, 200, 0}},
+      {"POST /v1/subscribers", {"/v1/subscribers", {{"bot_id", bot}, {"telegram_user_id", ann_user_id}}, 404, 403}},
+      {"GET /v1/subscribers", {"/v1/subscribers", none, 200, 0}},
+      {"GET /v1/subscribers/{id}", {"/v1/subscribers/" + sub, none, 404, 0}},
+      {"DELETE /v1/subscribers/{id}", {"/v1/subscribers/" + sub, none, 404, 403}},
       {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
       {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
       {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
@@ -132,7 +157,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
   std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
-  std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot"};
+  std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot", rule, "a-rule"};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
     std::string method = name.substr(0, name.find(' '));
@@ -165,6 +190,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   EXPECT_EQ(http().Get(acc).Json()["display_name"], "Ann");
   EXPECT_EQ(http().Get(lgn).Json()["state"], "qr_pending");
   EXPECT_EQ(http().Get("/v1/api-keys").Json()["items"].size(), 1u);
+  EXPECT_EQ(http().Get(wr).Json()["name"], "a-rule");
+  EXPECT_EQ(http().Get("/v1/subscribers/" + sub).status, 200);
 }
 
 TEST_F(TenantIsolationTest, LoginsStartedAreLimitedPerTenant) {

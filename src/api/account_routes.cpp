@@ -48,7 +48,22 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
         patch.proxy = service::AccountService::ParseProxyField("proxy", *StringField(body, "proxy", true));
       }
     }
-    reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), patch))));
+    auto watch = body.find("watch");
+    if (watch == body.end()) {
+      return reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), patch))));
+    }
+    // The watched chats are opened through the account's client first; the
+    // rest of the patch applies once they all were.
+    s.watch.Configure(TenantOf(r), r.params.at("id"), *watch,
+                      [&s, reply, patch, tenant = TenantOf(r), id = r.params.at("id"),
+                       path = r.path](telegram::Result<store::Account> account) {
+                        if (!account.ok()) return reply.Fail(account.error(), path);
+                        try {
+                          reply(Response::Json(200, AccountJson(s.accounts.Update(tenant, id, patch))));
+                        } catch (const Error& e) {
+                          reply.Fail(e, path);
+                        }
+                      });
   });
   router.Add("DELETE", "/v1/accounts/{id}", kManage, [&s](const Request& r, const Reply& reply) {
     s.accounts.Unlink(TenantOf(r), r.params.at("id"), PrincipalOf(r).id, [reply, path = r.path](telegram::Status status) {

@@ -28,6 +28,8 @@ void RegisterEventRoutes(Router& router, service::Services& services);
 void RegisterWebhookRoutes(Router& router, service::Services& services);
 // /v1/bots.
 void RegisterBotRoutes(Router& router, service::Services& services);
+// /v1/watch/rules, /v1/watch/matches, /v1/subscribers.
+void RegisterWatchRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/time.h"
+#include "service/watch/watch_settings.h"
 #include "telegram/parse_mode.h"
 
 namespace tgmux::api {
@@ -65,6 +66,7 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
       {"proxy", a.proxy_masked.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.proxy_masked)},
       {"owner_telegram_user_id",
        a.owner_telegram_user_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(a.owner_telegram_user_id)},
+      {"watch", service::watch::WatchView(a.watch)},
   };
 }
 

@@ -4,9 +4,12 @@
 
 namespace tgmux::bots {
 
-// What BotService calls: forwarded to the front while it exists.
-class BotFront::Forwarder : public service::BotListener {
+// What BotService and WatchService call: forwarded to the front while it exists.
+class BotFront::Forwarder : public service::BotListener, public service::WatchNotifier {
  public:
+  void OnMatch(const store::WatchMatch& match) override {
+    With([&](BotFront& f) { f.OnMatch(match); });
+  }
   explicit Forwarder(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
   void OnBotChanged(const store::Bot& bot, bool deleted) override {
     With([&](BotFront& f) { f.OnBotChanged(bot, deleted); });
@@ -31,6 +34,12 @@ BotFront::BotFront(service::Services& services)
     : services_(services), gate_(std::make_shared<Gate>()), forwarder_(std::make_shared<Forwarder>(gate_)) {
   gate_->front = this;
   services_.bots.SetListener(forwarder_);
+  services_.watch.SetNotifier(forwarder_);
+  // Notifications that could not go (the bot was down, Telegram refused for
+  // a while) are tried again; the first sweep follows each bot's start.
+  worker_->Every(std::chrono::seconds(60), [this] {
+    for (auto& [id, runtime] : bots_) runtime->NotifyPending();
+  });
   auto on_login = [gate = gate_](const std::string& tenant_id, const service::LoginView& login) {
     std::lock_guard lock(gate->mutex);
     if (gate->front != nullptr) gate->front->OnLogin(tenant_id, login);
@@ -38,6 +47,12 @@ BotFront::BotFront(service::Services& services)
   services_.logins.OnStateChange(on_login);
   services_.logins.OnQrRenewed(on_login);
   services_.outbox.OnFinished([gate = gate_](const store::OutboxEntry& entry) {
+    std::string match_id;
+    if (ParseWatchAnswerKey(entry.idempotency_key, match_id)) {
+      std::lock_guard lock(gate->mutex);
+      if (gate->front != nullptr) gate->front->OnWatchAnswer(match_id, entry);
+      return;
+    }
     std::string bot_id;
     std::int64_t user_id = 0, message_id = 0;
     if (!ParseReplyKey(entry.idempotency_key, bot_id, user_id, message_id)) return;
@@ -79,6 +94,23 @@ void BotFront::OnBotMessage(const std::string& bot_id, const telegram::Message& 
 void BotFront::OnBotCallback(const std::string& bot_id, const telegram::CallbackQuery& query) {
   worker_->Post([this, bot_id, query] {
     if (auto runtime = Runtime(bot_id)) runtime->OnCallback(query);
+  });
+}
+
+void BotFront::OnMatch(const store::WatchMatch& match) {
+  worker_->Post([this, match] {
+    auto subscriber = services_.infra.store().FindSubscriber(match.subscriber_id);
+    if (!subscriber) return;
+    if (auto runtime = Runtime(subscriber->bot_id)) runtime->Notify(match);
+  });
+}
+
+void BotFront::OnWatchAnswer(const std::string& match_id, const store::OutboxEntry& entry) {
+  worker_->Post([this, match_id, entry] {
+    auto match = services_.infra.store().FindWatchMatch(match_id);
+    auto subscriber = match ? services_.infra.store().FindSubscriber(match->subscriber_id) : std::nullopt;
+    if (!subscriber) return;
+    if (auto runtime = Runtime(subscriber->bot_id)) runtime->OnWatchAnswerFinished(match_id, entry);
   });
 }
 

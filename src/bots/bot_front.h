@@ -36,6 +36,8 @@ class BotFront : public service::BotListener, private LoginIndex {
   class Forwarder;
 
   void OnLogin(const std::string& tenant_id, const service::LoginView& login);
+  void OnMatch(const store::WatchMatch& match);
+  void OnWatchAnswer(const std::string& match_id, const store::OutboxEntry& entry);
   std::shared_ptr<BotRuntime> Runtime(const std::string& bot_id);  // worker only
   // LoginIndex (worker only).
   void Bind(const std::string& login_id, const std::string& bot_id, std::int64_t user_id) override;

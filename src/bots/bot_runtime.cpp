@@ -62,6 +62,8 @@ template std::function<void(telegram::Result<service::HistoryPage>)> BotRuntime:
     std::function<void(BotRuntime&, telegram::Result<service::HistoryPage>)>);
 template std::function<void(telegram::Result<service::ChatPage>)> BotRuntime::OnWorker(
     std::function<void(BotRuntime&, telegram::Result<service::ChatPage>)>);
+template std::function<void(telegram::Result<telegram::AccountClient::CanMessage>)> BotRuntime::OnWorker(
+    std::function<void(BotRuntime&, telegram::Result<telegram::AccountClient::CanMessage>)>);
 
 void BotRuntime::Update(const store::Bot& bot) {
   bot_ = bot;
@@ -82,6 +84,7 @@ void BotRuntime::Update(const store::Bot& bot) {
   } else {
     relaying_ = false;
   }
+  NotifyPending();
 }
 
 bool BotRuntime::Has(BotFeature feature) const {
@@ -107,6 +110,10 @@ void BotRuntime::RegisterCommands() {
     commands.push_back({"unlink", "Log out and remove your linked account"});
   }
   if (Has(BotFeature::kTerminal)) commands.push_back({"chats", "Your recent private chats"});
+  if (Has(BotFeature::kNotify)) {
+    commands.push_back({"subscribe", "Get the watcher's notifications"});
+    commands.push_back({"unsubscribe", "Stop the watcher's notifications"});
+  }
   commands.push_back({"cancel", "Stop what is under way"});
   client->SetCommands(commands, [id = bot_.id](telegram::Status s) {
     if (!s.ok()) spdlog::warn("bot {}: the command menu was not set: {}", id, s.error().what());
@@ -177,7 +184,8 @@ void BotRuntime::OnMessage(const Message& m) {
     if (auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
     std::string command = Lower(name);
     static const std::vector<std::string> kKnown = {"start", "help", "account", "status", "unlink",
-                                                    "cancel", "chats", "edit", "delete"};
+                                                    "cancel", "chats", "edit", "delete",
+                                                    "subscribe", "unsubscribe"};
     bool known = std::find(kKnown.begin(), kKnown.end(), command) != kKnown.end();
     if (known || c.step != Step::kPassword) return OnCommand(c, command, args, m);
   }
@@ -195,7 +203,12 @@ void BotRuntime::OnCommand(Conversation& c, std::string_view command, std::strin
     if (command == "chats") return ChatsCommand(c);
     if (command == "edit") return EditCommand(c, args, m);
     if (command == "delete") return DeleteCommand(c, m);
-  }  Say(c.user_id, "I do not know /" + std::string(command) + ". Send /help to see what I can do.");
+  }
+  if (Has(BotFeature::kNotify)) {
+    if (command == "subscribe") return SubscribeCommand(c, m);
+    if (command == "unsubscribe") return UnsubscribeCommand(c);
+  }
+  Say(c.user_id, "I do not know /" + std::string(command) + ". Send /help to see what I can do.");
 }
 
 void BotRuntime::Help(Conversation& c) {
@@ -212,6 +225,11 @@ void BotRuntime::Help(Conversation& c) {
         "\n\nYour account's private messages come here as they arrive. Reply to one (or tap Reply) to answer "
         "as you.\n/chats — your recent private chats\n/edit — as a reply to a message you sent: change its text"
         "\n/delete — as a reply to a message: delete it for everyone";
+  }
+  if (Has(BotFeature::kNotify)) {
+    text +=
+        "\n\nI tell subscribers about messages the watcher matched; tap Reply as me to answer the author from "
+        "your own account.\n/subscribe — get these notifications\n/unsubscribe — stop them";
   }
   text += "\n/cancel — stop what is under way\n/help — this list";
   Say(c.user_id, text);
@@ -230,6 +248,7 @@ void BotRuntime::OnText(Conversation& c, const Message& m) {
     default:
       break;
   }
+  if (OnWatchText(c, m)) return;
   if (OnTerminalText(c, m)) return;
   if (Has(BotFeature::kAccounts) && AccountsOf(c.user_id).empty()) {
     return Say(c.user_id, "Send /account to link your Telegram account, or /help to see what I can do.");
@@ -245,6 +264,7 @@ void BotRuntime::OnCallback(const telegram::CallbackQuery& q) {
     return OnAccountCallback(c, q, data.substr(5));
   }
   if (data.rfind("term:", 0) == 0 && Has(BotFeature::kTerminal)) return OnTerminalCallback(c, q, data.substr(5));
+  if (data.rfind("watch:", 0) == 0 && Has(BotFeature::kNotify)) return OnWatchCallback(c, q, data.substr(6));
   Answer(q, "This button no longer does anything.");
 }
 

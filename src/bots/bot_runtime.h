@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ class LoginIndex {
 // The person and message of an answer sent through a bot, from its outbox
 // entry's idempotency key; false for entries not sent through a bot.
 bool ParseReplyKey(const std::string& key, std::string& bot_id, std::int64_t& user_id, std::int64_t& message_id);
+// The outbox idempotency key of a subscriber's answer to a watcher match
+// (watch_answer.cpp), and the match it names; false for other keys.
+std::string WatchAnswerKey(const std::string& match_id);
+bool ParseWatchAnswerKey(const std::string& key, std::string& match_id);
 
 class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
  public:
@@ -53,6 +58,13 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   void OnLogin(std::int64_t user_id, const service::LoginView& login);
   // An answer the person sent through the bot is sent or failed (terminal).
   void OnReplyFinished(std::int64_t user_id, std::int64_t person_message_id, const store::OutboxEntry& entry);
+  // notify (watch_notify.cpp): tells the match's subscriber, once; and every
+  // match of this bot's subscribers still pending (after a restart, or while
+  // the bot was down).
+  void Notify(const store::WatchMatch& match);
+  void NotifyPending();
+  // A subscriber's answer to a match is sent or failed (watch_answer.cpp).
+  void OnWatchAnswerFinished(const std::string& match_id, const store::OutboxEntry& entry);
 
   const store::Bot& bot() const { return bot_; }
 
@@ -105,6 +117,23 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   std::vector<store::Account> AccountsOf(std::int64_t user_id);
   std::string Describe(const store::Account& account);
   std::string Limits(std::int64_t user_id);
+
+  // --- watch_notify.cpp, watch_answer.cpp
+  static std::string NotificationText(const nlohmann::json& match_view);
+  void SetNotified(store::WatchMatch match, store::WatchNotifyState state, std::int64_t bot_message_id,
+                   const std::string& error);
+  void Summarize(std::int64_t user_id, int per_hour);
+  void SubscribeCommand(Conversation& c, const telegram::Message& m);
+  void UnsubscribeCommand(Conversation& c);
+  std::optional<store::WatchMatch> OwnMatch(std::int64_t user_id, const std::string& match_id);
+  std::optional<store::Account> AnsweringAccount(std::int64_t user_id);
+  void OnWatchCallback(Conversation& c, const telegram::CallbackQuery& q, std::string_view action);
+  bool OnWatchText(Conversation& c, const telegram::Message& m);
+  void SendWatchAnswer(Conversation& c, store::WatchMatch match, const std::string& text);
+  void QueueWatchAnswer(store::WatchMatch match, const store::Account& account, const std::string& to,
+                        const std::string& text);
+  void WatchAnswerFailed(store::WatchMatch match, const std::string& why);
+  void ShowWatchOutcome(const store::WatchMatch& match, const std::string& outcome);
 
   // --- terminal_relay.cpp, terminal.cpp
   void StartRelay();
@@ -164,6 +193,15 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   std::map<std::int64_t, bool> in_flight_;   // seq of relays under way -> done
   std::map<std::string, std::int64_t> owners_;  // account id -> owner (0: none)
   std::map<std::int64_t, QueuedRelay> queued_relays_;  // per person
+  // notify
+  std::set<std::string> notifying_;  // matches whose notification is under way
+  struct Summary {  // the hourly cap's one message per subscriber
+    std::int64_t message_id = 0;
+    int count = 0;
+    std::int64_t window_end = 0;
+    bool sending = false;
+  };
+  std::map<std::int64_t, Summary> summaries_;
 };
 
 }  // namespace tgmux::bots

@@ -23,6 +23,7 @@ constexpr std::array kSteps = {
     StepRow{Step::kConfirmUnlink, "confirm_unlink", false},
     StepRow{Step::kReply, "reply", false},
     StepRow{Step::kConfirmDelete, "confirm_delete", false},
+    StepRow{Step::kWatchReply, "watch_reply", false},
 };
 
 }  // namespace
@@ -43,7 +44,8 @@ nlohmann::json Conversation::ToJson() const {
           {"account_id", account_id},
           {"target_chat_id", target_chat_id},
           {"target_message_id", target_message_id},
-          {"event_cursor", event_cursor}};
+          {"event_cursor", event_cursor},
+          {"watch_match_id", watch_match_id}};
 }
 
 Conversation Conversation::FromJson(const nlohmann::json& json) {
@@ -58,6 +60,7 @@ Conversation Conversation::FromJson(const nlohmann::json& json) {
   c.target_chat_id = json.value("target_chat_id", std::int64_t{0});
   c.target_message_id = json.value("target_message_id", std::int64_t{0});
   c.event_cursor = json.value("event_cursor", std::int64_t{0});
+  c.watch_match_id = json.value("watch_match_id", "");
   return c;
 }
 

@@ -23,8 +23,10 @@ enum class Step {
   kConfirmUnlink,   // the Unlink button is shown
   kReply,           // terminal: the next text is a reply into a chat
   kConfirmDelete,   // terminal: the Delete button is shown
+  kWatchReply,      // notify: the next text answers a watcher match's author
 };
-// "idle", "choosing_method", "phone", "code", "password", "qr", "confirm_unlink", "reply", "confirm_delete".
+// "idle", "choosing_method", "phone", "code", "password", "qr", "confirm_unlink", "reply", "confirm_delete",
+// "watch_reply".
 std::string_view StepName(Step step);
 std::optional<Step> StepFromName(std::string_view name);
 // A step of a login: its login lives only in this process's memory.
@@ -41,6 +43,7 @@ struct Conversation {
   std::int64_t target_message_id = 0;  // kReply: the message answered; kConfirmDelete: the one to delete
   // terminal: the last event of the tenant's log relayed to this person.
   std::int64_t event_cursor = 0;
+  std::string watch_match_id;  // kWatchReply: the match answered
 
   nlohmann::json ToJson() const;
   // Unknown or missing fields take defaults; an unknown step is idle.

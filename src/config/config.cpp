@@ -282,6 +282,11 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) {
          c.bot_accounts_per_person = static_cast<int>(ParseInteger(v, 1, 1000));
        }},
+      {{"TGMUX_WATCH_NOTIFY_PER_HOUR", "watch.notify_per_hour", "",
+        "watcher notifications one subscriber gets per hour; beyond it one summary message (30)"},
+       [](Config& c, const std::string& v) {
+         c.watch_notify_per_hour = static_cast<int>(ParseInteger(v, 1, 100000));
+       }},
       {{"TGMUX_PROXY", "telegram.proxy", "",
         "proxy for every account without its own: socks5://[user:pass@]host:port, http://..., "
         "mtproto://secret@host:port (none)"},

@@ -20,6 +20,7 @@
 #include "service/media/url_fetch.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
+#include "service/watch/watch_service.h"
 
 namespace tgmux::service {
 
@@ -36,6 +37,7 @@ struct Services {
         downloads(g, accounts, files, background),
         events(g, accounts, background, std::move(shapes)),
         gap_recovery(g, accounts, events, background),
+        watch(g, accounts, events),
         webhooks(g, accounts, events),
         bots(g, background, events),
         logins(g, accounts, background, audit),
@@ -44,6 +46,9 @@ struct Services {
         logins_per_tenant(g.config().auth.logins_per_tenant) {
     accounts.AddObserver(&files);
     accounts.AddObserver(&messages);
+    gap_recovery.OnRecovered([this](const std::string& account_id, const telegram::Message& m) {
+      watch.Recovered(account_id, m);
+    });
     logins.OnStateChange([this](const std::string& tenant_id, const LoginView& login) {
       events.Append({"login.state", login.account ? login.account->id : "", tenant_id, LoginEventData(login), ""});
     });
@@ -70,6 +75,7 @@ struct Services {
     logins.Shutdown();
     accounts.Shutdown();
     gap_recovery.Checkpoint();
+    watch.Shutdown();
     webhooks.Stop();
     events.Shutdown();
     messages.Shutdown();
@@ -82,6 +88,8 @@ struct Services {
     infra.store().DeleteEventsBefore(UnixMillis() - keep_ms);
     // The bots' terminal: which bot message stood for which account message.
     infra.store().DeleteBotRelaysBefore(UnixSeconds() - keep_ms / 1000);
+    // The watcher's messages and matches (pending notifications stay).
+    infra.store().DeleteWatchBefore(UnixSeconds() - keep_ms / 1000);
   }
 
   Infrastructure& infra;
@@ -96,6 +104,7 @@ struct Services {
   DownloadService downloads;
   EventService events;
   GapRecovery gap_recovery;
+  WatchService watch;
   WebhookService webhooks;
   BotService bots;
   LoginService logins;

@@ -262,6 +262,69 @@ CREATE TABLE bot_relays (
 CREATE INDEX bot_relays_by_age ON bot_relays (created_at);
 )sql";
 
+// The watcher (docs/watcher.md): which groups an account watches (JSON, ""
+// for none), rules, each group message once per tenant, matches with their
+// notification and answer, and the people notified.
+constexpr std::string_view kWatcher = R"sql(
+ALTER TABLE accounts ADD COLUMN watch TEXT NOT NULL DEFAULT '';
+CREATE TABLE watch_rules (
+  id         TEXT PRIMARY KEY,
+  tenant_id  TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  spec       TEXT NOT NULL,
+  enabled    INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX watch_rules_by_tenant ON watch_rules (tenant_id, created_at);
+CREATE TABLE watch_messages (
+  id          TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  dedup_key   TEXT NOT NULL,
+  account_id  TEXT NOT NULL,
+  chat_id     INTEGER NOT NULL,
+  message_id  INTEGER NOT NULL,
+  author_id   INTEGER NOT NULL,
+  data_sealed BLOB NOT NULL,
+  late        INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (tenant_id, dedup_key)
+);
+CREATE INDEX watch_messages_by_age ON watch_messages (created_at);
+CREATE TABLE watch_matches (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  message_id     TEXT NOT NULL,
+  subscriber_id  TEXT NOT NULL,
+  rule_id        TEXT NOT NULL,
+  author_id      INTEGER NOT NULL,
+  extra_sealed   BLOB NOT NULL,
+  notify_state   TEXT NOT NULL,
+  bot_message_id INTEGER NOT NULL,
+  answer_state   TEXT NOT NULL,
+  outbox_id      TEXT NOT NULL,
+  error          TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  notified_at    INTEGER NOT NULL,
+  UNIQUE (message_id, subscriber_id)
+);
+CREATE INDEX watch_matches_by_tenant ON watch_matches (tenant_id, created_at);
+CREATE INDEX watch_matches_pending ON watch_matches (notify_state) WHERE notify_state = 'pending';
+CREATE INDEX watch_matches_by_subscriber ON watch_matches (subscriber_id, notified_at);
+CREATE INDEX watch_matches_by_author ON watch_matches (rule_id, author_id, created_at);
+CREATE TABLE subscribers (
+  id               TEXT PRIMARY KEY,
+  tenant_id        TEXT NOT NULL,
+  bot_id           TEXT NOT NULL,
+  telegram_user_id INTEGER NOT NULL,
+  name             TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  UNIQUE (bot_id, telegram_user_id)
+);
+CREATE INDEX subscribers_by_tenant ON subscribers (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -273,6 +336,7 @@ constexpr std::array kMigrations = {
     Migration{8, "account proxies", kAccountProxy},
     Migration{9, "bots", kCreateBots},
     Migration{10, "account owners and bot conversations", kBotConversations},
+    Migration{11, "watcher", kWatcher},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

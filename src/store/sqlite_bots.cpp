@@ -128,6 +128,16 @@ std::vector<BotConversation> ListConversations(SQLite::Database& db, std::string
   return conversations;
 }
 
+std::optional<BotConversation> FindConversation(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id) {
+  SQLite::Statement query(db,
+                          "SELECT bot_id, user_id, state_sealed, updated_at FROM bot_conversations "
+                          "WHERE bot_id = ? AND user_id = ?");
+  SQLite::bind(query, std::string(bot_id), user_id);
+  if (!query.executeStep()) return std::nullopt;
+  return BotConversation{query.getColumn(0).getString(), query.getColumn(1).getInt64(),
+                         query.getColumn(2).getString(), query.getColumn(3).getInt64()};
+}
+
 void PutRelay(SQLite::Database& db, const BotRelay& r) {
   SQLite::Statement put(db,
                         "INSERT OR REPLACE INTO bot_relays (bot_id, user_id, bot_message_id, account_id, chat_id, "

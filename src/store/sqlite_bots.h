@@ -23,6 +23,7 @@ bool Update(SQLite::Database& db, const Bot& bot);
 bool Delete(SQLite::Database& db, std::string_view id);
 void PutConversation(SQLite::Database& db, const BotConversation& conversation);
 std::vector<BotConversation> ListConversations(SQLite::Database& db, std::string_view bot_id);
+std::optional<BotConversation> FindConversation(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id);
 void DeleteConversation(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id);
 void PutRelay(SQLite::Database& db, const BotRelay& relay);
 std::optional<BotRelay> FindRelay(SQLite::Database& db, std::string_view bot_id, std::int64_t user_id,

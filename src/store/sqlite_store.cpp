@@ -18,6 +18,7 @@
 #include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
+#include "store/sqlite_watch.h"
 #include "store/store.h"
 
 namespace tgmux::store {
@@ -231,6 +232,9 @@ class SqliteStore final : public Store {
   std::vector<BotConversation> ListBotConversations(std::string_view bot_id) override {
     return Run("reading bot conversations", [&] { return sqlite_bots::ListConversations(db_, bot_id); });
   }
+  std::optional<BotConversation> FindBotConversation(std::string_view bot_id, std::int64_t user_id) override {
+    return Run("reading bot conversations", [&] { return sqlite_bots::FindConversation(db_, bot_id, user_id); });
+  }
   void DeleteBotConversation(std::string_view bot_id, std::int64_t user_id) override {
     Run("removing a bot conversation", [&] { sqlite_bots::DeleteConversation(db_, bot_id, user_id); });
   }
@@ -243,6 +247,67 @@ class SqliteStore final : public Store {
   }
   void DeleteBotRelaysBefore(std::int64_t before) override {
     Run("removing old bot relays", [&] { sqlite_bots::DeleteRelaysBefore(db_, before); });
+  }
+  // The watcher: the SQL lives in sqlite_watch.cpp.
+  void PutWatchRule(const WatchRule& r) override {
+    Run("saving a watch rule", [&] { sqlite_watch::PutRule(db_, r); });
+  }
+  std::optional<WatchRule> FindWatchRule(std::string_view id) override {
+    return Run("reading watch rules", [&] { return sqlite_watch::FindRule(db_, id); });
+  }
+  std::vector<WatchRule> ListWatchRules(std::string_view tenant_id) override {
+    return Run("listing watch rules", [&] { return sqlite_watch::ListRules(db_, tenant_id); });
+  }
+  bool DeleteWatchRule(std::string_view tenant_id, std::string_view id) override {
+    return Run("deleting a watch rule", [&] { return sqlite_watch::DeleteRule(db_, tenant_id, id); });
+  }
+  bool InsertWatchMessage(const WatchMessage& m) override {
+    return Run("recording a watched message", [&] { return sqlite_watch::InsertMessage(db_, m); });
+  }
+  std::optional<WatchMessage> FindWatchMessage(std::string_view id) override {
+    return Run("reading watched messages", [&] { return sqlite_watch::FindMessage(db_, id); });
+  }
+  bool InsertWatchMatch(const WatchMatch& m) override {
+    return Run("recording a watch match", [&] { return sqlite_watch::InsertMatch(db_, m); });
+  }
+  std::optional<WatchMatch> FindWatchMatch(std::string_view id) override {
+    return Run("reading watch matches", [&] { return sqlite_watch::FindMatch(db_, id); });
+  }
+  std::optional<WatchMatch> FindWatchMatchFor(std::string_view message_id, std::string_view subscriber_id) override {
+    return Run("reading watch matches", [&] { return sqlite_watch::FindMatchFor(db_, message_id, subscriber_id); });
+  }
+  bool UpdateWatchMatch(const WatchMatch& m) override {
+    return Run("updating a watch match", [&] { return sqlite_watch::UpdateMatch(db_, m); });
+  }
+  std::vector<WatchMatch> ListWatchMatches(std::string_view tenant_id, std::int64_t before, int limit) override {
+    return Run("listing watch matches", [&] { return sqlite_watch::ListMatches(db_, tenant_id, before, limit); });
+  }
+  std::vector<WatchMatch> ListPendingWatchMatches(int limit) override {
+    return Run("listing pending watch matches", [&] { return sqlite_watch::ListPendingMatches(db_, limit); });
+  }
+  int CountWatchNotified(std::string_view subscriber_id, std::int64_t since) override {
+    return Run("counting notifications", [&] { return sqlite_watch::CountNotified(db_, subscriber_id, since); });
+  }
+  std::int64_t LastWatchMatchAt(std::string_view rule_id, std::int64_t author_id) override {
+    return Run("reading watch matches", [&] { return sqlite_watch::LastMatchAt(db_, rule_id, author_id); });
+  }
+  void DeleteWatchBefore(std::int64_t before) override {
+    Run("removing old watch matches", [&] { sqlite_watch::DeleteBefore(db_, before); });
+  }
+  bool InsertSubscriber(const Subscriber& s) override {
+    return Run("adding a subscriber", [&] { return sqlite_watch::InsertSubscriber(db_, s); });
+  }
+  std::optional<Subscriber> FindSubscriber(std::string_view id) override {
+    return Run("reading subscribers", [&] { return sqlite_watch::FindSubscriber(db_, id); });
+  }
+  std::optional<Subscriber> FindSubscriberByUser(std::string_view bot_id, std::int64_t user_id) override {
+    return Run("reading subscribers", [&] { return sqlite_watch::FindSubscriberByUser(db_, bot_id, user_id); });
+  }
+  std::vector<Subscriber> ListSubscribers(std::string_view tenant_id) override {
+    return Run("listing subscribers", [&] { return sqlite_watch::ListSubscribers(db_, tenant_id); });
+  }
+  bool DeleteSubscriber(std::string_view tenant_id, std::string_view id) override {
+    return Run("removing a subscriber", [&] { return sqlite_watch::DeleteSubscriber(db_, tenant_id, id); });
   }
   // Files: the SQL lives in sqlite_files.cpp.
   void UpsertFiles(const std::vector<FileRecord>& files) override {

@@ -53,6 +53,24 @@ constexpr std::array kBotStatuses = {
     BotRow{BotStatus::kDisabled, "disabled"},
 };
 
+using NotifyRow = NameRow<WatchNotifyState>;
+
+constexpr std::array kNotifyStates = {
+    NotifyRow{WatchNotifyState::kPending, "pending"},
+    NotifyRow{WatchNotifyState::kSending, "sending"},
+    NotifyRow{WatchNotifyState::kSent, "sent"},
+    NotifyRow{WatchNotifyState::kSummarized, "summarized"},
+    NotifyRow{WatchNotifyState::kFailed, "failed"},
+};
+
+using AnswerRow = NameRow<WatchAnswerState>;
+
+constexpr std::array kAnswerStates = {
+    AnswerRow{WatchAnswerState::kNone, "none"},     AnswerRow{WatchAnswerState::kAsked, "asked"},
+    AnswerRow{WatchAnswerState::kQueued, "queued"}, AnswerRow{WatchAnswerState::kSent, "sent"},
+    AnswerRow{WatchAnswerState::kFailed, "failed"}, AnswerRow{WatchAnswerState::kIgnored, "ignored"},
+};
+
 }  // namespace
 
 std::string_view AccountStatusName(AccountStatus status) { return NameIn(kStatuses, status); }
@@ -73,5 +91,11 @@ std::optional<BotStatus> ParseBotStatus(std::string_view name) { return ValueIn(
 
 std::string_view WebhookStateName(WebhookState state) { return NameIn(kWebhookStates, state); }
 std::optional<WebhookState> ParseWebhookState(std::string_view name) { return ValueIn(kWebhookStates, name); }
+
+std::string_view WatchNotifyStateName(WatchNotifyState state) { return NameIn(kNotifyStates, state); }
+std::optional<WatchNotifyState> ParseWatchNotifyState(std::string_view name) { return ValueIn(kNotifyStates, name); }
+
+std::string_view WatchAnswerStateName(WatchAnswerState state) { return NameIn(kAnswerStates, state); }
+std::optional<WatchAnswerState> ParseWatchAnswerState(std::string_view name) { return ValueIn(kAnswerStates, name); }
 
 }  // namespace tgmux::store

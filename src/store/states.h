@@ -44,4 +44,19 @@ enum class WebhookState { kActive, kDisabled };
 std::string_view WebhookStateName(WebhookState state);
 std::optional<WebhookState> ParseWebhookState(std::string_view name);
 
+// A watcher match's notification (docs/watcher.md): waiting for the bot,
+// handed to Telegram (after a crash it is never sent again: at most once),
+// delivered, folded into an hourly summary (the subscriber's cap was
+// reached), or refused by Telegram for good (the person blocked the bot).
+enum class WatchNotifyState { kPending, kSending, kSent, kSummarized, kFailed };
+std::string_view WatchNotifyStateName(WatchNotifyState state);
+std::optional<WatchNotifyState> ParseWatchNotifyState(std::string_view name);
+
+// The subscriber's answer to a match: none yet, waiting for their text,
+// queued in the outbox of their own account, sent, failed (the reason is
+// kept), or ignored.
+enum class WatchAnswerState { kNone, kAsked, kQueued, kSent, kFailed, kIgnored };
+std::string_view WatchAnswerStateName(WatchAnswerState state);
+std::optional<WatchAnswerState> ParseWatchAnswerState(std::string_view name);
+
 }  // namespace tgmux::store

@@ -59,5 +59,24 @@ TEST(StoreStates, WebhookStateNames) {
                             WebhookStateName, ParseWebhookState);
 }
 
+TEST(StoreStates, WatchNotifyStateNames) {
+  ExpectNames<WatchNotifyState>({{WatchNotifyState::kPending, "pending"},
+                                 {WatchNotifyState::kSending, "sending"},
+                                 {WatchNotifyState::kSent, "sent"},
+                                 {WatchNotifyState::kSummarized, "summarized"},
+                                 {WatchNotifyState::kFailed, "failed"}},
+                                WatchNotifyStateName, ParseWatchNotifyState);
+}
+
+TEST(StoreStates, WatchAnswerStateNames) {
+  ExpectNames<WatchAnswerState>({{WatchAnswerState::kNone, "none"},
+                                 {WatchAnswerState::kAsked, "asked"},
+                                 {WatchAnswerState::kQueued, "queued"},
+                                 {WatchAnswerState::kSent, "sent"},
+                                 {WatchAnswerState::kFailed, "failed"},
+                                 {WatchAnswerState::kIgnored, "ignored"}},
+                                WatchAnswerStateName, ParseWatchAnswerState);
+}
+
 }  // namespace
 }  // namespace tgmux::store

@@ -16,6 +16,7 @@
 #include "store/event_records.h"
 #include "store/file_records.h"
 #include "store/outbox_records.h"
+#include "store/watch_records.h"
 #include "store/states.h"
 
 namespace tgmux::store {
@@ -58,6 +59,9 @@ struct Account {
   // The Telegram user who linked it by talking to one of the tenant's bots
   // (docs/bots.md); 0 for accounts linked otherwise.
   std::int64_t owner_telegram_user_id = 0;
+  // The groups it watches for the watcher (docs/watcher.md), as JSON
+  // (service's WatchSettings); "" when it watches none.
+  std::string watch;
 };
 
 // Thread-safe: any thread may call any method. Calls block (run them off the
@@ -187,6 +191,8 @@ class Store {
   // What a bot and a person are in the middle of (one row each; Put replaces).
   virtual void PutBotConversation(const BotConversation& conversation) = 0;
   virtual std::vector<BotConversation> ListBotConversations(std::string_view bot_id) = 0;
+  // Null when the person never wrote to the bot.
+  virtual std::optional<BotConversation> FindBotConversation(std::string_view bot_id, std::int64_t user_id) = 0;
   virtual void DeleteBotConversation(std::string_view bot_id, std::int64_t user_id) = 0;
   // The terminal's map from a bot's messages to the accounts' (Put replaces).
   virtual void PutBotRelay(const BotRelay& relay) = 0;
@@ -194,6 +200,39 @@ class Store {
                                                std::int64_t bot_message_id) = 0;
   // Removes the map's entries made before `before` (unix seconds).
   virtual void DeleteBotRelaysBefore(std::int64_t before) = 0;
+
+  // The watcher (docs/watcher.md). Rules: Put inserts or replaces.
+  virtual void PutWatchRule(const WatchRule& rule) = 0;
+  virtual std::optional<WatchRule> FindWatchRule(std::string_view id) = 0;
+  // Of one tenant ("": of all), oldest first.
+  virtual std::vector<WatchRule> ListWatchRules(std::string_view tenant_id) = 0;
+  virtual bool DeleteWatchRule(std::string_view tenant_id, std::string_view id) = 0;
+  // False when the tenant already has a message with the same dedup key.
+  virtual bool InsertWatchMessage(const WatchMessage& message) = 0;
+  virtual std::optional<WatchMessage> FindWatchMessage(std::string_view id) = 0;
+  // False when the message already matched for the subscriber.
+  virtual bool InsertWatchMatch(const WatchMatch& match) = 0;
+  virtual std::optional<WatchMatch> FindWatchMatch(std::string_view id) = 0;
+  virtual std::optional<WatchMatch> FindWatchMatchFor(std::string_view message_id,
+                                                      std::string_view subscriber_id) = 0;
+  virtual bool UpdateWatchMatch(const WatchMatch& match) = 0;
+  // A tenant's matches, newest first, created before `before` (unix seconds; 0: any).
+  virtual std::vector<WatchMatch> ListWatchMatches(std::string_view tenant_id, std::int64_t before, int limit) = 0;
+  // Matches of every tenant whose notification is pending, oldest first.
+  virtual std::vector<WatchMatch> ListPendingWatchMatches(int limit) = 0;
+  // Notifications handed to the subscriber's bot (sending or sent) since `since` (unix seconds).
+  virtual int CountWatchNotified(std::string_view subscriber_id, std::int64_t since) = 0;
+  // When the rule last matched a message of the author (unix seconds; 0: never).
+  virtual std::int64_t LastWatchMatchAt(std::string_view rule_id, std::int64_t author_id) = 0;
+  // Matches and messages older than `before` (unix seconds), except pending matches.
+  virtual void DeleteWatchBefore(std::int64_t before) = 0;
+  // False when the person already subscribes to the bot.
+  virtual bool InsertSubscriber(const Subscriber& subscriber) = 0;
+  virtual std::optional<Subscriber> FindSubscriber(std::string_view id) = 0;
+  virtual std::optional<Subscriber> FindSubscriberByUser(std::string_view bot_id, std::int64_t telegram_user_id) = 0;
+  // Of one tenant ("": of all), oldest first.
+  virtual std::vector<Subscriber> ListSubscribers(std::string_view tenant_id) = 0;
+  virtual bool DeleteSubscriber(std::string_view tenant_id, std::string_view id) = 0;
 
   virtual void InsertWebhook(const Webhook& webhook) = 0;
   virtual std::optional<Webhook> FindWebhook(std::string_view id) = 0;

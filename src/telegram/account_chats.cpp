@@ -213,4 +213,68 @@ void AccountClient::GetChat(std::int64_t chat_id, std::function<void(Result<Chat
   hub_.Send(client_id_, {{"@type", "getChat"}, {"chat_id", chat_id}}, Typed<Chat>(std::move(done), ChatParser(chats_)));
 }
 
+namespace {
+
+// After joinChat / joinChatByInviteLink (chatJoinResult* in 1.8.65): the
+// chat read, or why the account is not in it. Already a member counts as
+// joined.
+ResultHandler ThenJoinedChat(ClientHub& hub, int client_id, const Chats& chats, std::int64_t chat_id,
+                             std::function<void(Result<Chat>)> done) {
+  return [&hub, client_id, chats, chat_id, done](Result<json> joined) {
+    if (!joined.ok() && joined.error().code() != ErrorCode::kConflict) return done(joined.error());
+    std::int64_t id = chat_id;
+    if (joined.ok()) {
+      const std::string type = joined.value().value("@type", "");
+      if (type == "chatJoinResultRequestSent") {
+        return done(Error(ErrorCode::kForbidden, "Joining this chat needs an administrator's approval; a request was sent"));
+      }
+      if (type != "chatJoinResultSuccess" && type != "ok") {
+        return done(Error(ErrorCode::kForbidden, "Telegram did not let the account join this chat (" + type + ")"));
+      }
+      if (id == 0) id = IntField(joined.value(), "chat_id");
+    }
+    if (id == 0) return done(UnexpectedAnswer("joinChat"));
+    hub.Send(client_id, {{"@type", "getChat"}, {"chat_id", id}}, Typed<Chat>(done, ChatParser(chats)));
+  };
+}
+
+void JoinById(ClientHub& hub, int client_id, const Chats& chats, std::int64_t chat_id,
+              std::function<void(Result<Chat>)> done) {
+  hub.Send(client_id, {{"@type", "joinChat"}, {"chat_id", chat_id}},
+           ThenJoinedChat(hub, client_id, chats, chat_id, std::move(done)));
+}
+
+}  // namespace
+
+void AccountClient::JoinChat(std::int64_t chat_id, std::function<void(Result<Chat>)> done) {
+  JoinById(hub_, client_id_, chats_, chat_id, std::move(done));
+}
+
+void AccountClient::JoinChatByInviteLink(const std::string& link, std::function<void(Result<Chat>)> done) {
+  // checkChatInviteLink names the chat when the account can already see it
+  // (a member, or a public chat): that is joined by id, a no-op for a member;
+  // otherwise the link itself joins.
+  auto checked = [&hub = hub_, client_id = client_id_, chats = chats_, link, done](Result<json> info) {
+    if (!info.ok()) return done(info.error());
+    std::int64_t chat_id = IntField(info.value(), "chat_id");
+    if (chat_id != 0) return JoinById(hub, client_id, chats, chat_id, done);
+    hub.Send(client_id, {{"@type", "joinChatByInviteLink"}, {"invite_link", link}},
+             ThenJoinedChat(hub, client_id, chats, 0, done));
+  };
+  hub_.Send(client_id_, {{"@type", "checkChatInviteLink"}, {"invite_link", link}}, std::move(checked));
+}
+
+void AccountClient::CanSendMessageToUser(std::int64_t user_id, std::function<void(Result<CanMessage>)> done) {
+  auto parse = [](const json& answer) -> Result<CanMessage> {
+    const std::string type = answer.value("@type", "");
+    if (type == "canSendMessageToUserResultOk") return CanMessage::kYes;
+    if (type == "canSendMessageToUserResultUserIsDeleted") return CanMessage::kUnknownUser;
+    if (type == "canSendMessageToUserResultUserRestrictsNewChats") return CanMessage::kPremiumRequired;
+    if (type == "canSendMessageToUserResultUserHasPaidMessages") return CanMessage::kPaid;
+    return UnexpectedAnswer("canSendMessageToUser");
+  };
+  hub_.Send(client_id_, {{"@type", "canSendMessageToUser"}, {"user_id", user_id}, {"only_local", false}},
+            Typed<CanMessage>(std::move(done), parse));
+}
+
 }  // namespace tgmux::telegram

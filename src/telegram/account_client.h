@@ -211,6 +211,19 @@ class AccountClient {
   // so far: LoadChats first), with unread counts and last messages.
   void GetChats(int limit, std::function<void(Result<std::vector<Chat>>)> done);
   void GetChat(std::int64_t chat_id, std::function<void(Result<Chat>)> done);
+  // Joins a group or channel the account can see (already a member: answered
+  // as joined), then reads it.
+  void JoinChat(std::int64_t chat_id, std::function<void(Result<Chat>)> done);
+  // Joins the chat of an invite link (https://t.me/+…, t.me/joinchat/…); a
+  // member is answered with the chat. Telegram's errors: INVITE_HASH_EXPIRED,
+  // INVITE_HASH_INVALID, INVITE_REQUEST_SENT (the link needs an admin's approval).
+  void JoinChatByInviteLink(const std::string& link, std::function<void(Result<Chat>)> done);
+  // Whether a private message to the user would be delivered
+  // (canSendMessageToUser): kUnknownUser when the account has never seen the
+  // user (no shared chat) or the account is deleted, kPremiumRequired when
+  // the user takes new chats only from contacts and Premium users.
+  enum class CanMessage { kYes, kUnknownUser, kPremiumRequired, kPaid };
+  void CanSendMessageToUser(std::int64_t user_id, std::function<void(Result<CanMessage>)> done);
   // Marks messages as read (force_read) or only counts their views.
   void ViewMessages(std::int64_t chat_id, const std::vector<std::int64_t>& message_ids, bool force_read,
                     Done done);

@@ -39,6 +39,8 @@ struct AccountPatch {
   std::optional<bool> accepts_private;
   std::optional<bool> accepts_groups;
   std::optional<bool> accepts_channels;
+  // The watcher's settings as stored (WatchService::Configure resolves them); "" stops watching.
+  std::optional<std::string> watch;
 };
 
 class AccountService {

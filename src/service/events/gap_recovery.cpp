@@ -52,7 +52,10 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
                              self->complete = false;
                            } else {
                              // Oldest first, as they arrived.
-                             for (const auto& m : messages.value()) self->owner->events_.Received(self->account_id, m);
+                             for (const auto& m : messages.value()) {
+                               self->owner->events_.Received(self->account_id, m);
+                               if (self->owner->recovered_listener_) self->owner->recovered_listener_(self->account_id, m);
+                             }
                              self->recovered += static_cast<int>(messages.value().size());
                            }
                            self->NextChat();

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,10 @@ class GapRecovery : public AccountObserver {
 
   void OnReady(const std::string& account_id) override;
   void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
+  // Also hears every message read back (the watcher); only before accounts start.
+  void OnRecovered(std::function<void(const std::string& account_id, const telegram::Message&)> listener) {
+    recovered_listener_ = std::move(listener);
+  }
   // Advances the checkpoint of every account recovered in this run.
   void Checkpoint();
 
@@ -54,6 +59,7 @@ class GapRecovery : public AccountObserver {
   std::mutex mutex_;
   std::set<std::string> recovering_;
   std::set<std::string> caught_up_;  // their checkpoints may advance
+  std::function<void(const std::string&, const telegram::Message&)> recovered_listener_;
 };
 
 }  // namespace tgmux::service
