@@ -3,6 +3,11 @@
 // `notify` bot tells them with Reply as me / Ignore; the answer leaves from
 // the subscriber's own account, once; reachability is explained in words;
 // several watchers in one group make one notification; the hourly cap.
+#include <atomic>
+#include <csignal>
+#include <set>
+#include <thread>
+
 #include "tests/support/bot_chat.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
@@ -101,6 +106,17 @@ class WatchTest : public LinkedGatewayTest {
     ASSERT_FALSE(sam_->WaitFor("one more bike").is_null()) << sam_->Messages();
     EXPECT_EQ(Count("selling my bike"), 1) << sam_->Messages();
     EXPECT_EQ(Events("watch.message").size(), 2u) << Events("watch.message");
+  }
+  // Every match the API lists, newest first (two pages of at most 500).
+  std::vector<json> AllMatches() {
+    std::vector<json> out;
+    std::string cursor;
+    do {
+      auto page = http().Get("/v1/watch/matches?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor)).Json();
+      for (const auto& item : page["items"]) out.push_back(item);
+      cursor = page["next_cursor"].is_string() ? page["next_cursor"].get<std::string>() : "";
+    } while (!cursor.empty());
+    return out;
   }
   json Events(const std::string& type) {
     const json page = http().Get("/v1/events?types=" + type).Json();
@@ -267,6 +283,79 @@ TEST_F(WatchTest, BeyondTheHourlyCapOneSummaryMessage) {
   ASSERT_FALSE(sam_->WaitFor("3 more matches").is_null()) << sam_->Messages();
   EXPECT_EQ(Count("message "), 2) << sam_->Messages();
   EXPECT_EQ(Count("more match"), 1) << sam_->Messages();
+}
+
+// kill -9 in the middle of 1,000 group messages: afterwards every message is
+// matched and stored once, and no notification went twice.
+TEST_F(WatchTest, AKillMinusNineDuringABurstNeitherLosesNorRepeatsAMatch) {
+  SetUpWorld();
+  AddRule({{"name", "Everything"}});
+  constexpr int kCount = 1000;
+  std::atomic<int> said{0};
+  std::thread poster([&] {
+    for (int i = 0; i < kCount; ++i) {
+      auto sent = Control("POST", "/messages", {{"from", kCarl}, {"to", group_id_}, {"text", "burst " + std::to_string(i)}});
+      if (sent.status == 201) ++said;
+    }
+  });
+  ASSERT_TRUE(WaitUntil([&] { return said >= kCount / 4; }, std::chrono::seconds(60)));
+  gateway_->Stop(SIGKILL);
+  ASSERT_TRUE(WaitUntil([&] { return said >= kCount * 3 / 4; }, std::chrono::seconds(60)));
+  StartGateway();
+  poster.join();
+  ASSERT_EQ(said, kCount);
+
+  std::vector<json> matches;
+  EXPECT_TRUE(WaitUntil([&] { return (matches = AllMatches()).size() >= kCount; }, std::chrono::seconds(90)))
+      << matches.size() << " matches";
+  std::multiset<std::string> texts;
+  for (const auto& m : matches) texts.insert(m["message"]["text"].get<std::string>());
+  for (int i = 0; i < kCount; ++i) EXPECT_EQ(texts.count("burst " + std::to_string(i)), 1u) << "burst " << i;
+  // Nothing stays pending: each is notified, summarized (the hourly cap), or
+  // was being sent when tgmux died (never sent again).
+  EXPECT_TRUE(WaitUntil([&] {
+    for (const auto& m : AllMatches()) {
+      if (m["notify_state"] == "pending") return false;
+    }
+    return true;
+  }, std::chrono::seconds(30)));
+  // Every notification marked sent is in Sam's chat, once.
+  std::multiset<std::string> notified;
+  auto read_chat = [&] {
+    notified.clear();
+    for (const auto& m : sam_->Messages()) {
+      std::string text = m.value("text", "");
+      auto at = text.find("burst ");
+      if (m.value("from_bot", false) && text.rfind("🔔", 0) == 0 && at != std::string::npos) {
+        notified.insert(text.substr(at, text.find('\n', at) - at));
+      }
+    }
+  };
+  std::size_t sent = 0;
+  EXPECT_TRUE(WaitUntil([&] {
+    sent = 0;
+    for (const auto& m : AllMatches()) sent += m["notify_state"] == "sent" ? 1 : 0;
+    read_chat();
+    return sent > 0 && notified.size() >= sent;
+  }, std::chrono::seconds(60))) << sent << " sent, " << notified.size() << " in the chat";
+  EXPECT_LE(notified.size(), 30u) << "the hourly cap holds across the restart";
+  for (const auto& text : notified) EXPECT_EQ(notified.count(text), 1u) << text << " notified twice";
+}
+
+// People link and unlink their accounts meanwhile: the main account keeps watching.
+TEST_F(WatchTest, TheMainAccountKeepsWatchingWhileOthersLinkAndUnlink) {
+  SetUpWorld();
+  AddRule({{"name", "Everything"}});
+  for (int round = 0; round < 3; ++round) {
+    std::string phone = "+1555000310" + std::to_string(round);
+    CreateUser(phone, "Visitor" + std::to_string(round));
+    std::string visitor = Link(phone)["id"];
+    Post(kCarl, "while linked " + std::to_string(round));
+    EXPECT_EQ(http().Request("DELETE", "/v1/accounts/" + visitor).status, 204);
+    Post(kCarl, "after unlink " + std::to_string(round));
+  }
+  EXPECT_TRUE(WaitUntil([&] { return AllMatches().size() == 6u; }, std::chrono::seconds(15))) << AllMatches().size();
+  EXPECT_FALSE(sam_->WaitFor("after unlink 2").is_null()) << sam_->Messages();
 }
 
 TEST_F(WatchTest, BadRulesAndSubscribersAreRefusedNamingTheField) {

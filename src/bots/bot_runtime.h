@@ -195,6 +195,7 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   std::map<std::int64_t, QueuedRelay> queued_relays_;  // per person
   // notify
   std::set<std::string> notifying_;  // matches whose notification is under way
+  std::map<std::int64_t, int> queued_;  // per subscriber: notifications in the sender's queue
   struct Summary {  // the hourly cap's one message per subscriber
     std::int64_t message_id = 0;
     int count = 0;

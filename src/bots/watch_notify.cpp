@@ -4,6 +4,8 @@
 // at most once per match; /subscribe and /unsubscribe.
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "bots/bot_runtime.h"
 #include "bots/wording.h"
 #include "common/time.h"
@@ -71,26 +73,39 @@ void BotRuntime::Notify(const store::WatchMatch& given) {
   }
   const std::int64_t user_id = subscriber->telegram_user_id;
   const int per_hour = services_.infra.config().watch_notify_per_hour;
-  if (services_.infra.store().CountWatchNotified(subscriber->id, UnixSeconds() - 3600) >= per_hour) {
+  // Those handed to Telegram this hour (stored), and those waiting in the bot's queue.
+  int taken = services_.infra.store().CountWatchNotified(subscriber->id, UnixSeconds() - 3600) + queued_[user_id];
+  if (taken >= per_hour) {
     notifying_.erase(given.id);
     SetNotified(*match, WatchNotifyState::kSummarized, 0, "");
     return Summarize(user_id, per_hour);
   }
-  // At most once: a notification handed to Telegram is never sent again,
-  // even if tgmux stops before it hears the outcome.
-  match->notify_state = WatchNotifyState::kSending;
-  match->updated_at = match->notified_at = UnixSeconds();
-  services_.infra.store().UpdateWatchMatch(*match);
+  ++queued_[user_id];
   json view = services_.watch.MatchJson(*match);
   Markup buttons = Markup::Inline({{Button::Callback("Reply as me", "watch:r:" + match->id),
                                     Button::Callback("Ignore", "watch:i:" + match->id)}});
-  Say(user_id, NotificationText(view), buttons, [this, id = match->id](const Message* sent) {
+  auto waiting = std::make_shared<bool>(true);  // a retried call leaves the queue once
+  auto call = [this, id = match->id, user_id, text = NotificationText(view), buttons, waiting](
+                  telegram::AccountClient& client, telegram::AccountClient::MessageDone sent) {
+    // At most once: marked before it goes to Telegram, it is never sent
+    // again, even if tgmux stops before it hears the outcome.
+    if (auto now = services_.infra.store().FindWatchMatch(id)) {
+      now->notify_state = WatchNotifyState::kSending;
+      now->updated_at = now->notified_at = UnixSeconds();
+      services_.infra.store().UpdateWatchMatch(*now);
+    }
+    if (std::exchange(*waiting, false)) --queued_[user_id];
+    client.SendBotText(user_id, telegram::FormattedText{text, {}}, buttons, 0, std::move(sent));
+  };
+  sender_->Enqueue(user_id, call, [this, id = match->id](Result<Message> sent) {
     notifying_.erase(id);
     auto now = services_.infra.store().FindWatchMatch(id);
     if (!now) return;
-    if (sent) return SetNotified(*now, WatchNotifyState::kSent, sent->message_id, "");
+    if (sent.ok()) return SetNotified(*now, WatchNotifyState::kSent, sent.value().message_id, "");
     // Telegram answered with a refusal: it did not take the message.
-    SetNotified(*now, WatchNotifyState::kFailed, 0, "the bot could not write to the subscriber");
+    spdlog::warn("bot {}: a notification was not sent: {}", bot_.id, sent.error().what());
+    SetNotified(*now, WatchNotifyState::kFailed, 0, std::string("the bot could not write to the subscriber: ") +
+                                                         sent.error().what());
   });
 }
 

@@ -261,8 +261,8 @@ class SqliteStore final : public Store {
   bool DeleteWatchRule(std::string_view tenant_id, std::string_view id) override {
     return Run("deleting a watch rule", [&] { return sqlite_watch::DeleteRule(db_, tenant_id, id); });
   }
-  bool InsertWatchMessage(const WatchMessage& m) override {
-    return Run("recording a watched message", [&] { return sqlite_watch::InsertMessage(db_, m); });
+  bool InsertWatchMessage(const WatchMessage& m, const std::vector<WatchMatch>& matches) override {
+    return Run("recording a watched message", [&] { return sqlite_watch::InsertMessage(db_, m, matches); });
   }
   std::optional<WatchMessage> FindWatchMessage(std::string_view id) override {
     return Run("reading watched messages", [&] { return sqlite_watch::FindMessage(db_, id); });

@@ -141,13 +141,17 @@ bool DeleteRule(SQLite::Database& db, std::string_view tenant_id, std::string_vi
   return erase.exec() > 0;
 }
 
-bool InsertMessage(SQLite::Database& db, const WatchMessage& m) {
+bool InsertMessage(SQLite::Database& db, const WatchMessage& m, const std::vector<WatchMatch>& matches) {
+  SQLite::Transaction transaction(db);
   SQLite::Statement insert(db, std::string("INSERT INTO watch_messages (") + kMessageColumns +
                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   SQLite::bind(insert, m.id, m.tenant_id, m.dedup_key, m.account_id, m.chat_id, m.message_id, m.author_id,
                m.data_sealed, m.late ? 1 : 0, m.created_at);
   BindBlob(insert, 8, m.data_sealed);
-  return InsertUnlessPresent(insert);
+  if (!InsertUnlessPresent(insert)) return false;  // rolled back
+  for (const auto& match : matches) InsertMatch(db, match);
+  transaction.commit();
+  return true;
 }
 
 std::optional<WatchMessage> FindMessage(SQLite::Database& db, std::string_view id) {

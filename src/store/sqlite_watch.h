@@ -19,8 +19,9 @@ std::optional<WatchRule> FindRule(SQLite::Database& db, std::string_view id);
 std::vector<WatchRule> ListRules(SQLite::Database& db, std::string_view tenant_id);
 bool DeleteRule(SQLite::Database& db, std::string_view tenant_id, std::string_view id);
 
-// False when the tenant already has a message with the same dedup key.
-bool InsertMessage(SQLite::Database& db, const WatchMessage& message);
+// The message and its matches in one transaction; false (nothing written)
+// when the tenant already has a message with the same dedup key.
+bool InsertMessage(SQLite::Database& db, const WatchMessage& message, const std::vector<WatchMatch>& matches);
 std::optional<WatchMessage> FindMessage(SQLite::Database& db, std::string_view id);
 
 // False when the message already matched for the subscriber.

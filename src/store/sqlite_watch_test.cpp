@@ -47,9 +47,11 @@ class SqliteWatchTest : public ::testing::Test {
 };
 
 TEST_F(SqliteWatchTest, AGroupMessageIsKeptOncePerTenant) {
-  EXPECT_TRUE(store_->InsertWatchMessage(Message("wmsg_1", "sg:-100123:1048576")));
-  EXPECT_FALSE(store_->InsertWatchMessage(Message("wmsg_2", "sg:-100123:1048576")));
-  EXPECT_TRUE(store_->InsertWatchMessage(Message("wmsg_3", "sg:-100123:1048576", "ten_b")));
+  EXPECT_TRUE(store_->InsertWatchMessage(Message("wmsg_1", "sg:-100123:1048576"), {}));
+  // A second watcher's copy: neither it nor its matches are written.
+  EXPECT_FALSE(store_->InsertWatchMessage(Message("wmsg_2", "sg:-100123:1048576"), {Match("wm_9", "wmsg_2", "sub_a")}));
+  EXPECT_FALSE(store_->FindWatchMatch("wm_9"));
+  EXPECT_TRUE(store_->InsertWatchMessage(Message("wmsg_3", "sg:-100123:1048576", "ten_b"), {}));
   auto found = store_->FindWatchMessage("wmsg_1");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->data_sealed, std::string("sealed\0data", 11));
@@ -58,8 +60,9 @@ TEST_F(SqliteWatchTest, AGroupMessageIsKeptOncePerTenant) {
 }
 
 TEST_F(SqliteWatchTest, OneMatchPerMessageAndSubscriberAndPendingOnesSurvive) {
-  ASSERT_TRUE(store_->InsertWatchMessage(Message("wmsg_1", "k1")));
-  EXPECT_TRUE(store_->InsertWatchMatch(Match("wm_1", "wmsg_1", "sub_a")));
+  // The message comes with its rule matches, in one transaction.
+  ASSERT_TRUE(store_->InsertWatchMessage(Message("wmsg_1", "k1"), {Match("wm_1", "wmsg_1", "sub_a")}));
+  EXPECT_TRUE(store_->FindWatchMatch("wm_1"));
   EXPECT_FALSE(store_->InsertWatchMatch(Match("wm_2", "wmsg_1", "sub_a")));
   EXPECT_TRUE(store_->InsertWatchMatch(Match("wm_3", "wmsg_1", "sub_b", 101)));
   EXPECT_EQ(store_->ListPendingWatchMatches(10).size(), 2u);

@@ -207,8 +207,9 @@ class Store {
   // Of one tenant ("": of all), oldest first.
   virtual std::vector<WatchRule> ListWatchRules(std::string_view tenant_id) = 0;
   virtual bool DeleteWatchRule(std::string_view tenant_id, std::string_view id) = 0;
-  // False when the tenant already has a message with the same dedup key.
-  virtual bool InsertWatchMessage(const WatchMessage& message) = 0;
+  // The message and its matches in one transaction; false (and nothing
+  // written) when the tenant already has a message with the same dedup key.
+  virtual bool InsertWatchMessage(const WatchMessage& message, const std::vector<WatchMatch>& matches) = 0;
   virtual std::optional<WatchMessage> FindWatchMessage(std::string_view id) = 0;
   // False when the message already matched for the subscriber.
   virtual bool InsertWatchMatch(const WatchMatch& match) = 0;

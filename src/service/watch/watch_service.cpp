@@ -147,10 +147,13 @@ void WatchService::Process(const std::string& account_id, const telegram::Messag
   row.created_at = UnixSeconds();
   json data = watch::WatchedMessageJson(row.id, account_id, ChatOf(account_id, m.chat_id, m.chat_type), m, late);
   row.data_sealed = infra_.envelope().SealRecord("watch_message", row.id, data.dump());
-  // Another watcher of the tenant in the same group saw it first.
-  if (!infra_.store().InsertWatchMessage(row)) return;
+  // The message and its matches are written together: a crash leaves either
+  // both (notified after the restart) or neither (matched again then).
+  auto matches = MatchRules(row, m.text.text);
+  // False: another watcher of the tenant in the same group saw it first.
+  if (!infra_.store().InsertWatchMessage(row, matches)) return;
   events_.Append({"watch.message", account_id, "", data, "watch.message:" + row.id});
-  MatchRules(row, m.text.text);
+  for (const auto& match : matches) Matched(row, match);
 }
 
 std::shared_ptr<const WatchService::TenantRules> WatchService::RulesOf(const std::string& tenant_id) {
@@ -176,7 +179,9 @@ void WatchService::RulesChanged(const std::string& tenant_id) {
   rules_.erase(tenant_id);
 }
 
-void WatchService::MatchRules(const store::WatchMessage& row, const std::string& text) {
+std::vector<store::WatchMatch> WatchService::MatchRules(const store::WatchMessage& row, const std::string& text) {
+  std::vector<store::WatchMatch> matches;
+  std::set<std::string> notified;
   auto rules = RulesOf(row.tenant_id);
   for (const auto& rule_id : rules->set->Match(row.chat_id, text)) {
     const auto& rule = rules->rules.at(rule_id);
@@ -184,13 +189,17 @@ void WatchService::MatchRules(const store::WatchMessage& row, const std::string&
       std::int64_t last = infra_.store().LastWatchMatchAt(rule_id, row.author_id);
       if (last != 0 && row.created_at - last < rule.cooldown_per_author) continue;
     }
-    for (const auto& subscriber : rule.subscribers) AddMatch(row, subscriber, rule_id, json::object());
+    for (const auto& subscriber : rule.subscribers) {
+      // One match per message and subscriber: the first rule (in creation order) names it.
+      if (!notified.insert(subscriber).second) continue;
+      matches.push_back(NewMatch(row, subscriber, rule_id, {}));
+    }
   }
+  return matches;
 }
 
-std::optional<store::WatchMatch> WatchService::AddMatch(const store::WatchMessage& row,
-                                                        const std::string& subscriber_id, const std::string& rule_id,
-                                                        const nlohmann::json& extra) {
+store::WatchMatch WatchService::NewMatch(const store::WatchMessage& row, const std::string& subscriber_id,
+                                         const std::string& rule_id, const nlohmann::json& extra) {
   store::WatchMatch match;
   match.id = crypto::RandomId("wm");
   match.tenant_id = row.tenant_id;
@@ -200,16 +209,26 @@ std::optional<store::WatchMatch> WatchService::AddMatch(const store::WatchMessag
   match.author_id = row.author_id;
   if (!extra.empty()) match.extra_sealed = infra_.envelope().SealRecord("watch_match", match.id, extra.dump());
   match.created_at = match.updated_at = UnixSeconds();
+  return match;
+}
+
+std::optional<store::WatchMatch> WatchService::AddMatch(const store::WatchMessage& row,
+                                                        const std::string& subscriber_id, const std::string& rule_id,
+                                                        const nlohmann::json& extra) {
+  auto match = NewMatch(row, subscriber_id, rule_id, extra);
   if (!infra_.store().InsertWatchMatch(match)) return std::nullopt;
-  json data = MatchJson(match);
-  events_.Append({"watch.match", row.account_id, "", std::move(data), "watch.match:" + match.id});
+  Matched(row, match);
+  return match;
+}
+
+void WatchService::Matched(const store::WatchMessage& row, const store::WatchMatch& match) {
+  events_.Append({"watch.match", row.account_id, "", MatchJson(match), "watch.match:" + match.id});
   std::shared_ptr<WatchNotifier> notifier;
   {
     std::lock_guard lock(mutex_);
     notifier = notifier_;
   }
   if (notifier) notifier->OnMatch(match);
-  return match;
 }
 
 nlohmann::json WatchService::MessageData(const store::WatchMessage& row) {

@@ -116,9 +116,15 @@ class WatchService : public AccountObserver {
   watch::ChatInfo ChatOf(const std::string& account_id, std::int64_t chat_id, telegram::ChatType type);
   std::shared_ptr<const TenantRules> RulesOf(const std::string& tenant_id);
   void RulesChanged(const std::string& tenant_id);
-  void MatchRules(const store::WatchMessage& row, const std::string& text);
+  // The matches of the tenant's rules (not yet stored), per-author cooldowns applied.
+  std::vector<store::WatchMatch> MatchRules(const store::WatchMessage& row, const std::string& text);
+  store::WatchMatch NewMatch(const store::WatchMessage& row, const std::string& subscriber_id,
+                             const std::string& rule_id, const nlohmann::json& extra);
+  // A classifier's match: stored unless the message already matched for the subscriber.
   std::optional<store::WatchMatch> AddMatch(const store::WatchMessage& row, const std::string& subscriber_id,
                                             const std::string& rule_id, const nlohmann::json& extra);
+  // A stored match: its event, and the notifier told.
+  void Matched(const store::WatchMessage& row, const store::WatchMatch& match);
   nlohmann::json MessageData(const store::WatchMessage& row);
 
   Infrastructure& infra_;
