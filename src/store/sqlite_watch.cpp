@@ -113,6 +113,22 @@ std::string Select(const char* columns, const char* table, const char* rest) {
   return std::string("SELECT ") + columns + " FROM " + table + " " + rest;
 }
 
+// The rows of one tenant ("": of all), oldest first.
+template <typename T, typename ReadRow>
+std::vector<T> OfTenant(SQLite::Database& db, const char* columns, const char* table, std::string_view tenant_id,
+                        ReadRow read) {
+  SQLite::Statement query(db, Select(columns, table, "WHERE ?1 = '' OR tenant_id = ?1 ORDER BY created_at, id"));
+  SQLite::bind(query, std::string(tenant_id));
+  return ReadAll<T>(query, read);
+}
+
+// Removes the tenant's row `id`; false when the tenant has none.
+bool DeleteOfTenant(SQLite::Database& db, const char* table, std::string_view tenant_id, std::string_view id) {
+  SQLite::Statement erase(db, std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND id = ?");
+  SQLite::bind(erase, std::string(tenant_id), std::string(id));
+  return erase.exec() > 0;
+}
+
 }  // namespace
 
 void PutRule(SQLite::Database& db, const WatchRule& r) {
@@ -129,16 +145,11 @@ std::optional<WatchRule> FindRule(SQLite::Database& db, std::string_view id) {
 }
 
 std::vector<WatchRule> ListRules(SQLite::Database& db, std::string_view tenant_id) {
-  SQLite::Statement query(
-      db, Select(kRuleColumns, "watch_rules", "WHERE ?1 = '' OR tenant_id = ?1 ORDER BY created_at, id"));
-  SQLite::bind(query, std::string(tenant_id));
-  return ReadAll<WatchRule>(query, ReadRule);
+  return OfTenant<WatchRule>(db, kRuleColumns, "watch_rules", tenant_id, ReadRule);
 }
 
 bool DeleteRule(SQLite::Database& db, std::string_view tenant_id, std::string_view id) {
-  SQLite::Statement erase(db, "DELETE FROM watch_rules WHERE tenant_id = ? AND id = ?");
-  SQLite::bind(erase, std::string(tenant_id), std::string(id));
-  return erase.exec() > 0;
+  return DeleteOfTenant(db, "watch_rules", tenant_id, id);
 }
 
 bool InsertMessage(SQLite::Database& db, const WatchMessage& m, const std::vector<WatchMatch>& matches) {
@@ -256,16 +267,11 @@ std::optional<Subscriber> FindSubscriberByUser(SQLite::Database& db, std::string
 }
 
 std::vector<Subscriber> ListSubscribers(SQLite::Database& db, std::string_view tenant_id) {
-  SQLite::Statement query(
-      db, Select(kSubscriberColumns, "subscribers", "WHERE ?1 = '' OR tenant_id = ?1 ORDER BY created_at, id"));
-  SQLite::bind(query, std::string(tenant_id));
-  return ReadAll<Subscriber>(query, ReadSubscriber);
+  return OfTenant<Subscriber>(db, kSubscriberColumns, "subscribers", tenant_id, ReadSubscriber);
 }
 
 bool DeleteSubscriber(SQLite::Database& db, std::string_view tenant_id, std::string_view id) {
-  SQLite::Statement erase(db, "DELETE FROM subscribers WHERE tenant_id = ? AND id = ?");
-  SQLite::bind(erase, std::string(tenant_id), std::string(id));
-  return erase.exec() > 0;
+  return DeleteOfTenant(db, "subscribers", tenant_id, id);
 }
 
 }  // namespace tgmux::store::sqlite_watch

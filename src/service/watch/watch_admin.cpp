@@ -100,14 +100,18 @@ void WatchService::Configure(const std::string& tenant_id, const std::string& ac
   resolution->Step();
 }
 
-store::WatchRule WatchService::CreateRule(const std::string& tenant_id, const nlohmann::json& body) {
-  auto settings = watch::ParseRule(body, {}, true);
-  for (std::size_t i = 0; i < settings.subscribers.size(); ++i) {
-    auto subscriber = infra_.store().FindSubscriber(settings.subscribers[i]);
+void WatchService::CheckSubscribers(const std::string& tenant_id, const std::vector<std::string>& ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto subscriber = infra_.store().FindSubscriber(ids[i]);
     if (!subscriber || subscriber->tenant_id != tenant_id) {
-      Bad("subscribers[" + std::to_string(i) + "]: no subscriber " + settings.subscribers[i]);
+      Bad("subscribers[" + std::to_string(i) + "]: no subscriber " + ids[i]);
     }
   }
+}
+
+store::WatchRule WatchService::CreateRule(const std::string& tenant_id, const nlohmann::json& body) {
+  auto settings = watch::ParseRule(body, {}, true);
+  CheckSubscribers(tenant_id, settings.subscribers);
   settings.match.id = crypto::RandomId("wr");
   auto row = watch::RuleRow(settings);
   row.tenant_id = tenant_id;
@@ -131,14 +135,7 @@ store::WatchRule WatchService::UpdateRule(const std::string& tenant_id, const st
                                           const nlohmann::json& body) {
   auto row = GetRule(tenant_id, id);
   auto settings = watch::ParseRule(body, watch::RuleFromRow(row), false);
-  if (body.contains("subscribers")) {
-    for (std::size_t i = 0; i < settings.subscribers.size(); ++i) {
-      auto subscriber = infra_.store().FindSubscriber(settings.subscribers[i]);
-      if (!subscriber || subscriber->tenant_id != tenant_id) {
-        Bad("subscribers[" + std::to_string(i) + "]: no subscriber " + settings.subscribers[i]);
-      }
-    }
-  }
+  if (body.contains("subscribers")) CheckSubscribers(tenant_id, settings.subscribers);
   auto updated = watch::RuleRow(settings);
   updated.tenant_id = tenant_id;
   updated.created_at = row.created_at;
@@ -160,12 +157,7 @@ std::vector<store::WatchMatch> WatchService::AddClassifierMatch(const std::strin
     throw Error(ErrorCode::kNotFound, "no watched message " + request.message_id);
   }
   if (request.subscribers.empty()) Bad("subscribers: name at least one subscriber id to notify");
-  for (std::size_t i = 0; i < request.subscribers.size(); ++i) {
-    auto subscriber = infra_.store().FindSubscriber(request.subscribers[i]);
-    if (!subscriber || subscriber->tenant_id != tenant_id) {
-      Bad("subscribers[" + std::to_string(i) + "]: no subscriber " + request.subscribers[i]);
-    }
-  }
+  CheckSubscribers(tenant_id, request.subscribers);
   json extra = json::object();
   if (!request.draft.empty()) extra["draft"] = request.draft;
   if (!request.note.empty()) extra["note"] = request.note;

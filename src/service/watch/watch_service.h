@@ -109,6 +109,8 @@ class WatchService : public AccountObserver {
     std::map<std::string, watch::RuleSettings> rules;
   };
 
+  // Error(invalid_request) naming the first id that is not a subscriber of the tenant.
+  void CheckSubscribers(const std::string& tenant_id, const std::vector<std::string>& ids);
   void Take(const std::string& account_id, const telegram::Message& message, bool recovered);
   // Worker only.
   void Process(const std::string& account_id, const telegram::Message& message, bool late);
