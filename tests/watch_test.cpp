@@ -160,6 +160,28 @@ TEST_F(WatchTest, ARuleNotifiesTheSubscriberOnceAndTheAnswerLeavesFromTheirAccou
   ASSERT_EQ(listed["items"].size(), 1u) << listed;
   EXPECT_EQ(listed["items"][0]["answer_state"], "sent");
   EXPECT_EQ(listed["items"][0]["notify_state"], "sent");
+
+  // A regex rule; and й is not и.
+  AddRule({{"name", "Prices"}, {"regex", "\\d+ ?€"}});
+  AddRule({{"name", "Iodine"}, {"any", {"йод"}}});
+  Post(kDora, "иод в аптеке");
+  Post(kDora, "велосипед за 300 €");
+  json price = Shown("велосипед за 300 €");
+  ASSERT_FALSE(price.is_null()) << sam_->Messages();
+  EXPECT_NE(price["text"].get<std::string>().find("Prices"), std::string::npos) << price;
+  EXPECT_EQ(Count("иод в аптеке"), 0) << sam_->Messages();
+}
+
+TEST_F(WatchTest, APerAuthorCooldownKeepsOneAuthorFromRepeating) {
+  SetUpWorld();
+  AddRule({{"name", "Sales"}, {"any", {"sale"}}, {"cooldown_per_author", 3600}});
+  Post(kCarl, "sale one");
+  Post(kCarl, "sale two");
+  Post(kDora, "sale three");
+  ASSERT_FALSE(Shown("sale three").is_null()) << sam_->Messages();
+  ASSERT_FALSE(Shown("sale one").is_null()) << sam_->Messages();
+  EXPECT_EQ(Count("sale two"), 0) << sam_->Messages();
+  EXPECT_EQ(AllMatches().size(), 2u);
 }
 
 TEST_F(WatchTest, AClassifierMatchWithADraftIsSentOnceHoweverOftenSendIsPressed) {
@@ -237,6 +259,22 @@ TEST_F(WatchTest, AnAuthorWhoTakesMessagesOnlyFromContactsIsExplained) {
   EXPECT_EQ(FromSam(kCarl, "hi Carl"), 0);
 }
 
+TEST_F(WatchTest, TelegramsSpamLimitOnTheSubscribersAccountIsExplained) {
+  SetUpWorld();
+  AddRule({{"name", "Any"}});
+  ASSERT_EQ(Control("POST", "/users/%2B15550003002/peer-flood", {{"on", true}}).status, 200);
+  Post(kCarl, "anyone selling a boat?");
+  ASSERT_FALSE(sam_->WaitFor("anyone selling a boat?").is_null()) << sam_->Messages();
+  sam_->Press("Reply as me");
+  ASSERT_FALSE(sam_->WaitFor("Write your answer to Carl").is_null()) << sam_->Messages();
+  sam_->Send("I am");
+  ASSERT_FALSE(Shown("PEER_FLOOD").is_null()) << sam_->Messages();
+  EXPECT_FALSE(Shown("✗ Not sent").is_null()) << sam_->Messages();
+  EXPECT_EQ(FromSam(kCarl, "I am"), 0);
+  auto listed = http().Get("/v1/watch/matches").Json();
+  EXPECT_EQ(listed["items"][0]["answer_state"], "failed") << listed;
+}
+
 TEST_F(WatchTest, TwoWatchersInOneSupergroupMakeOneNotification) { TwoWatchers("supergroup"); }
 
 TEST_F(WatchTest, TwoWatchersInOneBasicGroupMakeOneNotification) { TwoWatchers("basic"); }
@@ -311,6 +349,10 @@ TEST_F(WatchTest, AKillMinusNineDuringABurstNeitherLosesNorRepeatsAMatch) {
   std::multiset<std::string> texts;
   for (const auto& m : matches) texts.insert(m["message"]["text"].get<std::string>());
   for (int i = 0; i < kCount; ++i) EXPECT_EQ(texts.count("burst " + std::to_string(i)), 1u) << "burst " << i;
+  // Those that arrived while tgmux was down are marked late.
+  int late = 0;
+  for (const auto& m : matches) late += m["late"] == true ? 1 : 0;
+  EXPECT_GT(late, 0);
   // Nothing stays pending: each is notified, summarized (the hourly cap), or
   // was being sent when tgmux died (never sent again).
   EXPECT_TRUE(WaitUntil([&] {

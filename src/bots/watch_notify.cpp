@@ -145,7 +145,12 @@ void BotRuntime::NotifyPending() {
   if (!Has(BotFeature::kNotify) || bot_.status != store::BotStatus::kActive) return;
   for (const auto& match : services_.infra.store().ListPendingWatchMatches(500)) {
     auto subscriber = services_.infra.store().FindSubscriber(match.subscriber_id);
-    if (subscriber && subscriber->bot_id == bot_.id) Notify(match);
+    if (!subscriber) {
+      // Removed since: nobody is left to tell (and it must not hold up the others).
+      SetNotified(match, WatchNotifyState::kFailed, 0, "the subscriber was removed");
+    } else if (subscriber->bot_id == bot_.id) {
+      Notify(match);
+    }
   }
 }
 
