@@ -36,6 +36,16 @@ std::string AuthorText(const json& message) {
   return username.empty() ? name : name + " (@" + username + ")";
 }
 
+// A group message's text shortened to fit a bot message with its header
+// (Telegram's 4,096 characters), cut between UTF-8 characters.
+std::string Excerpt(std::string text) {
+  constexpr std::size_t kMax = 3000;
+  if (text.size() <= kMax) return text;
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
+}
+
 }  // namespace
 
 std::string WatchAnswerKey(const std::string& match_id) { return std::string(kWatchKeyPrefix) + match_id; }
@@ -54,7 +64,7 @@ std::string BotRuntime::NotificationText(const json& view) {
   const json& chat = message.value("chat", json::object());
   text += "\nIn: " + Field(chat, "title");
   text += "\nFrom: " + AuthorText(message);
-  text += "\n\n" + Field(message, "text");
+  text += "\n\n" + Excerpt(Field(message, "text"));
   if (std::string link = Field(message, "link"); !link.empty()) text += "\n\n" + link;
   return text;
 }
