@@ -22,20 +22,6 @@ nlohmann::json SubscriberJson(const store::Subscriber& s) {
           {"created_at", Timestamp(s.created_at)}};
 }
 
-std::vector<std::string> StringList(const nlohmann::json& body, const std::string& name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return {};
-  if (!it->is_array()) throw Error(ErrorCode::kInvalidRequest, name + ": must be a list of strings");
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) {
-      throw Error(ErrorCode::kInvalidRequest, name + "[" + std::to_string(i) + "]: must be a string");
-    }
-    out.push_back((*it)[i].get<std::string>());
-  }
-  return out;
-}
-
 void RegisterRuleRoutes(Router& router, service::Services& s) {
   router.Add("POST", "/v1/watch/rules", kManage, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(201, service::watch::RuleJson(s.watch.CreateRule(TenantOf(r), r.JsonBody()))));
@@ -76,7 +62,7 @@ void RegisterMatchRoutes(Router& router, service::Services& s) {
     if (message_id.empty()) {
       throw Error(ErrorCode::kInvalidRequest, "message: the watch.message event's message (with its id) is required");
     }
-    service::ClassifierMatch match{message_id, StringList(body, "subscribers"),
+    service::ClassifierMatch match{message_id, service::watch::StringList(body.value("subscribers", nlohmann::json()), "subscribers"),
                                    StringField(body, "draft", false).value_or(""),
                                    StringField(body, "note", false).value_or("")};
     if (match.draft.size() > 4096) throw Error(ErrorCode::kInvalidRequest, "draft: at most 4096 characters");

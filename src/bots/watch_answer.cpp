@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bots/bot_runtime.h"
+#include "bots/wording.h"
 #include "common/time.h"
 
 namespace tgmux::bots {
@@ -14,11 +15,6 @@ using nlohmann::json;
 using store::WatchAnswerState;
 using telegram::AccountClient;
 using telegram::Result;
-
-std::string Text(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // Why a private message to the author cannot go, in words; "" when it can.
 std::string Unreachable(AccountClient::CanMessage can, const std::string& author) {
@@ -46,12 +42,12 @@ void BotRuntime::SendWatchAnswer(Conversation& c, store::WatchMatch match, const
   if (!account) return Say(c.user_id, "To answer as you, link your Telegram account first: send /account.");
   json message = services_.watch.MatchJson(match).value("message", json::object());
   const json& author = message.value("author", json::object());
-  std::string author_name = Text(author, "name").empty() ? "the author" : Text(author, "name");
+  std::string author_name = TextField(author, "name").empty() ? "the author" : TextField(author, "name");
   if (!author.contains("id") || !author["id"].is_number_integer()) {
     return WatchAnswerFailed(match, "the message was written by a chat, not a person: there is nobody to answer");
   }
   std::int64_t author_id = author["id"].get<std::int64_t>();
-  if (std::string username = Text(author, "username"); !username.empty()) {
+  if (std::string username = TextField(author, "username"); !username.empty()) {
     return QueueWatchAnswer(match, *account, "@" + username, text);
   }
   // No username: only an account that has seen the author (a shared group)

@@ -22,16 +22,11 @@ using telegram::Result;
 
 constexpr std::string_view kWatchKeyPrefix = "tgmux-watch:";
 
-std::string Field(const json& object, const char* name) {
-  auto it = object.find(name);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // Who wrote the message, as a person reads it.
 std::string AuthorText(const json& message) {
   const json& author = message.value("author", json::object());
-  std::string name = Field(author, "name");
-  std::string username = Field(author, "username");
+  std::string name = TextField(author, "name");
+  std::string username = TextField(author, "username");
   if (name.empty()) name = username.empty() ? "someone" : "@" + username;
   return username.empty() ? name : name + " (@" + username + ")";
 }
@@ -58,14 +53,14 @@ bool ParseWatchAnswerKey(const std::string& key, std::string& match_id) {
 
 std::string BotRuntime::NotificationText(const json& view) {
   const json& message = view.value("message", json::object());
-  std::string why = view["rule"].is_object() ? Field(view["rule"], "name") : Field(view, "note");
+  std::string why = view["rule"].is_object() ? TextField(view["rule"], "name") : TextField(view, "note");
   std::string text = "🔔 " + (why.empty() ? std::string("A match") : why);
   if (view.value("late", false)) text += " (late: it arrived while tgmux was down)";
   const json& chat = message.value("chat", json::object());
-  text += "\nIn: " + Field(chat, "title");
+  text += "\nIn: " + TextField(chat, "title");
   text += "\nFrom: " + AuthorText(message);
-  text += "\n\n" + Excerpt(Field(message, "text"));
-  if (std::string link = Field(message, "link"); !link.empty()) text += "\n\n" + link;
+  text += "\n\n" + Excerpt(TextField(message, "text"));
+  if (std::string link = TextField(message, "link"); !link.empty()) text += "\n\n" + link;
   return text;
 }
 
@@ -223,7 +218,7 @@ void BotRuntime::OnWatchCallback(Conversation& c, const telegram::CallbackQuery&
         return Say(c.user_id, "To answer as you, link your Telegram account first: send /account.");
       }
       Answer(q);
-      std::string draft = Field(view, "draft");
+      std::string draft = TextField(view, "draft");
       if (action[0] == 'r' && !draft.empty()) {
         return Say(c.user_id, "Draft answer to " + AuthorText(view["message"]) + ":\n\n" + draft,
                    Markup::Inline({{Button::Callback("Send", "watch:s:" + match->id),
@@ -237,7 +232,7 @@ void BotRuntime::OnWatchCallback(Conversation& c, const telegram::CallbackQuery&
     }
     case 's':
       Answer(q);
-      return SendWatchAnswer(c, *match, Field(view, "draft"));
+      return SendWatchAnswer(c, *match, TextField(view, "draft"));
     default:
       return Answer(q, "This button no longer does anything.");
   }

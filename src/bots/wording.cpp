@@ -17,4 +17,9 @@ std::string WaitText(int seconds) {
   return std::to_string((seconds + 1799) / 3600) + " hours";
 }
 
+std::string TextField(const nlohmann::json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 }  // namespace tgmux::bots

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace tgmux::bots {
@@ -10,5 +11,7 @@ namespace tgmux::bots {
 std::string When(std::int64_t unix_seconds);
 // "45 seconds", "5 minutes", "3 hours".
 std::string WaitText(int seconds);
+// A string member of a JSON object (an event's or a match's data); "" when absent or not a string.
+std::string TextField(const nlohmann::json& object, const char* name);
 
 }  // namespace tgmux::bots

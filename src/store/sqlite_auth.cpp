@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "store/sqlite_util.h"
+
 namespace tgmux::store::sqlite_auth {
 namespace {
 
@@ -19,11 +21,6 @@ constexpr const char* kOwner = "owner";  // the role no tenant may be left witho
 constexpr const char* kKeysMadeBy =
     "WITH RECURSIVE made(id) AS (SELECT id FROM api_keys WHERE tenant_id = ?1 AND created_by = ?2 "
     "UNION SELECT k.id FROM api_keys k JOIN made ON k.created_by = made.id WHERE k.tenant_id = ?1) ";
-
-bool IsUniqueViolation(const SQLite::Exception& e) {
-  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE ||
-         e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
 
 User ReadUser(SQLite::Statement& row) {
   return User{row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),

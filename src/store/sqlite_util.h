@@ -2,6 +2,7 @@
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <optional>
 #include <string>
@@ -15,6 +16,22 @@ namespace tgmux::store {
 inline void BindBlob(SQLite::Statement& statement, int index, std::string_view bytes) {
   const void* data = bytes.empty() ? static_cast<const void*>("") : bytes.data();
   statement.bind(index, data, static_cast<int>(bytes.size()));
+}
+
+// A UNIQUE or PRIMARY KEY constraint refused a write.
+inline bool IsUniqueViolation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE || e.getExtendedErrorCode() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+// Runs an INSERT; false when a UNIQUE or PRIMARY KEY constraint refused it.
+inline bool InsertUnlessPresent(SQLite::Statement& insert) {
+  try {
+    insert.exec();
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return false;
+    throw;
+  }
+  return true;
 }
 
 // A state or kind read from a TEXT column through its name table (`parse`,

@@ -10,18 +10,6 @@
 namespace tgmux::store::sqlite_watch {
 namespace {
 
-// Runs an INSERT; false when a UNIQUE or PRIMARY KEY constraint refused it.
-bool InsertUnlessPresent(SQLite::Statement& insert) {
-  try {
-    insert.exec();
-  } catch (const SQLite::Exception& e) {
-    int code = e.getExtendedErrorCode();
-    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) return false;
-    throw;
-  }
-  return true;
-}
-
 template <typename T, typename ReadRow>
 std::vector<T> ReadAll(SQLite::Statement& query, ReadRow read) {
   std::vector<T> out;

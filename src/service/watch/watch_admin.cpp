@@ -14,8 +14,6 @@ using nlohmann::json;
 using telegram::Chat;
 using telegram::Result;
 
-[[noreturn]] void Bad(const std::string& why) { throw Error(ErrorCode::kInvalidRequest, why); }
-
 // Resolves the chats one after another on the client's answers, then stores.
 struct Resolution : std::enable_shared_from_this<Resolution> {
   std::shared_ptr<telegram::AccountClient> client;
@@ -104,7 +102,7 @@ void WatchService::CheckSubscribers(const std::string& tenant_id, const std::vec
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto subscriber = infra_.store().FindSubscriber(ids[i]);
     if (!subscriber || subscriber->tenant_id != tenant_id) {
-      Bad("subscribers[" + std::to_string(i) + "]: no subscriber " + ids[i]);
+      watch::Invalid("subscribers[" + std::to_string(i) + "]", "no subscriber " + ids[i]);
     }
   }
 }
@@ -156,7 +154,7 @@ std::vector<store::WatchMatch> WatchService::AddClassifierMatch(const std::strin
   if (!message || message->tenant_id != tenant_id) {
     throw Error(ErrorCode::kNotFound, "no watched message " + request.message_id);
   }
-  if (request.subscribers.empty()) Bad("subscribers: name at least one subscriber id to notify");
+  if (request.subscribers.empty()) watch::Invalid("subscribers", "name at least one subscriber id to notify");
   CheckSubscribers(tenant_id, request.subscribers);
   json extra = json::object();
   if (!request.draft.empty()) extra["draft"] = request.draft;
@@ -183,14 +181,15 @@ store::Subscriber WatchService::Subscribe(const std::string& tenant_id, const st
   if (!bot || bot->tenant_id != tenant_id) throw Error(ErrorCode::kNotFound, "no bot " + bot_id);
   auto features = FeaturesFromText(bot->features);
   if (std::find(features.begin(), features.end(), BotFeature::kNotify) == features.end()) {
-    Bad("bot_id: @" + bot->username + " does not have the notify feature (PATCH /v1/bots/" + bot_id +
-        " {\"features\": [..., \"notify\"]})");
+    watch::Invalid("bot_id", "@" + bot->username + " does not have the notify feature (PATCH /v1/bots/" + bot_id +
+                                 " {\"features\": [..., \"notify\"]})");
   }
-  if (telegram_user_id <= 0) Bad("telegram_user_id: must be a Telegram user id (a positive number)");
+  if (telegram_user_id <= 0) watch::Invalid("telegram_user_id", "must be a Telegram user id (a positive number)");
   if (auto existing = infra_.store().FindSubscriberByUser(bot_id, telegram_user_id)) return *existing;
   if (!infra_.store().FindBotConversation(bot_id, telegram_user_id)) {
-    Bad("telegram_user_id: this person has never started @" + bot->username +
-        "; bots cannot write first, so ask them to open t.me/" + bot->username + " and press Start");
+    watch::Invalid("telegram_user_id", "this person has never started @" + bot->username +
+                                           "; bots cannot write first, so ask them to open t.me/" + bot->username +
+                                           " and press Start");
   }
   store::Subscriber subscriber{crypto::RandomId("sub"), tenant_id, bot_id, telegram_user_id, name, UnixSeconds()};
   if (!infra_.store().InsertSubscriber(subscriber)) {
