@@ -46,6 +46,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterWebhookRoutes(router, services);
   RegisterBotRoutes(router, services);
   RegisterWatchRoutes(router, services);
+  RegisterRelayRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

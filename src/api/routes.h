@@ -31,6 +31,9 @@ void RegisterBotRoutes(Router& router, service::Services& services);
 // /v1/watch/rules, /v1/watch/matches, /v1/subscribers.
 void RegisterWatchRoutes(Router& router, service::Services& services);
 
+// /v1/accounts/{id}/relay, /v1/dialogs.
+void RegisterRelayRoutes(Router& router, service::Services& services);
+
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.

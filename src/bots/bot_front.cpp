@@ -46,7 +46,28 @@ BotFront::BotFront(service::Services& services)
   };
   services_.logins.OnStateChange(on_login);
   services_.logins.OnQrRenewed(on_login);
+  services_.relay.SetListener([gate = gate_](const store::Relay&, bool) {
+    std::lock_guard lock(gate->mutex);
+    if (gate->front == nullptr) return;
+    gate->front->worker_->Post([front = gate->front] {
+      // A relay may move from one bot to another: every bot looks again.
+      for (auto& [id, runtime] : front->bots_) runtime->work_group().Reload();
+    });
+  });
   services_.outbox.OnFinished([gate = gate_](const store::OutboxEntry& entry) {
+    std::int64_t group = 0, operator_message = 0;
+    if (ParseRelayAnswerKey(entry.idempotency_key, group, operator_message)) {
+      std::lock_guard lock(gate->mutex);
+      if (gate->front == nullptr) return;
+      gate->front->worker_->Post([front = gate->front, group, operator_message, entry] {
+        auto relay = front->services_.infra.store().FindRelay(entry.account_id);
+        if (!relay) return;
+        if (auto runtime = front->Runtime(relay->bot_id)) {
+          runtime->work_group().OnAnswerFinished(group, operator_message, entry);
+        }
+      });
+      return;
+    }
     std::string match_id;
     if (ParseWatchAnswerKey(entry.idempotency_key, match_id)) {
       std::lock_guard lock(gate->mutex);

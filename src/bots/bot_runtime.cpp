@@ -38,6 +38,7 @@ BotRuntime::BotRuntime(service::Services& services, std::shared_ptr<service::Bac
                        store::Bot bot)
     : services_(services), worker_(std::move(worker)), logins_(logins), bot_(std::move(bot)) {
   sender_ = BotSender::Create(worker_, [&bots = services_.bots, id = bot_.id] { return bots.Client(id); });
+  work_group_ = std::make_shared<WorkGroupRelay>(services_, worker_, sender_, bot_);
 }
 
 template <typename T>
@@ -84,6 +85,7 @@ void BotRuntime::Update(const store::Bot& bot) {
   } else {
     relaying_ = false;
   }
+  work_group_->Update(bot_, Has(BotFeature::kRelay));
   NotifyPending();
 }
 
@@ -166,6 +168,7 @@ void BotRuntime::LoadConversations() {
 }
 
 void BotRuntime::OnMessage(const Message& m) {
+  if (m.chat_type != telegram::ChatType::kPrivate) return work_group_->OnGroupMessage(m);
   if (m.is_outgoing || m.chat_type != telegram::ChatType::kPrivate || m.sender.user_id == 0) return;
   const std::int64_t user_id = m.sender.user_id;
   if (!m.sender.username.empty()) usernames_[user_id] = Lower(m.sender.username);

@@ -1,8 +1,10 @@
 // One running bot's conversations (docs/bots.md): who may talk to it, the
 // commands, and the features it has: `accounts` (account_flow.cpp: linking by
 // phone or QR code, account_qr.cpp; account_commands.cpp: /status, /unlink,
-// /cancel) and `terminal` (terminal_relay.cpp: the linked account's private
-// messages relayed; terminal.cpp: answered, edited, deleted, /chats).
+// /cancel), `terminal` (terminal_relay.cpp: the linked account's private
+// messages relayed; terminal.cpp: answered, edited, deleted, /chats),
+// `notify` (watch_notify.cpp, watch_answer.cpp) and `relay` (relay/: the
+// accounts' conversations mirrored into work groups).
 // Everything here runs on the bots' worker thread (BotFront); answers from
 // Telegram and from the login service are posted back to it.
 #pragma once
@@ -19,6 +21,7 @@
 
 #include "bots/bot_sender.h"
 #include "bots/conversation.h"
+#include "bots/relay/work_group_relay.h"
 #include "service/bots/bot_settings.h"
 #include "service/services.h"
 #include "store/bot_records.h"
@@ -67,6 +70,8 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   void OnWatchAnswerFinished(const std::string& match_id, const store::OutboxEntry& entry);
 
   const store::Bot& bot() const { return bot_; }
+  // relay (bots/relay/): the work groups this bot mirrors accounts into.
+  WorkGroupRelay& work_group() { return *work_group_; }
 
  private:
   using Markup = telegram::ReplyMarkup;
@@ -177,6 +182,7 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   service::BotAccess access_;
   service::LinkPolicy link_policy_ = service::LinkPolicy::kSelf;
   std::shared_ptr<BotSender> sender_;
+  std::shared_ptr<WorkGroupRelay> work_group_;
   std::map<std::int64_t, Conversation> conversations_;
   std::map<std::int64_t, std::string> usernames_;  // people's usernames as their messages showed them
   // The QR code each person is shown (memory only: the link is a login token).

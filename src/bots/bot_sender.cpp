@@ -88,6 +88,17 @@ bool BotSender::Amend(std::int64_t chat_id, std::uint64_t id, Call call, Done do
 
 void BotSender::Resume() { Pump(); }
 
+bool BotSender::Ready(std::int64_t chat_id) {
+  auto now = Clock::now();
+  global_.Refill(now);
+  if (global_.tokens < 1) return false;
+  auto it = chats_.find(chat_id);
+  if (it == chats_.end()) return true;
+  ChatQueue& chat = it->second;
+  chat.bucket.Refill(now);
+  return chat.ops.empty() && chat.bucket.tokens >= 1 && chat.paused_until <= now;
+}
+
 void BotSender::ScheduleAt(Clock::time_point when) {
   if (when >= pump_at_) return;
   pump_at_ = when;

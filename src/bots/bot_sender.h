@@ -46,6 +46,9 @@ class BotSender : public std::enable_shared_from_this<BotSender> {
   // Replaces what a message still waiting in the queue will send (e.g. to
   // merge a newer one into it); false once it has gone to Telegram.
   bool Amend(std::int64_t chat_id, std::uint64_t id, Call call, Done done);
+  // Whether a message into the chat would go at once (nothing waits for it,
+  // Telegram's pace allows it now).
+  bool Ready(std::int64_t chat_id);
   // The bot runs (again): send what waits.
   void Resume();
   std::size_t queued() const { return queued_; }

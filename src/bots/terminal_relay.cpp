@@ -7,6 +7,7 @@
 #include <set>
 
 #include "bots/bot_runtime.h"
+#include "bots/wording.h"
 #include "common/time.h"
 
 namespace tgmux::bots {
@@ -19,32 +20,8 @@ constexpr std::int64_t kBotState = 0;          // the conversation row that hold
 constexpr std::size_t kMergeAtMost = 10;       // messages merged into one relay
 constexpr std::size_t kReadAheadQueued = 100;  // stop reading the log while this many sends wait
 
-std::string SenderLine(const json& from) {
-  std::string name = from.value("name", "someone");
-  if (from.contains("username")) name += " (@" + from["username"].get<std::string>() + ")";
-  return name;
-}
-
-// A message's text as a line: its text or caption, and what it carries.
-std::string Body(const json& message) {
-  std::string text = message.value("text", "");
-  if (message.contains("content_type")) {
-    std::string kind = "[" + message["content_type"].get<std::string>() + "]";
-    text = text.empty() ? kind : kind + " " + text;
-  }
-  return text;
-}
-
 bool HasFile(const json& message) {
   return message.contains("media") && message["media"].value("file_id", json()).is_string();
-}
-
-// At most `bytes` of UTF-8 text, cut at a character boundary.
-std::string Cut(std::string text, std::size_t bytes) {
-  if (text.size() <= bytes) return text;
-  std::size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "…";
 }
 
 }  // namespace

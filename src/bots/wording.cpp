@@ -17,6 +17,28 @@ std::string WaitText(int seconds) {
   return std::to_string((seconds + 1799) / 3600) + " hours";
 }
 
+std::string SenderLine(const nlohmann::json& from) {
+  std::string name = from.value("name", "");
+  if (name.empty()) name = "someone";
+  std::string username = TextField(from, "username");
+  if (!username.empty()) name += " (@" + username + ")";
+  return name;
+}
+
+std::string Body(const nlohmann::json& message) {
+  std::string text = TextField(message, "text");
+  std::string kind = TextField(message, "content_type");
+  if (!kind.empty()) text = text.empty() ? "[" + kind + "]" : "[" + kind + "] " + text;
+  return text;
+}
+
+std::string Cut(std::string text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
 std::string TextField(const nlohmann::json& object, const char* name) {
   auto it = object.find(name);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";

@@ -20,6 +20,7 @@
 #include "service/media/url_fetch.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
+#include "service/relay/relay_service.h"
 #include "service/watch/watch_service.h"
 
 namespace tgmux::service {
@@ -40,6 +41,7 @@ struct Services {
         watch(g, accounts, events),
         webhooks(g, accounts, events),
         bots(g, background, events),
+        relay(g, accounts, bots, events),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background, files, spool),
         messages(accounts, background, files),
@@ -107,6 +109,7 @@ struct Services {
   WatchService watch;
   WebhookService webhooks;
   BotService bots;
+  RelayService relay;
   LoginService logins;
   OutboxService outbox;
   MessageService messages;

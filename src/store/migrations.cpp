@@ -325,6 +325,59 @@ CREATE TABLE subscribers (
 CREATE INDEX subscribers_by_tenant ON subscribers (tenant_id, created_at);
 )sql";
 
+// The work-group relay (docs/relay.md) and the dialogs it mirrors (one table
+// for the relay and for account pools' tracked dialogs).
+constexpr std::string_view kRelay = R"sql(
+CREATE TABLE relays (
+  account_id    TEXT PRIMARY KEY,
+  tenant_id     TEXT NOT NULL,
+  bot_id        TEXT NOT NULL,
+  group_chat_id INTEGER NOT NULL,
+  mode          TEXT NOT NULL,
+  operators     TEXT NOT NULL,
+  since_seq     INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX relays_by_bot ON relays (bot_id);
+CREATE TABLE dialogs (
+  id                  TEXT PRIMARY KEY,
+  tenant_id           TEXT NOT NULL,
+  account_id          TEXT NOT NULL,
+  peer_chat_id        INTEGER NOT NULL,
+  title               TEXT NOT NULL,
+  relay_group_chat_id INTEGER NOT NULL,
+  topic_id            INTEGER NOT NULL,
+  header_message_id   INTEGER NOT NULL,
+  closed              INTEGER NOT NULL,
+  first_message_at    INTEGER NOT NULL,
+  last_message_at     INTEGER NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL,
+  UNIQUE (account_id, peer_chat_id)
+);
+CREATE INDEX dialogs_by_tenant ON dialogs (tenant_id, last_message_at);
+CREATE INDEX dialogs_by_topic ON dialogs (relay_group_chat_id, topic_id);
+CREATE INDEX dialogs_by_header ON dialogs (relay_group_chat_id, header_message_id);
+CREATE TABLE relay_posts (
+  account_id      TEXT NOT NULL,
+  peer_chat_id    INTEGER NOT NULL,
+  message_id      INTEGER NOT NULL,
+  group_chat_id   INTEGER NOT NULL,
+  post_message_id INTEGER NOT NULL,
+  kind            TEXT NOT NULL,
+  author          TEXT NOT NULL,
+  parts           INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (account_id, peer_chat_id, message_id)
+);
+CREATE INDEX relay_posts_by_post ON relay_posts (group_chat_id, post_message_id);
+CREATE TABLE relay_cursors (
+  bot_id TEXT PRIMARY KEY,
+  seq    INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -337,6 +390,7 @@ constexpr std::array kMigrations = {
     Migration{9, "bots", kCreateBots},
     Migration{10, "account owners and bot conversations", kBotConversations},
     Migration{11, "watcher", kWatcher},
+    Migration{12, "work-group relay and dialogs", kRelay},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

@@ -1,4 +1,5 @@
 #include "store/sqlite_accounts.h"
+#include "store/sqlite_relay.h"
 
 #include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
@@ -172,6 +173,7 @@ bool Delete(SQLite::Database& db, std::string_view id) {
   SQLite::Statement files(db, "DELETE FROM files WHERE account_id = ?");
   files.bind(1, std::string(id));
   files.exec();
+  sqlite_relay::DeleteAccountRows(db, id);
   SQLite::Statement erase(db, "DELETE FROM accounts WHERE id = ?");
   erase.bind(1, std::string(id));
   bool deleted = erase.exec() > 0;

@@ -92,7 +92,7 @@ bool Update(SQLite::Database& db, const Bot& bot) {
 
 bool Delete(SQLite::Database& db, std::string_view id) {
   SQLite::Transaction transaction(db);
-  for (const char* table : {"bot_conversations", "bot_relays"}) {
+  for (const char* table : {"bot_conversations", "bot_relays", "relays", "relay_cursors"}) {
     SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE bot_id = ?");
     SQLite::bind(rows, std::string(id));
     rows.exec();

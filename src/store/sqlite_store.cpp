@@ -18,6 +18,7 @@
 #include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
+#include "store/sqlite_relay.h"
 #include "store/sqlite_watch.h"
 #include "store/store.h"
 
@@ -247,6 +248,52 @@ class SqliteStore final : public Store {
   }
   void DeleteBotRelaysBefore(std::int64_t before) override {
     Run("removing old bot relays", [&] { sqlite_bots::DeleteRelaysBefore(db_, before); });
+  }
+
+  // The work-group relay: the SQL lives in sqlite_relay.cpp.
+  void PutRelay(const Relay& r) override { Run("saving a relay", [&] { sqlite_relay::PutRelay(db_, r); }); }
+  std::optional<Relay> FindRelay(std::string_view account_id) override {
+    return Run("reading relays", [&] { return sqlite_relay::FindRelay(db_, account_id); });
+  }
+  std::vector<Relay> ListRelays(std::string_view bot_id) override {
+    return Run("listing relays", [&] { return sqlite_relay::ListRelays(db_, bot_id); });
+  }
+  bool DeleteRelay(std::string_view account_id) override {
+    return Run("deleting a relay", [&] { return sqlite_relay::DeleteRelay(db_, account_id); });
+  }
+  void PutDialog(const Dialog& d) override { Run("saving a dialog", [&] { sqlite_relay::PutDialog(db_, d); }); }
+  std::optional<Dialog> FindDialog(std::string_view account_id, std::int64_t peer_chat_id) override {
+    return Run("reading dialogs", [&] { return sqlite_relay::FindDialog(db_, account_id, peer_chat_id); });
+  }
+  std::optional<Dialog> FindDialogByTopic(std::int64_t group_chat_id, std::int64_t topic_id) override {
+    return Run("reading dialogs", [&] { return sqlite_relay::FindDialogByTopic(db_, group_chat_id, topic_id); });
+  }
+  std::optional<Dialog> FindDialogByHeader(std::int64_t group_chat_id, std::int64_t header_message_id) override {
+    return Run("reading dialogs",
+               [&] { return sqlite_relay::FindDialogByHeader(db_, group_chat_id, header_message_id); });
+  }
+  std::vector<Dialog> ListDialogs(std::string_view tenant_id, std::string_view account_id, std::int64_t before,
+                                  int limit) override {
+    return Run("listing dialogs",
+               [&] { return sqlite_relay::ListDialogs(db_, tenant_id, account_id, before, limit); });
+  }
+  void PutRelayPost(const RelayPost& p) override {
+    Run("saving a relay post", [&] { sqlite_relay::PutRelayPost(db_, p); });
+  }
+  std::optional<RelayPost> FindRelayPost(std::string_view account_id, std::int64_t peer_chat_id,
+                                         std::int64_t message_id) override {
+    return Run("reading relay posts",
+               [&] { return sqlite_relay::FindRelayPost(db_, account_id, peer_chat_id, message_id); });
+  }
+  std::optional<RelayPost> FindRelayPostByPost(std::int64_t group_chat_id, std::int64_t post_message_id) override {
+    return Run("reading relay posts",
+               [&] { return sqlite_relay::FindRelayPostByPost(db_, group_chat_id, post_message_id); });
+  }
+  std::int64_t RelayCursor(std::string_view bot_id) override {
+    return Run("reading a relay cursor", [&] { return sqlite_relay::RelayCursor(db_, bot_id); });
+  }
+  void SetRelayCursor(std::string_view bot_id, std::int64_t seq) override {
+    Run("saving a relay cursor", [&] { sqlite_relay::SetRelayCursor(db_, bot_id, seq); });
   }
   // The watcher: the SQL lives in sqlite_watch.cpp.
   void PutWatchRule(const WatchRule& r) override {

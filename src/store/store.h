@@ -13,6 +13,7 @@
 
 #include "store/auth_records.h"
 #include "store/bot_records.h"
+#include "store/relay_records.h"
 #include "store/event_records.h"
 #include "store/file_records.h"
 #include "store/outbox_records.h"
@@ -200,6 +201,30 @@ class Store {
                                                std::int64_t bot_message_id) = 0;
   // Removes the map's entries made before `before` (unix seconds).
   virtual void DeleteBotRelaysBefore(std::int64_t before) = 0;
+
+  // The work-group relay (docs/relay.md). An account's relay (Put inserts or
+  // replaces); relays through one bot ("": all), oldest first.
+  virtual void PutRelay(const Relay& relay) = 0;
+  virtual std::optional<Relay> FindRelay(std::string_view account_id) = 0;
+  virtual std::vector<Relay> ListRelays(std::string_view bot_id) = 0;
+  virtual bool DeleteRelay(std::string_view account_id) = 0;
+  // Dialogs: Put inserts or replaces by id; one per account and peer chat.
+  virtual void PutDialog(const Dialog& dialog) = 0;
+  virtual std::optional<Dialog> FindDialog(std::string_view account_id, std::int64_t peer_chat_id) = 0;
+  virtual std::optional<Dialog> FindDialogByTopic(std::int64_t group_chat_id, std::int64_t topic_id) = 0;
+  virtual std::optional<Dialog> FindDialogByHeader(std::int64_t group_chat_id, std::int64_t header_message_id) = 0;
+  // A tenant's dialogs (of one account unless ""), latest message first,
+  // last message before `before` (0: any).
+  virtual std::vector<Dialog> ListDialogs(std::string_view tenant_id, std::string_view account_id,
+                                          std::int64_t before, int limit) = 0;
+  // The posts mirroring an account's messages (Put inserts or replaces).
+  virtual void PutRelayPost(const RelayPost& post) = 0;
+  virtual std::optional<RelayPost> FindRelayPost(std::string_view account_id, std::int64_t peer_chat_id,
+                                                 std::int64_t message_id) = 0;
+  virtual std::optional<RelayPost> FindRelayPostByPost(std::int64_t group_chat_id, std::int64_t post_message_id) = 0;
+  // How far a bot's relay has read its tenant's event log (0: not yet).
+  virtual std::int64_t RelayCursor(std::string_view bot_id) = 0;
+  virtual void SetRelayCursor(std::string_view bot_id, std::int64_t seq) = 0;
 
   // The watcher (docs/watcher.md). Rules: Put inserts or replaces.
   virtual void PutWatchRule(const WatchRule& rule) = 0;

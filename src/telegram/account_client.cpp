@@ -9,6 +9,7 @@
 #include "telegram/encoding.h"
 #include "telegram/send_tracker.h"
 #include "telegram/td_parse.h"
+#include "telegram/typed_answer.h"
 
 namespace tgmux::telegram {
 namespace {
@@ -28,17 +29,6 @@ constexpr std::array<const char*, 5> kMemoryOptions = {
     "disable_top_chats",
     "ignore_inline_thumbnails",
 };
-
-ResultHandler ToStatus(AccountClient::Done done) {
-  return [done = std::move(done)](Result<json> answer) {
-    if (!done) return;
-    if (answer.ok()) {
-      done(Ok{});
-    } else {
-      done(answer.error());
-    }
-  };
-}
 
 json Parameters(const std::string& directory, const std::string& key, const TdParameters& params) {
   // The lightest settings that keep the session: it lives in td.binlog, which

@@ -265,6 +265,42 @@ class AccountClient {
   void SetCommands(const std::vector<BotCommand>& commands, Done done);
   void GetCommands(std::function<void(Result<std::vector<BotCommand>>)> done);
 
+  // --- Groups and their topics (account_forum.cpp): what a bot checks and
+  // does in a team's work group (the relay).
+  struct GroupInfo {
+    std::string title;
+    bool is_supergroup = false;
+    bool is_forum = false;   // a supergroup with topics
+    bool reactions = false;  // members may react to messages (with at least the usual emoji)
+  };
+  void GetGroupInfo(std::int64_t chat_id, std::function<void(Result<GroupInfo>)> done);
+  struct GroupMember {
+    enum class Status { kCreator, kAdministrator, kMember, kRestricted, kLeft, kBanned };
+    Status status = Status::kLeft;
+    bool can_manage_topics = false;  // creators may; administrators when given the right
+    bool can_delete_messages = false;
+    bool is_anonymous = false;
+    bool is_bot = false;
+  };
+  // Errors: not_found for an unknown chat or a user who was never a member.
+  void GetGroupMember(std::int64_t chat_id, std::int64_t user_id, std::function<void(Result<GroupMember>)> done);
+  struct ForumTopic {
+    std::int64_t id = 0;  // forum_topic_id
+    std::string name;
+    bool is_closed = false;
+  };
+  // A topic named `name` (1..128 characters); forbidden without the right to manage topics.
+  void CreateForumTopic(std::int64_t chat_id, const std::string& name, std::function<void(Result<ForumTopic>)> done);
+  void RenameForumTopic(std::int64_t chat_id, std::int64_t topic_id, const std::string& name, Done done);
+  void CloseForumTopic(std::int64_t chat_id, std::int64_t topic_id, bool closed, Done done);
+  void GetForumTopic(std::int64_t chat_id, std::int64_t topic_id, std::function<void(Result<ForumTopic>)> done);
+  // Bots: text into a topic of a forum (topic_id 0: the chat itself), as a
+  // reply to `reply_to_message_id` when it is not 0.
+  void SendBotTextInTopic(std::int64_t chat_id, std::int64_t topic_id, const FormattedText& text,
+                          std::int64_t reply_to_message_id, MessageDone done);
+  // Bots: sets the bot's reaction to a message (an emoji such as "👍").
+  void SetMessageReaction(std::int64_t chat_id, std::int64_t message_id, const std::string& emoji, Done done);
+
   AuthState auth_state() const;
   bool closed() const;
   int client_id() const { return client_id_; }
@@ -292,7 +328,7 @@ class AccountClient {
   // `reply_markup`: TDLib's ReplyMarkup object, or null for none.
   void SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id, bool silent,
                    MessageDone done, std::function<void(std::int64_t)> accepted,
-                   const nlohmann::json& reply_markup);
+                   const nlohmann::json& reply_markup, std::int64_t topic_id = 0);
   // account_media.cpp: the file's TDLib id in this client, then `next` with it.
   void WithFileId(const std::string& remote_id, MediaKind kind, std::optional<std::chrono::milliseconds> deadline,
                   std::function<void(Result<nlohmann::json>)> next);

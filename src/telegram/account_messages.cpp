@@ -17,10 +17,6 @@ using nlohmann::json;
 
 constexpr int kMaxHistoryPage = 100;  // TDLib caps larger limits silently
 
-ResultHandler ToStatus(AccountClient::Done done) {
-  return Typed<Ok>(std::move(done), [](const json&) -> Result<Ok> { return Ok{}; });
-}
-
 json IdArray(const std::vector<std::int64_t>& ids) {
   json array = json::array();
   for (auto id : ids) array.push_back(id);
@@ -118,9 +114,10 @@ void AccountClient::SendText(std::int64_t chat_id, const FormattedText& text, st
 
 void AccountClient::SendContent(std::int64_t chat_id, nlohmann::json content, std::int64_t reply_to_message_id,
                                 bool silent, MessageDone done, std::function<void(std::int64_t)> accepted,
-                                const json& reply_markup) {
+                                const json& reply_markup, std::int64_t topic_id) {
   json request = {{"@type", "sendMessage"}, {"chat_id", chat_id}, {"input_message_content", std::move(content)}};
   if (!reply_markup.is_null()) request["reply_markup"] = reply_markup;
+  if (topic_id != 0) request["topic_id"] = {{"@type", "messageTopicForum"}, {"forum_topic_id", topic_id}};
   AddSendOptions(request, reply_to_message_id, silent);
   hub_.Send(client_id_, std::move(request), OnSendAnswer(sends_, chats_, std::move(done), std::move(accepted)));
 }

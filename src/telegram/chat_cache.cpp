@@ -40,7 +40,9 @@ void ChatCache::Apply(const json& update) {
     if (auto chat = ParseChat(update.value("chat", json::object()))) PutLocked(std::move(*chat));
   } else if (type == "updateUser") {
     const json& user = update.value("user", json::object());
-    PutPeerLocked(users_, IntField(user, "id"), {FullName(user), PrimaryUsername(user)});
+    const json& kind = user.value("type", json::object());
+    const bool is_bot = kind.is_object() && kind.value("@type", "") == "userTypeBot";
+    PutPeerLocked(users_, IntField(user, "id"), {FullName(user), PrimaryUsername(user), is_bot});
   } else if (type == "updateSupergroup") {
     const json& group = update.value("supergroup", json::object());
     PutPeerLocked(supergroups_, kSupergroupChatBase - IntField(group, "id"), {"", PrimaryUsername(group)});
@@ -133,6 +135,7 @@ void ChatCache::DescribeLocked(Message& message) const {
     if (auto user = users_.find(sender.user_id); user != users_.end()) {
       sender.name = user->second.name;
       sender.username = user->second.username;
+      sender.is_bot = user->second.is_bot;
     }
   } else if (auto chat = chats_.find(sender.chat_id); chat != chats_.end()) {
     sender.name = chat->second.title;

@@ -48,6 +48,7 @@ class ChatCache {
   struct Peer {
     std::string name;
     std::string username;
+    bool is_bot = false;
   };
 
   void PutLocked(Chat chat);

@@ -137,6 +137,8 @@ std::optional<Message> ParseMessage(const json& message) {
       IntField(reply_to, "chat_id") == parsed.chat_id) {
     parsed.reply_to_message_id = IntField(reply_to, "message_id");
   }
+  const json& topic = ObjectField(message, "topic_id");
+  if (StringField(topic, "@type") == "messageTopicForum") parsed.topic_id = IntField(topic, "forum_topic_id");
   return parsed;
 }
 

@@ -62,6 +62,7 @@ struct MessageSender {
   // From TDLib's updates when the adapter has seen them; may be empty.
   std::string username;  // primary active username, without '@'
   std::string name;      // "First Last", or the chat title
+  bool is_bot = false;   // a bot user, when the adapter has seen the user
 };
 
 // A contact shared in a message (messageContact), e.g. a person's own number
@@ -92,6 +93,7 @@ struct Message {
   // content_type "contact": the contact.
   std::optional<SharedContact> contact;
   std::int64_t reply_to_message_id = 0;  // 0: not a reply (or a reply into another chat)
+  std::int64_t topic_id = 0;             // the forum topic of a message in a forum supergroup; 0 otherwise
   // The kind of chat it is in, from what TDLib announced about the chat; from
   // the id's form when the chat is unknown (supergroups then count as groups).
   ChatType chat_type = ChatType::kPrivate;

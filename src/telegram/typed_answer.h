@@ -24,6 +24,11 @@ ResultHandler Typed(std::function<void(Result<T>)> done, Parse parse) {
   };
 }
 
+// A ResultHandler for requests answered with `ok`: errors pass through.
+inline ResultHandler ToStatus(std::function<void(Status)> done) {
+  return Typed<Ok>(std::move(done), [](const nlohmann::json&) -> Result<Ok> { return Ok{}; });
+}
+
 // Answers `done` with `error` through the hub (never inside the caller's call).
 template <class T>
 void FailTyped(ClientHub& hub, std::function<void(Result<T>)> done, Error error) {
