@@ -152,12 +152,15 @@ void ClientSession::HandleSendMedia(Request& request) {
   }
   std::optional<PreparedMedia> prepared = PrepareMedia(request, GetObject(request.object, "input_message_content"));
   if (!prepared) return;
+  std::optional<std::int64_t> topic = InputTopic(request, chat_id);
+  if (!topic) return;
   std::optional<Json> markup = InputReplyMarkup(request, chat_id, false);
   if (!markup) return;
   std::int64_t temp_id = NextTemporaryId(chat_id);
   StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, prepared->caption,
                         GetInt(GetObject(request.object, "reply_to"), "message_id"), 0, {}, 0, {}, {}};
   pending.media = prepared->media;
+  pending.topic_id = PendingTopic(chat_id, *topic);
   pending.reply_markup = std::move(*markup);
   Json message = PendingMessageObject(chat_id, pending);
   AnnouncePendingNew(message);
