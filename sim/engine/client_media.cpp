@@ -205,6 +205,8 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
     randombytes_buf(&album_id, sizeof album_id);
     album_id = (album_id & 0x7fffffffffffffffLL) | 1;
   }
+  std::optional<std::int64_t> topic = InputTopic(request, chat_id);
+  if (!topic) return;
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
   std::vector<StoredMessage> pending;
   Json messages = Json::array();
@@ -213,6 +215,7 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
                           one.caption, reply_to, 0, {}, 0, {}, {}};
     message.media = one.media;
     message.media_album_id = album_id;
+    message.topic_id = PendingTopic(chat_id, *topic);
     Json object = PendingMessageObject(chat_id, message);
     AnnouncePendingNew(object);
     messages.push_back(object);

@@ -282,10 +282,10 @@ TEST_F(SimForum, BotInPrivacyModeSeesCommandsMentionsAndReplies) {
   ASSERT_EQ(TypeOf(bot_post), "updateMessageSendSucceeded");
   auto at_mike = Receives(*mike_, "I am the relay");
   ASSERT_TRUE(at_mike);
-  Post("+15550952", "just chatting");
+  json plain = Post("+15550952", "just chatting");
   Post("+15550952", "hey @Relay_Bot look");
   Post("+15550952", "a reply", {{"reply_to_message_id", (*at_mike)["message"]["id"]}});
-  Post("+15550952", "/status");
+  json command = Post("+15550952", "/status");
   ASSERT_TRUE(Receives(*bot_, "/status"));  // the last one: everything before it has arrived
   EXPECT_TRUE(Receives(*bot_, "hey @Relay_Bot look", 0));
   EXPECT_TRUE(Receives(*bot_, "a reply", 0));
@@ -294,6 +294,16 @@ TEST_F(SimForum, BotInPrivacyModeSeesCommandsMentionsAndReplies) {
                  o["message"]["content"]["text"]["text"] == "just chatting")
         << "a bot in privacy mode got a plain message";
   }
+  // Edits reach the bot for the messages it has, and only those.
+  for (const json* edited : {&plain, &command}) {
+    mike_->RequestOk({{"@type", "editMessageText"}, {"chat_id", chat_id_}, {"message_id", (*edited)["message_id"]},
+                      {"input_message_content", Text((*edited)["message_id"].dump() + " edited")}});
+  }
+  auto content = bot_->WaitFor([&](const json& o) { return TypeOf(o) == "updateMessageContent"; });
+  ASSERT_TRUE(content);
+  EXPECT_EQ(content->at("new_content")["text"]["text"], command["message_id"].dump() + " edited");
+  EXPECT_TRUE(bot_->WaitForType("updateMessageEdited"));
+  EXPECT_FALSE(bot_->WaitForType("updateMessageContent", 0.3));
   // An administrator bot gets everything.
   Promote("@relay_bot", json::object());
   Post("+15550952", "plain again");
@@ -349,6 +359,47 @@ TEST_F(SimForum, ReactionsWhenTheGroupAllowsThem) {
   EXPECT_EQ(ErrorOf(mike_->Request({{"@type", "addMessageReaction"}, {"chat_id", chat_id_}, {"message_id", id},
                                     {"reaction_type", thumbs}})),
             "400 The reaction isn't available for the message");
+}
+
+TEST_F(SimForum, RenamedTopicReachesThoseWhoLoadedIt) {
+  Promote("@relay_bot", {{"can_manage_topics", true}});
+  std::int64_t topic = BotTopic("Old name");
+  ASSERT_TRUE(mike_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateNewMessage" && o["message"]["content"]["@type"] == "messageForumTopicCreated";
+  }));
+  mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 10}});
+  ASSERT_TRUE(mike_->WaitForType("updateForumTopicInfo"));
+  EXPECT_EQ(ErrorOf(mike_->Request({{"@type", "editForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic},
+                                    {"name", "mine now"}})),
+            "400 Not enough rights to edit the topic");
+
+  EXPECT_EQ(TypeOf(bot_->RequestOk({{"@type", "editForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic},
+                                    {"name", "New name"}})),
+            "ok");
+  auto edited = mike_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateNewMessage" && o["message"]["content"]["@type"] == "messageForumTopicEdited";
+  });
+  ASSERT_TRUE(edited);
+  EXPECT_EQ((*edited)["message"]["content"],
+            json({{"@type", "messageForumTopicEdited"}, {"name", "New name"}, {"edit_icon_custom_emoji_id", false},
+                  {"icon_custom_emoji_id", "0"}}));
+  EXPECT_EQ((*edited)["message"]["topic_id"], InTopic(topic));
+  auto info = mike_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateForumTopicInfo" && o["info"]["forum_topic_id"] == topic && o["info"]["name"] == "New name";
+  });
+  EXPECT_TRUE(info);
+  // Olga's app never loaded the topic: the service message, no topic info. Bots never get it.
+  ASSERT_TRUE(olga_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateNewMessage" && o["message"]["content"]["@type"] == "messageForumTopicEdited";
+  }));
+  for (const auto* client : {olga_, bot_}) {
+    for (const auto& o : client->log()) EXPECT_NE(TypeOf(o), "updateForumTopicInfo") << o.dump();
+  }
+  EXPECT_EQ(ErrorOf(bot_->Request({{"@type", "editForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic},
+                                   {"name", "New name"}})),
+            "400 TOPIC_NOT_MODIFIED");
+  EXPECT_EQ(TypeOf(*bot_->Request({{"@type", "editForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic}})), "ok");
+  EXPECT_EQ(sim_->Control("GET", "/groups/" + std::to_string(chat_id_) + "/topics").body["topics"][0]["name"], "New name");
 }
 
 TEST_F(SimForum, ClosedTopicRefusesMembers) {
