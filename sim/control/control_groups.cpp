@@ -124,6 +124,9 @@ ControlResponse GroupMessagesRoute(World& world, ControlRequest& request) {
   auto as = request.query.find("as");
   if (as == request.query.end()) throw ControlError(400, "query parameter 'as' is required (phone or @username)");
   const User& viewer = UserByName(world, Json(as->second));
+  if (!world.cloud().IsMember(viewer.id, chat_id) && world.cloud().FindDialog(viewer.id, chat_id) == nullptr) {
+    throw ControlError(404, as->second + " is not in the group");
+  }
   std::int64_t topic_filter = 0;
   if (auto topic = request.query.find("topic_id"); topic != request.query.end()) {
     try {

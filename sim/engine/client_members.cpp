@@ -32,6 +32,10 @@ void ClientSession::HandleGetChatMember(Request& request) {
     answer["status"] = status;
     return Respond(request, answer);
   }
+  const Group* channel = world_.cloud().FindGroup(chat_id);
+  if (channel != nullptr && channel->is_channel && !world_.cloud().AdminOf(user_id_, chat_id)) {
+    return RespondError(request, 400, "Member list is inaccessible");
+  }
   CallServer(request, [this, chat_id, user_id, answer](Request& r) mutable {
     // channels.getParticipant: USER_NOT_PARTICIPANT becomes chatMemberStatusLeft.
     const Group* group = world_.cloud().FindGroup(chat_id);

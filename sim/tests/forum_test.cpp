@@ -239,6 +239,11 @@ TEST_F(SimForum, GetChatMemberReportsRights) {
                           {{"member", "+15550952"}, {"rights", json::object()}}).status,
             400);  // mike left
   EXPECT_EQ(sim_->Control("POST", "/groups/-1009/admins", {{"member", "@relay_bot"}, {"rights", nullptr}}).status, 404);
+  EXPECT_EQ(sim_->Control("POST", "/groups/" + std::to_string(chat_id_) + "/admins",
+                          {{"member", "@relay_bot"}, {"rights", {{"can_fly", true}}}}).status,
+            400);
+  CreateUser("+15550959", "Stranger");
+  EXPECT_EQ(sim_->Control("GET", "/groups/" + std::to_string(chat_id_) + "/messages?as=%2B15550959").status, 404);
 }
 
 TEST_F(SimForum, OperatorAnswersInTopicAndAdminBotReceivesIt) {
