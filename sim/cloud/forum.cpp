@@ -55,6 +55,8 @@ bool Cloud::SetAdmin(std::int64_t chat_id, std::int64_t user_id, std::optional<A
 
 bool Cloud::BotSees(std::int64_t bot_id, std::int64_t sender, std::int64_t chat_id, const Json& text,
                     std::int64_t reply_to_id) const {
+  // Bots never get other bots' messages (Bot FAQ: "except messages sent by other bots").
+  if (const User* author = FindUser(sender); author != nullptr && author->is_bot) return false;
   // Privacy mode (Telegram's default for bots): an administrator bot sees everything;
   // any other bot commands, messages that mention it and replies to its messages.
   if (AdminOf(bot_id, chat_id)) return true;

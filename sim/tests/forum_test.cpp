@@ -309,10 +309,20 @@ TEST_F(SimForum, BotInPrivacyModeSeesCommandsMentionsAndReplies) {
   EXPECT_EQ(content->at("new_content")["text"]["text"], command["message_id"].dump() + " edited");
   EXPECT_TRUE(bot_->WaitForType("updateMessageEdited"));
   EXPECT_FALSE(bot_->WaitForType("updateMessageContent", 0.3));
-  // An administrator bot gets everything.
+  // An administrator bot gets everything, except what other bots write.
   Promote("@relay_bot", json::object());
+  ASSERT_EQ(sim_->Control("POST", "/bots", {{"username", "other_bot"}, {"first_name", "Other"}}).status, 201);
+  auto joined = sim_->Control("POST", "/groups", {{"title", "Bots"}, {"kind", "supergroup"},
+                                                  {"members", {"+15550952", "@relay_bot", "@other_bot"}}});
+  ASSERT_EQ(joined.status, 201);
+  ASSERT_EQ(sim_->Control("POST", "/messages", {{"from", "@other_bot"}, {"to", joined.body["chat_id"]}, {"text", "/from a bot"}}).status,
+            201);
   Post("+15550952", "plain again");
   EXPECT_TRUE(Receives(*bot_, "plain again"));
+  for (const auto& o : bot_->log()) {
+    EXPECT_FALSE(TypeOf(o) == "updateNewMessage" && o["message"]["chat_id"] == joined.body["chat_id"])
+        << "a bot got another bot's message";
+  }
 }
 
 TEST_F(SimForum, DeletionsByOthersAreNotToldToBots) {
