@@ -179,6 +179,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   Json TopicInfoObject(std::int64_t chat_id, const ForumTopic& topic);
   Json ForumTopicObject(std::int64_t chat_id, const ForumTopic& topic);
   void LearnTopic(std::int64_t chat_id, const ForumTopic& topic);  // updateForumTopicInfo (users)
+  // A topic the server listed: updateForumTopicInfo and updateForumTopic (users).
+  void LoadedTopic(std::int64_t chat_id, const ForumTopic& topic, const Json& full);
   void HandleCreateForumTopic(Request& request);
   void HandleEditForumTopic(Request& request);
   void HandleToggleForumTopicIsClosed(Request& request);

@@ -3,6 +3,7 @@
 // forum carries topic_id, and only users get updateForumTopicInfo / updateForumTopic, for
 // the topics whose info their client has loaded.
 #include <algorithm>
+#include <cctype>
 
 #include "sim/engine/client.h"
 #include "sim/engine/objects.h"
@@ -146,6 +147,21 @@ void ClientSession::LearnTopic(std::int64_t chat_id, const ForumTopic& topic) {
   Emit(update);
 }
 
+void ClientSession::LoadedTopic(std::int64_t chat_id, const ForumTopic& topic, const Json& full) {
+  // on_get_forum_topic_impl: the info, then updateForumTopic (users only).
+  LearnTopic(chat_id, topic);
+  if (is_bot_) return;
+  Json update = Obj("updateForumTopic");
+  update["chat_id"] = chat_id;
+  update["forum_topic_id"] = topic.id;
+  for (const char* field : {"is_pinned", "last_read_inbox_message_id", "last_read_outbox_message_id",
+                            "unread_mention_count", "unread_reaction_count", "unread_poll_vote_count",
+                            "notification_settings"}) {
+    update[field] = full[field];
+  }
+  Emit(update);
+}
+
 void ClientSession::OnTopicChanged(std::int64_t chat_id, std::int64_t topic_id) {
   if (state_ != AuthState::kReady || !known_topics_.contains({chat_id, topic_id})) return;
   if (std::optional<ForumTopic> topic = TopicOf(world_.cloud(), chat_id, topic_id)) LearnTopic(chat_id, *topic);
@@ -250,22 +266,9 @@ void ClientSession::HandleGetForumTopic(Request& request) {
   CallServer(request, [this, chat_id, topic_id](Request& r) {
     std::optional<ForumTopic> topic = TopicOf(world_.cloud(), chat_id, topic_id);
     if (!topic) return RespondError(r, 404, "Not Found");  // messages.getForumTopicsByID found nothing
-    if (!is_bot_) {
-      LearnTopic(chat_id, *topic);
-      Json full = ForumTopicObject(chat_id, *topic);
-      Json update = Obj("updateForumTopic");
-      update["chat_id"] = chat_id;
-      update["forum_topic_id"] = topic->id;
-      for (const char* field : {"is_pinned", "last_read_inbox_message_id", "last_read_outbox_message_id",
-                                "unread_mention_count", "unread_reaction_count", "unread_poll_vote_count",
-                                "notification_settings"}) {
-        update[field] = full[field];
-      }
-      Emit(update);
-    } else {
-      known_topics_.insert({chat_id, topic->id});
-    }
-    Respond(r, ForumTopicObject(chat_id, *topic));
+    Json full = ForumTopicObject(chat_id, *topic);
+    LoadedTopic(chat_id, *topic, full);
+    Respond(r, full);
   });
 }
 
@@ -314,7 +317,7 @@ void ClientSession::HandleGetForumTopics(Request& request) {
     std::int64_t next_date = 0, next_message = 0, next_topic = 0;
     for (const auto& topic : found) {
       std::int64_t id = topic["info"]["forum_topic_id"];
-      LearnTopic(chat_id, *TopicOf(world_.cloud(), chat_id, id));
+      LoadedTopic(chat_id, *TopicOf(world_.cloud(), chat_id, id), topic);
       out["topics"].push_back(topic);
       next_date = topic.contains("last_message") ? topic["last_message"]["date"].get<std::int64_t>()
                                                  : topic["info"]["creation_date"].get<std::int64_t>();

@@ -144,6 +144,7 @@ TEST_F(SimForum, AdminBotOpensTopicPostsAndMembersSeeIt) {
   }
   EXPECT_TRUE(listed);
   EXPECT_TRUE(mike_->WaitForType("updateForumTopicInfo"));
+  EXPECT_TRUE(mike_->WaitFor([&](const json& o) { return TypeOf(o) == "updateForumTopic" && o["forum_topic_id"] == topic; }));
   json one = bot_->RequestOk({{"@type", "getForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic}});
   EXPECT_EQ(one["info"]["name"], "Customer #1");
   EXPECT_EQ(ErrorOf(bot_->Request({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 10}})),
@@ -523,6 +524,24 @@ TEST_F(SimForum, TopicsAdminsAndReactionsSurviveARestart) {
   ASSERT_EQ(seen.body["messages"].size(), 2u);
   EXPECT_EQ(seen.body["messages"][1]["topic_id"], info["forum_topic_id"]);
   EXPECT_EQ(seen.body["messages"][1]["from_chat_id"], group.body["chat_id"]);
+
+  // The bot's app against the restarted tgsim: still a forum without reactions, still an
+  // administrator who manages topics.
+  ::setenv("TDSIM_ADDR", second.address().c_str(), 1);
+  ScriptedClient& again = StartedClient();
+  again.RequestOk({{"@type", "checkAuthenticationBotToken"}, {"token", created.body["token"]}});
+  ASSERT_TRUE(again.WaitForAuthState("authorizationStateReady"));
+  json chat_object = again.RequestOk({{"@type", "getChat"}, {"chat_id", group.body["chat_id"]}});
+  EXPECT_EQ(chat_object["available_reactions"]["@type"], "chatAvailableReactionsSome");
+  json me = again.RequestOk({{"@type", "getChatMember"}, {"chat_id", group.body["chat_id"]},
+                             {"member_id", {{"@type", "messageSenderUser"}, {"user_id", created.body["user_id"]}}}});
+  EXPECT_TRUE(me["status"]["rights"]["can_manage_topics"].get<bool>());
+  EXPECT_TRUE(me["status"]["rights"]["is_anonymous"].get<bool>());
+  json topic = again.RequestOk({{"@type", "getForumTopic"}, {"chat_id", group.body["chat_id"]},
+                                {"forum_topic_id", info["forum_topic_id"]}});
+  EXPECT_EQ(topic["info"]["name"], "Kept topic");
+  again.RequestOk({{"@type", "close"}});
+  ASSERT_TRUE(again.WaitForAuthState("authorizationStateClosed"));
 }
 
 }  // namespace
