@@ -51,6 +51,35 @@ struct LoginCode {
 
 enum class GroupKind { kBasic, kSupergroup };
 
+// td_api chatAdministratorRights without is_anonymous, in schema order (forum.cpp).
+inline constexpr const char* kAdminRightNames[] = {
+    "can_manage_chat", "can_change_info", "can_post_messages", "can_edit_messages",
+    "can_delete_messages", "can_invite_users", "can_restrict_members", "can_pin_messages",
+    "can_manage_topics", "can_promote_members", "can_manage_video_chats", "can_post_stories",
+    "can_edit_stories", "can_delete_stories", "can_manage_direct_messages", "can_manage_tags"};
+
+struct Administrator {
+  std::set<std::string> rights;  // names from kAdminRightNames that are granted
+  bool is_anonymous = false;     // posts as the group (messageSenderChat)
+  bool Has(std::string_view right) const { return rights.contains(std::string(right)); }
+};
+
+// A topic of a forum supergroup. Its id is the server id of the service message that
+// created it (TDLib's ForumTopicId); the General topic is 1 and is not stored.
+struct ForumTopic {
+  std::int64_t id = 0;
+  std::string name;
+  bool is_name_implicit = false;
+  bool is_closed = false;
+  std::int64_t creator = 0;  // user id
+  std::int64_t date = 0;
+  int icon_color = 0x6FB9F0;
+  std::int64_t icon_custom_emoji_id = 0;
+};
+
+inline constexpr std::int64_t kGeneralTopicId = 1;
+inline constexpr int kMaxReactionCount = 11;
+
 struct Group {
   std::int64_t id = 0;
   GroupKind kind = GroupKind::kBasic;
@@ -63,6 +92,12 @@ struct Group {
   std::int64_t owner = 0;
   std::string invite_hash;      // the primary invite link is https://t.me/+<hash>
   std::set<std::int64_t> left;  // users who left (a basic group lets them return)
+  // Forum supergroups (forum.cpp): topics in creation order, administrators (the owner
+  // is the creator and not listed), and whether members may react at all.
+  bool is_forum = false;
+  bool reactions_allowed = true;
+  std::map<std::int64_t, Administrator> admins;
+  std::vector<ForumTopic> topics;
 };
 
 struct StoredMessage {
@@ -78,6 +113,12 @@ struct StoredMessage {
   Json reply_markup;  // td_api ReplyMarkup as this owner sees it; null when none
   Json contact;       // td_api contact of a messageContact; null otherwise
   bool channel_post = false;  // sent by the channel itself (messageSenderChat)
+  bool anonymous = false;     // an anonymous administrator: sent as the group
+  std::int64_t topic_id = 0;  // forum topic; 0 outside forums (General is 1)
+  Json service{};             // td_api MessageContent of a service message; null otherwise
+  // Reactions: emoji -> who reacted (oldest first); `chosen` is what this owner chose.
+  std::map<std::string, std::vector<std::int64_t>> reactions{};
+  std::set<std::string> chosen{};
 };
 
 // What a new message carries besides its text.
@@ -86,6 +127,9 @@ struct MessageMedia {
   std::int64_t album_id = 0;
   Json reply_markup;  // as the (bot) sender sent it, normalised; null when none
   Json contact;       // td_api contact: the message is a messageContact
+  std::int64_t topic_id = 0;  // forum topic (0: General in a forum)
+  bool as_chat = false;       // an anonymous administrator posts as the group
+  Json service{};             // a service message's content instead of text
 };
 
 // Telegram's flood limits for bots (bots.cpp). Each is a token bucket; 0 turns it off.
@@ -206,6 +250,26 @@ class Cloud {
   std::vector<ReadChange> Read(std::int64_t user_id, std::int64_t chat_id, std::int64_t up_to);
   std::vector<MessageCopy> CopiesOf(std::int64_t user_id, std::int64_t chat_id,
                                     std::int64_t message_id) const;
+  const StoredMessage* FindMessage(std::int64_t user_id, std::int64_t chat_id, std::int64_t message_id) const;
+
+  // Forum supergroups, administrators and reactions (forum.cpp).
+  Group* MutableGroup(std::int64_t chat_id);
+  // The creator or an administrator; nullptr for anyone else. The creator has every right.
+  std::optional<Administrator> AdminOf(std::int64_t user_id, std::int64_t chat_id) const;
+  bool HasRight(std::int64_t user_id, std::int64_t chat_id, std::string_view right) const;
+  // Promotes (rights given) or demotes (nullopt) a member; false when not a member.
+  bool SetAdmin(std::int64_t chat_id, std::int64_t user_id, std::optional<Administrator> admin);
+  const ForumTopic* FindTopic(std::int64_t chat_id, std::int64_t topic_id) const;
+  // A new topic and its service message (messageForumTopicCreated) from `creator`.
+  std::pair<ForumTopic, std::vector<MessageCopy>> CreateTopic(std::int64_t creator, std::int64_t chat_id,
+                                                              ForumTopic topic, std::int64_t now);
+  // Applies a change to a topic and posts its service message; empty when no such topic.
+  std::vector<MessageCopy> EditTopic(std::int64_t editor, std::int64_t chat_id, std::int64_t topic_id,
+                                     std::optional<std::string> name, std::optional<std::int64_t> emoji,
+                                     std::optional<bool> closed, std::int64_t now);
+  // Replaces the user's reactions on a message; returns every copy.
+  std::vector<MessageCopy> SetReactions(std::int64_t user_id, std::int64_t chat_id, std::int64_t message_id,
+                                        const std::vector<std::string>& emojis);
 
   // Bots (bots.cpp).
   bool BotMayWrite(std::int64_t bot_id, std::int64_t user_id) const;  // the user wrote first
@@ -230,7 +294,11 @@ class Cloud {
   void FromJson(const Json& state);
 
  private:
-  std::vector<std::int64_t> Recipients(std::int64_t sender, std::int64_t chat_id) const;
+  std::vector<std::int64_t> Recipients(std::int64_t sender, std::int64_t chat_id, const Json& text,
+                                       std::int64_t reply_to_id, bool service) const;
+  // A bot in privacy mode sees only commands, mentions and replies to itself (forum.cpp).
+  bool BotSees(std::int64_t bot_id, std::int64_t sender, std::int64_t chat_id, const Json& text,
+               std::int64_t reply_to_id) const;
   std::int64_t ChatIdFor(std::int64_t viewer, std::int64_t sender, std::int64_t chat_id) const;
   std::int64_t NextMessageId(std::int64_t owner, std::int64_t chat_id);
   Json MarkupFor(std::int64_t owner, std::int64_t sender, std::int64_t chat_id, const Json& markup) const;

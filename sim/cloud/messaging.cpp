@@ -29,6 +29,9 @@ std::int64_t Cloud::CreateGroup(Group group) {
     chat_id = -kSupergroupChatBase - group.id;
   }
   group.date = static_cast<std::int64_t>(time(nullptr));
+  // A forum's message 1 is Telegram's "group created" service message and the id of the
+  // General topic, so its first real message is 2.
+  if (group.is_forum && group.next_server_id == 1) group.next_server_id = 2;
   if (group.invite_hash.empty()) group.invite_hash = NewInviteHash();
   groups_[chat_id] = group;
   for (auto member : group.members) DialogOf(member, chat_id);
@@ -100,14 +103,19 @@ std::vector<std::int64_t> Cloud::ChatsOf(std::int64_t user_id) const {
   return out;
 }
 
-std::vector<std::int64_t> Cloud::Recipients(std::int64_t sender, std::int64_t chat_id) const {
+std::vector<std::int64_t> Cloud::Recipients(std::int64_t sender, std::int64_t chat_id, const Json& text,
+                                            std::int64_t reply_to_id, bool service) const {
   if (chat_id > 0) {
     if (chat_id == sender) return {sender};
     return {sender, chat_id};
   }
   std::vector<std::int64_t> out = {sender};
   for (auto member : FindGroup(chat_id)->members) {
-    if (member != sender) out.push_back(member);
+    if (member == sender) continue;
+    const User* user = FindUser(member);
+    bool bot = user != nullptr && user->is_bot;
+    if (bot && !service && !BotSees(member, sender, chat_id, text, reply_to_id)) continue;
+    out.push_back(member);
   }
   return out;
 }
@@ -133,8 +141,10 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
   std::int64_t link = next_link_++;
   const Group* group = chat_id < 0 ? FindGroup(chat_id) : nullptr;
   bool channel_post = group != nullptr && group->is_channel;
+  std::int64_t topic_id = 0;
+  if (group != nullptr && group->is_forum) topic_id = media.topic_id != 0 ? media.topic_id : kGeneralTopicId;
   std::vector<MessageCopy> copies;
-  for (auto owner : Recipients(sender, chat_id)) {
+  for (auto owner : Recipients(sender, chat_id, text, reply_to_id, !media.service.is_null())) {
     MessageCopy copy{owner, ChatIdFor(owner, sender, chat_id), NextMessageId(owner, chat_id)};
     StoredMessage message;
     message.id = copy.message_id;
@@ -151,6 +161,9 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
     message.reply_markup = MarkupFor(owner, sender, chat_id, media.reply_markup);
     message.contact = media.contact;
     message.channel_post = channel_post;
+    message.anonymous = media.as_chat;
+    message.topic_id = topic_id;
+    message.service = media.service;
     if (reply_to_id != 0) {
       for (const auto& target : CopiesOf(sender, chat_id, reply_to_id)) {
         if (target.user_id == owner) message.reply_to_id = target.message_id;
@@ -167,6 +180,16 @@ std::vector<MessageCopy> Cloud::Send(std::int64_t sender, std::int64_t chat_id, 
   NoteBotStarted(sender, chat_id);
   InvalidateLeakedCode(sender, text);
   return copies;
+}
+
+const StoredMessage* Cloud::FindMessage(std::int64_t user_id, std::int64_t chat_id,
+                                        std::int64_t message_id) const {
+  auto user = dialogs_.find(user_id);
+  if (user == dialogs_.end()) return nullptr;
+  auto dialog = user->second.find(chat_id);
+  if (dialog == user->second.end()) return nullptr;
+  auto message = dialog->second.messages.find(message_id);
+  return message == dialog->second.messages.end() ? nullptr : &message->second;
 }
 
 std::vector<MessageCopy> Cloud::CopiesOf(std::int64_t user_id, std::int64_t chat_id,

@@ -41,6 +41,11 @@ Json MessageJson(const StoredMessage& m) {
   if (!m.reply_markup.is_null()) out["reply_markup"] = m.reply_markup;
   if (!m.contact.is_null()) out["contact"] = m.contact;
   if (m.channel_post) out["channel_post"] = true;
+  if (m.anonymous) out["anonymous"] = true;
+  if (m.topic_id != 0) out["topic_id"] = m.topic_id;
+  if (!m.service.is_null()) out["service"] = m.service;
+  if (!m.reactions.empty()) out["reactions"] = m.reactions;
+  if (!m.chosen.empty()) out["chosen"] = m.chosen;
   return out;
 }
 
@@ -59,7 +64,38 @@ StoredMessage MessageFrom(const Json& j) {
   m.reply_markup = j.value("reply_markup", Json());
   m.contact = j.value("contact", Json());
   m.channel_post = j.value("channel_post", false);
+  m.anonymous = j.value("anonymous", false);
+  m.topic_id = j.value("topic_id", std::int64_t{0});
+  m.service = j.value("service", Json());
+  if (j.contains("reactions")) m.reactions = j["reactions"].get<std::map<std::string, std::vector<std::int64_t>>>();
+  if (j.contains("chosen")) m.chosen = j["chosen"].get<std::set<std::string>>();
   return m;
+}
+
+Json GroupForumJson(const Group& g) {
+  Json admins = Json::array();
+  for (const auto& [user_id, admin] : g.admins) {
+    admins.push_back({{"user_id", user_id}, {"rights", admin.rights}, {"is_anonymous", admin.is_anonymous}});
+  }
+  Json topics = Json::array();
+  for (const auto& t : g.topics) {
+    topics.push_back({{"id", t.id}, {"name", t.name}, {"is_name_implicit", t.is_name_implicit},
+                      {"is_closed", t.is_closed}, {"creator", t.creator}, {"date", t.date},
+                      {"icon_color", t.icon_color}, {"icon_custom_emoji_id", t.icon_custom_emoji_id}});
+  }
+  return {{"is_forum", g.is_forum}, {"reactions_allowed", g.reactions_allowed}, {"admins", admins}, {"topics", topics}};
+}
+
+void GroupForumFrom(const Json& j, Group& g) {  // absent in older state files
+  g.is_forum = j.value("is_forum", false);
+  g.reactions_allowed = j.value("reactions_allowed", true);
+  for (const auto& a : j.value("admins", Json::array())) {
+    g.admins[a.at("user_id")] = Administrator{a.at("rights").get<std::set<std::string>>(), a.at("is_anonymous")};
+  }
+  for (const auto& t : j.value("topics", Json::array())) {
+    g.topics.push_back(ForumTopic{t.at("id"), t.at("name"), t.at("is_name_implicit"), t.at("is_closed"),
+                                  t.at("creator"), t.at("date"), t.at("icon_color"), t.at("icon_custom_emoji_id")});
+  }
 }
 
 }  // namespace
@@ -80,7 +116,8 @@ Json Cloud::ToJson() const {
                              {"members", g.members}, {"date", g.date},
                              {"next_server_id", g.next_server_id},
                              {"is_channel", g.is_channel}, {"owner", g.owner},
-                             {"invite_hash", g.invite_hash}, {"left", g.left}});
+                             {"invite_hash", g.invite_hash}, {"left", g.left},
+                             {"forum", GroupForumJson(g)}});
   }
   for (const auto& [user_id, chats] : dialogs_) {
     for (const auto& [chat_id, d] : chats) {
@@ -136,6 +173,7 @@ void Cloud::FromJson(const Json& state) {
     g.invite_hash = j.value("invite_hash", "");
     if (g.invite_hash.empty()) g.invite_hash = NewInviteHash();  // older state files
     g.left = j.value("left", std::set<std::int64_t>{});
+    if (j.contains("forum")) GroupForumFrom(j["forum"], g);
     groups_[j.at("chat_id").get<std::int64_t>()] = g;
   }
   for (const auto& j : state.value("dialogs", Json::array())) {

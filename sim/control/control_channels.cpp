@@ -8,21 +8,6 @@
 namespace tgsim {
 namespace {
 
-// A group or channel named by chat id (number or numeric string) or "@username"; 0: none.
-std::int64_t GroupByName(World& world, const std::string& name) {
-  std::int64_t chat_id = 0;
-  if (!name.empty() && name[0] == '@') {
-    chat_id = world.cloud().FindGroupByUsername(name.substr(1));
-  } else {
-    try {
-      chat_id = std::stoll(name);
-    } catch (const std::exception&) {
-      throw ControlError(400, "a chat is a chat_id or @username");
-    }
-  }
-  return world.cloud().FindGroup(chat_id) == nullptr ? 0 : chat_id;
-}
-
 // A channel named by chat id or "@username".
 std::int64_t ChannelByName(World& world, const std::string& name) {
   std::int64_t chat_id = GroupByName(world, name);

@@ -6,7 +6,7 @@ namespace tgsim {
 
 ControlResponse SendMessageRoute(World& world, ControlRequest& request) {
   const Json& body = request.body;
-  const User& sender = UserByPhone(world, RequiredString(body, "from"));
+  const User& sender = UserByName(world, Json(RequiredString(body, "from")));
   if (!body.contains("to")) throw ControlError(400, "field 'to' is required (phone or chat_id)");
   std::int64_t chat_id = ResolveChat(world, sender.id, body["to"]);
   // The server's refusals, as Telegram answers the sender's app.
@@ -14,15 +14,20 @@ ControlResponse SendMessageRoute(World& world, ControlRequest& request) {
   if (chat_id > 0 && !world.cloud().MayWritePrivately(sender.id, chat_id)) {
     throw ControlError(403, "PRIVACY_PREMIUM_REQUIRED");
   }
+  MessageMedia extras = GroupPostExtras(world, sender.id, chat_id, body);
   if (!body.contains("media")) {
     auto copies = world.cloud().Send(sender.id, chat_id, FormattedText(RequiredString(body, "text")),
                                      body.value("reply_to_message_id", std::int64_t{0}),
-                                     world.scheduler().Now());
+                                     world.scheduler().Now(), extras);
     world.DeliverNewMessages(copies, nullptr);
     return Reply(201, {{"chat_id", copies.front().chat_id}, {"message_id", copies.front().message_id}});
   }
   // With media, text is the caption (of the first item of an album, as apps send it).
   std::vector<MessageMedia> items = MediaFromBody(world, sender.id, body["media"]);
+  for (auto& item : items) {
+    item.topic_id = extras.topic_id;
+    item.as_chat = extras.as_chat;
+  }
   Json ids = Json::array();
   Json first;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -74,26 +79,6 @@ ControlResponse ReadRoute(World& world, ControlRequest& request) {
   world.DeliverReads(world.cloud().Read(user.id, chat_id,
                                         request.body.value("up_to_message_id", std::int64_t{0})));
   return NoContent();
-}
-
-ControlResponse CreateGroupRoute(World& world, ControlRequest& request) {
-  const Json& body = request.body;
-  Group group;
-  group.title = RequiredString(body, "title");
-  std::string kind = body.value("kind", "basic");
-  if (kind != "basic" && kind != "supergroup") throw ControlError(400, "field 'kind' is basic or supergroup");
-  group.kind = kind == "basic" ? GroupKind::kBasic : GroupKind::kSupergroup;
-  group.username = body.value("username", "");
-  if (!body.contains("members") || !body["members"].is_array()) {
-    throw ControlError(400, "field 'members' is required (array of phones)");
-  }
-  for (const auto& member : body["members"]) group.members.push_back(UserByName(world, member).id);
-  if (!group.username.empty() && group.username[0] == '@') group.username.erase(0, 1);
-  if (!group.username.empty() && world.cloud().FindGroupByUsername(group.username) != 0) {
-    throw ControlError(409, "username already taken");
-  }
-  std::int64_t chat_id = world.cloud().CreateGroup(group);
-  return Reply(201, {{"chat_id", chat_id}, {"invite_link", InviteLink(world.cloud().FindGroup(chat_id)->invite_hash)}});
 }
 
 }  // namespace tgsim

@@ -68,6 +68,20 @@ const User& UserByName(World& world, const Json& name) {
   return *user;
 }
 
+std::int64_t GroupByName(World& world, const std::string& name) {
+  std::int64_t chat_id = 0;
+  if (!name.empty() && name[0] == '@') {
+    chat_id = world.cloud().FindGroupByUsername(name.substr(1));
+  } else {
+    try {
+      chat_id = std::stoll(name);
+    } catch (const std::exception&) {
+      throw ControlError(400, "a chat is a chat_id or @username");
+    }
+  }
+  return world.cloud().FindGroup(chat_id) == nullptr ? 0 : chat_id;
+}
+
 std::int64_t ResolveChat(World& world, std::int64_t viewer, const Json& peer) {
   std::int64_t chat_id = 0;
   if (peer.is_number_integer()) {

@@ -32,6 +32,8 @@ const User& UserByPhone(World& world, const std::string& phone);  // 404 when un
 std::string RequiredString(const Json& body, const char* field);   // 400 when missing
 // A person named by phone or "@username" (bots have no phone); 404 when unknown.
 const User& UserByName(World& world, const Json& name);
+// A group or channel named by chat id (number or numeric string) or "@username"; 0: none.
+std::int64_t GroupByName(World& world, const std::string& name);
 // A peer named by phone ("+380…") or chat id, as `viewer` sees it.
 std::int64_t ResolveChat(World& world, std::int64_t viewer, const Json& peer);
 
@@ -46,7 +48,11 @@ ControlResponse ConfirmQrRoute(World&, ControlRequest&);
 ControlResponse SendMessageRoute(World&, ControlRequest&);
 ControlResponse ListMessagesRoute(World&, ControlRequest&);
 ControlResponse ReadRoute(World&, ControlRequest&);
-ControlResponse CreateGroupRoute(World&, ControlRequest&);
+ControlResponse CreateGroupRoute(World&, ControlRequest&);          // control_groups.cpp
+ControlResponse GroupAdminRoute(World&, ControlRequest&);
+ControlResponse GroupReactionsRoute(World&, ControlRequest&);
+ControlResponse GroupTopicsRoute(World&, ControlRequest&);
+ControlResponse GroupMessagesRoute(World&, ControlRequest&);
 ControlResponse PrivacyRoute(World&, ControlRequest&);
 ControlResponse CreateChannelRoute(World&, ControlRequest&);  // control_channels.cpp
 ControlResponse ChannelPostRoute(World&, ControlRequest&);
@@ -63,6 +69,9 @@ ControlResponse BotChatRoute(World&, ControlRequest&);
 ControlResponse BotCommandsRoute(World&, ControlRequest&);
 ControlResponse BotRevokeRoute(World&, ControlRequest&);
 ControlResponse LimitsRoute(World&, ControlRequest&);
+// topic_id and as_chat of a control message into a group (control_groups.cpp): 400 for a
+// topic outside a forum or unknown, 403 TOPIC_CLOSED / CHAT_ADMIN_REQUIRED as the server.
+MessageMedia GroupPostExtras(World& world, std::int64_t sender, std::int64_t chat_id, const Json& body);
 // The media of a control message: one item or an album (control_media.cpp).
 std::vector<MessageMedia> MediaFromBody(World& world, std::int64_t sender, const Json& media);
 Json MediaSummary(const Cloud& cloud, const MediaInfo& media);

@@ -44,6 +44,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void OnMessageEdited(std::int64_t chat_id, std::int64_t message_id, bool content_changed = true);
   void OnCallbackQuery(const CallbackQuery& query);
   void OnMessagesDeleted(std::int64_t chat_id, const std::vector<std::int64_t>& ids);
+  // Forums, administrators and reactions (client_forum.cpp).
+  void OnGroupChanged(std::int64_t chat_id);  // updateSupergroup / updateBasicGroup if known
+  void OnChatReactionsChanged(std::int64_t chat_id);
+  void OnTopicChanged(std::int64_t chat_id, std::int64_t topic_id);  // updateForumTopicInfo if known
+  void OnInteractionChanged(std::int64_t chat_id, std::int64_t message_id);
   void OnReadInbox(std::int64_t chat_id);
   void OnReadOutbox(std::int64_t chat_id, std::int64_t last_read);
   void OnQrConfirmed(std::int64_t user_id);
@@ -162,8 +167,32 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
   std::int64_t NextTemporaryId(std::int64_t chat_id);
+  std::int64_t PendingTopic(std::int64_t chat_id, std::int64_t topic_id) const;  // as shown while sending
   // TDLib's local check before a send: "" when the user may write into the chat.
   std::string_view WriteRefusal(std::int64_t chat_id) const;
+
+  // Forum topics, members and reactions (client_forum.cpp, client_members.cpp).
+  bool CheckForum(Request& request, std::int64_t chat_id);  // ForumTopicManager::is_forum
+  // The topic of a sendMessage (0: none), or nullopt after answering with the error.
+  std::optional<std::int64_t> InputTopic(Request& request, std::int64_t chat_id);
+  std::optional<Json> TopicRefusal(std::int64_t chat_id, std::int64_t topic_id) const;
+  Json TopicInfoObject(std::int64_t chat_id, const ForumTopic& topic);
+  Json ForumTopicObject(std::int64_t chat_id, const ForumTopic& topic);
+  void LearnTopic(std::int64_t chat_id, const ForumTopic& topic);  // updateForumTopicInfo (users)
+  // A topic the server listed: updateForumTopicInfo and updateForumTopic (users).
+  void LoadedTopic(std::int64_t chat_id, const ForumTopic& topic, const Json& full);
+  void HandleCreateForumTopic(Request& request);
+  void HandleEditForumTopic(Request& request);
+  void HandleToggleForumTopicIsClosed(Request& request);
+  void FinishTopicEdit(Request& request, std::int64_t chat_id, std::int64_t topic_id,
+                       std::optional<std::string> name, std::optional<std::int64_t> emoji,
+                       std::optional<bool> closed);
+  void HandleGetForumTopic(Request& request);
+  void HandleGetForumTopics(Request& request);
+  void HandleGetChatMember(Request& request);
+  void HandleGetChatAdministrators(Request& request);
+  void HandleSetMessageReactions(Request& request);
+  void HandleAddMessageReaction(Request& request);
 
   // Bots (client_bots.cpp, client_bot_commands.cpp).
   // The reply_markup of a request as TDLib keeps it (null for none, and always for
@@ -171,12 +200,13 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::optional<Json> InputReplyMarkup(Request& request, std::int64_t chat_id, bool only_inline);
   // The server's refusal of a message into chat_id, if any: a bot writing first, a
   // user's privacy settings.
-  std::optional<Json> SendRefusal(std::int64_t chat_id);
+  std::optional<Json> SendRefusal(std::int64_t chat_id, std::int64_t topic_id = 0);
   int BotFloodWait(std::int64_t chat_id);  // seconds; 0: send now (and counted)
   void HandleEditMessageReplyMarkup(Request& request);
   // True when the server holds (a short flood wait: `retry` runs later) or refuses
   // (`fail` has run) a bot's message into chat_id; false: send now.
-  bool HoldBotSend(std::int64_t chat_id, std::function<void()> retry, std::function<void(Json)> fail);
+  bool HoldBotSend(std::int64_t chat_id, std::function<void()> retry, std::function<void(Json)> fail,
+                   std::int64_t topic_id = 0);
   void HandleAnswerCallbackQuery(Request& request);
   void HandleSetCommands(Request& request);
   void HandleGetCommands(Request& request);
@@ -267,6 +297,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::map<std::int64_t, bool> may_message_;  // canSendMessageToUser answers, by user id
   std::map<std::string, std::int64_t> resolved_phones_;  // digits -> user id, 0: not found
   std::map<std::string, Json> invite_link_infos_;  // checkChatInviteLink answers, by link
+  std::set<std::pair<std::int64_t, std::int64_t>> known_topics_;  // (chat, topic) with loaded info
   bool contacts_loaded_ = false;
 
   // Files.

@@ -129,7 +129,8 @@ std::optional<Json> ClientSession::InputReplyMarkup(Request& request, std::int64
   return out;
 }
 
-std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id) {
+std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id, std::int64_t topic_id) {
+  if (std::optional<Json> topic = TopicRefusal(chat_id, topic_id)) return topic;
   if (!is_bot_) {
     // Telegram's spam limit on new chats: the server's 400 PEER_FLOOD, passed through.
     if (chat_id > 0 && world_.cloud().PeerFloodBlocks(user_id_, chat_id)) return MakeError(400, "PEER_FLOOD");
@@ -150,8 +151,8 @@ std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id) {
 }
 
 bool ClientSession::HoldBotSend(std::int64_t chat_id, std::function<void()> retry,
-                                std::function<void(Json)> fail) {
-  if (std::optional<Json> refusal = SendRefusal(chat_id)) {
+                                std::function<void(Json)> fail, std::int64_t topic_id) {
+  if (std::optional<Json> refusal = SendRefusal(chat_id, topic_id)) {
     fail(*refusal);
     return true;
   }

@@ -44,6 +44,10 @@ bool ClientSession::CheckChat(Request& request, std::int64_t chat_id) {
     RespondError(request, 400, "Invalid chat identifier specified");
     return false;
   }
+  // A bot gets any group it is in from the server by its id (TDLib bots need no chat list).
+  if (!known_chats_.contains(chat_id) && is_bot_ && chat_id < 0 && world_.cloud().IsMember(user_id_, chat_id)) {
+    EnsureChat(chat_id);
+  }
   if (!known_chats_.contains(chat_id)) {
     RespondError(request, 400, "Chat not found");
     return false;

@@ -152,12 +152,15 @@ void ClientSession::HandleSendMedia(Request& request) {
   }
   std::optional<PreparedMedia> prepared = PrepareMedia(request, GetObject(request.object, "input_message_content"));
   if (!prepared) return;
+  std::optional<std::int64_t> topic = InputTopic(request, chat_id);
+  if (!topic) return;
   std::optional<Json> markup = InputReplyMarkup(request, chat_id, false);
   if (!markup) return;
   std::int64_t temp_id = NextTemporaryId(chat_id);
   StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, prepared->caption,
                         GetInt(GetObject(request.object, "reply_to"), "message_id"), 0, {}, 0, {}, {}};
   pending.media = prepared->media;
+  pending.topic_id = PendingTopic(chat_id, *topic);
   pending.reply_markup = std::move(*markup);
   Json message = PendingMessageObject(chat_id, pending);
   AnnouncePendingNew(message);
@@ -202,6 +205,8 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
     randombytes_buf(&album_id, sizeof album_id);
     album_id = (album_id & 0x7fffffffffffffffLL) | 1;
   }
+  std::optional<std::int64_t> topic = InputTopic(request, chat_id);
+  if (!topic) return;
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
   std::vector<StoredMessage> pending;
   Json messages = Json::array();
@@ -210,6 +215,7 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
                           one.caption, reply_to, 0, {}, 0, {}, {}};
     message.media = one.media;
     message.media_album_id = album_id;
+    message.topic_id = PendingTopic(chat_id, *topic);
     Json object = PendingMessageObject(chat_id, message);
     AnnouncePendingNew(object);
     messages.push_back(object);

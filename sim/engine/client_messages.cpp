@@ -31,6 +31,13 @@ Json FailedState(const Json& error, int retry_after) {
 
 }  // namespace
 
+std::int64_t ClientSession::PendingTopic(std::int64_t chat_id, std::int64_t topic_id) const {
+  // TDLib shows a message of a forum in its topic from the start (General without one).
+  const Group* group = chat_id < 0 ? world_.cloud().FindGroup(chat_id) : nullptr;
+  if (group != nullptr && group->is_forum && topic_id == 0) return kGeneralTopicId;
+  return topic_id;
+}
+
 std::int64_t ClientSession::NextTemporaryId(std::int64_t chat_id) {
   std::int64_t& last = last_local_id_[chat_id];
   if (const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id); dialog && dialog->Last()) {
@@ -93,15 +100,19 @@ void ClientSession::HandleSendMessage(Request& request) {
     if (!sendable) return;
     formatted = std::move(*sendable);
   }
+  std::optional<std::int64_t> topic = InputTopic(request, chat_id);
+  if (!topic) return;
   std::optional<Json> markup = InputReplyMarkup(request, chat_id, false);
   if (!markup) return;
   extras.reply_markup = std::move(*markup);
+  extras.topic_id = *topic;
   std::int64_t reply_to = GetInt(GetObject(request.object, "reply_to"), "message_id");
 
   std::int64_t temp_id = NextTemporaryId(chat_id);
   StoredMessage pending{temp_id, user_id_, true, world_.scheduler().Now(), 0, formatted, reply_to, 0, {}, 0, {}, {}};
   pending.reply_markup = extras.reply_markup;
   pending.contact = extras.contact;
+  pending.topic_id = PendingTopic(chat_id, *topic);
   Json message = PendingMessageObject(chat_id, pending);
   AnnouncePendingNew(message);
   AnnouncePendingLast(chat_id, message, pending.date);
@@ -153,10 +164,11 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
         if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, text, reply_to, extras);
       },
       [this, chat_id, temp_id, &text, &extras](Json error) {
-        FailMessage(chat_id, temp_id,
-                    StoredMessage{0, user_id_, true, 0, 0, text, 0, 0, {}, 0, extras.reply_markup, extras.contact},
-                    error);
-      });
+        StoredMessage failed{0, user_id_, true, 0, 0, text, 0, 0, {}, 0, extras.reply_markup, extras.contact};
+        failed.topic_id = PendingTopic(chat_id, extras.topic_id);
+        FailMessage(chat_id, temp_id, failed, error);
+      },
+      extras.topic_id);
   if (held) return;
   SendSucceeded(chat_id, temp_id,
                 world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras));
@@ -261,7 +273,7 @@ void ClientSession::HandleDeleteMessages(Request& request) {
   const Group* group = world_.cloud().FindGroup(chat_id);
   if (group != nullptr && group->kind == GroupKind::kSupergroup) revoke = true;
   CallServer(request, [this, chat_id, ids, revoke](Request& r) {
-    world_.DeliverDeletions(world_.cloud().Delete(user_id_, chat_id, ids, revoke));
+    world_.DeliverDeletions(world_.cloud().Delete(user_id_, chat_id, ids, revoke), user_id_);
     Respond(r, Obj("ok"));
   });
 }

@@ -119,14 +119,17 @@ void ClientSession::CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id
       [weak, chat_id, temp_id, pending] {
         if (auto self = weak.lock()) self->CompleteMediaSend(chat_id, temp_id, pending);
       },
-      [this, chat_id, temp_id, &pending](Json error) { FailMessage(chat_id, temp_id, pending, error); });
+      [this, chat_id, temp_id, &pending](Json error) { FailMessage(chat_id, temp_id, pending, error); },
+      pending.topic_id);
   if (held) return;
   media.file = cloud_id;
   if (media.kind == MediaKind::kPhoto && media.width == 0 && media.height == 0) {
     std::tie(media.width, media.height) = ImageDimensions(cloud->bytes);  // the server reads the image
   }
+  MessageMedia extras{media, pending.media_album_id, pending.reply_markup, pending.contact};
+  extras.topic_id = pending.topic_id;
   auto copies = world_.cloud().Send(user_id_, chat_id, pending.text, pending.reply_to_id,
-                                    world_.scheduler().Now(), {media, pending.media_album_id, pending.reply_markup, pending.contact});
+                                    world_.scheduler().Now(), extras);
   if (file->cloud_id == 0) {
     files_.AttachCloud(*file, cloud_id);
     file->uploaded_cloud_id = 0;

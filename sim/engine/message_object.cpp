@@ -132,6 +132,7 @@ Json MediaContent(const MediaInfo& media, const Json& caption, const Json& file)
 }
 
 Json MessageContent(const StoredMessage& message, ClientFiles& files) {
+  if (!message.service.is_null()) return message.service;
   if (!message.contact.is_null()) {
     Json out = Obj("messageContact");
     out["contact"] = message.contact;
@@ -141,12 +142,46 @@ Json MessageContent(const StoredMessage& message, ClientFiles& files) {
   return MediaContent(*message.media, message.text, files.ObjectFor(*message.media));
 }
 
+Json InteractionInfo(const StoredMessage& message, std::int64_t chat_id) {
+  if (message.reactions.empty()) return Json();
+  Json reactions = Json::array();
+  for (const auto& [emoji, users] : message.reactions) {
+    Json type = Obj("reactionTypeEmoji");
+    type["emoji"] = emoji;
+    Json reaction = Obj("messageReaction");
+    reaction["type"] = type;
+    reaction["total_count"] = static_cast<int>(users.size());
+    reaction["is_chosen"] = message.chosen.contains(emoji);
+    Json recent = Json::array();
+    // The newest three reactors, as the server lists them in groups.
+    for (auto it = users.rbegin(); it != users.rend() && recent.size() < 3; ++it) {
+      Json sender = Obj("messageSenderUser");
+      sender["user_id"] = *it;
+      recent.push_back(sender);
+    }
+    reaction["recent_sender_ids"] = recent;
+    reactions.push_back(reaction);
+  }
+  Json all = Obj("messageReactions");
+  all["reactions"] = reactions;
+  all["are_tags"] = false;
+  all["paid_reactors"] = Json::array();
+  all["can_get_added_reactions"] = chat_id < 0;
+  Json info = Obj("messageInteractionInfo");
+  info["view_count"] = 0;
+  info["forward_count"] = 0;
+  info["reactions"] = all;
+  return info;
+}
+
 Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFiles& files) {
   Json out = Obj("message");
   out["id"] = message.id;
-  // A channel post is sent by the channel itself.
-  Json sender = Obj(message.channel_post ? "messageSenderChat" : "messageSenderUser");
-  if (message.channel_post) sender["chat_id"] = chat_id;
+  // A channel post is sent by the channel itself, an anonymous administrator's message
+  // by the group.
+  bool as_chat = message.channel_post || message.anonymous;
+  Json sender = Obj(as_chat ? "messageSenderChat" : "messageSenderUser");
+  if (as_chat) sender["chat_id"] = chat_id;
   else sender["user_id"] = message.sender_user_id;
   out["sender_id"] = sender;
   out["chat_id"] = chat_id;
@@ -165,6 +200,7 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFil
   out["is_channel_post"] = message.channel_post;  // keeps its place in the schema order
   out["date"] = message.date;
   out["edit_date"] = message.edit_date;
+  if (Json info = InteractionInfo(message, chat_id); !info.is_null()) out["interaction_info"] = info;
   out["unread_reactions"] = Json::array();
   if (message.reply_to_id != 0) {
     Json reply = Obj("messageReplyToMessage");
@@ -174,6 +210,11 @@ Json MessageObject(std::int64_t chat_id, const StoredMessage& message, ClientFil
     reply["poll_option_id"] = "";
     reply["origin_send_date"] = 0;
     out["reply_to"] = reply;
+  }
+  if (message.topic_id != 0) {
+    Json topic = Obj("messageTopicForum");
+    topic["forum_topic_id"] = message.topic_id;
+    out["topic_id"] = topic;
   }
   out["self_destruct_in"] = 0.0;  // double in td_api.tl
   out["auto_delete_in"] = 0.0;

@@ -37,7 +37,7 @@ Json BotType() {
   return out;
 }
 
-Json Permissions(bool allowed) {
+Json Permissions(bool allowed, bool forum = false) {
   Json out = Obj("chatPermissions");
   for (const char* field :
        {"can_send_basic_messages", "can_send_audios", "can_send_documents", "can_send_photos",
@@ -47,8 +47,12 @@ Json Permissions(bool allowed) {
         "can_create_topics"}) {
     out[field] = allowed;
   }
+  // In a forum, members may not create topics unless the group allows it (off here).
+  if (forum) out["can_create_topics"] = false;
   return out;
 }
+
+}  // namespace
 
 Json NotificationSettings() {
   Json out = Obj("chatNotificationSettings");
@@ -71,17 +75,8 @@ Json NotificationSettings() {
   return out;
 }
 
-Json MemberStatus(bool creator = false) {
-  if (creator) {
-    Json out = Obj("chatMemberStatusCreator");
-    out["is_anonymous"] = false;
-    out["is_member"] = true;
-    return out;
-  }
-  Json out = Obj("chatMemberStatusMember");
-  out["member_until_date"] = 0;
-  return out;
-}
+namespace {
+
 
 Json ChatType(const Cloud& cloud, std::int64_t chat_id) {
   if (chat_id > 0) {
@@ -159,11 +154,50 @@ bool IsMemberOf(const Group& group, std::int64_t viewer) {
 }
 }  // namespace
 
+Json AdministratorRights(const Administrator& admin) {
+  Json out = Obj("chatAdministratorRights");
+  for (const char* right : kAdminRightNames) out[right] = admin.Has(right);
+  out["is_anonymous"] = admin.is_anonymous;
+  return out;
+}
+
+Json MemberStatusOf(const Group& group, std::int64_t user_id, std::int64_t viewer) {
+  if (!IsMemberOf(group, user_id)) return Obj("chatMemberStatusLeft");
+  if (group.owner != 0 && group.owner == user_id) {
+    Json out = Obj("chatMemberStatusCreator");
+    out["is_anonymous"] = false;
+    out["is_member"] = true;
+    return out;
+  }
+  if (auto admin = group.admins.find(user_id); admin != group.admins.end()) {
+    Json out = Obj("chatMemberStatusAdministrator");
+    // Only the creator (who promoted everyone here) may edit an administrator.
+    out["can_be_edited"] = group.owner != 0 && group.owner == viewer;
+    out["rights"] = AdministratorRights(admin->second);
+    return out;
+  }
+  Json out = Obj("chatMemberStatusMember");
+  out["member_until_date"] = 0;
+  return out;
+}
+
+Json AvailableReactions(const Group* group) {
+  if (group != nullptr && !group->reactions_allowed) {
+    Json none = Obj("chatAvailableReactionsSome");
+    none["reactions"] = Json::array();
+    none["max_reaction_count"] = kMaxReactionCount;
+    return none;
+  }
+  Json all = Obj("chatAvailableReactionsAll");
+  all["max_reaction_count"] = kMaxReactionCount;
+  return all;
+}
+
 Json BasicGroupObject(const Group& group, std::int64_t viewer) {
   Json out = Obj("basicGroup");
   out["id"] = group.id;
   out["member_count"] = static_cast<int>(group.members.size());
-  out["status"] = IsMemberOf(group, viewer) ? MemberStatus() : Obj("chatMemberStatusLeft");
+  out["status"] = MemberStatusOf(group, viewer, viewer);
   out["is_active"] = true;
   out["upgraded_to_supergroup_id"] = 0;
   return out;
@@ -174,8 +208,7 @@ Json SupergroupObject(const Group& group, std::int64_t viewer) {
   out["id"] = group.id;
   if (!group.username.empty()) out["usernames"] = Usernames(group.username);
   out["date"] = group.date;
-  out["status"] = IsMemberOf(group, viewer) ? MemberStatus(group.owner != 0 && group.owner == viewer)
-                                            : Obj("chatMemberStatusLeft");
+  out["status"] = MemberStatusOf(group, viewer, viewer);
   out["member_count"] = static_cast<int>(group.members.size());
   out["boost_level"] = 0;
   for (const char* field : {"has_automatic_translation", "has_linked_chat", "has_location",
@@ -187,6 +220,7 @@ Json SupergroupObject(const Group& group, std::int64_t viewer) {
     out[field] = false;
   }
   out["is_channel"] = group.is_channel;
+  out["is_forum"] = group.is_forum;
   out["paid_message_star_count"] = 0;
   return out;
 }
@@ -210,7 +244,8 @@ Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool wi
   out["background_custom_emoji_id"] = Int64(0);
   out["profile_accent_color_id"] = -1;
   out["profile_background_custom_emoji_id"] = Int64(0);
-  out["permissions"] = Permissions(chat_id < 0);
+  const Group* group = chat_id < 0 ? cloud.FindGroup(chat_id) : nullptr;
+  out["permissions"] = Permissions(chat_id < 0, group != nullptr && group->is_forum);
   bool has_last = with_last_message && dialog != nullptr && dialog->Last() != nullptr;
   if (has_last) out["last_message"] = MessageObject(chat_id, *dialog->Last(), files);
   out["positions"] = Json::array();
@@ -231,9 +266,7 @@ Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool wi
   out["unread_reaction_count"] = 0;
   out["unread_poll_vote_count"] = 0;
   out["notification_settings"] = NotificationSettings();
-  Json reactions = Obj("chatAvailableReactionsAll");
-  reactions["max_reaction_count"] = 11;
-  out["available_reactions"] = reactions;
+  out["available_reactions"] = AvailableReactions(group);
   out["message_auto_delete_time"] = 0;
   Json video_chat = Obj("videoChat");
   video_chat["group_call_id"] = 0;

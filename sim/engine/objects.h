@@ -18,6 +18,13 @@ Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user);
 Json BasicGroupObject(const Group& group, std::int64_t viewer);  // status as viewer sees it
 Json SupergroupObject(const Group& group, std::int64_t viewer);  // status as viewer sees it
 Json ChatPosition(std::int64_t order);
+Json NotificationSettings();  // chatNotificationSettings, all defaults
+// A member's ChatMemberStatus (Left for non-members); can_be_edited as `viewer` sees it.
+Json MemberStatusOf(const Group& group, std::int64_t user_id, std::int64_t viewer);
+Json AdministratorRights(const Administrator& admin);  // chatAdministratorRights
+Json AvailableReactions(const Group* group);  // ChatAvailableReactions of a chat (null: private)
+// messageInteractionInfo with the reactions, or null when the message has none.
+Json InteractionInfo(const StoredMessage& message, std::int64_t chat_id);
 // The chat as `viewer` sees it; with_last_message adds last_message and positions.
 // Files appear with `files`' ids: every client numbers them on its own.
 Json ChatObject(Cloud& cloud, std::int64_t viewer, std::int64_t chat_id, bool with_last_message,

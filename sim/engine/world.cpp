@@ -90,9 +90,13 @@ void World::DeliverCallbackQuery(const CallbackQuery& query) {
   for (auto& session : SessionsOf(query.bot_id)) session->OnCallbackQuery(query);
 }
 
-void World::DeliverDeletions(const std::vector<MessageCopy>& copies) {
+void World::DeliverDeletions(const std::vector<MessageCopy>& copies, std::int64_t deleter) {
   std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::int64_t>> grouped;
-  for (const auto& copy : copies) grouped[{copy.user_id, copy.chat_id}].push_back(copy.message_id);
+  for (const auto& copy : copies) {
+    const User* owner = cloud_.FindUser(copy.user_id);
+    if (copy.chat_id < 0 && copy.user_id != deleter && owner != nullptr && owner->is_bot) continue;
+    grouped[{copy.user_id, copy.chat_id}].push_back(copy.message_id);
+  }
   for (const auto& [key, ids] : grouped) {
     for (auto& session : SessionsOf(key.first)) session->OnMessagesDeleted(key.second, ids);
   }
@@ -105,6 +109,34 @@ void World::DeliverReads(const std::vector<ReadChange>& changes) {
       if (i == 0) session->OnReadInbox(changes[i].chat_id);
       else session->OnReadOutbox(changes[i].chat_id, changes[i].last_read);
     }
+  }
+}
+
+std::vector<std::shared_ptr<ClientSession>> World::MemberSessions(std::int64_t chat_id) const {
+  std::vector<std::shared_ptr<ClientSession>> out;
+  if (const Group* group = cloud_.FindGroup(chat_id)) {
+    for (auto member : group->members) {
+      for (auto& session : SessionsOf(member)) out.push_back(session);
+    }
+  }
+  return out;
+}
+
+void World::DeliverGroupChanged(std::int64_t chat_id) {
+  for (auto& session : MemberSessions(chat_id)) session->OnGroupChanged(chat_id);
+}
+
+void World::DeliverChatReactionsChanged(std::int64_t chat_id) {
+  for (auto& session : MemberSessions(chat_id)) session->OnChatReactionsChanged(chat_id);
+}
+
+void World::DeliverTopicChanged(std::int64_t chat_id, std::int64_t topic_id) {
+  for (auto& session : MemberSessions(chat_id)) session->OnTopicChanged(chat_id, topic_id);
+}
+
+void World::DeliverInteraction(const std::vector<MessageCopy>& copies) {
+  for (const auto& copy : copies) {
+    for (auto& session : SessionsOf(copy.user_id)) session->OnInteractionChanged(copy.chat_id, copy.message_id);
   }
 }
 

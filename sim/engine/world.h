@@ -51,7 +51,13 @@ class World {
   void DeliverNewMessages(const std::vector<MessageCopy>& copies, const ClientSession* origin);
   void DeliverEdits(const std::vector<MessageCopy>& copies, bool content_changed = true);
   void DeliverCallbackQuery(const CallbackQuery& query);  // to the bot's sessions
-  void DeliverDeletions(const std::vector<MessageCopy>& copies);
+  // Bots are not told about messages others delete in groups (Telegram sends them nothing).
+  void DeliverDeletions(const std::vector<MessageCopy>& copies, std::int64_t deleter);
+  // Forums, administrators and reactions: every running session of the group's members.
+  void DeliverGroupChanged(std::int64_t chat_id);
+  void DeliverChatReactionsChanged(std::int64_t chat_id);
+  void DeliverTopicChanged(std::int64_t chat_id, std::int64_t topic_id);
+  void DeliverInteraction(const std::vector<MessageCopy>& copies);
   void DeliverReads(const std::vector<ReadChange>& changes);
   // A user's profile or privacy changed: sessions that know the user get updateUser.
   void DeliverUserChanged(std::int64_t user_id);
@@ -76,6 +82,7 @@ class World {
   void DropQrToken(const std::string& token);
 
  private:
+  std::vector<std::shared_ptr<ClientSession>> MemberSessions(std::int64_t chat_id) const;
   Scheduler& scheduler_;
   WorldOptions options_;
   Cloud cloud_;
