@@ -119,6 +119,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool RejectBot(Request& request);
   void HandleGetMe(Request& request);
   void HandleGetUser(Request& request);
+  void HandleGetSupergroup(Request& request);  // client_supergroups.cpp
   void HandleGetChat(Request& request);
   void HandleCreatePrivateChat(Request& request);
   void HandleSearchPublicChat(Request& request);

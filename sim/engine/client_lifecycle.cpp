@@ -25,6 +25,7 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"getMe", &ClientSession::HandleGetMe},
       {"getUser", &ClientSession::HandleGetUser},
       {"getChat", &ClientSession::HandleGetChat},
+      {"getSupergroup", &ClientSession::HandleGetSupergroup},
       {"createPrivateChat", &ClientSession::HandleCreatePrivateChat},
       {"searchPublicChat", &ClientSession::HandleSearchPublicChat},
       {"loadChats", &ClientSession::HandleLoadChats},

@@ -1,0 +1,288 @@
+// End-to-end: the work-group relay (docs/relay.md). Ivan's account is relayed
+// by the desk bot into the team's supergroup with topics; customers write to
+// Ivan, each conversation gets its topic, and Olga, an operator, answers from
+// the topic; the answer leaves from Ivan's account and is marked delivered.
+#include <set>
+
+#include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
+
+namespace tgmux::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kIvan = "+15550004001";  // the employee whose account is relayed
+constexpr const char* kAnna = "+15550004002";  // a customer, with a username
+constexpr const char* kOlga = "+15550004003";  // an operator in the work group
+constexpr const char* kBoris = "+15550004004"; // another customer
+constexpr const char* kVera = "+15550004005";  // an anonymous administrator of the work group
+
+class RelayTest : public LinkedGatewayTest {
+ protected:
+  // The world: the desk bot, the people, Ivan linked, and the work group.
+  // `forum`: a supergroup with topics; `admin`: the bot is an administrator
+  // who may manage topics.
+  void SetUpWorld(bool forum = true, bool admin = true, bool reactions = true) {
+    StartGateway();
+    auto made = Control("POST", "/bots", {{"username", "desk_bot"}, {"first_name", "Desk"}});
+    ASSERT_EQ(made.status, 201);
+    auto bot = http().Post("/v1/bots", {{"token", made.body["token"]}, {"features", {"relay"}}});
+    ASSERT_EQ(bot.status, 201) << bot.body;
+    bot_id_ = bot.Json()["id"];
+    CreateUser(kIvan, "Ivan");
+    anna_user_id_ = CreateUser(kAnna, "Anna", {{"last_name", "Petrova"}, {"username", "anna"}})["user_id"];
+    olga_user_id_ = CreateUser(kOlga, "Olga")["user_id"];
+    CreateUser(kBoris, "Boris");
+    CreateUser(kVera, "Vera");
+    group_id_ = MakeGroup("Support desk", forum, admin, reactions);
+    ivan_id_ = Link(kIvan)["id"];
+    ASSERT_TRUE(WaitUntil([&] { return http().Get("/v1/bots/" + bot_id_).Json().value("status", "") == "active"; },
+                          std::chrono::seconds(10)));
+  }
+  std::int64_t MakeGroup(const std::string& title, bool forum, bool admin, bool reactions = true) {
+    json body = {{"title", title}, {"kind", "supergroup"}, {"members", {kOlga, "@desk_bot", kVera}}};
+    if (forum) body["forum"] = true;
+    if (!reactions) body["reactions"] = false;
+    auto group = Control("POST", "/groups", body);
+    EXPECT_EQ(group.status, 201) << group.body;
+    std::int64_t id = group.body.value("chat_id", std::int64_t{0});
+    if (admin) {
+      auto promoted = Control("POST", "/groups/" + std::to_string(id) + "/admins",
+                              {{"member", "@desk_bot"}, {"rights", {{"can_manage_topics", true}}}});
+      EXPECT_EQ(promoted.status / 100, 2) << promoted.body;
+    }
+    auto anonymous = Control("POST", "/groups/" + std::to_string(id) + "/admins",
+                             {{"member", kVera}, {"rights", json::object()}, {"is_anonymous", true}});
+    EXPECT_EQ(anonymous.status / 100, 2) << anonymous.body;
+    return id;
+  }
+  HttpResponse PutRelay(const json& body) {
+    return http().Request("PUT", "/v1/accounts/" + ivan_id_ + "/relay", body.dump());
+  }
+  void StartRelay(const std::string& mode = "topics") {
+    auto put = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", group_id_}, {"mode", mode}});
+    ASSERT_EQ(put.status, 200) << put.body;
+  }
+  // `from` writes to Ivan in private.
+  std::int64_t Writes(const std::string& from, const std::string& text) {
+    auto sent = Control("POST", "/messages", {{"from", from}, {"to", kIvan}, {"text", text}});
+    EXPECT_EQ(sent.status, 201) << sent.body;
+    return sent.body.value("message_id", std::int64_t{0});
+  }
+  json Topics() { return Control("GET", "/groups/" + std::to_string(group_id_) + "/topics").body["topics"]; }
+  // The group's messages as Olga sees them (of one topic when topic_id != 0).
+  json GroupMessages(std::int64_t topic_id = 0) {
+    std::string path = "/groups/" + std::to_string(group_id_) + "/messages?as=" + std::string(kOlga);
+    if (topic_id != 0) path += "&topic_id=" + std::to_string(topic_id);
+    return Control("GET", path).body.value("messages", json::array());
+  }
+  // The bot's posts holding `needle`.
+  int Posts(const std::string& needle, std::int64_t topic_id = 0) {
+    int n = 0;
+    for (const auto& m : GroupMessages(topic_id)) {
+      n += m.value("from", "") == "@desk_bot" && m.value("text", "").find(needle) != std::string::npos ? 1 : 0;
+    }
+    return n;
+  }
+  bool Mirrored(const std::string& needle, std::int64_t topic_id = 0) {
+    return WaitUntil([&] { return Posts(needle, topic_id) > 0; }, std::chrono::seconds(15));
+  }
+  json TopicNamed(const std::string& part) {
+    json found;
+    WaitUntil([&] {
+      for (const auto& topic : Topics()) {
+        if (topic.value("name", "").find(part) != std::string::npos) found = topic;
+      }
+      return !found.is_null();
+    }, std::chrono::seconds(15));
+    return found;
+  }
+  // Olga posts into a topic (as a reply when reply_to != 0); the message id.
+  std::int64_t OlgaPosts(const std::string& text, std::int64_t topic_id, std::int64_t reply_to = 0,
+                         const std::string& from = kOlga, bool as_chat = false) {
+    json body = {{"from", from}, {"to", group_id_}, {"text", text}};
+    if (as_chat) body["as_chat"] = true;
+    if (topic_id != 0) body["topic_id"] = topic_id;
+    if (reply_to != 0) body["reply_to_message_id"] = reply_to;
+    auto sent = Control("POST", "/messages", body);
+    EXPECT_EQ(sent.status, 201) << sent.body;
+    return sent.body.value("message_id", std::int64_t{0});
+  }
+  // Messages `customer` got from Ivan with exactly this text.
+  int FromIvan(const std::string& customer, const std::string& text) {
+    auto chat = Control("GET", std::string("/users/") + customer + "/messages?with=" + kIvan);
+    int n = 0;
+    for (const auto& m : chat.body.value("messages", json::array())) {
+      n += m.value("text", "") == text && m.value("from", "") == kIvan ? 1 : 0;
+    }
+    return n;
+  }
+  json GroupMessage(std::int64_t message_id) {
+    for (const auto& m : GroupMessages()) {
+      if (m.value("message_id", std::int64_t{0}) == message_id) return m;
+    }
+    return nullptr;
+  }
+  bool Reacted(std::int64_t message_id) {
+    return WaitUntil([&] {
+      json m = GroupMessage(message_id);
+      return !m.is_null() && !m.value("reactions", json::array()).empty();
+    }, std::chrono::seconds(15));
+  }
+
+  std::string bot_id_, ivan_id_;
+  std::int64_t group_id_ = 0, anna_user_id_ = 0, olga_user_id_ = 0;
+};
+
+TEST_F(RelayTest, ACustomerGetsATopicAndAnOperatorsAnswerIsDeliveredFromTheAccount) {
+  SetUpWorld();
+  StartRelay();
+  Writes(kAnna, "Hello, is the sofa still available?");
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null()) << Topics();
+  EXPECT_EQ(topic["name"], "Anna Petrova (@anna) · Ivan");
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(Mirrored("Hello, is the sofa still available?", topic_id)) << GroupMessages();
+
+  Writes(kAnna, "And what does it cost?");
+  ASSERT_TRUE(Mirrored("And what does it cost?", topic_id)) << GroupMessages();
+  EXPECT_EQ(Topics().size(), 1u) << "the second message lands in the same topic: " << Topics();
+
+  const std::int64_t answer = OlgaPosts("Yes! 300 EUR.", topic_id);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "Yes! 300 EUR.") == 1; }, std::chrono::seconds(15)))
+      << "the answer leaves from Ivan's account";
+  EXPECT_TRUE(Reacted(answer)) << "delivered is a reaction: " << GroupMessage(answer);
+
+  // The answer is not mirrored back into the topic: the next message is, and
+  // nothing before it carries the answer's text.
+  Writes(kAnna, "Great, thanks");
+  ASSERT_TRUE(Mirrored("Great, thanks", topic_id)) << GroupMessages();
+  EXPECT_EQ(Posts("300 EUR", topic_id), 0) << GroupMessages(topic_id);
+  EXPECT_EQ(FromIvan(kAnna, "Yes! 300 EUR."), 1) << "sent once";
+
+  auto dialogs = http().Get("/v1/dialogs?account_id=" + ivan_id_);
+  ASSERT_EQ(dialogs.status, 200) << dialogs.body;
+  const json items = dialogs.Json()["items"];
+  ASSERT_EQ(items.size(), 1u) << items;
+  EXPECT_EQ(items[0]["peer_chat_id"], anna_user_id_);
+  EXPECT_EQ(items[0]["relay"]["topic_id"], topic_id);
+  EXPECT_EQ(items[0]["title"], "Anna Petrova (@anna) · Ivan");
+
+  auto shown = http().Get("/v1/accounts/" + ivan_id_ + "/relay");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(shown.Json()["group_chat_id"], group_id_);
+  EXPECT_EQ(shown.Json()["mode"], "topics");
+  EXPECT_EQ(shown.Json()["backlog"], 0);
+}
+
+TEST_F(RelayTest, TheEmployeesOwnMessagesAreMirroredAndAnonymousAdministratorsAreNeverSentOut) {
+  SetUpWorld();
+  StartRelay();
+  Writes(kBoris, "Do you deliver?");
+  json topic = TopicNamed("Boris");
+  ASSERT_FALSE(topic.is_null()) << Topics();
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(Mirrored("Do you deliver?", topic_id));
+
+  // Ivan answers from his phone: mirrored, marked as his.
+  auto own = Control("POST", "/messages", {{"from", kIvan}, {"to", kBoris}, {"text", "We do, on Fridays"}});
+  ASSERT_EQ(own.status, 201) << own.body;
+  ASSERT_TRUE(Mirrored("We do, on Fridays", topic_id)) << GroupMessages(topic_id);
+  bool marked = false;
+  for (const auto& m : GroupMessages(topic_id)) {
+    const std::string text = m.value("text", "");
+    if (text.find("We do, on Fridays") != std::string::npos) marked = text.find("Ivan (employee)") != std::string::npos;
+  }
+  EXPECT_TRUE(marked) << GroupMessages(topic_id);
+
+  // An anonymous administrator writes in the topic (as the group): never sent to Boris.
+  OlgaPosts("the team says hi", topic_id, 0, kVera, true);
+  const std::int64_t answer = OlgaPosts("See you Friday", topic_id);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kBoris, "See you Friday") == 1; }, std::chrono::seconds(15)));
+  EXPECT_TRUE(Reacted(answer));
+  EXPECT_EQ(FromIvan(kBoris, "the team says hi"), 0) << "an anonymous administrator's message is never sent out";
+}
+
+TEST_F(RelayTest, TheBotMustBeAnAdministratorWhoMayManageTopics) {
+  SetUpWorld(/*forum=*/true, /*admin=*/false);
+  auto refused = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", group_id_}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.Json()["missing"], "administrator") << refused.body;
+  EXPECT_NE(refused.Json()["detail"].get<std::string>().find("administrator"), std::string::npos) << refused.body;
+
+  // An administrator without the right to manage topics.
+  auto promoted = Control("POST", "/groups/" + std::to_string(group_id_) + "/admins",
+                          {{"member", "@desk_bot"}, {"rights", {{"can_delete_messages", true}}}});
+  ASSERT_EQ(promoted.status / 100, 2) << promoted.body;
+  refused = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", group_id_}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.Json()["missing"], "manage_topics") << refused.body;
+
+  // A group without topics: only replies mode.
+  std::int64_t plain = MakeGroup("Plain", /*forum=*/false, /*admin=*/true);
+  refused = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", plain}, {"mode", "topics"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.Json()["missing"], "topics") << refused.body;
+
+  auto bad = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", 12345}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(http().Get("/v1/accounts/" + ivan_id_ + "/relay").status, 404) << "nothing was saved";
+}
+
+TEST_F(RelayTest, RepliesModeHeadsEachConversationAndTakesRepliesAsAnswers) {
+  SetUpWorld(/*forum=*/false);
+  StartRelay("replies");
+  Writes(kAnna, "Is the lamp sold?");
+  ASSERT_TRUE(Mirrored("Is the lamp sold?")) << GroupMessages();
+  EXPECT_EQ(Posts("💬 Anna Petrova (@anna) · Ivan"), 1) << GroupMessages();
+  std::int64_t post = 0, header = 0;
+  for (const auto& m : GroupMessages()) {
+    const std::string text = m.value("text", "");
+    if (text.find("💬 Anna") != std::string::npos) header = m["message_id"];
+    if (text.find("Is the lamp sold?") != std::string::npos) {
+      post = m["message_id"];
+      EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), header) << "posts answer the header: " << m;
+    }
+  }
+  ASSERT_NE(post, 0);
+  OlgaPosts("Not yet!", 0, post);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "Not yet!") == 1; }, std::chrono::seconds(15)));
+  // A message that answers nothing is not sent anywhere.
+  OlgaPosts("coffee, anyone?", 0);
+  Writes(kAnna, "ok");
+  ASSERT_TRUE(Mirrored("ok"));
+  EXPECT_EQ(FromIvan(kAnna, "coffee, anyone?"), 0);
+}
+
+TEST_F(RelayTest, ABurstBeyondTheGroupLimitIsMergedAndNothingIsLost) {
+  SetUpWorld();
+  StartRelay();
+  auto text = [](int i) { return "line " + std::to_string(100 + i) + "."; };
+  for (int i = 0; i < 30; ++i) Writes(kAnna, text(i));
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(WaitUntil([&] { return Posts("line 129.", topic_id) == 1; }, std::chrono::seconds(60)))
+      << GroupMessages(topic_id);
+  std::string all;
+  int posts = 0;
+  for (const auto& m : GroupMessages(topic_id)) {
+    if (m.value("from", "") != "@desk_bot") continue;
+    all += m.value("text", "") + "\n";
+    ++posts;
+  }
+  std::size_t at = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto found = all.find(text(i), at);
+    ASSERT_NE(found, std::string::npos) << text(i) << " once and in order: " << all;
+    at = found + 1;
+    EXPECT_EQ(all.find(text(i), found + 1), std::string::npos) << text(i) << " twice: " << all;
+  }
+  EXPECT_LT(posts, 30) << "messages that waited for Telegram's pace are merged: " << all;
+  auto flood = Control("POST", "/limits", json::object());
+  EXPECT_EQ(flood.body.value("bot_flood_waits", -1), 0) << "tgmux keeps to the group limit: " << flood.body;
+}
+
+}  // namespace
+}  // namespace tgmux::testing
