@@ -284,5 +284,95 @@ TEST_F(RelayTest, ABurstBeyondTheGroupLimitIsMergedAndNothingIsLost) {
   EXPECT_EQ(flood.body.value("bot_flood_waits", -1), 0) << "tgmux keeps to the group limit: " << flood.body;
 }
 
+TEST_F(RelayTest, TheCustomersEditsAndDeletionsShowAndOperatorsEditAndWithdrawAnswers) {
+  SetUpWorld();
+  StartRelay();
+  const std::int64_t asked = Writes(kAnna, "Is it blue?");
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(Mirrored("Is it blue?", topic_id));
+
+  auto edited = Control("POST", std::string("/users/") + kAnna + "/edit",
+                        {{"with", kIvan}, {"message_id", asked}, {"text", "Is it green?"}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  ASSERT_TRUE(Mirrored("Is it green? (edited)", topic_id)) << GroupMessages(topic_id);
+  EXPECT_EQ(Posts("Is it blue?", topic_id), 0) << "the bot edited its own post: " << GroupMessages(topic_id);
+
+  auto deleted = Control("POST", std::string("/users/") + kAnna + "/delete", {{"with", kIvan}, {"message_ids", {asked}}});
+  ASSERT_EQ(deleted.status, 204) << deleted.body;
+  ASSERT_TRUE(Mirrored("The customer deleted this message", topic_id)) << GroupMessages(topic_id);
+
+  // Olga answers, then edits and withdraws the answer with reply commands.
+  const std::int64_t answer = OlgaPosts("It is red.", topic_id);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "It is red.") == 1; }, std::chrono::seconds(15)));
+  ASSERT_TRUE(Reacted(answer));
+  OlgaPosts("/edit It is dark red.", topic_id, answer);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "It is dark red.") == 1; }, std::chrono::seconds(15)));
+  EXPECT_EQ(FromIvan(kAnna, "It is red."), 0);
+  ASSERT_TRUE(Mirrored("Edited for the customer", topic_id)) << GroupMessages(topic_id);
+  OlgaPosts("/delete", topic_id, answer);
+  ASSERT_TRUE(Mirrored("Deleted for the customer", topic_id)) << GroupMessages(topic_id);
+  EXPECT_EQ(FromIvan(kAnna, "It is dark red."), 0) << "withdrawn";
+  EXPECT_EQ(Posts("It is red", topic_id), 0) << "commands and answers are never mirrored back";
+}
+
+TEST_F(RelayTest, TopicCommandsAndTheOperatorList) {
+  SetUpWorld();
+  auto put = PutRelay({{"bot_id", bot_id_}, {"group_chat_id", group_id_}, {"operators", {olga_user_id_}}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Json()["operators"], json::array({olga_user_id_})) << put.body;
+  Writes(kAnna, "hi");
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(Mirrored("hi", topic_id));
+
+  OlgaPosts("/who", topic_id);
+  ASSERT_TRUE(Mirrored("Conversation: Anna Petrova (@anna) · Ivan", topic_id)) << GroupMessages(topic_id);
+  EXPECT_EQ(Posts("Account: Ivan (" + ivan_id_ + ")", topic_id), 1) << GroupMessages(topic_id);
+
+  // Someone who is not an operator: told, nothing sent.
+  auto promoted = Control("POST", "/groups/" + std::to_string(group_id_) + "/admins",
+                          {{"member", kVera}, {"rights", json::object()}, {"is_anonymous", false}});
+  ASSERT_EQ(promoted.status / 100, 2) << promoted.body;
+  OlgaPosts("I am not an operator", topic_id, 0, kVera);
+  ASSERT_TRUE(Mirrored("Only the relay's operators answer customers", topic_id)) << GroupMessages(topic_id);
+
+  OlgaPosts("/close", topic_id);
+  ASSERT_TRUE(Mirrored("Closed: answers here are not sent", topic_id)) << GroupMessages(topic_id);
+  EXPECT_TRUE(WaitUntil([&] {
+    for (const auto& t : Topics()) {
+      if (t["forum_topic_id"] == topic_id) return t.value("is_closed", false);
+    }
+    return false;
+  }, std::chrono::seconds(10))) << Topics();
+  OlgaPosts("this waits", topic_id);
+  ASSERT_TRUE(Mirrored("This conversation is closed", topic_id)) << GroupMessages(topic_id);
+  OlgaPosts("/reopen", topic_id);
+  ASSERT_TRUE(Mirrored("Reopened", topic_id)) << GroupMessages(topic_id);
+  OlgaPosts("now it goes", topic_id);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "now it goes") == 1; }, std::chrono::seconds(15)));
+  EXPECT_EQ(FromIvan(kAnna, "this waits"), 0);
+  EXPECT_EQ(FromIvan(kAnna, "I am not an operator"), 0);
+}
+
+TEST_F(RelayTest, WithoutReactionsDeliveredIsAShortReply) {
+  SetUpWorld(/*forum=*/true, /*admin=*/true, /*reactions=*/false);
+  StartRelay();
+  Writes(kAnna, "hello");
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  const std::int64_t answer = OlgaPosts("hello Anna", topic_id);
+  ASSERT_TRUE(Mirrored("✓ Delivered", topic_id)) << GroupMessages(topic_id);
+  for (const auto& m : GroupMessages(topic_id)) {
+    if (m.value("text", "").find("✓ Delivered") != std::string::npos) {
+      EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), answer) << m;
+    }
+  }
+  EXPECT_TRUE(GroupMessage(answer).value("reactions", json::array()).empty());
+}
+
 }  // namespace
 }  // namespace tgmux::testing

@@ -30,6 +30,8 @@ const std::vector<Route>& Routes() {
       {"POST", {"messages"}, SendMessageRoute},
       {"GET", {"users", "{}", "messages"}, ListMessagesRoute},
       {"POST", {"users", "{}", "read"}, ReadRoute},
+      {"POST", {"users", "{}", "edit"}, EditOwnMessageRoute},
+      {"POST", {"users", "{}", "delete"}, DeleteOwnMessagesRoute},
       {"POST", {"groups"}, CreateGroupRoute},
       {"POST", {"channels"}, CreateChannelRoute},
       {"POST", {"channels", "{}", "posts"}, ChannelPostRoute},

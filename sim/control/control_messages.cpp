@@ -81,4 +81,41 @@ ControlResponse ReadRoute(World& world, ControlRequest& request) {
   return NoContent();
 }
 
+// The user's own message as they see it in the chat `with`; 404/400 otherwise.
+static const StoredMessage& OwnMessage(World& world, std::int64_t user_id, std::int64_t chat_id,
+                                       std::int64_t message_id) {
+  const Dialog* dialog = world.cloud().FindDialog(user_id, chat_id);
+  if (dialog == nullptr || !dialog->messages.contains(message_id)) throw ControlError(404, "no such message");
+  const StoredMessage& message = dialog->messages.at(message_id);
+  if (!message.outgoing) throw ControlError(400, "MESSAGE_AUTHOR_REQUIRED: not the user's own message");
+  return message;
+}
+
+ControlResponse EditOwnMessageRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  if (!request.body.contains("with")) throw ControlError(400, "field 'with' is required");
+  std::int64_t chat_id = ResolveChat(world, user.id, request.body["with"]);
+  const std::int64_t message_id = request.body.value("message_id", std::int64_t{0});
+  OwnMessage(world, user.id, chat_id, message_id);
+  auto copies = world.cloud().Edit(user.id, chat_id, message_id, FormattedText(RequiredString(request.body, "text")),
+                                   std::nullopt, world.scheduler().Now());
+  world.DeliverEdits(copies);
+  return Reply(200, {{"chat_id", chat_id}, {"message_id", message_id}});
+}
+
+ControlResponse DeleteOwnMessagesRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  if (!request.body.contains("with")) throw ControlError(400, "field 'with' is required");
+  std::int64_t chat_id = ResolveChat(world, user.id, request.body["with"]);
+  std::vector<std::int64_t> ids;
+  for (const auto& id : request.body.value("message_ids", Json::array())) {
+    if (!id.is_number_integer()) throw ControlError(400, "message_ids must be message ids");
+    OwnMessage(world, user.id, chat_id, id.get<std::int64_t>());
+    ids.push_back(id.get<std::int64_t>());
+  }
+  if (ids.empty()) throw ControlError(400, "field 'message_ids' is required");
+  world.DeliverDeletions(world.cloud().Delete(user.id, chat_id, ids, request.body.value("revoke", true)), user.id);
+  return NoContent();
+}
+
 }  // namespace tgsim

@@ -48,6 +48,8 @@ ControlResponse ConfirmQrRoute(World&, ControlRequest&);
 ControlResponse SendMessageRoute(World&, ControlRequest&);
 ControlResponse ListMessagesRoute(World&, ControlRequest&);
 ControlResponse ReadRoute(World&, ControlRequest&);
+ControlResponse EditOwnMessageRoute(World&, ControlRequest&);
+ControlResponse DeleteOwnMessagesRoute(World&, ControlRequest&);
 ControlResponse CreateGroupRoute(World&, ControlRequest&);          // control_groups.cpp
 ControlResponse GroupAdminRoute(World&, ControlRequest&);
 ControlResponse GroupReactionsRoute(World&, ControlRequest&);

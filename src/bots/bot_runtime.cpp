@@ -37,7 +37,9 @@ std::string ConversationRecordId(const std::string& bot_id, std::int64_t user_id
 BotRuntime::BotRuntime(service::Services& services, std::shared_ptr<service::Background> worker, LoginIndex& logins,
                        store::Bot bot)
     : services_(services), worker_(std::move(worker)), logins_(logins), bot_(std::move(bot)) {
-  sender_ = BotSender::Create(worker_, [&bots = services_.bots, id = bot_.id] { return bots.Client(id); });
+  BotLimits limits;
+  limits.group_per_minute = services_.infra.config().bot_group_per_minute;
+  sender_ = BotSender::Create(worker_, [&bots = services_.bots, id = bot_.id] { return bots.Client(id); }, limits);
   work_group_ = std::make_shared<WorkGroupRelay>(services_, worker_, sender_, bot_);
 }
 

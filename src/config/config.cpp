@@ -287,6 +287,12 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) {
          c.watch_notify_per_hour = static_cast<int>(ParseInteger(v, 1, 100000));
        }},
+      {{"TGMUX_BOT_GROUP_PER_MINUTE", "bots.group_per_minute", "",
+        "messages a bot posts into one group a minute, e.g. the relay's posts into a work group (19; Telegram "
+        "allows 20)"},
+       [](Config& c, const std::string& v) {
+         c.bot_group_per_minute = static_cast<int>(ParseInteger(v, 1, 100000));
+       }},
       {{"TGMUX_PROXY", "telegram.proxy", "",
         "proxy for every account without its own: socks5://[user:pass@]host:port, http://..., "
         "mtproto://secret@host:port (none)"},

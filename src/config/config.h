@@ -90,6 +90,7 @@ struct Config {
   int accounts_per_tenant = 0;      // linked accounts per tenant at most (0: no limit); bots enforce it
   int bot_accounts_per_person = 1;  // accounts one person links through the tenant's bots
   int watch_notify_per_hour = 30;   // watcher notifications per subscriber per hour; beyond: one summary
+  int bot_group_per_minute = 19;    // a bot's messages a minute into one group (Telegram allows 20)
   std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account

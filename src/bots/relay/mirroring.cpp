@@ -177,7 +177,7 @@ void WorkGroupRelay::Pump(std::int64_t group) {
     const Item& front = queue.items.front();
     auto relay = relays_.find(front.account_id);
     if (relay == relays_.end() || relay->second.group_chat_id != group) {
-      Done(group, 1);  // the relay stopped or moved: nothing to post here
+      DoneFront(group);  // the relay stopped or moved: nothing to post here
       continue;
     }
     if (front.kind == Item::Kind::kEdit) {
@@ -190,7 +190,7 @@ void WorkGroupRelay::Pump(std::int64_t group) {
     }
     auto posted = store.FindRelayPost(front.account_id, front.peer_chat_id, front.message_ids.front());
     if (posted && posted->post_message_id != 0) {
-      Done(group, 1);  // read again after a restart: it is in the group already
+      DoneFront(group);  // read again after a restart: it is in the group already
       continue;
     }
     queue.busy = true;
@@ -200,14 +200,14 @@ void WorkGroupRelay::Pump(std::int64_t group) {
       if (q.items.empty()) return;
       std::vector<Item> run{q.items.front()};
       // While posts wait for Telegram's pace, a conversation's messages go together.
+      // Other conversations' items may lie between them; an edit or deletion
+      // of this one ends the run, so that its topic keeps the order of events.
       if (!sender_->Ready(group)) {
         std::size_t bytes = Body(run.front().message).size();
         for (std::size_t i = 1; i < q.items.size() && run.size() < kMergeAtMost; ++i) {
           const Item& next = q.items[i];
-          if (next.kind != Item::Kind::kPost || next.account_id != run.front().account_id ||
-              next.peer_chat_id != run.front().peer_chat_id) {
-            break;
-          }
+          if (next.account_id != run.front().account_id || next.peer_chat_id != run.front().peer_chat_id) continue;
+          if (next.kind != Item::Kind::kPost) break;
           bytes += Body(next.message).size() + 64;
           if (bytes > relay_text::kMaxPostBytes) break;
           run.push_back(next);
@@ -334,17 +334,19 @@ void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const sto
          if (auto fresh = store.FindDialog(d.account_id, d.peer_chat_id)) d = *fresh;
          d.last_message_at = d.updated_at = now;
          store.PutDialog(d);
-         Done(group, items.size());
+         std::vector<std::int64_t> seqs;
+         for (const auto& item : items) seqs.push_back(item.seq);
+         Done(group, seqs);
        });
 }
 
 void WorkGroupRelay::Edit(std::int64_t group, const Item& item) {
   auto post = services_.infra.store().FindRelayPost(item.account_id, item.peer_chat_id, item.message_ids.front());
   auto dialog = services_.infra.store().FindDialog(item.account_id, item.peer_chat_id);
-  if (!post || post->post_message_id == 0 || post->group_chat_id != group || !dialog) return Done(group, 1);
+  if (!post || post->post_message_id == 0 || post->group_chat_id != group || !dialog) return DoneFront(group);
   auto finished = [this, group](Result<Message> result) {
     if (!result.ok()) spdlog::warn("bot {}: an edit was not mirrored: {}", bot_.id, result.error().what());
-    Done(group, 1);
+    DoneFront(group);
   };
   if (post->parts == 1) {
     // The bot's own post: edited in place.
@@ -372,23 +374,33 @@ void WorkGroupRelay::Deleted(std::int64_t group, const Item& item) {
     if (post && post->post_message_id != 0 && post->group_chat_id == group) break;
     post.reset();
   }
-  if (!post || !dialog) return Done(group, 1);
+  if (!post || !dialog) return DoneFront(group);
   const std::string who = post->kind == "employee" ? AccountName(item.account_id) : "The customer";
   const std::string what = item.message_ids.size() > 1 ? " deleted messages." : " deleted this message.";
   Send(group, *dialog, relay_text::Note("🗑 " + who + what), post->post_message_id, [this, group](Result<Message> r) {
     if (!r.ok()) spdlog::warn("bot {}: a deletion was not mirrored: {}", bot_.id, r.error().what());
-    Done(group, 1);
+    DoneFront(group);
   });
 }
 
 void WorkGroupRelay::Failed(std::int64_t group, const Error& error) {
   auto& queue = queues_[group];
+  const std::string why = error.what();
+  if (!queue.items.empty() && (why.find("TOPIC_ID_INVALID") != std::string::npos ||
+                               why.find("TOPIC_DELETED") != std::string::npos)) {
+    // Someone deleted the conversation's topic: it gets a new one.
+    auto& store = services_.infra.store();
+    if (auto dialog = store.FindDialog(queue.items.front().account_id, queue.items.front().peer_chat_id)) {
+      dialog->topic_id = 0;
+      store.PutDialog(*dialog);
+    }
+  }
   if (error.code() == ErrorCode::kFloodWait) return RetryLater(group, error.retry_after().value_or(kRetrySeconds));
   if (++queue.failures >= kGiveUpAfter) {
     spdlog::error("bot {}: a message could not be mirrored into group {} after {} attempts: {}", bot_.id, group,
                   kGiveUpAfter, error.what());
     queue.failures = 0;
-    return Done(group, 1);
+    return DoneFront(group);
   }
   RetryLater(group, kRetrySeconds);
 }
@@ -404,13 +416,19 @@ void WorkGroupRelay::RetryLater(std::int64_t group, int seconds) {
                   });
 }
 
-void WorkGroupRelay::Done(std::int64_t group, std::size_t count) {
+void WorkGroupRelay::DoneFront(std::int64_t group) {
   auto& queue = queues_[group];
-  for (std::size_t i = 0; i < count && !queue.items.empty(); ++i) {
-    in_flight_[queue.items.front().seq] = true;
-    queue.items.pop_front();
+  Done(group, queue.items.empty() ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{queue.items.front().seq});
+}
+
+void WorkGroupRelay::Done(std::int64_t group, const std::vector<std::int64_t>& seqs) {
+  auto& queue = queues_[group];
+  for (auto seq : seqs) {
+    in_flight_[seq] = true;
+    auto it = std::find_if(queue.items.begin(), queue.items.end(), [seq](const Item& i) { return i.seq == seq; });
+    if (it != queue.items.end()) queue.items.erase(it);
   }
-  if (count > 0) queue.failures = 0;
+  queue.failures = 0;
   queue.busy = false;
   Advance();
   Pump(group);

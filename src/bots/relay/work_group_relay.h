@@ -8,7 +8,7 @@
 // only moves past events whose posts are done, and each post is recorded by
 // the account message it mirrors, so an event read twice is skipped. Posts
 // into one group go one at a time, in order, under Telegram's pace for bots
-// in a group (BotSender); while they wait, consecutive messages of one
+// in a group (BotSender); while they wait, the queued messages of one
 // conversation are merged into one post. Answers and topic commands:
 // answers.cpp. Runs on the bots' worker thread.
 #pragma once
@@ -98,8 +98,9 @@ class WorkGroupRelay : public std::enable_shared_from_this<WorkGroupRelay> {
   // A post or note into the dialog's topic (or under its header); `done` on the worker.
   void Send(std::int64_t group_chat_id, const store::Dialog& dialog, telegram::FormattedText text,
             std::int64_t reply_to, std::function<void(telegram::Result<telegram::Message>)> done);
-  // The group's `count` front items are done: the cursor may move, the next one goes.
-  void Done(std::int64_t group_chat_id, std::size_t count);
+  // These items of the group are done: the cursor may move, the next one goes.
+  void Done(std::int64_t group_chat_id, const std::vector<std::int64_t>& seqs);
+  void DoneFront(std::int64_t group_chat_id);
   // The front item could not go: again later (after a flood wait's seconds), or dropped after kGiveUpAfter.
   void Failed(std::int64_t group_chat_id, const Error& error);
   void RetryLater(std::int64_t group_chat_id, int seconds);
