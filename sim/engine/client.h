@@ -163,6 +163,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void SendSucceeded(std::int64_t chat_id, std::int64_t temp_id, const std::vector<MessageCopy>& copies);
   void HandleEditMessageText(Request& request);
   void HandleDeleteMessages(Request& request);
+  bool CanDeleteInSupergroup(std::int64_t chat_id, std::int64_t message_id) const;
   void HandleGetChatHistory(Request& request);
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);

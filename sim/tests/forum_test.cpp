@@ -343,6 +343,24 @@ TEST_F(SimForum, DeletionsByOthersAreNotToldToBots) {
   EXPECT_TRUE(seen.body["messages"][0].value("deleted", false));
 }
 
+TEST_F(SimForum, DeletingOthersMessagesNeedsTheRight) {
+  Promote("@relay_bot", {{"can_manage_topics", true}});
+  std::int64_t topic = BotTopic("Spam");
+  json posted = Post("+15550952", "buy now", {{"topic_id", topic}});
+  ASSERT_TRUE(Receives(*bot_, "buy now"));
+  auto remove = [&](std::int64_t id) {
+    return ErrorOf(bot_->Request({{"@type", "deleteMessages"}, {"chat_id", chat_id_}, {"message_ids", {id}}, {"revoke", true}}));
+  };
+  EXPECT_EQ(remove(posted["message_id"]), "400 Message can't be deleted");
+  EXPECT_EQ(remove(topic << 20), "400 Message can't be deleted");  // a topic's first message stays
+  Promote("@relay_bot", {{"can_manage_topics", true}, {"can_delete_messages", true}});
+  EXPECT_EQ(remove(posted["message_id"]), "ok");
+  auto gone = mike_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateDeleteMessages" && o["message_ids"][0] == posted["message_id"];
+  });
+  EXPECT_TRUE(gone);
+}
+
 TEST_F(SimForum, ReactionsWhenTheGroupAllowsThem) {
   Promote("@relay_bot", {{"can_manage_topics", true}});
   Post("+15550952", "please confirm");
