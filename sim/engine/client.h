@@ -190,6 +190,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
                        std::optional<bool> closed);
   void HandleGetForumTopic(Request& request);
   void HandleGetForumTopics(Request& request);
+  // forumTopic objects of the group (General too) whose name contains `query`, newest activity first.
+  std::vector<Json> TopicsByActivity(std::int64_t chat_id, const std::string& query);
   void HandleGetChatMember(Request& request);
   void HandleGetChatAdministrators(Request& request);
   void HandleSetMessageReactions(Request& request);

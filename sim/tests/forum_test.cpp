@@ -143,6 +143,17 @@ TEST_F(SimForum, AdminBotOpensTopicPostsAndMembersSeeIt) {
     }
   }
   EXPECT_TRUE(listed);
+  json matching = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"query", "CUSTOMER"}, {"limit", 10}});
+  ASSERT_EQ(matching["topics"].size(), 1u);
+  EXPECT_EQ(matching["next_offset_forum_topic_id"], topic);
+  json first_page = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 1}});
+  ASSERT_EQ(first_page["topics"].size(), 1u);
+  json second_page = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 1},
+                                       {"offset_forum_topic_id", first_page["next_offset_forum_topic_id"]}});
+  ASSERT_EQ(second_page["topics"].size(), 1u);
+  EXPECT_NE(second_page["topics"][0]["info"]["forum_topic_id"], first_page["topics"][0]["info"]["forum_topic_id"]);
+  EXPECT_EQ(ErrorOf(mike_->Request({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 0}})),
+            "400 Invalid limit specified");
   EXPECT_TRUE(mike_->WaitForType("updateForumTopicInfo"));
   EXPECT_TRUE(mike_->WaitFor([&](const json& o) { return TypeOf(o) == "updateForumTopic" && o["forum_topic_id"] == topic; }));
   json one = bot_->RequestOk({{"@type", "getForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic}});
