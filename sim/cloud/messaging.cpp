@@ -194,13 +194,9 @@ const StoredMessage* Cloud::FindMessage(std::int64_t user_id, std::int64_t chat_
 
 std::vector<MessageCopy> Cloud::CopiesOf(std::int64_t user_id, std::int64_t chat_id,
                                          std::int64_t message_id) const {
-  auto user = dialogs_.find(user_id);
-  if (user == dialogs_.end()) return {};
-  auto dialog = user->second.find(chat_id);
-  if (dialog == user->second.end()) return {};
-  auto message = dialog->second.messages.find(message_id);
-  if (message == dialog->second.messages.end()) return {};
-  auto link = links_.find(message->second.link);
+  const StoredMessage* message = FindMessage(user_id, chat_id, message_id);
+  if (message == nullptr) return {};
+  auto link = links_.find(message->link);
   if (link == links_.end()) return {{user_id, chat_id, message_id}};
   return link->second;
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sim/control/control_util.h"
-#include "sim/engine/client.h"
 #include "sim/tdapi/text.h"
 
 namespace tgsim {
@@ -89,7 +88,7 @@ ControlResponse GroupAdminRoute(World& world, ControlRequest& request) {
     admin->is_anonymous = OptionalBool(body, "is_anonymous", false);
   }
   world.cloud().SetAdmin(chat_id, user.id, admin);
-  for (auto& session : world.SessionsOf(user.id)) session->OnGroupChanged(chat_id);
+  world.DeliverStatusChanged(user.id, chat_id);
   return Reply(200, {{"chat_id", chat_id}, {"user_id", user.id}, {"is_admin", admin.has_value()}});
 }
 

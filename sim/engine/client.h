@@ -164,6 +164,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void SendSucceeded(std::int64_t chat_id, std::int64_t temp_id, const std::vector<MessageCopy>& copies);
   void HandleEditMessageText(Request& request);
   void HandleDeleteMessages(Request& request);
+  bool CanDeleteInSupergroup(std::int64_t chat_id, std::int64_t message_id) const;
   void HandleGetChatHistory(Request& request);
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
@@ -190,6 +191,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
                        std::optional<bool> closed);
   void HandleGetForumTopic(Request& request);
   void HandleGetForumTopics(Request& request);
+  // forumTopic objects of the group (General too) whose name contains `query`, newest activity first.
+  std::vector<Json> TopicsByActivity(std::int64_t chat_id, const std::string& query);
   void HandleGetChatMember(Request& request);
   void HandleGetChatAdministrators(Request& request);
   void HandleSetMessageReactions(Request& request);

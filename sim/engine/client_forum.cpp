@@ -272,6 +272,26 @@ void ClientSession::HandleGetForumTopic(Request& request) {
   });
 }
 
+std::vector<Json> ClientSession::TopicsByActivity(std::int64_t chat_id, const std::string& query) {
+  const Group* group = world_.cloud().FindGroup(chat_id);
+  std::vector<ForumTopic> topics = {GeneralTopic(*group)};
+  topics.insert(topics.end(), group->topics.begin(), group->topics.end());
+  auto lower = [](std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::vector<Json> found;
+  for (const auto& topic : topics) {
+    if (!query.empty() && lower(topic.name).find(lower(query)) == std::string::npos) continue;
+    found.push_back(ForumTopicObject(chat_id, topic));
+  }
+  // The server lists the most recently active topics first.
+  std::stable_sort(found.begin(), found.end(), [](const Json& a, const Json& b) {
+    return std::stoll(a["order"].get<std::string>()) > std::stoll(b["order"].get<std::string>());
+  });
+  return found;
+}
+
 void ClientSession::HandleGetForumTopics(Request& request) {
   std::int64_t chat_id = GetInt(request.object, "chat_id");
   std::string query = GetString(request.object, "query");
@@ -289,30 +309,17 @@ void ClientSession::HandleGetForumTopics(Request& request) {
   else if (limit <= 0) error = "Invalid limit specified";
   if (!error.empty()) return RespondError(request, 400, error);
   CallServer(request, [this, chat_id, query, offset_topic, limit](Request& r) {
-    const Group* group = world_.cloud().FindGroup(chat_id);
-    std::vector<ForumTopic> topics = {GeneralTopic(*group)};
-    topics.insert(topics.end(), group->topics.begin(), group->topics.end());
-    auto lower = [](std::string text) {
-      for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return text;
-    };
-    std::vector<Json> found;
-    for (const auto& topic : topics) {
-      if (!query.empty() && lower(topic.name).find(lower(query)) == std::string::npos) continue;
-      found.push_back(ForumTopicObject(chat_id, topic));
-    }
-    // The server lists the most recently active topics first.
-    std::stable_sort(found.begin(), found.end(), [](const Json& a, const Json& b) {
-      return std::stoll(a["order"].get<std::string>()) > std::stoll(b["order"].get<std::string>());
-    });
+    std::vector<Json> found = TopicsByActivity(chat_id, query);
+    int total = static_cast<int>(world_.cloud().FindGroup(chat_id)->topics.size()) + 1;  // and General
     if (offset_topic != 0) {
       auto at = std::find_if(found.begin(), found.end(),
                              [&](const Json& t) { return t["info"]["forum_topic_id"] == offset_topic; });
       found.erase(found.begin(), at == found.end() ? found.end() : at + 1);
     }
-    if (found.size() > static_cast<std::size_t>(std::min<std::int64_t>(limit, 100))) found.resize(std::min<std::int64_t>(limit, 100));
+    std::size_t page = static_cast<std::size_t>(std::min<std::int64_t>(limit, 100));
+    if (found.size() > page) found.resize(page);
     Json out = Obj("forumTopics");
-    out["total_count"] = static_cast<int>(topics.size());
+    out["total_count"] = total;
     out["topics"] = Json::array();
     std::int64_t next_date = 0, next_message = 0, next_topic = 0;
     for (const auto& topic : found) {

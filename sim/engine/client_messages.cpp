@@ -271,11 +271,26 @@ void ClientSession::HandleDeleteMessages(Request& request) {
     if (id <= 0) return RespondError(request, 400, "Invalid message identifier");
   }
   const Group* group = world_.cloud().FindGroup(chat_id);
-  if (group != nullptr && group->kind == GroupKind::kSupergroup) revoke = true;
+  if (group != nullptr && group->kind == GroupKind::kSupergroup) {
+    revoke = true;
+    for (auto id : ids) {
+      if (!CanDeleteInSupergroup(chat_id, id)) return RespondError(request, 400, "Message can't be deleted");
+    }
+  }
   CallServer(request, [this, chat_id, ids, revoke](Request& r) {
     world_.DeliverDeletions(world_.cloud().Delete(user_id_, chat_id, ids, revoke), user_id_);
     Respond(r, Obj("ok"));
   });
+}
+
+bool ClientSession::CanDeleteInSupergroup(std::int64_t chat_id, std::int64_t message_id) const {
+  // MessagesManager::can_delete_channel_message, for messages the client has.
+  const StoredMessage* message = world_.cloud().FindMessage(user_id_, chat_id, message_id);
+  if (message == nullptr) return true;
+  if (message_id == kServerIdShift) return false;  // the group's first message
+  if (message->service.is_object() && message->service.value("@type", "") == "messageForumTopicCreated") return false;
+  if (world_.cloud().HasRight(user_id_, chat_id, "can_delete_messages")) return true;
+  return message->outgoing;
 }
 
 void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) {

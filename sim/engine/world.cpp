@@ -122,8 +122,8 @@ std::vector<std::shared_ptr<ClientSession>> World::MemberSessions(std::int64_t c
   return out;
 }
 
-void World::DeliverGroupChanged(std::int64_t chat_id) {
-  for (auto& session : MemberSessions(chat_id)) session->OnGroupChanged(chat_id);
+void World::DeliverStatusChanged(std::int64_t user_id, std::int64_t chat_id) {
+  for (auto& session : SessionsOf(user_id)) session->OnGroupChanged(chat_id);
 }
 
 void World::DeliverChatReactionsChanged(std::int64_t chat_id) {

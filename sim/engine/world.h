@@ -53,8 +53,9 @@ class World {
   void DeliverCallbackQuery(const CallbackQuery& query);  // to the bot's sessions
   // Bots are not told about messages others delete in groups (Telegram sends them nothing).
   void DeliverDeletions(const std::vector<MessageCopy>& copies, std::int64_t deleter);
-  // Forums, administrators and reactions: every running session of the group's members.
-  void DeliverGroupChanged(std::int64_t chat_id);
+  // A member was promoted or demoted: that member's sessions get the group's new status.
+  void DeliverStatusChanged(std::int64_t user_id, std::int64_t chat_id);
+  // Forums and reactions: every running session of the group's members.
   void DeliverChatReactionsChanged(std::int64_t chat_id);
   void DeliverTopicChanged(std::int64_t chat_id, std::int64_t topic_id);
   void DeliverInteraction(const std::vector<MessageCopy>& copies);

@@ -143,6 +143,17 @@ TEST_F(SimForum, AdminBotOpensTopicPostsAndMembersSeeIt) {
     }
   }
   EXPECT_TRUE(listed);
+  json matching = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"query", "CUSTOMER"}, {"limit", 10}});
+  ASSERT_EQ(matching["topics"].size(), 1u);
+  EXPECT_EQ(matching["next_offset_forum_topic_id"], topic);
+  json first_page = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 1}});
+  ASSERT_EQ(first_page["topics"].size(), 1u);
+  json second_page = mike_->RequestOk({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 1},
+                                       {"offset_forum_topic_id", first_page["next_offset_forum_topic_id"]}});
+  ASSERT_EQ(second_page["topics"].size(), 1u);
+  EXPECT_NE(second_page["topics"][0]["info"]["forum_topic_id"], first_page["topics"][0]["info"]["forum_topic_id"]);
+  EXPECT_EQ(ErrorOf(mike_->Request({{"@type", "getForumTopics"}, {"chat_id", chat_id_}, {"limit", 0}})),
+            "400 Invalid limit specified");
   EXPECT_TRUE(mike_->WaitForType("updateForumTopicInfo"));
   EXPECT_TRUE(mike_->WaitFor([&](const json& o) { return TypeOf(o) == "updateForumTopic" && o["forum_topic_id"] == topic; }));
   json one = bot_->RequestOk({{"@type", "getForumTopic"}, {"chat_id", chat_id_}, {"forum_topic_id", topic}});
@@ -341,6 +352,24 @@ TEST_F(SimForum, DeletionsByOthersAreNotToldToBots) {
   auto seen = sim_->Control("GET", "/groups/" + std::to_string(chat_id_) + "/messages?as=@relay_bot");
   ASSERT_EQ(seen.status, 200);
   EXPECT_TRUE(seen.body["messages"][0].value("deleted", false));
+}
+
+TEST_F(SimForum, DeletingOthersMessagesNeedsTheRight) {
+  Promote("@relay_bot", {{"can_manage_topics", true}});
+  std::int64_t topic = BotTopic("Spam");
+  json posted = Post("+15550952", "buy now", {{"topic_id", topic}});
+  ASSERT_TRUE(Receives(*bot_, "buy now"));
+  auto remove = [&](std::int64_t id) {
+    return ErrorOf(bot_->Request({{"@type", "deleteMessages"}, {"chat_id", chat_id_}, {"message_ids", {id}}, {"revoke", true}}));
+  };
+  EXPECT_EQ(remove(posted["message_id"]), "400 Message can't be deleted");
+  EXPECT_EQ(remove(topic << 20), "400 Message can't be deleted");  // a topic's first message stays
+  Promote("@relay_bot", {{"can_manage_topics", true}, {"can_delete_messages", true}});
+  EXPECT_EQ(remove(posted["message_id"]), "ok");
+  auto gone = mike_->WaitFor([&](const json& o) {
+    return TypeOf(o) == "updateDeleteMessages" && o["message_ids"][0] == posted["message_id"];
+  });
+  EXPECT_TRUE(gone);
 }
 
 TEST_F(SimForum, ReactionsWhenTheGroupAllowsThem) {
