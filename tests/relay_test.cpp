@@ -2,7 +2,10 @@
 // by the desk bot into the team's supergroup with topics; customers write to
 // Ivan, each conversation gets its topic, and Olga, an operator, answers from
 // the topic; the answer leaves from Ivan's account and is marked delivered.
+#include <atomic>
+#include <csignal>
 #include <set>
+#include <thread>
 
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
@@ -23,8 +26,9 @@ class RelayTest : public LinkedGatewayTest {
   // The world: the desk bot, the people, Ivan linked, and the work group.
   // `forum`: a supergroup with topics; `admin`: the bot is an administrator
   // who may manage topics.
-  void SetUpWorld(bool forum = true, bool admin = true, bool reactions = true) {
-    StartGateway();
+  void SetUpWorld(bool forum = true, bool admin = true, bool reactions = true, Env env = {}) {
+    env_ = env;
+    StartGateway(env);
     auto made = Control("POST", "/bots", {{"username", "desk_bot"}, {"first_name", "Desk"}});
     ASSERT_EQ(made.status, 201);
     auto bot = http().Post("/v1/bots", {{"token", made.body["token"]}, {"features", {"relay"}}});
@@ -118,6 +122,15 @@ class RelayTest : public LinkedGatewayTest {
     }
     return n;
   }
+  // Messages Anna got from `employee` with exactly this text.
+  int FromIvanOf(const std::string& employee, const std::string& text) {
+    auto chat = Control("GET", std::string("/users/") + kAnna + "/messages?with=" + employee);
+    int n = 0;
+    for (const auto& m : chat.body.value("messages", json::array())) {
+      n += m.value("text", "") == text && m.value("from", "") == employee ? 1 : 0;
+    }
+    return n;
+  }
   json GroupMessage(std::int64_t message_id) {
     for (const auto& m : GroupMessages()) {
       if (m.value("message_id", std::int64_t{0}) == message_id) return m;
@@ -131,6 +144,33 @@ class RelayTest : public LinkedGatewayTest {
     }, std::chrono::seconds(15));
   }
 
+  // Every bot post of a topic, one after another.
+  std::string TopicText(std::int64_t topic_id) {
+    std::string all;
+    for (const auto& m : GroupMessages(topic_id)) {
+      if (m.value("from", "") == "@desk_bot") all += m.value("text", "") + "\n";
+    }
+    return all;
+  }
+  // Each of `texts` once in `all`, in this order.
+  static ::testing::AssertionResult OnceInOrder(const std::string& all, const std::vector<std::string>& texts) {
+    std::size_t at = 0;
+    for (const auto& text : texts) {
+      auto found = all.find(text, at);
+      if (found == std::string::npos) return ::testing::AssertionFailure() << text << " missing or out of order";
+      if (all.find(text, found + 1) != std::string::npos) return ::testing::AssertionFailure() << text << " twice";
+      at = found + 1;
+    }
+    return ::testing::AssertionSuccess();
+  }
+  // No group limit on either side: tests about many posts take seconds.
+  static Env Unpaced() { return {{"TGMUX_BOT_GROUP_PER_MINUTE", "100000"}}; }
+  void UnpacedSim() {
+    auto limits = Control("POST", "/limits", {{"bot_group_per_minute", 0}});
+    ASSERT_EQ(limits.status, 200) << limits.body;
+  }
+
+  Env env_;
   std::string bot_id_, ivan_id_;
   std::int64_t group_id_ = 0, anna_user_id_ = 0, olga_user_id_ = 0;
 };
@@ -372,6 +412,88 @@ TEST_F(RelayTest, WithoutReactionsDeliveredIsAShortReply) {
     }
   }
   EXPECT_TRUE(GroupMessage(answer).value("reactions", json::array()).empty());
+}
+
+// kill -9 while 20 customers send 200 messages: afterwards every message is in
+// its customer's topic once, in the order it was sent.
+TEST_F(RelayTest, AKillMinusNineDuringTwoHundredMessagesNeitherLosesNorRepeatsOne) {
+  SetUpWorld(true, true, true, Unpaced());
+  UnpacedSim();
+  StartRelay();
+  constexpr int kCustomers = 20, kEach = 10;
+  std::vector<std::string> phones;
+  for (int c = 0; c < kCustomers; ++c) {
+    phones.push_back("+1555000420" + std::string(c < 10 ? "0" : "") + std::to_string(c));
+    CreateUser(phones.back(), "Customer" + std::to_string(c));
+  }
+  auto text = [](int c, int i) { return "c" + std::to_string(100 + c) + " m" + std::to_string(100 + i) + "."; };
+  std::atomic<int> said{0};
+  std::thread writers([&] {
+    for (int i = 0; i < kEach; ++i) {
+      for (int c = 0; c < kCustomers; ++c) {
+        auto sent = Control("POST", "/messages", {{"from", phones[c]}, {"to", kIvan}, {"text", text(c, i)}});
+        if (sent.status == 201) ++said;
+      }
+    }
+  });
+  ASSERT_TRUE(WaitUntil([&] { return said >= 50; }, std::chrono::seconds(60)));
+  gateway_->Stop(SIGKILL);
+  ASSERT_TRUE(WaitUntil([&] { return said >= 150; }, std::chrono::seconds(60)));
+  StartGateway(env_);
+  writers.join();
+  ASSERT_EQ(said, kCustomers * kEach);
+
+  std::map<std::string, std::int64_t> topics;
+  ASSERT_TRUE(WaitUntil([&] {
+    topics.clear();
+    for (const auto& t : Topics()) topics[t.value("name", "")] = t["forum_topic_id"];
+    return topics.size() >= kCustomers;
+  }, std::chrono::seconds(60))) << Topics();
+  EXPECT_EQ(topics.size(), static_cast<std::size_t>(kCustomers)) << "one topic per customer: " << Topics();
+  for (int c = 0; c < kCustomers; ++c) {
+    const std::string name = "Customer" + std::to_string(c) + " · Ivan";
+    ASSERT_TRUE(topics.count(name)) << name;
+    std::vector<std::string> expected;
+    for (int i = 0; i < kEach; ++i) expected.push_back(text(c, i));
+    EXPECT_TRUE(WaitUntil([&] { return TopicText(topics[name]).find(expected.back()) != std::string::npos; },
+                          std::chrono::seconds(60)))
+        << name << ": " << TopicText(topics[name]);
+    EXPECT_TRUE(OnceInOrder(TopicText(topics[name]), expected)) << name << ": " << TopicText(topics[name]);
+  }
+}
+
+TEST_F(RelayTest, TwentyAccountsRelayedIntoOneGroup) {
+  SetUpWorld(true, true, true, Unpaced());
+  UnpacedSim();
+  constexpr int kAccounts = 20;
+  std::vector<std::string> employees;
+  for (int a = 0; a < kAccounts; ++a) {
+    employees.push_back("+1555000430" + std::string(a < 10 ? "0" : "") + std::to_string(a));
+    CreateUser(employees.back(), "Emp" + std::to_string(a));
+    std::string id = Link(employees.back())["id"];
+    auto put = http().Request("PUT", "/v1/accounts/" + id + "/relay",
+                              json{{"bot_id", bot_id_}, {"group_chat_id", group_id_}}.dump());
+    ASSERT_EQ(put.status, 200) << put.body;
+  }
+  for (int a = 0; a < kAccounts; ++a) {
+    auto sent = Control("POST", "/messages",
+                        {{"from", kAnna}, {"to", employees[a]}, {"text", "question " + std::to_string(100 + a)}});
+    ASSERT_EQ(sent.status, 201) << sent.body;
+  }
+  for (int a = 0; a < kAccounts; ++a) {
+    json topic = TopicNamed("Anna Petrova (@anna) · Emp" + std::to_string(a));
+    ASSERT_FALSE(topic.is_null()) << a << ": " << Topics();
+    EXPECT_TRUE(Mirrored("question " + std::to_string(100 + a), topic["forum_topic_id"])) << a;
+  }
+  // An answer in one account's topic leaves from that account only.
+  json topic = TopicNamed("Anna Petrova (@anna) · Emp7");
+  OlgaPosts("answer from seven", topic["forum_topic_id"]);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvanOf(employees[7], "answer from seven") == 1; }, std::chrono::seconds(15)));
+  for (int a = 0; a < kAccounts; ++a) {
+    if (a != 7) EXPECT_EQ(FromIvanOf(employees[a], "answer from seven"), 0) << a;
+  }
+  auto dialogs = http().Get("/v1/dialogs?limit=100").Json()["items"];
+  EXPECT_EQ(dialogs.size(), static_cast<std::size_t>(kAccounts)) << dialogs;
 }
 
 }  // namespace

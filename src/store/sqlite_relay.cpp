@@ -156,6 +156,13 @@ std::optional<RelayPost> FindRelayPostByPost(SQLite::Database& db, std::int64_t 
   return One(query, ReadPost);
 }
 
+void DeleteRelayPost(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id,
+                     std::int64_t message_id) {
+  SQLite::Statement erase(db, "DELETE FROM relay_posts WHERE account_id = ? AND peer_chat_id = ? AND message_id = ?");
+  SQLite::bind(erase, std::string(account_id), peer_chat_id, message_id);
+  erase.exec();
+}
+
 std::int64_t RelayCursor(SQLite::Database& db, std::string_view bot_id) {
   SQLite::Statement query(db, "SELECT seq FROM relay_cursors WHERE bot_id = ?");
   SQLite::bind(query, std::string(bot_id));

@@ -38,6 +38,9 @@ std::optional<RelayPost> FindRelayPost(SQLite::Database& db, std::string_view ac
 std::optional<RelayPost> FindRelayPostByPost(SQLite::Database& db, std::int64_t group_chat_id,
                                              std::int64_t post_message_id);
 
+void DeleteRelayPost(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id,
+                     std::int64_t message_id);
+
 std::int64_t RelayCursor(SQLite::Database& db, std::string_view bot_id);  // 0: none yet
 void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t seq);
 

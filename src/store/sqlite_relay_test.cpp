@@ -77,6 +77,10 @@ TEST_F(SqliteRelayTest, PostsByMessageAndByPostAndWhatGoesWithAnAccountOrABot) {
   ASSERT_TRUE(by_post);
   EXPECT_EQ(by_post->message_id, 2 << 20) << "the newest message of a merged post";
 
+  store_->DeleteRelayPost("acc_1", 11, 2 << 20);
+  EXPECT_FALSE(store_->FindRelayPost("acc_1", 11, 2 << 20));
+  EXPECT_EQ(store_->FindRelayPostByPost(-1001, 500)->message_id, 1 << 20);
+
   store_->SetRelayCursor("bot_1", 41);
   store_->SetRelayCursor("bot_1", 42);
   EXPECT_EQ(store_->RelayCursor("bot_1"), 42);

@@ -289,6 +289,9 @@ class SqliteStore final : public Store {
     return Run("reading relay posts",
                [&] { return sqlite_relay::FindRelayPostByPost(db_, group_chat_id, post_message_id); });
   }
+  void DeleteRelayPost(std::string_view account_id, std::int64_t peer_chat_id, std::int64_t message_id) override {
+    Run("removing a relay post", [&] { sqlite_relay::DeleteRelayPost(db_, account_id, peer_chat_id, message_id); });
+  }
   std::int64_t RelayCursor(std::string_view bot_id) override {
     return Run("reading a relay cursor", [&] { return sqlite_relay::RelayCursor(db_, bot_id); });
   }

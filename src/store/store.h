@@ -222,6 +222,7 @@ class Store {
   virtual std::optional<RelayPost> FindRelayPost(std::string_view account_id, std::int64_t peer_chat_id,
                                                  std::int64_t message_id) = 0;
   virtual std::optional<RelayPost> FindRelayPostByPost(std::int64_t group_chat_id, std::int64_t post_message_id) = 0;
+  virtual void DeleteRelayPost(std::string_view account_id, std::int64_t peer_chat_id, std::int64_t message_id) = 0;
   // How far a bot's relay has read its tenant's event log (0: not yet).
   virtual std::int64_t RelayCursor(std::string_view bot_id) = 0;
   virtual void SetRelayCursor(std::string_view bot_id, std::int64_t seq) = 0;

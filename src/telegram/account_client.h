@@ -288,6 +288,7 @@ class AccountClient {
     std::int64_t id = 0;  // forum_topic_id
     std::string name;
     bool is_closed = false;
+    std::optional<Message> last_message;  // GetForumTopic only, when TDLib knows it
   };
   // A topic named `name` (1..128 characters); forbidden without the right to manage topics.
   void CreateForumTopic(std::int64_t chat_id, const std::string& name, std::function<void(Result<ForumTopic>)> done);

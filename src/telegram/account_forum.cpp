@@ -133,9 +133,13 @@ void AccountClient::CloseForumTopic(std::int64_t chat_id, std::int64_t topic_id,
 void AccountClient::GetForumTopic(std::int64_t chat_id, std::int64_t topic_id,
                                   std::function<void(Result<ForumTopic>)> done) {
   json request = {{"@type", "getForumTopic"}, {"chat_id", chat_id}, {"forum_topic_id", topic_id}};
-  hub_.Send(client_id_, std::move(request), Typed<ForumTopic>(std::move(done), [](const json& answer) {
+  hub_.Send(client_id_, std::move(request), Typed<ForumTopic>(std::move(done), [chats = chats_](const json& answer) {
               if (Type(answer) != "forumTopic") return Result<ForumTopic>(UnexpectedAnswer("getForumTopic"));
-              return ParseTopicInfo(answer.value("info", json::object()), "getForumTopic");
+              auto topic = ParseTopicInfo(answer.value("info", json::object()), "getForumTopic");
+              if (auto last = answer.find("last_message"); topic.ok() && last != answer.end()) {
+                if ((topic.value().last_message = ParseMessage(*last))) chats->Describe(*topic.value().last_message);
+              }
+              return topic;
             }));
 }
 

@@ -194,6 +194,7 @@ void WorkGroupRelay::Pump(std::int64_t group) {
       continue;
     }
     queue.busy = true;
+    if (posted) return Reconcile(group, front, *posted);
     const store::Relay relay_row = relay->second;
     return Open(front, relay_row, [this, group](store::Dialog dialog) {
       auto& q = queues_[group];
@@ -321,6 +322,14 @@ void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const sto
     auto quoted = services_.infra.store().FindRelayPost(dialog.account_id, dialog.peer_chat_id, answered);
     if (quoted && quoted->group_chat_id == group) reply_to = quoted->post_message_id;
   }
+  // Written down before it goes: a post cut short by a crash is looked for
+  // in the group after the restart (Reconcile) rather than posted again.
+  const std::int64_t now = UnixSeconds();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    services_.infra.store().PutRelayPost({items[i].account_id, items[i].peer_chat_id, items[i].message_ids.front(),
+                                          group, 0, items[i].employee ? "employee" : "customer", parts[i].author,
+                                          static_cast<int>(items.size()), now});
+  }
   Send(group, dialog, relay_text::PostText(parts), reply_to,
        [this, group, items, parts, d = dialog](Result<Message> sent) mutable {
          if (!sent.ok()) return Failed(group, sent.error());
@@ -338,6 +347,36 @@ void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const sto
          for (const auto& item : items) seqs.push_back(item.seq);
          Done(group, seqs);
        });
+}
+
+void WorkGroupRelay::Reconcile(std::int64_t group, const Item& item, store::RelayPost intent) {
+  // Posts into a group go one at a time: the one a crash cut short is the
+  // newest in its topic (or the group), unless someone wrote since.
+  auto dialog = services_.infra.store().FindDialog(item.account_id, item.peer_chat_id);
+  auto bot = services_.bots.Client(bot_.id);
+  auto decide = Later<std::optional<Message>>([group, item, intent](WorkGroupRelay& self,
+                                                                    std::optional<Message> last) mutable {
+    const std::string text = TextField(item.message, "text");
+    const bool there = last && last->sender.user_id == self.bot_.telegram_user_id &&
+                       last->text.text.find(text.empty() ? Body(item.message) : text) != std::string::npos;
+    if (!there) {
+      self.services_.infra.store().DeleteRelayPost(intent.account_id, intent.peer_chat_id, intent.message_id);
+      self.queues_[group].busy = false;
+      return self.Pump(group);  // posted now
+    }
+    intent.post_message_id = last->message_id;
+    self.services_.infra.store().PutRelayPost(intent);
+    self.DoneFront(group);
+  });
+  if (!dialog || dialog->relay_group_chat_id != group || !bot) return decide(std::nullopt);
+  if (dialog->topic_id != 0) {
+    return bot->GetForumTopic(group, dialog->topic_id, [decide](Result<telegram::AccountClient::ForumTopic> topic) {
+      decide(topic.ok() ? topic.value().last_message : std::nullopt);
+    });
+  }
+  bot->GetChat(group, [decide](Result<telegram::Chat> chat) {
+    decide(chat.ok() ? chat.value().last_message : std::nullopt);
+  });
 }
 
 void WorkGroupRelay::Edit(std::int64_t group, const Item& item) {

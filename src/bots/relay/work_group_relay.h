@@ -6,7 +6,9 @@
 // Mirroring (mirroring.cpp) reads the tenant's event log from a cursor the
 // store keeps, so a restart neither loses nor repeats a message: the cursor
 // only moves past events whose posts are done, and each post is recorded by
-// the account message it mirrors, so an event read twice is skipped. Posts
+// the account message it mirrors before it goes and again once it went, so an
+// event read twice is skipped, and one whose post a crash cut short is looked
+// for in the group before it is posted again. Posts
 // into one group go one at a time, in order, under Telegram's pace for bots
 // in a group (BotSender); while they wait, the queued messages of one
 // conversation are merged into one post. Answers and topic commands:
@@ -93,6 +95,9 @@ class WorkGroupRelay : public std::enable_shared_from_this<WorkGroupRelay> {
   void Open(const Item& item, const store::Relay& relay, std::function<void(store::Dialog)> then);
   void OpenIn(store::Dialog dialog, const store::Relay& relay, std::function<void(store::Dialog)> then);
   void Post(std::int64_t group_chat_id, std::vector<Item> items, const store::Dialog& dialog);
+  // A post written down but not known to have gone (a crash cut it short):
+  // recorded when it is the newest message where it would be, else posted.
+  void Reconcile(std::int64_t group_chat_id, const Item& item, store::RelayPost intent);
   void Edit(std::int64_t group_chat_id, const Item& item);
   void Deleted(std::int64_t group_chat_id, const Item& item);
   // A post or note into the dialog's topic (or under its header); `done` on the worker.
