@@ -575,3 +575,25 @@ TEST_F(SimForum, TopicsAdminsAndReactionsSurviveARestart) {
 
 }  // namespace
 }  // namespace tgsim::testing
+
+namespace tgsim::testing {
+namespace {
+
+// getSupergroup: what a bot asks before it relays into a group (is it a forum?).
+TEST_F(SimForum, GetSupergroupSaysWhetherItIsAForum) {
+  const std::int64_t supergroup_id = -chat_id_ - 1000000000000LL;
+  json group = bot_->RequestOk({{"@type", "getSupergroup"}, {"supergroup_id", supergroup_id}});
+  EXPECT_EQ(group["@type"], "supergroup");
+  EXPECT_EQ(group["id"], supergroup_id);
+  EXPECT_TRUE(group["is_forum"].get<bool>());
+  EXPECT_FALSE(group["is_channel"].get<bool>());
+  auto unknown = bot_->Request({{"@type", "getSupergroup"}, {"supergroup_id", supergroup_id + 1000}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ((*unknown)["message"], "Supergroup not found");
+  auto invalid = bot_->Request({{"@type", "getSupergroup"}, {"supergroup_id", 0}});
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ((*invalid)["message"], "Invalid supergroup identifier specified");
+}
+
+}  // namespace
+}  // namespace tgsim::testing

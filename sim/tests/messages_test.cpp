@@ -145,6 +145,29 @@ TEST_F(SimMessages, DeleteWithAndWithoutRevoke) {
   EXPECT_EQ(left[0]["text"], "one");
 }
 
+// Someone without a running app edits and deletes their own message: the
+// other side's app hears it as from any edit and deletion.
+TEST_F(SimMessages, ControlEditsAndDeletesOnesOwnMessage) {
+  sim_->Control("POST", "/users", {{"phone", "+15550503"}, {"first_name", "Carol"}});
+  auto sent = sim_->Control("POST", "/messages", {{"from", "+15550503"}, {"to", "+15550501"}, {"text", "draft"}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const std::int64_t id = sent.body["message_id"];
+  ASSERT_TRUE(alice_->WaitForType("updateNewMessage"));
+  auto edited = sim_->Control("POST", "/users/+15550503/edit", {{"with", "+15550501"}, {"message_id", id}, {"text", "final"}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  auto content = alice_->WaitForType("updateMessageContent");
+  ASSERT_TRUE(content);
+  EXPECT_EQ((*content)["new_content"]["text"]["text"], "final");
+  // Only one's own message, and only one that exists.
+  auto theirs = sim_->Control("GET", "/users/+15550501/messages?with=%2B15550503").body["messages"][0]["message_id"];
+  EXPECT_EQ(sim_->Control("POST", "/users/+15550501/edit", {{"with", "+15550503"}, {"message_id", theirs}, {"text", "x"}}).status, 400);
+  EXPECT_EQ(sim_->Control("POST", "/users/+15550503/edit", {{"with", "+15550501"}, {"message_id", id + (1 << 20)}, {"text", "x"}}).status, 404);
+  auto deleted = sim_->Control("POST", "/users/+15550503/delete", {{"with", "+15550501"}, {"message_ids", {id}}});
+  ASSERT_EQ(deleted.status, 204) << deleted.body;
+  ASSERT_TRUE(alice_->WaitForType("updateDeleteMessages"));
+  EXPECT_TRUE(sim_->Control("GET", "/users/+15550501/messages?with=%2B15550503").body["messages"].empty());
+}
+
 TEST_F(SimMessages, ControlReadShowsOutgoingRead) {
   AliceKnowsBob();
   SendText(*alice_, bob_id_, "hi");
