@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/media_files.h"
 #include "tests/support/wait.h"
 
 namespace tgmux::testing {
@@ -123,7 +124,7 @@ class RelayTest : public LinkedGatewayTest {
     return n;
   }
   // Messages Anna got from `employee` with exactly this text.
-  int FromIvanOf(const std::string& employee, const std::string& text) {
+  int FromEmployee(const std::string& employee, const std::string& text) {
     auto chat = Control("GET", std::string("/users/") + kAnna + "/messages?with=" + employee);
     int n = 0;
     for (const auto& m : chat.body.value("messages", json::array())) {
@@ -414,6 +415,39 @@ TEST_F(RelayTest, WithoutReactionsDeliveredIsAShortReply) {
   EXPECT_TRUE(GroupMessage(answer).value("reactions", json::array()).empty());
 }
 
+TEST_F(RelayTest, AFileIsMirroredAsTheFileWithItsCaption) {
+  SetUpWorld();
+  StartRelay();
+  const std::string png = PngBytes(40, 40, 99);
+  auto sent = Control("POST", "/messages",
+                      {{"from", kAnna}, {"to", kIvan}, {"text", "this one, **please**"},
+                       {"media", {{"type", "photo"}, {"file_name", "sofa.png"}, {"mime_type", "image/png"},
+                                  {"data", Base64(png)}}}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  json post;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (const auto& m : GroupMessages(topic_id)) {
+      if (m.value("from", "") == "@desk_bot" && m.contains("media")) post = m;
+    }
+    return !post.is_null();
+  }, std::chrono::seconds(15))) << GroupMessages(topic_id);
+  EXPECT_EQ(post["media"]["type"], "photo") << post;
+  EXPECT_EQ(post["media"]["sha256"], Sha256Hex(png)) << "the same picture Anna sent";
+  EXPECT_EQ(post["text"], "this one, **please**") << post;
+  // An answer to the photo answers it for Anna.
+  OlgaPosts("Reserved for you", topic_id, post["message_id"]);
+  ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "Reserved for you") == 1; }, std::chrono::seconds(15)));
+  auto chat = Control("GET", std::string("/users/") + kAnna + "/messages?with=" + kIvan);
+  for (const auto& m : chat.body["messages"]) {
+    if (m.value("text", "") == "Reserved for you") {
+      EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), sent.body["message_id"]) << m;
+    }
+  }
+}
+
 // kill -9 while 20 customers send 200 messages: afterwards every message is in
 // its customer's topic once, in the order it was sent.
 TEST_F(RelayTest, AKillMinusNineDuringTwoHundredMessagesNeitherLosesNorRepeatsOne) {
@@ -488,9 +522,11 @@ TEST_F(RelayTest, TwentyAccountsRelayedIntoOneGroup) {
   // An answer in one account's topic leaves from that account only.
   json topic = TopicNamed("Anna Petrova (@anna) · Emp7");
   OlgaPosts("answer from seven", topic["forum_topic_id"]);
-  ASSERT_TRUE(WaitUntil([&] { return FromIvanOf(employees[7], "answer from seven") == 1; }, std::chrono::seconds(15)));
+  ASSERT_TRUE(WaitUntil([&] { return FromEmployee(employees[7], "answer from seven") == 1; }, std::chrono::seconds(15)));
   for (int a = 0; a < kAccounts; ++a) {
-    if (a != 7) EXPECT_EQ(FromIvanOf(employees[a], "answer from seven"), 0) << a;
+    if (a != 7) {
+      EXPECT_EQ(FromEmployee(employees[a], "answer from seven"), 0) << a;
+    }
   }
   auto dialogs = http().Get("/v1/dialogs?limit=100").Json()["items"];
   EXPECT_EQ(dialogs.size(), static_cast<std::size_t>(kAccounts)) << dialogs;

@@ -157,6 +157,7 @@ ControlResponse GroupMessagesRoute(World& world, ControlRequest& request) {
     if (message.reply_to_id != 0) item["reply_to_message_id"] = message.reply_to_id;
     if (message.topic_id != 0) item["topic_id"] = message.topic_id;
     if (message.edit_date != 0) item["edit_date"] = message.edit_date;
+    if (message.media) item["media"] = MediaSummary(cloud, *message.media);
     if (entry.second) item["deleted"] = true;
     if (!message.reactions.empty()) {
       Json reactions = Json::array();

@@ -299,6 +299,9 @@ class AccountClient {
   // reply to `reply_to_message_id` when it is not 0.
   void SendBotTextInTopic(std::int64_t chat_id, std::int64_t topic_id, const FormattedText& text,
                           std::int64_t reply_to_message_id, MessageDone done);
+  // Bots: a file with its caption into a topic (or the chat), as a reply when reply_to_message_id != 0.
+  void SendBotMediaInTopic(std::int64_t chat_id, std::int64_t topic_id, const MediaToSend& media,
+                           const FormattedText& caption, std::int64_t reply_to_message_id, MessageDone done);
   // Bots: sets the bot's reaction to a message (an emoji such as "👍").
   void SetMessageReaction(std::int64_t chat_id, std::int64_t message_id, const std::string& emoji, Done done);
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "telegram/account_client.h"
+#include "telegram/media_json.h"
 #include "telegram/message_answers.h"
 #include "telegram/message_parse.h"
 #include "telegram/typed_answer.h"
@@ -60,7 +61,11 @@ Result<GroupMember> ParseMember(const json& answer) {
 
 Result<ForumTopic> ParseTopicInfo(const json& info, const char* method) {
   if (Type(info) != "forumTopicInfo") return UnexpectedAnswer(method);
-  return ForumTopic{IntField(info, "forum_topic_id"), info.value("name", ""), info.value("is_closed", false)};
+  ForumTopic topic;
+  topic.id = IntField(info, "forum_topic_id");
+  topic.name = info.value("name", "");
+  topic.is_closed = info.value("is_closed", false);
+  return topic;
 }
 
 }  // namespace
@@ -147,6 +152,14 @@ void AccountClient::SendBotTextInTopic(std::int64_t chat_id, std::int64_t topic_
                                        std::int64_t reply_to_message_id, MessageDone done) {
   if (auto error = CheckText(text)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
   SendContent(chat_id, InputText(text), reply_to_message_id, false, std::move(done), nullptr, nullptr, topic_id);
+}
+
+void AccountClient::SendBotMediaInTopic(std::int64_t chat_id, std::int64_t topic_id, const MediaToSend& media,
+                                        const FormattedText& caption, std::int64_t reply_to_message_id,
+                                        MessageDone done) {
+  if (auto error = CheckCaption(caption)) return FailTyped<Message>(hub_, std::move(done), std::move(*error));
+  SendContent(chat_id, InputMediaContent(media, caption), reply_to_message_id, false, std::move(done), nullptr,
+              nullptr, topic_id);
 }
 
 void AccountClient::SetMessageReaction(std::int64_t chat_id, std::int64_t message_id, const std::string& emoji,

@@ -8,6 +8,7 @@
 #include "bots/wording.h"
 #include "common/time.h"
 #include "crypto/secrets.h"
+#include "telegram/message_parse.h"
 
 namespace tgmux::bots {
 namespace {
@@ -26,6 +27,14 @@ constexpr const char* kAnswerKeyPrefix = "tgmux-relay:";
 std::int64_t Int(const json& object, const char* name) {
   auto it = object.find(name);
   return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+constexpr std::size_t kMaxCaption = 1000;   // UTF-16 units; Telegram's limit is 1024
+
+// A message whose file the account can fetch (the terminal's rule too).
+bool HasFile(const json& message) {
+  auto media = message.find("media");
+  return media != message.end() && media->is_object() && media->value("file_id", json()).is_string();
 }
 
 RelayMode ModeOf(const store::Relay& relay) {
@@ -203,12 +212,12 @@ void WorkGroupRelay::Pump(std::int64_t group) {
       // While posts wait for Telegram's pace, a conversation's messages go together.
       // Other conversations' items may lie between them; an edit or deletion
       // of this one ends the run, so that its topic keeps the order of events.
-      if (!sender_->Ready(group)) {
+      if (!sender_->Ready(group) && !HasFile(run.front().message)) {
         std::size_t bytes = Body(run.front().message).size();
         for (std::size_t i = 1; i < q.items.size() && run.size() < kMergeAtMost; ++i) {
           const Item& next = q.items[i];
           if (next.account_id != run.front().account_id || next.peer_chat_id != run.front().peer_chat_id) continue;
-          if (next.kind != Item::Kind::kPost) break;
+          if (next.kind != Item::Kind::kPost || HasFile(next.message)) break;
           bytes += Body(next.message).size() + 64;
           if (bytes > relay_text::kMaxPostBytes) break;
           run.push_back(next);
@@ -296,13 +305,54 @@ void WorkGroupRelay::Send(std::int64_t group, const store::Dialog& dialog, teleg
                           std::int64_t reply_to, std::function<void(Result<Message>)> done) {
   const std::int64_t topic = dialog.topic_id;
   if (reply_to == 0 && topic == 0) reply_to = dialog.header_message_id;
-  BotSender::Call call = [group, topic, text = std::move(text), reply_to](telegram::AccountClient& client,
-                                                                         telegram::AccountClient::MessageDone sent) {
-    client.SendBotTextInTopic(group, topic, text, reply_to, std::move(sent));
-  };
+  Enqueue(group,
+          [group, topic, text = std::move(text), reply_to](telegram::AccountClient& client,
+                                                          telegram::AccountClient::MessageDone sent) {
+            client.SendBotTextInTopic(group, topic, text, reply_to, std::move(sent));
+          },
+          std::move(done));
+}
+
+void WorkGroupRelay::Enqueue(std::int64_t group, BotSender::Call call, std::function<void(Result<Message>)> done) {
   sender_->Enqueue(group, std::move(call), [weak = weak_from_this(), done = std::move(done)](Result<Message> sent) {
     if (weak.lock()) done(std::move(sent));
   });
+}
+
+// A message with a file: the file itself, downloaded through the account,
+// with the author and caption; the text alone when the file cannot be had.
+void WorkGroupRelay::SendFile(std::int64_t group, const store::Dialog& dialog, const Item& item,
+                              const relay_text::Part& part, std::int64_t reply_to,
+                              std::function<void(Result<Message>)> done) {
+  const json& media = item.message["media"];
+  const auto kind = telegram::MediaKindFromName(TextField(media, "type")).value_or(telegram::MediaKind::kDocument);
+  json captioned = item.message;
+  captioned.erase("content_type");  // the file shows what it is
+  telegram::FormattedText caption = relay_text::PostText({{part.author, captioned}});
+  if (telegram::Utf16Length(caption.text) > kMaxCaption) caption = {Cut(caption.text, kMaxCaption), {}};
+  telegram::FormattedText fallback = relay_text::PostText({part});
+  const std::int64_t topic = dialog.topic_id;
+  if (reply_to == 0 && topic == 0) reply_to = dialog.header_message_id;
+  auto& downloads = services_.downloads;
+  auto& bots = services_.bots;
+  Enqueue(group,
+          [&downloads, &bots, tenant = bot_.tenant_id, bot_id = bot_.id, account = item.account_id,
+           file_id = TextField(media, "file_id"), kind, group, topic, caption, fallback,
+           reply_to](telegram::AccountClient& client, telegram::AccountClient::MessageDone sent) {
+            try {
+              downloads.Download(tenant, account, file_id, [&bots, bot_id, kind, group, topic, caption, fallback,
+                                                           reply_to, sent](auto file) mutable {
+                auto bot = bots.Client(bot_id);
+                if (!bot) return sent(Error(ErrorCode::kAccountNotReady, "the bot is not running"));
+                if (!file.ok()) return bot->SendBotTextInTopic(group, topic, fallback, reply_to, std::move(sent));
+                telegram::MediaToSend media{kind, file.value().path, "", 0, 0, 0};
+                bot->SendBotMediaInTopic(group, topic, media, caption, reply_to, std::move(sent));
+              });
+            } catch (const Error&) {
+              client.SendBotTextInTopic(group, topic, fallback, reply_to, std::move(sent));
+            }
+          },
+          std::move(done));
 }
 
 void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const store::Dialog& dialog) {
@@ -330,8 +380,7 @@ void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const sto
                                           group, 0, items[i].employee ? "employee" : "customer", parts[i].author,
                                           static_cast<int>(items.size()), now});
   }
-  Send(group, dialog, relay_text::PostText(parts), reply_to,
-       [this, group, items, parts, d = dialog](Result<Message> sent) mutable {
+  auto posted = [this, group, items, parts, d = dialog](Result<Message> sent) mutable {
          if (!sent.ok()) return Failed(group, sent.error());
          auto& store = services_.infra.store();
          const std::int64_t now = UnixSeconds();
@@ -346,7 +395,11 @@ void WorkGroupRelay::Post(std::int64_t group, std::vector<Item> items, const sto
          std::vector<std::int64_t> seqs;
          for (const auto& item : items) seqs.push_back(item.seq);
          Done(group, seqs);
-       });
+  };
+  if (items.size() == 1 && HasFile(items.front().message)) {
+    return SendFile(group, dialog, items.front(), parts.front(), reply_to, std::move(posted));
+  }
+  Send(group, dialog, relay_text::PostText(parts), reply_to, std::move(posted));
 }
 
 void WorkGroupRelay::Reconcile(std::int64_t group, const Item& item, store::RelayPost intent) {
@@ -387,21 +440,24 @@ void WorkGroupRelay::Edit(std::int64_t group, const Item& item) {
     if (!result.ok()) spdlog::warn("bot {}: an edit was not mirrored: {}", bot_.id, result.error().what());
     DoneFront(group);
   };
-  if (post->parts == 1) {
-    // The bot's own post: edited in place.
-    auto text = relay_text::PostText({{post->author, item.message}}, "edited");
-    BotSender::Call call = [group, id = post->post_message_id, text](telegram::AccountClient& client,
-                                                                    telegram::AccountClient::MessageDone sent) {
-      client.EditBotText(group, id, text, {}, std::move(sent));
-    };
-    sender_->Enqueue(group, std::move(call), [weak = weak_from_this(), finished](Result<Message> r) {
-      if (weak.lock()) finished(std::move(r));
-    });
-    return;
-  }
-  // One message of a merged post: the new text as a reply to it.
-  Send(group, *dialog, relay_text::PostText({{post->author, item.message}}, "edited"), post->post_message_id,
-       finished);
+  // The new text as a reply to the post: for one message of a merged post,
+  // or a post the bot cannot edit as text (a file's).
+  auto as_reply = [this, group, post = *post, dialog = *dialog, item, finished]() {
+    Send(group, dialog, relay_text::PostText({{post.author, item.message}}, "edited"), post.post_message_id,
+         finished);
+  };
+  if (post->parts != 1) return as_reply();
+  // The bot's own post: edited in place.
+  auto text = relay_text::PostText({{post->author, item.message}}, "edited");
+  Enqueue(group,
+          [group, id = post->post_message_id, text](telegram::AccountClient& client,
+                                                    telegram::AccountClient::MessageDone sent) {
+            client.EditBotText(group, id, text, {}, std::move(sent));
+          },
+          [as_reply, finished](Result<Message> edited) {
+            if (!edited.ok() && edited.error().code() != ErrorCode::kFloodWait) return as_reply();
+            finished(std::move(edited));
+          });
 }
 
 void WorkGroupRelay::Deleted(std::int64_t group, const Item& item) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "bots/bot_sender.h"
+#include "bots/relay/relay_text.h"
 #include "service/relay/relay_settings.h"
 #include "service/services.h"
 #include "store/relay_records.h"
@@ -95,6 +96,11 @@ class WorkGroupRelay : public std::enable_shared_from_this<WorkGroupRelay> {
   void Open(const Item& item, const store::Relay& relay, std::function<void(store::Dialog)> then);
   void OpenIn(store::Dialog dialog, const store::Relay& relay, std::function<void(store::Dialog)> then);
   void Post(std::int64_t group_chat_id, std::vector<Item> items, const store::Dialog& dialog);
+  void SendFile(std::int64_t group_chat_id, const store::Dialog& dialog, const Item& item,
+                const relay_text::Part& part, std::int64_t reply_to,
+                std::function<void(telegram::Result<telegram::Message>)> done);
+  void Enqueue(std::int64_t group_chat_id, BotSender::Call call,
+               std::function<void(telegram::Result<telegram::Message>)> done);
   // A post written down but not known to have gone (a crash cut it short):
   // recorded when it is the newest message where it would be, else posted.
   void Reconcile(std::int64_t group_chat_id, const Item& item, store::RelayPost intent);
