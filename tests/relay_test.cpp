@@ -114,24 +114,16 @@ class RelayTest : public LinkedGatewayTest {
     EXPECT_EQ(sent.status, 201) << sent.body;
     return sent.body.value("message_id", std::int64_t{0});
   }
-  // Messages `customer` got from Ivan with exactly this text.
-  int FromIvan(const std::string& customer, const std::string& text) {
-    auto chat = Control("GET", std::string("/users/") + customer + "/messages?with=" + kIvan);
+  // Private messages `to` got from `from` with exactly this text.
+  int Got(const std::string& to, const std::string& from, const std::string& text) {
+    auto chat = Control("GET", "/users/" + to + "/messages?with=" + from);
     int n = 0;
     for (const auto& m : chat.body.value("messages", json::array())) {
-      n += m.value("text", "") == text && m.value("from", "") == kIvan ? 1 : 0;
+      n += m.value("text", "") == text && m.value("from", "") == from ? 1 : 0;
     }
     return n;
   }
-  // Messages Anna got from `employee` with exactly this text.
-  int FromEmployee(const std::string& employee, const std::string& text) {
-    auto chat = Control("GET", std::string("/users/") + kAnna + "/messages?with=" + employee);
-    int n = 0;
-    for (const auto& m : chat.body.value("messages", json::array())) {
-      n += m.value("text", "") == text && m.value("from", "") == employee ? 1 : 0;
-    }
-    return n;
-  }
+  int FromIvan(const std::string& customer, const std::string& text) { return Got(customer, kIvan, text); }
   json GroupMessage(std::int64_t message_id) {
     for (const auto& m : GroupMessages()) {
       if (m.value("message_id", std::int64_t{0}) == message_id) return m;
@@ -522,10 +514,10 @@ TEST_F(RelayTest, TwentyAccountsRelayedIntoOneGroup) {
   // An answer in one account's topic leaves from that account only.
   json topic = TopicNamed("Anna Petrova (@anna) · Emp7");
   OlgaPosts("answer from seven", topic["forum_topic_id"]);
-  ASSERT_TRUE(WaitUntil([&] { return FromEmployee(employees[7], "answer from seven") == 1; }, std::chrono::seconds(15)));
+  ASSERT_TRUE(WaitUntil([&] { return Got(kAnna, employees[7], "answer from seven") == 1; }, std::chrono::seconds(15)));
   for (int a = 0; a < kAccounts; ++a) {
     if (a != 7) {
-      EXPECT_EQ(FromEmployee(employees[a], "answer from seven"), 0) << a;
+      EXPECT_EQ(Got(kAnna, employees[a], "answer from seven"), 0) << a;
     }
   }
   auto dialogs = http().Get("/v1/dialogs?limit=100").Json()["items"];

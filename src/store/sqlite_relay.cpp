@@ -9,19 +9,6 @@
 namespace tgmux::store::sqlite_relay {
 namespace {
 
-template <typename T, typename ReadRow>
-std::vector<T> ReadAll(SQLite::Statement& query, ReadRow read) {
-  std::vector<T> out;
-  while (query.executeStep()) out.push_back(read(query));
-  return out;
-}
-
-template <typename ReadRow>
-auto One(SQLite::Statement& query, ReadRow read) -> std::optional<decltype(read(query))> {
-  if (!query.executeStep()) return std::nullopt;
-  return read(query);
-}
-
 constexpr const char* kRelayColumns =
     "account_id, tenant_id, bot_id, group_chat_id, mode, operators, since_seq, created_at, updated_at";
 
@@ -62,10 +49,6 @@ RelayPost ReadPost(SQLite::Statement& row) {
           row.getColumn(6).getString(), row.getColumn(7).getInt(),   row.getColumn(8).getInt64()};
 }
 
-std::string Select(const char* columns, const char* table, const char* where) {
-  return std::string("SELECT ") + columns + " FROM " + table + " WHERE " + where;
-}
-
 }  // namespace
 
 void PutRelay(SQLite::Database& db, const Relay& r) {
@@ -77,13 +60,13 @@ void PutRelay(SQLite::Database& db, const Relay& r) {
 }
 
 std::optional<Relay> FindRelay(SQLite::Database& db, std::string_view account_id) {
-  SQLite::Statement query(db, Select(kRelayColumns, "relays", "account_id = ?"));
+  SQLite::Statement query(db, Select(kRelayColumns, "relays", "WHERE account_id = ?"));
   SQLite::bind(query, std::string(account_id));
   return One(query, ReadRelay);
 }
 
 std::vector<Relay> ListRelays(SQLite::Database& db, std::string_view bot_id) {
-  SQLite::Statement query(db, Select(kRelayColumns, "relays", "(?1 = '' OR bot_id = ?1) ORDER BY created_at"));
+  SQLite::Statement query(db, Select(kRelayColumns, "relays", "WHERE (?1 = '' OR bot_id = ?1) ORDER BY created_at"));
   SQLite::bind(query, std::string(bot_id));
   return ReadAll<Relay>(query, ReadRelay);
 }
@@ -104,13 +87,13 @@ void PutDialog(SQLite::Database& db, const Dialog& d) {
 }
 
 std::optional<Dialog> FindDialog(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id) {
-  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "account_id = ? AND peer_chat_id = ?"));
+  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "WHERE account_id = ? AND peer_chat_id = ?"));
   SQLite::bind(query, std::string(account_id), peer_chat_id);
   return One(query, ReadDialog);
 }
 
 std::optional<Dialog> FindDialogByTopic(SQLite::Database& db, std::int64_t group_chat_id, std::int64_t topic_id) {
-  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "relay_group_chat_id = ? AND topic_id = ?"));
+  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "WHERE relay_group_chat_id = ? AND topic_id = ?"));
   SQLite::bind(query, group_chat_id, topic_id);
   return One(query, ReadDialog);
 }
@@ -118,7 +101,7 @@ std::optional<Dialog> FindDialogByTopic(SQLite::Database& db, std::int64_t group
 std::optional<Dialog> FindDialogByHeader(SQLite::Database& db, std::int64_t group_chat_id,
                                          std::int64_t header_message_id) {
   SQLite::Statement query(db,
-                          Select(kDialogColumns, "dialogs", "relay_group_chat_id = ? AND header_message_id = ?"));
+                          Select(kDialogColumns, "dialogs", "WHERE relay_group_chat_id = ? AND header_message_id = ?"));
   SQLite::bind(query, group_chat_id, header_message_id);
   return One(query, ReadDialog);
 }
@@ -126,7 +109,7 @@ std::optional<Dialog> FindDialogByHeader(SQLite::Database& db, std::int64_t grou
 std::vector<Dialog> ListDialogs(SQLite::Database& db, std::string_view tenant_id, std::string_view account_id,
                                 std::int64_t before, int limit) {
   SQLite::Statement query(db, Select(kDialogColumns, "dialogs",
-                                     "tenant_id = ?1 AND (?2 = '' OR account_id = ?2) AND "
+                                     "WHERE tenant_id = ?1 AND (?2 = '' OR account_id = ?2) AND "
                                      "(?3 = 0 OR last_message_at < ?3) ORDER BY last_message_at DESC, id LIMIT ?4"));
   SQLite::bind(query, std::string(tenant_id), std::string(account_id), before, limit);
   return ReadAll<Dialog>(query, ReadDialog);
@@ -143,7 +126,7 @@ void PutRelayPost(SQLite::Database& db, const RelayPost& p) {
 std::optional<RelayPost> FindRelayPost(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id,
                                        std::int64_t message_id) {
   SQLite::Statement query(db,
-                          Select(kPostColumns, "relay_posts", "account_id = ? AND peer_chat_id = ? AND message_id = ?"));
+                          Select(kPostColumns, "relay_posts", "WHERE account_id = ? AND peer_chat_id = ? AND message_id = ?"));
   SQLite::bind(query, std::string(account_id), peer_chat_id, message_id);
   return One(query, ReadPost);
 }
@@ -151,7 +134,7 @@ std::optional<RelayPost> FindRelayPost(SQLite::Database& db, std::string_view ac
 std::optional<RelayPost> FindRelayPostByPost(SQLite::Database& db, std::int64_t group_chat_id,
                                              std::int64_t post_message_id) {
   SQLite::Statement query(db, Select(kPostColumns, "relay_posts",
-                                     "group_chat_id = ? AND post_message_id = ? ORDER BY message_id DESC LIMIT 1"));
+                                     "WHERE group_chat_id = ? AND post_message_id = ? ORDER BY message_id DESC LIMIT 1"));
   SQLite::bind(query, group_chat_id, post_message_id);
   return One(query, ReadPost);
 }

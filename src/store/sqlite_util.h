@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store.h"
 
@@ -32,6 +33,26 @@ inline bool InsertUnlessPresent(SQLite::Statement& insert) {
     throw;
   }
   return true;
+}
+
+// Every row a query gives, each read by `read` (a row -> T).
+template <typename T, typename ReadRow>
+std::vector<T> ReadAll(SQLite::Statement& query, ReadRow read) {
+  std::vector<T> out;
+  while (query.executeStep()) out.push_back(read(query));
+  return out;
+}
+
+// The first row a query gives, read by `read`; nullopt when none.
+template <typename ReadRow>
+auto One(SQLite::Statement& query, ReadRow read) -> std::optional<decltype(read(query))> {
+  if (!query.executeStep()) return std::nullopt;
+  return read(query);
+}
+
+// "SELECT <columns> FROM <table> <rest>".
+inline std::string Select(const char* columns, const char* table, const char* rest) {
+  return std::string("SELECT ") + columns + " FROM " + table + " " + rest;
 }
 
 // A state or kind read from a TEXT column through its name table (`parse`,

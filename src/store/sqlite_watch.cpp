@@ -10,19 +10,6 @@
 namespace tgmux::store::sqlite_watch {
 namespace {
 
-template <typename T, typename ReadRow>
-std::vector<T> ReadAll(SQLite::Statement& query, ReadRow read) {
-  std::vector<T> out;
-  while (query.executeStep()) out.push_back(read(query));
-  return out;
-}
-
-template <typename ReadRow>
-auto One(SQLite::Statement& query, ReadRow read) -> std::optional<decltype(read(query))> {
-  if (!query.executeStep()) return std::nullopt;
-  return read(query);
-}
-
 // ---- rules
 
 constexpr const char* kRuleColumns = "id, tenant_id, name, spec, enabled, created_at, updated_at";
@@ -95,10 +82,6 @@ constexpr const char* kSubscriberColumns = "id, tenant_id, bot_id, telegram_user
 Subscriber ReadSubscriber(SQLite::Statement& row) {
   return {row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
           row.getColumn(3).getInt64(),  row.getColumn(4).getString(), row.getColumn(5).getInt64()};
-}
-
-std::string Select(const char* columns, const char* table, const char* rest) {
-  return std::string("SELECT ") + columns + " FROM " + table + " " + rest;
 }
 
 // The rows of one tenant ("": of all), oldest first.
