@@ -293,6 +293,10 @@ TEST_F(RelayTest, ABurstBeyondTheGroupLimitIsMergedAndNothingIsLost) {
   StartRelay();
   auto text = [](int i) { return "line " + std::to_string(100 + i) + "."; };
   for (int i = 0; i < 30; ++i) Writes(kAnna, text(i));
+  // While posts wait for the group's pace, the relay shows how many.
+  EXPECT_TRUE(WaitUntil([&] {
+    return http().Get("/v1/accounts/" + ivan_id_ + "/relay").Json().value("backlog", 0) > 0;
+  }, std::chrono::seconds(10)));
   json topic = TopicNamed("Anna");
   ASSERT_FALSE(topic.is_null());
   const std::int64_t topic_id = topic["forum_topic_id"];
@@ -438,6 +442,65 @@ TEST_F(RelayTest, AFileIsMirroredAsTheFileWithItsCaption) {
       EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), sent.body["message_id"]) << m;
     }
   }
+}
+
+TEST_F(RelayTest, AClientGroupIsOneConversationWithItsAuthorsNamedWhileTheAccountAcceptsGroups) {
+  SetUpWorld();
+  StartRelay();
+  auto client = Control("POST", "/groups", {{"title", "Client Co"}, {"kind", "basic"}, {"members", {kIvan, kBoris, kAnna}}});
+  ASSERT_EQ(client.status, 201) << client.body;
+  const std::int64_t client_id = client.body["chat_id"];
+  auto post = [&](const std::string& from, const std::string& text) {
+    auto sent = Control("POST", "/messages", {{"from", from}, {"to", client_id}, {"text", text}});
+    ASSERT_EQ(sent.status, 201) << sent.body;
+  };
+  post(kBoris, "when is the delivery?");
+  json topic = TopicNamed("Client Co");
+  ASSERT_FALSE(topic.is_null()) << Topics();
+  EXPECT_EQ(topic["name"], "Client Co · Ivan");
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  ASSERT_TRUE(Mirrored("when is the delivery?", topic_id));
+  EXPECT_EQ(Posts("Boris:\nwhen is the delivery?", topic_id), 1) << "the author is named: " << TopicText(topic_id);
+  const std::int64_t answer = OlgaPosts("Tomorrow at 10", topic_id);
+  ASSERT_TRUE(Reacted(answer));
+  bool in_group = false;
+  const json seen =
+      Control("GET", std::string("/users/") + kBoris + "/messages?with=" + std::to_string(client_id)).body["messages"];
+  for (const auto& m : seen) {
+    in_group = in_group || (m.value("text", "") == "Tomorrow at 10" && m.value("from", "") == kIvan);
+  }
+  EXPECT_TRUE(in_group) << "the answer goes into the client group";
+
+  // An account that does not accept groups has no group conversations relayed.
+  auto patched = http().Request("PATCH", "/v1/accounts/" + ivan_id_, json{{"accepts_groups", false}}.dump());
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  post(kAnna, "are you there?");
+  Writes(kAnna, "private question");
+  json anna = TopicNamed("Anna Petrova");
+  ASSERT_FALSE(anna.is_null());
+  ASSERT_TRUE(Mirrored("private question", anna["forum_topic_id"]));
+  EXPECT_EQ(Posts("are you there?"), 0) << TopicText(topic_id);
+}
+
+TEST_F(RelayTest, AnAnswerThatCannotBeSentSaysWhyInWords) {
+  SetUpWorld();
+  StartRelay();
+  Writes(kAnna, "hello?");
+  json topic = TopicNamed("Anna");
+  ASSERT_FALSE(topic.is_null());
+  const std::int64_t topic_id = topic["forum_topic_id"];
+  auto fault = Control("POST", "/faults", {{"phone", kIvan}, {"method", "sendMessage"},
+                                           {"error", {{"code", 403}, {"message", "USER_IS_BLOCKED"}}}});
+  ASSERT_EQ(fault.status, 201) << fault.body;
+  const std::int64_t answer = OlgaPosts("we are here", topic_id);
+  ASSERT_TRUE(Mirrored("✗ Not delivered: This person has blocked the account", topic_id)) << TopicText(topic_id);
+  for (const auto& m : GroupMessages(topic_id)) {
+    if (m.value("text", "").find("Not delivered") != std::string::npos) {
+      EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), answer) << m;
+    }
+  }
+  EXPECT_EQ(FromIvan(kAnna, "we are here"), 0);
+  EXPECT_TRUE(GroupMessage(answer).value("reactions", json::array()).empty());
 }
 
 // kill -9 while 20 customers send 200 messages: afterwards every message is in
