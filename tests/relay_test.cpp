@@ -171,16 +171,28 @@ class RelayTest : public LinkedGatewayTest {
 TEST_F(RelayTest, ACustomerGetsATopicAndAnOperatorsAnswerIsDeliveredFromTheAccount) {
   SetUpWorld();
   StartRelay();
-  Writes(kAnna, "Hello, is the sofa still available?");
+  const std::int64_t first = Writes(kAnna, "Hello, is the sofa still available?");
   json topic = TopicNamed("Anna");
   ASSERT_FALSE(topic.is_null()) << Topics();
   EXPECT_EQ(topic["name"], "Anna Petrova (@anna) · Ivan");
   const std::int64_t topic_id = topic["forum_topic_id"];
   ASSERT_TRUE(Mirrored("Hello, is the sofa still available?", topic_id)) << GroupMessages();
 
-  Writes(kAnna, "And what does it cost?");
+  // A reply is shown as a reply to the mirrored message it answers.
+  auto reply = Control("POST", "/messages", {{"from", kAnna}, {"to", kIvan}, {"text", "And what does it cost?"},
+                                             {"reply_to_message_id", first}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
   ASSERT_TRUE(Mirrored("And what does it cost?", topic_id)) << GroupMessages();
   EXPECT_EQ(Topics().size(), 1u) << "the second message lands in the same topic: " << Topics();
+  std::int64_t first_post = 0;
+  for (const auto& m : GroupMessages(topic_id)) {
+    const std::string text = m.value("text", "");
+    if (text.find("sofa still available") != std::string::npos) first_post = m["message_id"];
+    if (text.find("what does it cost") != std::string::npos) {
+      EXPECT_NE(first_post, 0);
+      EXPECT_EQ(m.value("reply_to_message_id", std::int64_t{0}), first_post) << m;
+    }
+  }
 
   const std::int64_t answer = OlgaPosts("Yes! 300 EUR.", topic_id);
   ASSERT_TRUE(WaitUntil([&] { return FromIvan(kAnna, "Yes! 300 EUR.") == 1; }, std::chrono::seconds(15)))
