@@ -100,7 +100,7 @@ void WorkGroupRelay::OnGroupMessage(const Message& m) {
     return;
   }
   if (!command.empty()) return OnCommand(m, command, args, *dialog, relay->second);
-  Answer(m, *dialog, relay->second);
+  Answer(m, *dialog);
 }
 
 void WorkGroupRelay::OnCommand(const Message& m, const std::string& command, const std::string& args,
@@ -134,10 +134,10 @@ void WorkGroupRelay::OnCommand(const Message& m, const std::string& command, con
     return;
   }
   // Anything else goes to the customer like any answer.
-  Answer(m, dialog, relay);
+  Answer(m, dialog);
 }
 
-void WorkGroupRelay::Answer(const Message& m, const store::Dialog& dialog, const store::Relay& relay) {
+void WorkGroupRelay::Answer(const Message& m, const store::Dialog& dialog) {
   if (dialog.closed) return Tell(m, "This conversation is closed: /reopen it to answer.");
   if (Trimmed(m.text.text).empty()) {
     return Tell(m, "Only text answers reach the customer for now: this was not sent.");
@@ -153,7 +153,6 @@ void WorkGroupRelay::Answer(const Message& m, const store::Dialog& dialog, const
       request.reply_to_message_id = post->message_id;
     }
   }
-  (void)relay;
   try {
     auto entry = services_.outbox.Enqueue(bot_.tenant_id, dialog.account_id, std::move(request));
     // Heard again after a restart: the entry may have ended already.

@@ -124,7 +124,7 @@ class WorkGroupRelay : public std::enable_shared_from_this<WorkGroupRelay> {
   std::optional<store::Dialog> DialogOf(const telegram::Message& m, const store::Relay* replies_relay);
   void OnCommand(const telegram::Message& m, const std::string& command, const std::string& args,
                  const store::Dialog& dialog, const store::Relay& relay);
-  void Answer(const telegram::Message& m, const store::Dialog& dialog, const store::Relay& relay);
+  void Answer(const telegram::Message& m, const store::Dialog& dialog);
   void EditAnswer(const telegram::Message& m, const std::string& text, const store::Dialog& dialog);
   void DeleteAnswer(const telegram::Message& m, const store::Dialog& dialog);
   // The answer the operator's message replies to.
