@@ -63,6 +63,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   std::string rule = http().Post("/v1/watch/rules", {{"name", "a-rule"}, {"subscribers", {sub}}}).Json()["id"];
   const std::string wr = "/v1/watch/rules/" + rule;
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
+  ASSERT_EQ(http().Request("PATCH", acc, json{{"pool", "a-pool"}}.dump()).status, 200);
   const std::string member = "/v1/tenant/members/" + owner_["user"]["id"].get<std::string>();
   // Streams never end: a filter on A's account is 404 for B, and a bad type
   // ends them at once for A's operator.
@@ -140,6 +141,9 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/accounts/{id}/relay", {acc + "/relay", none, 404, 0}},
       {"DELETE /v1/accounts/{id}/relay", {acc + "/relay", none, 404, 403}},
       {"GET /v1/dialogs", {"/v1/dialogs?account_id=" + account, none, 404, 0}},
+      {"GET /v1/pools", {"/v1/pools", none, 200, 0}},
+      {"GET /v1/pools/{name}", {"/v1/pools/a-pool", none, 404, 0}},
+      {"PATCH /v1/pools/{name}", {"/v1/pools/a-pool", {{"daily_limit", 1}}, 200, 403}},
       {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
       {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
       {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
@@ -196,6 +200,9 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   EXPECT_EQ(http().Get("/v1/api-keys").Json()["items"].size(), 1u);
   EXPECT_EQ(http().Get(wr).Json()["name"], "a-rule");
   EXPECT_EQ(http().Get("/v1/subscribers/" + sub).status, 200);
+  auto pool = http().Get("/v1/pools/a-pool").Json();
+  EXPECT_EQ(pool["accounts"].size(), 1u) << pool;
+  EXPECT_EQ(pool["settings"]["daily_limit"], 40) << "B's pool of the same name is B's";
 }
 
 TEST_F(TenantIsolationTest, LoginsStartedAreLimitedPerTenant) {

@@ -2,6 +2,7 @@
 #include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
+#include "service/pools/pool_settings.h"
 
 namespace tgmux::api {
 namespace {
@@ -41,6 +42,10 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     patch.accepts_private = BoolField(body, "accepts_private");
     patch.accepts_groups = BoolField(body, "accepts_groups");
     patch.accepts_channels = BoolField(body, "accepts_channels");
+    if (auto pool = body.find("pool"); pool != body.end()) {
+      if (!pool->is_null() && !pool->is_string()) throw Error(ErrorCode::kInvalidRequest, "pool: must be a name or null");
+      patch.pool = pool->is_null() ? "" : service::pools::CheckPoolName(pool->get<std::string>());
+    }
     if (auto proxy = body.find("proxy"); proxy != body.end()) {
       if (proxy->is_null()) {
         patch.proxy = std::optional<ProxyUrl>();

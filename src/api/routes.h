@@ -34,6 +34,9 @@ void RegisterWatchRoutes(Router& router, service::Services& services);
 // /v1/accounts/{id}/relay, /v1/dialogs.
 void RegisterRelayRoutes(Router& router, service::Services& services);
 
+// /v1/pools, /v1/pools/{name}.
+void RegisterPoolRoutes(Router& router, service::Services& services);
+
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.

@@ -67,6 +67,7 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
       {"owner_telegram_user_id",
        a.owner_telegram_user_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(a.owner_telegram_user_id)},
       {"watch", service::watch::WatchView(a.watch)},
+      {"pool", a.pool.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.pool)},
   };
 }
 

@@ -20,6 +20,7 @@
 #include "service/media/url_fetch.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
+#include "service/pools/pool_service.h"
 #include "service/relay/relay_service.h"
 #include "service/watch/watch_service.h"
 
@@ -42,6 +43,7 @@ struct Services {
         webhooks(g, accounts, events),
         bots(g, background, events),
         relay(g, accounts, bots, events),
+        pools(g, accounts),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background, files, spool),
         messages(accounts, background, files),
@@ -110,6 +112,7 @@ struct Services {
   WebhookService webhooks;
   BotService bots;
   RelayService relay;
+  PoolService pools;
   LoginService logins;
   OutboxService outbox;
   MessageService messages;

@@ -378,6 +378,20 @@ CREATE TABLE relay_cursors (
 );
 )sql";
 
+// Account pools (docs/pools.md): which pool an account is in, and each pool's settings.
+constexpr std::string_view kPools = R"sql(
+ALTER TABLE accounts ADD COLUMN pool TEXT NOT NULL DEFAULT '';
+CREATE INDEX accounts_by_pool ON accounts (tenant_id, pool);
+CREATE TABLE pools (
+  tenant_id  TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  settings   TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -391,6 +405,7 @@ constexpr std::array kMigrations = {
     Migration{10, "account owners and bot conversations", kBotConversations},
     Migration{11, "watcher", kWatcher},
     Migration{12, "work-group relay and dialogs", kRelay},
+    Migration{13, "account pools", kPools},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

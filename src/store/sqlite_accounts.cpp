@@ -15,9 +15,9 @@ constexpr const char* kSelectAccount =
     "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
     "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
     "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, phone_digest, "
-    "proxy_sealed, proxy_masked, owner_telegram_user_id, watch FROM accounts";
+    "proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool FROM accounts";
 
-// Binds ?1 .. ?18 and ?20 .. ?23 in the column order of kSelectAccount
+// Binds ?1 .. ?18 and ?20 .. ?24 in the column order of kSelectAccount
 // (phone_digest, ?19, apart: only Insert writes it).
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
@@ -38,6 +38,7 @@ void BindAccount(SQLite::Statement& statement, const Account& a) {
   statement.bind(21, a.proxy_masked);
   statement.bind(22, a.owner_telegram_user_id);
   statement.bind(23, a.watch);
+  statement.bind(24, a.pool);
 }
 
 Account ReadAccount(SQLite::Statement& row) {
@@ -65,6 +66,7 @@ Account ReadAccount(SQLite::Statement& row) {
   a.proxy_masked = row.getColumn(20).getString();
   a.owner_telegram_user_id = row.getColumn(21).getInt64();
   a.watch = row.getColumn(22).getString();
+  a.pool = row.getColumn(23).getString();
   return a;
 }
 
@@ -83,9 +85,9 @@ bool Insert(SQLite::Database& db, const Account& account) {
       "telegram_user_id, username, display_name, phone_masked, "
       "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
       "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, "
-      "phone_digest, proxy_sealed, proxy_masked, owner_telegram_user_id, watch) "
+      "phone_digest, proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-      "?23)");
+      "?23, ?24)");
   BindAccount(insert, account);
   insert.bind(19, account.phone_digest);
   try {
@@ -155,7 +157,7 @@ bool Update(SQLite::Database& db, const Account& account) {
                            "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
                            "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
                            "accepts_groups = ?17, accepts_channels = ?18, proxy_sealed = ?20, "
-                           "proxy_masked = ?21, owner_telegram_user_id = ?22, watch = ?23 WHERE id = ?1");
+                           "proxy_masked = ?21, owner_telegram_user_id = ?22, watch = ?23, pool = ?24 WHERE id = ?1");
   BindAccount(update, account);
   return update.exec() > 0;
 }

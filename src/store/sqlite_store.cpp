@@ -250,6 +250,14 @@ class SqliteStore final : public Store {
     Run("removing old bot relays", [&] { sqlite_bots::DeleteRelaysBefore(db_, before); });
   }
 
+  // Account pools: the SQL lives in sqlite_relay.cpp.
+  void PutPool(const Pool& p) override { Run("saving a pool", [&] { sqlite_relay::PutPool(db_, p); }); }
+  std::optional<Pool> FindPool(std::string_view tenant_id, std::string_view name) override {
+    return Run("reading pools", [&] { return sqlite_relay::FindPool(db_, tenant_id, name); });
+  }
+  std::vector<Pool> ListPools(std::string_view tenant_id) override {
+    return Run("listing pools", [&] { return sqlite_relay::ListPools(db_, tenant_id); });
+  }
   // The work-group relay: the SQL lives in sqlite_relay.cpp.
   void PutRelay(const Relay& r) override { Run("saving a relay", [&] { sqlite_relay::PutRelay(db_, r); }); }
   std::optional<Relay> FindRelay(std::string_view account_id) override {

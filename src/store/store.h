@@ -63,6 +63,8 @@ struct Account {
   // The groups it watches for the watcher (docs/watcher.md), as JSON
   // (service's WatchSettings); "" when it watches none.
   std::string watch;
+  // The account pool it sends for (docs/pools.md); "" when none.
+  std::string pool;
 };
 
 // Thread-safe: any thread may call any method. Calls block (run them off the
@@ -201,6 +203,12 @@ class Store {
                                                std::int64_t bot_message_id) = 0;
   // Removes the map's entries made before `before` (unix seconds).
   virtual void DeleteBotRelaysBefore(std::int64_t before) = 0;
+
+  // Account pools (docs/pools.md): a pool's settings (service's PoolSettings
+  // JSON); Put inserts or replaces. A pool exists while it has accounts or settings.
+  virtual void PutPool(const Pool& pool) = 0;
+  virtual std::optional<Pool> FindPool(std::string_view tenant_id, std::string_view name) = 0;
+  virtual std::vector<Pool> ListPools(std::string_view tenant_id) = 0;
 
   // The work-group relay (docs/relay.md). An account's relay (Put inserts or
   // replaces); relays through one bot ("": all), oldest first.

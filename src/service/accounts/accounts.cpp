@@ -185,6 +185,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   row.accepts_groups = patch.accepts_groups.value_or(row.accepts_groups);
   row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
   row.watch = patch.watch.value_or(row.watch);
+  row.pool = patch.pool.value_or(row.pool);
   const auto& disabled = patch.disabled;
   bool start = false;
   if (disabled && *disabled && row.status != AccountStatus::kDisabled) {

@@ -41,6 +41,8 @@ struct AccountPatch {
   std::optional<bool> accepts_channels;
   // The watcher's settings as stored (WatchService::Configure resolves them); "" stops watching.
   std::optional<std::string> watch;
+  // The account pool it sends for (docs/pools.md); "" leaves its pool.
+  std::optional<std::string> pool;
 };
 
 class AccountService {

@@ -1,0 +1,89 @@
+#include "service/pools/pool_settings.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include "common/error.h"
+
+namespace tgmux::service::pools {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kZoneDirectory = "/usr/share/zoneinfo";  // Debian's tzdata
+
+[[noreturn]] void Invalid(const std::string& field, const std::string& why) {
+  throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
+}
+
+int Whole(const json& patch, const char* field, int low, int high) {
+  const json& value = patch.at(field);
+  if (!value.is_number_integer() || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
+    Invalid(field, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+  }
+  return value.get<int>();
+}
+
+// "UTC", or a zone of the IANA database such as "Europe/Berlin".
+bool KnownZone(const std::string& name) {
+  if (name == "UTC") return true;
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
+  for (unsigned char c : name) {
+    if (!std::isalnum(c) && c != '/' && c != '_' && c != '-' && c != '+') return false;
+  }
+  std::error_code error;
+  return std::filesystem::is_regular_file(std::filesystem::path(kZoneDirectory) / name, error);
+}
+
+}  // namespace
+
+json PoolSettings::ToJson() const {
+  return {{"daily_limit", daily_limit},
+          {"warmup_days", warmup_days},
+          {"warmup_first_day", warmup_first_day},
+          {"timezone", timezone},
+          {"reassign_first_messages", reassign_first_messages}};
+}
+
+PoolSettings PoolSettings::FromText(const std::string& text) {
+  PoolSettings settings;
+  try {
+    settings = Patched(settings, json::parse(text));
+  } catch (const std::exception&) {
+  }
+  return settings;
+}
+
+PoolSettings Patched(PoolSettings s, const json& patch) {
+  if (!patch.is_object()) Invalid("body", "must be a JSON object");
+  for (const auto& [key, value] : patch.items()) {
+    if (key == "daily_limit") {
+      s.daily_limit = Whole(patch, "daily_limit", 1, 10000);
+    } else if (key == "warmup_days") {
+      s.warmup_days = Whole(patch, "warmup_days", 0, 365);
+    } else if (key == "warmup_first_day") {
+      s.warmup_first_day = Whole(patch, "warmup_first_day", 1, 10000);
+    } else if (key == "timezone") {
+      if (!value.is_string() || !KnownZone(value.get<std::string>())) {
+        Invalid("timezone", "must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\"");
+      }
+      s.timezone = value.get<std::string>();
+    } else if (key == "reassign_first_messages") {
+      if (!value.is_boolean()) Invalid("reassign_first_messages", "must be true or false");
+      s.reassign_first_messages = value.get<bool>();
+    } else {
+      Invalid(key, "is not a pool setting (daily_limit, warmup_days, warmup_first_day, timezone, "
+                   "reassign_first_messages)");
+    }
+  }
+  return s;
+}
+
+std::string CheckPoolName(const std::string& name, const std::string& field) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (unsigned char c : name) ok = ok && (std::isalnum(c) || c == '_' || c == '-' || c == '.');
+  if (!ok) Invalid(field, "a pool's name is 1 to 64 letters, digits, '_', '-' or '.'");
+  return name;
+}
+
+}  // namespace tgmux::service::pools
