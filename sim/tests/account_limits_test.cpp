@@ -113,7 +113,22 @@ TEST_F(SimAccountLimits, ShortFloodWaitIsLatencyThenTheMessageGoes) {
   EXPECT_TRUE(BobReceives("second"));
 }
 
+TEST_F(SimAccountLimits, PeerFloodRefusesMediaButNotCanSendMessageToUser) {
+  ASSERT_EQ(sim_->Control("POST", "/users/+15550931/peer-flood", {{"on", true}}).status, 200);
+  std::string path = TempDir() + "/photo.txt";
+  std::ofstream(path) << "not really a photo";
+  json failed = SendAndSettle({{"@type", "inputMessageDocument"},
+                               {"document", {{"@type", "inputDocument"}, {"document", {{"@type", "inputFileLocal"}, {"path", path}}}}}});
+  ASSERT_EQ(TypeOf(failed), "updateMessageSendFailed") << failed.dump();
+  EXPECT_EQ(failed["error"]["code"], 400);
+  EXPECT_EQ(failed["error"]["message"], "PEER_FLOOD");
+  // UserManager::can_send_message_to_user knows nothing of PEER_FLOOD.
+  EXPECT_EQ(TypeOf(alice_->RequestOk({{"@type", "canSendMessageToUser"}, {"user_id", bob_id_}, {"only_local", false}})),
+            "canSendMessageToUserResultOk");
+}
+
 TEST_F(SimAccountLimits, DeletedAccountShowsAsDeletedAndFreesTheNumber) {
+  EXPECT_EQ(TypeOf(SendAndSettle(Text("before"))), "updateMessageSendSucceeded");
   alice_->RequestOk({{"@type", "importContacts"},
                      {"contacts", {{{"@type", "importedContact"}, {"phone_number", "+15550932"}, {"first_name", "Bobby"}}}}});
   ASSERT_EQ(sim_->Control("POST", "/users/+15550932/delete-account").status, 204);
@@ -151,6 +166,10 @@ TEST_F(SimAccountLimits, DeletedAccountShowsAsDeletedAndFreesTheNumber) {
   EXPECT_EQ(TypeOf(alice_->RequestOk({{"@type", "canSendMessageToUser"}, {"user_id", bob_id_}, {"only_local", false}})),
             "canSendMessageToUserResultUserIsDeleted");
   EXPECT_EQ(sim_->Control("GET", "/users/+15550932/sessions").status, 404);
+  // What was said stays readable.
+  json history = alice_->RequestOk({{"@type", "getChatHistory"}, {"chat_id", bob_id_}, {"limit", 10}});
+  ASSERT_FALSE(history["messages"].empty());
+  EXPECT_EQ(history["messages"][0]["content"]["text"]["text"], "before");
 
   // The number belongs to nobody now: a login registers a new account.
   ScriptedClient& again = StartedClient();
