@@ -31,6 +31,12 @@ struct User {
   // Telegram's spam limit: while set, the user cannot start private chats with
   // non-contacts (the server's PEER_FLOOD).
   bool peer_flood = false;
+  // The person deleted the account: no phone, names or username any more; others see
+  // userTypeDeleted and cannot write to it; the number is free for a new registration.
+  bool deleted = false;
+  // The account's send rate limit (account_limits.cpp): messages a minute and the
+  // bucket's size; 0: off.
+  double send_per_minute = 0, send_burst = 0;
 };
 
 struct ContactName {  // how the owner saved a contact; the owner sees these names
@@ -179,6 +185,13 @@ class Cloud {
   const User* FindByUsername(std::string_view username) const;
   const User* FindByBotToken(std::string_view token) const;
   void Ban(std::int64_t user_id);
+  // Account limits and deletion (account_limits.cpp). DeleteAccount frees the phone and
+  // the username, clears the names and drops the account from every contact list.
+  void DeleteAccount(std::int64_t user_id);
+  void SetSendLimit(std::int64_t user_id, double per_minute, double burst);
+  // Seconds the user must wait before the next message (all chats together) at `now`
+  // (seconds, any epoch); 0 when it may send, and then the message is counted.
+  int TakeUserSendSlot(std::int64_t user_id, double now);
   // @BotFather's /revoke: the bot gets a new token and the old one stops working.
   // Returns the new token ("" for an unknown bot).
   std::string RevokeBotToken(std::int64_t bot_id);
@@ -326,6 +339,7 @@ class Cloud {
     double tokens = -1, last = 0;  // tokens < 0: not used yet (full)
   };
   std::map<std::pair<std::int64_t, std::int64_t>, Bucket> bot_buckets_;  // (bot, chat or 0)
+  std::map<std::int64_t, Bucket> user_send_buckets_;                      // by user id
   std::int64_t next_user_id_ = 5000001, next_group_id_ = 4001, next_channel_id_ = 1700000001;
   std::int64_t next_session_id_ = 1, next_link_ = 1;
 };

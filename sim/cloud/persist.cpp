@@ -11,7 +11,8 @@ Json UserJson(const User& u) {
               {"bot_token", u.bot_token}, {"banned", u.banned},
               {"findable_by_phone", u.findable_by_phone},
               {"messages_from_contacts_only", u.messages_from_contacts_only},
-              {"peer_flood", u.peer_flood}};
+              {"peer_flood", u.peer_flood}, {"deleted", u.deleted},
+              {"send_per_minute", u.send_per_minute}, {"send_burst", u.send_burst}};
 }
 
 User UserFrom(const Json& j) {
@@ -29,6 +30,9 @@ User UserFrom(const Json& j) {
   u.findable_by_phone = j.value("findable_by_phone", true);  // absent in older state files
   u.messages_from_contacts_only = j.value("messages_from_contacts_only", false);
   u.peer_flood = j.value("peer_flood", false);
+  u.deleted = j.value("deleted", false);
+  u.send_per_minute = j.value("send_per_minute", 0.0);
+  u.send_burst = j.value("send_burst", 0.0);
   return u;
 }
 

@@ -1,4 +1,7 @@
-// Control routes for accounts: users, bots, codes, sessions, revoke, ban, QR, faults, network.
+// Control routes for accounts: users, bots, codes, sessions, revoke, ban, account deletion,
+// the send limit, QR, faults, network.
+#include <algorithm>
+
 #include "sim/control/control_util.h"
 
 namespace tgsim {
@@ -78,9 +81,33 @@ ControlResponse RevokeRoute(World& world, ControlRequest& request) {
 
 ControlResponse BanRoute(World& world, ControlRequest& request) {
   std::int64_t user_id = UserByPhone(world, request.params[0]).id;
-  world.cloud().Ban(user_id);
-  world.RevokeUser(user_id);  // USER_DEACTIVATED_BAN ends every session
+  const Json& visible = request.body.contains("visible_error") ? request.body["visible_error"] : Json(false);
+  if (!visible.is_boolean()) throw ControlError(400, "field 'visible_error' must be true or false");
+  world.BanUser(user_id, visible.get<bool>());  // USER_DEACTIVATED_BAN ends every session
   return NoContent();
+}
+
+ControlResponse DeleteAccountRoute(World& world, ControlRequest& request) {
+  world.DeleteAccount(UserByPhone(world, request.params[0]).id);
+  return NoContent();
+}
+
+ControlResponse SendLimitRoute(World& world, ControlRequest& request) {
+  const User& user = UserByPhone(world, request.params[0]);
+  auto number = [&request](const char* field) {
+    const Json& value = request.body.contains(field) ? request.body[field] : Json();
+    if (value.is_null()) return 0.0;
+    if (!value.is_number() || value.get<double>() < 0) {
+      throw ControlError(400, std::string("field '") + field + "' must be a number >= 0");
+    }
+    return value.get<double>();
+  };
+  double per_minute = number("per_minute");
+  double burst = number("burst");
+  // The bucket holds at least one message; without `burst` it holds a minute's worth.
+  if (per_minute > 0) burst = std::max(1.0, burst > 0 ? burst : per_minute);
+  world.cloud().SetSendLimit(user.id, per_minute, burst);
+  return Reply(200, {{"per_minute", per_minute}, {"burst", per_minute > 0 ? burst : 0.0}});
 }
 
 ControlResponse ConfirmQrRoute(World& world, ControlRequest& request) {

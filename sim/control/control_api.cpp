@@ -26,6 +26,8 @@ const std::vector<Route>& Routes() {
       {"GET", {"users", "{}", "sessions"}, SessionsRoute},
       {"POST", {"users", "{}", "revoke"}, RevokeRoute},
       {"POST", {"users", "{}", "ban"}, BanRoute},
+      {"POST", {"users", "{}", "delete-account"}, DeleteAccountRoute},
+      {"POST", {"users", "{}", "send-limit"}, SendLimitRoute},
       {"POST", {"qr", "confirm"}, ConfirmQrRoute},
       {"POST", {"messages"}, SendMessageRoute},
       {"GET", {"users", "{}", "messages"}, ListMessagesRoute},

@@ -44,6 +44,8 @@ ControlResponse ExpireCodeRoute(World&, ControlRequest&);
 ControlResponse SessionsRoute(World&, ControlRequest&);
 ControlResponse RevokeRoute(World&, ControlRequest&);
 ControlResponse BanRoute(World&, ControlRequest&);
+ControlResponse DeleteAccountRoute(World&, ControlRequest&);
+ControlResponse SendLimitRoute(World&, ControlRequest&);
 ControlResponse ConfirmQrRoute(World&, ControlRequest&);
 ControlResponse SendMessageRoute(World&, ControlRequest&);
 ControlResponse ListMessagesRoute(World&, ControlRequest&);

@@ -168,6 +168,13 @@ void ClientSession::CallServerDetached(const std::string& method, std::function<
     });
     return;
   }
+  if (ban_pending_ && state_ == AuthState::kReady) {
+    // Session.cpp: a 401 from the main DC logs out first (LoggingOut); the query that met
+    // it still gets its error; then Td closes and the other requests get 401 Unauthorized.
+    SetState(AuthState::kLoggingOut, AuthorizationState("authorizationStateLoggingOut"));
+    fail(MakeError(401, "USER_DEACTIVATED_BAN"));
+    return Finish(AuthState::kLoggingOut, 401, "Unauthorized", true);
+  }
   std::optional<Fault> fault = world_.TakeFault(phone_digits_, method);
   if (!fault) return reach();
   if (fault->error) return fail(MakeError(fault->error->value("code", 400),

@@ -52,6 +52,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void OnReadInbox(std::int64_t chat_id);
   void OnReadOutbox(std::int64_t chat_id, std::int64_t last_read);
   void OnQrConfirmed(std::int64_t user_id);
+  // The account was banned; the client notices only when it next reaches the server.
+  void OnBannedQuietly() { ban_pending_ = true; }
   void OnAuthorizationLost();
   void OnNetworkChanged(bool up);
   void OnProxyReachabilityChanged();
@@ -205,12 +207,14 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // The server's refusal of a message into chat_id, if any: a bot writing first, a
   // user's privacy settings.
   std::optional<Json> SendRefusal(std::int64_t chat_id, std::int64_t topic_id = 0);
-  int BotFloodWait(std::int64_t chat_id);  // seconds; 0: send now (and counted)
+  // Seconds of the server's flood wait for a message into chat_id: a bot's buckets or
+  // the user account's send limit; 0: send now (and counted).
+  int SendFloodWait(std::int64_t chat_id);
   void HandleEditMessageReplyMarkup(Request& request);
   // True when the server holds (a short flood wait: `retry` runs later) or refuses
-  // (`fail` has run) a bot's message into chat_id; false: send now.
-  bool HoldBotSend(std::int64_t chat_id, std::function<void()> retry, std::function<void(Json)> fail,
-                   std::int64_t topic_id = 0);
+  // (`fail` has run) the message temp_id into chat_id; false: send now.
+  bool HoldSend(std::int64_t chat_id, std::int64_t temp_id, std::function<void()> retry,
+                std::function<void(Json)> fail, std::int64_t topic_id = 0);
   void HandleAnswerCallbackQuery(Request& request);
   void HandleSetCommands(Request& request);
   void HandleGetCommands(Request& request);
@@ -295,6 +299,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::int64_t session_id_ = 0;
   bool is_bot_ = false;
   std::set<std::int64_t> known_users_, known_chats_, open_chats_, preloaded_history_;
+  // Seconds a user's message (chat id, temporary id) has waited for flood waits so far.
+  std::map<std::pair<std::int64_t, std::int64_t>, int> flood_waited_;
+  bool ban_pending_ = false;  // banned with visible_error: the next server call meets it
   std::map<std::int64_t, std::int64_t> last_local_id_;  // chat -> largest id seen or assigned
   std::size_t loaded_chats_ = 0;
   std::map<std::string, Json> options_;

@@ -1,6 +1,6 @@
 // What a bot's client does beyond plain messages: reply markup on its messages
 // (ReplyMarkup.cpp), callback queries (CallbackQueriesManager.cpp), bot commands
-// (BotCommand.cpp), and the server's flood limits for bots.
+// (BotCommand.cpp), and the server's flood limits for bots and user accounts.
 #include <chrono>
 #include <cmath>
 
@@ -131,6 +131,10 @@ std::optional<Json> ClientSession::InputReplyMarkup(Request& request, std::int64
 
 std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id, std::int64_t topic_id) {
   if (std::optional<Json> topic = TopicRefusal(chat_id, topic_id)) return topic;
+  const User* peer = chat_id > 0 ? world_.cloud().FindUser(chat_id) : nullptr;
+  // The server's INPUT_USER_DEACTIVATED, which process_send_message_fail_error turns into
+  // 403 "User is deactivated" (only reached by a client that has not yet seen the deletion).
+  if (peer != nullptr && peer->deleted) return MakeError(403, "User is deactivated");
   if (!is_bot_) {
     // Telegram's spam limit on new chats: the server's 400 PEER_FLOOD, passed through.
     if (chat_id > 0 && world_.cloud().PeerFloodBlocks(user_id_, chat_id)) return MakeError(400, "PEER_FLOOD");
@@ -141,7 +145,6 @@ std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id, std::int64_
     }
     return std::nullopt;
   }
-  const User* peer = chat_id > 0 ? world_.cloud().FindUser(chat_id) : nullptr;
   if (peer != nullptr && peer->is_bot) return MakeError(403, "The bot can't send messages to the bot");  // USER_IS_BOT
   if (chat_id > 0 && !world_.cloud().BotMayWrite(user_id_, chat_id)) {
     // The server's PEER_ID_INVALID, as MessagesManager::on_send_message_fail words it.
@@ -150,17 +153,26 @@ std::optional<Json> ClientSession::SendRefusal(std::int64_t chat_id, std::int64_
   return std::nullopt;
 }
 
-bool ClientSession::HoldBotSend(std::int64_t chat_id, std::function<void()> retry,
-                                std::function<void(Json)> fail, std::int64_t topic_id) {
+bool ClientSession::HoldSend(std::int64_t chat_id, std::int64_t temp_id, std::function<void()> retry,
+                            std::function<void(Json)> fail, std::int64_t topic_id) {
+  const std::pair<std::int64_t, std::int64_t> key{chat_id, temp_id};
   if (std::optional<Json> refusal = SendRefusal(chat_id, topic_id)) {
+    flood_waited_.erase(key);
     fail(*refusal);
     return true;
   }
-  int wait = BotFloodWait(chat_id);
-  if (wait == 0) return false;
-  // The server's FLOOD_WAIT_N: TDLib resends silently after N s, and gives up with
-  // 429 when the wait is over a minute (NetQueryDelayer, tdlib-facts checklist 10).
-  if (wait > 60) {
+  int wait = SendFloodWait(chat_id);
+  if (wait == 0) {
+    flood_waited_.erase(key);
+    return false;
+  }
+  // The server's FLOOD_WAIT_N goes to NetQueryDelayer: it adds N to the query's total
+  // and resends after N s while the total stays within the limit NetQueryCreator gave
+  // the query (60 s for a user); beyond it the query fails with 429 and the last N.
+  // Bots: every wait up to 60 s is resent (the 8 s budget of bots is not simulated).
+  int total = is_bot_ ? wait : (flood_waited_[key] += wait);
+  if (total > 60) {
+    flood_waited_.erase(key);
     fail(MakeError(429, "Too Many Requests: retry after " + std::to_string(wait)));
     return true;
   }
@@ -171,8 +183,8 @@ bool ClientSession::HoldBotSend(std::int64_t chat_id, std::function<void()> retr
   return true;
 }
 
-int ClientSession::BotFloodWait(std::int64_t chat_id) {
-  if (!is_bot_) return 0;
+int ClientSession::SendFloodWait(std::int64_t chat_id) {
+  if (!is_bot_) return world_.cloud().TakeUserSendSlot(user_id_, SteadySeconds());
   return world_.cloud().TakeBotSendSlot(user_id_, chat_id, SteadySeconds());
 }
 

@@ -43,7 +43,16 @@ void ClientSession::AnnounceUser(std::int64_t user_id) {
 
 void ClientSession::OnUserChanged(std::int64_t user_id) {
   may_message_.erase(user_id);
-  if (known_users_.contains(user_id)) AnnounceUser(user_id);
+  if (!known_users_.contains(user_id)) return;
+  AnnounceUser(user_id);
+  const User* user = world_.cloud().FindUser(user_id);
+  if (user != nullptr && user->deleted && known_chats_.contains(user_id)) {
+    // UserManager::update_user: a changed name retitles the private chat.
+    Json title = Obj("updateChatTitle");
+    title["chat_id"] = user_id;
+    title["title"] = "";
+    Emit(title);
+  }
 }
 
 void ClientSession::LoadContacts() {
@@ -113,7 +122,8 @@ void ClientSession::HandleGetContacts(Request& request) {
 }
 
 // UserManager::can_send_message_to_user: oneself and users who do not restrict new chats
-// (as the user object shows it) are Ok at once; an unknown user is "deleted"; otherwise
+// (as the user object shows it) are Ok at once; an unknown or deleted user is "deleted"
+// (PEER_FLOOD plays no part here: users.getRequirementsToContact knows nothing of it); otherwise
 // the server decides (users.getRequirementsToContact) and TDLib remembers the answer.
 // With only_local and nothing remembered, TDLib answers Ok.
 void ClientSession::HandleCanSendMessageToUser(Request& request) {
@@ -123,7 +133,8 @@ void ClientSession::HandleCanSendMessageToUser(Request& request) {
   };
   if (target == user_id_) return answer(request, true);
   const User* user = world_.cloud().FindUser(target);
-  if (user == nullptr || !known_users_.contains(target)) {
+  // have_input_peer_user with Write access: none for a deleted user.
+  if (user == nullptr || !known_users_.contains(target) || user->deleted) {
     return Respond(request, Obj("canSendMessageToUserResultUserIsDeleted"));
   }
   Json shown = UserObjectFor(world_.cloud(), user_id_, *user);

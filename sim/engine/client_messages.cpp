@@ -50,6 +50,10 @@ std::int64_t ClientSession::NextTemporaryId(std::int64_t chat_id) {
 std::string_view ClientSession::WriteRefusal(std::int64_t chat_id) const {
   // DialogManager::can_send_message_to_dialog.
   if (!world_.cloud().CanAccessChat(user_id_, chat_id)) return "Have no write access to the chat";
+  // UserManager::have_input_peer_user refuses write access to a deleted user.
+  if (const User* peer = chat_id > 0 ? world_.cloud().FindUser(chat_id) : nullptr; peer != nullptr && peer->deleted) {
+    return "Have no write access to the chat";
+  }
   if (!world_.cloud().CanPost(user_id_, chat_id)) return "Need administrator rights in the channel chat";
   return "";
 }
@@ -158,8 +162,8 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
     return FailSend(chat_id, temp_id, text, MakeError(400, "Message is too long"));
   }
   std::weak_ptr<ClientSession> weak = weak_from_this();
-  bool held = HoldBotSend(
-      chat_id,
+  bool held = HoldSend(
+      chat_id, temp_id,
       [weak, chat_id, temp_id, text, reply_to, extras] {
         if (auto self = weak.lock()) self->CompleteSend(chat_id, temp_id, text, reply_to, extras);
       },
@@ -210,7 +214,8 @@ void ClientSession::FailSend(std::int64_t chat_id, std::int64_t temp_id, const J
 
 void ClientSession::FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message,
                                 const Json& error) {
-  if (state_ != AuthState::kReady) return;
+  // A send that meets the ban fails while the client is already logging out.
+  if (state_ != AuthState::kReady && state_ != AuthState::kLoggingOut) return;
   std::string message_text = error.value("message", std::string());
   int retry_after = 0;
   if (auto pos = message_text.find("retry after "); pos != std::string::npos) {

@@ -114,8 +114,8 @@ void ClientSession::CompleteMediaSend(std::int64_t chat_id, std::int64_t temp_id
     return FailMessage(chat_id, temp_id, pending, MakeError(400, "Message caption is too long"));
   }
   std::weak_ptr<ClientSession> weak = weak_from_this();
-  bool held = HoldBotSend(
-      chat_id,
+  bool held = HoldSend(
+      chat_id, temp_id,
       [weak, chat_id, temp_id, pending] {
         if (auto self = weak.lock()) self->CompleteMediaSend(chat_id, temp_id, pending);
       },

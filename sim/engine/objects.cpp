@@ -131,7 +131,19 @@ Json UserObject(const User& user) {
   return out;
 }
 
+// A deleted account as UserManager shows it: the server sends no names, phone, username
+// or status, so first_name falls back to the empty phone number, `usernames` is null
+// (omitted), the status is userStatusEmpty and nobody has it as a contact.
+Json DeletedUserObject(const User& user) {
+  Json out = UserObject(user);
+  out.erase("usernames");
+  out["status"] = Obj("userStatusEmpty");
+  out["type"] = Obj("userTypeDeleted");
+  return out;
+}
+
 Json UserObjectFor(const Cloud& cloud, std::int64_t viewer, const User& user) {
+  if (user.deleted) return DeletedUserObject(user);
   Json out = UserObject(user);
   out["restricts_new_chats"] = user.messages_from_contacts_only && user.id != viewer;
   const ContactName* contact = cloud.FindContact(viewer, user.id);

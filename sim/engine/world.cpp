@@ -145,6 +145,19 @@ void World::RevokeUser(std::int64_t user_id) {
   for (auto& session : SessionsOf(user_id)) session->OnAuthorizationLost();
 }
 
+void World::BanUser(std::int64_t user_id, bool visible_error) {
+  cloud_.Ban(user_id);
+  if (!visible_error) return RevokeUser(user_id);
+  for (const auto& session : cloud_.SessionsOf(user_id)) cloud_.RemoveSession(session.id);
+  for (auto& session : SessionsOf(user_id)) session->OnBannedQuietly();
+}
+
+void World::DeleteAccount(std::int64_t user_id) {
+  RevokeUser(user_id);
+  cloud_.DeleteAccount(user_id);
+  DeliverUserChanged(user_id);
+}
+
 void World::SetQrToken(const std::shared_ptr<ClientSession>& session, const std::string& token) {
   qr_tokens_[token] = session;
 }

@@ -67,6 +67,12 @@ class World {
 
   // Control API actions.
   void RevokeUser(std::int64_t user_id);  // ends every session of the user
+  // Bans the account: its sessions end, at once or (visible_error) when each running
+  // client next reaches the server, which then answers 401 USER_DEACTIVATED_BAN.
+  void BanUser(std::int64_t user_id, bool visible_error);
+  // The person deletes the account: sessions end, the number is free, and everyone who
+  // knows the user gets updateUser with userTypeDeleted.
+  void DeleteAccount(std::int64_t user_id);
   bool ConfirmQr(std::string_view token, std::int64_t user_id);
   void AddFault(Fault fault);
   std::optional<Fault> TakeFault(std::string_view phone, std::string_view method);
