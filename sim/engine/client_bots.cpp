@@ -168,10 +168,11 @@ bool ClientSession::HoldSend(std::int64_t chat_id, std::int64_t temp_id, std::fu
   }
   // The server's FLOOD_WAIT_N goes to NetQueryDelayer: it adds N to the query's total
   // and resends after N s while the total stays within the limit NetQueryCreator gave
-  // the query (60 s for a user); beyond it the query fails with 429 and the last N.
-  // Bots: every wait up to 60 s is resent (the 8 s budget of bots is not simulated).
-  int total = is_bot_ ? wait : (flood_waited_[key] += wait);
-  if (total > 60) {
+  // the query (60 s for a user, 8 s for a bot: NetQueryCreator's total_timeout_limit);
+  // beyond it the query fails with 429 and the last N.
+  const int limit = is_bot_ ? 8 : 60;
+  int total = flood_waited_[key] += wait;
+  if (total > limit) {
     flood_waited_.erase(key);
     fail(MakeError(429, "Too Many Requests: retry after " + std::to_string(wait)));
     return true;

@@ -326,7 +326,11 @@ TEST_F(SimBots, FloodLimitsDelayThenRefuse) {
   EXPECT_EQ(TypeOf(BotSends("slow 1")), "updateMessageSendSucceeded");
   EXPECT_EQ(TypeOf(BotSends("slow 2")), "updateMessageSendSucceeded");
 
-  // ... a long one fails the message with 429.
+  // ... beyond a bot's budget of 8 s (a user's is 60) it fails the message with 429.
+  ASSERT_EQ(sim_->Control("POST", "/limits", {{"bot_per_chat_per_second", 0.1}}).status, 200);
+  json over_budget = BotSends("ten seconds away");
+  ASSERT_EQ(TypeOf(over_budget), "updateMessageSendFailed") << over_budget.dump();
+  EXPECT_EQ(over_budget["error"]["code"], 429);
   ASSERT_EQ(sim_->Control("POST", "/limits", {{"bot_per_chat_per_second", 0.01}}).status, 200);
   json failed = BotSends("too fast");
   ASSERT_EQ(TypeOf(failed), "updateMessageSendFailed");
