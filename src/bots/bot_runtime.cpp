@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "bots/wording.h"
 #include "common/time.h"
 
 namespace tgmux::bots {
@@ -15,18 +16,6 @@ namespace {
 using service::BotFeature;
 using telegram::Message;
 using telegram::Result;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
 
 std::string ConversationRecordId(const std::string& bot_id, std::int64_t user_id) {
   return bot_id + "/" + std::to_string(user_id);
@@ -171,7 +160,7 @@ void BotRuntime::LoadConversations() {
 
 void BotRuntime::OnMessage(const Message& m) {
   if (m.chat_type != telegram::ChatType::kPrivate) return work_group_->OnGroupMessage(m);
-  if (m.is_outgoing || m.chat_type != telegram::ChatType::kPrivate || m.sender.user_id == 0) return;
+  if (m.is_outgoing || m.sender.user_id == 0) return;
   const std::int64_t user_id = m.sender.user_id;
   if (!m.sender.username.empty()) usernames_[user_id] = Lower(m.sender.username);
   if (!Allowed(user_id)) {
@@ -180,19 +169,14 @@ void BotRuntime::OnMessage(const Message& m) {
   const bool known = conversations_.count(user_id) > 0;
   Conversation& c = Of(user_id);
   if (!known) Save(c);  // the terminal relays only to people who talk to the bot
-  std::string_view text = Trim(m.text.text);
   // In the password step anything but a known command is the password.
-  if (!text.empty() && text.front() == '/') {
-    std::string_view word = text.substr(0, text.find_first_of(" \n"));
-    std::string_view args = Trim(text.substr(word.size()));
-    std::string_view name = word.substr(1);  // "/account@some_bot" names the bot too
-    if (auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
-    std::string command = Lower(name);
+  if (auto line = ParseCommand(m.text.text)) {
+    const std::string& command = line->name;  // "/account@some_bot" names the bot too
     static const std::vector<std::string> kKnown = {"start", "help", "account", "status", "unlink",
                                                     "cancel", "chats", "edit", "delete",
                                                     "subscribe", "unsubscribe"};
     bool known = std::find(kKnown.begin(), kKnown.end(), command) != kKnown.end();
-    if (known || c.step != Step::kPassword) return OnCommand(c, command, args, m);
+    if (known || c.step != Step::kPassword) return OnCommand(c, command, line->args, m);
   }
   OnText(c, m);
 }

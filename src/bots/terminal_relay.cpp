@@ -78,10 +78,8 @@ void BotRuntime::OnEvents(std::vector<json> events) {
     bool media = false;  // a file goes alone, as the file
   };
   std::vector<Group> groups;
-  // tgmux's bots (of any tenant) write to the people's accounts too: never
-  // relay them (a bot's relay would come back as a message to relay, for ever).
-  std::set<std::int64_t> bots;
-  for (const auto& bot : services_.bots.List("")) bots.insert(bot.telegram_user_id);
+  // tgmux's bots (of any tenant) write to the people's accounts too.
+  const std::set<std::int64_t> bots = services_.bots.UserIds();
   for (const auto& event : events) {
     read_seq_ = std::max(read_seq_, event.value("seq", std::int64_t{0}));
     const json& data = event["data"];

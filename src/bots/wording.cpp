@@ -1,5 +1,8 @@
 #include "bots/wording.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "common/time.h"
 
 namespace tgmux::bots {
@@ -37,6 +40,33 @@ std::string Cut(std::string text, std::size_t bytes) {
   std::size_t end = bytes;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   return text.substr(0, end) + "…";
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+std::optional<CommandLine> ParseCommand(std::string_view text) {
+  text = Trim(text);
+  if (text.empty() || text.front() != '/') return std::nullopt;
+  std::string_view word = text.substr(0, text.find_first_of(" \n"));
+  CommandLine command;
+  command.args = std::string(Trim(text.substr(word.size())));
+  std::string_view name = word.substr(1);
+  if (auto at = name.find('@'); at != std::string_view::npos) {
+    command.bot = Lower(name.substr(at + 1));
+    name = name.substr(0, at);
+  }
+  command.name = Lower(name);
+  return command;
 }
 
 std::string TextField(const nlohmann::json& object, const char* name) {

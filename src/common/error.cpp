@@ -46,4 +46,8 @@ const CodeInfo& Info(ErrorCode code) {
 std::string_view CodeName(ErrorCode code) { return Info(code).name; }
 int HttpStatus(ErrorCode code) { return Info(code).status; }
 
+void InvalidField(const std::string& field, const std::string& why) {
+  throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
+}
+
 }  // namespace tgmux

@@ -60,4 +60,8 @@ class Error : public std::runtime_error {
   nlohmann::json details_ = nlohmann::json::object();
 };
 
+// Throws Error(invalid_request) "field: why": how every reader of API input
+// names what is wrong ("daily_limit: must be a whole number from 1 to 10000").
+[[noreturn]] void InvalidField(const std::string& field, const std::string& why);
+
 }  // namespace tgmux

@@ -6,8 +6,6 @@
 // Commands: /edit and /delete as replies to one's answer, /close, /reopen, /who.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cctype>
 
 #include "bots/relay/relay_text.h"
 #include "bots/relay/work_group_relay.h"
@@ -22,13 +20,6 @@ using telegram::Message;
 using telegram::Result;
 
 constexpr const char* kDelivered = "👍";
-
-std::string Trimmed(std::string text) {
-  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  text.erase(text.begin(), std::find_if_not(text.begin(), text.end(), space));
-  text.erase(std::find_if_not(text.rbegin(), text.rend(), space).base(), text.end());
-  return text;
-}
 
 }  // namespace
 
@@ -69,22 +60,11 @@ void WorkGroupRelay::OnGroupMessage(const Message& m) {
   }
   // Bots, anonymous administrators and the group's linked channel never answer customers.
   if (!relayed_here || m.sender.user_id == 0 || m.sender.is_bot) return;
-  std::string text = Trimmed(m.text.text);
   std::string command, args;
-  if (!text.empty() && text.front() == '/') {
-    const auto end = text.find_first_of(" \n");
-    command = text.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-    args = end == std::string::npos ? "" : Trimmed(text.substr(end));
-    if (auto at = command.find('@'); at != std::string::npos) {
-      // "/who@other_bot" is for another bot.
-      std::string named = command.substr(at + 1);
-      std::transform(named.begin(), named.end(), named.begin(), [](unsigned char c) { return std::tolower(c); });
-      std::string mine = bot_.username;
-      std::transform(mine.begin(), mine.end(), mine.begin(), [](unsigned char c) { return std::tolower(c); });
-      if (named != mine) return;
-      command = command.substr(0, at);
-    }
-    std::transform(command.begin(), command.end(), command.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (auto line = ParseCommand(m.text.text)) {
+    if (!line->bot.empty() && line->bot != Lower(bot_.username)) return;  // "/who@other_bot" is for another bot
+    command = line->name;
+    args = line->args;
   }
   auto dialog = DialogOf(m, replies_relay);
   if (!dialog) {
@@ -139,7 +119,7 @@ void WorkGroupRelay::OnCommand(const Message& m, const std::string& command, con
 
 void WorkGroupRelay::Answer(const Message& m, const store::Dialog& dialog) {
   if (dialog.closed) return Tell(m, "This conversation is closed: /reopen it to answer.");
-  if (Trimmed(m.text.text).empty()) {
+  if (Trim(m.text.text).empty()) {
     return Tell(m, "Only text answers reach the customer for now: this was not sent.");
   }
   service::SendRequest request;

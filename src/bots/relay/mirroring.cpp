@@ -78,6 +78,7 @@ void WorkGroupRelay::Update(const store::Bot& bot, bool on) {
 
 void WorkGroupRelay::Reload() {
   relays_.clear();
+  accounts_.clear();  // names are read again
   for (auto& relay : services_.infra.store().ListRelays(bot_.id)) relays_[relay.account_id] = relay;
   if (!running_ || relays_.empty()) return;
   if (read_seq_ == 0) {
@@ -114,11 +115,12 @@ void WorkGroupRelay::ReadEvents() {
 void WorkGroupRelay::OnEvents(std::vector<json> events) {
   if (!running_) return;
   std::set<std::int64_t> touched;
+  const std::set<std::int64_t> bots = services_.bots.UserIds();  // once a batch
   for (const auto& event : events) {
     const std::int64_t seq = event.value("seq", std::int64_t{0});
     if (seq <= read_seq_) continue;
     read_seq_ = seq;
-    auto item = ItemOf(event);
+    auto item = ItemOf(event, bots);
     if (!item) continue;
     const std::int64_t group = relays_.at(item->account_id).group_chat_id;
     in_flight_[seq] = false;
@@ -140,7 +142,7 @@ bool WorkGroupRelay::IsAnswer(const json& data) {
   return entry && ParseRelayAnswerKey(entry->idempotency_key, group, message);
 }
 
-std::optional<WorkGroupRelay::Item> WorkGroupRelay::ItemOf(const json& event) {
+std::optional<WorkGroupRelay::Item> WorkGroupRelay::ItemOf(const json& event, const std::set<std::int64_t>& bots) {
   const std::string account_id = event.value("account_id", "");
   auto relay = relays_.find(account_id);
   const std::int64_t seq = event.value("seq", std::int64_t{0});
@@ -158,9 +160,8 @@ std::optional<WorkGroupRelay::Item> WorkGroupRelay::ItemOf(const json& event) {
     item.employee = type == "message.sent";
     item.in_group = item.peer_chat_id < 0;
     // Not the account's chats with tgmux's bots, nor its Saved Messages.
-    if (item.peer_chat_id > 0 && item.peer_chat_id == SelfOf(account_id)) return std::nullopt;
-    for (const auto& bot : services_.bots.List("")) {
-      if (bot.telegram_user_id == item.peer_chat_id) return std::nullopt;
+    if (item.peer_chat_id > 0 && (item.peer_chat_id == SelfOf(account_id) || bots.count(item.peer_chat_id) > 0)) {
+      return std::nullopt;
     }
   } else if (type == "message.edited") {
     item.kind = Item::Kind::kEdit;

@@ -89,7 +89,8 @@ class WorkGroupRelay : public std::enable_shared_from_this<WorkGroupRelay> {
   // --- mirroring.cpp
   void ReadEvents();
   void OnEvents(std::vector<nlohmann::json> events);
-  std::optional<Item> ItemOf(const nlohmann::json& event);
+  // The event as an item of a relayed account; never for chats with tgmux's `bots`.
+  std::optional<Item> ItemOf(const nlohmann::json& event, const std::set<std::int64_t>& bots);
   bool IsAnswer(const nlohmann::json& data);
   void Pump(std::int64_t group_chat_id);
   // The item's dialog with its topic or header post, then `then` (worker).

@@ -71,6 +71,12 @@ store::Bot BotService::Get(const std::string& tenant_id, const std::string& id) 
 
 std::vector<store::Bot> BotService::List(const std::string& tenant_id) { return infra_.store().ListBots(tenant_id); }
 
+std::set<std::int64_t> BotService::UserIds() {
+  std::set<std::int64_t> ids;
+  for (const auto& bot : infra_.store().ListBots("")) ids.insert(bot.telegram_user_id);
+  return ids;
+}
+
 store::Bot BotService::Update(const std::string& tenant_id, const std::string& id, const BotPatch& patch) {
   auto bot = Get(tenant_id, id);
   if (patch.features) bot.features = FeaturesText(*patch.features);

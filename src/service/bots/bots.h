@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,9 @@ class BotService {
   // Throws Error(not_found) for unknown ids and other tenants' bots.
   store::Bot Get(const std::string& tenant_id, const std::string& id);
   std::vector<store::Bot> List(const std::string& tenant_id);
+  // The Telegram user ids of every tenant's bots: chats with them are tgmux's
+  // own, never relayed (a relay of a bot's message would come back, for ever).
+  std::set<std::int64_t> UserIds();
   store::Bot Update(const std::string& tenant_id, const std::string& id, const BotPatch& patch);
   // Stops the bot's client, wipes its directory and removes it; then `done`.
   void Delete(const std::string& tenant_id, const std::string& id, std::function<void()> done);

@@ -12,14 +12,10 @@ using nlohmann::json;
 
 constexpr const char* kZoneDirectory = "/usr/share/zoneinfo";  // Debian's tzdata
 
-[[noreturn]] void Invalid(const std::string& field, const std::string& why) {
-  throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
-}
-
 int Whole(const json& patch, const char* field, int low, int high) {
   const json& value = patch.at(field);
   if (!value.is_number_integer() || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
-    Invalid(field, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+    InvalidField(field, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
   }
   return value.get<int>();
 }
@@ -55,7 +51,7 @@ PoolSettings PoolSettings::FromText(const std::string& text) {
 }
 
 PoolSettings Patched(PoolSettings s, const json& patch) {
-  if (!patch.is_object()) Invalid("body", "must be a JSON object");
+  if (!patch.is_object()) InvalidField("body", "must be a JSON object");
   for (const auto& [key, value] : patch.items()) {
     if (key == "daily_limit") {
       s.daily_limit = Whole(patch, "daily_limit", 1, 10000);
@@ -65,14 +61,14 @@ PoolSettings Patched(PoolSettings s, const json& patch) {
       s.warmup_first_day = Whole(patch, "warmup_first_day", 1, 10000);
     } else if (key == "timezone") {
       if (!value.is_string() || !KnownZone(value.get<std::string>())) {
-        Invalid("timezone", "must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\"");
+        InvalidField("timezone", "must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\"");
       }
       s.timezone = value.get<std::string>();
     } else if (key == "reassign_first_messages") {
-      if (!value.is_boolean()) Invalid("reassign_first_messages", "must be true or false");
+      if (!value.is_boolean()) InvalidField("reassign_first_messages", "must be true or false");
       s.reassign_first_messages = value.get<bool>();
     } else {
-      Invalid(key, "is not a pool setting (daily_limit, warmup_days, warmup_first_day, timezone, "
+      InvalidField(key, "is not a pool setting (daily_limit, warmup_days, warmup_first_day, timezone, "
                    "reassign_first_messages)");
     }
   }
@@ -82,7 +78,7 @@ PoolSettings Patched(PoolSettings s, const json& patch) {
 std::string CheckPoolName(const std::string& name, const std::string& field) {
   bool ok = !name.empty() && name.size() <= 64;
   for (unsigned char c : name) ok = ok && (std::isalnum(c) || c == '_' || c == '-' || c == '.');
-  if (!ok) Invalid(field, "a pool's name is 1 to 64 letters, digits, '_', '-' or '.'");
+  if (!ok) InvalidField(field, "a pool's name is 1 to 64 letters, digits, '_', '-' or '.'");
   return name;
 }
 

@@ -14,10 +14,6 @@ using nlohmann::json;
 constexpr std::array<NameRow<RelayMode>, 2> kModes{{{RelayMode::kTopics, "topics"}, {RelayMode::kReplies, "replies"}}};
 constexpr std::size_t kMaxOperators = 1000;
 
-[[noreturn]] void Invalid(const std::string& field, const std::string& why) {
-  throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
-}
-
 std::int64_t IdField(const json& value, const std::string& field) {
   if (value.is_number_integer()) return value.get<std::int64_t>();
   if (value.is_string()) {
@@ -29,7 +25,7 @@ std::int64_t IdField(const json& value, const std::string& field) {
     } catch (const std::exception&) {
     }
   }
-  Invalid(field, "must be a Telegram id (a number)");
+  InvalidField(field, "must be a Telegram id (a number)");
 }
 
 }  // namespace
@@ -54,29 +50,29 @@ RelaySettings RelaySettings::Of(const store::Relay& relay) {
 }
 
 RelaySettings ParseRelaySettings(const json& body) {
-  if (!body.is_object()) Invalid("body", "must be a JSON object");
+  if (!body.is_object()) InvalidField("body", "must be a JSON object");
   RelaySettings settings;
   auto bot = body.find("bot_id");
   if (bot == body.end() || !bot->is_string() || bot->get<std::string>().empty()) {
-    Invalid("bot_id", "must be the id of one of the tenant's bots");
+    InvalidField("bot_id", "must be the id of one of the tenant's bots");
   }
   settings.bot_id = bot->get<std::string>();
   auto group = body.find("group_chat_id");
-  if (group == body.end()) Invalid("group_chat_id", "is required");
+  if (group == body.end()) InvalidField("group_chat_id", "is required");
   settings.group_chat_id = IdField(*group, "group_chat_id");
-  if (settings.group_chat_id >= 0) Invalid("group_chat_id", "must be a group's chat id (a negative number)");
+  if (settings.group_chat_id >= 0) InvalidField("group_chat_id", "must be a group's chat id (a negative number)");
   if (auto mode = body.find("mode"); mode != body.end() && !mode->is_null()) {
     auto parsed = mode->is_string() ? RelayModeFromName(mode->get<std::string>()) : std::nullopt;
-    if (!parsed) Invalid("mode", "must be \"topics\" or \"replies\"");
+    if (!parsed) InvalidField("mode", "must be \"topics\" or \"replies\"");
     settings.mode = *parsed;
   }
   if (auto operators = body.find("operators"); operators != body.end() && !operators->is_null()) {
-    if (!operators->is_array()) Invalid("operators", "must be an array of Telegram user ids");
-    if (operators->size() > kMaxOperators) Invalid("operators", "may list at most 1000 people");
+    if (!operators->is_array()) InvalidField("operators", "must be an array of Telegram user ids");
+    if (operators->size() > kMaxOperators) InvalidField("operators", "may list at most 1000 people");
     for (std::size_t i = 0; i < operators->size(); ++i) {
       const std::string field = "operators[" + std::to_string(i) + "]";
       std::int64_t id = IdField((*operators)[i], field);
-      if (id <= 0) Invalid(field, "must be a person's Telegram user id");
+      if (id <= 0) InvalidField(field, "must be a person's Telegram user id");
       settings.operators.push_back(id);
     }
   }

@@ -16,11 +16,11 @@ constexpr std::size_t kMaxChats = 500;
 
 std::vector<std::int64_t> ChatIds(const json& value) {
   if (value.is_null()) return {};
-  if (!value.is_array()) Invalid("chats", "must be a list of chat ids");
-  if (value.size() > kMaxChats) Invalid("chats", "at most " + std::to_string(kMaxChats) + " chats");
+  if (!value.is_array()) InvalidField("chats", "must be a list of chat ids");
+  if (value.size() > kMaxChats) InvalidField("chats", "at most " + std::to_string(kMaxChats) + " chats");
   std::vector<std::int64_t> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (!value[i].is_number_integer()) Invalid("chats[" + std::to_string(i) + "]", "must be a chat id (a number)");
+    if (!value[i].is_number_integer()) InvalidField("chats[" + std::to_string(i) + "]", "must be a chat id (a number)");
     out.push_back(value[i].get<std::int64_t>());
   }
   return out;
@@ -35,61 +35,57 @@ json SpecJson(const RuleSettings& s) {
 
 }  // namespace
 
-void Invalid(const std::string& field, const std::string& why) {
-  throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
-}
-
 std::vector<std::string> StringList(const nlohmann::json& value, const std::string& field) {
   if (value.is_null()) return {};
-  if (!value.is_array()) Invalid(field, "must be a list of strings");
+  if (!value.is_array()) InvalidField(field, "must be a list of strings");
   std::vector<std::string> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (!value[i].is_string()) Invalid(field + "[" + std::to_string(i) + "]", "must be a string");
+    if (!value[i].is_string()) InvalidField(field + "[" + std::to_string(i) + "]", "must be a string");
     out.push_back(value[i].get<std::string>());
   }
   return out;
 }
 
 RuleSettings ParseRule(const nlohmann::json& body, RuleSettings rule, bool creating) {
-  if (!body.is_object()) Invalid("body", "must be a JSON object");
+  if (!body.is_object()) InvalidField("body", "must be a JSON object");
   for (const auto& [key, value] : body.items()) {
     static const std::vector<std::string> kKnown = {"name",    "chats",       "any",
                                                     "all",     "regex",       "exclude",
                                                     "subscribers", "cooldown_per_author", "enabled"};
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      Invalid(key, "is not a rule setting (name, chats, any, all, regex, exclude, subscribers, cooldown_per_author, "
+      InvalidField(key, "is not a rule setting (name, chats, any, all, regex, exclude, subscribers, cooldown_per_author, "
                "enabled)");
     }
   }
   if (auto name = body.find("name"); name != body.end()) {
     if (!name->is_string() || name->get<std::string>().empty() || name->get<std::string>().size() > 100) {
-      Invalid("name", "must be a text of 1 to 100 characters");
+      InvalidField("name", "must be a text of 1 to 100 characters");
     }
     rule.name = name->get<std::string>();
   } else if (creating) {
-    Invalid("name", "is required");
+    InvalidField("name", "is required");
   }
   if (body.contains("chats")) rule.match.chats = ChatIds(body["chats"]);
   if (body.contains("any")) rule.match.any = StringList(body["any"], "any");
   if (body.contains("all")) rule.match.all = StringList(body["all"], "all");
   if (body.contains("exclude")) rule.match.exclude = StringList(body["exclude"], "exclude");
   if (auto regex = body.find("regex"); regex != body.end()) {
-    if (!regex->is_null() && !regex->is_string()) Invalid("regex", "must be a string (RE2 syntax) or null");
+    if (!regex->is_null() && !regex->is_string()) InvalidField("regex", "must be a string (RE2 syntax) or null");
     rule.match.regex = regex->is_null() ? "" : regex->get<std::string>();
   }
   if (body.contains("subscribers")) rule.subscribers = StringList(body["subscribers"], "subscribers");
-  if (creating && !body.contains("subscribers")) Invalid("subscribers", "is required: the subscriber ids to notify");
-  if (rule.subscribers.empty()) Invalid("subscribers", "name at least one subscriber id to notify");
-  if (rule.subscribers.size() > kMaxSubscribers) Invalid("subscribers", "at most 100 subscribers");
+  if (creating && !body.contains("subscribers")) InvalidField("subscribers", "is required: the subscriber ids to notify");
+  if (rule.subscribers.empty()) InvalidField("subscribers", "name at least one subscriber id to notify");
+  if (rule.subscribers.size() > kMaxSubscribers) InvalidField("subscribers", "at most 100 subscribers");
   if (auto cooldown = body.find("cooldown_per_author"); cooldown != body.end()) {
     if (!cooldown->is_null() && (!cooldown->is_number_integer() || cooldown->get<std::int64_t>() < 0 ||
                                  cooldown->get<std::int64_t>() > kMaxCooldown)) {
-      Invalid("cooldown_per_author", "must be seconds from 0 to 2592000 (30 days)");
+      InvalidField("cooldown_per_author", "must be seconds from 0 to 2592000 (30 days)");
     }
     rule.cooldown_per_author = cooldown->is_null() ? 0 : cooldown->get<std::int64_t>();
   }
   if (auto enabled = body.find("enabled"); enabled != body.end()) {
-    if (!enabled->is_boolean()) Invalid("enabled", "must be true or false");
+    if (!enabled->is_boolean()) InvalidField("enabled", "must be true or false");
     rule.enabled = enabled->get<bool>();
   }
   if (std::string why = ValidateRule(rule.match); !why.empty()) throw Error(ErrorCode::kInvalidRequest, why);

@@ -12,10 +12,6 @@
 
 namespace tgmux::service::watch {
 
-// Error(invalid_request) "field: why": how every reader of the watcher's API
-// input names what is wrong.
-[[noreturn]] void Invalid(const std::string& field, const std::string& why);
-
 // A string list member ("any", "subscribers"); null or absent is empty.
 std::vector<std::string> StringList(const nlohmann::json& value, const std::string& field);
 

@@ -102,7 +102,7 @@ void WatchService::CheckSubscribers(const std::string& tenant_id, const std::vec
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto subscriber = infra_.store().FindSubscriber(ids[i]);
     if (!subscriber || subscriber->tenant_id != tenant_id) {
-      watch::Invalid("subscribers[" + std::to_string(i) + "]", "no subscriber " + ids[i]);
+      InvalidField("subscribers[" + std::to_string(i) + "]", "no subscriber " + ids[i]);
     }
   }
 }
@@ -154,7 +154,7 @@ std::vector<store::WatchMatch> WatchService::AddClassifierMatch(const std::strin
   if (!message || message->tenant_id != tenant_id) {
     throw Error(ErrorCode::kNotFound, "no watched message " + request.message_id);
   }
-  if (request.subscribers.empty()) watch::Invalid("subscribers", "name at least one subscriber id to notify");
+  if (request.subscribers.empty()) InvalidField("subscribers", "name at least one subscriber id to notify");
   CheckSubscribers(tenant_id, request.subscribers);
   json extra = json::object();
   if (!request.draft.empty()) extra["draft"] = request.draft;
@@ -181,13 +181,13 @@ store::Subscriber WatchService::Subscribe(const std::string& tenant_id, const st
   if (!bot || bot->tenant_id != tenant_id) throw Error(ErrorCode::kNotFound, "no bot " + bot_id);
   auto features = FeaturesFromText(bot->features);
   if (std::find(features.begin(), features.end(), BotFeature::kNotify) == features.end()) {
-    watch::Invalid("bot_id", "@" + bot->username + " does not have the notify feature (PATCH /v1/bots/" + bot_id +
+    InvalidField("bot_id", "@" + bot->username + " does not have the notify feature (PATCH /v1/bots/" + bot_id +
                                  " {\"features\": [..., \"notify\"]})");
   }
-  if (telegram_user_id <= 0) watch::Invalid("telegram_user_id", "must be a Telegram user id (a positive number)");
+  if (telegram_user_id <= 0) InvalidField("telegram_user_id", "must be a Telegram user id (a positive number)");
   if (auto existing = infra_.store().FindSubscriberByUser(bot_id, telegram_user_id)) return *existing;
   if (!infra_.store().FindBotConversation(bot_id, telegram_user_id)) {
-    watch::Invalid("telegram_user_id", "this person has never started @" + bot->username +
+    InvalidField("telegram_user_id", "this person has never started @" + bot->username +
                                            "; bots cannot write first, so ask them to open t.me/" + bot->username +
                                            " and press Start");
   }

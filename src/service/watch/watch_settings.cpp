@@ -37,15 +37,15 @@ std::optional<std::int64_t> ChatIdText(const std::string& text) {
 ChatRef ParseRef(const json& item, const std::string& field) {
   if (item.is_number_integer()) {
     auto id = item.get<std::int64_t>();
-    if (id >= 0) Invalid(field, "a group's chat id is negative; " + std::to_string(id) + " is a person's");
+    if (id >= 0) InvalidField(field, "a group's chat id is negative; " + std::to_string(id) + " is a person's");
     return {ChatRefKind::kId, std::to_string(id), id};
   }
-  if (!item.is_string()) Invalid(field, "must be a chat id, an @username or an invite link");
+  if (!item.is_string()) InvalidField(field, "must be a chat id, an @username or an invite link");
   std::string text = item.get<std::string>();
   if (auto id = ChatIdText(text)) return ParseRef(json(*id), field);
   if (IsUsername(text)) return {ChatRefKind::kUsername, text, 0};
   if (IsInviteLink(text)) return {ChatRefKind::kInviteLink, text, 0};
-  Invalid(field, "\"" + text.substr(0, 64) + "\" is not a chat id, an @username or an invite link (https://t.me/+…)");
+  InvalidField(field, "\"" + text.substr(0, 64) + "\" is not a chat id, an @username or an invite link (https://t.me/+…)");
 }
 
 }  // namespace
@@ -80,18 +80,18 @@ WatchSettings WatchSettings::FromText(const std::string& text) {
 }
 
 WatchSettings ParseWatchRequest(const nlohmann::json& watch) {
-  if (!watch.is_object()) Invalid("watch", "must be an object {\"chats\": [...], \"all_groups\": false}, or null to stop");
+  if (!watch.is_object()) InvalidField("watch", "must be an object {\"chats\": [...], \"all_groups\": false}, or null to stop");
   for (const auto& [key, value] : watch.items()) {
-    if (key != "chats" && key != "all_groups") Invalid("watch." + key, "is not a setting (chats, all_groups)");
+    if (key != "chats" && key != "all_groups") InvalidField("watch." + key, "is not a setting (chats, all_groups)");
   }
   WatchSettings settings;
   if (auto all = watch.find("all_groups"); all != watch.end() && !all->is_null()) {
-    if (!all->is_boolean()) Invalid("watch.all_groups", "must be true or false");
+    if (!all->is_boolean()) InvalidField("watch.all_groups", "must be true or false");
     settings.all_groups = all->get<bool>();
   }
   if (auto chats = watch.find("chats"); chats != watch.end() && !chats->is_null()) {
-    if (!chats->is_array()) Invalid("watch.chats", "must be a list of chat ids, @usernames or invite links");
-    if (chats->size() > kMaxChats) Invalid("watch.chats", "at most " + std::to_string(kMaxChats) + " chats");
+    if (!chats->is_array()) InvalidField("watch.chats", "must be a list of chat ids, @usernames or invite links");
+    if (chats->size() > kMaxChats) InvalidField("watch.chats", "at most " + std::to_string(kMaxChats) + " chats");
     for (std::size_t i = 0; i < chats->size(); ++i) {
       settings.chats.push_back(ParseRef((*chats)[i], "watch.chats[" + std::to_string(i) + "]"));
     }
