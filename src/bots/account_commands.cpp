@@ -37,6 +37,12 @@ void BotRuntime::StatusCommand(Conversation& c) {
       case AccountStatus::kError:
         text += "not working: " + a.last_error + ".";
         break;
+      case AccountStatus::kLimited:
+        text += "limited by Telegram: it may not write to people who are not its contacts for now.";
+        break;
+      case AccountStatus::kBanned:
+        text += "banned by Telegram.";
+        break;
     }
   }
   Say(c.user_id, text);

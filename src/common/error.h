@@ -1,5 +1,5 @@
 // The domain error of tgmux: one code (docs/architecture.md, Errors), a message that
-// is safe to show to API clients, and an optional retry-after for flood waits.
+// is safe to show to API clients, and an optional retry-after.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -30,6 +30,7 @@ enum class ErrorCode {
   kPayloadTooLarge,
   kBotTokenInvalid,
   kMethodNotAllowed,
+  kNoAccountAvailable,  // no account of a pool may send now
   kInternal,
 };
 
@@ -44,7 +45,7 @@ class Error : public std::runtime_error {
       : std::runtime_error(std::move(message)), code_(code), retry_after_(retry_after) {}
 
   ErrorCode code() const { return code_; }
-  // Seconds to wait before retrying (flood_wait only).
+  // Seconds to wait before retrying (flood_wait, no_account_available).
   std::optional<int> retry_after() const { return retry_after_; }
 
   // Extra members for the problem body, e.g. {"attempts_left": 3} or {"account_id": "acc_..."}.

@@ -392,6 +392,32 @@ CREATE TABLE pools (
 );
 )sql";
 
+// Account pools' health and counters (pool_records.h): the sends are counted
+// from the outbox, by account.
+constexpr std::string_view kPoolCounters = R"sql(
+CREATE TABLE account_health (
+  account_id     TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  flood_waits    INTEGER NOT NULL,
+  bans           INTEGER NOT NULL,
+  limited_until  INTEGER NOT NULL,
+  limited_reason TEXT NOT NULL,
+  limits         TEXT NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE INDEX account_health_by_tenant ON account_health (tenant_id);
+CREATE TABLE pool_contacts (
+  tenant_id  TEXT NOT NULL,
+  pool       TEXT NOT NULL,
+  contact    TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, pool, contact)
+);
+CREATE INDEX pool_contacts_by_account ON pool_contacts (account_id);
+CREATE INDEX outbox_by_account ON outbox (account_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -406,6 +432,7 @@ constexpr std::array kMigrations = {
     Migration{11, "watcher", kWatcher},
     Migration{12, "work-group relay and dialogs", kRelay},
     Migration{13, "account pools", kPools},
+    Migration{14, "account pools' health, contacts and counters", kPoolCounters},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

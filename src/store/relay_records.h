@@ -1,7 +1,7 @@
 // The work-group relay (docs/relay.md): which accounts are mirrored into which
 // group by which bot, the conversations (dialogs) it mirrors, the posts it
 // made for each message, and how far it has read the event log. Account
-// pools (docs/pools.md) share the dialogs and keep their settings here too.
+// pools (docs/pools.md) share the dialogs.
 #pragma once
 
 #include <cstdint>
@@ -52,15 +52,6 @@ struct RelayPost {
   std::string author;                // who wrote it, as the post names them ("" for the customer of a private chat)
   int parts = 1;                     // how many messages the post merged
   std::int64_t created_at = 0;
-};
-
-// An account pool's settings (docs/pools.md), by name within a tenant.
-struct Pool {
-  std::string tenant_id;
-  std::string name;
-  std::string settings;  // JSON: service's PoolSettings
-  std::int64_t created_at = 0;
-  std::int64_t updated_at = 0;
 };
 
 }  // namespace tgmux::store

@@ -158,33 +158,6 @@ void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t 
   put.exec();
 }
 
-void PutPool(SQLite::Database& db, const Pool& p) {
-  SQLite::Statement put(db, "INSERT OR REPLACE INTO pools (tenant_id, name, settings, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?)");
-  SQLite::bind(put, p.tenant_id, p.name, p.settings, p.created_at, p.updated_at);
-  put.exec();
-}
-
-namespace {
-Pool ReadPool(SQLite::Statement& row) {
-  return {row.getColumn(0).getString(), row.getColumn(1).getString(), row.getColumn(2).getString(),
-          row.getColumn(3).getInt64(), row.getColumn(4).getInt64()};
-}
-constexpr const char* kPoolColumns = "tenant_id, name, settings, created_at, updated_at";
-}  // namespace
-
-std::optional<Pool> FindPool(SQLite::Database& db, std::string_view tenant_id, std::string_view name) {
-  SQLite::Statement query(db, Select(kPoolColumns, "pools", "WHERE tenant_id = ? AND name = ?"));
-  SQLite::bind(query, std::string(tenant_id), std::string(name));
-  return One(query, ReadPool);
-}
-
-std::vector<Pool> ListPools(SQLite::Database& db, std::string_view tenant_id) {
-  SQLite::Statement query(db, Select(kPoolColumns, "pools", "WHERE tenant_id = ? ORDER BY name"));
-  SQLite::bind(query, std::string(tenant_id));
-  return ReadAll<Pool>(query, ReadPool);
-}
-
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id) {
   for (const char* table : {"relays", "dialogs", "relay_posts"}) {
     SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");

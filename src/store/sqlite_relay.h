@@ -44,10 +44,6 @@ void DeleteRelayPost(SQLite::Database& db, std::string_view account_id, std::int
 std::int64_t RelayCursor(SQLite::Database& db, std::string_view bot_id);  // 0: none yet
 void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t seq);
 
-void PutPool(SQLite::Database& db, const Pool& pool);  // insert or replace
-std::optional<Pool> FindPool(SQLite::Database& db, std::string_view tenant_id, std::string_view name);
-std::vector<Pool> ListPools(SQLite::Database& db, std::string_view tenant_id);  // by name
-
 // An unlinked account: its relay, dialogs and posts.
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id);
 

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "common/time.h"
 #include "store/migrations.h"
 #include "store/sqlite_accounts.h"
 #include "store/sqlite_auth.h"
@@ -18,6 +19,7 @@
 #include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
+#include "store/sqlite_pools.h"
 #include "store/sqlite_relay.h"
 #include "store/sqlite_watch.h"
 #include "store/store.h"
@@ -250,13 +252,43 @@ class SqliteStore final : public Store {
     Run("removing old bot relays", [&] { sqlite_bots::DeleteRelaysBefore(db_, before); });
   }
 
-  // Account pools: the SQL lives in sqlite_relay.cpp.
-  void PutPool(const Pool& p) override { Run("saving a pool", [&] { sqlite_relay::PutPool(db_, p); }); }
+  // Account pools: the SQL lives in sqlite_pools.cpp.
+  void PutPool(const Pool& p) override { Run("saving a pool", [&] { sqlite_pools::PutPool(db_, p); }); }
   std::optional<Pool> FindPool(std::string_view tenant_id, std::string_view name) override {
-    return Run("reading pools", [&] { return sqlite_relay::FindPool(db_, tenant_id, name); });
+    return Run("reading pools", [&] { return sqlite_pools::FindPool(db_, tenant_id, name); });
   }
   std::vector<Pool> ListPools(std::string_view tenant_id) override {
-    return Run("listing pools", [&] { return sqlite_relay::ListPools(db_, tenant_id); });
+    return Run("listing pools", [&] { return sqlite_pools::ListPools(db_, tenant_id); });
+  }
+  std::optional<AccountHealth> FindAccountHealth(std::string_view account_id) override {
+    return Run("reading account health", [&] { return sqlite_pools::FindHealth(db_, account_id); });
+  }
+  std::vector<AccountHealth> ListAccountHealth(std::string_view tenant_id) override {
+    return Run("listing account health", [&] { return sqlite_pools::ListHealth(db_, tenant_id); });
+  }
+  void CountAccountHealth(std::string_view tenant_id, std::string_view account_id, HealthCounter counter) override {
+    Run("counting account health",
+        [&] { sqlite_pools::CountHealth(db_, tenant_id, account_id, counter, UnixSeconds()); });
+  }
+  void SetAccountLimited(std::string_view tenant_id, std::string_view account_id, std::int64_t until,
+                         std::string_view reason) override {
+    Run("saving an account's limit",
+        [&] { sqlite_pools::SetLimited(db_, tenant_id, account_id, until, reason, UnixSeconds()); });
+  }
+  void SetAccountLimits(std::string_view tenant_id, std::string_view account_id, std::string_view limits) override {
+    Run("saving an account's limits",
+        [&] { sqlite_pools::SetLimits(db_, tenant_id, account_id, limits, UnixSeconds()); });
+  }
+  void PutPoolContact(const PoolContact& contact) override {
+    Run("saving a pool contact", [&] { sqlite_pools::PutContact(db_, contact); });
+  }
+  std::optional<PoolContact> FindPoolContact(std::string_view tenant_id, std::string_view pool,
+                                             std::string_view contact) override {
+    return Run("reading pool contacts", [&] { return sqlite_pools::FindContact(db_, tenant_id, pool, contact); });
+  }
+  std::vector<AccountSends> CountPoolSends(std::string_view tenant_id, std::string_view pool,
+                                           std::int64_t since) override {
+    return Run("counting a pool's sends", [&] { return sqlite_pools::CountSends(db_, tenant_id, pool, since); });
   }
   // The work-group relay: the SQL lives in sqlite_relay.cpp.
   void PutRelay(const Relay& r) override { Run("saving a relay", [&] { sqlite_relay::PutRelay(db_, r); }); }

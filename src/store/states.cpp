@@ -13,6 +13,7 @@ constexpr std::array kStatuses = {
     StatusRow{AccountStatus::kConnecting, "connecting"}, StatusRow{AccountStatus::kActive, "active"},
     StatusRow{AccountStatus::kFloodWait, "flood_wait"},  StatusRow{AccountStatus::kError, "error"},
     StatusRow{AccountStatus::kRevoked, "revoked"},       StatusRow{AccountStatus::kDisabled, "disabled"},
+    StatusRow{AccountStatus::kLimited, "limited"},       StatusRow{AccountStatus::kBanned, "banned"},
 };
 
 using MethodRow = NameRow<LoginMethod>;

@@ -17,6 +17,8 @@ enum class AccountStatus {
   kError,       // its client could not start (last_error says why)
   kRevoked,     // its session ended at Telegram: link it again
   kDisabled,    // switched off by a user; its client is stopped
+  kLimited,     // Telegram's spam limit (PEER_FLOOD): it may not write to strangers for now
+  kBanned,      // Telegram banned it (USER_DEACTIVATED_BAN, PHONE_NUMBER_BANNED)
 };
 std::string_view AccountStatusName(AccountStatus status);
 std::optional<AccountStatus> ParseAccountStatus(std::string_view name);

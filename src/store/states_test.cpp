@@ -33,7 +33,9 @@ TEST(StoreStates, AccountStatusNames) {
                               {AccountStatus::kFloodWait, "flood_wait"},
                               {AccountStatus::kError, "error"},
                               {AccountStatus::kRevoked, "revoked"},
-                              {AccountStatus::kDisabled, "disabled"}},
+                              {AccountStatus::kDisabled, "disabled"},
+                              {AccountStatus::kLimited, "limited"},
+                              {AccountStatus::kBanned, "banned"}},
                              AccountStatusName, ParseAccountStatus);
 }
 

@@ -13,6 +13,7 @@
 
 #include "store/auth_records.h"
 #include "store/bot_records.h"
+#include "store/pool_records.h"
 #include "store/relay_records.h"
 #include "store/event_records.h"
 #include "store/file_records.h"
@@ -209,6 +210,25 @@ class Store {
   virtual void PutPool(const Pool& pool) = 0;
   virtual std::optional<Pool> FindPool(std::string_view tenant_id, std::string_view name) = 0;
   virtual std::vector<Pool> ListPools(std::string_view tenant_id) = 0;
+  // An account's health and counters beyond its row (null: nothing happened yet).
+  virtual std::optional<AccountHealth> FindAccountHealth(std::string_view account_id) = 0;
+  virtual std::vector<AccountHealth> ListAccountHealth(std::string_view tenant_id) = 0;
+  virtual void CountAccountHealth(std::string_view tenant_id, std::string_view account_id,
+                                  HealthCounter counter) = 0;
+  // until 0: no longer limited.
+  virtual void SetAccountLimited(std::string_view tenant_id, std::string_view account_id, std::int64_t until,
+                                 std::string_view reason) = 0;
+  // The account's own limits (JSON; "" for none).
+  virtual void SetAccountLimits(std::string_view tenant_id, std::string_view account_id,
+                                std::string_view limits) = 0;
+  // Which account of a pool talks to a person (Put inserts or replaces).
+  virtual void PutPoolContact(const PoolContact& contact) = 0;
+  virtual std::optional<PoolContact> FindPoolContact(std::string_view tenant_id, std::string_view pool,
+                                                     std::string_view contact) = 0;
+  // The sends of the accounts in a pool, counted from the outbox; `since`
+  // (unix seconds) starts the day whose sends AccountSends::since counts.
+  virtual std::vector<AccountSends> CountPoolSends(std::string_view tenant_id, std::string_view pool,
+                                                   std::int64_t since) = 0;
 
   // The work-group relay (docs/relay.md). An account's relay (Put inserts or
   // replaces); relays through one bot ("": all), oldest first.
