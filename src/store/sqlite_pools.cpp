@@ -120,13 +120,13 @@ std::optional<PoolContact> FindContact(SQLite::Database& db, std::string_view te
 }
 
 std::vector<AccountSends> CountSends(SQLite::Database& db, std::string_view tenant_id, std::string_view pool,
-                                     std::int64_t since) {
+                                     std::string_view account_id, std::int64_t since) {
   SQLite::Statement query(db,
                           "SELECT o.account_id, SUM(o.state = 'sent'), "
                           "SUM(o.created_at >= ? AND o.state != 'failed'), MAX(o.created_at) "
                           "FROM accounts a JOIN outbox o ON o.account_id = a.id "
-                          "WHERE a.tenant_id = ? AND a.pool = ? GROUP BY o.account_id");
-  SQLite::bind(query, since, std::string(tenant_id), std::string(pool));
+                          "WHERE a.tenant_id = ? AND a.pool = ? AND (?4 = '' OR a.id = ?4) GROUP BY o.account_id");
+  SQLite::bind(query, since, std::string(tenant_id), std::string(pool), std::string(account_id));
   return ReadAll<AccountSends>(query, [](SQLite::Statement& row) {
     return AccountSends{row.getColumn(0).getString(), row.getColumn(1).getInt64(), row.getColumn(2).getInt64(),
                         row.getColumn(3).getInt64()};

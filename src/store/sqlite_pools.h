@@ -29,9 +29,10 @@ void PutContact(SQLite::Database& db, const PoolContact& contact);  // insert or
 std::optional<PoolContact> FindContact(SQLite::Database& db, std::string_view tenant_id, std::string_view pool,
                                        std::string_view contact);
 
-// The sends of the tenant's accounts in `pool`, one row per account with any.
+// The sends of the tenant's accounts in `pool` (only `account_id` unless ""),
+// one row per account with any.
 std::vector<AccountSends> CountSends(SQLite::Database& db, std::string_view tenant_id, std::string_view pool,
-                                     std::int64_t since);
+                                     std::string_view account_id, std::int64_t since);
 
 // An unlinked account: its health and contacts.
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id);

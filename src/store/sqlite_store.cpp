@@ -287,8 +287,9 @@ class SqliteStore final : public Store {
     return Run("reading pool contacts", [&] { return sqlite_pools::FindContact(db_, tenant_id, pool, contact); });
   }
   std::vector<AccountSends> CountPoolSends(std::string_view tenant_id, std::string_view pool,
-                                           std::int64_t since) override {
-    return Run("counting a pool's sends", [&] { return sqlite_pools::CountSends(db_, tenant_id, pool, since); });
+                                           std::string_view account_id, std::int64_t since) override {
+    return Run("counting a pool's sends",
+               [&] { return sqlite_pools::CountSends(db_, tenant_id, pool, account_id, since); });
   }
   // The work-group relay: the SQL lives in sqlite_relay.cpp.
   void PutRelay(const Relay& r) override { Run("saving a relay", [&] { sqlite_relay::PutRelay(db_, r); }); }

@@ -225,10 +225,11 @@ class Store {
   virtual void PutPoolContact(const PoolContact& contact) = 0;
   virtual std::optional<PoolContact> FindPoolContact(std::string_view tenant_id, std::string_view pool,
                                                      std::string_view contact) = 0;
-  // The sends of the accounts in a pool, counted from the outbox; `since`
-  // (unix seconds) starts the day whose sends AccountSends::since counts.
+  // The sends of the accounts in a pool (only `account_id`'s unless ""),
+  // counted from the outbox; `since` (unix seconds) starts the day whose
+  // sends AccountSends::since counts.
   virtual std::vector<AccountSends> CountPoolSends(std::string_view tenant_id, std::string_view pool,
-                                                   std::int64_t since) = 0;
+                                                   std::string_view account_id, std::int64_t since) = 0;
 
   // The work-group relay (docs/relay.md). An account's relay (Put inserts or
   // replaces); relays through one bot ("": all), oldest first.

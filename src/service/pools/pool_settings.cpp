@@ -1,16 +1,14 @@
 #include "service/pools/pool_settings.h"
 
 #include <cctype>
-#include <filesystem>
 
 #include "common/error.h"
+#include "service/pools/pool_calendar.h"
 
 namespace tgmux::service::pools {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kZoneDirectory = "/usr/share/zoneinfo";  // Debian's tzdata
 
 int Whole(const json& patch, const char* field, int low, int high) {
   const json& value = patch.at(field);
@@ -18,17 +16,6 @@ int Whole(const json& patch, const char* field, int low, int high) {
     InvalidField(field, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
   }
   return value.get<int>();
-}
-
-// "UTC", or a zone of the IANA database such as "Europe/Berlin".
-bool KnownZone(const std::string& name) {
-  if (name == "UTC") return true;
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
-  for (unsigned char c : name) {
-    if (!std::isalnum(c) && c != '/' && c != '_' && c != '-' && c != '+') return false;
-  }
-  std::error_code error;
-  return std::filesystem::is_regular_file(std::filesystem::path(kZoneDirectory) / name, error);
 }
 
 }  // namespace
@@ -60,7 +47,7 @@ PoolSettings Patched(PoolSettings s, const json& patch) {
     } else if (key == "warmup_first_day") {
       s.warmup_first_day = Whole(patch, "warmup_first_day", 1, 10000);
     } else if (key == "timezone") {
-      if (!value.is_string() || !KnownZone(value.get<std::string>())) {
+      if (!value.is_string() || !KnownTimezone(value.get<std::string>())) {
         InvalidField("timezone", "must be an IANA time zone name such as \"Europe/Berlin\" or \"UTC\"");
       }
       s.timezone = value.get<std::string>();
@@ -73,6 +60,34 @@ PoolSettings Patched(PoolSettings s, const json& patch) {
     }
   }
   return s;
+}
+
+json CheckedLimits(const json& patch) {
+  if (patch.is_null()) return json::object();
+  if (!patch.is_object()) InvalidField("limits", "must be an object or null");
+  json out = json::object();
+  for (const auto& [key, value] : patch.items()) {
+    if (key != "daily_limit" && key != "warmup_days" && key != "warmup_first_day") {
+      InvalidField("limits." + key, "is not an account's own limit (daily_limit, warmup_days, warmup_first_day)");
+    }
+    if (value.is_null()) continue;
+    try {
+      Patched(PoolSettings{}, json{{key, value}});
+    } catch (const Error& e) {
+      InvalidField("limits." + key, std::string(e.what()).substr(key.size() + 2));
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+PoolSettings WithLimits(PoolSettings pool, const std::string& limits) {
+  if (limits.empty()) return pool;
+  try {
+    return Patched(pool, json::parse(limits));
+  } catch (const std::exception&) {
+    return pool;
+  }
 }
 
 std::string CheckPoolName(const std::string& name, const std::string& field) {

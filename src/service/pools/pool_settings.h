@@ -24,6 +24,14 @@ struct PoolSettings {
 // Error(invalid_request) naming a bad field ("daily_limit: …").
 PoolSettings Patched(PoolSettings settings, const nlohmann::json& patch);
 
+// An account's own limits overriding its pool's (PATCH /v1/accounts/{id}
+// {"limits"}): daily_limit, warmup_days and warmup_first_day, checked like the
+// pool's; a null value (or a null patch) drops the override. Throws
+// Error(invalid_request) naming the field ("limits.daily_limit: …").
+nlohmann::json CheckedLimits(const nlohmann::json& patch);
+// The pool's settings with an account's limits (CheckedLimits' JSON, or "").
+PoolSettings WithLimits(PoolSettings pool, const std::string& limits);
+
 // A pool's name: 1 to 64 letters, digits, '_', '-' or '.'; throws
 // Error(invalid_request) naming `field` otherwise.
 std::string CheckPoolName(const std::string& name, const std::string& field = "pool");
