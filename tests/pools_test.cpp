@@ -1,28 +1,15 @@
-// End-to-end: account pools (docs/pools.md), the first part: accounts join and
-// leave a pool by name, pools are listed with how many accounts may send now,
-// and a pool's settings are checked field by field.
-#include "tests/support/linked_gateway.h"
+// End-to-end: account pools (docs/pools.md): accounts join and leave a pool by
+// name, pools are listed with how many accounts may send now, a pool's
+// settings are checked field by field, and a pool's messages go through the
+// account it picks: sticky per person, fewest sends, limits and flood waits.
+#include <set>
+
+#include "tests/support/pool_fixture.h"
 
 namespace tgmux::testing {
 namespace {
 
 using nlohmann::json;
-
-class PoolsTest : public LinkedGatewayTest {
- protected:
-  void SetUp() override {
-    LinkedGatewayTest::SetUp();
-    StartGateway();
-    for (const char* phone : {"+15550005001", "+15550005002", "+15550005003"}) {
-      CreateUser(phone, "Seller");
-      ids_.push_back(Link(phone)["id"]);
-    }
-  }
-  HttpResponse Patch(const std::string& path, const json& body) {
-    return http().Request("PATCH", path, body.dump());
-  }
-  std::vector<std::string> ids_;
-};
 
 TEST_F(PoolsTest, AccountsJoinAPoolAndThePoolCountsThoseThatMaySend) {
   for (int i = 0; i < 2; ++i) {
@@ -87,6 +74,102 @@ TEST_F(PoolsTest, SettingsAreCheckedFieldByField) {
   EXPECT_EQ(Patch("/v1/pools/bad%20name", {{"daily_limit", 5}}).status, 400);
   EXPECT_EQ(Patch("/v1/accounts/" + ids_[0], {{"pool", "no spaces"}}).status, 400);
   EXPECT_EQ(Patch("/v1/accounts/" + ids_[0], {{"pool", 7}}).status, 400);
+}
+
+TEST_F(PoolsTest, APoolSendGoesToTheAccountWithFewestSendsAndStaysWithThePerson) {
+  Pool({{"warmup_days", 0}});
+  for (const char* phone : {"+15550006001", "+15550006002", "+15550006003", "+15550006004"}) CreateUser(phone, "Lead");
+  std::set<std::string> first_round;
+  for (const char* phone : {"+15550006001", "+15550006002", "+15550006003"}) first_round.insert(SentBy(phone, "Hello"));
+  EXPECT_EQ(first_round.size(), 3u) << "each account sent one: the fewest sends go first";
+
+  // The person who already talks to an account keeps it, over the pool's order.
+  const std::string anna = SentBy("+15550006001", "Following up");
+  EXPECT_EQ(SentBy("+15550006001", "And again"), anna);
+  EXPECT_EQ(Counters(anna)["sent_today"], 3);
+  EXPECT_EQ(Counters(anna)["sent_total"], 3);
+  EXPECT_TRUE(Counters(anna)["last_used_at"].is_string());
+  // A new person goes to one of the two that sent less.
+  EXPECT_NE(SentBy("+15550006004", "Hello"), anna);
+
+  // The same Idempotency-Key sends once, from the same account.
+  auto once = PoolSend("+15550006004", "Only once", "campaign-1-lead-4");
+  auto twice = PoolSend("+15550006004", "Only once", "campaign-1-lead-4");
+  ASSERT_EQ(once.status, 200) << once.body;
+  EXPECT_EQ(twice.Json()["id"], once.Json()["id"]);
+  EXPECT_EQ(twice.Json()["account_id"], once.Json()["account_id"]);
+
+  EXPECT_EQ(PoolSend("nobody at all", "x").status, 400);
+  EXPECT_EQ(http().Request("POST", "/v1/pools/nowhere/messages", json{{"to", "@x"}, {"text", "x"}}.dump()).status,
+            404);
+}
+
+TEST_F(PoolsTest, ReachedLimitsMoveSendsOnThenAnswer503WithRetryAfter) {
+  Pool({{"daily_limit", 1}, {"warmup_days", 0}}, 2);
+  for (const char* phone : {"+15550007001", "+15550007002", "+15550007003"}) CreateUser(phone, "Lead");
+  const std::string first = SentBy("+15550007001", "Hello");
+  const std::string second = SentBy("+15550007002", "Hello");
+  EXPECT_NE(first, second) << "the first account reached its limit of 1";
+
+  auto none = PoolSend("+15550007003", "Hello");
+  ASSERT_EQ(none.status, 503) << none.body;
+  EXPECT_EQ(none.Json()["code"], "no_account_available");
+  const int retry = std::stoi(none.Header("retry-after"));
+  EXPECT_GT(retry, 0);
+  EXPECT_LE(retry, 24 * 3600) << "the next day, in the pool's time zone";
+  EXPECT_TRUE(none.Json()["next_available_at"].is_string()) << none.body;
+  auto pool = http().Get("/v1/pools/sales").Json();
+  EXPECT_EQ(pool["available"], 0);
+  EXPECT_EQ(pool["next_available_at"], none.Json()["next_available_at"]);
+  EXPECT_EQ(Counters(first)["limit_today"], 1);
+
+  // An account's own limit overrides its pool's; bad limits change nothing.
+  auto raised = Patch("/v1/accounts/" + first, {{"limits", {{"daily_limit", 2}}}});
+  ASSERT_EQ(raised.status, 200) << raised.body;
+  EXPECT_EQ(Counters(first)["limits"], json({{"daily_limit", 2}}));
+  EXPECT_EQ(SentBy("+15550007003", "Hello"), first);
+  auto bad = Patch("/v1/accounts/" + first, {{"limits", {{"daily_limit", 0}}}, {"display_name", "Renamed"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["detail"].get<std::string>().rfind("limits.daily_limit:", 0), 0u) << bad.body;
+  EXPECT_NE(http().Get("/v1/accounts/" + first).Json()["display_name"], "Renamed");
+}
+
+TEST_F(PoolsTest, NewAccountsWarmUpAndCountersSurviveARestart) {
+  Pool({{"daily_limit", 30}, {"warmup_days", 3}, {"warmup_first_day", 6}}, 1);
+  CreateUser("+15550008001", "Lead");
+  auto fresh = Counters(ids_[0]);
+  EXPECT_EQ(fresh["warmup_day"], 1);
+  EXPECT_EQ(fresh["limit_today"], 6) << "a new account starts at warmup_first_day";
+  EXPECT_EQ(fresh["available"], true) << "warming is not a status";
+  SentBy("+15550008001", "One");
+  SentBy("+15550008001", "Two");
+
+  StartGateway();
+  auto after = Counters(ids_[0]);
+  EXPECT_EQ(after["sent_today"], 2) << after;
+  EXPECT_EQ(after["sent_total"], 2) << after;
+}
+
+TEST_F(PoolsTest, AFloodWaitingAccountIsPassedOverAndCounted) {
+  Pool({{"warmup_days", 0}}, 2);
+  for (const char* phone : {"+15550009001", "+15550009002", "+15550009003"}) CreateUser(phone, "Lead");
+  const std::string waiting = ids_[0], other = ids_[1];
+  ASSERT_EQ(Control("POST", "/faults", {{"phone", "+15550005001"}, {"method", "sendMessage"},
+                                        {"error", {{"code", 429}, {"message", "Too Many Requests: retry after 600"}}}})
+                .status,
+            201);
+  ASSERT_EQ(http().Request("POST", "/v1/accounts/" + waiting + "/messages",
+                           json{{"to", "+15550009001"}, {"text", "direct"}}.dump()).status,
+            202);
+  ASSERT_EQ(PollAccount(waiting, "flood_wait")["status"], "flood_wait");
+
+  EXPECT_EQ(SentBy("+15550009002", "Hello"), other);
+  EXPECT_EQ(SentBy("+15550009003", "Hello"), other);
+  auto counters = Counters(waiting);
+  EXPECT_EQ(counters["available"], false);
+  EXPECT_EQ(counters["flood_waits"], 1);
+  EXPECT_TRUE(counters["blocked_until"].is_string()) << counters;
+  EXPECT_EQ(counters["sent_today"], 1) << "its direct send counts too, waiting or not";
 }
 
 }  // namespace

@@ -64,6 +64,11 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   const std::string wr = "/v1/watch/rules/" + rule;
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
   ASSERT_EQ(http().Request("PATCH", acc, json{{"pool", "a-pool"}}.dump()).status, 200);
+  // A tracked dialog of A's account with someone.
+  CreateUser("+15557001133", "Dora");
+  auto opened = http().Post("/v1/dialogs", {{"account_id", account}, {"to", "+15557001133"}, {"meta", {{"lead", "a-lead"}}}});
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string dlg = "/v1/dialogs/" + opened.Json()["id"].get<std::string>();
   const std::string member = "/v1/tenant/members/" + owner_["user"]["id"].get<std::string>();
   // Streams never end: a filter on A's account is 404 for B, and a bad type
   // ends them at once for A's operator.
@@ -141,6 +146,11 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/accounts/{id}/relay", {acc + "/relay", none, 404, 0}},
       {"DELETE /v1/accounts/{id}/relay", {acc + "/relay", none, 404, 403}},
       {"GET /v1/dialogs", {"/v1/dialogs?account_id=" + account, none, 404, 0}},
+      {"POST /v1/dialogs", {"/v1/dialogs", {{"account_id", account}, {"to", "+15557001133"}}, 404, 0}},
+      {"GET /v1/dialogs/{id}", {dlg, none, 404, 0}},
+      {"PATCH /v1/dialogs/{id}", {dlg, {{"status", "stopped"}}, 404, 0}},
+      // B's own pool of that name (its settings were set above) has no accounts.
+      {"POST /v1/pools/{name}/messages", {"/v1/pools/a-pool/messages", {{"to", "@nobody"}, {"text", "x"}}, 503, 0}},
       {"GET /v1/pools", {"/v1/pools", none, 200, 0}},
       {"GET /v1/pools/{name}", {"/v1/pools/a-pool", none, 404, 0}},
       {"PATCH /v1/pools/{name}", {"/v1/pools/a-pool", {{"daily_limit", 1}}, 200, 403}},
@@ -164,7 +174,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
 
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
-  std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key"};
+  std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key", "a-lead"};
   std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot", rule, "a-rule"};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
@@ -203,6 +213,9 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   auto pool = http().Get("/v1/pools/a-pool").Json();
   EXPECT_EQ(pool["accounts"].size(), 1u) << pool;
   EXPECT_EQ(pool["settings"]["daily_limit"], 40) << "B's pool of the same name is B's";
+  auto dialog = http().Get(dlg).Json();
+  EXPECT_EQ(dialog["status"], "active") << dialog;
+  EXPECT_EQ(dialog["meta"]["lead"], "a-lead");
 }
 
 TEST_F(TenantIsolationTest, LoginsStartedAreLimitedPerTenant) {

@@ -53,17 +53,23 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
         patch.proxy = service::AccountService::ParseProxyField("proxy", *StringField(body, "proxy", true));
       }
     }
+    // Checked before anything changes; applied once the account exists.
+    std::optional<nlohmann::json> limits;
+    if (auto given = body.find("limits"); given != body.end()) limits = service::pools::CheckedLimits(*given);
     auto watch = body.find("watch");
     if (watch == body.end()) {
+      s.accounts.Get(TenantOf(r), r.params.at("id"));
+      if (limits) s.pools.SetLimits(TenantOf(r), r.params.at("id"), *limits);
       return reply(Response::Json(200, AccountJson(s.accounts.Update(TenantOf(r), r.params.at("id"), patch))));
     }
     // The watched chats are opened through the account's client first; the
     // rest of the patch applies once they all were.
     s.watch.Configure(TenantOf(r), r.params.at("id"), *watch,
-                      [&s, reply, patch, tenant = TenantOf(r), id = r.params.at("id"),
+                      [&s, reply, patch, limits, tenant = TenantOf(r), id = r.params.at("id"),
                        path = r.path](telegram::Result<store::Account> account) {
                         if (!account.ok()) return reply.Fail(account.error(), path);
                         try {
+                          if (limits) s.pools.SetLimits(tenant, id, *limits);
                           reply(Response::Json(200, AccountJson(s.accounts.Update(tenant, id, patch))));
                         } catch (const Error& e) {
                           reply.Fail(e, path);

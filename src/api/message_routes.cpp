@@ -190,6 +190,15 @@ void RegisterMessageRoutes(Router& router, service::Services& s) {
     s.outbox.Wait(entry.id, std::chrono::seconds(wait),
                   [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
   });
+  // A pool's message: the same body, sent by the account PoolService picks.
+  router.AddUpload("POST", "/v1/pools/{name}/messages", kSend, [&s](const Request& r, const Reply& reply) {
+    auto send = ReadSendRequest(r, s.fetcher);
+    int wait = WaitSeconds(r);
+    auto entry = s.pools.Send(TenantOf(r), r.params.at("name"), std::move(send));
+    if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
+    s.outbox.Wait(entry.id, std::chrono::seconds(wait),
+                  [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
+  });
   router.Add("GET", "/v1/outbox/{id}", kSend, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, OutboxJson(s.outbox.Get(TenantOf(r), r.params.at("id")))));
   });

@@ -1,6 +1,5 @@
-// /v1/accounts/{id}/relay and /v1/dialogs: the work-group relay's settings,
-// its backlog, and the conversations it mirrors (docs/relay.md).
-#include "api/pages.h"
+// /v1/accounts/{id}/relay: the work-group relay's settings and its backlog
+// (docs/relay.md). The conversations it mirrors are /v1/dialogs (dialog_routes.cpp).
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -9,8 +8,6 @@ namespace {
 
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 const Access kManage = Access::AtLeast(service::Role::kAdmin);
-constexpr PageSize kPage{50, 500};
-constexpr int kDialogWindow = 5000;  // the latest dialogs a listing pages through
 
 }  // namespace
 
@@ -31,12 +28,6 @@ void RegisterRelayRoutes(Router& router, service::Services& s) {
   router.Add("DELETE", "/v1/accounts/{id}/relay", kManage, [&s](const Request& r, const Reply& reply) {
     s.relay.Stop(TenantOf(r), r.params.at("id"));
     reply(Response::NoContent());
-  });
-  router.Add("GET", "/v1/dialogs", kRead, [&s](const Request& r, const Reply& reply) {
-    auto account = r.query.find("account_id");
-    auto dialogs = s.relay.Dialogs(TenantOf(r), account == r.query.end() ? "" : account->second, 0, kDialogWindow);
-    auto id_of = [](const store::Dialog& d) { return d.id; };
-    reply(Response::Json(200, SlicePage(dialogs, ReadPage(r, kPage), id_of, service::relay::DialogJson)));
   });
 }
 

@@ -31,10 +31,12 @@ void RegisterBotRoutes(Router& router, service::Services& services);
 // /v1/watch/rules, /v1/watch/matches, /v1/subscribers.
 void RegisterWatchRoutes(Router& router, service::Services& services);
 
-// /v1/accounts/{id}/relay, /v1/dialogs.
+// /v1/accounts/{id}/relay.
 void RegisterRelayRoutes(Router& router, service::Services& services);
+// /v1/dialogs, /v1/dialogs/{id}.
+void RegisterDialogRoutes(Router& router, service::Services& services);
 
-// /v1/pools, /v1/pools/{name}.
+// /v1/pools, /v1/pools/{name} (a pool's messages are in RegisterMessageRoutes).
 void RegisterPoolRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.

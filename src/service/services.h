@@ -20,6 +20,7 @@
 #include "service/media/url_fetch.h"
 #include "service/messaging/messages.h"
 #include "service/outbox/outbox.h"
+#include "service/dialogs/dialog_service.h"
 #include "service/pools/pool_service.h"
 #include "service/relay/relay_service.h"
 #include "service/watch/watch_service.h"
@@ -43,9 +44,10 @@ struct Services {
         webhooks(g, accounts, events),
         bots(g, background, events),
         relay(g, accounts, bots, events),
-        pools(g, accounts),
         logins(g, accounts, background, audit),
         outbox(g, accounts, background, files, spool),
+        pools(g, accounts, outbox),
+        dialogs(g, accounts, outbox, pools, events, background),
         messages(accounts, background, files),
         logins_per_tenant(g.config().auth.logins_per_tenant) {
     accounts.AddObserver(&files);
@@ -112,9 +114,10 @@ struct Services {
   WebhookService webhooks;
   BotService bots;
   RelayService relay;
-  PoolService pools;
   LoginService logins;
   OutboxService outbox;
+  PoolService pools;
+  DialogService dialogs;
   MessageService messages;
   RateLimiter logins_per_tenant;  // POST /v1/logins
 };

@@ -393,7 +393,8 @@ CREATE TABLE pools (
 )sql";
 
 // Account pools' health and counters (pool_records.h): the sends are counted
-// from the outbox, by account.
+// from the outbox, by account; dialogs tracked with a status and their
+// messages (dialog_records.h).
 constexpr std::string_view kPoolCounters = R"sql(
 CREATE TABLE account_health (
   account_id     TEXT PRIMARY KEY,
@@ -416,6 +417,24 @@ CREATE TABLE pool_contacts (
 );
 CREATE INDEX pool_contacts_by_account ON pool_contacts (account_id);
 CREATE INDEX outbox_by_account ON outbox (account_id, created_at);
+ALTER TABLE dialogs ADD COLUMN tracked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE dialogs ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE dialogs ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE dialogs ADD COLUMN pool TEXT NOT NULL DEFAULT '';
+ALTER TABLE dialogs ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+ALTER TABLE dialogs ADD COLUMN meta TEXT NOT NULL DEFAULT '';
+CREATE INDEX dialogs_by_contact ON dialogs (account_id, contact) WHERE contact != '';
+CREATE INDEX dialogs_by_status ON dialogs (tenant_id, status, last_message_at);
+CREATE TABLE dialog_messages (
+  dialog_id  TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  message_id INTEGER NOT NULL,
+  outgoing   INTEGER NOT NULL,
+  date       INTEGER NOT NULL,
+  data       BLOB NOT NULL,
+  PRIMARY KEY (dialog_id, message_id)
+);
+CREATE INDEX dialog_messages_by_account ON dialog_messages (account_id);
 )sql";
 
 constexpr std::array kMigrations = {
@@ -432,7 +451,7 @@ constexpr std::array kMigrations = {
     Migration{11, "watcher", kWatcher},
     Migration{12, "work-group relay and dialogs", kRelay},
     Migration{13, "account pools", kPools},
-    Migration{14, "account pools' health, contacts and counters", kPoolCounters},
+    Migration{14, "account pools' health, contacts, counters and tracked dialogs", kPoolCounters},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

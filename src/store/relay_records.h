@@ -1,7 +1,7 @@
 // The work-group relay (docs/relay.md): which accounts are mirrored into which
 // group by which bot, the conversations (dialogs) it mirrors, the posts it
-// made for each message, and how far it has read the event log. Account
-// pools (docs/pools.md) share the dialogs.
+// made for each message, and how far it has read the event log. The
+// dialogs it mirrors are in dialog_records.h.
 #pragma once
 
 #include <cstdint>
@@ -18,24 +18,6 @@ struct Relay {
   std::string mode;                // service's RelayMode name: "topics" or "replies"
   std::string operators;           // JSON array of Telegram user ids; "[]": every human member
   std::int64_t since_seq = 0;      // events up to this one came before the relay: not mirrored
-  std::int64_t created_at = 0;
-  std::int64_t updated_at = 0;
-};
-
-// A conversation of an account with one peer chat. The relay fills the topic
-// (topics mode) or the header post (replies mode) of the group it mirrors into.
-struct Dialog {
-  std::string id;  // "dlg_" + random
-  std::string tenant_id;
-  std::string account_id;
-  std::int64_t peer_chat_id = 0;  // the account's chat with the customer (or the client group)
-  std::string title;              // what the relay named it, e.g. "Anna Petrova (@anna) · Ivan"
-  std::int64_t relay_group_chat_id = 0;  // 0 while not mirrored
-  std::int64_t topic_id = 0;             // topics mode: the forum topic
-  std::int64_t header_message_id = 0;    // replies mode: the post the conversation's messages answer
-  bool closed = false;                   // an operator closed the topic
-  std::int64_t first_message_at = 0;     // unix seconds
-  std::int64_t last_message_at = 0;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };

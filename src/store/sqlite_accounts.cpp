@@ -1,4 +1,5 @@
 #include "store/sqlite_accounts.h"
+#include "store/sqlite_dialogs.h"
 #include "store/sqlite_pools.h"
 #include "store/sqlite_relay.h"
 
@@ -177,6 +178,7 @@ bool Delete(SQLite::Database& db, std::string_view id) {
   files.bind(1, std::string(id));
   files.exec();
   sqlite_relay::DeleteAccountRows(db, id);
+  sqlite_dialogs::DeleteAccountRows(db, id);
   sqlite_pools::DeleteAccountRows(db, id);
   SQLite::Statement erase(db, "DELETE FROM accounts WHERE id = ?");
   erase.bind(1, std::string(id));

@@ -18,28 +18,6 @@ Relay ReadRelay(SQLite::Statement& row) {
           row.getColumn(6).getInt64(),  row.getColumn(7).getInt64(),  row.getColumn(8).getInt64()};
 }
 
-constexpr const char* kDialogColumns =
-    "id, tenant_id, account_id, peer_chat_id, title, relay_group_chat_id, topic_id, header_message_id, closed, "
-    "first_message_at, last_message_at, created_at, updated_at";
-
-Dialog ReadDialog(SQLite::Statement& row) {
-  Dialog d;
-  d.id = row.getColumn(0).getString();
-  d.tenant_id = row.getColumn(1).getString();
-  d.account_id = row.getColumn(2).getString();
-  d.peer_chat_id = row.getColumn(3).getInt64();
-  d.title = row.getColumn(4).getString();
-  d.relay_group_chat_id = row.getColumn(5).getInt64();
-  d.topic_id = row.getColumn(6).getInt64();
-  d.header_message_id = row.getColumn(7).getInt64();
-  d.closed = row.getColumn(8).getInt() != 0;
-  d.first_message_at = row.getColumn(9).getInt64();
-  d.last_message_at = row.getColumn(10).getInt64();
-  d.created_at = row.getColumn(11).getInt64();
-  d.updated_at = row.getColumn(12).getInt64();
-  return d;
-}
-
 constexpr const char* kPostColumns =
     "account_id, peer_chat_id, message_id, group_chat_id, post_message_id, kind, author, parts, created_at";
 
@@ -75,44 +53,6 @@ bool DeleteRelay(SQLite::Database& db, std::string_view account_id) {
   SQLite::Statement erase(db, "DELETE FROM relays WHERE account_id = ?");
   SQLite::bind(erase, std::string(account_id));
   return erase.exec() > 0;
-}
-
-void PutDialog(SQLite::Database& db, const Dialog& d) {
-  SQLite::Statement put(db, std::string("INSERT OR REPLACE INTO dialogs (") + kDialogColumns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  SQLite::bind(put, d.id, d.tenant_id, d.account_id, d.peer_chat_id, d.title, d.relay_group_chat_id, d.topic_id,
-               d.header_message_id, d.closed ? 1 : 0, d.first_message_at, d.last_message_at, d.created_at,
-               d.updated_at);
-  put.exec();
-}
-
-std::optional<Dialog> FindDialog(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id) {
-  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "WHERE account_id = ? AND peer_chat_id = ?"));
-  SQLite::bind(query, std::string(account_id), peer_chat_id);
-  return One(query, ReadDialog);
-}
-
-std::optional<Dialog> FindDialogByTopic(SQLite::Database& db, std::int64_t group_chat_id, std::int64_t topic_id) {
-  SQLite::Statement query(db, Select(kDialogColumns, "dialogs", "WHERE relay_group_chat_id = ? AND topic_id = ?"));
-  SQLite::bind(query, group_chat_id, topic_id);
-  return One(query, ReadDialog);
-}
-
-std::optional<Dialog> FindDialogByHeader(SQLite::Database& db, std::int64_t group_chat_id,
-                                         std::int64_t header_message_id) {
-  SQLite::Statement query(db,
-                          Select(kDialogColumns, "dialogs", "WHERE relay_group_chat_id = ? AND header_message_id = ?"));
-  SQLite::bind(query, group_chat_id, header_message_id);
-  return One(query, ReadDialog);
-}
-
-std::vector<Dialog> ListDialogs(SQLite::Database& db, std::string_view tenant_id, std::string_view account_id,
-                                std::int64_t before, int limit) {
-  SQLite::Statement query(db, Select(kDialogColumns, "dialogs",
-                                     "WHERE tenant_id = ?1 AND (?2 = '' OR account_id = ?2) AND "
-                                     "(?3 = 0 OR last_message_at < ?3) ORDER BY last_message_at DESC, id LIMIT ?4"));
-  SQLite::bind(query, std::string(tenant_id), std::string(account_id), before, limit);
-  return ReadAll<Dialog>(query, ReadDialog);
 }
 
 void PutRelayPost(SQLite::Database& db, const RelayPost& p) {
@@ -159,7 +99,7 @@ void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t 
 }
 
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id) {
-  for (const char* table : {"relays", "dialogs", "relay_posts"}) {
+  for (const char* table : {"relays", "relay_posts"}) {
     SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");
     SQLite::bind(rows, std::string(account_id));
     rows.exec();

@@ -20,17 +20,6 @@ std::optional<Relay> FindRelay(SQLite::Database& db, std::string_view account_id
 std::vector<Relay> ListRelays(SQLite::Database& db, std::string_view bot_id);
 bool DeleteRelay(SQLite::Database& db, std::string_view account_id);
 
-void PutDialog(SQLite::Database& db, const Dialog& dialog);  // insert or replace, by id
-std::optional<Dialog> FindDialog(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id);
-// The dialog mirrored into a group's topic (topic_id) or under a header post.
-std::optional<Dialog> FindDialogByTopic(SQLite::Database& db, std::int64_t group_chat_id, std::int64_t topic_id);
-std::optional<Dialog> FindDialogByHeader(SQLite::Database& db, std::int64_t group_chat_id,
-                                         std::int64_t header_message_id);
-// A tenant's dialogs (of one account when account_id is not ""), the latest
-// message first, last_message_at below `before` (0: any).
-std::vector<Dialog> ListDialogs(SQLite::Database& db, std::string_view tenant_id, std::string_view account_id,
-                                std::int64_t before, int limit);
-
 void PutRelayPost(SQLite::Database& db, const RelayPost& post);  // insert or replace
 std::optional<RelayPost> FindRelayPost(SQLite::Database& db, std::string_view account_id, std::int64_t peer_chat_id,
                                        std::int64_t message_id);
@@ -44,7 +33,7 @@ void DeleteRelayPost(SQLite::Database& db, std::string_view account_id, std::int
 std::int64_t RelayCursor(SQLite::Database& db, std::string_view bot_id);  // 0: none yet
 void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t seq);
 
-// An unlinked account: its relay, dialogs and posts.
+// An unlinked account: its relay and posts.
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id);
 
 }  // namespace tgmux::store::sqlite_relay

@@ -57,13 +57,13 @@ TEST_F(SqliteRelayTest, DialogsAreFoundByPeerTopicAndHeaderNewestFirst) {
   EXPECT_EQ(store_->FindDialogByTopic(-1001, 110)->id, "dlg_1");
   EXPECT_EQ(store_->FindDialogByHeader(-1001, 77)->id, "dlg_3");
   EXPECT_FALSE(store_->FindDialogByTopic(-1002, 110)) << "another group's topic";
-  auto all = store_->ListDialogs("ten_a", "", 0, 10);
+  auto all = store_->ListDialogs("ten_a", {}, 0, 10);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].id, "dlg_2");
   EXPECT_EQ(all[2].id, "dlg_1");
-  EXPECT_EQ(store_->ListDialogs("ten_a", "acc_1", 0, 10).size(), 2u);
-  EXPECT_EQ(store_->ListDialogs("ten_a", "", 300, 10).size(), 2u) << "before the newest";
-  EXPECT_TRUE(store_->ListDialogs("ten_b", "", 0, 10).empty()) << "another tenant sees none";
+  EXPECT_EQ(store_->ListDialogs("ten_a", {"acc_1"}, 0, 10).size(), 2u);
+  EXPECT_EQ(store_->ListDialogs("ten_a", {}, 300, 10).size(), 2u) << "before the newest";
+  EXPECT_TRUE(store_->ListDialogs("ten_b", {}, 0, 10).empty()) << "another tenant sees none";
 }
 
 TEST_F(SqliteRelayTest, PostsByMessageAndByPostAndWhatGoesWithAnAccountOrABot) {

@@ -16,6 +16,7 @@
 #include "store/sqlite_auth.h"
 #include "store/sqlite_events.h"
 #include "store/sqlite_bots.h"
+#include "store/sqlite_dialogs.h"
 #include "store/sqlite_files.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
@@ -302,22 +303,37 @@ class SqliteStore final : public Store {
   bool DeleteRelay(std::string_view account_id) override {
     return Run("deleting a relay", [&] { return sqlite_relay::DeleteRelay(db_, account_id); });
   }
-  void PutDialog(const Dialog& d) override { Run("saving a dialog", [&] { sqlite_relay::PutDialog(db_, d); }); }
+  void PutDialog(const Dialog& d) override { Run("saving a dialog", [&] { sqlite_dialogs::Put(db_, d, false); }); }
+  void TrackDialog(const Dialog& d) override { Run("tracking a dialog", [&] { sqlite_dialogs::Put(db_, d, true); }); }
   std::optional<Dialog> FindDialog(std::string_view account_id, std::int64_t peer_chat_id) override {
-    return Run("reading dialogs", [&] { return sqlite_relay::FindDialog(db_, account_id, peer_chat_id); });
+    return Run("reading dialogs", [&] { return sqlite_dialogs::Find(db_, account_id, peer_chat_id); });
+  }
+  std::optional<Dialog> FindDialogById(std::string_view id) override {
+    return Run("reading dialogs", [&] { return sqlite_dialogs::FindById(db_, id); });
+  }
+  std::optional<Dialog> FindDialogByContact(std::string_view account_id, std::string_view contact) override {
+    return Run("reading dialogs", [&] { return sqlite_dialogs::FindByContact(db_, account_id, contact); });
   }
   std::optional<Dialog> FindDialogByTopic(std::int64_t group_chat_id, std::int64_t topic_id) override {
-    return Run("reading dialogs", [&] { return sqlite_relay::FindDialogByTopic(db_, group_chat_id, topic_id); });
+    return Run("reading dialogs", [&] { return sqlite_dialogs::FindByTopic(db_, group_chat_id, topic_id); });
   }
   std::optional<Dialog> FindDialogByHeader(std::int64_t group_chat_id, std::int64_t header_message_id) override {
-    return Run("reading dialogs",
-               [&] { return sqlite_relay::FindDialogByHeader(db_, group_chat_id, header_message_id); });
+    return Run("reading dialogs", [&] { return sqlite_dialogs::FindByHeader(db_, group_chat_id, header_message_id); });
   }
-  std::vector<Dialog> ListDialogs(std::string_view tenant_id, std::string_view account_id, std::int64_t before,
+  std::vector<Dialog> ListDialogs(std::string_view tenant_id, const DialogFilter& filter, std::int64_t before,
                                   int limit) override {
-    return Run("listing dialogs",
-               [&] { return sqlite_relay::ListDialogs(db_, tenant_id, account_id, before, limit); });
+    return Run("listing dialogs", [&] { return sqlite_dialogs::List(db_, tenant_id, filter, before, limit); });
   }
+  void TouchDialog(std::string_view id, std::int64_t at) override {
+    Run("saving a dialog", [&] { sqlite_dialogs::Touch(db_, id, at); });
+  }
+  void PutDialogMessage(const DialogMessage& m) override {
+    Run("saving a dialog message", [&] { sqlite_dialogs::PutMessage(db_, m); });
+  }
+  std::vector<DialogMessage> ListDialogMessages(std::string_view dialog_id, std::int64_t before, int limit) override {
+    return Run("listing dialog messages", [&] { return sqlite_dialogs::ListMessages(db_, dialog_id, before, limit); });
+  }
+
   void PutRelayPost(const RelayPost& p) override {
     Run("saving a relay post", [&] { sqlite_relay::PutRelayPost(db_, p); });
   }

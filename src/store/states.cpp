@@ -16,6 +16,15 @@ constexpr std::array kStatuses = {
     StatusRow{AccountStatus::kLimited, "limited"},       StatusRow{AccountStatus::kBanned, "banned"},
 };
 
+using DialogRow = NameRow<DialogStatus>;
+
+constexpr std::array kDialogStatuses = {
+    DialogRow{DialogStatus::kActive, "active"},
+    DialogRow{DialogStatus::kQualified, "qualified"},
+    DialogRow{DialogStatus::kStopped, "stopped"},
+    DialogRow{DialogStatus::kFailed, "failed"},
+};
+
 using MethodRow = NameRow<LoginMethod>;
 
 constexpr std::array kMethods = {
@@ -76,6 +85,9 @@ constexpr std::array kAnswerStates = {
 
 std::string_view AccountStatusName(AccountStatus status) { return NameIn(kStatuses, status); }
 std::optional<AccountStatus> ParseAccountStatus(std::string_view name) { return ValueIn(kStatuses, name); }
+
+std::string_view DialogStatusName(DialogStatus status) { return NameIn(kDialogStatuses, status); }
+std::optional<DialogStatus> ParseDialogStatus(std::string_view name) { return ValueIn(kDialogStatuses, name); }
 
 std::string_view LoginMethodName(LoginMethod method) { return NameIn(kMethods, method); }
 std::optional<LoginMethod> ParseLoginMethod(std::string_view name) { return ValueIn(kMethods, name); }

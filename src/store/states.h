@@ -23,6 +23,12 @@ enum class AccountStatus {
 std::string_view AccountStatusName(AccountStatus status);
 std::optional<AccountStatus> ParseAccountStatus(std::string_view name);
 
+// A tracked dialog's status (docs/pools.md): set by the API, except failed,
+// which it also becomes when Telegram refuses messages to the person.
+enum class DialogStatus { kActive, kQualified, kStopped, kFailed };
+std::string_view DialogStatusName(DialogStatus status);
+std::optional<DialogStatus> ParseDialogStatus(std::string_view name);
+
 // How an account was (or is being) linked: phone number + code, or QR code.
 enum class LoginMethod { kPhone, kQr };
 std::string_view LoginMethodName(LoginMethod method);

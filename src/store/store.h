@@ -13,6 +13,7 @@
 
 #include "store/auth_records.h"
 #include "store/bot_records.h"
+#include "store/dialog_records.h"
 #include "store/pool_records.h"
 #include "store/relay_records.h"
 #include "store/event_records.h"
@@ -237,15 +238,29 @@ class Store {
   virtual std::optional<Relay> FindRelay(std::string_view account_id) = 0;
   virtual std::vector<Relay> ListRelays(std::string_view bot_id) = 0;
   virtual bool DeleteRelay(std::string_view account_id) = 0;
-  // Dialogs: Put inserts or replaces by id; one per account and peer chat.
+  // Dialogs, one per account and peer chat (dialog_records.h). The relay's
+  // Put inserts, or changes the relay's fields of the dialog already there;
+  // Track inserts, or changes the tracking fields (tracked, status, reason,
+  // pool, contact, meta) of the one there. Both keep the latest message time.
   virtual void PutDialog(const Dialog& dialog) = 0;
+  virtual void TrackDialog(const Dialog& dialog) = 0;
   virtual std::optional<Dialog> FindDialog(std::string_view account_id, std::int64_t peer_chat_id) = 0;
+  virtual std::optional<Dialog> FindDialogById(std::string_view id) = 0;
+  // The account's tracked dialog with a person as sends name them.
+  virtual std::optional<Dialog> FindDialogByContact(std::string_view account_id, std::string_view contact) = 0;
   virtual std::optional<Dialog> FindDialogByTopic(std::int64_t group_chat_id, std::int64_t topic_id) = 0;
   virtual std::optional<Dialog> FindDialogByHeader(std::int64_t group_chat_id, std::int64_t header_message_id) = 0;
-  // A tenant's dialogs (of one account unless ""), latest message first,
-  // last message before `before` (0: any).
-  virtual std::vector<Dialog> ListDialogs(std::string_view tenant_id, std::string_view account_id,
-                                          std::int64_t before, int limit) = 0;
+  // A tenant's dialogs that pass `filter`, latest message first, last message
+  // before `before` (0: any).
+  virtual std::vector<Dialog> ListDialogs(std::string_view tenant_id, const DialogFilter& filter, std::int64_t before,
+                                          int limit) = 0;
+  // A message at `at` (unix seconds) in a dialog: its first and latest times.
+  virtual void TouchDialog(std::string_view id, std::int64_t at) = 0;
+  // A tracked dialog's messages: Put keeps the first copy of each; List gives
+  // the newest first, message ids below `before` (0: any).
+  virtual void PutDialogMessage(const DialogMessage& message) = 0;
+  virtual std::vector<DialogMessage> ListDialogMessages(std::string_view dialog_id, std::int64_t before,
+                                                        int limit) = 0;
   // The posts mirroring an account's messages (Put inserts or replaces).
   virtual void PutRelayPost(const RelayPost& post) = 0;
   virtual std::optional<RelayPost> FindRelayPost(std::string_view account_id, std::int64_t peer_chat_id,

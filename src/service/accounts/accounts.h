@@ -87,6 +87,8 @@ class AccountService {
   // When the account's flood wait ends (unix seconds), or 0 when it is in none.
   // Kept in memory only: after a restart the account starts without one.
   std::int64_t FloodWaitUntil(const std::string& account_id);
+  // The installation's keyed digests of phone numbers.
+  const PhoneDigests& phone_digests() const { return phone_digests_; }
   // Stores the row (secrets sealed, the phone's digest beside them) and takes
   // over the logged-in client. `phone`: E.164 as Telegram reports it, or "".
   // `proxy`: the one the login used when it was the login's own (sealed into the row).

@@ -16,7 +16,7 @@ constexpr int kMaxRead = 500;
 const std::set<std::string> kEventTypes = {
     "message.received", "message.sent", "message.failed", "message.edited", "message.deleted",
     "message.read",     "chat.read",    "account.status", "login.state",    "webhook.disabled", "bot.status",
-    "watch.message",    "watch.match",
+    "watch.message",    "watch.match",  "dialog.message", "dialog.status",
 };
 
 EventService::EventService(Infrastructure& infra, AccountService& accounts, Background& background,

@@ -64,6 +64,8 @@ class EventService : public AccountObserver {
   using Deliver = std::function<void(Events)>;
 
   EventService(Infrastructure& infra, AccountService& accounts, Background& background, MessageShapes shapes);
+  // How messages look in events (and wherever the API shows a stored message).
+  const MessageShapes& shapes() const { return shapes_; }
   ~EventService() override;
 
   // Queues an event; the writer stores it shortly after.

@@ -51,6 +51,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
       return Sealed(*found, false);
     }
   }
+  for (const auto& guard : guards_) guard(tenant_id, account_id, request);
   std::size_t length = telegram::Utf16Length(request.text);
   if (auto client = accounts_.Client(account_id); client && !request.text.empty()) {
     auto parsed = client->ParseText(request.text, request.parse_mode);
@@ -83,6 +84,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   }
   // Under the lock: the sender's queue gets entries in the order of the rows.
   background_.Post([this, entry] { Accept({entry}); });
+  for (const auto& listener : created_listeners_) listener(entry);
   return entry;
 }
 

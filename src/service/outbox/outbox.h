@@ -86,6 +86,14 @@ class OutboxService : public AccountObserver {
   // At start-up: settles the sends the last run left in flight and hands every
   // queued entry to its account's sender.
   void Resume();
+  // Called by Enqueue before it writes a new entry; throws to refuse it (a
+  // stopped dialog). Only before Resume.
+  using SendGuard = std::function<void(const std::string& tenant_id, const std::string& account_id,
+                                       const SendRequest& request)>;
+  void AddGuard(SendGuard guard) { guards_.push_back(std::move(guard)); }
+  // Calls `listener` once for every entry Enqueue writes (not for one found by
+  // its idempotency key), clear values, on the caller's thread. Only before Resume.
+  void OnCreated(EntryDone listener) { created_listeners_.push_back(std::move(listener)); }
   // Calls `listener` once for every entry that ends sent or failed (clear
   // values; on the background thread, or in Resume). Only before Resume.
   void OnFinished(EntryDone listener) { finished_listeners_.push_back(std::move(listener)); }
@@ -184,6 +192,8 @@ class OutboxService : public AccountObserver {
   const Clock::duration chat_interval_;
   const int group_per_minute_;
   std::map<std::string, Sender> senders_;
+  std::vector<SendGuard> guards_;
+  std::vector<EntryDone> created_listeners_;
   std::vector<EntryDone> finished_listeners_;
 
   std::mutex enqueue_mutex_;  // keeps queue order the same as creation order

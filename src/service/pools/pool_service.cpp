@@ -1,71 +1,303 @@
 #include "service/pools/pool_service.h"
 
-#include <map>
+#include <algorithm>
 
+#include "common/metrics.h"
 #include "common/time.h"
 
 namespace tgmux::service {
 
 using nlohmann::json;
+using store::AccountStatus;
 
-PoolService::PoolService(Infrastructure& infra, AccountService& accounts) : infra_(infra), accounts_(accounts) {}
+namespace {
 
-bool PoolService::Available(const store::Account& account) {
-  return account.status == store::AccountStatus::kActive && accounts_.FloodWaitUntil(account.id) <= UnixSeconds();
+json TimeOrNull(std::int64_t unix_seconds) { return unix_seconds > 0 ? json(Rfc3339(unix_seconds)) : json(nullptr); }
+
+}  // namespace
+
+PoolService::PoolService(Infrastructure& infra, AccountService& accounts, OutboxService& outbox)
+    : infra_(infra), accounts_(accounts), outbox_(outbox), clock_([] { return UnixSeconds(); }) {
+  accounts_.AddObserver(this);
+  outbox_.OnCreated([this](const store::OutboxEntry& entry) { OnCreated(entry); });
+  outbox_.OnFinished([this](const store::OutboxEntry& entry) { OnFinished(entry); });
+  {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::pair<std::string, std::string>> named;
+    for (const auto& account : infra_.store().ListAccounts()) {
+      if (!account.pool.empty()) named[KeyOf(account.tenant_id, account.pool)] = {account.tenant_id, account.pool};
+    }
+    for (const auto& [key, pool] : named) Load(pool.first, pool.second);
+  }
+  infra_.metrics().AddCollector([this](Metrics::Writer& w) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t now = clock_();
+    for (auto& [key, pool] : pools_) {
+      Roll(pool);
+      w.Gauge("tgmux_pool_available", "Accounts of a pool that may send now", "pool=\"" + LabelValue(pool.name) + "\"",
+              static_cast<double>(pool.index.Available(now)));
+    }
+  });
 }
 
-json PoolService::Summary(const std::string& name, const std::vector<store::Account>& members,
-                          const pools::PoolSettings& settings, bool with_accounts) {
-  int available = 0;
-  json accounts = json::array();
-  for (const auto& account : members) {
-    const bool ready = Available(account);
-    available += ready ? 1 : 0;
-    if (with_accounts) {
-      accounts.push_back({{"id", account.id},
-                          {"display_name", account.display_name},
-                          {"status", std::string(store::AccountStatusName(account.status))},
-                          {"available", ready}});
-    }
+void PoolService::SetClock(std::function<std::int64_t()> clock) {
+  std::lock_guard lock(mutex_);
+  clock_ = std::move(clock);
+  for (auto& [key, pool] : pools_) Roll(pool);
+}
+
+PoolService::Pool& PoolService::Load(const std::string& tenant_id, const std::string& name) {
+  const std::string key = KeyOf(tenant_id, name);
+  for (auto it = member_of_.begin(); it != member_of_.end();) it = it->second == key ? member_of_.erase(it) : ++it;
+  auto& store = infra_.store();
+  Pool& pool = pools_[key];
+  pool = Pool{};
+  pool.tenant_id = tenant_id;
+  pool.name = name;
+  auto row = store.FindPool(tenant_id, name);
+  pool.settings = row ? pools::PoolSettings::FromText(row->settings) : pools::PoolSettings{};
+  pool.day = pools::DayIn(pool.settings.timezone, clock_());
+  std::map<std::string, store::AccountSends> sends;
+  for (auto& s : store.CountPoolSends(tenant_id, name, "", pool.day.start)) sends[s.account_id] = s;
+  for (auto& account : store.ListAccounts(tenant_id)) {
+    if (account.pool != name) continue;
+    auto found = sends.find(account.id);
+    AddMember(pool, std::move(account), found == sends.end() ? std::nullopt : std::optional(found->second));
   }
-  json out = {{"name", name}, {"available", available}, {"settings", settings.ToJson()}};
-  out["accounts"] = with_accounts ? accounts : json(members.size());
+  return pool;
+}
+
+void PoolService::AddMember(Pool& pool, store::Account account, const std::optional<store::AccountSends>& sends) {
+  Member member;
+  member.health = infra_.store().FindAccountHealth(account.id).value_or(store::AccountHealth{});
+  member.sent_total = sends ? sends->sent_total : 0;
+  member.account = std::move(account);
+  const std::string id = member.account.id;
+  member_of_[id] = KeyOf(pool.tenant_id, pool.name);
+  auto& stored = pool.members[id] = std::move(member);
+  pools::PoolIndex::Member m;
+  m.id = id;
+  m.last_used = sends ? sends->last_at : 0;
+  pool.index.Put(m, clock_());  // placeholder: Refile sets the rest
+  Refile(pool, stored, sends ? sends->since : 0);
+}
+
+pools::PoolSettings PoolService::LimitsOf(const Pool& pool, const Member& member) const {
+  return pools::WithLimits(pool.settings, member.health.limits);
+}
+
+void PoolService::Refile(Pool& pool, const Member& member, std::int64_t sent_today) {
+  const auto& a = member.account;
+  const std::int64_t now = clock_();
+  pools::PoolIndex::Member m;
+  m.id = a.id;
+  if (const auto* old = pool.index.Find(a.id)) m.last_used = old->last_used;
+  m.sent_today = sent_today;
+  m.limit_today = pools::LimitOnDay(LimitsOf(pool, member), pools::WarmupDay(pool.settings.timezone, pool.day, a.created_at));
+  switch (a.status) {
+    case AccountStatus::kActive:
+      m.usable = true;
+      break;
+    case AccountStatus::kFloodWait:
+      m.usable = true;
+      m.blocked_until = accounts_.FloodWaitUntil(a.id);
+      break;
+    case AccountStatus::kLimited:
+      // Limited with no end known: out of the pick until its status changes.
+      m.usable = member.health.limited_until > now;
+      m.blocked_until = member.health.limited_until;
+      break;
+    default:
+      m.usable = false;
+  }
+  pool.index.Put(std::move(m), now);
+}
+
+void PoolService::Roll(Pool& pool) {
+  const std::int64_t now = clock_();
+  if (now >= pool.day.start && now < pool.day.next) return;
+  pool.day = pools::DayIn(pool.settings.timezone, now);
+  for (const auto& [id, member] : pool.members) Refile(pool, member, 0);
+}
+
+PoolService::Pool* PoolService::PoolOf(const std::string& account_id) {
+  auto it = member_of_.find(account_id);
+  if (it == member_of_.end()) return nullptr;
+  Pool& pool = pools_.at(it->second);
+  Roll(pool);
+  return &pool;
+}
+
+void PoolService::DropMember(const std::string& account_id) {
+  auto it = member_of_.find(account_id);
+  if (it == member_of_.end()) return;
+  auto pool = pools_.find(it->second);
+  member_of_.erase(it);
+  if (pool == pools_.end()) return;
+  pool->second.index.Remove(account_id);
+  pool->second.members.erase(account_id);
+  if (pool->second.members.empty()) pools_.erase(pool);
+}
+
+void PoolService::OnCreated(const store::OutboxEntry& entry) {
+  std::lock_guard lock(mutex_);
+  if (Pool* pool = PoolOf(entry.account_id); pool && entry.created_at >= pool->day.start) {
+    pool->index.Count(entry.account_id, +1, clock_());
+  }
+}
+
+void PoolService::OnFinished(const store::OutboxEntry& entry) {
+  std::lock_guard lock(mutex_);
+  Pool* pool = PoolOf(entry.account_id);
+  if (pool == nullptr) return;
+  if (entry.state == store::OutboxState::kSent) {
+    pool->members.at(entry.account_id).sent_total++;
+  } else if (entry.created_at >= pool->day.start) {
+    pool->index.Count(entry.account_id, -1, clock_());
+  }
+}
+
+void PoolService::OnStatus(const store::Account& account, std::optional<AccountStatus> previous) {
+  auto& store = infra_.store();
+  if (account.status == AccountStatus::kFloodWait && previous != AccountStatus::kFloodWait) {
+    store.CountAccountHealth(account.tenant_id, account.id, store::HealthCounter::kFloodWaits);
+  }
+  if (account.status == AccountStatus::kBanned && previous != AccountStatus::kBanned) {
+    store.CountAccountHealth(account.tenant_id, account.id, store::HealthCounter::kBans);
+  }
+  std::lock_guard lock(mutex_);
+  Pool* pool = PoolOf(account.id);
+  if (pool == nullptr) return;
+  Member& member = pool->members.at(account.id);
+  member.account = account;
+  member.health = store.FindAccountHealth(account.id).value_or(store::AccountHealth{});
+  Refile(*pool, member, pool->index.Find(account.id)->sent_today);
+}
+
+void PoolService::OnAccountUpdated(const store::Account& account) {
+  std::lock_guard lock(mutex_);
+  auto it = member_of_.find(account.id);
+  const std::string key = KeyOf(account.tenant_id, account.pool);
+  if (it != member_of_.end() && it->second == key) {
+    Pool* pool = PoolOf(account.id);
+    Member& member = pool->members.at(account.id);
+    member.account = account;
+    return Refile(*pool, member, pool->index.Find(account.id)->sent_today);
+  }
+  DropMember(account.id);
+  if (account.pool.empty()) return;
+  auto pool = pools_.find(key);
+  if (pool == pools_.end()) {
+    Load(account.tenant_id, account.pool);
+    return;
+  }
+  Roll(pool->second);
+  auto sends = infra_.store().CountPoolSends(account.tenant_id, account.pool, account.id, pool->second.day.start);
+  AddMember(pool->second, account, sends.empty() ? std::nullopt : std::optional(sends.front()));
+}
+
+void PoolService::OnUnlinked(const store::Account& account) {
+  std::lock_guard lock(mutex_);
+  DropMember(account.id);
+}
+
+json PoolService::MemberJson(const Pool& pool, const Member& member) {
+  const auto& a = member.account;
+  const auto* m = pool.index.Find(a.id);
+  const std::int64_t now = clock_();
+  json limits = nullptr;
+  if (!member.health.limits.empty()) limits = json::parse(member.health.limits, nullptr, false);
+  return {{"id", a.id},
+          {"display_name", a.display_name},
+          {"status", std::string(store::AccountStatusName(a.status))},
+          {"available", pool.index.IsAvailable(a.id, now)},
+          {"sent_today", m->sent_today},
+          {"sent_total", member.sent_total},
+          {"limit_today", m->limit_today},
+          {"warmup_day", pools::WarmupDay(pool.settings.timezone, pool.day, a.created_at)},
+          {"flood_waits", member.health.flood_waits},
+          {"bans", member.health.bans},
+          {"last_used_at", TimeOrNull(m->last_used)},
+          {"blocked_until", TimeOrNull(m->blocked_until > now ? m->blocked_until : 0)},
+          {"limits", limits}};
+}
+
+json PoolService::Summary(Pool& pool, bool with_accounts) {
+  Roll(pool);
+  const std::int64_t now = clock_();
+  json out = {{"name", pool.name},
+              {"available", pool.index.Available(now)},
+              {"next_available_at", TimeOrNull(pool.index.NextAvailableAt(pool.day.next))},
+              {"day_started_at", Rfc3339(pool.day.start)},
+              {"settings", pool.settings.ToJson()}};
+  if (!with_accounts) {
+    out["accounts"] = pool.members.size();
+    return out;
+  }
+  json accounts = json::array();
+  for (const auto& [id, member] : pool.members) accounts.push_back(MemberJson(pool, member));
+  out["accounts"] = std::move(accounts);
   return out;
 }
 
 std::vector<json> PoolService::List(const std::string& tenant_id) {
-  std::map<std::string, std::vector<store::Account>> members;
-  for (auto& account : infra_.store().ListAccounts(tenant_id)) {
-    if (!account.pool.empty()) members[account.pool].push_back(std::move(account));
+  std::map<std::string, json> out;
+  for (const auto& row : infra_.store().ListPools(tenant_id)) {
+    Pool empty{tenant_id, row.name, pools::PoolSettings::FromText(row.settings), {}, {}, {}};
+    empty.day = pools::DayIn(empty.settings.timezone, UnixSeconds());
+    out[row.name] = Summary(empty, false);
   }
-  std::map<std::string, pools::PoolSettings> settings;
-  for (const auto& pool : infra_.store().ListPools(tenant_id)) {
-    settings[pool.name] = pools::PoolSettings::FromText(pool.settings);
-    members.try_emplace(pool.name);
+  std::lock_guard lock(mutex_);
+  for (auto& [key, pool] : pools_) {
+    if (pool.tenant_id == tenant_id) out[pool.name] = Summary(pool, false);
   }
-  std::vector<json> out;
-  for (const auto& [name, accounts] : members) out.push_back(Summary(name, accounts, settings[name], false));
-  return out;
+  std::vector<json> list;
+  for (auto& [name, pool] : out) list.push_back(std::move(pool));
+  return list;
 }
 
 json PoolService::Get(const std::string& tenant_id, const std::string& name) {
-  std::vector<store::Account> members;
-  for (auto& account : infra_.store().ListAccounts(tenant_id)) {
-    if (account.pool == name) members.push_back(std::move(account));
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pools_.find(KeyOf(tenant_id, name));
+    if (it != pools_.end()) return Summary(it->second, true);
   }
-  auto pool = infra_.store().FindPool(tenant_id, name);
-  if (members.empty() && !pool) throw Error(ErrorCode::kNotFound, "pool " + name + " has no accounts or settings");
-  return Summary(name, members, pool ? pools::PoolSettings::FromText(pool->settings) : pools::PoolSettings{}, true);
+  auto row = infra_.store().FindPool(tenant_id, name);
+  if (!row) throw Error(ErrorCode::kNotFound, "pool " + name + " has no accounts or settings");
+  Pool empty{tenant_id, name, pools::PoolSettings::FromText(row->settings), {}, {}, {}};
+  empty.day = pools::DayIn(empty.settings.timezone, UnixSeconds());
+  return Summary(empty, true);
 }
 
 json PoolService::Update(const std::string& tenant_id, const std::string& name, const json& patch) {
   pools::CheckPoolName(name, "name");
   auto& store = infra_.store();
-  auto pool = store.FindPool(tenant_id, name);
-  auto settings = pools::Patched(pool ? pools::PoolSettings::FromText(pool->settings) : pools::PoolSettings{}, patch);
+  auto row = store.FindPool(tenant_id, name);
+  auto settings = pools::Patched(row ? pools::PoolSettings::FromText(row->settings) : pools::PoolSettings{}, patch);
   const std::int64_t now = UnixSeconds();
-  store.PutPool({tenant_id, name, settings.ToJson().dump(), pool ? pool->created_at : now, now});
+  store.PutPool({tenant_id, name, settings.ToJson().dump(), row ? row->created_at : now, now});
+  {
+    // The day's sends are counted again when its time zone moved the day.
+    std::lock_guard lock(mutex_);
+    if (pools_.count(KeyOf(tenant_id, name)) != 0) Load(tenant_id, name);
+  }
   return Get(tenant_id, name);
+}
+
+void PoolService::SetLimits(const std::string& tenant_id, const std::string& account_id, const json& limits) {
+  infra_.store().SetAccountLimits(tenant_id, account_id, limits.empty() ? "" : limits.dump());
+  std::lock_guard lock(mutex_);
+  if (Pool* pool = PoolOf(account_id)) {
+    Member& member = pool->members.at(account_id);
+    member.health = infra_.store().FindAccountHealth(account_id).value_or(store::AccountHealth{});
+    Refile(*pool, member, pool->index.Find(account_id)->sent_today);
+  }
+}
+
+json PoolService::CountersOf(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  Pool* pool = PoolOf(account_id);
+  return pool ? MemberJson(*pool, pool->members.at(account_id)) : json(nullptr);
 }
 
 }  // namespace tgmux::service

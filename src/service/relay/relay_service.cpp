@@ -108,12 +108,6 @@ void RelayService::Stop(const std::string& tenant_id, const std::string& account
   if (listener_) listener_(relay, true);
 }
 
-std::vector<store::Dialog> RelayService::Dialogs(const std::string& tenant_id, const std::string& account_id,
-                                                 std::int64_t before, int limit) {
-  if (!account_id.empty()) accounts_.Get(tenant_id, account_id);
-  return infra_.store().ListDialogs(tenant_id, account_id, before, limit);
-}
-
 void RelayService::SetBacklog(const std::string& account_id, int waiting) {
   std::lock_guard lock(mutex_);
   if (waiting <= 0) {

@@ -37,9 +37,6 @@ class RelayService {
   // Errors: not_found for another tenant's account or an account without relay.
   store::Relay Get(const std::string& tenant_id, const std::string& account_id);
   void Stop(const std::string& tenant_id, const std::string& account_id);
-  // A tenant's dialogs (of one account unless ""), latest first.
-  std::vector<store::Dialog> Dialogs(const std::string& tenant_id, const std::string& account_id,
-                                     std::int64_t before, int limit);
 
   // The bots report how many of an account's messages wait to be posted.
   void SetBacklog(const std::string& account_id, int waiting);

@@ -91,21 +91,4 @@ json RelayJson(const store::Relay& relay, int backlog) {
           {"updated_at", Rfc3339(relay.updated_at)}};
 }
 
-json DialogJson(const store::Dialog& d) {
-  json relay = nullptr;
-  if (d.relay_group_chat_id != 0) {
-    relay = {{"group_chat_id", d.relay_group_chat_id}};
-    if (d.topic_id != 0) relay["topic_id"] = d.topic_id;
-    if (d.header_message_id != 0) relay["header_message_id"] = d.header_message_id;
-  }
-  return {{"id", d.id},
-          {"account_id", d.account_id},
-          {"peer_chat_id", d.peer_chat_id},
-          {"title", d.title},
-          {"relay", std::move(relay)},
-          {"closed", d.closed},
-          {"first_message_at", d.first_message_at == 0 ? json(nullptr) : json(Rfc3339(d.first_message_at))},
-          {"last_message_at", d.last_message_at == 0 ? json(nullptr) : json(Rfc3339(d.last_message_at))}};
-}
-
 }  // namespace tgmux::service::relay

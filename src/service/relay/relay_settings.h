@@ -39,8 +39,5 @@ RelaySettings ParseRelaySettings(const nlohmann::json& body);
 
 // {account_id, bot_id, group_chat_id, mode, operators, backlog, created_at, updated_at}.
 nlohmann::json RelayJson(const store::Relay& relay, int backlog);
-// {id, account_id, peer_chat_id, title, relay: {group_chat_id, topic_id|header_message_id}|null,
-//  closed, first_message_at, last_message_at}.
-nlohmann::json DialogJson(const store::Dialog& dialog);
 
 }  // namespace tgmux::service::relay
