@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tests/support/pool_fixture.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -170,6 +171,35 @@ TEST_F(PoolsTest, AFloodWaitingAccountIsPassedOverAndCounted) {
   EXPECT_EQ(counters["flood_waits"], 1);
   EXPECT_TRUE(counters["blocked_until"].is_string()) << counters;
   EXPECT_EQ(counters["sent_today"], 1) << "its direct send counts too, waiting or not";
+}
+
+TEST_F(PoolsTest, WithReassignAFirstMessageWaitingOnAFloodWaitMovesToAnotherAccount) {
+  Pool({{"warmup_days", 0}, {"reassign_first_messages", true}}, 2);
+  CreateUser("+15550013001", "Nina");
+  // The pick takes the lower id first when nothing else differs: Telegram makes that one wait.
+  const bool first_lower = ids_[0] < ids_[1];
+  const std::string waiting = first_lower ? ids_[0] : ids_[1], other = first_lower ? ids_[1] : ids_[0];
+  const std::string waiting_phone = first_lower ? "+15550005001" : "+15550005002";
+  ASSERT_EQ(Control("POST", "/faults", {{"phone", waiting_phone}, {"method", "sendMessage"},
+                                        {"error", {{"code", 429}, {"message", "Too Many Requests: retry after 600"}}}})
+                .status,
+            201);
+  auto opened = http().Request("POST", "/v1/dialogs", json{{"pool", "sales"}, {"to", "+15550013001"}, {"text", "Hi Nina"}}.dump());
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  EXPECT_EQ(opened.Json()["account_id"], waiting);
+  const std::string entry = opened.Json()["message"]["id"], dialog = opened.Json()["id"];
+
+  json sent;
+  ASSERT_TRUE(WaitUntil([&] {
+    sent = http().Get("/v1/outbox/" + entry).Json();
+    return sent["state"] == "sent";
+  }, std::chrono::seconds(10))) << sent;
+  EXPECT_EQ(sent["account_id"], other) << "sent by the account that was free";
+  EXPECT_EQ(PollAccount(waiting, "flood_wait")["status"], "flood_wait");
+  EXPECT_EQ(http().Get("/v1/dialogs/" + dialog).Json()["account_id"], other) << "the dialog went with it";
+  EXPECT_EQ(SentBy("+15550013001", "Nina, following up"), other) << "and the person stays there";
+  EXPECT_EQ(Counters(waiting)["sent_today"], 0);
+  EXPECT_EQ(Counters(other)["sent_today"], 2);
 }
 
 }  // namespace

@@ -58,6 +58,16 @@ struct Services {
     logins.OnStateChange([this](const std::string& tenant_id, const LoginView& login) {
       events.Append({"login.state", login.account ? login.account->id : "", tenant_id, LoginEventData(login), ""});
     });
+    // A first message waiting on a flood wait may move to another account of its pool, its dialog with it.
+    outbox.SetReassigner([this](const store::OutboxEntry& entry) {
+      auto to = pools.Reassign(entry);
+      if (to) {
+        store::OutboxEntry moved = entry;
+        moved.account_id = *to;
+        dialogs.Moved(moved, entry.account_id);
+      }
+      return to;
+    });
     outbox.OnFinished([this](const store::OutboxEntry& entry) {
       entry.state == store::OutboxState::kSent ? events.OutboxSent(entry) : events.OutboxFailed(entry);
     });

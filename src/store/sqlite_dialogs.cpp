@@ -117,6 +117,17 @@ std::vector<Dialog> List(SQLite::Database& db, std::string_view tenant_id, const
   return ReadAll<Dialog>(query, ReadDialog);
 }
 
+bool Move(SQLite::Database& db, std::string_view id, std::string_view account_id) {
+  SQLite::Statement move(db, "UPDATE dialogs SET account_id = ? WHERE id = ?");
+  SQLite::bind(move, std::string(account_id), std::string(id));
+  try {
+    return move.exec() > 0;
+  } catch (const SQLite::Exception& e) {
+    if (IsUniqueViolation(e)) return false;
+    throw;
+  }
+}
+
 void Touch(SQLite::Database& db, std::string_view id, std::int64_t at) {
   SQLite::Statement touch(db,
                           "UPDATE dialogs SET first_message_at = CASE WHEN first_message_at = 0 THEN ?2 "

@@ -26,6 +26,7 @@ std::optional<Dialog> FindByHeader(SQLite::Database& db, std::int64_t group_chat
 std::vector<Dialog> List(SQLite::Database& db, std::string_view tenant_id, const DialogFilter& filter,
                          std::int64_t before, int limit);
 
+bool Move(SQLite::Database& db, std::string_view id, std::string_view account_id);  // false: a unique conflict
 void Touch(SQLite::Database& db, std::string_view id, std::int64_t at);
 void PutMessage(SQLite::Database& db, const DialogMessage& message);  // keeps the first copy
 std::vector<DialogMessage> ListMessages(SQLite::Database& db, std::string_view dialog_id, std::int64_t before,

@@ -324,6 +324,9 @@ class SqliteStore final : public Store {
                                   int limit) override {
     return Run("listing dialogs", [&] { return sqlite_dialogs::List(db_, tenant_id, filter, before, limit); });
   }
+  bool MoveDialog(std::string_view id, std::string_view account_id) override {
+    return Run("moving a dialog", [&] { return sqlite_dialogs::Move(db_, id, account_id); });
+  }
   void TouchDialog(std::string_view id, std::int64_t at) override {
     Run("saving a dialog", [&] { sqlite_dialogs::Touch(db_, id, at); });
   }

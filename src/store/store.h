@@ -254,6 +254,10 @@ class Store {
   // before `before` (0: any).
   virtual std::vector<Dialog> ListDialogs(std::string_view tenant_id, const DialogFilter& filter, std::int64_t before,
                                           int limit) = 0;
+  // A tracked dialog whose first message moved to another account of its
+  // pool (the person's chat id is the same for every account): false when
+  // that account already has a dialog with the person.
+  virtual bool MoveDialog(std::string_view id, std::string_view account_id) = 0;
   // A message at `at` (unix seconds) in a dialog: its first and latest times.
   virtual void TouchDialog(std::string_view id, std::int64_t at) = 0;
   // A tracked dialog's messages: Put keeps the first copy of each; List gives

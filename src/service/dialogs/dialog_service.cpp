@@ -274,6 +274,19 @@ void DialogService::OnFinished(const store::OutboxEntry& entry) {
   SetStatus(*dialog, DialogStatus::kFailed, entry.error_message);
 }
 
+void DialogService::Moved(const store::OutboxEntry& entry, const std::string& from) {
+  std::optional<store::Dialog> dialog;
+  try {
+    dialog = infra_.store().FindDialogByContact(from, pools::ContactOf(accounts_.phone_digests(), entry.to));
+  } catch (const Error&) {
+    return;
+  }
+  if (!dialog || !infra_.store().MoveDialog(dialog->id, entry.account_id)) return;
+  std::lock_guard lock(mutex_);
+  tracked_.erase({from, dialog->peer_chat_id});
+  tracked_.emplace(entry.account_id, dialog->peer_chat_id);
+}
+
 void DialogService::OnMessage(const std::string& account_id, const telegram::Message& message) {
   {
     std::lock_guard lock(mutex_);

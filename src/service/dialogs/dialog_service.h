@@ -68,6 +68,10 @@ class DialogService : public AccountObserver {
   // PATCH /v1/dialogs/{id} {status?, meta?}: errors invalid_request naming the field, not_found.
   store::Dialog Update(const std::string& tenant_id, const std::string& id, const nlohmann::json& patch);
 
+  // A first message to the person moved from `from` to another account of
+  // the pool (PoolService::Reassign): the dialog goes with it.
+  void Moved(const store::OutboxEntry& entry, const std::string& from);
+
   // AccountObserver: messages between a tracked dialog's account and person attach to it.
   void OnMessage(const std::string& account_id, const telegram::Message& message) override;
   void OnUnlinked(const store::Account& account) override;

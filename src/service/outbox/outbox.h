@@ -91,6 +91,11 @@ class OutboxService : public AccountObserver {
   using SendGuard = std::function<void(const std::string& tenant_id, const std::string& account_id,
                                        const SendRequest& request)>;
   void AddGuard(SendGuard guard) { guards_.push_back(std::move(guard)); }
+  // When an account enters a flood wait, each of its waiting text entries is
+  // offered to `reassigner`, which may name another account to send it (the
+  // entry moves there, sealed with that account's key). Only before Resume.
+  using Reassigner = std::function<std::optional<std::string>(const store::OutboxEntry&)>;
+  void SetReassigner(Reassigner reassigner) { reassigner_ = std::move(reassigner); }
   // Calls `listener` once for every entry Enqueue writes (not for one found by
   // its idempotency key), clear values, on the caller's thread. Only before Resume.
   void OnCreated(EntryDone listener) { created_listeners_.push_back(std::move(listener)); }
@@ -176,6 +181,7 @@ class OutboxService : public AccountObserver {
   static store::OutboxEntry Sent(store::OutboxEntry entry, const telegram::Message& message);
   void OnFailure(const std::string& account_id, Queued& item, const Error& error);
   void PauseForFlood(const std::string& account_id, Queued& item, const Error& error);
+  void MoveWaiting(const std::string& account_id);
   void RetryLater(const std::string& account_id, Queued& item, const Error& error);
   void AwaitLateOutcome(const std::string& account_id, Sender& sender, Queued& item);
   void Settle(const std::string& account_id, const SendKey& key, const SendResult& result);
@@ -193,6 +199,7 @@ class OutboxService : public AccountObserver {
   const int group_per_minute_;
   std::map<std::string, Sender> senders_;
   std::vector<SendGuard> guards_;
+  Reassigner reassigner_;
   std::vector<EntryDone> created_listeners_;
   std::vector<EntryDone> finished_listeners_;
 

@@ -82,6 +82,34 @@ void OutboxService::PauseForFlood(const std::string& account_id, Queued& item, c
     if (Clock::now() >= SenderOf(account_id).paused_until) accounts_.SetFloodWait(account_id, 0);
     Pump(account_id);
   });
+  MoveWaiting(account_id);
+}
+
+void OutboxService::MoveWaiting(const std::string& account_id) {
+  if (!reassigner_) return;
+  auto& queue = SenderOf(account_id).queue;
+  for (auto it = queue.begin(); it != queue.end();) {
+    auto& entry = it->entry;
+    std::optional<std::string> to;
+    if (!it->in_flight && entry.media.empty()) to = reassigner_(entry);
+    if (!to || (!entry.idempotency_key.empty() &&
+                infra_.store().FindOutboxByKey(entry.tenant_id, *to, entry.idempotency_key))) {
+      ++it;
+      continue;
+    }
+    store::OutboxEntry moved = std::move(entry);
+    it = queue.erase(it);
+    moved.account_id = *to;
+    moved.chat_id = 0;
+    moved.next_attempt_at = 0;
+    moved.error_code.clear();
+    moved.error_message.clear();
+    moved.updated_at = UnixSeconds();
+    Save(moved);  // sealed with its new account's key
+    spdlog::info("outbox {}: a first message waiting on account {} (flood wait) moved to account {}", moved.id,
+                 account_id, *to);
+    Accept({std::move(moved)});
+  }
 }
 
 void OutboxService::RetryLater(const std::string& account_id, Queued& item, const Error& error) {

@@ -61,6 +61,14 @@ const PoolIndex::Member* PoolIndex::Pick(std::int64_t now) {
   return &members_.at(std::get<2>(*ready_.begin()));
 }
 
+const PoolIndex::Member* PoolIndex::PickOther(std::int64_t now, const std::string& excluded) {
+  Wake(now);
+  for (const auto& key : ready_) {
+    if (std::get<2>(key) != excluded) return &members_.at(std::get<2>(key));
+  }
+  return nullptr;
+}
+
 void PoolIndex::Count(const std::string& id, int delta, std::int64_t now) {
   auto it = members_.find(id);
   if (it == members_.end()) return;

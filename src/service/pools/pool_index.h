@@ -35,6 +35,8 @@ class PoolIndex {
   // The available member with the fewest sends today, the least recently
   // used among equals (then by id); null when none is available at `now`.
   const Member* Pick(std::int64_t now);
+  // The same, but never `excluded`.
+  const Member* PickOther(std::int64_t now, const std::string& excluded);
   // A send was made (+1) or undone (-1: it failed) today.
   void Count(const std::string& id, int delta, std::int64_t now);
   // How many members are available at `now`.

@@ -46,6 +46,7 @@ std::string PoolService::PickFor(const std::string& tenant_id, const std::string
         .With("next_available_at", at > 0 ? nlohmann::json(Rfc3339(at)) : nlohmann::json(nullptr));
   }
   store.PutPoolContact({tenant_id, name, contact, picked->id, now});
+  fresh_contacts_.insert(KeyOf(tenant_id, name) + '\n' + contact);
   return picked->id;
 }
 
@@ -53,7 +54,35 @@ store::OutboxEntry PoolService::Send(const std::string& tenant_id, const std::st
   const std::string contact = pools::ContactOf(accounts_.phone_digests(), request.to);
   // The entry is created under the lock, so the next pick counts it.
   std::lock_guard lock(send_mutex_);
-  return outbox_.Enqueue(tenant_id, PickFor(tenant_id, pool, contact), std::move(request));
+  const std::string account_id = PickFor(tenant_id, pool, contact);
+  auto entry = outbox_.Enqueue(tenant_id, account_id, std::move(request));
+  // The first message to a person the pool bound to an account just now (here, or by Assign).
+  std::lock_guard state(mutex_);
+  if (fresh_contacts_.erase(KeyOf(tenant_id, pool) + '\n' + contact) != 0 && !store::IsFinal(entry.state)) {
+    first_messages_.insert(entry.id);
+  }
+  return entry;
+}
+
+std::optional<std::string> PoolService::Reassign(const store::OutboxEntry& entry) {
+  std::string contact;
+  try {
+    contact = pools::ContactOf(accounts_.phone_digests(), entry.to);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+  std::lock_guard lock(mutex_);
+  if (first_messages_.count(entry.id) == 0 || !entry.media.empty()) return std::nullopt;
+  Pool* pool = PoolOf(entry.account_id);
+  if (pool == nullptr || !pool->settings.reassign_first_messages) return std::nullopt;
+  const std::int64_t now = clock_();
+  const auto* other = pool->index.PickOther(now, entry.account_id);
+  if (other == nullptr) return std::nullopt;
+  const std::string to = other->id;
+  if (entry.created_at >= pool->day.start) pool->index.Count(entry.account_id, -1, now);
+  pool->index.Count(to, +1, now);
+  infra_.store().PutPoolContact({pool->tenant_id, pool->name, contact, to, now});
+  return to;
 }
 
 std::string PoolService::Assign(const std::string& tenant_id, const std::string& pool, const std::string& to) {

@@ -148,6 +148,7 @@ void PoolService::OnCreated(const store::OutboxEntry& entry) {
 
 void PoolService::OnFinished(const store::OutboxEntry& entry) {
   std::lock_guard lock(mutex_);
+  first_messages_.erase(entry.id);
   Pool* pool = PoolOf(entry.account_id);
   if (pool == nullptr) return;
   if (entry.state == store::OutboxState::kSent) {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "service/accounts/account_observer.h"
@@ -60,6 +61,12 @@ class PoolService : public AccountObserver {
   // chooses, without sending (a dialog opened with no first message).
   std::string Assign(const std::string& tenant_id, const std::string& pool, const std::string& to);
 
+  // With the pool's reassign_first_messages: the account that takes over a
+  // first message to a new person (a text the pool picked an account for)
+  // waiting on a flood-waiting account, the person bound to it now; nullopt
+  // when the entry stays. On the outbox's thread.
+  std::optional<std::string> Reassign(const store::OutboxEntry& entry);
+
   // AccountObserver: status changes move accounts in and out of the pick and
   // count flood waits and bans; a changed pool or an unlink moves them.
   void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
@@ -98,6 +105,7 @@ class PoolService : public AccountObserver {
   void OnCreated(const store::OutboxEntry& entry);
   void OnFinished(const store::OutboxEntry& entry);
   // pool_sends.cpp
+  // The account for `contact`: the one bound to it, or one picked and bound now.
   std::string PickFor(const std::string& tenant_id, const std::string& pool, const std::string& contact);
 
   Infrastructure& infra_;
@@ -109,6 +117,8 @@ class PoolService : public AccountObserver {
   std::mutex mutex_;       // guards everything below
   std::map<std::string, Pool> pools_;                        // by KeyOf
   std::unordered_map<std::string, std::string> member_of_;  // account id -> KeyOf its pool
+  std::unordered_set<std::string> fresh_contacts_;          // KeyOf + '\n' + contact: bound, no entry yet
+  std::unordered_set<std::string> first_messages_;          // unfinished entries to a freshly bound person
 };
 
 }  // namespace tgmux::service
