@@ -418,6 +418,19 @@ CREATE INDEX pool_contacts_by_account ON pool_contacts (account_id);
 CREATE INDEX outbox_by_account ON outbox (account_id, created_at);
 )sql";
 
+// Notifications by bot: which subscribers hear which events (notification_records.h).
+constexpr std::string_view kNotifications = R"sql(
+CREATE TABLE notification_subscriptions (
+  id            TEXT PRIMARY KEY,
+  tenant_id     TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL UNIQUE REFERENCES subscribers (id) ON DELETE CASCADE,
+  events        TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX notification_subscriptions_by_tenant ON notification_subscriptions (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -433,6 +446,7 @@ constexpr std::array kMigrations = {
     Migration{12, "work-group relay and dialogs", kRelay},
     Migration{13, "account pools", kPools},
     Migration{14, "account pools' health, contacts and counters", kPoolCounters},
+    Migration{15, "notification subscriptions", kNotifications},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {
