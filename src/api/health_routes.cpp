@@ -48,6 +48,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterWatchRoutes(router, services);
   RegisterRelayRoutes(router, services);
   RegisterPoolRoutes(router, services);
+  RegisterNotificationRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -36,6 +36,8 @@ void RegisterRelayRoutes(Router& router, service::Services& services);
 
 // /v1/pools, /v1/pools/{name}.
 void RegisterPoolRoutes(Router& router, service::Services& services);
+// /v1/notifications/subscriptions.
+void RegisterNotificationRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
