@@ -53,15 +53,12 @@ void NotificationService::SetNotifier(std::shared_ptr<HealthNotifier> notifier) 
 
 bool NotificationService::Worth(const store::Account& account) {
   // A client starting (connecting, then active) is routine: only a connection
-  // that failed, and its recovery, are news.
+  // that failed is news, and `active` only after news.
   std::lock_guard lock(mutex_);
-  if (account.status == store::AccountStatus::kConnecting) {
-    if (account.last_error.empty()) return false;
-    told_connecting_.insert(account.id);
-    return true;
-  }
-  const bool told = told_connecting_.erase(account.id) > 0;
-  return told || account.status != store::AccountStatus::kActive || account.last_error != "";
+  if (account.status == store::AccountStatus::kActive) return told_.erase(account.id) > 0;
+  if (account.status == store::AccountStatus::kConnecting && account.last_error.empty()) return false;
+  told_.insert(account.id);
+  return true;
 }
 
 std::shared_ptr<HealthNotifier> NotificationService::Notifier() {

@@ -54,7 +54,7 @@ class NotificationService : public AccountObserver {
   Infrastructure& infra_;
   std::mutex mutex_;
   std::shared_ptr<HealthNotifier> notifier_;
-  std::set<std::string> told_connecting_;  // accounts whose failed connection was told
+  std::set<std::string> told_;  // accounts last told about a status other than active
 };
 
 }  // namespace tgmux::service
