@@ -68,9 +68,10 @@ TEST_F(HealthTest, PeerFloodLimitsTheAccountUntilASendPasses) {
   EXPECT_TRUE(StatusEvent("limited")) << json(Statuses());
   EXPECT_TRUE(WaitForMetric(gateway_->Anonymous(), "tgmux_accounts{status=\"limited\"}", 1, std::chrono::seconds(5)));
 
-  // Still connected, and its queue is not paused: once Telegram lets a
-  // message through, the account is active again.
-  ASSERT_EQ(Control("POST", std::string("/users/") + kAnn + "/peer-flood", {{"on", false}}).status, 200);
+  // Still connected, and its queue is not paused: it answers someone who
+  // wrote to it (the limit is on strangers), and once Telegram lets a
+  // message through the account is active again.
+  ASSERT_EQ(Control("POST", "/messages", {{"from", kCid}, {"to", kAnn}, {"text", "hi Ann"}}).status, 201);
   auto passed = Send("@cid_h", "hello Cid");
   EXPECT_EQ(passed["state"], "sent") << passed;
   auto active = PollAccount(account_, "active");
@@ -81,6 +82,27 @@ TEST_F(HealthTest, PeerFloodLimitsTheAccountUntilASendPasses) {
   EXPECT_EQ(statuses.back(), "active") << json(statuses);
   EXPECT_TRUE(WaitUntil([&] { return MetricValue(gateway_->Anonymous(), "tgmux_accounts{status=\"limited\"}") == 0.0; },
                         std::chrono::seconds(5)));
+}
+
+TEST_F(HealthTest, ALimitOutlivesARestart) {
+  Prepare();
+  ASSERT_EQ(Control("POST", std::string("/users/") + kAnn + "/peer-flood", {{"on", true}}).status, 200);
+  EXPECT_EQ(Send("@bob_h", "hello stranger")["state"], "failed");
+  ASSERT_EQ(PollAccount(account_, "limited")["status"], "limited");
+  ASSERT_TRUE(StatusEvent("limited"));
+  const std::size_t before = Statuses().size();
+  StartGateway({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}});
+  // Restored: connecting, then (its client ready) limited again, not active.
+  std::vector<std::string> after;
+  EXPECT_TRUE(WaitUntil([&] {
+    auto all = Statuses();
+    after.assign(all.begin() + static_cast<std::ptrdiff_t>(std::min(before, all.size())), all.end());
+    return after.size() >= 2;
+  }, std::chrono::seconds(10))) << json(after);
+  EXPECT_EQ(after, (std::vector<std::string>{"connecting", "limited"}));
+  auto restored = http().Get("/v1/accounts/" + account_).Json();
+  EXPECT_EQ(restored["status"], "limited") << restored;
+  EXPECT_NE(restored["last_error"].get<std::string>().find("PEER_FLOOD"), std::string::npos) << restored;
 }
 
 TEST_F(HealthTest, ALimitEndsAfterTheConfiguredTime) {
