@@ -163,6 +163,12 @@ TEST(ConfigTest, HealthMonitorAndLimitedHours) {
             "TGMUX_LIMITED_HOURS=\"0\": expected a number of hours greater than 0 and at most 8760");
   EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_MONITOR_INTERVAL", "soon"}})),
             "TGMUX_MONITOR_INTERVAL=\"soon\": expected a number of seconds from 0 to 86400");
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "[health]\nmonitor_interval = 30\nlimited_hours = 12\n";
+  Config from_file = Load(FromFile(file));
+  EXPECT_EQ(from_file.monitor_interval_seconds, 30);
+  EXPECT_EQ(from_file.limited_hours, 12);
 }
 
 TEST(ConfigTest, MediaFetchIsOffByDefaultAndItsAllowListIsChecked) {
