@@ -61,6 +61,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
     return !sub.empty();
   }, std::chrono::seconds(10)));
   std::string rule = http().Post("/v1/watch/rules", {{"name", "a-rule"}, {"subscribers", {sub}}}).Json()["id"];
+  const json notify_body = {{"subscriber", sub}, {"events", {"account.status"}}};
+  std::string nsub = http().Post("/v1/notifications/subscriptions", notify_body).Json()["id"];
   const std::string wr = "/v1/watch/rules/" + rule;
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
   ASSERT_EQ(http().Request("PATCH", acc, json{{"pool", "a-pool"}}.dump()).status, 200);
@@ -154,6 +156,9 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/pools", {"/v1/pools", none, 200, 0}},
       {"GET /v1/pools/{name}", {"/v1/pools/a-pool", none, 404, 0}},
       {"PATCH /v1/pools/{name}", {"/v1/pools/a-pool", {{"daily_limit", 1}}, 200, 403}},
+      {"POST /v1/notifications/subscriptions", {"/v1/notifications/subscriptions", notify_body, 404, 403}},
+      {"GET /v1/notifications/subscriptions", {"/v1/notifications/subscriptions", none, 200, 0}},
+      {"DELETE /v1/notifications/subscriptions/{id}", {"/v1/notifications/subscriptions/" + nsub, none, 404, 403}},
       {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
       {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
       {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
@@ -175,7 +180,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
   std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key", "a-lead"};
-  std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot", rule, "a-rule"};
+  std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot", rule, "a-rule", nsub};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;
     std::string method = name.substr(0, name.find(' '));
@@ -210,6 +215,9 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   EXPECT_EQ(http().Get("/v1/api-keys").Json()["items"].size(), 1u);
   EXPECT_EQ(http().Get(wr).Json()["name"], "a-rule");
   EXPECT_EQ(http().Get("/v1/subscribers/" + sub).status, 200);
+  auto subscriptions = http().Get("/v1/notifications/subscriptions").Json()["items"];
+  ASSERT_EQ(subscriptions.size(), 1u) << subscriptions;
+  EXPECT_EQ(subscriptions[0]["id"], nsub);
   auto pool = http().Get("/v1/pools/a-pool").Json();
   EXPECT_EQ(pool["accounts"].size(), 1u) << pool;
   EXPECT_EQ(pool["settings"]["daily_limit"], 40) << "B's pool of the same name is B's";

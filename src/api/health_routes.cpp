@@ -49,6 +49,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterRelayRoutes(router, services);
   RegisterPoolRoutes(router, services);
   RegisterDialogRoutes(router, services);
+  RegisterNotificationRoutes(router, services);
   RegisterAuthRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });

@@ -38,6 +38,8 @@ void RegisterDialogRoutes(Router& router, service::Services& services);
 
 // /v1/pools, /v1/pools/{name} (a pool's messages are in RegisterMessageRoutes).
 void RegisterPoolRoutes(Router& router, service::Services& services);
+// /v1/notifications/subscriptions.
+void RegisterNotificationRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);

@@ -49,6 +49,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
+  services->health.Start();
   auto bot_front = std::make_unique<bots::BotFront>(*services);
   services->bots.RestoreAll();
   try {

@@ -24,7 +24,7 @@ constexpr std::string_view kCodeHowTo =
     "Send it here with spaces between the digits, like 1 2 3 4 5: Telegram cancels a login code that is sent "
     "in a chat as it is.";
 
-bool IsLinked(AccountStatus status) { return status != AccountStatus::kRevoked; }
+bool IsLinked(AccountStatus status) { return !service::AccountService::SessionGone(status); }
 
 // The digits of a code typed with spaces, dashes or dots; "" when anything else is in it.
 std::string CodeDigits(std::string_view text, bool& verbatim) {

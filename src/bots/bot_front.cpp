@@ -5,8 +5,14 @@
 namespace tgmux::bots {
 
 // What BotService and WatchService call: forwarded to the front while it exists.
-class BotFront::Forwarder : public service::BotListener, public service::WatchNotifier {
+class BotFront::Forwarder : public service::BotListener,
+                            public service::WatchNotifier,
+                            public service::HealthNotifier {
  public:
+  void OnAccountStatus(const store::Subscriber& subscriber, const store::Account& account,
+                       std::optional<store::AccountStatus>) override {
+    With([&](BotFront& f) { f.OnAccountStatus(subscriber, account); });
+  }
   void OnMatch(const store::WatchMatch& match) override {
     With([&](BotFront& f) { f.OnMatch(match); });
   }
@@ -35,6 +41,7 @@ BotFront::BotFront(service::Services& services)
   gate_->front = this;
   services_.bots.SetListener(forwarder_);
   services_.watch.SetNotifier(forwarder_);
+  services_.notifications.SetNotifier(forwarder_);
   // Notifications that could not go (the bot was down, Telegram refused for
   // a while) are tried again; the first sweep follows each bot's start.
   worker_->Every(std::chrono::seconds(60), [this] {
@@ -123,6 +130,12 @@ void BotFront::OnMatch(const store::WatchMatch& match) {
     auto subscriber = services_.infra.store().FindSubscriber(match.subscriber_id);
     if (!subscriber) return;
     if (auto runtime = Runtime(subscriber->bot_id)) runtime->Notify(match);
+  });
+}
+
+void BotFront::OnAccountStatus(const store::Subscriber& subscriber, const store::Account& account) {
+  worker_->Post([this, subscriber, account] {
+    if (auto runtime = Runtime(subscriber.bot_id)) runtime->NotifyAccountStatus(subscriber.telegram_user_id, account);
   });
 }
 

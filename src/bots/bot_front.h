@@ -37,6 +37,7 @@ class BotFront : public service::BotListener, private LoginIndex {
 
   void OnLogin(const std::string& tenant_id, const service::LoginView& login);
   void OnMatch(const store::WatchMatch& match);
+  void OnAccountStatus(const store::Subscriber& subscriber, const store::Account& account);
   void OnWatchAnswer(const std::string& match_id, const store::OutboxEntry& entry);
   std::shared_ptr<BotRuntime> Runtime(const std::string& bot_id);  // worker only
   // LoginIndex (worker only).

@@ -66,6 +66,9 @@ class BotRuntime : public std::enable_shared_from_this<BotRuntime> {
   // the bot was down).
   void Notify(const store::WatchMatch& match);
   void NotifyPending();
+  // notify (health_notify.cpp): an account of the tenant changed status; the
+  // subscriber asked to hear it (POST /v1/notifications/subscriptions).
+  void NotifyAccountStatus(std::int64_t user_id, const store::Account& account);
   // A subscriber's answer to a match is sent or failed (watch_answer.cpp).
   void OnWatchAnswerFinished(const std::string& match_id, const store::OutboxEntry& entry);
 

@@ -41,7 +41,7 @@ bool ParseReplyKey(const std::string& key, std::string& bot_id, std::int64_t& us
 
 std::optional<store::Account> BotRuntime::TerminalAccount(std::int64_t user_id) {
   for (auto& account : AccountsOf(user_id)) {
-    if (account.status != store::AccountStatus::kRevoked) return account;
+    if (!service::AccountService::SessionGone(account.status)) return account;
   }
   Say(user_id, "No account is linked. Send /account to link one.");
   return std::nullopt;

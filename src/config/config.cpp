@@ -65,6 +65,15 @@ double ParseSecondsUpTo(const std::string& value, double max) {
   return result;
 }
 
+double ParseHours(const std::string& value) {
+  char* end = nullptr;
+  double result = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(result > 0) || result > 8760) {
+    Bad("expected a number of hours greater than 0 and at most 8760");
+  }
+  return result;
+}
+
 // "COUNT/SECONDS", e.g. "5/900": at most 5 in any 900-second window.
 RateLimit ParseRateLimit(const std::string& value) {
   auto slash = value.find('/');
@@ -287,6 +296,12 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) {
          c.watch_notify_per_hour = static_cast<int>(ParseInteger(v, 1, 100000));
        }},
+      {{"TGMUX_MONITOR_INTERVAL", "health.monitor_interval", "",
+        "seconds between two health checks of each account at Telegram, jittered by 20% (60; 0: no checks)"},
+       [](Config& c, const std::string& v) { c.monitor_interval_seconds = ParseSecondsOrZero(v); }},
+      {{"TGMUX_LIMITED_HOURS", "health.limited_hours", "",
+        "hours an account Telegram refused with PEER_FLOOD stays limited unless a send passes sooner (24)"},
+       [](Config& c, const std::string& v) { c.limited_hours = ParseHours(v); }},
       {{"TGMUX_BOT_GROUP_PER_MINUTE", "bots.group_per_minute", "",
         "messages a bot posts into one group a minute, e.g. the relay's posts into a work group (19; Telegram "
         "allows 20)"},

@@ -91,6 +91,8 @@ struct Config {
   int bot_accounts_per_person = 1;  // accounts one person links through the tenant's bots
   int watch_notify_per_hour = 30;   // watcher notifications per subscriber per hour; beyond: one summary
   int bot_group_per_minute = 19;    // a bot's messages a minute into one group (Telegram allows 20)
+  double monitor_interval_seconds = 60;  // each account's health is checked this often, jittered ±20% (0: off)
+  double limited_hours = 24;             // a limited account (PEER_FLOOD) counts as limited this long
   std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account

@@ -151,6 +151,26 @@ TEST(ConfigTest, OutboxPacingHasSafeDefaultsAndZeroTurnsItOff) {
             "TGMUX_OUTBOX_GROUP_PER_MINUTE=\"many\": expected an integer");
 }
 
+TEST(ConfigTest, HealthMonitorAndLimitedHours) {
+  Config defaults = Load({});
+  EXPECT_EQ(defaults.monitor_interval_seconds, 60);
+  EXPECT_EQ(defaults.limited_hours, 24);
+  Config set = Load(FromEnv({{"TGMUX_MONITOR_INTERVAL", "0.5"}, {"TGMUX_LIMITED_HOURS", "0.25"}}));
+  EXPECT_EQ(set.monitor_interval_seconds, 0.5);
+  EXPECT_EQ(set.limited_hours, 0.25);
+  EXPECT_EQ(Load(FromEnv({{"TGMUX_MONITOR_INTERVAL", "0"}})).monitor_interval_seconds, 0);
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LIMITED_HOURS", "0"}})),
+            "TGMUX_LIMITED_HOURS=\"0\": expected a number of hours greater than 0 and at most 8760");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_MONITOR_INTERVAL", "soon"}})),
+            "TGMUX_MONITOR_INTERVAL=\"soon\": expected a number of seconds from 0 to 86400");
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "[health]\nmonitor_interval = 30\nlimited_hours = 12\n";
+  Config from_file = Load(FromFile(file));
+  EXPECT_EQ(from_file.monitor_interval_seconds, 30);
+  EXPECT_EQ(from_file.limited_hours, 12);
+}
+
 TEST(ConfigTest, MediaFetchIsOffByDefaultAndItsAllowListIsChecked) {
   Config defaults = Load({});
   EXPECT_FALSE(defaults.media_fetch.enabled);

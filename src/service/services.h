@@ -12,6 +12,8 @@
 #include "service/events/events.h"
 #include "service/events/gap_recovery.h"
 #include "service/events/webhooks.h"
+#include "service/health/health_monitor.h"
+#include "service/health/notifications.h"
 #include "service/infrastructure.h"
 #include "service/logins/logins.h"
 #include "service/media/downloads.h"
@@ -34,6 +36,8 @@ struct Services {
         auth(g, audit),
         tenants(g, audit),
         accounts(g, background, audit),
+        health(g, accounts, background),
+        notifications(g, accounts),
         files(g),
         spool(g.config().data_dir),
         fetcher(g.config(), spool.upload_dir()),
@@ -87,6 +91,7 @@ struct Services {
   // Stops logins and closes every account's client (the sessions stay on
   // disk), writes the events queued so far and answers whoever waits for them.
   void Shutdown() {
+    health.Stop();
     bots.Shutdown();
     logins.Shutdown();
     accounts.Shutdown();
@@ -114,6 +119,8 @@ struct Services {
   AuthService auth;
   TenantService tenants;
   AccountService accounts;
+  HealthMonitor health;  // started by the app once accounts are restored
+  NotificationService notifications;
   FileRegistry files;
   MediaSpool spool;
   MediaFetcher fetcher;  // "media": {"url": ...}

@@ -437,6 +437,19 @@ CREATE TABLE dialog_messages (
 CREATE INDEX dialog_messages_by_account ON dialog_messages (account_id);
 )sql";
 
+// Notifications by bot: which subscribers hear which events (notification_records.h).
+constexpr std::string_view kNotifications = R"sql(
+CREATE TABLE notification_subscriptions (
+  id            TEXT PRIMARY KEY,
+  tenant_id     TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL UNIQUE REFERENCES subscribers (id) ON DELETE CASCADE,
+  events        TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX notification_subscriptions_by_tenant ON notification_subscriptions (tenant_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -452,6 +465,7 @@ constexpr std::array kMigrations = {
     Migration{12, "work-group relay and dialogs", kRelay},
     Migration{13, "account pools", kPools},
     Migration{14, "account pools' health, contacts, counters and tracked dialogs", kPoolCounters},
+    Migration{15, "notification subscriptions", kNotifications},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

@@ -18,6 +18,7 @@
 #include "store/sqlite_bots.h"
 #include "store/sqlite_dialogs.h"
 #include "store/sqlite_files.h"
+#include "store/sqlite_notifications.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_util.h"
 #include "store/sqlite_pools.h"
@@ -467,6 +468,25 @@ class SqliteStore final : public Store {
   }
   bool DeleteWebhook(std::string_view tenant_id, std::string_view id) override {
     return Run("removing a webhook", [&] { return sqlite_events::DeleteWebhook(db_, tenant_id, id); });
+  }
+
+  void PutNotificationSubscription(const NotificationSubscription& s) override {
+    Run("saving a notification subscription", [&] { sqlite_notifications::PutSubscription(db_, s); });
+  }
+  std::optional<NotificationSubscription> FindNotificationSubscription(std::string_view id) override {
+    return Run("reading notification subscriptions", [&] { return sqlite_notifications::FindSubscription(db_, id); });
+  }
+  std::optional<NotificationSubscription> FindNotificationSubscriptionOf(std::string_view subscriber_id) override {
+    return Run("reading notification subscriptions",
+               [&] { return sqlite_notifications::FindSubscriptionOf(db_, subscriber_id); });
+  }
+  std::vector<NotificationSubscription> ListNotificationSubscriptions(std::string_view tenant_id) override {
+    return Run("listing notification subscriptions",
+               [&] { return sqlite_notifications::ListSubscriptions(db_, tenant_id); });
+  }
+  bool DeleteNotificationSubscription(std::string_view tenant_id, std::string_view id) override {
+    return Run("removing a notification subscription",
+               [&] { return sqlite_notifications::DeleteSubscription(db_, tenant_id, id); });
   }
 
 

@@ -14,6 +14,7 @@
 #include "store/auth_records.h"
 #include "store/bot_records.h"
 #include "store/dialog_records.h"
+#include "store/notification_records.h"
 #include "store/pool_records.h"
 #include "store/relay_records.h"
 #include "store/event_records.h"
@@ -315,6 +316,16 @@ class Store {
   virtual std::vector<Webhook> ListWebhooks(std::string_view tenant_id) = 0;
   virtual bool UpdateWebhook(const Webhook& webhook) = 0;
   virtual bool DeleteWebhook(std::string_view tenant_id, std::string_view id) = 0;
+
+  // Notifications by bot (notification_records.h). Put inserts or replaces by
+  // id; a subscriber has at most one subscription (Put with another id for the
+  // same subscriber replaces that one too).
+  virtual void PutNotificationSubscription(const NotificationSubscription& subscription) = 0;
+  virtual std::optional<NotificationSubscription> FindNotificationSubscription(std::string_view id) = 0;
+  virtual std::optional<NotificationSubscription> FindNotificationSubscriptionOf(std::string_view subscriber_id) = 0;
+  // Of one tenant, oldest first.
+  virtual std::vector<NotificationSubscription> ListNotificationSubscriptions(std::string_view tenant_id) = 0;
+  virtual bool DeleteNotificationSubscription(std::string_view tenant_id, std::string_view id) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a

@@ -127,6 +127,12 @@ class AccountClient {
   // Whether the proxy answers (TDLib's pingProxy), with the round trip in
   // seconds. Errors: telegram_unreachable with TDLib's reason.
   void PingProxy(const ProxyUrl& proxy, std::function<void(Result<double>)> done);
+  // The health monitor's check: pingProxy without a proxy, a request that
+  // really reaches Telegram's main DC through the client's own connection and
+  // changes nothing. The round trip in seconds; telegram_unreachable when no
+  // answer comes within `deadline`; a ban Telegram shows (USER_DEACTIVATED_BAN)
+  // as its error.
+  void PingTelegram(std::chrono::milliseconds deadline, std::function<void(Result<double>)> done);
 
   // Ends the session at Telegram and deletes local data (-> kLoggedOut).
   void LogOut(Done done);

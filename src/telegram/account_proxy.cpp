@@ -52,4 +52,16 @@ void AccountClient::PingProxy(const ProxyUrl& proxy, std::function<void(Result<d
             }));
 }
 
+void AccountClient::PingTelegram(std::chrono::milliseconds deadline, std::function<void(Result<double>)> done) {
+  json request = {{"@type", "pingProxy"}, {"proxy", nullptr}};
+  hub_.Send(
+      client_id_, std::move(request),
+      Typed<double>(std::move(done),
+                    [](const json& answer) -> Result<double> {
+                      if (answer.value("@type", "") != "seconds") return UnexpectedAnswer("pingProxy");
+                      return answer.value("seconds", 0.0);
+                    }),
+      deadline);
+}
+
 }  // namespace tgmux::telegram

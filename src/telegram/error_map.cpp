@@ -17,10 +17,12 @@ struct Rule {
   ErrorCode code;
   std::string_view text;   // public message; empty: "Telegram error N: <message>"
   bool retry_after = false;  // the rest of the message after `pattern` is N seconds
+  AccountVerdict verdict = AccountVerdict::kNone;  // what it says about the account
 };
 
 using enum ErrorCode;
 using enum Match;
+using enum AccountVerdict;
 
 // First matching rule wins, so specific messages come before code-wide rules
 // (PHONE_NUMBER_INVALID is 406 in some server versions, and must still map).
@@ -33,7 +35,7 @@ constexpr std::array kRules = {
     Rule{0, kExact, "SESSION_PASSWORD_NEEDED", kPasswordNeeded, "The account needs its 2FA password"},
     Rule{0, kExact, "PHONE_NUMBER_INVALID", kInvalidPhone, "Telegram says the phone number is invalid"},
     Rule{0, kExact, "Phone number must be non-empty", kInvalidPhone, "The phone number is empty"},
-    Rule{0, kExact, "PHONE_NUMBER_BANNED", kForbidden, "This phone number is banned by Telegram"},
+    Rule{0, kExact, "PHONE_NUMBER_BANNED", kForbidden, "This phone number is banned by Telegram", false, kBanned},
     Rule{0, kExact, "First name must be non-empty", kInvalidRequest, "The first name is empty"},
     Rule{0, kExact, "Another authorization query has started", kConflict,
          "Another login step was started on this account"},
@@ -59,7 +61,11 @@ constexpr std::array kRules = {
          "This person accepts new chats only from their contacts and Telegram Premium users"},
     Rule{0, kExact, "PEER_FLOOD", kForbidden,
          "Telegram limits this account: it may not start new chats with people who are not its contacts for now "
-         "(PEER_FLOOD, Telegram's spam limit)"},
+         "(PEER_FLOOD, Telegram's spam limit)",
+         false, kLimited},
+    // A 401 a request met when Telegram had banned the account (tdlib-facts §5.9): before the code-wide 401.
+    Rule{0, kExact, "USER_DEACTIVATED_BAN", kForbidden, "Telegram has banned this account (USER_DEACTIVATED_BAN)",
+         false, kBanned},
     Rule{0, kExact, "USER_IS_BLOCKED", kForbidden, "This person has blocked the account"},
     Rule{0, kExact, "USER_ALREADY_PARTICIPANT", kConflict, "The account is already a member of this chat"},
     Rule{0, kExact, "INVITE_HASH_EXPIRED", kNotFound, "The invite link has expired or was revoked"},
@@ -155,7 +161,18 @@ std::optional<int> Seconds(std::string_view rest) {
   return seconds;
 }
 
+constexpr const char* kVerdictKey = "account_status";
+
 }  // namespace
+
+AccountVerdict AccountVerdictOf(const Error& error) {
+  const auto& details = error.details();
+  auto it = details.find(kVerdictKey);
+  if (it == details.end() || !it->is_string()) return kNone;
+  if (*it == "limited") return kLimited;
+  if (*it == "banned") return kBanned;
+  return kNone;
+}
 
 Error MapTdError(int code, std::string_view message) {
   for (const Rule& rule : kRules) {
@@ -166,7 +183,10 @@ Error MapTdError(int code, std::string_view message) {
       return Error(kFloodWait, "Telegram asks to wait " + std::to_string(*seconds) + " s before retrying",
                    *seconds);
     }
-    return Error(rule.code, std::string(rule.text));
+    Error error(rule.code, std::string(rule.text));
+    if (rule.verdict == kLimited) return std::move(error).With(kVerdictKey, "limited");
+    if (rule.verdict == kBanned) return std::move(error).With(kVerdictKey, "banned");
+    return error;
   }
   return Error(kTelegramError, "Telegram error " + std::to_string(code) + ": " + std::string(message));
 }

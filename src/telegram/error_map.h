@@ -22,6 +22,15 @@ namespace tgmux::telegram {
 // - 401 "Wrong database encryption key" -> internal ("key mismatch"): our stored
 //   key does not open the account's database; nothing the caller can fix.
 // - any other 401 ("Unauthorized": not logged in, logging out) -> account_not_ready.
+//
+// Errors that say something about the account itself, not only the request,
+// carry it as the detail "account_status" ("limited": PEER_FLOOD, Telegram's
+// spam limit; "banned": USER_DEACTIVATED_BAN, PHONE_NUMBER_BANNED), which
+// AccountVerdictOf reads back.
 Error MapTdError(int code, std::string_view message);
+
+// What an error tells about the account that met it.
+enum class AccountVerdict { kNone, kLimited, kBanned };
+AccountVerdict AccountVerdictOf(const Error& error);
 
 }  // namespace tgmux::telegram

@@ -41,6 +41,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{400, "User not found", ErrorCode::kPeerNotFound},
                       Case{400, "Chat info not found", ErrorCode::kPeerNotFound},
                       Case{401, "Unauthorized", ErrorCode::kAccountNotReady},
+                      Case{401, "USER_DEACTIVATED_BAN", ErrorCode::kForbidden},
+                      Case{400, "PEER_FLOOD", ErrorCode::kForbidden},
                       Case{401, "Wrong database encryption key", ErrorCode::kInternal},
                       Case{500, "Request aborted", ErrorCode::kAccountNotReady},
                       Case{400, "Another authorization query has started", ErrorCode::kConflict},
@@ -103,6 +105,15 @@ TEST(TelegramErrorMap, LocalPathsAreNotShown) {
   Error error = MapTdError(400, "Can't init database in the directory \"/data/accounts/7/td\": denied");
   EXPECT_EQ(error.code(), ErrorCode::kInternal);
   EXPECT_EQ(std::string(error.what()).find("/data"), std::string::npos);
+}
+
+TEST(TelegramErrorMap, SpamLimitAndBansSayWhatTheyMeanForTheAccount) {
+  EXPECT_EQ(AccountVerdictOf(MapTdError(400, "PEER_FLOOD")), AccountVerdict::kLimited);
+  EXPECT_EQ(AccountVerdictOf(MapTdError(401, "USER_DEACTIVATED_BAN")), AccountVerdict::kBanned);
+  EXPECT_EQ(AccountVerdictOf(MapTdError(400, "PHONE_NUMBER_BANNED")), AccountVerdict::kBanned);
+  EXPECT_EQ(AccountVerdictOf(MapTdError(401, "Unauthorized")), AccountVerdict::kNone);
+  EXPECT_EQ(AccountVerdictOf(MapTdError(400, "USER_IS_BLOCKED")), AccountVerdict::kNone);
+  EXPECT_EQ(MapTdError(400, "PEER_FLOOD").details().value("account_status", ""), "limited");
 }
 
 }  // namespace

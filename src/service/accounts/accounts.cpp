@@ -42,7 +42,7 @@ void AccountService::RestoreAll() {
   RemoveOrphans(accounts);
   BackfillPhoneDigests(accounts);
   for (const auto& account : accounts) {
-    if (account.status == AccountStatus::kDisabled || account.status == AccountStatus::kRevoked) continue;
+    if (account.status == AccountStatus::kDisabled || SessionGone(account.status)) continue;
     Start(account);
   }
 }
@@ -141,15 +141,21 @@ void AccountService::OnState(const std::string& account_id, const AuthState& sta
 void AccountService::OnClosed(const std::string& account_id, ClosedReason reason) {
   if (reason != ClosedReason::kRevoked) return;
   Take(account_id);
+  // TDLib ends a banned account's session like a revoked one (tdlib-facts §5.9):
+  // SetStatus says banned where Telegram said so before the end.
   SetStatus(account_id, AccountStatus::kRevoked, "the session was terminated from another device or by Telegram");
-  spdlog::warn("account {}: session revoked remotely", account_id);
+  spdlog::warn("account {}: session ended remotely", account_id);
 }
 
 void AccountService::SetStatus(const std::string& account_id, AccountStatus status, const std::string& error) {
-  background_.Post([this, account_id, status, error] {
+  background_.Post([this, account_id, given = status, given_error = error] {
     auto row = infra_.store().FindAccount(account_id);
-    if (!row || (row->status == status && row->last_error == error)) return;
+    if (!row) return;
+    auto [status, error] = Settled(*row, given, given_error);
+    if (row->status == status && row->last_error == error) return;
     if (row->status == AccountStatus::kDisabled && status != AccountStatus::kDisabled) return;
+    // Banned stays until the account is unlinked or linked again.
+    if (row->status == AccountStatus::kBanned && status != AccountStatus::kDisabled) return;
     AccountStatus previous = row->status;
     row->status = status;
     row->last_error = error;
@@ -248,6 +254,14 @@ bool AccountService::IsLive(const std::string& account_id) {
   return live_.count(account_id) > 0;
 }
 
+std::vector<std::string> AccountService::LiveIds() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> ids;
+  ids.reserve(live_.size());
+  for (const auto& [id, live] : live_) ids.push_back(id);
+  return ids;
+}
+
 std::shared_ptr<telegram::AccountClient> AccountService::Client(const std::string& account_id) {
   std::lock_guard lock(mutex_);
   auto it = live_.find(account_id);
@@ -317,6 +331,7 @@ void AccountService::Wipe(const std::string& account_id) {
 
 std::optional<AccountService::Live> AccountService::Take(const std::string& account_id) {
   std::lock_guard lock(mutex_);
+  unreachable_.erase(account_id);  // a new client is checked afresh
   auto it = live_.find(account_id);
   if (it == live_.end()) return std::nullopt;
   Live live = std::move(it->second);

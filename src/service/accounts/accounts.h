@@ -1,5 +1,5 @@
 // Linked accounts: their rows, their running TDLib clients, status changes
-// (connecting, active, flood_wait, error, revoked, disabled), restore at start-up and
+// (connecting, active, flood_wait, limited, error, revoked, banned, disabled), restore at start-up and
 // unlink. Thread-safe; every call returns quickly (TDLib work is asynchronous).
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "service/accounts/account_observer.h"
@@ -78,12 +79,30 @@ class AccountService {
   // The accounts a person linked through the tenant's bots, oldest first.
   std::vector<store::Account> FindByOwner(const std::string& tenant_id, std::int64_t owner_user_id);
   bool IsLive(const std::string& account_id);
+  // The accounts whose client runs now (a copy: the health monitor walks it).
+  std::vector<std::string> LiveIds();
 
   // For the outbox: the account's running client, or null.
   std::shared_ptr<telegram::AccountClient> Client(const std::string& account_id);
   // Status flood_wait until `until` (unix seconds) while Telegram makes the
   // account wait; 0: the wait is over, status active.
   void SetFloodWait(const std::string& account_id, std::int64_t until);
+  // Health (docs/pools.md, Account health). Telegram refused a send with
+  // PEER_FLOOD: the account is `limited` (it still writes to its contacts and
+  // chats) until TGMUX_LIMITED_HOURS from now, kept in the store; `reason` is
+  // its last_error.
+  void MarkLimited(const std::string& account_id, const std::string& reason);
+  // A send passed, or the limit's time ran out: `active` again (if it was limited).
+  void ClearLimited(const std::string& account_id);
+  // Telegram said the account is banned (USER_DEACTIVATED_BAN, PHONE_NUMBER_BANNED):
+  // status `banned`, which its session's end (LoggingOut, Closed) keeps.
+  void MarkBanned(const std::string& account_id, const std::string& reason);
+  // The health monitor's finding: Telegram answered the account's check, or
+  // did not (`error` says what failed): `connecting` until it answers again.
+  void ReportReachable(const std::string& account_id, bool reachable, const std::string& error);
+  // Not linked any more: revoked or banned (a new login may take its number).
+  static bool SessionGone(store::AccountStatus status);
+
   // When the account's flood wait ends (unix seconds), or 0 when it is in none.
   // Kept in memory only: after a restart the account starts without one.
   std::int64_t FloodWaitUntil(const std::string& account_id);
@@ -127,6 +146,11 @@ class AccountService {
   void OnState(const std::string& account_id, const telegram::AuthState& state);
   void OnClosed(const std::string& account_id, telegram::ClosedReason reason);
   void SetStatus(const std::string& account_id, store::AccountStatus status, const std::string& error);
+  // account_health.cpp: the status a change to `status` really means for the
+  // row: revoked is banned where Telegram said so; active is limited while
+  // the account's limit lasts. Background thread.
+  std::pair<store::AccountStatus, std::string> Settled(const store::Account& row, store::AccountStatus status,
+                                                       const std::string& error);
   // account_proxies.cpp: the account's own proxy (unsealed) or the default;
   // sealing a new one into the row; handing it to the running client; and the
   // status that follows the connection while it goes through a proxy.
@@ -147,6 +171,8 @@ class AccountService {
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
+  std::map<std::string, std::string> banned_;  // accounts Telegram said are banned, with why
+  std::set<std::string> unreachable_;           // `connecting` because the monitor's check failed
   std::set<std::string> digest_when_ready_;  // accounts whose phone digest Telegram's report gives
   const std::optional<ProxyUrl> default_proxy_;
 };

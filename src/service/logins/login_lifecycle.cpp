@@ -24,7 +24,7 @@ std::optional<LoginState> StateFor(Kind kind) {
 }
 
 bool Linked(store::AccountStatus status) {
-  return status != store::AccountStatus::kRevoked && status != store::AccountStatus::kError;
+  return !AccountService::SessionGone(status) && status != store::AccountStatus::kError;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "common/phone.h"
 #include "common/time.h"
 #include "crypto/random_id.h"
+#include "telegram/error_map.h"
 
 namespace tgmux::service {
 namespace {
@@ -16,11 +17,11 @@ using telegram::Status;
 using Kind = telegram::AuthState::Kind;
 using store::LoginMethod;
 
-// A number stays with its account in every status but revoked (whose session
-// is gone): before a code is sent, not after the person typed it.
+// A number stays with its account in every status but revoked or banned (whose
+// session is gone; a banned number's login meets PHONE_NUMBER_BANNED): before a code is sent, not after the person typed it.
 void RefuseLinkedNumber(const std::vector<store::Account>& accounts) {
   for (const auto& account : accounts) {
-    if (account.status == store::AccountStatus::kRevoked) continue;
+    if (AccountService::SessionGone(account.status)) continue;
     throw Error(ErrorCode::kConflict, "this number is already linked as account " + account.id)
         .With("account_id", account.id);
   }
@@ -173,6 +174,9 @@ void LoginService::Cancel(const std::string& tenant_id, const std::string& id, s
 
 void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done) {
   if (!status.ok()) {
+    if (telegram::AccountVerdictOf(status.error()) == telegram::AccountVerdict::kBanned && !login->phone.empty()) {
+      MarkNumberBanned(login->tenant_id, login->phone, status.error().what());
+    }
     bool starting = false;
     {
       std::lock_guard lock(mutex_);
@@ -183,6 +187,14 @@ void LoginService::AfterStep(const LoginPtr& login, Status status, Callback done
     return done(status.error());
   }
   Answer(login, done);
+}
+
+void LoginService::MarkNumberBanned(const std::string& tenant_id, const std::string& phone,
+                                    const std::string& reason) {
+  // Telegram says so only now, to a new login: the number's accounts are banned.
+  background_.Post([this, tenant_id, phone, reason] {
+    for (const auto& account : accounts_.FindByPhone(tenant_id, phone)) accounts_.MarkBanned(account.id, reason);
+  });
 }
 
 void LoginService::Answer(const LoginPtr& login, Callback done) {

@@ -93,6 +93,8 @@ class LoginService {
   void Step(const LoginPtr& login, LoginState expected_state, Callback done,
             const std::function<void(telegram::AccountClient::Done)>& call);
   void AfterStep(const LoginPtr& login, telegram::Status status, Callback done);
+  // PHONE_NUMBER_BANNED: the tenant's accounts of the number become banned.
+  void MarkNumberBanned(const std::string& tenant_id, const std::string& phone, const std::string& reason);
   void OnState(const LoginPtr& login, const telegram::AuthState& state);
   void OnClosed(const LoginPtr& login);
   void Finalize(const LoginPtr& login);

@@ -6,6 +6,7 @@
 
 #include "common/time.h"
 #include "service/outbox/outbox.h"
+#include "telegram/error_map.h"
 
 namespace tgmux::service {
 namespace {
@@ -56,6 +57,12 @@ void OutboxService::OnFailure(const std::string& account_id, Queued& item, const
       // Here the request never reached Telegram, or was only a lookup.
       return RetryLater(account_id, item, error);
     default: {
+      // The spam limit and a ban are the account's, not only this message's.
+      switch (telegram::AccountVerdictOf(error)) {
+        case telegram::AccountVerdict::kLimited: accounts_.MarkLimited(account_id, error.what()); break;
+        case telegram::AccountVerdict::kBanned: accounts_.MarkBanned(account_id, error.what()); break;
+        case telegram::AccountVerdict::kNone: break;
+      }
       const std::string id = item.entry.id;
       store::OutboxEntry entry = item.entry;
       RecordError(entry, error);
@@ -149,6 +156,7 @@ void OutboxService::Settle(const std::string& account_id, const SendKey& key, co
   store::OutboxEntry entry = std::move(it->second);
   settling.erase(it);
   if (result.ok()) {
+    accounts_.ClearLimited(account_id);
     entry = Sent(std::move(entry), result.value());
   } else {
     RecordError(entry, result.error());

@@ -130,6 +130,9 @@ void OutboxService::WakeAt(const std::string& account_id, Sender& sender, Clock:
 std::optional<Error> OutboxService::AccountGone(const std::string& account_id) {
   auto row = infra_.store().FindAccount(account_id);
   if (!row) return Error(ErrorCode::kNotFound, "the account was unlinked before this message was sent");
+  if (row->status == store::AccountStatus::kBanned) {
+    return Error(ErrorCode::kAccountNotReady, "Telegram has banned the account; this message was not sent");
+  }
   if (row->status == store::AccountStatus::kRevoked) {
     return Error(ErrorCode::kAccountNotReady,
                  "the account's Telegram session was revoked before this message was sent; link the account again");
@@ -226,7 +229,10 @@ void OutboxService::OnSendDone(const std::string& account_id, const std::string&
     return code == ErrorCode::kTelegramUnreachable || (code == ErrorCode::kAccountNotReady && item->temporary_id != 0);
   };
   if (unknown() && item->early_result) result = *item->early_result;
-  if (result.ok()) return Complete(account_id, id, Sent(item->entry, result.value()));
+  if (result.ok()) {
+    accounts_.ClearLimited(account_id);  // Telegram let a message through: no longer limited
+    return Complete(account_id, id, Sent(item->entry, result.value()));
+  }
   if (unknown()) return AwaitLateOutcome(account_id, sender, *item);
   OnFailure(account_id, *item, result.error());
 }
