@@ -135,7 +135,7 @@ TEST_F(DialogsTest, BadRequestsNameTheField) {
                                           {{{"pool", "sales"}, {"to", "@x"}, {"text", 5}}, "text"}}) {
     auto refused = Open(bad.body);
     EXPECT_EQ(refused.status, 400) << bad.body << refused.body;
-    EXPECT_EQ(refused.Json()["detail"].get<std::string>().rfind(bad.field + ":", 0), 0u) << refused.body;
+    EXPECT_NE(refused.Json()["detail"].get<std::string>().find(bad.field), std::string::npos) << refused.body;
   }
   EXPECT_EQ(Open({{"account_id", "acc_nobody"}, {"to", "@x"}}).status, 404);
   EXPECT_EQ(http().Get("/v1/dialogs/dlg_nobody").status, 404);

@@ -14,6 +14,23 @@ constexpr PageSize kPage{50, 500};
 constexpr PageSize kMessagePage{50, 200};
 constexpr int kDialogWindow = 5000;  // the latest dialogs a listing pages through
 
+// POST /v1/dialogs' body: {pool | account_id, to, text?, parse_mode?, meta?}.
+service::DialogRequest ReadOpen(const Request& r) {
+  const nlohmann::json body = r.JsonBody();
+  service::DialogRequest request;
+  request.pool = StringField(body, "pool", false).value_or("");
+  request.account_id = StringField(body, "account_id", false).value_or("");
+  request.first.to = StringField(body, "to", false).value_or("");
+  if (auto text = StringField(body, "text", false)) {
+    request.first.text = *text;
+    request.send_first = true;
+  }
+  request.first.parse_mode = ParseModeField(body);
+  request.first.idempotency_key = IdempotencyKey(r);
+  if (auto meta = body.find("meta"); meta != body.end() && !meta->is_null()) request.meta = *meta;
+  return request;
+}
+
 std::string QueryText(const Request& r, const std::string& name) {
   auto it = r.query.find(name);
   return it == r.query.end() ? "" : it->second;
@@ -23,9 +40,7 @@ std::string QueryText(const Request& r, const std::string& name) {
 
 void RegisterDialogRoutes(Router& router, service::Services& s) {
   router.Add("POST", "/v1/dialogs", kSend, [&s](const Request& r, const Reply& reply) {
-    auto request = service::DialogService::ReadRequest(r.JsonBody());
-    if (auto key = r.headers.find("idempotency-key"); key != r.headers.end()) request.first.idempotency_key = key->second;
-    s.dialogs.Open(TenantOf(r), std::move(request),
+    s.dialogs.Open(TenantOf(r), ReadOpen(r),
                    [reply, path = r.path](telegram::Result<service::DialogService::Opened> opened) {
                      if (!opened.ok()) return reply.Fail(opened.error(), path);
                      const auto& o = opened.value();

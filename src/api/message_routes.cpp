@@ -9,7 +9,6 @@ namespace {
 
 const Access kSend = Access::AtLeast(service::Role::kOperator);
 constexpr int kMaxWaitSeconds = 120;
-constexpr std::size_t kMaxKeyLength = 200;
 
 std::int64_t IntegerField(const nlohmann::json& body, const std::string& name) {
   auto it = body.find(name);
@@ -95,10 +94,7 @@ service::SendRequest CommonFields(const Request& r, const nlohmann::json& body) 
   send.to = *StringField(body, "to", true);
   send.reply_to_message_id = IntegerField(body, "reply_to_message_id");
   send.silent = BoolField(body, "silent").value_or(false);
-  send.idempotency_key = r.Header("idempotency-key");
-  if (send.idempotency_key.size() > kMaxKeyLength) {
-    throw Error(ErrorCode::kInvalidRequest, "the Idempotency-Key header is longer than 200 characters");
-  }
+  send.idempotency_key = IdempotencyKey(r);
   return send;
 }
 
@@ -182,23 +178,27 @@ Response EntryResponse(const store::OutboxEntry& entry) {
 }  // namespace
 
 void RegisterMessageRoutes(Router& router, service::Services& s) {
-  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
-    auto send = ReadSendRequest(r, s.fetcher);
-    int wait = WaitSeconds(r);
-    auto entry = s.outbox.Enqueue(TenantOf(r), r.params.at("id"), std::move(send));
-    if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
-    s.outbox.Wait(entry.id, std::chrono::seconds(wait),
-                  [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
-  });
+  // A send: the entry is written (by `enqueue`), then answered at once or once
+  // it ends (?wait=N seconds).
+  auto send_route = [&s](auto enqueue) {
+    return [&s, enqueue](const Request& r, const Reply& reply) {
+      auto send = ReadSendRequest(r, s.fetcher);
+      const int wait = WaitSeconds(r);
+      auto entry = enqueue(r, std::move(send));
+      if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
+      s.outbox.Wait(entry.id, std::chrono::seconds(wait),
+                    [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
+    };
+  };
+  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend,
+                   send_route([&s](const Request& r, service::SendRequest send) {
+                     return s.outbox.Enqueue(TenantOf(r), r.params.at("id"), std::move(send));
+                   }));
   // A pool's message: the same body, sent by the account PoolService picks.
-  router.AddUpload("POST", "/v1/pools/{name}/messages", kSend, [&s](const Request& r, const Reply& reply) {
-    auto send = ReadSendRequest(r, s.fetcher);
-    int wait = WaitSeconds(r);
-    auto entry = s.pools.Send(TenantOf(r), r.params.at("name"), std::move(send));
-    if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
-    s.outbox.Wait(entry.id, std::chrono::seconds(wait),
-                  [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
-  });
+  router.AddUpload("POST", "/v1/pools/{name}/messages", kSend,
+                   send_route([&s](const Request& r, service::SendRequest send) {
+                     return s.pools.Send(TenantOf(r), r.params.at("name"), std::move(send));
+                   }));
   router.Add("GET", "/v1/outbox/{id}", kSend, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, OutboxJson(s.outbox.Get(TenantOf(r), r.params.at("id")))));
   });

@@ -13,6 +13,15 @@ nlohmann::json Timestamp(std::int64_t unix_seconds) {
   return Rfc3339(unix_seconds);
 }
 
+std::string IdempotencyKey(const Request& request) {
+  constexpr std::size_t kMaxKeyLength = 200;
+  std::string key = request.Header("idempotency-key");
+  if (key.size() > kMaxKeyLength) {
+    throw Error(ErrorCode::kInvalidRequest, "the Idempotency-Key header is longer than 200 characters");
+  }
+  return key;
+}
+
 std::int64_t QueryInt(const Request& r, const std::string& name, std::int64_t fallback, std::int64_t min,
                       std::int64_t max) {
   auto it = r.query.find(name);

@@ -26,6 +26,10 @@ std::optional<bool> BoolField(const nlohmann::json& body, const std::string& nam
 // "markdownv2" or "html"; Error(invalid_request) naming the three otherwise.
 telegram::ParseMode ParseModeField(const nlohmann::json& body);
 
+// The Idempotency-Key header ("" when none); Error(invalid_request) when it
+// is longer than 200 characters.
+std::string IdempotencyKey(const Request& request);
+
 // An integer query parameter from min to max (`fallback` when absent); throws
 // Error(invalid_request) naming the parameter and its range.
 std::int64_t QueryInt(const Request& request, const std::string& name, std::int64_t fallback, std::int64_t min,

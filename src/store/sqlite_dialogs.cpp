@@ -155,11 +155,7 @@ std::vector<DialogMessage> ListMessages(SQLite::Database& db, std::string_view d
 }
 
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id) {
-  for (const char* table : {"dialogs", "dialog_messages"}) {
-    SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");
-    SQLite::bind(rows, std::string(account_id));
-    rows.exec();
-  }
+  DeleteAccountRowsFrom(db, {"dialogs", "dialog_messages"}, account_id);
 }
 
 }  // namespace tgmux::store::sqlite_dialogs

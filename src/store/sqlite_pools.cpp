@@ -134,11 +134,7 @@ std::vector<AccountSends> CountSends(SQLite::Database& db, std::string_view tena
 }
 
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id) {
-  for (const char* table : {"account_health", "pool_contacts"}) {
-    SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");
-    SQLite::bind(rows, std::string(account_id));
-    rows.exec();
-  }
+  DeleteAccountRowsFrom(db, {"account_health", "pool_contacts"}, account_id);
 }
 
 }  // namespace tgmux::store::sqlite_pools

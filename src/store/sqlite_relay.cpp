@@ -99,11 +99,7 @@ void SetRelayCursor(SQLite::Database& db, std::string_view bot_id, std::int64_t 
 }
 
 void DeleteAccountRows(SQLite::Database& db, std::string_view account_id) {
-  for (const char* table : {"relays", "relay_posts"}) {
-    SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");
-    SQLite::bind(rows, std::string(account_id));
-    rows.exec();
-  }
+  DeleteAccountRowsFrom(db, {"relays", "relay_posts"}, account_id);
 }
 
 }  // namespace tgmux::store::sqlite_relay

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,16 @@ auto One(SQLite::Statement& query, ReadRow read) -> std::optional<decltype(read(
 // "SELECT <columns> FROM <table> <rest>".
 inline std::string Select(const char* columns, const char* table, const char* rest) {
   return std::string("SELECT ") + columns + " FROM " + table + " " + rest;
+}
+
+// Removes an unlinked account's rows from each of `tables` (by their account_id column).
+inline void DeleteAccountRowsFrom(SQLite::Database& db, std::initializer_list<const char*> tables,
+                                  std::string_view account_id) {
+  for (const char* table : tables) {
+    SQLite::Statement rows(db, std::string("DELETE FROM ") + table + " WHERE account_id = ?");
+    rows.bind(1, std::string(account_id));
+    rows.exec();
+  }
 }
 
 // A state or kind read from a TEXT column through its name table (`parse`,

@@ -27,13 +27,21 @@ std::pair<AccountStatus, std::string> AccountService::Settled(const store::Accou
       if (unreachable_.count(row.id)) return {AccountStatus::kConnecting, row.last_error};
     }
     auto health = infra_.store().FindAccountHealth(row.id);
-    if (health && health->limited_until > UnixSeconds()) return {AccountStatus::kLimited, health->limited_reason};
+    if (health && health->limited_until > UnixSeconds()) {
+      std::lock_guard lock(mutex_);
+      limited_.insert(row.id);
+      return {AccountStatus::kLimited, health->limited_reason};
+    }
   }
   return {status, error};
 }
 
 void AccountService::MarkLimited(const std::string& account_id, const std::string& reason) {
   const auto seconds = static_cast<std::int64_t>(std::llround(infra_.config().limited_hours * 3600));
+  {
+    std::lock_guard lock(mutex_);
+    limited_.insert(account_id);
+  }
   background_.Post([this, account_id, reason, seconds] {
     auto row = infra_.store().FindAccount(account_id);
     if (!row) return;
@@ -46,6 +54,11 @@ void AccountService::MarkLimited(const std::string& account_id, const std::strin
 }
 
 void AccountService::ClearLimited(const std::string& account_id) {
+  {
+    // Called for every message sent: only a limited account costs more.
+    std::lock_guard lock(mutex_);
+    if (limited_.erase(account_id) == 0) return;
+  }
   background_.Post([this, account_id] {
     auto row = infra_.store().FindAccount(account_id);
     if (!row) return;

@@ -173,6 +173,7 @@ class AccountService {
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
   std::map<std::string, std::string> banned_;  // accounts Telegram said are banned, with why
   std::set<std::string> unreachable_;           // `connecting` because the monitor's check failed
+  std::set<std::string> limited_;               // limited since start (MarkLimited, or read back by Settled)
   std::set<std::string> digest_when_ready_;  // accounts whose phone digest Telegram's report gives
   const std::optional<ProxyUrl> default_proxy_;
 };

@@ -4,7 +4,6 @@
 #include "crypto/random_id.h"
 #include "service/pools/contacts.h"
 #include "service/pools/pool_settings.h"
-#include "telegram/parse_mode.h"
 
 namespace tgmux::service {
 
@@ -76,36 +75,12 @@ DialogService::DialogService(Infrastructure& infra, AccountService& accounts, Ou
   }
 }
 
-DialogRequest DialogService::ReadRequest(const json& body) {
-  if (!body.is_object()) InvalidField("body", "must be a JSON object");
-  DialogRequest request;
-  auto text_of = [&](const char* field) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) return std::string();
-    if (!it->is_string()) InvalidField(field, "must be a string");
-    return it->get<std::string>();
-  };
-  request.pool = text_of("pool");
-  request.account_id = text_of("account_id");
-  if (request.pool.empty() == request.account_id.empty()) InvalidField("pool", "give either pool or account_id");
-  if (!request.pool.empty()) pools::CheckPoolName(request.pool);
-  request.first.to = text_of("to");
-  if (request.first.to.empty()) InvalidField("to", "is required: a chat id, @username or +phone number");
-  if (body.contains("text") && !body["text"].is_null()) {
-    request.first.text = text_of("text");
-    request.send_first = true;
-  }
-  if (body.contains("parse_mode") && !body["parse_mode"].is_null()) {
-    auto mode = telegram::ParseModeFromName(text_of("parse_mode"));
-    if (!mode) InvalidField("parse_mode", "must be markdown, markdownv2 or html");
-    request.first.parse_mode = *mode;
-  }
-  if (body.contains("meta") && !body["meta"].is_null()) request.meta = MetaField(body["meta"]);
-  return request;
-}
-
 void DialogService::Open(const std::string& tenant_id, DialogRequest request,
                          std::function<void(telegram::Result<Opened>)> done) {
+  if (request.pool.empty() == request.account_id.empty()) InvalidField("pool", "give either pool or account_id");
+  if (!request.pool.empty()) pools::CheckPoolName(request.pool);
+  if (request.first.to.empty()) InvalidField("to", "is required: a chat id, @username or +phone number");
+  MetaField(request.meta);
   const std::string account_id = request.pool.empty() ? accounts_.Get(tenant_id, request.account_id).id
                                                       : pools_.Assign(tenant_id, request.pool, request.first.to);
   auto client = accounts_.Client(account_id);

@@ -45,11 +45,10 @@ class DialogService : public AccountObserver {
   DialogService(Infrastructure& infra, AccountService& accounts, OutboxService& outbox, PoolService& pools,
                 EventService& events, Background& background);
 
-  // Reads POST /v1/dialogs' body; throws Error(invalid_request) naming the field.
-  static DialogRequest ReadRequest(const nlohmann::json& body);
   // Opens the dialog (or finds the account's dialog with the person) and sends
   // the first message when asked. `done` gets {dialog, message?: the outbox
-  // entry} and whether it was opened now. Errors: not_found (account or pool),
+  // entry} and whether it was opened now. Errors: invalid_request naming the
+  // field (pool or account_id, to, meta), not_found (account or pool),
   // no_account_available, account_not_ready (the account is not connected, so
   // the person cannot be looked up), peer_not_found, conflict (a first
   // message into a stopped or failed dialog).
