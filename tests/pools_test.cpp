@@ -173,6 +173,31 @@ TEST_F(PoolsTest, AFloodWaitingAccountIsPassedOverAndCounted) {
   EXPECT_EQ(counters["sent_today"], 1) << "its direct send counts too, waiting or not";
 }
 
+TEST_F(PoolsTest, LimitedAndBannedAccountsLeaveThePickAndAreCounted) {
+  StartGateway({{"TGMUX_MONITOR_INTERVAL", "0.3"}});
+  Pool({{"warmup_days", 0}});
+  for (const char* phone : {"+15550014001", "+15550014002", "+15550014003"}) CreateUser(phone, "Lead");
+  // Telegram's spam limit on the first account (met by a send to a stranger), a ban on the second.
+  ASSERT_EQ(Control("POST", "/users/%2B15550005001/peer-flood", {{"on", true}}).status, 200);
+  ASSERT_EQ(http().Request("POST", "/v1/accounts/" + ids_[0] + "/messages",
+                           json{{"to", "+15550014001"}, {"text", "cold"}}.dump()).status,
+            202);
+  ASSERT_EQ(PollAccount(ids_[0], "limited")["status"], "limited");
+  ASSERT_EQ(Control("POST", "/users/%2B15550005002/ban", {{"visible_error", true}}).status, 204);
+  ASSERT_EQ(PollAccount(ids_[1], "banned")["status"], "banned");
+
+  EXPECT_EQ(SentBy("+15550014002", "Hello"), ids_[2]);
+  EXPECT_EQ(SentBy("+15550014003", "Hello"), ids_[2]);
+  auto limited = Counters(ids_[0]);
+  EXPECT_EQ(limited["available"], false);
+  EXPECT_TRUE(limited["blocked_until"].is_string()) << "until TGMUX_LIMITED_HOURS have passed: " << limited;
+  EXPECT_EQ(limited["sent_today"], 0) << "its refused message is taken back";
+  auto banned = Counters(ids_[1]);
+  EXPECT_EQ(banned["available"], false);
+  EXPECT_EQ(banned["bans"], 1);
+  EXPECT_EQ(MetricValue(http(), "tgmux_pool_available{pool=\"sales\"}"), 1.0);
+}
+
 TEST_F(PoolsTest, WithReassignAFirstMessageWaitingOnAFloodWaitMovesToAnotherAccount) {
   Pool({{"warmup_days", 0}, {"reassign_first_messages", true}}, 2);
   CreateUser("+15550013001", "Nina");

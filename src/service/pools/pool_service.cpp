@@ -34,7 +34,7 @@ PoolService::PoolService(Infrastructure& infra, AccountService& accounts, Outbox
     const std::int64_t now = clock_();
     for (auto& [key, pool] : pools_) {
       Roll(pool);
-      w.Gauge("tgmux_pool_available", "Accounts of a pool that may send now", "pool=\"" + LabelValue(pool.name) + "\"",
+      w.Gauge("tgmux_pool_available", "Accounts of a pool that may send now", "pool=" + LabelValue(pool.name),
               static_cast<double>(pool.index.Available(now)));
     }
   });
