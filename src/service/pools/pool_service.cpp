@@ -43,7 +43,9 @@ PoolService::PoolService(Infrastructure& infra, AccountService& accounts, Outbox
 void PoolService::SetClock(std::function<std::int64_t()> clock) {
   std::lock_guard lock(mutex_);
   clock_ = std::move(clock);
-  for (auto& [key, pool] : pools_) Roll(pool);
+  std::vector<std::pair<std::string, std::string>> loaded;
+  for (const auto& [key, pool] : pools_) loaded.emplace_back(pool.tenant_id, pool.name);
+  for (const auto& [tenant_id, name] : loaded) Load(tenant_id, name);  // today's sends counted on the new clock
 }
 
 PoolService::Pool& PoolService::Load(const std::string& tenant_id, const std::string& name) {

@@ -73,7 +73,8 @@ class PoolService : public AccountObserver {
   void OnAccountUpdated(const store::Account& account) override;
   void OnUnlinked(const store::Account& account) override;
 
-  // The clock (unix seconds) that days, warm-up and blocks are read from; tests move it.
+  // The clock (unix seconds) that days, warm-up and blocks are read from;
+  // tests set it (the pools are read again) and move it.
   void SetClock(std::function<std::int64_t()> clock);
 
  private:
