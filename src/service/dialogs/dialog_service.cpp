@@ -71,7 +71,7 @@ DialogService::DialogService(Infrastructure& infra, AccountService& accounts, Ou
   filter.tracked_only = true;
   std::lock_guard lock(mutex_);
   for (const auto& tenant : tenants) {
-    for (const auto& d : infra_.store().ListDialogs(tenant, filter, 0, 1'000'000)) tracked_.emplace(d.account_id, d.peer_chat_id);
+    for (const auto& d : infra_.store().ListDialogs(tenant, filter, 0, 1'000'000)) Remember(d);
   }
 }
 
@@ -149,7 +149,30 @@ void DialogService::Resolved(const std::string& tenant_id, const std::string& ac
 void DialogService::Track(const store::Dialog& dialog) {
   infra_.store().TrackDialog(dialog);
   std::lock_guard lock(mutex_);
-  tracked_.emplace(dialog.account_id, dialog.peer_chat_id);
+  Remember(dialog);
+}
+
+std::vector<std::string> DialogService::ClosedKeys(const store::Dialog& d) {
+  std::vector<std::string> keys = {d.account_id + "\nid:" + std::to_string(d.peer_chat_id)};
+  if (!d.contact.empty()) keys.push_back(d.account_id + '\n' + d.contact);
+  return keys;
+}
+
+void DialogService::Remember(const store::Dialog& d) {
+  tracked_.emplace(d.account_id, d.peer_chat_id);
+  const bool closed = d.status == DialogStatus::kStopped || d.status == DialogStatus::kFailed;
+  for (const auto& key : ClosedKeys(d)) {
+    if (closed) {
+      closed_[key] = d.id;
+    } else {
+      closed_.erase(key);
+    }
+  }
+}
+
+void DialogService::Forget(const store::Dialog& d) {
+  tracked_.erase({d.account_id, d.peer_chat_id});
+  for (const auto& key : ClosedKeys(d)) closed_.erase(key);
 }
 
 store::Dialog DialogService::Get(const std::string& tenant_id, const std::string& id) {
@@ -217,23 +240,26 @@ void DialogService::SetStatus(store::Dialog dialog, DialogStatus status, const s
 
 void DialogService::Guard(const std::string& /*tenant_id*/, const std::string& account_id,
                           const SendRequest& request) {
-  auto& store = infra_.store();
   std::string contact;
   try {
     contact = pools::ContactOf(accounts_.phone_digests(), request.to);
   } catch (const Error&) {
     return;  // not a recipient a dialog could name: the outbox answers that
   }
-  auto dialog = store.FindDialogByContact(account_id, contact);
-  // A chat id names the dialog opened with the person's @username or number too.
-  if (!dialog && contact.rfind("id:", 0) == 0) dialog = store.FindDialog(account_id, std::stoll(request.to));
-  if (!dialog || !dialog->tracked) return;
-  if (dialog->status == DialogStatus::kStopped || dialog->status == DialogStatus::kFailed) {
-    throw Error(ErrorCode::kConflict, "dialog " + dialog->id + " with this person is " +
-                                          std::string(store::DialogStatusName(dialog->status)) +
-                                          ": set it active again to write")
-        .With("dialog_id", dialog->id);
+  std::string dialog_id;
+  {
+    // Only stopped and failed dialogs are remembered here: other sends cost no store read.
+    std::lock_guard lock(mutex_);
+    auto closed = closed_.find(account_id + '\n' + contact);
+    if (closed == closed_.end()) return;
+    dialog_id = closed->second;
   }
+  auto dialog = infra_.store().FindDialogById(dialog_id);
+  if (!dialog || (dialog->status != DialogStatus::kStopped && dialog->status != DialogStatus::kFailed)) return;
+  throw Error(ErrorCode::kConflict, "dialog " + dialog->id + " with this person is " +
+                                        std::string(store::DialogStatusName(dialog->status)) +
+                                        ": set it active again to write")
+      .With("dialog_id", dialog->id);
 }
 
 void DialogService::OnFinished(const store::OutboxEntry& entry) {
@@ -257,9 +283,10 @@ void DialogService::Moved(const store::OutboxEntry& entry, const std::string& fr
     return;
   }
   if (!dialog || !infra_.store().MoveDialog(dialog->id, entry.account_id)) return;
+  auto moved = infra_.store().FindDialogById(dialog->id);
   std::lock_guard lock(mutex_);
-  tracked_.erase({from, dialog->peer_chat_id});
-  tracked_.emplace(entry.account_id, dialog->peer_chat_id);
+  Forget(*dialog);
+  if (moved) Remember(*moved);
 }
 
 void DialogService::OnMessage(const std::string& account_id, const telegram::Message& message) {
@@ -287,6 +314,8 @@ void DialogService::OnMessage(const std::string& account_id, const telegram::Mes
 void DialogService::OnUnlinked(const store::Account& account) {
   std::lock_guard lock(mutex_);
   for (auto it = tracked_.begin(); it != tracked_.end();) it = it->first == account.id ? tracked_.erase(it) : ++it;
+  const std::string prefix = account.id + '\n';
+  for (auto it = closed_.begin(); it != closed_.end();) it = it->first.rfind(prefix, 0) == 0 ? closed_.erase(it) : ++it;
 }
 
 }  // namespace tgmux::service

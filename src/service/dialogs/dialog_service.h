@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -82,7 +83,11 @@ class DialogService : public AccountObserver {
   void Resolved(const std::string& tenant_id, const std::string& account_id, DialogRequest request,
                 std::int64_t chat_id, const std::function<void(telegram::Result<Opened>)>& done);
   void SetStatus(store::Dialog dialog, store::DialogStatus status, const std::string& reason);
-  void Track(const store::Dialog& dialog);  // saves it and remembers it is tracked
+  void Track(const store::Dialog& dialog);  // saves it and remembers it
+  // Under mutex_: what the dialog means for messages (tracked_) and sends (closed_).
+  void Remember(const store::Dialog& dialog);
+  void Forget(const store::Dialog& dialog);
+  static std::vector<std::string> ClosedKeys(const store::Dialog& dialog);
 
   Infrastructure& infra_;
   AccountService& accounts_;
@@ -93,6 +98,9 @@ class DialogService : public AccountObserver {
 
   std::mutex mutex_;
   std::set<std::pair<std::string, std::int64_t>> tracked_;  // account id, peer chat id
+  // Stopped and failed dialogs, by account id + '\n' + the person as sends
+  // name them (contact, and "id:<peer chat id>") -> dialog id.
+  std::map<std::string, std::string> closed_;
 };
 
 // GET /v1/dialogs' and /v1/dialogs/{id}'s object.
