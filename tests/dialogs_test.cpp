@@ -2,6 +2,10 @@
 // account, messages attached both ways, statuses set by the caller, stopped
 // dialogs refuse sends, and a dialog fails by itself when the person's
 // privacy refuses strangers.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "tests/support/pool_fixture.h"
 #include "tests/support/wait.h"
 
@@ -30,7 +34,8 @@ TEST_F(DialogsTest, ADialogOpensWithItsFirstMessageAndCollectsTheConversation) {
   Pool({{"warmup_days", 0}}, 2);
   const std::string lead = "+15550010001";
   CreateUser(lead, "Lena");
-  auto opened = Open({{"pool", "sales"}, {"to", lead}, {"text", "Hello Lena, a minute?"}, {"meta", {{"crm_id", 7}}}});
+  auto opened = Open({{"pool", "sales"}, {"to", lead}, {"text", "Hello Lena, a minute?"},
+                      {"meta", {{"crm_id", 7}, {"note", "met-at-expo-4471"}}}});
   ASSERT_EQ(opened.status, 201) << opened.body;
   const json dialog = opened.Json();
   const std::string id = dialog["id"], account = dialog["account_id"];
@@ -52,6 +57,15 @@ TEST_F(DialogsTest, ADialogOpensWithItsFirstMessageAndCollectsTheConversation) {
   EXPECT_EQ(messages[1]["message"]["text"], "Hello Lena, a minute?");
   EXPECT_TRUE(full["last_message_at"].is_string());
   EXPECT_EQ(Events("dialog.message").size(), 2u);
+
+  // Its meta and messages are sealed on disk.
+  for (const auto& file : std::filesystem::directory_iterator(data_dir_)) {
+    if (file.path().filename().string().rfind("tgmux.db", 0) != 0) continue;
+    std::ifstream in(file.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("met-at-expo-4471"), std::string::npos) << file.path();
+    EXPECT_EQ(bytes.find("Sure, tell me"), std::string::npos) << file.path();
+  }
 
   // Opening it again finds the same dialog; the pool keeps Lena on her account.
   auto again = Open({{"pool", "sales"}, {"to", lead}});

@@ -117,7 +117,7 @@ void DialogService::Resolved(const std::string& tenant_id, const std::string& ac
         .With("dialog_id", found->id);
   }
   if (!found || !found->tracked) {
-    store::Dialog d = found.value_or(store::Dialog{});
+    store::Dialog d = found ? Unsealed(*found) : store::Dialog{};
     const std::int64_t now = UnixSeconds();
     if (!found) {
       d.id = crypto::RandomId("dlg");
@@ -138,7 +138,7 @@ void DialogService::Resolved(const std::string& tenant_id, const std::string& ac
     events_.Append({"dialog.status", account_id, tenant_id,
                     {{"dialog_id", d.id}, {"status", "active"}, {"previous", nullptr}, {"reason", nullptr}}, ""});
   }
-  opened.dialog = *store.FindDialog(account_id, chat_id);
+  opened.dialog = Unsealed(*store.FindDialog(account_id, chat_id));
   if (request.send_first) {
     opened.message = request.pool.empty() ? outbox_.Enqueue(tenant_id, account_id, std::move(request.first))
                                           : pools_.Send(tenant_id, request.pool, std::move(request.first));
@@ -147,9 +147,21 @@ void DialogService::Resolved(const std::string& tenant_id, const std::string& ac
 }
 
 void DialogService::Track(const store::Dialog& dialog) {
-  infra_.store().TrackDialog(dialog);
+  store::Dialog sealed = dialog;
+  if (!sealed.meta.empty()) sealed.meta = infra_.envelope().SealRecord("dialog_meta", sealed.id, sealed.meta);
+  infra_.store().TrackDialog(sealed);
   std::lock_guard lock(mutex_);
   Remember(dialog);
+}
+
+store::Dialog DialogService::Unsealed(store::Dialog dialog) const {
+  if (dialog.meta.empty()) return dialog;
+  try {
+    dialog.meta = infra_.envelope().OpenRecord("dialog_meta", dialog.id, dialog.meta);
+  } catch (const std::exception&) {
+    dialog.meta.clear();  // sealed for another id (two opened at once): nothing to show
+  }
+  return dialog;
 }
 
 std::vector<std::string> DialogService::ClosedKeys(const store::Dialog& d) {
@@ -178,7 +190,7 @@ void DialogService::Forget(const store::Dialog& d) {
 store::Dialog DialogService::Get(const std::string& tenant_id, const std::string& id) {
   auto dialog = infra_.store().FindDialogById(id);
   if (!dialog || dialog->tenant_id != tenant_id) throw Error(ErrorCode::kNotFound, "no dialog " + id);
-  return *dialog;
+  return Unsealed(*dialog);
 }
 
 std::vector<json> DialogService::Messages(const store::Dialog& dialog, std::int64_t before, int limit) {
@@ -195,7 +207,9 @@ std::vector<json> DialogService::Messages(const store::Dialog& dialog, std::int6
 std::vector<store::Dialog> DialogService::List(const std::string& tenant_id, const store::DialogFilter& filter,
                                                int limit) {
   if (!filter.account_id.empty()) accounts_.Get(tenant_id, filter.account_id);
-  return infra_.store().ListDialogs(tenant_id, filter, 0, limit);
+  auto dialogs = infra_.store().ListDialogs(tenant_id, filter, 0, limit);
+  for (auto& d : dialogs) d = Unsealed(std::move(d));
+  return dialogs;
 }
 
 store::Dialog DialogService::Update(const std::string& tenant_id, const std::string& id, const json& patch) {
@@ -272,7 +286,7 @@ void DialogService::OnFinished(const store::OutboxEntry& entry) {
   }
   if (!dialog && entry.chat_id != 0) dialog = infra_.store().FindDialog(entry.account_id, entry.chat_id);
   if (!dialog || !dialog->tracked || dialog->status == DialogStatus::kFailed) return;
-  SetStatus(*dialog, DialogStatus::kFailed, entry.error_message);
+  SetStatus(Unsealed(*dialog), DialogStatus::kFailed, entry.error_message);
 }
 
 void DialogService::Moved(const store::OutboxEntry& entry, const std::string& from) {

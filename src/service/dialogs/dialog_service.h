@@ -2,7 +2,8 @@
 // opened through the API (directly or for a pool), with a status the caller
 // sets (active, qualified, stopped) or that becomes failed when Telegram
 // refuses messages to the person. The messages between the account and the
-// person attach to it both ways (sealed in the store), and each one and each
+// person attach to it both ways (sealed in the store, as is the caller's
+// meta), and each one and each
 // status change is an event (dialog.message, dialog.status). Sends to a
 // stopped or failed dialog are refused, through the pool or the account.
 // The same dialogs table holds the relay's conversations (docs/relay.md);
@@ -83,7 +84,10 @@ class DialogService : public AccountObserver {
   void Resolved(const std::string& tenant_id, const std::string& account_id, DialogRequest request,
                 std::int64_t chat_id, const std::function<void(telegram::Result<Opened>)>& done);
   void SetStatus(store::Dialog dialog, store::DialogStatus status, const std::string& reason);
-  void Track(const store::Dialog& dialog);  // saves it and remembers it
+  // Saves the dialog (its meta sealed: Envelope::SealRecord, kind "dialog_meta") and remembers it.
+  void Track(const store::Dialog& dialog);
+  // A dialog as read from the store, its meta opened.
+  store::Dialog Unsealed(store::Dialog dialog) const;
   // Under mutex_: what the dialog means for messages (tracked_) and sends (closed_).
   void Remember(const store::Dialog& dialog);
   void Forget(const store::Dialog& dialog);
