@@ -12,10 +12,6 @@
 namespace tgsim::testing {
 namespace {
 
-json Text(const std::string& text) {
-  return {{"@type", "inputMessageText"}, {"text", {{"@type", "formattedText"}, {"text", text}}}};
-}
-
 class SimAccountLimits : public SimTest {
  protected:
   void SetUp() override {

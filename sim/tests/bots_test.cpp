@@ -8,10 +8,6 @@
 namespace tgsim::testing {
 namespace {
 
-json Text(const std::string& text) {
-  return {{"@type", "inputMessageText"}, {"text", {{"@type", "formattedText"}, {"text", text}}}};
-}
-
 std::string MessageOf(const std::optional<json>& o) { return o ? o->value("message", "") : "<timeout>"; }
 
 json InlineKeyboard() {

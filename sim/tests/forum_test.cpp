@@ -8,10 +8,6 @@
 namespace tgsim::testing {
 namespace {
 
-json Text(const std::string& text) {
-  return {{"@type", "inputMessageText"}, {"text", {{"@type", "formattedText"}, {"text", text}}}};
-}
-
 json InTopic(std::int64_t topic_id) { return {{"@type", "messageTopicForum"}, {"forum_topic_id", topic_id}}; }
 
 class SimForum : public SimTest {

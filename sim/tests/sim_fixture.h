@@ -21,6 +21,10 @@ inline TdJsonLibrary& SimLibrary() {
 }
 
 inline std::string TypeOf(const json& object) { return object.value("@type", ""); }
+// A plain text message's content, for sendMessage.
+inline json Text(const std::string& text) {
+  return {{"@type", "inputMessageText"}, {"text", {{"@type", "formattedText"}, {"text", text}}}};
+}
 inline std::string StateOf(const json& update) {
   return update["authorization_state"].value("@type", "");
 }

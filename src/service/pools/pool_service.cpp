@@ -22,12 +22,18 @@ PoolService::PoolService(Infrastructure& infra, AccountService& accounts, Outbox
   outbox_.OnCreated([this](const store::OutboxEntry& entry) { OnCreated(entry); });
   outbox_.OnFinished([this](const store::OutboxEntry& entry) { OnFinished(entry); });
   {
+    // Every pool at once: the accounts and the health rows are read once, not per pool.
     std::lock_guard lock(mutex_);
-    std::map<std::string, std::pair<std::string, std::string>> named;
-    for (const auto& account : infra_.store().ListAccounts()) {
-      if (!account.pool.empty()) named[KeyOf(account.tenant_id, account.pool)] = {account.tenant_id, account.pool};
+    std::map<std::string, std::vector<store::Account>> members;  // by KeyOf
+    for (auto& account : infra_.store().ListAccounts()) {
+      if (!account.pool.empty()) members[KeyOf(account.tenant_id, account.pool)].push_back(std::move(account));
     }
-    for (const auto& [key, pool] : named) Load(pool.first, pool.second);
+    std::map<std::string, Healths> health;  // by tenant
+    for (auto& [key, accounts] : members) {
+      const std::string tenant_id = accounts.front().tenant_id, name = accounts.front().pool;
+      if (health.count(tenant_id) == 0) health[tenant_id] = HealthOf(tenant_id);
+      Load(tenant_id, name, std::move(accounts), health[tenant_id]);
+    }
   }
   infra_.metrics().AddCollector([this](Metrics::Writer& w) {
     std::lock_guard lock(mutex_);
@@ -45,14 +51,29 @@ void PoolService::SetClock(std::function<std::int64_t()> clock) {
   clock_ = std::move(clock);
   std::vector<std::pair<std::string, std::string>> loaded;
   for (const auto& [key, pool] : pools_) loaded.emplace_back(pool.tenant_id, pool.name);
-  for (const auto& [tenant_id, name] : loaded) Load(tenant_id, name);  // today's sends counted on the new clock
+  for (const auto& [tenant_id, name] : loaded) Reload(tenant_id, name);  // today's sends counted on the new clock
 }
 
-PoolService::Pool& PoolService::Load(const std::string& tenant_id, const std::string& name) {
+PoolService::Healths PoolService::HealthOf(const std::string& tenant_id) {
+  Healths health;
+  for (auto& row : infra_.store().ListAccountHealth(tenant_id)) health[row.account_id] = std::move(row);
+  return health;
+}
+
+PoolService::Pool& PoolService::Reload(const std::string& tenant_id, const std::string& name) {
+  std::vector<store::Account> accounts;
+  for (auto& account : infra_.store().ListAccounts(tenant_id)) {
+    if (account.pool == name) accounts.push_back(std::move(account));
+  }
+  return Load(tenant_id, name, std::move(accounts), HealthOf(tenant_id));
+}
+
+PoolService::Pool& PoolService::Load(const std::string& tenant_id, const std::string& name,
+                                     std::vector<store::Account> accounts, const Healths& health) {
   const std::string key = KeyOf(tenant_id, name);
-  for (auto it = member_of_.begin(); it != member_of_.end();) it = it->second == key ? member_of_.erase(it) : ++it;
   auto& store = infra_.store();
   Pool& pool = pools_[key];
+  for (const auto& [id, member] : pool.members) member_of_.erase(id);
   pool = Pool{};
   pool.tenant_id = tenant_id;
   pool.name = name;
@@ -61,39 +82,42 @@ PoolService::Pool& PoolService::Load(const std::string& tenant_id, const std::st
   pool.day = pools::DayIn(pool.settings.timezone, clock_());
   std::map<std::string, store::AccountSends> sends;
   for (auto& s : store.CountPoolSends(tenant_id, name, "", pool.day.start)) sends[s.account_id] = s;
-  for (auto& account : store.ListAccounts(tenant_id)) {
-    if (account.pool != name) continue;
+  for (auto& account : accounts) {
     auto found = sends.find(account.id);
-    AddMember(pool, std::move(account), found == sends.end() ? std::nullopt : std::optional(found->second));
+    auto row = health.find(account.id);
+    AddMember(pool, std::move(account), found == sends.end() ? std::nullopt : std::optional(found->second),
+              row == health.end() ? store::AccountHealth{} : row->second);
   }
   return pool;
 }
 
-void PoolService::AddMember(Pool& pool, store::Account account, const std::optional<store::AccountSends>& sends) {
+void PoolService::AddMember(Pool& pool, store::Account account, const std::optional<store::AccountSends>& sends,
+                            store::AccountHealth health) {
   Member member;
-  member.health = infra_.store().FindAccountHealth(account.id).value_or(store::AccountHealth{});
+  member.health = std::move(health);
   member.sent_total = sends ? sends->sent_total : 0;
   member.account = std::move(account);
   const std::string id = member.account.id;
   member_of_[id] = KeyOf(pool.tenant_id, pool.name);
-  auto& stored = pool.members[id] = std::move(member);
-  pools::PoolIndex::Member m;
-  m.id = id;
-  m.last_used = sends ? sends->last_at : 0;
-  pool.index.Put(m, clock_());  // placeholder: Refile sets the rest
-  Refile(pool, stored, sends ? sends->since : 0);
+  const auto& stored = pool.members[id] = std::move(member);
+  Refile(pool, stored, sends ? sends->since : 0, sends ? sends->last_at : 0);
+}
+
+void PoolService::Refresh(Pool& pool, const Member& member) {
+  const auto* m = pool.index.Find(member.account.id);
+  Refile(pool, member, m ? m->sent_today : 0, m ? m->last_used : 0);
 }
 
 pools::PoolSettings PoolService::LimitsOf(const Pool& pool, const Member& member) const {
   return pools::WithLimits(pool.settings, member.health.limits);
 }
 
-void PoolService::Refile(Pool& pool, const Member& member, std::int64_t sent_today) {
+void PoolService::Refile(Pool& pool, const Member& member, std::int64_t sent_today, std::int64_t last_used) {
   const auto& a = member.account;
   const std::int64_t now = clock_();
   pools::PoolIndex::Member m;
   m.id = a.id;
-  if (const auto* old = pool.index.Find(a.id)) m.last_used = old->last_used;
+  m.last_used = last_used;
   m.sent_today = sent_today;
   m.limit_today = pools::LimitOnDay(LimitsOf(pool, member), pools::WarmupDay(pool.settings.timezone, pool.day, a.created_at));
   switch (a.status) {
@@ -119,7 +143,7 @@ void PoolService::Roll(Pool& pool) {
   const std::int64_t now = clock_();
   if (now >= pool.day.start && now < pool.day.next) return;
   pool.day = pools::DayIn(pool.settings.timezone, now);
-  for (const auto& [id, member] : pool.members) Refile(pool, member, 0);
+  for (const auto& [id, member] : pool.members) Refile(pool, member, 0, pool.index.Find(id)->last_used);
 }
 
 PoolService::Pool* PoolService::PoolOf(const std::string& account_id) {
@@ -174,7 +198,7 @@ void PoolService::OnStatus(const store::Account& account, std::optional<AccountS
   Member& member = pool->members.at(account.id);
   member.account = account;
   member.health = store.FindAccountHealth(account.id).value_or(store::AccountHealth{});
-  Refile(*pool, member, pool->index.Find(account.id)->sent_today);
+  Refresh(*pool, member);
 }
 
 void PoolService::OnAccountUpdated(const store::Account& account) {
@@ -185,18 +209,20 @@ void PoolService::OnAccountUpdated(const store::Account& account) {
     Pool* pool = PoolOf(account.id);
     Member& member = pool->members.at(account.id);
     member.account = account;
-    return Refile(*pool, member, pool->index.Find(account.id)->sent_today);
+    return Refresh(*pool, member);
   }
   DropMember(account.id);
   if (account.pool.empty()) return;
   auto pool = pools_.find(key);
   if (pool == pools_.end()) {
-    Load(account.tenant_id, account.pool);
+    Reload(account.tenant_id, account.pool);
     return;
   }
   Roll(pool->second);
-  auto sends = infra_.store().CountPoolSends(account.tenant_id, account.pool, account.id, pool->second.day.start);
-  AddMember(pool->second, account, sends.empty() ? std::nullopt : std::optional(sends.front()));
+  auto& store = infra_.store();
+  auto sends = store.CountPoolSends(account.tenant_id, account.pool, account.id, pool->second.day.start);
+  AddMember(pool->second, account, sends.empty() ? std::nullopt : std::optional(sends.front()),
+            store.FindAccountHealth(account.id).value_or(store::AccountHealth{}));
 }
 
 void PoolService::OnUnlinked(const store::Account& account) {
@@ -282,7 +308,7 @@ json PoolService::Update(const std::string& tenant_id, const std::string& name, 
   {
     // The day's sends are counted again when its time zone moved the day.
     std::lock_guard lock(mutex_);
-    if (pools_.count(KeyOf(tenant_id, name)) != 0) Load(tenant_id, name);
+    if (pools_.count(KeyOf(tenant_id, name)) != 0) Reload(tenant_id, name);
   }
   return Get(tenant_id, name);
 }
@@ -293,7 +319,7 @@ void PoolService::SetLimits(const std::string& tenant_id, const std::string& acc
   if (Pool* pool = PoolOf(account_id)) {
     Member& member = pool->members.at(account_id);
     member.health = infra_.store().FindAccountHealth(account_id).value_or(store::AccountHealth{});
-    Refile(*pool, member, pool->index.Find(account_id)->sent_today);
+    Refresh(*pool, member);
   }
 }
 

@@ -93,10 +93,18 @@ class PoolService : public AccountObserver {
   static std::string KeyOf(const std::string& tenant_id, const std::string& pool) { return tenant_id + '\n' + pool; }
 
   // Under mutex_.
-  Pool& Load(const std::string& tenant_id, const std::string& name);
-  void AddMember(Pool& pool, store::Account account, const std::optional<store::AccountSends>& sends);
+  using Healths = std::map<std::string, store::AccountHealth>;  // by account id
+  Healths HealthOf(const std::string& tenant_id);
+  // The pool from its accounts (and the tenant's health rows), its day's sends counted from the outbox.
+  Pool& Load(const std::string& tenant_id, const std::string& name, std::vector<store::Account> accounts,
+             const Healths& health);
+  Pool& Reload(const std::string& tenant_id, const std::string& name);  // reads its accounts first
+  void AddMember(Pool& pool, store::Account account, const std::optional<store::AccountSends>& sends,
+                 store::AccountHealth health);
   void DropMember(const std::string& account_id);
-  void Refile(Pool& pool, const Member& member, std::int64_t sent_today);
+  // Puts the member into the pick as it is now; Refresh keeps its counts.
+  void Refile(Pool& pool, const Member& member, std::int64_t sent_today, std::int64_t last_used);
+  void Refresh(Pool& pool, const Member& member);
   void Roll(Pool& pool);  // a new day: nothing sent yet, the warm-up a day further
   Pool* PoolOf(const std::string& account_id);
   pools::PoolSettings LimitsOf(const Pool& pool, const Member& member) const;
