@@ -19,11 +19,11 @@ Env LinkedGatewayTest::GatewayEnv(Env extra) const {
   return env;
 }
 
-void LinkedGatewayTest::StartGateway(Env extra) {
+void LinkedGatewayTest::StartGateway(Env extra, bool sign_in_owner) {
   gateway_.reset();
   gateway_ = std::make_unique<TgmuxServer>(GatewayEnv(std::move(extra)), data_dir_);
   ASSERT_TRUE(gateway_->Start()) << gateway_->process().Stderr();
-  owner_ = gateway_->SignInOwner();
+  if (sign_in_owner) owner_ = gateway_->SignInOwner();
 }
 
 tgsim::testing::HttpResult LinkedGatewayTest::Control(const std::string& method, const std::string& path,

@@ -20,8 +20,9 @@ class LinkedGatewayTest : public ::testing::Test {
 
   // The environment tgmux gets (TGMUX_TDJSON, TDSIM_ADDR, credentials), plus `extra`.
   Env GatewayEnv(Env extra = {}) const;
-  // Starts (or restarts) tgmux on `data_dir_` with `extra` settings.
-  void StartGateway(Env extra = {});
+  // Starts (or restarts) tgmux on `data_dir_` with `extra` settings, then signs in the
+  // owner (registering them on a first start) unless `sign_in_owner` is false (first-run tests).
+  void StartGateway(Env extra = {}, bool sign_in_owner = true);
 
   nlohmann::json CreateUser(const std::string& phone, const std::string& first_name,
                             nlohmann::json extra = nlohmann::json::object());
