@@ -222,6 +222,38 @@ export async function signIn(page, email = env.ownerEmail, password = env.ownerP
 
 export const accountsHeading = (page) => page.getByRole('heading', { name: 'Accounts', exact: true });
 
+// Waits until the dashboard shows the Accounts page of a signed-in user (heading and header),
+// done loading (no "Loading…" text left).
+export async function signedIn(page) {
+  await visible(accountsHeading(page));
+  await visible(page.getByRole('button', { name: 'Sign out', exact: true }));
+  await waitFor(async () => (await page.getByText(/^Loading/).count()) === 0, { what: 'the page to finish loading' });
+}
+
+// A short description of the focused element: its role-ish tag and accessible-ish name
+// (label, aria-label or text), e.g. "input Email" or "button Sign in".
+export async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const label = el.labels?.[0]?.textContent || el.getAttribute('aria-label') || el.textContent || '';
+    return `${el.tagName.toLowerCase()} ${label.trim().replace(/\s+/g, ' ')}`;
+  });
+}
+
+// Presses Tab (at most `max` times) until the focused element is `want` (as `focused` describes
+// it); fails listing where focus went.
+export async function tabTo(page, want, max = 20) {
+  const seen = [];
+  for (let i = 0; i <= max; i++) {
+    const now = await focused(page);
+    if (now === want) return;
+    seen.push(now);
+    await page.keyboard.press('Tab');
+  }
+  throw new Failure(`Tab never reached "${want}"; focus went: ${seen.join(' -> ')}`);
+}
+
 // The session the page's cookie holds: GET /v1/auth/session from inside the page.
 export async function pageSession(page) {
   return page.evaluate(async () => {
