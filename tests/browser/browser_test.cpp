@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "tests/support/linked_gateway.h"
 
@@ -25,23 +26,27 @@ class Browser : public LinkedGatewayTest {
     has_owner_ = owner;
   }
 
-  // The token tgmux prints at start while it has no user (dashboard contract, "First run").
+  // The token tgmux prints at start while it has no user (dashboard contract, "First run"),
+  // from its log (stderr) or its stdout; "" when it printed none within 10 s.
   std::string SetupToken() {
     const std::string marker = "give the setup token ";
-    std::string line = gateway_->process().WaitForOutput(marker, 10s);
-    if (line.empty()) {  // the log may be on stderr
-      std::string err = gateway_->process().Stderr();
-      auto at = err.find(marker);
-      if (at == std::string::npos) return "";
-      line = err.substr(at, err.find('\n', at) - at);
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const std::string& out : {gateway_->process().Stderr(), gateway_->process().Stdout()}) {
+        auto at = out.find(marker);
+        if (at == std::string::npos) continue;
+        std::string token = out.substr(at + marker.size());
+        return token.substr(0, token.find_first_of(") \t\r\n\""));
+      }
+      std::this_thread::sleep_for(10ms);  // polling the log files
     }
-    std::string token = line.substr(line.find(marker) + marker.size());
-    return token.substr(0, token.find_first_of(") \t\r\""));
+    return "";
   }
 
   // Runs tests/browser/<name>.mjs against this test's tgmux and tgsim; fails (printing the
   // script's output) unless it exits 0 within `deadline`.
   void RunScenario(const std::string& name, Env extra = {}, std::chrono::seconds deadline = 90s) {
+    ASSERT_FALSE(HasFatalFailure()) << "tgmux did not start";
     ASSERT_TRUE(std::filesystem::exists(kScenarios / "node_modules" / "playwright-core"))
         << "run scripts/install-deps (npm ci in tests/browser)";
     Env env = {{"TGMUX_URL", "http://127.0.0.1:" + std::to_string(gateway_->port())},

@@ -80,5 +80,8 @@ scenario(async (t) => {
   if (env.tgsim) {
     const health = await sim.request('GET', '/healthz');
     checkEqual(health.body, { ok: true }, 'tgsim /control/healthz');
+    const user = await sim.createUser('+15550009001', 'Harness');
+    check(user.user_id, 'tgsim made a user');
+    checkEqual(await sim.sessions('+15550009001'), [], 'sessions of a new user');
   }
 });

@@ -321,6 +321,8 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
       for (const c of contexts) {
         for (const p of c.pages()) {
           try {
+            const text = (await p.evaluate(() => document.body?.innerText || '')).replace(/\s+/g, ' ');
+            console.error(`  page ${p.url()} text: ${text.slice(0, 600)}`);
             console.error(`  page ${p.url()} shot: ${await screenshot(p, name, `failure-${i++}`)}`);
           } catch { /* the page may be gone */ }
         }
