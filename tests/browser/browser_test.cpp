@@ -137,5 +137,11 @@ TEST_F(Browser, KeyboardOnlySignIn) {
   RunScenario("keyboard");
 }
 
+// Linking accounts from the dashboard by QR code and by phone, with tgsim playing the people.
+TEST_F(Browser, AddAccountByQrAndPhone) {
+  Start();
+  RunScenario("add_account");
+}
+
 }  // namespace
 }  // namespace tgmux::testing
