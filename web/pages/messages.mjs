@@ -176,7 +176,7 @@ function ChatView({ accountId, chat, onRead }) {
       </div>
       ${readInfo && html`<p class="visually-hidden" role="status">${readInfo}</p>`}
       <${Alert} error=${error} />
-      <div class="history" role="log" aria-label=${`Messages with ${chat.title || chat.chat_id}`} tabindex="0"
+      <div class="history" role="log" aria-label=${`Chat history: ${chat.title || chat.chat_id}`} tabindex="0"
            ref=${logRef} onScroll=${(e) => { if (e.currentTarget.scrollTop < 60) older(); }}>
         ${cursor && html`<button type="button" class="link-button older" onClick=${older}>Load older messages</button>`}
         ${loading && html`<p class="muted">Loading messages…</p>`}
