@@ -111,7 +111,10 @@ function ChatView({ accountId, chat, onRead }) {
     if (nearBottom()) keep.current = 'bottom';
     setAll((list) => (list.some((x) => x.message_id && x.message_id === m.message_id) ? list : [...list, m]));
   };
-  const update = (match, patch) => setAll((list) => list.map((x) => (match(x) ? { ...x, ...patch } : x)));
+  const update = (match, patch) => {
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    setAll((list) => list.map((x) => (match(x) ? { ...x, ...set } : x)));
+  };
 
   useEffect(() => subscribe((type, event) => {
     if (!event || event.account_id !== accountId) return;

@@ -112,7 +112,7 @@ export function AuditSection() {
       <${Alert} error=${error} />
       ${items && items.length === 0 && html`<p class="muted">Nothing recorded yet.</p>`}
       ${items && items.length > 0 && html`
-        <div class="table-wrap"><table>
+        <div class="table-wrap audit" tabindex="0" role="region" aria-label="Audit entries"><table>
           <caption class="visually-hidden">Audit log, newest first</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Who</th>
             <th scope="col">Address</th><th scope="col">Details</th></tr></thead>
