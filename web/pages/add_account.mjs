@@ -48,6 +48,8 @@ function PasswordStep({ login, onLogin }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const id = useId('pw');
+  const input = useRef(null);
+  useEffect(() => { if (input.current) input.current.focus(); }, []);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -67,7 +69,7 @@ function PasswordStep({ login, onLogin }) {
       <p>This account has two-step verification.</p>
       <div class="field">
         <label for=${id}>2FA password</label>
-        <input id=${id} type="password" value=${password} required autocomplete="off" autofocus
+        <input id=${id} ref=${input} type="password" value=${password} required autocomplete="off"
                aria-describedby=${`${id}-hint`} aria-invalid=${wrong ? 'true' : undefined}
                onInput=${(e) => setPassword(e.currentTarget.value)} />
         <p class="hint" id=${`${id}-hint`}>${login.password_hint ? `Hint: ${login.password_hint}` : 'No hint was set.'}</p>
@@ -174,6 +176,8 @@ function CodeStep({ login, onLogin }) {
   const [info, setInfo] = useState('');
   const [busy, setBusy] = useState(false);
   const id = useId('code');
+  const input = useRef(null);
+  useEffect(() => { if (input.current) input.current.focus(); }, []);
   const way = login.code ? CODE_WAYS[login.code.type] || `by ${login.code.type}` : '';
   const verify = async (e) => {
     e.preventDefault();
@@ -205,7 +209,7 @@ function CodeStep({ login, onLogin }) {
       <p>Telegram sent a code to ${login.phone_masked || 'the number'} ${way}.</p>
       <div class="field">
         <label for=${id}>Code</label>
-        <input id=${id} value=${code} required inputmode="numeric" autocomplete="one-time-code" autofocus
+        <input id=${id} ref=${input} value=${code} required inputmode="numeric" autocomplete="one-time-code"
                maxlength="12" onInput=${(e) => setCode(e.currentTarget.value)} />
       </div>
       ${typeof login.attempts_left === 'number' && html`<p class="hint">${login.attempts_left} attempts left</p>`}
