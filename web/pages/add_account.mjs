@@ -222,6 +222,38 @@ function CodeStep({ login, onLogin }) {
     </form>`;
 }
 
+// A number with no Telegram account yet: Telegram asks for a name.
+function RegisterStep({ login, onLogin }) {
+  const [first, setFirst] = useState('');
+  const [last, setLast] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId('reg');
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { first_name: first.trim() };
+    if (last.trim()) body.last_name = last.trim();
+    try { onLogin(await api.post(`/v1/logins/${enc(login.id)}/register`, body)); } catch (err) { setError(err); }
+    setBusy(false);
+  };
+  return html`
+    <form onSubmit=${submit}>
+      <p>This number has no Telegram account yet. Telegram creates one with this name.</p>
+      <div class="field">
+        <label for=${`${id}-first`}>First name</label>
+        <input id=${`${id}-first`} value=${first} required onInput=${(e) => setFirst(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for=${`${id}-last`}>Last name (optional)</label>
+        <input id=${`${id}-last`} value=${last} onInput=${(e) => setLast(e.currentTarget.value)} />
+      </div>
+      <${Alert} error=${error} />
+      <button type="submit" disabled=${busy}>Create account</button>
+    </form>`;
+}
+
 function PhonePanel({ onDone }) {
   const [login, setLogin] = useState(null);
   const state = login ? login.state : null;
@@ -233,6 +265,7 @@ function PhonePanel({ onDone }) {
   if (state === 'starting') return html`<p class="muted" role="status">Asking Telegram for a code…</p>`;
   if (state === 'code_sent') return html`<${CodeStep} login=${login} onLogin=${setLogin} />`;
   if (state === 'password_needed') return html`<${PasswordStep} login=${login} onLogin=${setLogin} />`;
+  if (state === 'registration_needed') return html`<${RegisterStep} login=${login} onLogin=${setLogin} />`;
   if (state === 'done') return html`<p role="status">Linked.</p>`;
   const why = state === 'expired' ? 'The login expired.' : problemOf(login) || `The login ended (${state}).`;
   return html`
