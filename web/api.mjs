@@ -89,8 +89,8 @@ const isSessionPath = (path) => path.startsWith('/v1/auth/session') || path.star
 export async function request(method, path, body, { headers = {} } = {}) {
   let response = await send(method, path, body, headers);
   if (response.status === 401 && !isSessionPath(path)) {
-    let session = null;
-    try { session = await refreshSession(); } catch { session = null; }
+    // A refresh that fails for another reason (network, 429) throws: the sign-in stays.
+    const session = await refreshSession();
     if (!session) {
       endSession();
       return parse(response);
