@@ -27,6 +27,9 @@ scenario(async (t) => {
   { what: 'an error for the missing setup token' });
   await t.shot(page, 'no-token');
   checkEqual((await api.setup()).needs_owner, true, 'needs_owner after a try without the token');
+  // The server refuses it too, when a client skips the form's check.
+  const bare = await request('POST', env.tgmux + '/v1/setup', { headers: FROM, body: { email: EMAIL, password: PASSWORD } });
+  checkEqual(bare.status, 403, 'POST /v1/setup without a token from 203.0.113.7');
 
   // A wrong token: the server refuses (403) and the page shows an error.
   const refused = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/setup' && r.request().method() === 'POST');

@@ -198,6 +198,7 @@ export async function checkAxe(page, label) {
     for (const n of v.nodes) console.log(`    ${n}`);
   }
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  console.log(`axe ${label}: ${violations.length} violation(s), ${bad.length} serious or critical`);
   check(bad.length === 0, `axe ${label}: ${bad.length} serious or critical violation(s): ` +
     bad.map((v) => v.id).join(', '));
   return violations;
