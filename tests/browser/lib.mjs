@@ -309,6 +309,13 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
     timer.unref();
   });
 
+  // The driver sends SIGTERM when the scenario overruns its deadline: close Chromium, then go.
+  process.once('SIGTERM', async () => {
+    console.error(`${name}: stopped by SIGTERM`);
+    await closeAll(browser);
+    process.exit(1);
+  });
+
   Promise.race([run(), deadline]).then(
     async () => {
       log(`${name}: ok (${shotCount} screenshot(s))`);
