@@ -204,12 +204,11 @@ export async function checkAxe(page, label) {
   return violations;
 }
 
-// Fails when the page scrolls sideways at its current viewport.
+// Fails when the page scrolls sideways: its document is wider than the viewport.
 export async function checkNoHorizontalScroll(page, label) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-  }));
-  check(scrollWidth <= innerWidth, `${label}: page is ${scrollWidth}px wide in a ${innerWidth}px viewport`);
+  const width = page.viewportSize().width;
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(scrollWidth <= width, `${label}: the page is ${scrollWidth}px wide in a ${width}px viewport`);
 }
 
 // --- the dashboard's forms (accessible names from the dashboard contract) ------------------
