@@ -300,7 +300,7 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
 
   const run = async () => {
     browser = await launchBrowser();
-    log(`chromium ${browser.version()} launched`);
+    log(`chromium ${browser.version()} launched from node ${process.version}`);
     await body(t);
   };
   const deadline = new Promise((_, reject) => {
