@@ -328,8 +328,13 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
       for (const c of contexts) {
         for (const p of c.pages()) {
           try {
-            const text = (await p.evaluate(() => document.body?.innerText || '')).replace(/\s+/g, ' ');
-            console.error(`  page ${p.url()} text: ${text.slice(0, 600)}`);
+            const text = await Promise.race([
+              p.evaluate(() => document.body?.innerText || ''),
+              new Promise((resolve) => setTimeout(() => resolve('(no answer)'), 2000).unref()),
+            ]);
+            // Shown once keys and invites stay out of the logs (scripts/scan-secrets reads them).
+            const shown = text.replace(/\s+/g, ' ').replace(/\b(rt|tgk|inv)_[A-Za-z0-9_-]{16,}/g, '$1_…');
+            console.error(`  page ${p.url()} text: ${shown.slice(0, 600)}`);
             console.error(`  page ${p.url()} shot: ${await screenshot(p, name, `failure-${i++}`)}`);
           } catch { /* the page may be gone */ }
         }
