@@ -1,4 +1,5 @@
 // /v1/auth/{register,login,refresh,logout} and /v1/me: app users and their tokens.
+#include "api/browser_session.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -30,7 +31,8 @@ void RegisterAuthRoutes(Router& router, service::Services& s) {
     auto email = *StringField(body, "email", true);
     auto password = *StringField(body, "password", true);
     auto invite = StringField(body, "invite", false).value_or("");
-    reply(NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, invite, r.remote_ip)))));
+    auto proof = FirstOwnerProofOf(r, StringField(body, "setup_token", false).value_or(""));
+    reply(NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, invite, r.remote_ip, proof)))));
   });
   router.Add("POST", "/v1/auth/login", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/browser_session.h"
 #include "api/routes.h"
 
 namespace tgmux::api {
@@ -51,8 +52,9 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterDialogRoutes(router, services);
   RegisterNotificationRoutes(router, services);
   RegisterAuthRoutes(router, services);
+  RegisterSessionRoutes(router, services);
   RegisterTenantRoutes(router, services);
-  router.SetAuthenticator([&services](const Request& r) { return services.auth.Authenticate(r.Header("authorization")); });
+  router.SetAuthenticator([&services](const Request& r) { return AuthenticateRequest(services.auth, r); });
 }
 
 }  // namespace tgmux::api

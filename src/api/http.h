@@ -31,7 +31,11 @@ struct Request {
   // its fields and sealed files instead of `body`.
   std::shared_ptr<FormUpload> form;
   std::string request_id;
-  std::string remote_ip;
+  std::string remote_ip;  // the client's, through trusted proxies (api/client_address.h)
+  bool secure = false;    // the client used https (a trusted proxy says so)
+  // Forwarding headers from a peer that is not a trusted proxy: remote_ip is
+  // that peer's, not the client's.
+  bool untrusted_forward = false;
   // Who sent it; set by the router before a non-public route's handler runs.
   std::optional<service::Principal> principal;
 

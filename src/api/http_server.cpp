@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/asio.h"
+#include "api/client_address.h"
 #include "api/form_upload.h"
 #include "api/request_parsing.h"
 
@@ -140,7 +141,7 @@ asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> s
   out.set(http::field::server, "tgmux");
   out.set("X-Request-Id", request_id);
   out.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) out.set(name, value);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
   out.chunked(true);
   out.keep_alive(false);
   boost::system::error_code ec;
@@ -251,7 +252,7 @@ asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Resp
   out.set(http::field::server, "tgmux");
   out.set("X-Request-Id", request_id);
   if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) out.set(name, value);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
   out.body() = response.body;
   out.keep_alive(keep_alive);
   out.prepare_payload();
@@ -348,7 +349,7 @@ asio::awaitable<bool> HttpServer::Impl::WriteFile(Connection& connection, const 
   out.set(http::field::server, "tgmux");
   out.set("X-Request-Id", request_id);
   out.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) out.set(name, value);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
   out.content_length(range.length);
   out.keep_alive(keep_alive);
   boost::system::error_code ec;
@@ -441,7 +442,13 @@ Request HttpServer::Impl::ToRequest(const http::request_header<>& header, const 
     auto name = field.name_string();
     request.headers[ToLower(std::string_view(name.data(), name.size()))] = std::string(field.value());
   }
-  request.remote_ip = remote_ip;
+  bool forwarding = !request.Header("x-forwarded-for").empty() || !request.Header("forwarded").empty() ||
+                    !request.Header("x-forwarded-proto").empty() || !request.Header("x-real-ip").empty();
+  auto client = ResolveClient(options.trusted_proxies, remote_ip, request.Header("x-forwarded-for"),
+                              request.Header("x-forwarded-proto"), forwarding);
+  request.remote_ip = client.ip;
+  request.secure = client.secure;
+  request.untrusted_forward = client.untrusted_forward;
   request.request_id = ids.Accept(request.Header("x-request-id"));
   return request;
 }

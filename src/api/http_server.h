@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "service/media/address_policy.h"
 
 namespace tgmux::api {
 
@@ -23,6 +24,7 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   int network_threads = 2;
   int worker_threads = 4;
+  std::vector<service::Cidr> trusted_proxies;  // whose X-Forwarded-For/-Proto are believed
 };
 
 class HttpServer {

@@ -43,6 +43,8 @@ void RegisterNotificationRoutes(Router& router, service::Services& services);
 
 // /v1/auth/*, /v1/me.
 void RegisterAuthRoutes(Router& router, service::Services& services);
+// /v1/auth/session (the dashboard's cookie session), /v1/setup (the first owner).
+void RegisterSessionRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.
 void RegisterTenantRoutes(Router& router, service::Services& services);
 

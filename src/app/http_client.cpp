@@ -49,7 +49,10 @@ HttpResponse Parse(const std::string& raw) {
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
-    response.headers[name] = value;
+    // Repeated fields are joined as HTTP allows, except Set-Cookie (its values
+    // hold commas): one per line.
+    auto [it, fresh] = response.headers.emplace(name, value);
+    if (!fresh) it->second += (name == "set-cookie" ? "\n" : ", ") + value;
   }
   response.body = raw.substr(header_end + 4);
   return response;

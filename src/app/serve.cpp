@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "service/services.h"
+#include "web/web_routes.h"
 
 namespace tgmux::app {
 
@@ -62,11 +63,14 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   services->webhooks.Start();
   api::Router router(infra->metrics());
   api::RegisterAllRoutes(router, *services);
+  auto assets = config.web_dir.empty() ? web::Assets::Embedded() : web::Assets::FromFolder(config.web_dir);
+  web::RegisterWebRoutes(router, assets);
   api::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;
   options.upload_limit = static_cast<std::size_t>(config.max_upload_bytes);
   options.upload_dir = services->spool.upload_dir();
+  for (const auto& cidr : config.trusted_proxies) options.trusted_proxies.push_back(*service::Cidr::Parse(cidr));
   api::HttpServer server(options, router);
   std::uint16_t port = 0;
   try {

@@ -336,6 +336,15 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_MEDIA_FETCH_ALLOW", "media.fetch_allow", "",
         "for tests only: comma-separated CIDRs a fetch by URL may reach despite the address policy (none)"},
        [](Config& c, const std::string& v) { c.media_fetch.allow = ParseCidrList(v); }},
+      {{"TGMUX_TRUSTED_PROXIES", "trusted_proxies", "",
+        "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (none)"},
+       [](Config& c, const std::string& v) { c.trusted_proxies = ParseCidrList(v); }},
+      {{"TGMUX_SESSION_GRACE", "auth.session_grace", "",
+        "seconds a browser session's rotated refresh still rotates (two tabs at once); 0: never (60)"},
+       [](Config& c, const std::string& v) { c.auth.session_grace_seconds = v == "0" ? 0 : ParseSecondsUpTo(v, 600); }},
+      {{"TGMUX_WEB_DIR", "web_dir", "",
+        "for dashboard development: serve the dashboard from this web/ folder, read on every request (built in)"},
+       [](Config& c, const std::string& v) { c.web_dir = v; }},
       {{"TGMUX_LOG_LEVEL", "log_level", "--log-level", "trace|debug|info|warn|error (info)"},
        [](Config& c, const std::string& v) { OneOf(v, {"trace", "debug", "info", "warn", "error"}, c.log_level); }},
       {{"TGMUX_LOG_FORMAT", "log_format", "--log-format", "text|json (text)"},
@@ -363,7 +372,13 @@ std::optional<std::string> TomlValue(const toml::table& root, const std::string&
   if (auto i = node.value<std::int64_t>()) return std::to_string(*i);
   if (auto d = node.value<double>()) return std::to_string(*d);
   if (auto b = node.value<bool>()) return *b ? "true" : "false";
-  throw ConfigError(key + " in the config file: expected a string, number or boolean");
+  // A list of strings is read as the environment's comma-separated form.
+  if (const auto* array = node.as_array(); array && (array->empty() || array->is_homogeneous(toml::node_type::string))) {
+    std::string joined;
+    for (const auto& item : *array) joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+    return joined;
+  }
+  throw ConfigError(key + " in the config file: expected a string, number, boolean or list of strings");
 }
 
 std::vector<std::string> StringList(const toml::node& node, const std::string& where) {
@@ -490,6 +505,9 @@ void CheckEnvironment(const Config& config) {
   if (!std::filesystem::is_regular_file(config.tdjson_path)) {
     throw ConfigError("TGMUX_TDJSON=\"" + config.tdjson_path.string() +
                       "\": no such file (run scripts/install-deps, or point it at a libtdjson.so)");
+  }
+  if (!config.web_dir.empty() && !std::filesystem::is_regular_file(config.web_dir / "index.html")) {
+    throw ConfigError("TGMUX_WEB_DIR=\"" + config.web_dir.string() + "\": no index.html there (the repository's web/)");
   }
 }
 

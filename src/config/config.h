@@ -47,6 +47,10 @@ struct AuthSettings {
   std::optional<std::string> jwt_secret; // never logged; default: generated once, sealed in the store
   double access_ttl_seconds = 900;
   double refresh_ttl_seconds = 30 * 86400;
+  // A browser session's refresh presented again this soon after its rotation
+  // (another tab refreshing at the same moment) still rotates instead of
+  // counting as a stolen token.
+  double session_grace_seconds = 60;
   std::uint64_t argon2_passes = 2;       // libsodium's "interactive" Argon2id cost
   std::uint64_t argon2_memory_kib = 64 * 1024;
   RateLimit failed_logins_per_email{5, 900};
@@ -96,6 +100,9 @@ struct Config {
   std::string default_proxy;  // TGMUX_PROXY: for accounts without their own; "" for none; never logged
   std::uint64_t max_upload_bytes = 50ull << 20;  // multipart uploads; other bodies stay at 1 MiB
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account
+  // Reverse proxies (CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+  std::vector<std::string> trusted_proxies;
+  std::filesystem::path web_dir;  // TGMUX_WEB_DIR: the dashboard read from here instead of the binary
   MediaFetchSettings media_fetch;
   std::vector<ConfiguredBot> bots;
   std::string log_level = "info";

@@ -32,6 +32,7 @@ std::string SignAccessToken(const SecretKey& key, const AccessClaims& c) {
             jwt_add_grant(raw, "role", c.role.c_str()) == 0 && jwt_add_grant(raw, "jti", c.token_id.c_str()) == 0 &&
             jwt_add_grant_int(raw, "iat", static_cast<long>(c.issued_at)) == 0 &&
             jwt_add_grant_int(raw, "exp", static_cast<long>(c.expires_at)) == 0 &&
+            (c.family.empty() || jwt_add_grant(raw, "fam", c.family.c_str()) == 0) &&
             jwt_set_alg(raw, JWT_ALG_HS256, KeyBytes(key), static_cast<int>(SecretKey::kSize)) == 0;
   if (!ok) throw std::runtime_error("cannot build the access token");
   char* encoded = jwt_encode_str(raw);
@@ -56,6 +57,7 @@ std::optional<AccessClaims> VerifyAccessToken(const SecretKey& key, const std::s
   c.tenant = *tenant;
   c.role = *role;
   c.token_id = *jti;
+  c.family = Grant(raw, "fam").value_or("");
   c.issued_at = jwt_get_grant_int(raw, "iat");
   c.expires_at = jwt_get_grant_int(raw, "exp");
   if (c.expires_at <= now) return std::nullopt;

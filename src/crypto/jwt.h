@@ -1,4 +1,4 @@
-// JWT access tokens (HS256 through libjwt): claims sub, tenant, role, iat, exp, jti.
+// JWT access tokens (HS256 through libjwt): claims sub, tenant, role, iat, exp, jti, fam.
 // Thread-safe (no shared state).
 #pragma once
 
@@ -17,6 +17,7 @@ struct AccessClaims {
   std::string token_id;  // jti
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
+  std::string family;  // fam: the sign-in it belongs to (its refresh tokens' family)
 };
 
 std::string SignAccessToken(const SecretKey& key, const AccessClaims& claims);

@@ -5,6 +5,7 @@
 
 #include "common/time.h"
 #include "crypto/random_id.h"
+#include "crypto/secrets.h"
 #include "service/accounts/accounts.h"
 #include "service/auth/auth.h"
 
@@ -51,12 +52,22 @@ AuthService::AuthService(Infrastructure& infra, AuditLog& audit)
 
 void AuthService::Bootstrap() {
   const auto& a = infra_.config().auth;
-  if (a.admin_email.empty() || infra_.store().CountUsers() > 0) return;
-  auto owner = CreateTenant(NormalizeEmail(a.admin_email), a.admin_password);
-  audit_.Record(owner.tenant_id, "register", owner.id, "", {{"email", owner.email}, {"role", "owner"},
-                                                            {"source", "TGMUX_ADMIN_EMAIL"}});
-  spdlog::info("auth: first owner {} created from TGMUX_ADMIN_EMAIL", owner.id);
+  if (infra_.store().CountUsers() > 0) return;
+  if (!a.admin_email.empty()) {
+    auto owner = CreateTenant(NormalizeEmail(a.admin_email), a.admin_password);
+    audit_.Record(owner.tenant_id, "register", owner.id, "", {{"email", owner.email}, {"role", "owner"},
+                                                              {"source", "TGMUX_ADMIN_EMAIL"}});
+    spdlog::info("auth: first owner {} created from TGMUX_ADMIN_EMAIL", owner.id);
+    return;
+  }
+  std::lock_guard lock(registration_mutex_);
+  setup_token_ = crypto::RandomToken("setup");
+  // The one secret tgmux prints on purpose: whoever reads this log runs the machine.
+  spdlog::warn("setup: no user yet; open the dashboard and create the owner (from another machine give the "
+               "setup token {})", setup_token_);
 }
+
+bool AuthService::NeedsOwner() { return infra_.store().CountUsers() == 0; }
 
 store::User AuthService::NewUser(const std::string& email, const std::string& password, const std::string& tenant_id,
                                  Role role) const {
@@ -96,7 +107,7 @@ store::User AuthService::JoinByInvite(const std::string& email, const std::strin
 }
 
 Tokens AuthService::Register(const std::string& email_in, const std::string& password, const std::string& invite,
-                             const std::string& ip) {
+                             const std::string& ip, const FirstOwnerProof& proof) {
   auto email = NormalizeEmail(email_in);
   CheckPassword(password);
   store::User user;
@@ -104,10 +115,20 @@ Tokens AuthService::Register(const std::string& email_in, const std::string& pas
     user = JoinByInvite(email, password, invite);
   } else {
     std::lock_guard lock(registration_mutex_);
-    if (infra_.config().auth.registration != "open" && infra_.store().CountUsers() > 0) {
+    bool first = infra_.store().CountUsers() == 0;
+    if (infra_.config().auth.registration != "open" && !first) {
       throw Error(ErrorCode::kForbidden, "registration needs an invite from a tenant owner (TGMUX_REGISTRATION=invite)");
     }
+    // An instance exposed before anyone set it up is not claimed by its first visitor.
+    if (first && !proof.from_loopback &&
+        (setup_token_.empty() || !crypto::ConstantTimeEqual(proof.setup_token, setup_token_))) {
+      throw Error(ErrorCode::kForbidden, proof.setup_token.empty()
+                                             ? "the first owner is created from this machine, or with the setup "
+                                               "token tgmux printed in its log at start"
+                                             : "the setup token is not right (see tgmux's log at start)");
+    }
     user = CreateTenant(email, password);
+    if (first) setup_token_.clear();
   }
   audit_.Record(user.tenant_id, "register", user.id, ip,
                 {{"email", user.email}, {"role", user.role}, {"invited", !invite.empty()}});

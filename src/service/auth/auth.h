@@ -24,24 +24,37 @@ struct Tokens {
   std::string refresh_token;
   int expires_in = 0;  // seconds the access token is valid
   store::User user;
+  std::string family_id;  // the sign-in's refresh tokens (and a browser session's CSRF token)
+};
+
+// A request's proof that it may create the first owner (an instance with no
+// user yet): it came from this machine, or it carries the setup token that
+// tgmux printed in its log at start.
+struct FirstOwnerProof {
+  bool from_loopback = false;
+  std::string setup_token;
 };
 
 class AuthService {
  public:
   AuthService(Infrastructure& infra, AuditLog& audit);
 
-  // Creates the first owner from TGMUX_ADMIN_EMAIL/PASSWORD when no user exists.
+  // Creates the first owner from TGMUX_ADMIN_EMAIL/PASSWORD when no user exists;
+  // when there is still none, makes the setup token and prints it in the log.
   void Bootstrap();
+  bool NeedsOwner();
 
   // Errors: invalid_request (email, password), forbidden (registration closed,
-  // invite not valid), conflict (email taken).
+  // invite not valid, the first owner without FirstOwnerProof), conflict (email taken).
   Tokens Register(const std::string& email, const std::string& password, const std::string& invite,
-                  const std::string& ip);
+                  const std::string& ip, const FirstOwnerProof& proof);
   // Errors: unauthorized (wrong email or password), flood_wait (too many failures).
   Tokens SignIn(const std::string& email, const std::string& password, const std::string& ip);
   // Rotates: the presented token stops working. Presenting a rotated token again
-  // revokes its whole family. Errors: unauthorized.
-  Tokens Refresh(const std::string& refresh_token, const std::string& ip);
+  // revokes its whole family, unless it was rotated less than `grace_seconds`
+  // ago (a browser's tabs refreshing at once): then it rotates again, into the
+  // same family. Errors: unauthorized.
+  Tokens Refresh(const std::string& refresh_token, const std::string& ip, double grace_seconds = 0);
   // Revokes the refresh token's family and, when given, the access token.
   void Logout(const std::string& refresh_token, const std::optional<Principal>& caller, const std::string& ip);
 
@@ -50,6 +63,15 @@ class AuthService {
   // new role applies at once. With TGMUX_AUTH=off every request is the owner of
   // the "default" tenant.
   Principal Authenticate(const std::string& authorization_header);
+  // An access token alone (a browser session's cookie), and the family it
+  // belongs to. Errors: unauthorized.
+  Principal AuthenticateAccessToken(const std::string& token, std::string& family_id);
+  // The CSRF token of a browser session: the same for every token of one
+  // sign-in, so that tabs refreshing one another's cookies keep working.
+  std::string CsrfToken(const std::string& family_id) const;
+  // The family of a refresh token still valid, or "" (a browser's sign-out
+  // checks its CSRF token against it).
+  std::string RefreshFamily(const std::string& refresh_token);
 
   store::User User(const Principal& principal);
 
@@ -67,6 +89,7 @@ class AuthService {
   AuditLog& audit_;
   crypto::PasswordCost cost_;
   crypto::SecretKey signing_key_;
+  std::string setup_token_;  // while no user exists
   std::string dummy_hash_;  // verified for unknown emails, so that both answers take as long
   RateLimiter failures_by_email_;
   RateLimiter failures_by_ip_;

@@ -39,7 +39,8 @@ Tokens AuthService::Issue(const store::User& user, const std::string& family_id)
   tokens.user = user;
   tokens.expires_in = static_cast<int>(std::ceil(a.access_ttl_seconds));
   crypto::AccessClaims claims{user.id, user.tenant_id, user.role, crypto::RandomId("jti"), now,
-                              now + tokens.expires_in};
+                              now + tokens.expires_in, family_id};
+  tokens.family_id = family_id;
   tokens.access_token = crypto::SignAccessToken(signing_key_, claims);
   tokens.refresh_token = crypto::RandomToken("rt");
   store::RefreshToken row;
@@ -52,15 +53,20 @@ Tokens AuthService::Issue(const store::User& user, const std::string& family_id)
   return tokens;
 }
 
-Tokens AuthService::Refresh(const std::string& refresh_token, const std::string& ip) {
+Tokens AuthService::Refresh(const std::string& refresh_token, const std::string& ip, double grace_seconds) {
   auto& store = infra_.store();
   auto digest = crypto::TokenDigest(refresh_token);
   auto row = store.FindRefreshToken(digest);
   if (!row) throw Unauthorized("refresh token is not valid");
   if (row->revoked_at != 0) throw Unauthorized("refresh token was revoked; sign in again");
   auto now = UnixSeconds();
+  bool rotated = row->used_at != 0 || !store.MarkRefreshTokenUsed(digest, now);
+  if (rotated && row->used_at == 0) row = store.FindRefreshToken(digest);  // another call rotated it just now
+  if (!row) throw Unauthorized("refresh token is not valid");
+  bool in_grace = rotated && grace_seconds > 0 && row->revoked_at == 0 &&
+                  static_cast<double>(now - row->used_at) <= grace_seconds;
   // A rotated token presented again means two holders: end the whole family.
-  if (row->used_at != 0 || !store.MarkRefreshTokenUsed(digest, now)) {
+  if (rotated && !in_grace) {
     store.RevokeRefreshFamily(row->family_id, now);
     auto user = store.FindUser(row->user_id);
     audit_.Record(user ? user->tenant_id : "", "refresh_reused", row->user_id, ip, {{"family", row->family_id}});
@@ -115,6 +121,22 @@ Principal AuthService::Authenticate(const std::string& header) {
   }
   std::string token = header.substr(kBearer.size());
   if (token.compare(0, kApiKeyPrefix.size(), kApiKeyPrefix) == 0) return FromApiKey(token);
+  std::string family;
+  return AuthenticateAccessToken(token, family);
+}
+
+std::string AuthService::CsrfToken(const std::string& family_id) const {
+  return crypto::HmacSha256Hex(signing_key_.bytes(), "csrf:" + family_id);
+}
+
+std::string AuthService::RefreshFamily(const std::string& refresh_token) {
+  auto row = infra_.store().FindRefreshToken(crypto::TokenDigest(refresh_token));
+  if (!row || row->revoked_at != 0 || row->expires_at <= UnixSeconds()) return "";
+  return row->family_id;
+}
+
+Principal AuthService::AuthenticateAccessToken(const std::string& token, std::string& family_id) {
+  if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
   auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
   // The member as they are now, not as when the token was signed: a removed
@@ -123,6 +145,7 @@ Principal AuthService::Authenticate(const std::string& header) {
   if (!user || user->tenant_id != claims->tenant) throw Unauthorized("access token's user is no longer a member");
   auto role = ParseRole(user->role);
   if (!role) throw Unauthorized("access token is not valid or has expired");
+  family_id = claims->family;
   return Principal{Principal::Kind::kUser, user->id, user->tenant_id, *role, claims->token_id};
 }
 
