@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
+#include <set>
 
 #include "tests/support/tgmux_server.h"
 
@@ -100,6 +102,55 @@ TEST(DashboardAssetsConfig, AWebFolderWithoutThePageStopsTgmuxNamingTheSetting) 
   EXPECT_EQ(status, 2);
   EXPECT_NE(err.find("TGMUX_WEB_DIR"), std::string::npos) << err;
   EXPECT_NE(err.find("index.html"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace tgmux::testing
+
+namespace tgmux::testing {
+namespace {
+
+// The modules `source` (served at `url`) imports, as served paths.
+std::vector<std::string> Imports(const std::string& url, const std::string& source) {
+  static const std::regex kImport(R"re((?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}/[^"']+)["'])re");
+  std::vector<std::string> out;
+  std::string base = url.substr(0, url.rfind('/') + 1);
+  for (std::sregex_iterator it(source.begin(), source.end(), kImport), end; it != end; ++it) {
+    auto resolved = std::filesystem::path(base + (*it)[1].str()).lexically_normal().generic_string();
+    out.push_back(resolved);
+  }
+  return out;
+}
+
+TEST(DashboardBuiltIn, ThePageAndEveryModuleItImportsAreServedFromTheBinary) {
+  TgmuxServer server;  // no TGMUX_WEB_DIR: the copy built in
+  ASSERT_TRUE(server.Start()) << server.process().Stderr();
+  auto page = server.Anonymous().Get("/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  // Nothing inline: the policy would block it, and the page would not work.
+  EXPECT_EQ(std::regex_search(page.body, std::regex(R"(<script(?![^>]*\bsrc=)[^>]*>)")), false) << page.body;
+  EXPECT_EQ(std::regex_search(page.body, std::regex(R"(\s(style|on[a-z]+)=)")), false) << page.body;
+  std::smatch entry;
+  ASSERT_TRUE(std::regex_search(page.body, entry, std::regex(R"re(<script type="module" src="([^"]+)")re")))
+      << page.body;
+  std::smatch css;
+  ASSERT_TRUE(std::regex_search(page.body, css, std::regex(R"re(<link rel="stylesheet" href="([^"]+)")re")));
+  EXPECT_EQ(server.Anonymous().Get(css[1].str()).Header("content-type"), "text/css; charset=utf-8");
+
+  std::set<std::string> seen;
+  std::vector<std::string> queue = {entry[1].str()};
+  while (!queue.empty()) {
+    auto url = queue.back();
+    queue.pop_back();
+    if (!seen.insert(url).second) continue;
+    auto module = server.Anonymous().Get(url);
+    ASSERT_EQ(module.status, 200) << url << " is imported but not served";
+    EXPECT_EQ(module.Header("content-type"), "text/javascript; charset=utf-8") << url;
+    for (auto& imported : Imports(url, module.body)) queue.push_back(imported);
+  }
+  EXPECT_TRUE(seen.count("/ui/vendor/preact.mjs")) << "the page renders with the UI library";
+  EXPECT_TRUE(seen.count("/ui/vendor/hooks.mjs"));
+  EXPECT_GE(seen.size(), 5u);
 }
 
 }  // namespace

@@ -49,6 +49,11 @@ export function Modal({ title, onClose, children, className = '' }) {
     return () => {
       dialog.removeEventListener('close', closed);
       if (dialog.open) dialog.close();
+      // The opener may be gone (an unlinked account): keep the focus in the page.
+      setTimeout(() => {
+        const heading = document.querySelector('main h1');
+        if (document.activeElement === document.body && heading) heading.focus();
+      }, 0);
     };
   }, []);
   return html`

@@ -19,11 +19,11 @@ export function ChatList({ accountId, chats, current, more }) {
         ${(chats || []).map((c) => html`
           <li key=${c.chat_id}>
             <button type="button" class="chat-button" aria-current=${String(c.chat_id) === String(current) ? 'true' : undefined}
-                    onClick=${() => open(c.chat_id)}>
+                    aria-describedby=${`chat-preview-${c.chat_id}`} onClick=${() => open(c.chat_id)}>
               <span class="chat-title">${c.title || c.username || c.chat_id}</span>
               ${c.unread_count > 0 && html`
                 <span class="unread">${c.unread_count}<span class="visually-hidden"> unread</span></span>`}
-              <span class="chat-preview">${preview(c.last_message)}</span>
+              <span class="chat-preview" id=${`chat-preview-${c.chat_id}`} aria-hidden="true">${preview(c.last_message)}</span>
             </button>
           </li>`)}
       </ul>
