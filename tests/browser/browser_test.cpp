@@ -143,5 +143,11 @@ TEST_F(Browser, AddAccountByQrAndPhone) {
   RunScenario("add_account");
 }
 
+// A message sent in tgsim shows up live on the open page (the event stream on the cookie); a reply reaches its sender.
+TEST_F(Browser, MessagesLiveAndReply) {
+  Start();
+  RunScenario("messages");
+}
+
 }  // namespace
 }  // namespace tgmux::testing

@@ -127,6 +127,16 @@ export const api = {
     return registered.user;
   },
   get: (token, p) => expectStatus(request('GET', env.tgmux + p, { token }), 200, `GET ${p}`),
+  // Links the tgsim user `phone` by phone login (the code read from tgsim); returns the account.
+  async linkByPhone(token, phone) {
+    const login = await expectStatus(
+      request('POST', env.tgmux + '/v1/logins', { token, body: { method: 'phone', phone } }), 201, `login ${phone}`);
+    const code = await waitFor(() => sim.lastCode(phone), { what: `the login code of ${phone}` });
+    const done = await expectStatus(request('POST', env.tgmux + `/v1/logins/${login.id}/code`, { token, body: { code } }),
+      200, `code for ${phone}`);
+    if (done.state !== 'done') throw new Failure(`login of ${phone}: state ${done.state}`);
+    return done.account;
+  },
   setup: () => expectStatus(request('GET', env.tgmux + '/v1/setup'), 200, 'GET /v1/setup'),
 };
 
