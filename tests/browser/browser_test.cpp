@@ -143,6 +143,12 @@ TEST_F(Browser, AddAccountByQrAndPhone) {
   RunScenario("add_account");
 }
 
+// With 3-second access tokens the page refreshes its cookies by itself and stays signed in; two tabs may refresh at once.
+TEST_F(Browser, SessionOutlivesItsAccessToken) {
+  Start({{"TGMUX_ACCESS_TOKEN_TTL", "3"}});
+  RunScenario("session_refresh");
+}
+
 // A message sent in tgsim shows up live on the open page (the event stream on the cookie); a reply reaches its sender.
 TEST_F(Browser, MessagesLiveAndReply) {
   Start();
