@@ -327,6 +327,7 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
 
   Promise.race([run(), deadline]).then(
     async () => {
+      for (const line of consoleLines) log(`  ${line}`);
       log(`${name}: ok (${shotCount} screenshot(s))`);
       await closeAll(browser);
       process.exit(0);

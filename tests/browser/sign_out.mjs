@@ -7,7 +7,10 @@ scenario(async (t) => {
   await signIn(page);
   await signedIn(page);
 
+  const ended = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/auth/session' &&
+    r.request().method() === 'DELETE');
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  checkEqual((await ended).status(), 204, 'DELETE /v1/auth/session');
   await visible(page.getByRole('button', { name: 'Sign in', exact: true }));
   check(!(await accountsHeading(page).isVisible()), 'no Accounts page after sign-out');
   await t.shot(page, 'signed-out');
