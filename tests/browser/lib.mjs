@@ -284,7 +284,11 @@ export function recordConsole(page, sink) {
 // Runs `body(t)` with a browser, then closes everything and exits 0, or 1 on failure (with
 // the error, the pages' console output and a screenshot of every open page).
 // t: {name, browser, context(options), page(options), shot(page, step), log(...)}.
-export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT_MS) || 60_000 } = {}) {
+// Unless `allowPageErrors`, a page's uncaught error or a CSP violation (an inline script or
+// style the dashboard's policy blocks) fails the scenario too.
+export function scenario(body, {
+  timeoutMs = Number(process.env.SCENARIO_TIMEOUT_MS) || 60_000, allowPageErrors = false,
+} = {}) {
   const name = path.basename(process.argv[1], '.mjs');
   const started = Date.now();
   const consoleLines = [];
@@ -312,6 +316,10 @@ export function scenario(body, { timeoutMs = Number(process.env.SCENARIO_TIMEOUT
     browser = await launchBrowser();
     log(`chromium ${browser.version()} launched from node ${process.version}`);
     await body(t);
+    const broken = consoleLines.filter((l) => l.startsWith('pageerror:') || /Content Security Policy/.test(l));
+    if (!allowPageErrors && broken.length) {
+      throw new Failure(`the pages had ${broken.length} error(s):\n  ${broken.join('\n  ')}`);
+    }
   };
   const deadline = new Promise((_, reject) => {
     const timer = setTimeout(() => reject(new Failure(`scenario timed out after ${timeoutMs} ms`)), timeoutMs);
