@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -66,7 +69,7 @@ class Browser : public LinkedGatewayTest {
     Process node({TGMUX_NODE, (kScenarios / (name + ".mjs")).string()}, env, logs);
     int status = node.Wait(deadline);
     if (status == -1) {
-      // SIGTERM first: playwright then closes Chromium rather than leaving it behind.
+      // SIGTERM first: lib.mjs then closes Chromium rather than leaving it behind.
       status = node.Stop(SIGTERM, 10s);
       ADD_FAILURE() << name << ".mjs did not finish within " << deadline.count() << " s";
     }
