@@ -105,6 +105,8 @@ TEST_F(BrowserSessionTest, SignInSetsHttpOnlyStrictCookiesThatEveryRouteTakes) {
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(me.Json()["user"]["role"], "owner");
   EXPECT_EQ(me.Json()["csrf_token"], browser.csrf);
+  EXPECT_GT(me.Json()["expires_in"], 800) << "what is left of the access token's 900 s";
+  EXPECT_LE(me.Json()["expires_in"], 900);
   EXPECT_EQ(server_->Anonymous().Get("/v1/auth/session").status, 401);
   // A sign-in only takes JSON: a form on another site cannot sign someone in to its account.
   auto form = server_->Anonymous().Request("POST", "/v1/auth/session", std::string("email=a%40b.c&password=x"),

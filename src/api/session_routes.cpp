@@ -3,6 +3,7 @@
 #include "api/browser_session.h"
 #include "api/routes.h"
 #include "api/views.h"
+#include "common/time.h"
 #include "crypto/secrets.h"
 
 namespace tgmux::api {
@@ -51,8 +52,10 @@ void RegisterSessionRoutes(Router& router, service::Services& s) {
       throw Error(ErrorCode::kUnauthorized, "not signed in (no session cookie)");
     }
     std::string family;
-    auto p = s.auth.AuthenticateAccessToken(cookie, family);
-    reply(NoStore(Response::Json(200, SessionJson(s.auth, p, family, 0))));
+    std::int64_t expires_at = 0;
+    auto p = s.auth.AuthenticateAccessToken(cookie, family, &expires_at);
+    auto left = static_cast<int>(std::max<std::int64_t>(0, expires_at - UnixSeconds()));
+    reply(NoStore(Response::Json(200, SessionJson(s.auth, p, family, left))));
   });
   router.Add("POST", "/v1/auth/session/refresh", Access::Public(), [&s](const Request& r, const Reply& reply) {
     RequireJson(r);

@@ -146,6 +146,18 @@ TEST_F(Browser, AddAccountByQrAndPhone) {
   RunScenario("add_account");
 }
 
+// A QR login with a 2FA password typed wrong then right; a phone login with a wrong code then the right one.
+TEST_F(Browser, LoginMistakesAreCorrectedInPlace) {
+  Start();
+  RunScenario("login_mistakes");
+}
+
+// Rename, a toggle that persists after a reload, and a remote revoke shown without a reload.
+TEST_F(Browser, ManageAnAccount) {
+  Start();
+  RunScenario("manage_account");
+}
+
 // With 3-second access tokens the page refreshes its cookies by itself and stays signed in; two tabs may refresh at once.
 TEST_F(Browser, SessionOutlivesItsAccessToken) {
   Start({{"TGMUX_ACCESS_TOKEN_TTL", "3"}});

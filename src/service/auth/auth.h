@@ -63,9 +63,10 @@ class AuthService {
   // new role applies at once. With TGMUX_AUTH=off every request is the owner of
   // the "default" tenant.
   Principal Authenticate(const std::string& authorization_header);
-  // An access token alone (a browser session's cookie), and the family it
-  // belongs to. Errors: unauthorized.
-  Principal AuthenticateAccessToken(const std::string& token, std::string& family_id);
+  // An access token alone (a browser session's cookie), the family it belongs
+  // to and, when asked, when it expires. Errors: unauthorized.
+  Principal AuthenticateAccessToken(const std::string& token, std::string& family_id,
+                                    std::int64_t* expires_at = nullptr);
   // The CSRF token of a browser session: the same for every token of one
   // sign-in, so that tabs refreshing one another's cookies keep working.
   std::string CsrfToken(const std::string& family_id) const;

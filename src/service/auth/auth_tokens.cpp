@@ -135,7 +135,8 @@ std::string AuthService::RefreshFamily(const std::string& refresh_token) {
   return row->family_id;
 }
 
-Principal AuthService::AuthenticateAccessToken(const std::string& token, std::string& family_id) {
+Principal AuthService::AuthenticateAccessToken(const std::string& token, std::string& family_id,
+                                               std::int64_t* expires_at) {
   if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
   auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
@@ -146,6 +147,7 @@ Principal AuthService::AuthenticateAccessToken(const std::string& token, std::st
   auto role = ParseRole(user->role);
   if (!role) throw Unauthorized("access token is not valid or has expired");
   family_id = claims->family;
+  if (expires_at) *expires_at = claims->expires_at;
   return Principal{Principal::Kind::kUser, user->id, user->tenant_id, *role, claims->token_id};
 }
 

@@ -1,0 +1,68 @@
+// Linking with mistakes, as people make them: a QR scan on an account with a 2FA password,
+// first typed wrong ("Wrong password" under the field, the QR not restarted) then right; and
+// a phone login with a wrong code first (the attempts left go down) then the right one.
+// Names beyond the contract's: the dialog's tabs "QR code" and "Phone", "Phone number",
+// "Send code", "Code", "Verify", "2FA password", "Continue", and "N attempts left".
+import { scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn } from './lib.mjs';
+
+const QR_PHONE = '+15550009001';
+const CODE_PHONE = '+15550009002';
+const PASSWORD = 'correct-horse-9';
+
+scenario(async (t) => {
+  const owner = await api.login();
+  await sim.createUser(QR_PHONE, 'Quentin', { password: PASSWORD, password_hint: 'the horse' });
+  await sim.createUser(CODE_PHONE, 'Paula');
+  const accounts = async () => (await api.get(owner.access_token, '/v1/accounts')).items;
+
+  const page = await t.page();
+  await page.goto(env.tgmux + '/');
+  await signIn(page);
+  await signedIn(page);
+
+  // QR, then the password Telegram asks for after the scan.
+  const started = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/logins' && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = await visible(page.getByRole('dialog'));
+  const login = await (await started).json();
+  await visible(dialog.getByRole('img', { name: 'QR code to scan in Telegram' }));
+  await waitFor(async () => {
+    const now = await api.get(owner.access_token, `/v1/logins/${login.id}`);
+    if (!now.qr) return false;
+    return (await sim.request('POST', '/qr/confirm', { link: now.qr.link, phone: QR_PHONE })).status === 204;
+  }, { what: 'the QR link to be confirmed' });
+  const password = await visible(dialog.getByLabel('2FA password'));
+  await visible(dialog.getByText('Hint: the horse'));
+  await password.fill('not-the-password');
+  await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
+  await visible(dialog.getByRole('alert').getByText('Wrong password'));
+  await t.shot(page, 'wrong-password');
+  checkEqual((await api.get(owner.access_token, `/v1/logins/${login.id}`)).state, 'password_needed',
+    'the login after a wrong password');
+  await password.fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
+  await hidden(page.getByRole('dialog'));
+  await visible(page.getByRole('article', { name: /Quentin/ }));
+  checkEqual((await accounts()).length, 1, 'accounts after the QR login');
+
+  // Phone, a wrong code first.
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const phoneDialog = await visible(page.getByRole('dialog'));
+  await phoneDialog.getByRole('tab', { name: 'Phone', exact: true }).click();
+  await phoneDialog.getByLabel('Phone number').fill(CODE_PHONE);
+  await phoneDialog.getByRole('button', { name: 'Send code', exact: true }).click();
+  const code = await visible(phoneDialog.getByLabel('Code', { exact: true }));
+  const right = await waitFor(() => sim.lastCode(CODE_PHONE), { what: 'the code tgsim sent' });
+  const wrong = right === '11111' ? '22222' : '11111';
+  await code.fill(wrong);
+  await phoneDialog.getByRole('button', { name: 'Verify', exact: true }).click();
+  await visible(phoneDialog.getByRole('alert'));
+  await visible(phoneDialog.getByText('4 attempts left'));
+  await t.shot(page, 'wrong-code');
+  await code.fill(right);
+  await phoneDialog.getByRole('button', { name: 'Verify', exact: true }).click();
+  await hidden(page.getByRole('dialog'));
+  await visible(page.getByRole('article', { name: /Paula/ }));
+  await t.shot(page, 'both-linked');
+  checkEqual((await accounts()).map((a) => a.status), ['active', 'active'], 'statuses');
+});
