@@ -3,7 +3,9 @@
 // Beyond the contract's "Add account", it uses the names of the ui branch's dialog: tabs
 // "QR code" and "Phone", the image "QR code to scan in Telegram", labels "Phone number" and
 // "Code", buttons "Send code" and "Verify".
-import { scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn } from './lib.mjs';
+import {
+  scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn, startQrLogin, scanQr,
+} from './lib.mjs';
 
 const QR_PHONE = '+15550007001';
 const CODE_PHONE = '+15550007002';
@@ -20,19 +22,9 @@ scenario(async (t) => {
   await signedIn(page);
 
   // By QR code.
-  const started = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/logins' && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Add account', exact: true }).click();
-  const dialog = await visible(page.getByRole('dialog'));
-  await visible(dialog.getByRole('tab', { name: 'QR code', exact: true }));
-  const login = await (await started).json();
-  await visible(dialog.getByRole('img', { name: 'QR code to scan in Telegram' }));
+  const { login } = await startQrLogin(page);
   await t.shot(page, 'qr');
-  // tgsim renews the link every 2 s in these tests: confirm whichever link is current.
-  await waitFor(async () => {
-    const now = await api.get(owner.access_token, `/v1/logins/${login.id}`);
-    if (!now.qr) return false;
-    return (await sim.request('POST', '/qr/confirm', { link: now.qr.link, phone: QR_PHONE })).status === 204;
-  }, { what: 'the QR link to be confirmed' });
+  await scanQr(owner.access_token, login.id, QR_PHONE);
   await waitFor(async () => (await accounts()).length === 1, { what: 'the QR account to be linked' });
   await hidden(page.getByRole('dialog'));
   await visible(page.getByText('Quincy').first());

@@ -230,6 +230,28 @@ export async function signIn(page, email = env.ownerEmail, password = env.ownerP
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+// Opens the Add account dialog (its QR tab is first) once signed in; returns the dialog and
+// the login it started (the answer of POST /v1/logins), with the QR image shown.
+export async function startQrLogin(page) {
+  const started = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/logins' && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = await visible(page.getByRole('dialog'));
+  await visible(dialog.getByRole('tab', { name: 'QR code', exact: true }));
+  const login = await (await started).json();
+  await visible(dialog.getByRole('img', { name: 'QR code to scan in Telegram' }));
+  return { dialog, login };
+}
+
+// The tgsim user `phone` scans the QR of login `loginId`. tgsim renews the link every few
+// seconds in these tests: whichever link is current is confirmed.
+export async function scanQr(token, loginId, phone) {
+  await waitFor(async () => {
+    const now = await api.get(token, `/v1/logins/${loginId}`);
+    if (!now.qr) return false;
+    return (await sim.request('POST', '/qr/confirm', { link: now.qr.link, phone })).status === 204;
+  }, { what: 'the QR link to be confirmed' });
+}
+
 export const accountsHeading = (page) => page.getByRole('heading', { name: 'Accounts', exact: true });
 
 // Waits until the dashboard shows the Accounts page of a signed-in user (heading and header),

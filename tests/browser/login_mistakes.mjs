@@ -3,7 +3,9 @@
 // a phone login with a wrong code first (the attempts left go down) then the right one.
 // Names beyond the contract's: the dialog's tabs "QR code" and "Phone", "Phone number",
 // "Send code", "Code", "Verify", "2FA password", "Continue", and "N attempts left".
-import { scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn } from './lib.mjs';
+import {
+  scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn, startQrLogin, scanQr,
+} from './lib.mjs';
 
 const QR_PHONE = '+15550009001';
 const CODE_PHONE = '+15550009002';
@@ -21,16 +23,8 @@ scenario(async (t) => {
   await signedIn(page);
 
   // QR, then the password Telegram asks for after the scan.
-  const started = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/logins' && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Add account', exact: true }).click();
-  const dialog = await visible(page.getByRole('dialog'));
-  const login = await (await started).json();
-  await visible(dialog.getByRole('img', { name: 'QR code to scan in Telegram' }));
-  await waitFor(async () => {
-    const now = await api.get(owner.access_token, `/v1/logins/${login.id}`);
-    if (!now.qr) return false;
-    return (await sim.request('POST', '/qr/confirm', { link: now.qr.link, phone: QR_PHONE })).status === 204;
-  }, { what: 'the QR link to be confirmed' });
+  const { dialog, login } = await startQrLogin(page);
+  await scanQr(owner.access_token, login.id, QR_PHONE);
   const password = await visible(dialog.getByLabel('2FA password'));
   await visible(dialog.getByText('Hint: the horse'));
   await password.fill('not-the-password');

@@ -16,9 +16,9 @@ function Field({ label, type = 'text', value, onInput, autocomplete, required = 
     </div>`;
 }
 
-export function SignInPage() {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+// A form that starts a session: `post()` gives the session's answer. Busy until
+// it answers; an error stays shown under the fields.
+function useSessionForm(post) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const submit = async (e) => {
@@ -26,12 +26,20 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      acceptSession(await api.post('/v1/auth/session', { email: email.trim(), password }));
+      acceptSession(await post());
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   };
+  return { busy, error, submit };
+}
+
+export function SignInPage() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, submit } = useSessionForm(
+    () => api.post('/v1/auth/session', { email: email.trim(), password }));
   return html`
     <section class="card narrow" aria-labelledby="signin-title">
       <h1 id="signin-title">Sign in</h1>
@@ -49,21 +57,11 @@ export function SetupPage({ tokenRequired }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useSessionForm(() => {
     const body = { email: email.trim(), password };
     if (tokenRequired) body.setup_token = token.trim();
-    try {
-      acceptSession(await api.post('/v1/setup', body));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+    return api.post('/v1/setup', body);
+  });
   return html`
     <section class="card narrow" aria-labelledby="setup-title">
       <h1 id="setup-title">Create the owner</h1>
