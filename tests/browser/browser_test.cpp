@@ -158,6 +158,12 @@ TEST_F(Browser, ManageAnAccount) {
   RunScenario("manage_account");
 }
 
+// A long chat: scrolling up loads older pages down to the first message; Mark read clears the unread count.
+TEST_F(Browser, HistoryScrollsBackAndMarkReadClearsUnread) {
+  Start();
+  RunScenario("history");
+}
+
 // With 3-second access tokens the page refreshes its cookies by itself and stays signed in; two tabs may refresh at once.
 TEST_F(Browser, SessionOutlivesItsAccessToken) {
   Start({{"TGMUX_ACCESS_TOKEN_TTL", "3"}});
