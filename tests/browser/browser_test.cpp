@@ -164,6 +164,12 @@ TEST_F(Browser, HistoryScrollsBackAndMarkReadClearsUnread) {
   RunScenario("history");
 }
 
+// Settings: a webhook secret and an API key shown once, a key revoked after a confirmation, an invite, the audit log.
+TEST_F(Browser, SettingsShowSecretsOnceAndAuditWhatHappened) {
+  Start();
+  RunScenario("settings");
+}
+
 // With 3-second access tokens the page refreshes its cookies by itself and stays signed in; two tabs may refresh at once.
 TEST_F(Browser, SessionOutlivesItsAccessToken) {
   Start({{"TGMUX_ACCESS_TOKEN_TTL", "3"}});
