@@ -122,12 +122,16 @@ function ChatView({ accountId, chat, onRead }) {
     const here = (id) => String(id) === String(chat.chat_id);
     if (type === 'message.received' && d.message && here(d.message.chat_id)) add(d.message);
     else if (type === 'message.sent' && d.message && here(d.message.chat_id)) {
-      let known = false;
+      // Ours (its outbox entry is on screen) or sent elsewhere; it may also come
+      // before our POST answered, and send() then drops its placeholder.
+      if (nearBottom()) keep.current = 'bottom';
+      const sent = { ...d.message, outbox_id: d.outbox_id || undefined, state: 'sent' };
       setAll((list) => {
-        known = list.some((x) => d.outbox_id && x.outbox_id === d.outbox_id);
-        return known ? list.map((x) => (x.outbox_id === d.outbox_id ? { ...x, ...d.message, state: 'sent' } : x)) : list;
+        if (d.outbox_id && list.some((x) => x.outbox_id === d.outbox_id)) {
+          return list.map((x) => (x.outbox_id === d.outbox_id ? { ...x, ...sent } : x));
+        }
+        return list.some((x) => x.message_id && x.message_id === sent.message_id) ? list : [...list, sent];
       });
-      if (!known) add(d.message);
     } else if (type === 'message.failed' && d.outbox_id) {
       update((x) => x.outbox_id === d.outbox_id, { state: 'failed', error: d.error });
     } else if (type === 'message.edited' && here(d.chat_id)) {
@@ -152,8 +156,14 @@ function ChatView({ accountId, chat, onRead }) {
       update(mine, { state: 'failed', error: { message: e.message } });
       return;
     }
-    update(mine, { outbox_id: entry.id, state: entry.state, message_id: entry.message_id || undefined, error: entry.error });
-    for (let i = 0; i < 180 && (entry.state === 'queued' || entry.state === 'sending'); i++) {
+    const posted = { outbox_id: entry.id, state: entry.state, message_id: entry.message_id || undefined, error: entry.error };
+    let echoed = false;
+    setAll((list) => {
+      // Its message.sent event came first: that copy stays, the placeholder goes.
+      echoed = list.some((x) => !x.local && x.outbox_id === entry.id);
+      return echoed ? list.filter((x) => !mine(x)) : list.map((x) => (mine(x) ? { ...x, ...posted } : x));
+    });
+    for (let i = 0; i < 180 && !echoed && (entry.state === 'queued' || entry.state === 'sending'); i++) {
       await new Promise((r) => setTimeout(r, 1000));
       try { entry = await api.get(`/v1/outbox/${enc(entry.id)}`); } catch { continue; }
       update(mine, { state: entry.state, message_id: entry.message_id || undefined, error: entry.error,
