@@ -61,8 +61,9 @@ void LoginBook::Forget(const std::string& key) {
   followed_.erase(key);
 }
 
-bool LoginBook::ReadBefore(const std::string& login_id) {
+bool LoginBook::ReadBefore(const std::string& login_id, bool qr_step_over) {
   std::lock_guard lock(mutex_);
+  if (qr_step_over) return read_.erase(login_id) > 0;
   return !read_.insert(login_id).second;
 }
 

@@ -43,8 +43,9 @@ class LoginBook {
   void Follow(const std::string& key, const std::string& login_id);
   void Forget(const std::string& key);
 
-  // Whether the login was read before, and it is read now (personal-accounts' ready/pending).
-  bool ReadBefore(const std::string& login_id);
+  // Whether the login was read before, and it is read now (personal-accounts'
+  // ready/pending). A login past its QR step is forgotten here.
+  bool ReadBefore(const std::string& login_id, bool qr_step_over);
 
  private:
   std::mutex mutex_;

@@ -118,7 +118,8 @@ class PersonalAccounts {
 
   void Status(const Request& r, const Reply& reply) {
     auto login = s_.logins.Get(api::TenantOf(r), r.params.at("login_id"));
-    bool read_before = book_.ReadBefore(login.id);
+    bool qr_step_over = login.state != LoginState::kStarting && login.state != LoginState::kQrPending;
+    bool read_before = book_.ReadBefore(login.id, qr_step_over);
     reply(api::NoStore(Response::Json(200, LoginJson(login, read_before))));
   }
 
