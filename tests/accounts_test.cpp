@@ -51,6 +51,33 @@ TEST_F(AccountsTest, PatchRenamesAndDisables) {
   EXPECT_EQ(http().Request("PATCH", "/v1/accounts/" + id, R"({"disabled":"yes"})").status, 400);
 }
 
+TEST_F(AccountsTest, ProjectAndExternalIdsAreSetShownFilteredAndExternalIdsUnique) {
+  CreateUser("+15552003344", "Wes");
+  CreateUser("+15552004455", "Xia");
+  std::string wes = Link("+15552003344")["id"];
+  std::string xia = Link("+15552004455")["id"];
+  EXPECT_TRUE(http().Get("/v1/accounts/" + wes).Json()["external_id"].is_null());
+  auto labelled = http().Request("PATCH", "/v1/accounts/" + wes, R"({"project_id":"crm","external_id":"person-1"})");
+  ASSERT_EQ(labelled.status, 200) << labelled.body;
+  EXPECT_EQ(labelled.Json()["project_id"], "crm");
+  EXPECT_EQ(labelled.Json()["external_id"], "person-1");
+  auto taken = http().Request("PATCH", "/v1/accounts/" + xia, R"({"external_id":"person-1","project_id":"other"})");
+  EXPECT_EQ(taken.status, 409) << taken.body;
+  EXPECT_EQ(taken.Json()["code"], "conflict");
+  EXPECT_TRUE(http().Get("/v1/accounts/" + xia).Json()["project_id"].is_null()) << "nothing of a refused patch applies";
+  ASSERT_EQ(http().Request("PATCH", "/v1/accounts/" + xia, R"({"project_id":"crm"})").status, 200);
+  auto crm = http().Get("/v1/accounts?project_id=crm").Json()["items"];
+  EXPECT_EQ(crm.size(), 2u) << crm;
+  auto person = http().Get("/v1/accounts?external_id=person-1").Json()["items"];
+  ASSERT_EQ(person.size(), 1u) << person;
+  EXPECT_EQ(person[0]["id"], wes);
+  EXPECT_EQ(http().Get("/v1/accounts?project_id=crm&external_id=person-1").Json()["items"].size(), 1u);
+  // null clears a label; then the key is free for another account.
+  ASSERT_EQ(http().Request("PATCH", "/v1/accounts/" + wes, R"({"external_id":null})").status, 200);
+  EXPECT_EQ(http().Request("PATCH", "/v1/accounts/" + xia, R"({"external_id":"person-1"})").status, 200);
+  EXPECT_EQ(http().Request("PATCH", "/v1/accounts/" + xia, R"({"external_id":5})").status, 400);
+}
+
 TEST_F(AccountsTest, RestoresEveryAccountAfterKill9WithoutANewLogin) {
   CreateUser("+15552003344", "Walt");
   CreateUser("+15552004455", "Xena", {{"password", "pw-xena-123"}});

@@ -24,7 +24,7 @@ class TenantIsolationTest : public LinkedGatewayTest {
  protected:
   void SetUp() override {
     LinkedGatewayTest::SetUp();
-    StartGateway({{"TGMUX_REGISTRATION", "open"}});
+    StartGateway({{"TGMUX_REGISTRATION", "open"}, {"TGMUX_COMPAT", "personal-accounts,user-api,multi-profile"}});
   }
   HttpResponse As(const std::string& token, const std::string& method, const std::string& target,
                   const json& body) {
@@ -65,7 +65,10 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
   std::string nsub = http().Post("/v1/notifications/subscriptions", notify_body).Json()["id"];
   const std::string wr = "/v1/watch/rules/" + rule;
   const std::string acc = "/v1/accounts/" + account, lgn = "/v1/logins/" + login;
-  ASSERT_EQ(http().Request("PATCH", acc, json{{"pool", "a-pool"}}.dump()).status, 200);
+  const std::string pa = "/api/personal-telegram-accounts";
+  ASSERT_EQ(http().Request("PATCH", acc, json{{"pool", "a-pool"}, {"project_id", "a-project"}, {"external_id", "a-person"}}.dump())
+                .status,
+            200);
   // A tracked dialog of A's account with someone.
   CreateUser("+15557001133", "Dora");
   auto opened = http().Post("/v1/dialogs", {{"account_id", account}, {"to", "+15557001133"}, {"meta", {{"lead", "a-lead"}}}});
@@ -171,10 +174,44 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/webhooks", {"/v1/webhooks", none, 200, 0}},
       {"GET /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 0}},
       {"DELETE /v1/webhooks/{id}", {"/v1/webhooks/" + hook, none, 404, 403}},
+      // Compatibility surfaces (docs/compat.md). B's own lists are empty; B's logins are B's.
+      {"GET /api/personal-telegram-accounts", {pa, none, 200, 0}},
+      {"POST /api/personal-telegram-accounts/login", {pa + "/login", {{"project_id", "b"}}, 201, 403}},
+      {"GET /api/personal-telegram-accounts/login/{login_id}", {pa + "/login/" + login, none, 404, 0}},
+      {"POST /api/personal-telegram-accounts/login/{login_id}/password",
+       {pa + "/login/" + login + "/password", {{"password", "x"}}, 404, 403}},
+      {"PATCH /api/personal-telegram-accounts/{id}", {pa + "/" + account, {{"display_name", "stolen"}}, 404, 403}},
+      {"DELETE /api/personal-telegram-accounts/{id}", {pa + "/" + account, none, 404, 403}},
+      // B's key "b-person" starts B's own login (of the same number); "a-person" is A's key, unknown to B.
+      {"POST /telegram/user/auth/start",
+       {"/telegram/user/auth/start", {{"user_id", "b-person"}, {"phone_number", "+15557001122"}}, 200, 403}},
+      {"POST /telegram/user/auth/verify",
+       {"/telegram/user/auth/verify", {{"user_id", "a-person"}, {"phone_code", "12345"}}, 404, 403}},
+      {"POST /telegram/user/send",
+       {"/telegram/user/send", {{"user_id", "a-person"}, {"recipient_id", "@nobody"}, {"text", "stolen"}}, 404, 0}},
+      {"GET /telegram/user/status/{user_id}", {"/telegram/user/status/a-person", none, 200, 0}},
+      {"POST /telegram/user/disconnect", {"/telegram/user/disconnect", {{"user_id", "a-person"}}, 404, 403}},
+      {"POST /auth/register", {"", none, 0, 0}},
+      {"POST /auth/login", {"", none, 0, 0}},
+      {"POST /refresh", {"", none, 0, 0}},
+      {"POST /logout", {"", none, 0, 0}},
+      {"GET /health", {"", none, 0, 0}},
+      {"GET /profiles", {"/profiles", none, 200, 0}},
+      // Called before B's own /profiles/start (the table runs in name order): B follows no login of the number.
+      {"POST /profiles/code", {"/profiles/code", {{"phone", "+15557001122"}, {"code", "12345"}}, 404, 403}},
+      {"POST /profiles/password", {"/profiles/password", {{"phone", "+15557001122"}, {"password", "x"}}, 404, 403}},
+      {"POST /profiles/start", {"/profiles/start", {{"phone", "+15557001122"}}, 200, 403}},
+      {"GET /messages/unread", {"/messages/unread?phone=%2B15557001122", none, 404, 0}},
+      {"POST /messages/unread", {"/messages/unread", {{"phone", "+15557001122"}}, 404, 0}},
+      {"POST /messages/send",
+       {"/messages/send", {{"phone", "+15557001122"}, {"text", "stolen"}, {"tg_receiver", "@nobody"}}, 404, 0}},
+      {"POST /messages/dialogs", {"/messages/dialogs", {{"phone", "+15557001122"}}, 404, 0}},
+      {"GET /utils/me", {"/utils/me", none, 200, 0}},
   };
 
-  auto routes = http().Get("/v1/routes");
+  auto routes = http().Get("/v1/routes?limit=500");  // every route on one page
   ASSERT_EQ(routes.status, 200) << routes.body;
+  ASSERT_TRUE(routes.Json()["next_cursor"].is_null()) << "more routes than one page holds";
   std::set<std::string> served;
   auto items = routes.Json()["items"];  // a copy: the parsed document is a temporary
   for (const auto& route : items) {
@@ -188,7 +225,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
 
   // Nothing of A's may appear in what B is shown: a 404 names only the id B sent
   // (as for any missing id), other answers not even that.
-  std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key", "a-lead"};
+  std::vector<std::string> a_names = {"op@a.test", TgmuxServer::kOwnerEmail, "Ann", "a-key", "a-lead", "a-project"};
   std::vector<std::string> a_ids = {account, login, key, entry, hook, bot, "a_tenant_bot", rule, "a-rule", nsub};
   for (const auto& [name, row] : table) {
     if (row.as_other_tenant == 0) continue;

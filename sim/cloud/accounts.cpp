@@ -40,7 +40,12 @@ std::optional<std::int64_t> Cloud::CreateUser(User user) {
   user.phone = PhoneDigits(user.phone);
   if (!user.phone.empty() && FindByPhone(user.phone) != nullptr) return std::nullopt;
   if (!user.username.empty() && FindByUsername(user.username) != nullptr) return std::nullopt;
-  user.id = next_user_id_++;
+  if (user.id != 0) {
+    if (users_.count(user.id)) return std::nullopt;  // a chosen id (tests that need a documented one)
+  } else {
+    while (users_.count(next_user_id_)) ++next_user_id_;
+    user.id = next_user_id_++;
+  }
   if (user.is_bot) user.bot_token = std::to_string(user.id) + ":" + RandomToken(26);
   users_[user.id] = user;
   if (!user.phone.empty()) user_by_phone_[user.phone] = user.id;

@@ -27,6 +27,8 @@ ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
   user.first_name = RequiredString(body, "first_name");
   user.last_name = body.value("last_name", "");
   user.username = body.value("username", "");
+  user.id = body.value("user_id", std::int64_t{0});  // 0: the next free id
+  if (user.id < 0) throw ControlError(400, "field 'user_id' must be a positive id");
   user.password = body.value("password", "");
   user.password_hint = body.value("password_hint", "");
   std::string find_by_phone = body.value("find_by_phone", "everybody");
@@ -36,7 +38,7 @@ ControlResponse CreateUserRoute(World& world, ControlRequest& request) {
   user.findable_by_phone = find_by_phone == "everybody";
   user.messages_from_contacts_only = ReadWhoCanMessage(body, "everybody");
   auto id = world.cloud().CreateUser(user);
-  if (!id) throw ControlError(409, "phone or username already taken");
+  if (!id) throw ControlError(409, "phone, username or user_id already taken");
   return Reply(201, {{"user_id", *id}});
 }
 

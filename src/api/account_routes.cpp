@@ -12,6 +12,27 @@ constexpr PageSize kPage{50, 500};
 const Access kRead = Access::AtLeast(service::Role::kOperator);
 const Access kManage = Access::AtLeast(service::Role::kAdmin);
 
+// project_id / external_id in a PATCH body: a string of 1..200 characters, or null or "" to clear it.
+std::optional<std::string> LabelField(const nlohmann::json& body, const std::string& name) {
+  auto it = body.find(name);
+  if (it == body.end()) return std::nullopt;
+  if (it->is_null()) return std::string();
+  auto value = StringField(body, name, true);
+  if (value->size() > 200) InvalidField(name, "must be at most 200 characters");
+  return value;
+}
+
+// ?project_id= and ?external_id=: only the accounts with that label.
+std::vector<store::Account> Filtered(std::vector<store::Account> accounts, const Request& r) {
+  auto project = r.query.find("project_id");
+  auto external = r.query.find("external_id");
+  std::erase_if(accounts, [&](const store::Account& a) {
+    return (project != r.query.end() && a.project_id != project->second) ||
+           (external != r.query.end() && a.external_id != external->second);
+  });
+  return accounts;
+}
+
 }  // namespace
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
@@ -19,14 +40,14 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     if (auto phone = r.query.find("phone"); phone != r.query.end()) {
       // A lookup, not a listing: one page holds every match.
       nlohmann::json items = nlohmann::json::array();
-      for (const auto& a : s.accounts.FindByPhone(TenantOf(r), phone->second)) {
+      for (const auto& a : Filtered(s.accounts.FindByPhone(TenantOf(r), phone->second), r)) {
         items.push_back(AccountJson(a, s.accounts.FloodWaitUntil(a.id)));
       }
       return reply(Response::Json(200, PageJson(std::move(items), std::nullopt)));
     }
     auto page = ReadPage(r, kPage);
     auto id_of = [](const store::Account& a) { return a.id; };
-    reply(Response::Json(200, SlicePage(s.accounts.List(TenantOf(r)), page, id_of, [&s](const store::Account& a) {
+    reply(Response::Json(200, SlicePage(Filtered(s.accounts.List(TenantOf(r)), r), page, id_of, [&s](const store::Account& a) {
       return AccountJson(a, s.accounts.FloodWaitUntil(a.id));
     })));
   });
@@ -42,6 +63,8 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     patch.accepts_private = BoolField(body, "accepts_private");
     patch.accepts_groups = BoolField(body, "accepts_groups");
     patch.accepts_channels = BoolField(body, "accepts_channels");
+    patch.project_id = LabelField(body, "project_id");
+    patch.external_id = LabelField(body, "external_id");
     if (auto pool = body.find("pool"); pool != body.end()) {
       if (!pool->is_null() && !pool->is_string()) throw Error(ErrorCode::kInvalidRequest, "pool: must be a name or null");
       patch.pool = pool->is_null() ? "" : service::pools::CheckPoolName(pool->get<std::string>());

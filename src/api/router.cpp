@@ -107,10 +107,51 @@ Reply Router::Instrumented(const Request& request, const std::string& route, Rep
   });
 }
 
+std::string Router::AllowedOrigin(const Request& request) const {
+  std::string origin = request.Header("origin");
+  if (origin.empty()) return "";
+  for (const auto& allowed : cors_origins_) {
+    if (allowed == origin) return origin;
+  }
+  return "";
+}
+
+Response Router::Preflight(const std::vector<std::string>& segments, const std::string& origin) const {
+  std::string methods;
+  Request scratch;
+  for (const auto& route : routes_) {
+    if (!Match(route, segments, scratch)) continue;
+    if (methods.find(route.info.method) == std::string::npos) methods += route.info.method + ", ";
+  }
+  methods += "OPTIONS";
+  Response r = Response::NoContent();
+  r.headers.emplace_back("Allow", methods);
+  if (origin.empty()) return r;
+  r.headers.emplace_back("Access-Control-Allow-Methods", methods);
+  r.headers.emplace_back("Access-Control-Allow-Headers",
+                         "Authorization, Content-Type, Idempotency-Key, X-CSRF-Token, X-Request-Id");
+  r.headers.emplace_back("Access-Control-Max-Age", "600");
+  return r;
+}
+
 void Router::Dispatch(Request request, Reply reply) const {
   bool path_known = false;
-  const Route* found = Find(request.method, SplitPath(request.path), request, path_known);
+  const auto segments = SplitPath(request.path);
+  const Route* found = Find(request.method, segments, request, path_known);
   auto answer = Instrumented(request, found ? found->info.pattern : "unmatched", reply);
+  if (std::string origin = AllowedOrigin(request); !origin.empty()) {
+    // Every answer to an allowed origin says so, problems included, so that its page can read them.
+    answer = Reply([answer, origin](Response r) {
+      r.headers.emplace_back("Access-Control-Allow-Origin", origin);
+      r.headers.emplace_back("Vary", "Origin");
+      r.headers.emplace_back("Access-Control-Expose-Headers", "Retry-After, Location, X-Request-Id");
+      answer(std::move(r));
+    });
+  }
+  if (!found && path_known && request.method == "OPTIONS") {
+    answer(Preflight(segments, AllowedOrigin(request)));
+    return;
+  }
   if (!found) {
     Error error(path_known ? ErrorCode::kMethodNotAllowed : ErrorCode::kNotFound,
                 path_known ? "method " + request.method + " is not allowed here" : "no such resource");

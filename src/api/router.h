@@ -51,10 +51,16 @@ class Router {
   bool TakesUpload(Request& request) const;
   // Until set, every non-public route answers 401.
   void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
+  // Browsers on these exact origins ("http://127.0.0.1:5173") may call every
+  // route: their preflights (OPTIONS) are answered and every answer to them
+  // carries Access-Control-Allow-Origin. Other origins get no CORS headers.
+  // Credentials (cookies) are never allowed cross-origin. Before serving.
+  void SetCorsOrigins(std::vector<std::string> origins) { cors_origins_ = std::move(origins); }
 
   // Finds the route, fills request.params, authenticates (401) and checks the
   // role (403), then calls its handler. Unknown paths answer 404, known paths
-  // with another method 405. Never throws.
+  // with another method 405, but OPTIONS on a known path answers 204 (a CORS
+  // preflight, see SetCorsOrigins). Never throws.
   void Dispatch(Request request, Reply reply) const;
 
   // Every route registered, in order (for docs and the tenant-isolation test).
@@ -71,6 +77,10 @@ class Router {
   static bool Match(const Route& route, const std::vector<std::string>& segments, Request& request);
   Reply Instrumented(const Request& request, const std::string& route, Reply reply) const;
   void Authorize(const Route& route, Request& request) const;
+  // The request's Origin when it is allowed, else "".
+  std::string AllowedOrigin(const Request& request) const;
+  // The answer to OPTIONS on a known path: the methods it takes, and the preflight's headers for an allowed origin.
+  Response Preflight(const std::vector<std::string>& segments, const std::string& origin) const;
 
   // Requests dispatched and not answered yet, by their metric labels; shared
   // with the metrics collector, which may outlive the router.
@@ -83,6 +93,7 @@ class Router {
   Metrics& metrics_;
   std::shared_ptr<InFlight> in_flight_ = std::make_shared<InFlight>();
   Authenticator authenticator_;
+  std::vector<std::string> cors_origins_;
   std::vector<Route> routes_;
 };
 

@@ -77,6 +77,8 @@ nlohmann::json AccountJson(const store::Account& a, std::int64_t flood_wait_unti
        a.owner_telegram_user_id == 0 ? nlohmann::json(nullptr) : nlohmann::json(a.owner_telegram_user_id)},
       {"watch", service::watch::WatchView(a.watch)},
       {"pool", a.pool.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.pool)},
+      {"project_id", a.project_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.project_id)},
+      {"external_id", a.external_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.external_id)},
   };
 }
 

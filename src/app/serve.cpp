@@ -12,6 +12,7 @@
 #include "bots/bot_front.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "compat/compat_routes.h"
 #include "service/services.h"
 #include "web/web_routes.h"
 
@@ -62,7 +63,9 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   services->outbox.Resume();
   services->webhooks.Start();
   api::Router router(infra->metrics());
+  router.SetCorsOrigins(config.cors_origins);
   api::RegisterAllRoutes(router, *services);
+  compat::RegisterCompatRoutes(router, *services, config.compat);
   auto assets = config.web_dir.empty() ? web::Assets::Embedded() : web::Assets::FromFolder(config.web_dir);
   web::RegisterWebRoutes(router, assets);
   api::ServerOptions options;

@@ -47,6 +47,13 @@ const CodeInfo& Info(ErrorCode code) {
 std::string_view CodeName(ErrorCode code) { return Info(code).name; }
 int HttpStatus(ErrorCode code) { return Info(code).status; }
 
+std::optional<ErrorCode> ParseErrorCode(std::string_view name) {
+  for (const auto& info : kCodes) {
+    if (info.name == name) return info.code;
+  }
+  return std::nullopt;
+}
+
 void InvalidField(const std::string& field, const std::string& why) {
   throw Error(ErrorCode::kInvalidRequest, field + ": " + why);
 }

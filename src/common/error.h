@@ -38,6 +38,8 @@ enum class ErrorCode {
 std::string_view CodeName(ErrorCode code);
 // HTTP status of a code (the one table for it).
 int HttpStatus(ErrorCode code);
+// The code named `name` (as CodeName gives it), or nullopt.
+std::optional<ErrorCode> ParseErrorCode(std::string_view name);
 
 class Error : public std::runtime_error {
  public:

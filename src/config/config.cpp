@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -136,6 +137,55 @@ std::vector<std::string> ParseCidrList(const std::string& value) {
     start = comma + 1;
   }
   return out;
+}
+
+// "a, b,c" as its non-empty items, spaces around them dropped.
+std::vector<std::string> CommaItems(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    auto comma = value.find(',', start);
+    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> ParseCompatList(const std::string& value) {
+  static const std::set<std::string> kSurfaces = {"personal-accounts", "user-api", "multi-profile"};
+  auto items = CommaItems(value);
+  for (const auto& item : items) {
+    if (!kSurfaces.count(item)) {
+      Bad("unknown surface \"" + item + "\"; expected a comma-separated list of personal-accounts, user-api, multi-profile");
+    }
+  }
+  return items;
+}
+
+// Exact origins as browsers send them: http(s)://host[:port], no path, no trailing slash.
+std::vector<std::string> ParseOriginList(const std::string& value) {
+  auto items = CommaItems(value);
+  for (const auto& item : items) {
+    auto scheme_end = item.find("://");
+    std::string scheme = scheme_end == std::string::npos ? "" : item.substr(0, scheme_end);
+    std::string rest = scheme_end == std::string::npos ? "" : item.substr(scheme_end + 3);
+    bool ok = (scheme == "http" || scheme == "https") && !rest.empty() && rest.front() != ':';
+    for (char c : rest) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+            c == '-' || c == ':' || c == '[' || c == ']')) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      Bad("\"" + item + "\" is not an origin; expected a comma-separated list such as "
+          "http://127.0.0.1:5173,https://crm.example.com (lower case, no path, no trailing slash)");
+    }
+  }
+  return items;
 }
 
 void ParseListen(Config& config, const std::string& value) {
@@ -339,6 +389,13 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_TRUSTED_PROXIES", "trusted_proxies", "",
         "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (none)"},
        [](Config& c, const std::string& v) { c.trusted_proxies = ParseCidrList(v); }},
+      {{"TGMUX_COMPAT", "compat", "",
+        "compatibility surfaces to serve, comma-separated: personal-accounts, user-api, multi-profile "
+        "(none; docs/compat.md)"},
+       [](Config& c, const std::string& v) { c.compat = ParseCompatList(v); }},
+      {{"TGMUX_CORS_ORIGINS", "cors_origins", "",
+        "comma-separated origins (such as http://127.0.0.1:5173) whose browsers may call every route (none)"},
+       [](Config& c, const std::string& v) { c.cors_origins = ParseOriginList(v); }},
       {{"TGMUX_SESSION_GRACE", "auth.session_grace", "",
         "seconds a browser session's rotated refresh still rotates (two tabs at once); 0: never (60)"},
        [](Config& c, const std::string& v) { c.auth.session_grace_seconds = v == "0" ? 0 : ParseSecondsUpTo(v, 600); }},

@@ -102,6 +102,10 @@ struct Config {
   std::uint64_t file_cache_bytes = 1ull << 30;   // downloaded files kept per account
   // Reverse proxies (CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed.
   std::vector<std::string> trusted_proxies;
+  // Compatibility surfaces served (docs/compat.md): "personal-accounts", "user-api", "multi-profile".
+  std::vector<std::string> compat;
+  // Origins (scheme://host[:port]) whose browsers get CORS answers on every route.
+  std::vector<std::string> cors_origins;
   std::filesystem::path web_dir;  // TGMUX_WEB_DIR: the dashboard read from here instead of the binary
   MediaFetchSettings media_fetch;
   std::vector<ConfiguredBot> bots;

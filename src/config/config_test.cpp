@@ -81,6 +81,28 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
   EXPECT_EQ(config.telegram.deadline_seconds, 5);
 }
 
+TEST(ConfigTest, CompatSurfacesAndCorsOriginsFromEnvironmentOrTomlLists) {
+  Config defaults = Load({});
+  EXPECT_TRUE(defaults.compat.empty());
+  EXPECT_TRUE(defaults.cors_origins.empty());
+  Config env = Load(FromEnv({{"TGMUX_COMPAT", "user-api, multi-profile"},
+                             {"TGMUX_CORS_ORIGINS", "http://127.0.0.1:5173,https://crm.example.com"}}));
+  EXPECT_EQ(env.compat, (std::vector<std::string>{"user-api", "multi-profile"}));
+  EXPECT_EQ(env.cors_origins, (std::vector<std::string>{"http://127.0.0.1:5173", "https://crm.example.com"}));
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "compat = [\"personal-accounts\"]\ncors_origins = [\"http://[::1]:5173\"]\n";
+  Config toml = Load(FromFile(file));
+  EXPECT_EQ(toml.compat, (std::vector<std::string>{"personal-accounts"}));
+  EXPECT_EQ(toml.cors_origins, (std::vector<std::string>{"http://[::1]:5173"}));
+
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_COMPAT", "personal"}})).find("unknown surface \"personal\""), std::string::npos);
+  for (const char* bad : {"*", "http://a.example/", "http://a.example/path", "a.example", "ftp://a.example",
+                          "http://A.example"}) {
+    EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_CORS_ORIGINS", bad}})).find("TGMUX_CORS_ORIGINS"), std::string::npos) << bad;
+  }
+}
+
 TEST(ConfigTest, BadFileValueNamesTheKeyAndFile) {
   testing::TempDir dir;
   auto file = dir.path() / "tgmux.toml";

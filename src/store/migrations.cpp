@@ -450,6 +450,15 @@ CREATE TABLE notification_subscriptions (
 CREATE INDEX notification_subscriptions_by_tenant ON notification_subscriptions (tenant_id, created_at);
 )sql";
 
+// Labels the caller gives an account (docs/compat.md): its project, and the
+// caller's own key for the person, unique in the tenant when set.
+constexpr std::string_view kAccountLabels = R"sql(
+ALTER TABLE accounts ADD COLUMN project_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX accounts_by_project ON accounts (tenant_id, project_id) WHERE project_id != '';
+CREATE UNIQUE INDEX accounts_by_external_id ON accounts (tenant_id, external_id) WHERE external_id != '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -466,6 +475,7 @@ constexpr std::array kMigrations = {
     Migration{13, "account pools", kPools},
     Migration{14, "account pools' health, contacts, counters and tracked dialogs", kPoolCounters},
     Migration{15, "notification subscriptions", kNotifications},
+    Migration{16, "account project and external ids", kAccountLabels},
 };
 
 void EnsureMigrationsTable(SQLite::Database& db) {

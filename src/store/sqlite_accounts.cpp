@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "common/error.h"
 #include "store/sqlite_util.h"
 
 namespace tgmux::store::sqlite_accounts {
@@ -17,9 +18,9 @@ constexpr const char* kSelectAccount =
     "SELECT id, tenant_id, status, method, telegram_user_id, username, display_name, "
     "phone_masked, phone_sealed, wrapped_data_key, td_key_sealed, last_error, created_at, "
     "updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, phone_digest, "
-    "proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool FROM accounts";
+    "proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool, project_id, external_id FROM accounts";
 
-// Binds ?1 .. ?18 and ?20 .. ?24 in the column order of kSelectAccount
+// Binds ?1 .. ?18 and ?20 .. ?26 in the column order of kSelectAccount
 // (phone_digest, ?19, apart: only Insert writes it).
 void BindAccount(SQLite::Statement& statement, const Account& a) {
   SQLite::bind(statement,
@@ -41,6 +42,8 @@ void BindAccount(SQLite::Statement& statement, const Account& a) {
   statement.bind(22, a.owner_telegram_user_id);
   statement.bind(23, a.watch);
   statement.bind(24, a.pool);
+  statement.bind(25, a.project_id);
+  statement.bind(26, a.external_id);
 }
 
 Account ReadAccount(SQLite::Statement& row) {
@@ -69,6 +72,8 @@ Account ReadAccount(SQLite::Statement& row) {
   a.owner_telegram_user_id = row.getColumn(21).getInt64();
   a.watch = row.getColumn(22).getString();
   a.pool = row.getColumn(23).getString();
+  a.project_id = row.getColumn(24).getString();
+  a.external_id = row.getColumn(25).getString();
   return a;
 }
 
@@ -87,9 +92,9 @@ bool Insert(SQLite::Database& db, const Account& account) {
       "telegram_user_id, username, display_name, phone_masked, "
       "phone_sealed, wrapped_data_key, td_key_sealed, last_error, "
       "created_at, updated_at, last_connected_at, accepts_private, accepts_groups, accepts_channels, "
-      "phone_digest, proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool) "
+      "phone_digest, proxy_sealed, proxy_masked, owner_telegram_user_id, watch, pool, project_id, external_id) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-      "?23, ?24)");
+      "?23, ?24, ?25, ?26)");
   BindAccount(insert, account);
   insert.bind(19, account.phone_digest);
   try {
@@ -159,9 +164,24 @@ bool Update(SQLite::Database& db, const Account& account) {
                            "td_key_sealed = ?11, last_error = ?12, created_at = ?13, "
                            "updated_at = ?14, last_connected_at = ?15, accepts_private = ?16, "
                            "accepts_groups = ?17, accepts_channels = ?18, proxy_sealed = ?20, "
-                           "proxy_masked = ?21, owner_telegram_user_id = ?22, watch = ?23, pool = ?24 WHERE id = ?1");
+                           "proxy_masked = ?21, owner_telegram_user_id = ?22, watch = ?23, pool = ?24, "
+                           "project_id = ?25, external_id = ?26 WHERE id = ?1");
   BindAccount(update, account);
-  return update.exec() > 0;
+  try {
+    return update.exec() > 0;
+  } catch (const SQLite::Exception& e) {
+    if (!IsUniqueViolation(e)) throw;
+    throw Error(ErrorCode::kConflict, "external_id \"" + account.external_id + "\" is already used by another account");
+  }
+}
+
+std::optional<Account> FindByExternalId(SQLite::Database& db, std::string_view tenant_id, std::string_view external_id) {
+  if (external_id.empty()) return std::nullopt;
+  SQLite::Statement query(db, std::string(kSelectAccount) + " WHERE tenant_id = ? AND external_id = ?");
+  query.bind(1, std::string(tenant_id));
+  query.bind(2, std::string(external_id));
+  if (!query.executeStep()) return std::nullopt;
+  return ReadAccount(query);
 }
 
 bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view digest) {

@@ -22,7 +22,8 @@ std::vector<Account> ListOfTenant(SQLite::Database& db, std::string_view tenant_
 std::vector<Account> FindByPhoneDigest(SQLite::Database& db, std::string_view tenant_id, std::string_view digest);
 std::vector<Account> FindByTelegramUser(SQLite::Database& db, std::string_view tenant_id, std::int64_t user_id);
 std::vector<Account> FindByOwner(SQLite::Database& db, std::string_view tenant_id, std::int64_t owner_user_id);
-// Every field but phone_digest.
+std::optional<Account> FindByExternalId(SQLite::Database& db, std::string_view tenant_id, std::string_view external_id);
+// Every field but phone_digest; Error(conflict) for an external_id the tenant already uses.
 bool Update(SQLite::Database& db, const Account& account);
 bool SetPhoneDigest(SQLite::Database& db, std::string_view id, std::string_view digest);
 bool Delete(SQLite::Database& db, std::string_view id);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "tests/support/process.h"
@@ -54,6 +55,37 @@ TEST_F(AccountLookups, ByPhoneDigestWithinOneTenantOldestFirst) {
   EXPECT_TRUE(store_->FindAccountsByPhoneDigest("t3", kDigestA).empty());
   // An unknown digest is no number: it matches nothing, not the accounts without one.
   EXPECT_TRUE(store_->FindAccountsByPhoneDigest("t1", "").empty());
+}
+
+// Migration 16: labels the caller gives; an external_id is unique within its tenant only.
+TEST_F(AccountLookups, ProjectAndExternalIdsAreKeptAndExternalIdsUniquePerTenant) {
+  auto a = *store_->FindAccount("acc_new");
+  a.project_id = "proj-1";
+  a.external_id = "user123";
+  ASSERT_TRUE(store_->UpdateAccount(a));
+  auto read = store_->FindAccount("acc_new");
+  EXPECT_EQ(read->project_id, "proj-1");
+  EXPECT_EQ(read->external_id, "user123");
+  EXPECT_EQ(store_->FindAccountByExternalId("t1", "user123")->id, "acc_new");
+  EXPECT_FALSE(store_->FindAccountByExternalId("t2", "user123"));
+  EXPECT_FALSE(store_->FindAccountByExternalId("t1", ""));
+
+  auto other = *store_->FindAccount("acc_old");
+  other.external_id = "user123";
+  try {
+    store_->UpdateAccount(other);
+    FAIL() << "a second account of the tenant took the same external_id";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict);
+  }
+  EXPECT_EQ(store_->FindAccount("acc_old")->external_id, "");
+  // Another tenant may use the same key; and empty ids never collide.
+  auto t2 = *store_->FindAccount("acc_t2");
+  t2.external_id = "user123";
+  EXPECT_TRUE(store_->UpdateAccount(t2));
+  other.external_id = "";
+  other.project_id = "proj-1";
+  EXPECT_TRUE(store_->UpdateAccount(other));
 }
 
 TEST_F(AccountLookups, ByTelegramUserWithinOneTenant) {

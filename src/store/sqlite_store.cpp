@@ -121,6 +121,10 @@ class SqliteStore final : public Store {
   std::vector<Account> FindAccountsByOwner(std::string_view tenant_id, std::int64_t owner_user_id) override {
     return Run("finding accounts by owner", [&] { return sqlite_accounts::FindByOwner(db_, tenant_id, owner_user_id); });
   }
+  std::optional<Account> FindAccountByExternalId(std::string_view tenant_id, std::string_view external_id) override {
+    return Run("finding an account by external id",
+               [&] { return sqlite_accounts::FindByExternalId(db_, tenant_id, external_id); });
+  }
   bool UpdateAccount(const Account& account) override {
     return Run("updating an account", [&] { return sqlite_accounts::Update(db_, account); });
   }

@@ -68,6 +68,10 @@ struct Account {
   std::string watch;
   // The account pool it sends for (docs/pools.md); "" when none.
   std::string pool;
+  // The caller's own labels (docs/compat.md): a project it belongs to, and
+  // the caller's key for the person, unique in the tenant; "" when none.
+  std::string project_id;
+  std::string external_id;
 };
 
 // Thread-safe: any thread may call any method. Calls block (run them off the
@@ -99,7 +103,10 @@ class Store {
   virtual std::vector<Account> FindAccountsByTelegramUser(std::string_view tenant_id, std::int64_t user_id) = 0;
   // Accounts linked through the tenant's bots by this Telegram user, oldest first.
   virtual std::vector<Account> FindAccountsByOwner(std::string_view tenant_id, std::int64_t owner_user_id) = 0;
-  // Returns false when no such account. Every field but phone_digest.
+  // The tenant's account with this external_id (indexed); nullopt for "".
+  virtual std::optional<Account> FindAccountByExternalId(std::string_view tenant_id, std::string_view external_id) = 0;
+  // Returns false when no such account. Every field but phone_digest. Throws
+  // Error(conflict) when another account of the tenant has its external_id.
   virtual bool UpdateAccount(const Account& account) = 0;
   // Returns false when no such account.
   virtual bool SetAccountPhoneDigest(std::string_view id, std::string_view digest) = 0;

@@ -192,6 +192,8 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   row.accepts_channels = patch.accepts_channels.value_or(row.accepts_channels);
   row.watch = patch.watch.value_or(row.watch);
   row.pool = patch.pool.value_or(row.pool);
+  row.project_id = patch.project_id.value_or(row.project_id);
+  row.external_id = patch.external_id.value_or(row.external_id);
   const auto& disabled = patch.disabled;
   bool start = false;
   if (disabled && *disabled && row.status != AccountStatus::kDisabled) {
@@ -243,6 +245,11 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
 
 std::vector<store::Account> AccountService::FindByTelegramUser(const std::string& tenant_id, std::int64_t user_id) {
   return infra_.store().FindAccountsByTelegramUser(tenant_id, user_id);
+}
+
+std::optional<store::Account> AccountService::FindByExternalId(const std::string& tenant_id,
+                                                              const std::string& external_id) {
+  return infra_.store().FindAccountByExternalId(tenant_id, external_id);
 }
 
 std::vector<store::Account> AccountService::FindByOwner(const std::string& tenant_id, std::int64_t owner_user_id) {

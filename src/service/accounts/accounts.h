@@ -44,6 +44,10 @@ struct AccountPatch {
   std::optional<std::string> watch;
   // The account pool it sends for (docs/pools.md); "" leaves its pool.
   std::optional<std::string> pool;
+  // The caller's labels (store::Account); "" clears one. An external_id the
+  // tenant already uses is Error(conflict).
+  std::optional<std::string> project_id;
+  std::optional<std::string> external_id;
 };
 
 class AccountService {
@@ -70,6 +74,9 @@ class AccountService {
   // `actor` (user or key id) goes to the audit log.
   void Unlink(const std::string& tenant_id, const std::string& id, const std::string& actor,
               std::function<void(telegram::Status)> done);
+
+  // The tenant's account with this external_id, if any.
+  std::optional<store::Account> FindByExternalId(const std::string& tenant_id, const std::string& external_id);
 
   // For logins.
   AccountKeys NewKeys() const;
