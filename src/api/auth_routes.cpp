@@ -13,15 +13,6 @@ nlohmann::json TokensJson(const service::Tokens& t) {
           {"expires_in", t.expires_in},     {"user", UserJson(t.user)}};
 }
 
-// The principal of a public route's request when it carries valid credentials.
-std::optional<service::Principal> OptionalPrincipal(service::Services& s, const Request& r) {
-  if (r.Header("authorization").empty()) return std::nullopt;
-  try {
-    return s.auth.Authenticate(r.Header("authorization"));
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -46,7 +37,7 @@ void RegisterAuthRoutes(Router& router, service::Services& s) {
   });
   router.Add("POST", "/v1/auth/logout", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto token = StringField(r.JsonBody(), "refresh_token", false).value_or("");
-    s.auth.Logout(token, OptionalPrincipal(s, r), r.remote_ip);
+    s.auth.Logout(token, OptionalPrincipal(s.auth, r), r.remote_ip);
     reply(Response::NoContent());
   });
   router.Add("GET", "/v1/me", Access::AtLeast(Role::kOperator), [&s](const Request& r, const Reply& reply) {

@@ -71,6 +71,15 @@ service::Principal AuthenticateRequest(service::AuthService& auth, const Request
   return principal;
 }
 
+std::optional<service::Principal> OptionalPrincipal(service::AuthService& auth, const Request& request) {
+  if (request.Header("authorization").empty()) return std::nullopt;
+  try {
+    return auth.Authenticate(request.Header("authorization"));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 service::FirstOwnerProof FirstOwnerProofOf(const Request& request, const std::string& setup_token) {
   return {IsLoopback(request.remote_ip) && !request.untrusted_forward, setup_token};
 }

@@ -6,6 +6,7 @@
 // from this origin.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@ std::string CookieValue(const Request& request, std::string_view name);
 // otherwise the session cookie, with its CSRF token on POST, PUT, PATCH and
 // DELETE, and its Origin on a WebSocket upgrade. Errors: unauthorized, forbidden.
 service::Principal AuthenticateRequest(service::AuthService& auth, const Request& request);
+
+// The principal of a public route's request when it carries a valid bearer
+// token or API key; nullopt otherwise (no error).
+std::optional<service::Principal> OptionalPrincipal(service::AuthService& auth, const Request& request);
 
 // Whether the request may create the first owner without the setup token: it
 // came from this machine (not through a proxy tgmux does not trust).

@@ -17,6 +17,19 @@
 
 namespace tgmux::compat {
 
+using api::Access;
+using api::Reply;
+using api::Request;
+using api::Response;
+using service::LoginState;
+
+// Who may call what, as on the native routes: reading and sending, and
+// starting logins or changing accounts.
+inline const Access kRead = Access::AtLeast(service::Role::kOperator);
+inline const Access kManage = Access::AtLeast(service::Role::kAdmin);
+// How long a send waits for Telegram before answering with its outbox entry.
+constexpr std::chrono::seconds kSendWait{60};
+
 void RegisterPersonalAccounts(api::Router& router, service::Services& services);
 void RegisterUserApi(api::Router& router, service::Services& services);
 void RegisterMultiProfile(api::Router& router, service::Services& services);

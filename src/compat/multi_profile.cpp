@@ -9,16 +9,6 @@
 namespace tgmux::compat {
 namespace {
 
-using api::Access;
-using api::Reply;
-using api::Request;
-using api::Response;
-using service::LoginState;
-
-const Access kRead = Access::AtLeast(service::Role::kOperator);
-const Access kLink = Access::AtLeast(service::Role::kAdmin);
-constexpr std::chrono::seconds kSendWait{60};
-
 nlohmann::json TokensJson(const service::Tokens& t) {
   return {{"access_token", t.access_token}, {"refresh_token", t.refresh_token}, {"token_type", "Bearer"},
           {"expires_in", t.expires_in},     {"user", api::UserJson(t.user)}};
@@ -193,15 +183,6 @@ class MultiProfile {
   LoginBook book_;
 };
 
-// The principal of a public route's request when it carries valid credentials.
-std::optional<service::Principal> OptionalPrincipal(service::Services& s, const Request& r) {
-  if (r.Header("authorization").empty()) return std::nullopt;
-  try {
-    return s.auth.Authenticate(r.Header("authorization"));
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
 
 void RegisterAuth(api::Router& router, service::Services& s) {
   router.Add("POST", "/auth/register", Access::Public(), [&s](const Request& r, const Reply& reply) {
@@ -223,7 +204,7 @@ void RegisterAuth(api::Router& router, service::Services& s) {
   });
   router.Add("POST", "/logout", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto token = api::StringField(r.JsonBody(), "refresh_token", false).value_or("");
-    s.auth.Logout(token, OptionalPrincipal(s, r), r.remote_ip);
+    s.auth.Logout(token, OptionalPrincipal(s.auth, r), r.remote_ip);
     reply(Response::NoContent());
   });
   router.Add("GET", "/health", Access::Public(), [&s](const Request&, const Reply& reply) {
@@ -239,9 +220,9 @@ void MultiProfile::Register(api::Router& router, std::shared_ptr<MultiProfile> s
   };
   RegisterAuth(router, self->s_);
   router.Add("GET", "/profiles", kRead, bind(&MultiProfile::Profiles));
-  router.Add("POST", "/profiles/start", kLink, bind(&MultiProfile::Start));
-  router.Add("POST", "/profiles/code", kLink, bind(&MultiProfile::Code));
-  router.Add("POST", "/profiles/password", kLink, bind(&MultiProfile::Password));
+  router.Add("POST", "/profiles/start", kManage, bind(&MultiProfile::Start));
+  router.Add("POST", "/profiles/code", kManage, bind(&MultiProfile::Code));
+  router.Add("POST", "/profiles/password", kManage, bind(&MultiProfile::Password));
   router.Add("GET", "/messages/unread", kRead, bind(&MultiProfile::Unread));
   router.Add("POST", "/messages/unread", kRead, bind(&MultiProfile::Unread));
   router.Add("POST", "/messages/send", kRead, bind(&MultiProfile::Send));

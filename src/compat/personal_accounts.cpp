@@ -7,15 +7,8 @@
 namespace tgmux::compat {
 namespace {
 
-using api::Access;
-using api::Reply;
-using api::Request;
-using api::Response;
-using service::LoginState;
 using store::AccountStatus;
 
-const Access kRead = Access::AtLeast(service::Role::kOperator);
-const Access kManage = Access::AtLeast(service::Role::kAdmin);
 constexpr const char* kBase = "/api/personal-telegram-accounts";
 
 // The document's account statuses: pending, active, error.

@@ -7,16 +7,6 @@
 namespace tgmux::compat {
 namespace {
 
-using api::Access;
-using api::Reply;
-using api::Request;
-using api::Response;
-using service::LoginState;
-
-const Access kRead = Access::AtLeast(service::Role::kOperator);
-const Access kLink = Access::AtLeast(service::Role::kAdmin);
-constexpr std::chrono::seconds kSendWait{60};
-
 std::string UserIdField(const nlohmann::json& body) {
   auto user_id = *api::StringField(body, "user_id", true);
   if (user_id.empty() || user_id.size() > 200) InvalidField("user_id", "must be 1 to 200 characters");
@@ -199,11 +189,11 @@ void UserApi::Register(api::Router& router, std::shared_ptr<UserApi> self) {
   auto bind = [self](void (UserApi::*method)(const Request&, const Reply&)) {
     return [self, method](const Request& r, const Reply& reply) { ((*self).*method)(r, reply); };
   };
-  router.Add("POST", "/telegram/user/auth/start", kLink, bind(&UserApi::Start));
-  router.Add("POST", "/telegram/user/auth/verify", kLink, bind(&UserApi::Verify));
+  router.Add("POST", "/telegram/user/auth/start", kManage, bind(&UserApi::Start));
+  router.Add("POST", "/telegram/user/auth/verify", kManage, bind(&UserApi::Verify));
   router.Add("POST", "/telegram/user/send", kRead, bind(&UserApi::Send));
   router.Add("GET", "/telegram/user/status/{user_id}", kRead, bind(&UserApi::Status));
-  router.Add("POST", "/telegram/user/disconnect", kLink, bind(&UserApi::Disconnect));
+  router.Add("POST", "/telegram/user/disconnect", kManage, bind(&UserApi::Disconnect));
 }
 
 }  // namespace

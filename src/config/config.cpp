@@ -121,24 +121,6 @@ void CheckCidr(const std::string& cidr) {
   }
 }
 
-std::vector<std::string> ParseCidrList(const std::string& value) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    auto comma = value.find(',', start);
-    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) {
-      CheckCidr(item);
-      out.push_back(item);
-    }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // "a, b,c" as its non-empty items, spaces around them dropped.
 std::vector<std::string> CommaItems(const std::string& value) {
   std::vector<std::string> out;
@@ -152,6 +134,12 @@ std::vector<std::string> CommaItems(const std::string& value) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  return out;
+}
+
+std::vector<std::string> ParseCidrList(const std::string& value) {
+  auto out = CommaItems(value);
+  for (const auto& item : out) CheckCidr(item);
   return out;
 }
 

@@ -30,7 +30,7 @@ scenario(async (t) => {
   await password.fill('not-the-password');
   await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
   await visible(dialog.getByRole('alert').getByText('Wrong password'));
-  await t.shot(page, 'wrong-password');
+  await t.shot(page, 'password-refused');
   checkEqual((await api.get(owner.access_token, `/v1/logins/${login.id}`)).state, 'password_needed',
     'the login after a wrong password');
   await password.fill(PASSWORD);

@@ -12,7 +12,7 @@ scenario(async (t) => {
   await signIn(page, env.ownerEmail, 'not-the-password-1');
   checkEqual((await answered).status(), 401, 'POST /v1/auth/session with a wrong password');
   await visible(page.getByRole('alert'));
-  await t.shot(page, 'wrong-password');
+  await t.shot(page, 'password-refused');
   checkEqual((await pageSession(page)).status, 401, 'session after a wrong password');
 
   await signIn(page);
