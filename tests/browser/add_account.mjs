@@ -4,7 +4,7 @@
 // "QR code" and "Phone", the image "QR code to scan in Telegram", labels "Phone number" and
 // "Code", buttons "Send code" and "Verify".
 import {
-  scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn, startQrLogin, scanQr,
+  scenario, api, sim, checkEqual, visible, hidden, waitFor, startQrLogin, scanQr, openSignedIn,
 } from './lib.mjs';
 
 const QR_PHONE = '+15550007001';
@@ -16,10 +16,7 @@ scenario(async (t) => {
   await sim.createUser(CODE_PHONE, 'Penelope');
   const accounts = async () => (await api.get(owner.access_token, '/v1/accounts')).items;
 
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
 
   // By QR code.
   const { login } = await startQrLogin(page);

@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <thread>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
@@ -33,17 +33,18 @@ class Browser : public LinkedGatewayTest {
   // from its log (stderr) or its stdout; "" when it printed none within 10 s.
   std::string SetupToken() {
     const std::string marker = "give the setup token ";
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
+    std::string token;
+    WaitUntil([&] {
       for (const std::string& out : {gateway_->process().Stderr(), gateway_->process().Stdout()}) {
         auto at = out.find(marker);
         if (at == std::string::npos) continue;
-        std::string token = out.substr(at + marker.size());
-        return token.substr(0, token.find_first_of(") \t\r\n\""));
+        token = out.substr(at + marker.size());
+        token = token.substr(0, token.find_first_of(") \t\r\n\""));
+        return true;
       }
-      std::this_thread::sleep_for(10ms);  // polling the log files
-    }
-    return "";
+      return false;
+    }, 10s);
+    return token;
   }
 
   // Runs tests/browser/<name>.mjs against this test's tgmux and tgsim; fails (printing the

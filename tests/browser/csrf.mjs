@@ -2,7 +2,7 @@
 // to tgmux's API (form-encoded, and text/plain shaped as JSON). tgmux refuses them all (401 or
 // 403) and nothing changes: no API key is created. The page itself, with its CSRF token, can.
 import http from 'node:http';
-import { scenario, api, env, check, checkEqual, signedIn, signIn, request } from './lib.mjs';
+import { scenario, api, env, check, checkEqual, request, openSignedIn } from './lib.mjs';
 
 const ATTACKS = [
   {
@@ -40,10 +40,7 @@ scenario(async (t) => {
   const keys = async () => (await api.get(owner.access_token, '/v1/api-keys')).items.length;
   const before = await keys();
 
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
 
   const target = env.tgmux + '/v1/api-keys';
   const attacker = await startAttacker(target);

@@ -3,7 +3,7 @@
 // unread count, and "Mark read" clears it (in the page and in Telegram).
 // Names beyond the contract's: the account's "Messages" link, a chat's button named by its
 // title (with "N unread"), the history (role log) and the "Mark read" button.
-import { scenario, api, sim, env, checkEqual, visible, waitFor, signedIn, signIn } from './lib.mjs';
+import { scenario, api, sim, checkEqual, visible, waitFor, openSignedIn } from './lib.mjs';
 
 const ACCOUNT = '+15550009301';
 const FRIEND = '+15550009302';
@@ -19,10 +19,7 @@ scenario(async (t) => {
   const greta = async () => (await api.get(owner.access_token, chats)).items.find((c) => c.title.startsWith('Greta'));
   await waitFor(async () => (await greta())?.unread_count === COUNT, { what: `${COUNT} unread messages from Greta` });
 
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
   await page.getByRole('link', { name: 'Messages', exact: true }).click();
   const chat = await visible(page.getByRole('button', { name: new RegExp(`^Greta.*${COUNT} unread`) }));
   await chat.click();

@@ -230,6 +230,15 @@ export async function signIn(page, email = env.ownerEmail, password = env.ownerP
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+// A new page of the scenario, on the dashboard, signed in as the owner.
+export async function openSignedIn(t, options) {
+  const page = await t.page(options);
+  await page.goto(env.tgmux + '/');
+  await signIn(page);
+  await signedIn(page);
+  return page;
+}
+
 // Opens the Add account dialog (its QR tab is first) once signed in; returns the dialog and
 // the login it started (the answer of POST /v1/logins), with the QR image shown.
 export async function startQrLogin(page) {

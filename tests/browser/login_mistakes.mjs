@@ -4,7 +4,7 @@
 // Names beyond the contract's: the dialog's tabs "QR code" and "Phone", "Phone number",
 // "Send code", "Code", "Verify", "2FA password", "Continue", and "N attempts left".
 import {
-  scenario, api, sim, env, checkEqual, visible, hidden, waitFor, signedIn, signIn, startQrLogin, scanQr,
+  scenario, api, sim, checkEqual, visible, hidden, waitFor, startQrLogin, scanQr, openSignedIn,
 } from './lib.mjs';
 
 const QR_PHONE = '+15550009001';
@@ -17,10 +17,7 @@ scenario(async (t) => {
   await sim.createUser(CODE_PHONE, 'Paula');
   const accounts = async () => (await api.get(owner.access_token, '/v1/accounts')).items;
 
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
 
   // QR, then the password Telegram asks for after the scan.
   const { dialog, login } = await startQrLogin(page);

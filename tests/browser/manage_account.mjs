@@ -2,7 +2,7 @@
 // accepts (saved at once: still so after a reload), and see a revoke made elsewhere (the
 // person ended the session from their phone, here through tgsim) turn its badge to
 // "revoked" without a reload.
-import { scenario, api, sim, env, check, checkEqual, visible, waitFor, signedIn, signIn } from './lib.mjs';
+import { scenario, api, sim, check, checkEqual, visible, waitFor, openSignedIn } from './lib.mjs';
 
 const PHONE = '+15550009101';
 
@@ -12,10 +12,7 @@ scenario(async (t) => {
   const account = await api.linkByPhone(owner.access_token, PHONE);
   const fetchAccount = () => api.get(owner.access_token, `/v1/accounts/${account.id}`);
 
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
   let card = await visible(page.getByRole('article', { name: account.display_name }));
 
   // Rename: the name becomes a field; Enter saves.

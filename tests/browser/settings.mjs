@@ -3,16 +3,15 @@
 // invite is made; the audit log lists what happened.
 // Names beyond the contract's: sections by their h2, the fields "URL", "Name", "Email", the
 // buttons "Create webhook", "Create key", "Invite", "Done", "Revoke" and "Revoke key".
-import { scenario, api, env, check, checkEqual, visible, hidden, waitFor, signedIn, signIn, request } from './lib.mjs';
+import {
+  scenario, api, env, check, checkEqual, visible, hidden, waitFor, request, openSignedIn,
+} from './lib.mjs';
 
 const section = (page, name) => page.getByRole('region', { name, exact: true });
 
 scenario(async (t) => {
   const owner = await api.login();
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await visible(page.getByRole('heading', { name: 'Settings', exact: true }));
 

@@ -1,11 +1,10 @@
 // Sign-out: back to the sign-in form, the cookies are gone, and a reload stays signed out.
-import { scenario, env, check, checkEqual, visible, signedIn, signIn, pageSession, accountsHeading } from './lib.mjs';
+import {
+  scenario, env, check, checkEqual, visible, pageSession, accountsHeading, openSignedIn,
+} from './lib.mjs';
 
 scenario(async (t) => {
-  const page = await t.page();
-  await page.goto(env.tgmux + '/');
-  await signIn(page);
-  await signedIn(page);
+  const page = await openSignedIn(t);
 
   const ended = page.waitForResponse((r) => r.url() === env.tgmux + '/v1/auth/session' &&
     r.request().method() === 'DELETE');
