@@ -149,6 +149,7 @@ void AccountService::OnClosed(const std::string& account_id, ClosedReason reason
 
 void AccountService::SetStatus(const std::string& account_id, AccountStatus status, const std::string& error) {
   background_.Post([this, account_id, given = status, given_error = error] {
+    std::unique_lock row_lock(row_mutex_);
     auto row = infra_.store().FindAccount(account_id);
     if (!row) return;
     auto [status, error] = Settled(*row, given, given_error);
@@ -162,6 +163,7 @@ void AccountService::SetStatus(const std::string& account_id, AccountStatus stat
     row->updated_at = UnixSeconds();
     if (status == AccountStatus::kActive) row->last_connected_at = row->updated_at;
     infra_.store().UpdateAccount(*row);
+    row_lock.unlock();
     spdlog::info("account {}: {}", account_id, store::AccountStatusName(status));
     if (previous != status) {
       for (auto* observer : observers_) observer->OnStatus(*row, previous);
@@ -180,6 +182,7 @@ store::Account AccountService::Get(const std::string& tenant_id, const std::stri
 }
 
 store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
+  std::unique_lock row_lock(row_mutex_);
   auto row = Get(tenant_id, id);
   AccountStatus previous = row.status;
   if (patch.display_name) row.display_name = *patch.display_name;
@@ -205,6 +208,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   }
   row.updated_at = UnixSeconds();
   infra_.store().UpdateAccount(row);
+  row_lock.unlock();
   for (auto* observer : observers_) {
     observer->OnAccountUpdated(row);
     if (previous != row.status) observer->OnStatus(row, previous);

@@ -174,6 +174,10 @@ class AccountService {
   const PhoneDigests phone_digests_;
   ClientEvents::Observers observers_;
   std::mutex mutex_;
+  // One read-modify-write of an account row at a time: Update (a caller's
+  // thread) and SetStatus (the background thread) each write the whole row,
+  // and one must not undo the other's change.
+  std::mutex row_mutex_;
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed

@@ -28,10 +28,80 @@ nlohmann::json LoginEventData(const LoginView& login) {
   return data;
 }
 
-void EventService::Received(const std::string& account_id, const telegram::Message& m) {
-  Append({"message.received", account_id, "",
+EventDraft EventService::ReceivedDraft(const std::string& account_id, const telegram::Message& m) {
+  return {"message.received", account_id, "",
           {{"chat_type", std::string(telegram::ChatTypeName(m.chat_type))}, {"message", shapes_.message(m)}},
-          MessageKey("received", account_id, m.chat_id, m.message_id), m.chat_type});
+          MessageKey("received", account_id, m.chat_id, m.message_id), m.chat_type};
+}
+
+void EventService::Recovered(const std::string& account_id, const telegram::Message& m) {
+  Append(ReceivedDraft(account_id, m));
+}
+
+void EventService::Received(const std::string& account_id, const telegram::Message& m) {
+  auto draft = ReceivedDraft(account_id, m);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(account_id);
+    if (it != holds_.end() && (it->second.all || it->second.chats.count(m.chat_id)) &&
+        it->second.held.size() < kMaxHeld) {
+      it->second.held.emplace_back(m.chat_id, std::move(draft));
+      return;
+    }
+  }
+  Append(std::move(draft));
+}
+
+void EventService::HoldLive(const std::string& account_id) {
+  std::lock_guard lock(mutex_);
+  holds_.try_emplace(account_id);
+}
+
+void EventService::NarrowHold(const std::string& account_id, const std::vector<std::int64_t>& chats) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(account_id);
+    if (it == holds_.end()) return;
+    it->second.all = false;
+    it->second.chats = {chats.begin(), chats.end()};
+    ReleaseHeld(it->second, [&](std::int64_t chat) { return !it->second.chats.count(chat); });
+  }
+  wake_writer_.notify_one();
+}
+
+void EventService::ReleaseChat(const std::string& account_id, std::int64_t chat_id) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(account_id);
+    if (it == holds_.end()) return;
+    it->second.chats.erase(chat_id);
+    ReleaseHeld(it->second, [&](std::int64_t chat) { return chat == chat_id; });
+  }
+  wake_writer_.notify_one();
+}
+
+void EventService::ReleaseLive(const std::string& account_id) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(account_id);
+    if (it == holds_.end()) return;
+    ReleaseHeld(it->second, [](std::int64_t) { return true; });
+    holds_.erase(it);
+  }
+  wake_writer_.notify_one();
+}
+
+void EventService::ReleaseHeld(Hold& hold, const std::function<bool(std::int64_t chat)>& release) {
+  std::vector<std::pair<std::int64_t, EventDraft>> kept;
+  for (auto& item : hold.held) {
+    if (!release(item.first)) {
+      kept.push_back(std::move(item));
+    } else if (!stopping_) {
+      queue_.push_back(std::move(item.second));
+      ++queued_total_;
+    }
+  }
+  hold.held = std::move(kept);
 }
 
 void EventService::OnMessage(const std::string& account_id, const telegram::Message& m) {

@@ -109,8 +109,23 @@ class EventService : public AccountObserver {
   void OnUnlinked(const store::Account& account) override;
 
   // A received message as the event the log keeps (filters apply; the dedup
-  // key makes it once only).
+  // key makes it once only). Live ones wait while their chat is held.
   void Received(const std::string& account_id, const telegram::Message& message);
+
+  // While gap recovery reads an account's older messages back, its live
+  // received messages wait, so that each chat's messages reach the log in
+  // the order they were sent (readers such as the relay mirror in log order).
+  // HoldLive holds every chat; NarrowHold keeps only the chats still to be
+  // read back; ReleaseChat lets one chat go after its recovered messages;
+  // ReleaseLive lets everything go. What was held is appended in arrival
+  // order. At most kMaxHeld per account wait; later ones go at once.
+  void HoldLive(const std::string& account_id);
+  void NarrowHold(const std::string& account_id, const std::vector<std::int64_t>& chats);
+  void ReleaseChat(const std::string& account_id, std::int64_t chat_id);
+  void ReleaseLive(const std::string& account_id);
+  // A message read back by gap recovery: appended at once.
+  void Recovered(const std::string& account_id, const telegram::Message& message);
+  static constexpr std::size_t kMaxHeld = 10000;
   // Outbox sends, by the outbox: message.sent / message.failed with its id.
   void OutboxSent(const store::OutboxEntry& entry);
   void OutboxFailed(const store::OutboxEntry& entry);
@@ -126,6 +141,14 @@ class EventService : public AccountObserver {
     store::EventQuery query;
     Deliver deliver;
   };
+  struct Hold {
+    bool all = true;                // every chat, until NarrowHold
+    std::set<std::int64_t> chats;   // otherwise these
+    std::vector<std::pair<std::int64_t, EventDraft>> held;  // chat, draft; in arrival order
+  };
+  EventDraft ReceivedDraft(const std::string& account_id, const telegram::Message& message);
+  // Moves the held drafts `release` picks to the queue, in order. Under mutex_.
+  void ReleaseHeld(Hold& hold, const std::function<bool(std::int64_t chat)>& release);
 
   void Run();
   void WriteBatch(std::vector<EventDraft> drafts);
@@ -159,6 +182,7 @@ class EventService : public AccountObserver {
   // Our last known read position per account and chat, to tell reads from
   // unread counts that only grew.
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> last_read_;
+  std::map<std::string, Hold> holds_;  // by account
 
   std::thread writer_;
 };

@@ -36,6 +36,8 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
       for (const auto& chat : page.value().chats) {
         if (chat.last_message && chat.last_message->date >= self->since) self->chats.push_back(chat.chat_id);
       }
+      // Live messages of other chats need not wait for anything.
+      self->owner->events_.NarrowHold(self->account_id, self->chats);
       self->NextChat();
     });
   }
@@ -45,7 +47,7 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
     std::int64_t chat_id = chats[next_chat++];
     auto older = [since = since](const telegram::Message& m) { return m.date < since; };
     walks::IncomingSince(client, chat_id, older, kMaxMessagesPerChat,
-                         [self = shared_from_this()](Result<std::vector<telegram::Message>> messages) {
+                         [self = shared_from_this(), chat_id](Result<std::vector<telegram::Message>> messages) {
                            if (!messages.ok()) {
                              spdlog::warn("account {}: gap recovery skipped a chat: {}", self->account_id,
                                           messages.error().what());
@@ -53,11 +55,13 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
                            } else {
                              // Oldest first, as they arrived.
                              for (const auto& m : messages.value()) {
-                               self->owner->events_.Received(self->account_id, m);
+                               self->owner->events_.Recovered(self->account_id, m);
                                if (self->owner->recovered_listener_) self->owner->recovered_listener_(self->account_id, m);
                              }
                              self->recovered += static_cast<int>(messages.value().size());
                            }
+                           // The chat's live messages follow the ones read back.
+                           self->owner->events_.ReleaseChat(self->account_id, chat_id);
                            self->NextChat();
                          });
   }
@@ -74,6 +78,9 @@ GapRecovery::GapRecovery(Infrastructure& infra, AccountService& accounts, EventS
 }
 
 void GapRecovery::OnReady(const std::string& account_id) {
+  // Before the client's first update is heard (OnReady comes first, on the
+  // same thread): its live messages wait for what is read back.
+  events_.HoldLive(account_id);
   background_.Post([this, account_id] {
     auto& store = infra_.store();
     std::int64_t since = store.GetEventCheckpoint(account_id);
@@ -84,9 +91,11 @@ void GapRecovery::OnReady(const std::string& account_id) {
         // A new account: its events start now.
         store.SetEventCheckpoint(account_id, UnixSeconds());
         caught_up_.insert(account_id);
+        events_.ReleaseLive(account_id);
         return;
       }
       recovering_.insert(account_id);
+      events_.HoldLive(account_id);
     }
     // Never before the retention horizon: an event removed by retention must
     // not come back as new.
@@ -113,6 +122,7 @@ void GapRecovery::Finished(const std::string& account_id, int recovered, bool co
     recovering_.erase(account_id);
     if (complete) caught_up_.insert(account_id);
   }
+  events_.ReleaseLive(account_id);
   if (recovered > 0 || !complete) {
     spdlog::info("account {}: {} message(s) received while away recovered{}", account_id, recovered,
                  complete ? "" : " (incomplete; retried at the next start)");
