@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "service/services.h"
-#include "tests/support/process.h"
+#include "tests/support/in_process.h"
 
 namespace tgmux::service {
 namespace {
@@ -13,17 +13,8 @@ namespace {
 class LiveHold : public ::testing::Test {
  protected:
   void SetUp() override {
-    config::Config config;
-    config.data_dir = dir_.path();
-    config.tdjson_path = TDJSON_SIM_LIBRARY;
-    infra_ = std::make_unique<Infrastructure>(config);
-    store::Account a;
-    a.id = "acc_1";
-    a.status = store::AccountStatus::kActive;
-    a.display_name = "Ivan";
-    a.wrapped_data_key = a.td_key_sealed = "unused";
-    a.created_at = a.updated_at = 1;
-    infra_->store().InsertAccount(a);
+    infra_ = testing::InProcessInfrastructure(dir_);
+    infra_->store().InsertAccount(testing::StoredAccount("acc_1", 1));
     MessageShapes shapes;
     shapes.message = [](const telegram::Message& m) {
       return nlohmann::json{{"chat_id", m.chat_id}, {"message_id", m.message_id}};

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "service/services.h"
-#include "tests/support/process.h"
+#include "tests/support/in_process.h"
 
 namespace tgmux::service {
 namespace {
@@ -19,10 +19,7 @@ constexpr std::int64_t kT0 = 1773153000;
 class PoolServiceDays : public ::testing::Test {
  protected:
   void SetUp() override {
-    config::Config config;
-    config.data_dir = dir_.path();
-    config.tdjson_path = TDJSON_SIM_LIBRARY;
-    infra_ = std::make_unique<Infrastructure>(config);
+    infra_ = testing::InProcessInfrastructure(dir_);
     auto& store = infra_->store();
     store.PutPool({"default", "sales",
                    R"({"daily_limit":20,"warmup_days":4,"warmup_first_day":4,"timezone":"Asia/Tokyo"})", 1, 1});
@@ -37,13 +34,8 @@ class PoolServiceDays : public ::testing::Test {
   void TearDown() override { services_.reset(); }
 
   void AddAccount(const std::string& id, std::int64_t linked_at) {
-    store::Account a;
-    a.id = id;
-    a.status = store::AccountStatus::kActive;
+    auto a = testing::StoredAccount(id, linked_at);
     a.pool = "sales";
-    a.display_name = id;
-    a.wrapped_data_key = a.td_key_sealed = "unused";
-    a.created_at = a.updated_at = linked_at;
     infra_->store().InsertAccount(a);
   }
   void AddEntry(const std::string& account, store::OutboxState state, std::int64_t at) {
