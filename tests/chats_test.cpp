@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tests/support/linked_gateway.h"
+#include "tests/support/list_pages.h"
 
 namespace tgmux::testing {
 namespace {
@@ -55,24 +56,10 @@ class ChatsTest : public LinkedGatewayTest {
   }
   // Every page of a list, following next_cursor; the pages as they came.
   std::vector<json> Pages(const std::string& first, const std::string& cursor = "") {
-    std::vector<json> pages;
-    std::string separator = first.find('?') == std::string::npos ? "?" : "&";
-    std::string target = cursor.empty() ? first : first + separator + "cursor=" + cursor;
-    for (int i = 0; i < 100; ++i) {
-      pages.push_back(GetOk(target));
-      const json& next = pages.back()["next_cursor"];
-      if (next.is_null()) break;
-      target = first + separator + "cursor=" + next.get<std::string>();
-      EXPECT_FALSE(pages.back()["items"].empty()) << "a page with a cursor but nothing in it";
-    }
-    return pages;
+    return FollowPages(http(), first, cursor);
   }
   static std::vector<std::int64_t> Ids(const std::vector<json>& pages, const std::string& field) {
-    std::vector<std::int64_t> ids;
-    for (const auto& page : pages) {
-      for (const auto& item : page["items"]) ids.push_back(item[field]);
-    }
-    return ids;
+    return ItemIds(pages, field);
   }
 
   std::string account_;

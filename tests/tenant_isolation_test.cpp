@@ -117,6 +117,7 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/accounts/{id}/files/{file_id}", {acc + "/files/file_0123456789abcdef", none, 404, 0}},
       {"GET /v1/accounts/{id}/chats", {acc + "/chats", none, 404, 0}},
       {"GET /v1/accounts/{id}/chats/{chat_id}/messages", {acc + "/chats/777/messages", none, 404, 0}},
+      {"GET /v1/accounts/{id}/messages/search", {acc + "/messages/search?query=stolen", none, 404, 0}},
       {"GET /v1/accounts/{id}/unread", {acc + "/unread", none, 404, 0}},
       {"POST /v1/accounts/{id}/chats/{chat_id}/read", {acc + "/chats/777/read", json::object(), 404, 0}},
       {"PATCH /v1/accounts/{id}/chats/{chat_id}/messages/{message_id}",

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sim/engine/client_files.h"
+#include "sim/engine/search_filter.h"
 #include "sim/engine/world.h"
 #include "sim/tdapi/request.h"
 
@@ -170,6 +171,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleGetChatHistory(Request& request);
   void HandleGetMessage(Request& request);
   void HandleViewMessages(Request& request);
+  // Message search (client_search.cpp): the account's own boxes, matched by words.
+  void HandleSearchChatMessages(Request& request);
+  void HandleSearchMessages(Request& request);
+  // The request's SearchMessagesFilter, or nullopt after answering TDLib's parse error.
+  std::optional<SearchFilter> InputSearchFilter(Request& request);
   std::int64_t NextTemporaryId(std::int64_t chat_id);
   std::int64_t PendingTopic(std::int64_t chat_id, std::int64_t topic_id) const;  // as shown while sending
   // TDLib's local check before a send: "" when the user may write into the chat.

@@ -51,6 +51,8 @@ const std::map<std::string, ClientSession::Handler, std::less<>>& ClientSession:
       {"getChatHistory", &ClientSession::HandleGetChatHistory},
       {"getMessage", &ClientSession::HandleGetMessage},
       {"viewMessages", &ClientSession::HandleViewMessages},
+      {"searchChatMessages", &ClientSession::HandleSearchChatMessages},
+      {"searchMessages", &ClientSession::HandleSearchMessages},
       {"searchUserByPhoneNumber", &ClientSession::HandleSearchUserByPhoneNumber},
       {"importContacts", &ClientSession::HandleImportContacts},
       {"getContacts", &ClientSession::HandleGetContacts},

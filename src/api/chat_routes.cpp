@@ -1,6 +1,7 @@
-// /v1/accounts/{id}/chats, .../chats/{chat_id}/messages, .../chats/{chat_id}/read
-// and /v1/accounts/{id}/unread: reading, editing and deleting an account's
-// messages (sending is in message_routes.cpp).
+// /v1/accounts/{id}/chats, .../chats/{chat_id}/messages, .../chats/{chat_id}/read,
+// /v1/accounts/{id}/messages/search and /v1/accounts/{id}/unread: reading,
+// searching, editing and deleting an account's messages (sending is in
+// message_routes.cpp).
 #include <charconv>
 
 #include "api/message_json.h"
@@ -88,6 +89,15 @@ json HistoryJson(const service::HistoryPage& page) {
   return PageJson(MessagesJson(page.messages), next);
 }
 
+// The optional chat_id of a search: a non-zero integer.
+std::optional<std::int64_t> QueryChatId(const Request& r) {
+  auto it = r.query.find("chat_id");
+  if (it == r.query.end() || it->second.empty()) return std::nullopt;
+  auto value = ParseInteger(it->second);
+  if (!value || *value == 0) throw Error(ErrorCode::kInvalidRequest, "chat_id must be an integer Telegram chat id");
+  return value;
+}
+
 json UnreadJson(const service::UnreadPage& page) {
   json chats = json::array();
   for (const auto& [chat, messages] : page.chats) {
@@ -111,6 +121,14 @@ void RegisterReadRoutes(Router& router, service::Services& s) {
                        Answer<service::HistoryPage>(reply, r.path, [](auto& page) {
                          return Response::Json(200, HistoryJson(page));
                        }));
+  });
+  router.Add("GET", "/v1/accounts/{id}/messages/search", kOperate, [&s](const Request& r, const Reply& reply) {
+    auto page = ReadPage(r, kPage);
+    auto query = r.query.find("query");
+    s.messages.Search(TenantOf(r), r.params.at("id"), query == r.query.end() ? "" : query->second, QueryChatId(r),
+                      page.limit, page.cursor.value_or(""), Answer<service::SearchPage>(reply, r.path, [](auto& found) {
+                        return Response::Json(200, PageJson(MessagesJson(found.messages), found.next_cursor));
+                      }));
   });
   router.Add("GET", "/v1/accounts/{id}/unread", kOperate, [&s](const Request& r, const Reply& reply) {
     s.messages.Unread(TenantOf(r), r.params.at("id"), ChatQuery(r, true),

@@ -19,7 +19,7 @@ void RegisterMessageRoutes(Router& router, service::Services& services);
 // /v1/accounts/{id}/files/{file_id}.
 void RegisterFileRoutes(Router& router, service::Services& services);
 // /v1/accounts/{id}/chats, .../chats/{chat_id}/messages[/{message_id}], .../chats/{chat_id}/read,
-// /v1/accounts/{id}/unread.
+// /v1/accounts/{id}/messages/search, /v1/accounts/{id}/unread.
 void RegisterChatRoutes(Router& router, service::Services& services);
 
 // /v1/events, /v1/events/stream, /v1/ws.

@@ -210,6 +210,16 @@ class AccountClient {
   // even one message: page on from the oldest id until an empty page.
   void GetHistory(std::int64_t chat_id, std::int64_t from_message_id, int limit,
                   std::function<void(Result<std::vector<Message>>)> done);
+  // Messages of one chat whose text or caption holds every word of `query`
+  // (Telegram matches word beginnings, ignoring case), newest first, older
+  // than from_message_id (0: from the newest), at most `limit` (1..100) and
+  // maybe fewer; page on with FoundMessages::next_from_message_id.
+  void SearchChatMessages(std::int64_t chat_id, const std::string& query, std::int64_t from_message_id, int limit,
+                          std::function<void(Result<FoundMessages>)> done);
+  // The same over all the account's chats, newest first (by date), from
+  // `offset` ("": the first page, else a FoundMessages::next_offset).
+  void SearchMessages(const std::string& query, const std::string& offset, int limit,
+                      std::function<void(Result<FoundMessages>)> done);
   // Asks TDLib to load up to `limit` more chats of the main list; false when
   // the whole list is already loaded.
   void LoadChats(int limit, std::function<void(Result<bool>)> done);

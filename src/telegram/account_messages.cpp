@@ -1,5 +1,5 @@
-// AccountClient: formatting, sending, editing, deleting, history and read
-// state (tdlib-facts §7.3-§7.7).
+// AccountClient: formatting, sending, editing, deleting, history, search and
+// read state (tdlib-facts §7.3-§7.7).
 #include <nlohmann/json.hpp>
 
 #include "telegram/account_client.h"
@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxHistoryPage = 100;  // TDLib caps larger limits silently
+constexpr int kMaxHistoryPage = 100;  // TDLib caps larger limits of history and search silently
 
 json IdArray(const std::vector<std::int64_t>& ids) {
   json array = json::array();
@@ -44,6 +44,31 @@ ResultHandler OnSendAnswer(std::shared_ptr<SendTracker> sends, std::shared_ptr<c
     if (!answer.value().contains("sending_state")) return done(std::move(temporary));  // already final
     sends->Expect(temporary.value().chat_id, temporary.value().message_id, Typed<Message>(done, parse));
   };
+}
+
+// The messages of a `messages`, `foundMessages` or `foundChatMessages` answer.
+std::vector<Message> MessageList(const ChatCache& chats, const json& answer) {
+  std::vector<Message> messages;
+  for (const auto& object : answer.value("messages", json::array())) {
+    // TDLib may put null for messages it cannot show; they are skipped.
+    if (auto message = ParseMessage(object)) {
+      chats.Describe(*message);
+      messages.push_back(std::move(*message));
+    }
+  }
+  return messages;
+}
+
+std::optional<Error> CheckPage(int limit) {
+  if (limit < 1 || limit > kMaxHistoryPage) return Error(ErrorCode::kInvalidRequest, "limit must be 1..100");
+  return std::nullopt;
+}
+
+// What TDLib would refuse before searching, as invalid_request.
+std::optional<Error> CheckSearch(const std::string& query, int limit) {
+  if (auto error = CheckPage(limit)) return error;
+  if (!IsValidUtf8(query)) return Error(ErrorCode::kInvalidRequest, "The query is not valid UTF-8");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -139,25 +164,48 @@ void AccountClient::DeleteMessages(std::int64_t chat_id, const std::vector<std::
 
 void AccountClient::GetHistory(std::int64_t chat_id, std::int64_t from_message_id, int limit,
                                std::function<void(Result<std::vector<Message>>)> done) {
-  if (limit < 1 || limit > kMaxHistoryPage) {
-    return FailTyped<std::vector<Message>>(hub_, std::move(done),
-                                           Error(ErrorCode::kInvalidRequest, "limit must be 1..100"));
-  }
+  if (auto error = CheckPage(limit)) return FailTyped<std::vector<Message>>(hub_, std::move(done), *error);
   json request = {{"@type", "getChatHistory"}, {"chat_id", chat_id}, {"from_message_id", from_message_id},
                   {"offset", 0}, {"limit", limit}, {"only_local", false}};
   auto parse = [chats = chats_](const json& answer) -> Result<std::vector<Message>> {
     if (answer.value("@type", "") != "messages") return UnexpectedAnswer("getChatHistory");
-    std::vector<Message> messages;
-    for (const auto& object : answer.value("messages", json::array())) {
-      // TDLib may put null for messages it cannot show; they are skipped.
-      if (auto message = ParseMessage(object)) {
-        chats->Describe(*message);
-        messages.push_back(std::move(*message));
-      }
-    }
-    return messages;
+    return MessageList(*chats, answer);
   };
   hub_.Send(client_id_, std::move(request), Typed<std::vector<Message>>(std::move(done), parse));
+}
+
+void AccountClient::SearchChatMessages(std::int64_t chat_id, const std::string& query, std::int64_t from_message_id,
+                                       int limit, std::function<void(Result<FoundMessages>)> done) {
+  if (auto error = CheckSearch(query, limit)) return FailTyped<FoundMessages>(hub_, std::move(done), *error);
+  json request = {{"@type", "searchChatMessages"}, {"chat_id", chat_id}, {"query", query},
+                  {"from_message_id", from_message_id}, {"offset", 0}, {"limit", limit}};
+  auto parse = [chats = chats_](const json& answer) -> Result<FoundMessages> {
+    if (answer.value("@type", "") != "foundChatMessages") return UnexpectedAnswer("searchChatMessages");
+    FoundMessages found;
+    found.messages = MessageList(*chats, answer);
+    found.total_count = answer.value("total_count", 0);
+    found.next_from_message_id = answer.value("next_from_message_id", std::int64_t{0});
+    return found;
+  };
+  hub_.Send(client_id_, std::move(request), Typed<FoundMessages>(std::move(done), parse));
+}
+
+void AccountClient::SearchMessages(const std::string& query, const std::string& offset, int limit,
+                                   std::function<void(Result<FoundMessages>)> done) {
+  if (auto error = CheckSearch(query, limit)) return FailTyped<FoundMessages>(hub_, std::move(done), *error);
+  if (!IsValidUtf8(offset)) {
+    return FailTyped<FoundMessages>(hub_, std::move(done), Error(ErrorCode::kInvalidRequest, "offset is not UTF-8"));
+  }
+  json request = {{"@type", "searchMessages"}, {"query", query}, {"offset", offset}, {"limit", limit}};
+  auto parse = [chats = chats_](const json& answer) -> Result<FoundMessages> {
+    if (answer.value("@type", "") != "foundMessages") return UnexpectedAnswer("searchMessages");
+    FoundMessages found;
+    found.messages = MessageList(*chats, answer);
+    found.total_count = answer.value("total_count", 0);
+    found.next_offset = answer.value("next_offset", "");
+    return found;
+  };
+  hub_.Send(client_id_, std::move(request), Typed<FoundMessages>(std::move(done), parse));
 }
 
 void AccountClient::ViewMessages(std::int64_t chat_id, const std::vector<std::int64_t>& message_ids,

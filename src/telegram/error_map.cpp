@@ -84,6 +84,7 @@ constexpr std::array kRules = {
     Rule{0, kExact, "Text must be non-empty", kInvalidRequest, "The text is empty"},
     Rule{0, kExact, "Message is too long", kInvalidRequest, "The message is too long"},
     Rule{0, kExact, "MESSAGE_TOO_LONG", kInvalidRequest, "The message is too long"},
+    Rule{0, kExact, "Invalid offset specified", kInvalidRequest, "The search cursor is not valid"},
     Rule{0, kExact, "Strings must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
     Rule{0, kExact, "Text must be encoded in UTF-8", kInvalidRequest, "Text must be valid UTF-8"},
     // Bots: people who never wrote to the bot or blocked it, other bots, bot-only methods.

@@ -114,6 +114,18 @@ struct Chat {
   std::int64_t order = 0;
 };
 
+// One page of a message search (searchChatMessages, searchMessages), newest first.
+struct FoundMessages {
+  std::vector<Message> messages;
+  int total_count = 0;  // Telegram's estimate of every match; -1 when it does not say
+  // Where the next page starts, to pass back to the same search. In one chat the id
+  // of the last message listed (0: no more); across chats TDLib's offset ("": no
+  // more). Telegram may hand out a start even after the last page, which then
+  // comes back empty.
+  std::int64_t next_from_message_id = 0;
+  std::string next_offset;
+};
+
 // An edit of a message: its new text or caption (empty if it has neither).
 struct MessageEdit {
   std::int64_t chat_id = 0;

@@ -151,5 +151,45 @@ TEST_F(TelegramSimMessages, AFloodWaitOnSendComesBackWithItsSeconds) {
   ASSERT_TRUE(Send(*alice_, chat, {"later"}).ok());  // one fault only
 }
 
+TEST_F(TelegramSimMessages, SearchInOneChatAndAcrossChatsPagesToTheEnd) {
+  std::int64_t chat = Resolve(*alice_, "@bob").value();
+  for (const char* text : {"Budget draft", "lunch?", "budget final", "the BUDGETS"}) {
+    ASSERT_TRUE(Send(*alice_, chat, {text}).ok());
+  }
+  ASSERT_TRUE(bob_->WaitMessage("the BUDGETS"));
+  auto first = Await<FoundMessages>([&](auto done) { alice_->client->SearchChatMessages(chat, "budget", 0, 2, done); });
+  ASSERT_TRUE(first.ok()) << first.error().what();
+  ASSERT_EQ(first.value().messages.size(), 2u);
+  EXPECT_EQ(first.value().messages[0].text.text, "the BUDGETS");  // newest first, any case, word beginnings
+  EXPECT_EQ(first.value().messages[0].chat_id, chat);
+  EXPECT_EQ(first.value().total_count, 3);
+  EXPECT_EQ(first.value().next_from_message_id, first.value().messages[1].message_id);
+  auto rest = Await<FoundMessages>([&](auto done) {
+    alice_->client->SearchChatMessages(chat, "budget", first.value().next_from_message_id, 2, done);
+  });
+  ASSERT_TRUE(rest.ok()) << rest.error().what();
+  ASSERT_EQ(rest.value().messages.size(), 1u);
+  EXPECT_EQ(rest.value().messages[0].text.text, "Budget draft");
+
+  // Bob finds the same messages across his chats, and pages by TDLib's offset until it is empty.
+  std::vector<std::string> texts;
+  std::string offset;
+  for (int page = 0; page < 5; ++page) {
+    auto found = Await<FoundMessages>([&](auto done) { bob_->client->SearchMessages("BUDGET", offset, 2, done); });
+    ASSERT_TRUE(found.ok()) << found.error().what();
+    for (const auto& m : found.value().messages) texts.push_back(m.text.text);
+    offset = found.value().next_offset;
+    if (offset.empty()) break;
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"the BUDGETS", "budget final", "Budget draft"}));
+
+  auto bad = Await<FoundMessages>([&](auto done) { bob_->client->SearchMessages("x", "1,2", 5, done); });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidRequest);
+  auto unknown = Await<FoundMessages>([&](auto done) { alice_->client->SearchChatMessages(424242, "x", 0, 5, done); });
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kPeerNotFound);
+}
+
 }  // namespace
 }  // namespace tgmux::telegram::testing

@@ -202,6 +202,10 @@ class IncomingWalk : public std::enable_shared_from_this<IncomingWalk> {
 
 Error Stopped() { return Error(ErrorCode::kAccountNotReady, "the account's Telegram client stopped"); }
 
+Error InvalidCursor() {
+  return Error(ErrorCode::kInvalidRequest, "cursor is not one this API handed out (pass next_cursor as it is)");
+}
+
 std::string EncodeCursor(const ChatKey& key) {
   return std::to_string(key.order) + "_" + std::to_string(key.chat_id);
 }

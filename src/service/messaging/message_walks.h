@@ -45,6 +45,23 @@ void ListChats(const ClientRef& client, int limit, std::optional<ChatKey> after,
 // `limit` messages older than `before` (0: the newest), fewer only at the end.
 void History(const ClientRef& client, std::int64_t chat_id, int limit, std::int64_t before, Done<HistoryPage> done);
 
+// Error(invalid_request) naming `cursor`, for a cursor this API did not hand out.
+Error InvalidCursor();
+
+// Where a search goes on: in a chat, below a message id; across chats, from TDLib's offset.
+struct SearchStart {
+  std::int64_t from_message_id = 0;
+  std::string offset;
+};
+// The start a search's cursor names ("": the beginning), for the same kind of
+// search and the same chat; throws InvalidCursor() otherwise (message_search.cpp).
+SearchStart DecodeSearchCursor(const std::string& cursor, std::optional<std::int64_t> chat_id);
+// `limit` messages matching `query` from `start`, in the chat (which TDLib
+// must know: FindChat first) or across chats; fewer only at the end, where
+// next_cursor is nullopt.
+void Search(const ClientRef& client, const std::string& query, std::optional<std::int64_t> chat_id, int limit,
+            SearchStart start, Done<SearchPage> done);
+
 // The incoming messages newer than the first one (walking back from the
 // newest) for which `older` holds, oldest first; the oldest `max` of them when
 // there are more. At most 20,000 messages are read back.

@@ -4,6 +4,7 @@
 
 #include "service/messaging/message_walks.h"
 #include "service/outbox/outbox.h"
+#include "telegram/encoding.h"
 #include "telegram/message_parse.h"
 
 namespace tgmux::service {
@@ -50,8 +51,19 @@ telegram::FormattedText EditedText(telegram::AccountClient& client, const std::s
 std::optional<walks::ChatKey> ChatCursor(const std::string& cursor) {
   if (cursor.empty()) return std::nullopt;
   auto after = walks::DecodeCursor(cursor);
-  if (!after) throw Error(ErrorCode::kInvalidRequest, "cursor is not one this API handed out (pass next_cursor as it is)");
+  if (!after) throw walks::InvalidCursor();
   return after;
+}
+
+void CheckQuery(const std::string& query) {
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ErrorCode::kInvalidRequest, "query must not be empty");
+  }
+  if (!telegram::IsValidUtf8(query)) throw Error(ErrorCode::kInvalidRequest, "query is not valid UTF-8");
+  if (query.size() > MessageService::kMaxQueryLength) {
+    throw Error(ErrorCode::kInvalidRequest,
+                "query is longer than " + std::to_string(MessageService::kMaxQueryLength) + " bytes");
+  }
 }
 
 // Collects every chat's unread messages, answered in any order.
@@ -132,6 +144,26 @@ void MessageService::History(const std::string& tenant_id, const std::string& ac
   walks::FindChat(client, chat_id, [client, chat_id, limit, before, registered](Result<Chat> chat) {
     if (!chat.ok()) return registered(chat.error());
     walks::History(client, chat_id, limit, before, registered);
+  });
+}
+
+void MessageService::Search(const std::string& tenant_id, const std::string& account_id, const std::string& query,
+                            std::optional<std::int64_t> chat_id, int limit, const std::string& cursor,
+                            Done<SearchPage> done) {
+  CheckQuery(query);
+  CheckLimit(limit);
+  if (chat_id == 0) throw Error(ErrorCode::kInvalidRequest, "chat_id must be a Telegram chat id (not 0)");
+  walks::SearchStart start = walks::DecodeSearchCursor(cursor, chat_id);
+  walks::ClientRef client = LiveClient(tenant_id, account_id);
+  auto registered = [this, account_id, done = std::move(done)](Result<SearchPage> page) {
+    if (page.ok()) Register(account_id, page.value().messages);
+    done(std::move(page));
+  };
+  if (!chat_id) return walks::Search(client, query, chat_id, limit, std::move(start), registered);
+  // Finding the chat first announces it to TDLib when needed, and names an unknown one.
+  walks::FindChat(client, *chat_id, [client, query, chat_id, limit, start, registered](Result<Chat> chat) {
+    if (!chat.ok()) return registered(chat.error());
+    walks::Search(client, query, chat_id, limit, start, registered);
   });
 }
 

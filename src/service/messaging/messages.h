@@ -1,6 +1,6 @@
 // Reading and changing a linked account's chats and messages (docs/architecture.md, The service layer):
-// chat list pages, history pages without gaps, unread messages, mark read,
-// edit and delete. Sending goes through the outbox (outbox.h).
+// chat list pages, history pages without gaps, message search, unread
+// messages, mark read, edit and delete. Sending goes through the outbox (outbox.h).
 //
 // Every method first checks the account: Error(not_found) for unknown ids and
 // other tenants' accounts, Error(account_not_ready) when its client is not
@@ -56,6 +56,11 @@ struct UnreadPage {
   std::optional<std::string> next_cursor;  // nullopt: no more chats with unread messages
 };
 
+struct SearchPage {
+  std::vector<telegram::Message> messages;  // newest first
+  std::optional<std::string> next_cursor;   // nullopt: no more matches
+};
+
 struct ReadState {
   std::int64_t chat_id = 0;
   std::int64_t last_read_inbox_message_id = 0;
@@ -67,6 +72,8 @@ class MessageService : public AccountObserver {
   static constexpr int kMaxPage = 100;
   // Unread lists at most this many messages of each chat.
   static constexpr int kMaxUnreadPerChat = 100;
+  // The longest search query, in UTF-8 bytes.
+  static constexpr std::size_t kMaxQueryLength = 256;
 
   MessageService(AccountService& accounts, Background& background, FileRegistry& files);
   ~MessageService() override { Shutdown(); }
@@ -80,6 +87,17 @@ class MessageService : public AccountObserver {
   // only when the history ends.
   void History(const std::string& tenant_id, const std::string& account_id, std::int64_t chat_id, int limit,
                std::int64_t before, Done<HistoryPage> done);
+  // Messages whose text or caption holds every word of `query` (Telegram
+  // matches the beginnings of words, ignoring case), newest first: in the chat
+  // `chat_id`, or in all the account's chats when it is nullopt. `limit`
+  // (1..100) a page, fewer only on the last one; `cursor` "" for the first
+  // page, else the next_cursor of the same search. invalid_request for a query
+  // that is blank, not UTF-8 or longer than kMaxQueryLength, a bad limit, or a
+  // cursor this service did not hand out for this search; peer_not_found for a
+  // chat the account does not have. Nothing is stored: message texts stay at
+  // Telegram.
+  void Search(const std::string& tenant_id, const std::string& account_id, const std::string& query,
+              std::optional<std::int64_t> chat_id, int limit, const std::string& cursor, Done<SearchPage> done);
   // One page (query.limit, 1..100, from query.cursor) of the chats with
   // unread messages, in the main list's order, with the oldest
   // kMaxUnreadPerChat incoming unread messages of each, so that reading up to
