@@ -90,7 +90,10 @@ TEST_F(SearchTest, PagesWithinOneChatAndAcrossChats) {
   auto texts = Texts(everywhere);
   EXPECT_EQ(texts.size(), 10u);
   EXPECT_EQ(std::set<std::string>(texts.begin(), texts.end()).size(), 10u);
-  std::vector<std::int64_t> dates = ItemIds(everywhere, "date");
+  std::vector<std::string> dates;  // RFC 3339 in UTC: their text sorts as their time
+  for (const auto& page : everywhere) {
+    for (const auto& item : page["items"]) dates.push_back(item["date"]);
+  }
   EXPECT_TRUE(std::is_sorted(dates.rbegin(), dates.rend()));
 
   // Within Bob's chat: only his 7, newest first, in pages of 3.

@@ -58,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{403, "The bot can't send messages to the bot", ErrorCode::kForbidden},
                       Case{400, "Only bots can use the method", ErrorCode::kForbidden},
                       Case{400, "MESSAGE_NOT_MODIFIED", ErrorCode::kInvalidRequest},
-                      Case{400, "QUERY_ID_INVALID", ErrorCode::kInvalidRequest}),
+                      Case{400, "QUERY_ID_INVALID", ErrorCode::kInvalidRequest},
+                      Case{400, "Invalid offset specified", ErrorCode::kInvalidRequest}),
     [](const ::testing::TestParamInfo<Case>& info) {
       std::string name = std::to_string(info.index) + "_" + std::to_string(info.param.td_code) + "_";
       for (const char* c = info.param.message; *c != '\0' && name.size() < 48; ++c) {

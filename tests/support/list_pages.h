@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/http_client.h"
+#include "tests/support/tgmux_server.h"
 
 namespace tgmux::testing {
 
