@@ -28,6 +28,14 @@ class DialogsTest : public PoolsTest {
     return dialog;
   }
   json Events(const std::string& types) { return http().Get("/v1/events?limit=100&types=" + types).Json()["items"]; }
+  // The events of `types` once there are at least `count` (the event writer
+  // stores them shortly after the change they tell of).
+  json EventsOnce(const std::string& types, std::size_t count) {
+    json events;
+    EXPECT_TRUE(WaitUntil([&] { return (events = Events(types)).size() >= count; }, std::chrono::seconds(10)))
+        << events;
+    return events;
+  }
 };
 
 TEST_F(DialogsTest, ADialogOpensWithItsFirstMessageAndCollectsTheConversation) {
@@ -56,7 +64,7 @@ TEST_F(DialogsTest, ADialogOpensWithItsFirstMessageAndCollectsTheConversation) {
   EXPECT_EQ(messages[1]["direction"], "out");
   EXPECT_EQ(messages[1]["message"]["text"], "Hello Lena, a minute?");
   EXPECT_TRUE(full["last_message_at"].is_string());
-  EXPECT_EQ(Events("dialog.message").size(), 2u);
+  EXPECT_EQ(EventsOnce("dialog.message", 2).size(), 2u);
 
   // Its meta and messages are sealed on disk.
   for (const auto& file : std::filesystem::directory_iterator(data_dir_)) {
@@ -110,7 +118,7 @@ TEST_F(DialogsTest, StatusesAreSetByTheCallerAndStoppedDialogsRefuseSends) {
   EXPECT_EQ(PoolSend("@mark_lead", "hi").status, 409);
   EXPECT_EQ(Open({{"account_id", ids_[0]}, {"to", "@mark_lead"}, {"text", "hi"}}).status, 409);
 
-  auto statuses = Events("dialog.status");
+  auto statuses = EventsOnce("dialog.status", 3);
   ASSERT_GE(statuses.size(), 3u) << statuses;
   EXPECT_EQ(statuses.back()["data"]["status"], "stopped");
   EXPECT_EQ(statuses.back()["data"]["previous"], "qualified");
