@@ -1,6 +1,7 @@
 // End-to-end: CORS for the origins of TGMUX_CORS_ORIGINS on every route
 // (native and compat), none for any other origin; compatibility surfaces that
 // are not enabled answer 404; bad TGMUX_COMPAT / TGMUX_CORS_ORIGINS stop tgmux.
+#include "tests/support/startup_errors.h"
 #include "tests/support/tgmux_server.h"
 
 #include <gtest/gtest.h>
@@ -147,10 +148,7 @@ TEST(CompatSurfacesTest, BadSettingsStopTgmuxWithOneLine) {
   for (const auto& c : cases) {
     auto env = c.env;
     env.emplace("TGMUX_DATA_DIR", (dir.path() / "data").string());
-    auto [status, stderr_text] = RunTgmux(env);
-    EXPECT_EQ(status, 2) << c.expected << "\n" << stderr_text;
-    EXPECT_NE(stderr_text.find(c.expected), std::string::npos) << stderr_text;
-    EXPECT_EQ(std::count(stderr_text.begin(), stderr_text.end(), '\n'), 1) << stderr_text;
+    ExpectStopsWithOneLine(env, c.expected);
   }
 }
 

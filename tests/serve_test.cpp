@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/support/stream_clients.h"
+#include "tests/support/startup_errors.h"
 #include "tests/support/tgmux_server.h"
 #include "tests/support/wait.h"
 
@@ -174,10 +175,7 @@ TEST(ServeTest, BadSettingsAreRefusedWithOneLineAndStatus2) {
   for (const auto& c : cases) {
     auto env = c.env;
     env.emplace("TGMUX_DATA_DIR", (dir.path() / "data").string());
-    auto [status, stderr_text] = RunTgmux(env);
-    EXPECT_EQ(status, 2) << c.expected << "\n" << stderr_text;
-    EXPECT_NE(stderr_text.find(c.expected), std::string::npos) << stderr_text;
-    EXPECT_EQ(std::count(stderr_text.begin(), stderr_text.end(), '\n'), 1) << stderr_text;
+    ExpectStopsWithOneLine(env, c.expected);
   }
   auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", (dir.path() / "data").string()}}, {"serve", "--listen", "x"});
   EXPECT_EQ(status, 2);
