@@ -1,9 +1,6 @@
 #include "store/migrations.h"
 
 #include <array>
-#include <ctime>
-
-#include "store/store.h"
 
 namespace tgmux::store {
 namespace {
@@ -478,46 +475,8 @@ constexpr std::array kMigrations = {
     Migration{16, "account project and external ids", kAccountLabels},
 };
 
-void EnsureMigrationsTable(SQLite::Database& db) {
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-}
-
-// Applies one migration unless another connection already did; IMMEDIATE takes
-// the write lock first, so two processes starting at once cannot both apply it.
-void ApplyOne(SQLite::Database& db, const Migration& migration) {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-  if (RecordedSchemaVersion(db) >= migration.version) return;
-  db.exec(std::string(migration.sql));
-  SQLite::Statement record(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
-  record.bind(1, migration.version);
-  record.bind(2, static_cast<std::int64_t>(std::time(nullptr)));
-  record.exec();
-  transaction.commit();
-}
-
 }  // namespace
 
-std::span<const Migration> SqliteMigrations() { return kMigrations; }
-
-int RecordedSchemaVersion(SQLite::Database& db) {
-  return db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
-}
-
-int ApplyMigrations(SQLite::Database& db, const std::string& path) {
-  EnsureMigrationsTable(db);
-  const int known = kMigrations.back().version;
-  const int recorded = RecordedSchemaVersion(db);
-  if (recorded > known) {
-    throw StoreError("database " + path + " has schema version " + std::to_string(recorded) +
-                     ", newer than this tgmux knows (" + std::to_string(known) +
-                     "); run a newer tgmux or restore a backup");
-  }
-  for (const Migration& migration : kMigrations) {
-    if (migration.version > recorded) ApplyOne(db, migration);
-  }
-  return RecordedSchemaVersion(db);
-}
+std::span<const Migration> Migrations() { return kMigrations; }
 
 }  // namespace tgmux::store

@@ -1,5 +1,6 @@
-// The Store interface (docs/architecture.md, The store): one interface, SQLite now, PostgreSQL
-// later; the same tests run against every implementation.
+// The Store interface (docs/architecture.md, The store): one interface over
+// SQLite or PostgreSQL (one SQL implementation, sql_store.cpp); the same tests
+// run against both.
 #pragma once
 
 #include <cstdint>
@@ -339,9 +340,23 @@ class Store {
 // busy timeout, and applies every pending migration, recording each in the
 // database. Throws StoreError with the path and SQLite's reason.
 // The parent directory is created when missing and a new file gets mode 0600.
-// The store serialises all calls on one connection behind a mutex: simple and
-// safe; other processes may still read (and write, after busy_timeout) meanwhile.
+// The store serialises all calls on one connection: simple and safe; other
+// processes may still read (and write, after busy_timeout) meanwhile.
 std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path);
+
+// Connects to PostgreSQL (`conninfo`: a postgres:// or postgresql:// URL, or
+// libpq's key=value form) with a pool of at most `pool_size` connections, and
+// applies every pending migration (one transaction under an advisory lock:
+// nodes starting at once are safe). Throws StoreError with one line that names
+// the reason and never the password: malformed, unreachable, login refused,
+// or a schema newer than this binary.
+std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, int pool_size);
+
+// Why `conninfo` is not a PostgreSQL connection string libpq reads (one
+// line, no password); nullopt when it is one.
+std::optional<std::string> PostgresConninfoError(const std::string& conninfo);
+// "PostgreSQL database DB on HOST:PORT" (no user, no password), for logs.
+std::string PostgresName(const std::string& conninfo);
 
 // Reads one meta value without creating, migrating or writing anything; nullopt
 // when the file or the value does not exist. Used to check the master key before

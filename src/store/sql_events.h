@@ -1,0 +1,27 @@
+// Internal to store/: the SQL of the event log, its checkpoints and the
+// webhooks, as free functions over a connection the caller has locked.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "store/event_records.h"
+#include "store/sql.h"
+
+namespace tgmux::store::sql_events {
+
+std::vector<Event> Append(sql::Connection& db, std::vector<Event> events);
+std::vector<Event> List(sql::Connection& db, const EventQuery& query);
+std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id);
+int DeleteBefore(sql::Connection& db, std::int64_t created_before);
+std::int64_t GetCheckpoint(sql::Connection& db, std::string_view account_id);
+void SetCheckpoint(sql::Connection& db, std::string_view account_id, std::int64_t at);
+
+void InsertWebhook(sql::Connection& db, const Webhook& webhook);
+std::optional<Webhook> FindWebhook(sql::Connection& db, std::string_view id);
+std::vector<Webhook> ListWebhooks(sql::Connection& db, std::string_view tenant_id);
+bool UpdateWebhook(sql::Connection& db, const Webhook& webhook);
+bool DeleteWebhook(sql::Connection& db, std::string_view tenant_id, std::string_view id);
+
+}  // namespace tgmux::store::sql_events

@@ -1,0 +1,115 @@
+#include "store/sql_outbox.h"
+
+
+#include <limits>
+#include <string>
+
+#include "store/sql_util.h"
+
+namespace tgmux::store::sql_outbox {
+namespace {
+
+constexpr const char* kColumns =
+    "id, tenant_id, account_id, idempotency_key, recipient, text, parse_mode, reply_to_message_id, silent, "
+    "state, chat_id, message_id, message_date, error_code, error_message, attempts, next_attempt_at, "
+    "created_at, updated_at, media";
+
+std::string Select(const std::string& where) {
+  return std::string("SELECT ") + kColumns + " FROM outbox WHERE " + where;
+}
+
+// Binds ?1 .. ?20 in the order of kColumns; recipient, text and media are sealed
+// bytes (the service encrypts them), hence blobs.
+void BindEntry(sql::Statement& s, const OutboxEntry& e) {
+  sql::BindAll(s, e.id, e.tenant_id, e.account_id, e.idempotency_key, e.to, e.text, e.parse_mode,
+               e.reply_to_message_id, e.silent ? 1 : 0, std::string(OutboxStateName(e.state)), e.chat_id,
+               e.message_id, e.message_date, e.error_code, e.error_message, e.attempts, e.next_attempt_at,
+               e.created_at, e.updated_at, e.media);
+  BindBlob(s, 5, e.to);
+  BindBlob(s, 6, e.text);
+  BindBlob(s, 20, e.media);
+}
+
+OutboxEntry Read(sql::Statement& row) {
+  OutboxEntry e;
+  e.id = row.Text(0);
+  e.tenant_id = row.Text(1);
+  e.account_id = row.Text(2);
+  e.idempotency_key = row.Text(3);
+  e.to = row.Text(4);
+  e.text = row.Text(5);
+  e.parse_mode = row.Text(6);
+  e.reply_to_message_id = row.Int64(7);
+  e.silent = row.Int(8) != 0;
+  e.state = NamedColumn(row, 9, "outbox.state", ParseOutboxState);
+  e.chat_id = row.Int64(10);
+  e.message_id = row.Int64(11);
+  e.message_date = row.Int64(12);
+  e.error_code = row.Text(13);
+  e.error_message = row.Text(14);
+  e.attempts = row.Int(15);
+  e.next_attempt_at = row.Int64(16);
+  e.created_at = row.Int64(17);
+  e.updated_at = row.Int64(18);
+  e.media = row.Text(19);
+  return e;
+}
+
+std::optional<OutboxEntry> One(sql::Statement& query) {
+  if (!query.Step()) return std::nullopt;
+  return Read(query);
+}
+
+}  // namespace
+
+bool Insert(sql::Connection& db, const OutboxEntry& entry) {
+  sql::Statement insert(db, std::string("INSERT INTO outbox (") + kColumns +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                                   "?16, ?17, ?18, ?19, ?20)");
+  BindEntry(insert, entry);
+  try {
+    insert.Exec();
+  } catch (const sql::Error& e) {
+    // The idempotency key's unique index: the caller reads the existing entry.
+    if (e.unique_violation()) return false;
+    throw;
+  }
+  return true;
+}
+
+std::optional<OutboxEntry> Find(sql::Connection& db, std::string_view id) {
+  sql::Statement query(db, Select("id = ?"));
+  sql::BindAll(query, std::string(id));
+  return One(query);
+}
+
+std::optional<OutboxEntry> FindByKey(sql::Connection& db, std::string_view tenant_id, std::string_view account_id,
+                                     std::string_view key) {
+  sql::Statement query(db, Select("tenant_id = ? AND account_id = ? AND idempotency_key = ?"));
+  sql::BindAll(query, std::string(tenant_id), std::string(account_id), std::string(key));
+  return One(query);
+}
+
+bool Update(sql::Connection& db, const OutboxEntry& entry) {
+  sql::Statement update(db,
+                           "UPDATE outbox SET tenant_id = ?2, account_id = ?3, idempotency_key = ?4, recipient = ?5, "
+                           "text = ?6, parse_mode = ?7, reply_to_message_id = ?8, silent = ?9, state = ?10, "
+                           "chat_id = ?11, message_id = ?12, message_date = ?13, error_code = ?14, "
+                           "error_message = ?15, attempts = ?16, next_attempt_at = ?17, created_at = ?18, "
+                           "updated_at = ?19, media = ?20 WHERE id = ?1");
+  BindEntry(update, entry);
+  return update.Exec() > 0;
+}
+
+std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view account_id, int limit) {
+  // seq keeps creation order even for entries created within the same second.
+  // The names are OutboxState's unfinished ones (states.cpp), as in the
+  // outbox_unfinished index (migrations.cpp) that this query uses.
+  sql::Statement query(db, Select("state IN ('queued', 'sending') AND (?1 = '' OR account_id = ?1) ORDER BY seq LIMIT ?2"));
+  sql::BindAll(query, std::string(account_id), limit > 0 ? limit : std::numeric_limits<int>::max());
+  std::vector<OutboxEntry> out;
+  while (query.Step()) out.push_back(Read(query));
+  return out;
+}
+
+}  // namespace tgmux::store::sql_outbox
