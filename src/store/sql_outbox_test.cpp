@@ -1,0 +1,143 @@
+// The outbox table of the store (both kinds): insert, the idempotency key's
+// uniqueness per tenant and account, updates, and the unfinished entries in
+// creation order.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "tests/support/process.h"
+#include "tests/support/test_store.h"
+
+namespace tgmux::store {
+namespace {
+
+using testing::TempDir;
+
+OutboxEntry Entry(const std::string& id, const std::string& account_id, const std::string& key = "",
+                  const std::string& tenant_id = "ten_a") {
+  OutboxEntry e;
+  e.id = id;
+  e.tenant_id = tenant_id;
+  e.account_id = account_id;
+  e.idempotency_key = key;
+  e.to = std::string("sealed-to\0bytes", 15);
+  e.text = "sealed-text";
+  e.created_at = e.updated_at = 100;
+  return e;
+}
+
+std::vector<std::string> Ids(const std::vector<OutboxEntry>& entries) {
+  std::vector<std::string> ids;
+  for (const auto& e : entries) ids.push_back(e.id);
+  return ids;
+}
+
+class OutboxTest : public ::testing::TestWithParam<testing::StoreKind> {
+ protected:
+  void SetUp() override { store_ = db_.Open(); }
+  testing::TestDatabase db_{GetParam()};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(OutboxTest, InsertedEntryReadsBackWholeAndSurvivesReopening) {
+  OutboxEntry e = Entry("msg_1", "acc_a", "key-1");
+  e.parse_mode = "markdown";
+  e.reply_to_message_id = 77;
+  e.silent = true;
+  ASSERT_TRUE(store_->InsertOutbox(e));
+  store_.reset();
+  store_ = db_.Open();
+  auto found = store_->FindOutbox("msg_1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->to, e.to);  // binary bytes, the NUL included
+  EXPECT_EQ(found->text, "sealed-text");
+  EXPECT_EQ(found->parse_mode, "markdown");
+  EXPECT_EQ(found->reply_to_message_id, 77);
+  EXPECT_TRUE(found->silent);
+  EXPECT_EQ(found->state, OutboxState::kQueued);
+  EXPECT_EQ(found->created_at, 100);
+  EXPECT_FALSE(store_->FindOutbox("msg_none"));
+}
+
+TEST_P(OutboxTest, AnIdempotencyKeyIsUniquePerTenantAndAccount) {
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a", "key-1")));
+  EXPECT_FALSE(store_->InsertOutbox(Entry("msg_2", "acc_a", "key-1")));
+  EXPECT_TRUE(store_->InsertOutbox(Entry("msg_3", "acc_b", "key-1")));
+  EXPECT_TRUE(store_->InsertOutbox(Entry("msg_4", "acc_a", "key-1", "ten_b")));
+  // Entries without a key never conflict.
+  EXPECT_TRUE(store_->InsertOutbox(Entry("msg_5", "acc_a")));
+  EXPECT_TRUE(store_->InsertOutbox(Entry("msg_6", "acc_a")));
+  EXPECT_EQ(store_->FindOutboxByKey("ten_a", "acc_a", "key-1")->id, "msg_1");
+  EXPECT_EQ(store_->FindOutboxByKey("ten_a", "acc_b", "key-1")->id, "msg_3");
+  EXPECT_EQ(store_->FindOutboxByKey("ten_b", "acc_a", "key-1")->id, "msg_4");
+  EXPECT_FALSE(store_->FindOutboxByKey("ten_a", "acc_a", "key-2"));
+}
+
+TEST_P(OutboxTest, UpdateWritesStateAndOutcome) {
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a")));
+  OutboxEntry e = *store_->FindOutbox("msg_1");
+  e.state = OutboxState::kFailed;
+  e.chat_id = -100123;
+  e.message_id = 1048576;
+  e.message_date = 1700000000;
+  e.error_code = "peer_not_found";
+  e.error_message = "no such chat";
+  e.attempts = 3;
+  e.next_attempt_at = 1700000000123;
+  e.updated_at = 200;
+  EXPECT_TRUE(store_->UpdateOutbox(e));
+  auto found = store_->FindOutbox("msg_1");
+  EXPECT_EQ(found->state, OutboxState::kFailed);
+  EXPECT_EQ(found->chat_id, -100123);
+  EXPECT_EQ(found->message_id, 1048576);
+  EXPECT_EQ(found->message_date, 1700000000);
+  EXPECT_EQ(found->error_code, "peer_not_found");
+  EXPECT_EQ(found->error_message, "no such chat");
+  EXPECT_EQ(found->attempts, 3);
+  EXPECT_EQ(found->next_attempt_at, 1700000000123);
+  EXPECT_EQ(found->updated_at, 200);
+  EXPECT_FALSE(store_->UpdateOutbox(Entry("msg_none", "acc_a")));
+}
+
+TEST_P(OutboxTest, UnfinishedEntriesComeInCreationOrderPerAccountOrAll) {
+  // Ids that sort the other way round: the order is the insert order.
+  for (const char* id : {"msg_z", "msg_y", "msg_x", "msg_w"}) ASSERT_TRUE(store_->InsertOutbox(Entry(id, "acc_a")));
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_b1", "acc_b")));
+  auto done = *store_->FindOutbox("msg_y");
+  done.state = OutboxState::kSent;
+  store_->UpdateOutbox(done);
+  auto sending = *store_->FindOutbox("msg_x");
+  sending.state = OutboxState::kSending;
+  store_->UpdateOutbox(sending);
+
+  EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_a", 0)), (std::vector<std::string>{"msg_z", "msg_x", "msg_w"}));
+  EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_a", 2)), (std::vector<std::string>{"msg_z", "msg_x"}));
+  EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("", 0)),
+            (std::vector<std::string>{"msg_z", "msg_x", "msg_w", "msg_b1"}));
+  EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_none", 0)), std::vector<std::string>{});
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, OutboxTest, testing::kBothStores, testing::StoreKindName);
+
+// SQLite only: it edits the file underneath the store.
+TEST(OutboxSqlite, AnUnknownStateInTheDatabaseIsAnErrorNamingTheColumn) {
+  TempDir dir;
+  auto store = OpenSqliteStore(dir.path() / "t.db");
+  ASSERT_TRUE(store->InsertOutbox(Entry("msg_1", "acc_a")));
+  store.reset();
+  {
+    SQLite::Database db((dir.path() / "t.db").string(), SQLite::OPEN_READWRITE);
+    EXPECT_EQ(db.execAndGet("SELECT state FROM outbox").getString(), "queued");  // stored by its name
+    db.exec("UPDATE outbox SET state = 'delivered'");
+  }
+  store = OpenSqliteStore(dir.path() / "t.db");
+  try {
+    store->FindOutbox("msg_1");
+    ADD_FAILURE() << "an unknown state was read";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("outbox.state"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tgmux::store
