@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench demo clean sanitize
+.PHONY: all deps configure build run test test-postgres bench demo clean sanitize
 
 all: build
 
@@ -24,6 +24,11 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $$(( $(JOBS) * 2 ))
+
+# The same suite with every tgmux the end-to-end tests start on PostgreSQL
+# (a database of its own on the suite's private server).
+test-postgres: build
+	cd $(BUILD_DIR) && TGMUX_TEST_STORE=postgres ctest --output-on-failure --timeout 300 -j $$(( $(JOBS) * 2 ))
 
 bench: build
 	./scripts/run-benches $(BUILD_DIR)

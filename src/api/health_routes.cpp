@@ -18,14 +18,15 @@ void RegisterHealthRoutes(Router& router, service::Infrastructure& infra) {
         {"telegram_configured", infra.config().telegram.Configured()},
         {"version", TGMUX_VERSION},
     };
+    const char* kind = infra.config().postgres.empty() ? "sqlite" : "postgres";
     try {
-      body["store"] = {{"kind", "sqlite"}, {"ok", true}, {"schema_version", infra.store().SchemaVersion()}};
+      body["store"] = {{"kind", kind}, {"ok", true}, {"schema_version", infra.store().SchemaVersion()}};
       body["status"] = "ready";
       reply(Response::Json(200, body));
     } catch (const std::exception& e) {
       // The route is public: the detail (paths, SQLite's text) is for the operator's log only.
       spdlog::error("readyz: the store failed: {}", e.what());
-      body["store"] = {{"kind", "sqlite"}, {"ok", false}, {"reason", "the store cannot be read; see the log"}};
+      body["store"] = {{"kind", kind}, {"ok", false}, {"reason", "the store cannot be read; see the log"}};
       body["status"] = "not_ready";
       reply(Response::Json(503, body));
     }

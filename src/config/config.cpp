@@ -194,15 +194,21 @@ void ParseListen(Config& config, const std::string& value) {
   config.listen_host = host;
 }
 
+// Never echoes the value: a PostgreSQL one may hold a password. libpq reads
+// (and refuses) the connection string itself when the store opens.
 void ParseStore(Config& config, const std::string& value) {
+  config.sqlite_path.clear();
+  config.postgres.clear();
   if (value.rfind("sqlite:", 0) == 0 && value.size() > 7) {
     config.sqlite_path = value.substr(7);
     return;
   }
-  if (value.rfind("postgres://", 0) == 0 || value.rfind("postgresql://", 0) == 0) {
-    Bad("PostgreSQL is not supported yet; use sqlite:PATH");
+  if (value.rfind("postgres://", 0) == 0 || value.rfind("postgresql://", 0) == 0 ||
+      value.find('=') != std::string::npos) {
+    config.postgres = value;
+    return;
   }
-  Bad("expected sqlite:PATH");
+  Bad("expected sqlite:PATH, postgres://USER:PASSWORD@HOST:PORT/DB or libpq's key=value form");
 }
 
 void OneOf(const std::string& value, std::initializer_list<const char*> allowed, std::string& out) {
@@ -227,7 +233,9 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_LISTEN", "listen", "--listen", "HOST:PORT to serve HTTP on (127.0.0.1:8080)"}, ParseListen},
       {{"TGMUX_DATA_DIR", "data_dir", "--data-dir", "directory for the database, keys and TDLib sessions (./data)"},
        [](Config& c, const std::string& v) { if (v.empty()) Bad("must not be empty"); c.data_dir = v; }},
-      {{"TGMUX_STORE", "store", "--store", "sqlite:PATH (sqlite:<data_dir>/tgmux.db)"}, ParseStore},
+      {{"TGMUX_STORE", "store", "--store", "sqlite:PATH or postgres://... (sqlite:<data_dir>/tgmux.db)"}, ParseStore},
+      {{"TGMUX_STORE_POOL", "store_pool", "--store-pool", "PostgreSQL connections at most (8)"},
+       [](Config& c, const std::string& v) { c.store_pool = static_cast<int>(ParseInteger(v, 1, 1000)); }},
       {{"TGMUX_MASTER_KEY", "master_key", "", "base64 of 32 bytes; default: generated once into <data_dir>/master.key"},
        [](Config& c, const std::string& v) { c.master_key = v; }},
       {{"TGMUX_TDJSON", "tdjson", "--tdjson", "path of the libtdjson to load (the pinned TDLib 1.8.65)"},

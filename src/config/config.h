@@ -83,6 +83,10 @@ struct Config {
   std::uint16_t listen_port = 8080;
   std::filesystem::path data_dir = "data";
   std::filesystem::path sqlite_path;  // empty: <data_dir>/tgmux.db
+  // TGMUX_STORE's PostgreSQL connection string (URL or key=value); "" for
+  // SQLite. Holds the password: never logged.
+  std::string postgres;
+  int store_pool = 8;  // PostgreSQL connections at most
   std::optional<std::string> master_key;  // base64; never logged
   std::filesystem::path tdjson_path;
   double qr_timeout_seconds = 180;     // a QR login not confirmed by then expires

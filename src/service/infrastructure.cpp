@@ -32,18 +32,30 @@ Infrastructure::Infrastructure(config::Config config) : config_(std::move(config
   OpenSecretsAndStore();
   RegisterMetrics();
   // Logged once everything is open, so that a refused start prints only its reason.
-  spdlog::info("store: sqlite {} (schema version {})", config_.DatabasePath().string(), store_->SchemaVersion());
+  spdlog::info("store: {} (schema version {})", StoreName(), store_->SchemaVersion());
   spdlog::info("tdlib: {} loaded from {}{}", tdlib_version_, config_.tdjson_path.string(),
                config_.telegram.Configured() ? "" : " (Telegram api id/hash not set: logins are disabled)");
 }
 
 Infrastructure::~Infrastructure() { Shutdown(std::chrono::seconds(10)); }
 
+std::string Infrastructure::StoreName() const {
+  if (config_.postgres.empty()) return "sqlite " + config_.DatabasePath().string();
+  return store::PostgresName(config_.postgres);
+}
+
 void Infrastructure::OpenSecretsAndStore() {
   auto database = config_.DatabasePath();
   std::optional<std::string> check;
   try {
-    check = store::PeekSqliteMeta(database, kKeyCheck);
+    // SQLite: read before anything on disk changes. PostgreSQL: the store
+    // opens (and migrates) first; a refused key changes no data.
+    if (config_.postgres.empty()) {
+      check = store::PeekSqliteMeta(database, kKeyCheck);
+    } else {
+      store_ = store::OpenPostgresStore(config_.postgres, config_.store_pool);
+      check = store_->GetMeta(kKeyCheck);
+    }
   } catch (const store::StoreError& e) {
     throw StartupError(std::string("TGMUX_STORE: ") + e.what());
   }
@@ -56,11 +68,11 @@ void Infrastructure::OpenSecretsAndStore() {
   }
   if (check && !envelope_->VerifyKeyCheck(*check)) {
     throw StartupError(std::string(config_.master_key ? "TGMUX_MASTER_KEY" : "master.key") +
-                       ": this is not the master key the data in " + database.string() +
+                       ": this is not the master key the data in " + StoreName() +
                        " was written with; nothing was changed");
   }
   try {
-    store_ = store::OpenSqliteStore(database);
+    if (!store_) store_ = store::OpenSqliteStore(database);
     if (!check) store_->SetMeta(kKeyCheck, envelope_->MakeKeyCheck());
   } catch (const store::StoreError& e) {
     throw StartupError(std::string("TGMUX_STORE: ") + e.what());

@@ -58,6 +58,8 @@ class Infrastructure {
 
  private:
   void OpenSecretsAndStore();
+  // The store for logs and errors: the SQLite file, or PostgreSQL without its password.
+  std::string StoreName() const;
   void OpenTelegram();
   void RegisterMetrics();
 

@@ -3,7 +3,32 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdlib>
+#include <mutex>
+
+#include "tests/support/postgres_server.h"
+
 namespace tgmux::testing {
+namespace {
+
+// `make test-postgres` (TGMUX_TEST_STORE=postgres): each data directory gets
+// its own database on the suite's PostgreSQL, the same one again when a test
+// restarts tgmux on that directory.
+std::string PostgresStoreFor(const std::filesystem::path& data_dir) {
+  static std::mutex mutex;
+  static std::map<std::filesystem::path, std::string> databases;
+  std::lock_guard lock(mutex);
+  auto [it, added] = databases.try_emplace(data_dir);
+  if (added) it->second = NewPostgresDatabase();
+  return it->second;
+}
+
+}  // namespace
+
+bool TestsRunOnPostgres() {
+  const char* store = std::getenv("TGMUX_TEST_STORE");
+  return store != nullptr && std::string(store) == "postgres";
+}
 
 TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem::path data_dir)
     : env_(std::move(env)) {
@@ -17,6 +42,7 @@ TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem
   // Argon2id at its cheapest keeps the suite fast; production keeps the default cost.
   env_.emplace("TGMUX_ARGON2_PASSES", "1");
   env_.emplace("TGMUX_ARGON2_MEMORY", "1024");
+  if (TestsRunOnPostgres() && !env_.contains("TGMUX_STORE")) env_.emplace("TGMUX_STORE", PostgresStoreFor(data_dir_));
 }
 
 bool TgmuxServer::Start(std::vector<std::string> extra_args) {

@@ -48,6 +48,11 @@ class TgmuxServer {
   int port_ = 0;
 };
 
+// True under `make test-postgres` (TGMUX_TEST_STORE=postgres): TgmuxServer
+// then runs tgmux on a PostgreSQL database of its own (per data directory)
+// unless the test sets TGMUX_STORE itself.
+bool TestsRunOnPostgres();
+
 // Runs `tgmux serve` with `env` to completion (for start-up failures); returns exit status and stderr.
 std::pair<int, std::string> RunTgmux(std::map<std::string, std::string> env, std::vector<std::string> args = {});
 
