@@ -411,7 +411,7 @@ void ApplyOne(Config& config, const Setting& setting, const std::string& value, 
     setting.apply(config, value);
   } catch (const std::invalid_argument& e) {
     static const std::set<std::string> kSecret = {"TGMUX_MASTER_KEY", "TELEGRAM_API_HASH", "TGMUX_ADMIN_PASSWORD",
-                                                   "TGMUX_JWT_SECRET", "TGMUX_PROXY"};
+                                                   "TGMUX_JWT_SECRET", "TGMUX_PROXY", "TGMUX_STORE"};
     std::string shown = kSecret.count(setting.info.env) ? std::string("(hidden)")
                             : "\"" + value + "\"";
     throw ConfigError(where + "=" + shown + ": " + e.what());

@@ -48,7 +48,10 @@ TEST(ConfigTest, BadValuesNameTheSettingAndTheProblem) {
   EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LOG_FORMAT", "xml"}})), "TGMUX_LOG_FORMAT=\"xml\": expected one of text|json");
   EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_TELEGRAM_DEADLINE", "-1"}})),
             "TGMUX_TELEGRAM_DEADLINE=\"-1\": expected a number of seconds greater than 0 and at most 86400");
-  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_STORE", "mysql://x"}})), "TGMUX_STORE=\"mysql://x\": expected sqlite:PATH");
+  // Never shown: a PostgreSQL connection string may hold a password.
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_STORE", "mysql://u:pw@x"}})),
+            "TGMUX_STORE=(hidden): expected sqlite:PATH, postgres://USER:PASSWORD@HOST:PORT/DB or libpq's key=value "
+            "form");
 }
 
 TEST(ConfigTest, SecretsAreNotEchoedInErrors) {
