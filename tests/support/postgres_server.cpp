@@ -64,6 +64,13 @@ fs::path SuiteServer() {
       dir = shared;
       return;
     }
+    // ctest's postgres_start fixture, when it runs.
+    std::error_code ec;
+    if (fs::exists(fs::path(TGMUX_TEST_POSTGRES_DIR) / "data" / "postmaster.pid", ec) &&
+        fs::exists(fs::path(TGMUX_TEST_POSTGRES_DIR) / "port", ec)) {
+      dir = TGMUX_TEST_POSTGRES_DIR;
+      return;
+    }
     dir = fs::temp_directory_path() / ("tgmux-pg-" + std::to_string(::getpid()));
     PostgresServer::Start(dir);
     std::atexit([] { PostgresServer::Stop(dir); });
@@ -74,7 +81,8 @@ fs::path SuiteServer() {
 }  // namespace
 
 void PostgresServer::Start(const fs::path& dir) {
-  fs::remove_all(dir);
+  Stop(dir);  // a server a killed run left behind
+
   fs::create_directories(dir);
   const fs::path log = dir / "server.log";
   { std::ofstream(dir / "password") << kPassword << "\n"; }
