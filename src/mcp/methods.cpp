@@ -55,10 +55,9 @@ void Audit(const MethodContext& context, const std::string& tool, const json& ar
   }
   if (result.value("isError", false) && !result["content"].empty()) {
     auto error = json::parse(result["content"][0].value("text", "{}"), nullptr, false);
+    // ToolFailure's {"error": {...}}, or a failed send's outcome, which has the same member.
     if (error.is_object() && error.contains("error") && error["error"].is_object()) {
       detail["error_code"] = error["error"].value("code", "");
-    } else if (result.contains("structuredContent") && result["structuredContent"]["error"].is_object()) {
-      detail["error_code"] = result["structuredContent"]["error"].value("code", "");
     }
   }
   context.services->audit.Record(context.principal.tenant_id, "mcp_tool_call", context.principal.id, context.ip, detail);
