@@ -21,7 +21,7 @@ class McpSdkTest : public LinkedGatewayTest {
  protected:
   void SetUp() override {
     LinkedGatewayTest::SetUp();
-    StartGateway();
+    StartGateway({{"TGMUX_MCP_CALLS_PER_MINUTE", "1000000"}});  // the script polls get_unread
     CreateUser(kAnn, "Ann");
     CreateUser(kBob, "Bob");
     account_ = Link(kAnn)["id"];

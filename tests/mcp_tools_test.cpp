@@ -22,7 +22,8 @@ class McpToolsTest : public LinkedGatewayTest {
  protected:
   void SetUp() override {
     LinkedGatewayTest::SetUp();
-    StartGateway({{"TGMUX_REGISTRATION", "open"}});
+    // Polling get_unread (WaitUntil) makes many calls: no rate limit in the way here.
+    StartGateway({{"TGMUX_REGISTRATION", "open"}, {"TGMUX_MCP_CALLS_PER_MINUTE", "1000000"}});
     CreateUser(kAnn, "Ann");
     bob_ = CreateUser(kBob, "Bob", {{"username", "bob"}})["user_id"];
     account_ = Link(kAnn)["id"];
