@@ -124,7 +124,7 @@ TEST_F(McpToolsTest, EachToolReadsAndAnswersAsTheUser) {
   }, 10s)) << BobsChat().dump();
   EXPECT_TRUE(Structured(client.Call("get_unread", {{"account", account_}}))["chats"].empty());
 
-  json sent = Structured(client.Call("send_message", {{"account", account_}, {"to", "@bob"}, {"text", "On it, *today*"},
+  json sent = Structured(client.Call("send_message", {{"account", account_}, {"to", "@bob"}, {"text", "On it, **today**"},
                                                       {"parse_mode", "markdown"}, {"reply_to", report_id}}));
   EXPECT_EQ(sent["state"], "sent") << sent.dump();
   EXPECT_GT(sent["message_id"].get<std::int64_t>(), 0);
@@ -140,7 +140,8 @@ TEST_F(McpToolsTest, KeySettingsNarrowToolsAndSending) {
   McpClient reader(gateway_->port(), Key({{"send", false}}));
   reader.Initialize();
   json names = json::array();
-  for (const auto& tool : reader.Request("tools/list")["result"]["tools"]) names.push_back(tool["name"]);
+  json listed = reader.Request("tools/list")["result"]["tools"];  // a copy: the answer is a temporary
+  for (const auto& tool : listed) names.push_back(tool["name"]);
   EXPECT_EQ(names, json({"list_accounts", "list_chats", "read_messages", "get_unread", "search_messages", "mark_read"}));
   EXPECT_EQ(Structured(reader.Call("list_accounts"))["accounts"][0]["can_send"], false);
   json refused = reader.Call("send_message", {{"account", account_}, {"to", "@bob"}, {"text", "should not go"}});
@@ -253,7 +254,8 @@ TEST_F(McpToolsTest, EveryToolCallIsAuditedWithoutText) {
   EXPECT_EQ(audit.body.find("secret plans"), std::string::npos);
   EXPECT_EQ(audit.body.find("friday"), std::string::npos);
   std::vector<json> calls;
-  for (const auto& entry : audit.Json()["items"]) {
+  json entries = audit.Json()["items"];  // a copy: the parsed document is a temporary
+  for (const auto& entry : entries) {
     if (entry["event"] == "mcp_tool_call") calls.push_back(entry);
   }
   ASSERT_EQ(calls.size(), 3u) << audit.body;  // newest first

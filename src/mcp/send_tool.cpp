@@ -73,7 +73,12 @@ Tool SendTool() {
              {{"type", {"string", "integer"}},
               {"description", "the recipient: a chat id (from list_chats), @username or +phone number"}}},
             {"text", {{"type", "string"}, {"minLength", 1}, {"maxLength", 4096}}},
-            {"parse_mode", {{"type", "string"}, {"enum", {"plain", "markdown", "markdownv2", "html"}}, {"default", "plain"}}},
+            {"parse_mode",
+             {{"type", "string"},
+              {"enum", {"plain", "markdown", "markdownv2", "html"}},
+              {"default", "plain"},
+              {"description", "markdown: the Telegram apps' (**bold**, __italic__, `code`, [text](url)); markdownv2: "
+                              "the Bot API's (special characters escaped with \\); html: <b>, <i>, <a href>, <code>"}}},
             {"reply_to", {{"type", "integer"}, {"minimum", 1}, {"description", "the id of the message to answer"}}},
             {"idempotency_key",
              {{"type", "string"},

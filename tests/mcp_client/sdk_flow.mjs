@@ -20,8 +20,9 @@ async function control(method, path, body) {
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  assert.ok(answer.ok, `tgsim ${method} ${path}: ${answer.status} ${await answer.text()}`);
-  return answer.json();
+  const text = await answer.text();
+  assert.ok(answer.ok, `tgsim ${method} ${path}: ${answer.status} ${text}`);
+  return JSON.parse(text);
 }
 
 // Calls a tool and returns its structuredContent (the SDK has checked it against the outputSchema).
