@@ -6,6 +6,7 @@
 // reply arrived once, also when retried.
 #include <filesystem>
 
+#include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
 
 namespace tgmux::testing {
@@ -45,7 +46,7 @@ TEST_F(McpSdkTest, OfficialSdkReadsSearchesAndRepliesAsTheUser) {
              {"DEADLINE_MS", std::to_string(std::chrono::milliseconds(deadline - 10s).count())}};
   std::filesystem::path logs = dir_.path() / "mcp_client";
   std::filesystem::create_directories(logs);
-  Process node({"/usr/bin/env", "node", (kClientDir / "sdk_flow.mjs").string()}, env, logs);
+  Process node({tgmux::build_paths::kNode, (kClientDir / "sdk_flow.mjs").string()}, env, logs);
   int status = node.Wait(deadline);
   if (status == -1) {
     status = node.Stop(SIGTERM, 10s);
