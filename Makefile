@@ -3,13 +3,16 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
+# scripts/install-deps' mode: empty for everything, --build for only what building needs.
+DEPS ?=
+PREFIX ?= /opt/tgmux
 
-.PHONY: all deps configure build run test test-postgres bench demo clean sanitize
+.PHONY: all deps configure build install run test test-postgres bench demo clean sanitize
 
 all: build
 
 deps:
-	@./scripts/install-deps
+	@./scripts/install-deps $(DEPS)
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
@@ -18,6 +21,10 @@ configure: deps $(BUILD_DIR)/build.ninja
 
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The binaries and the pinned libtdjson under PREFIX (bin/, lib/tgmux/); see docs/deployment.md.
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 run: build
 	./$(BUILD_DIR)/tgmux serve

@@ -18,6 +18,7 @@
 
 #include "sim/testing/tgsim_process.h"
 #include "tests/support/bot_chat.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/parallel.h"
 #include "tests/support/tgmux_server.h"
 

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/parallel.h"
 #include "tests/support/tgmux_server.h"
 

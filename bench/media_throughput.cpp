@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/media_files.h"
 #include "tests/support/tgmux_server.h"
 

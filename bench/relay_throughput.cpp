@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/parallel.h"
 #include "tests/support/tgmux_server.h"
 

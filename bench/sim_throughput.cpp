@@ -11,6 +11,7 @@
 
 #include "sim/testing/scripted_client.h"
 #include "sim/testing/tgsim_process.h"
+#include "tests/support/build_paths.h"
 
 namespace {
 

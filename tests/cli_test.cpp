@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
 

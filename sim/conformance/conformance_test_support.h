@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/conformance/tdlib_schema.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::conformance::testing {
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/conformance/conformance_test_support.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::conformance {
 namespace {
@@ -16,7 +17,7 @@ using Violations = std::vector<std::string>;
 // Every line real TDLib 1.8.67 wrote while starting offline, up to close
 // (a copy of /work/shared/tdlib-1.8.67-offline-startup.jsonl).
 TEST(ConformanceOutputText, RealTdlibStartupCaptureIsValid) {
-  std::ifstream capture(TGMUX_SOURCE_DIR "/sim/conformance/testdata/tdlib-1.8.67-offline-startup.jsonl");
+  std::ifstream capture(std::string(TGMUX_SOURCE_DIR) + "/sim/conformance/testdata/tdlib-1.8.67-offline-startup.jsonl");
   ASSERT_TRUE(capture) << "capture file missing";
   std::string line;
   int checked = 0;

@@ -7,6 +7,7 @@
 
 #ifdef TGSIM_HAVE_CONFORMANCE
 #include "sim/conformance/tdlib_schema.h"
+#include "tests/support/build_paths.h"
 #endif
 
 namespace tgsim::testing {
@@ -21,7 +22,7 @@ Fn Symbol(void* handle, const char* name) {
 
 #ifdef TGSIM_HAVE_CONFORMANCE
 const conformance::Schema& PinnedSchema() {
-  static const conformance::Schema schema = conformance::Schema::Load(TGMUX_TDLIB_TYPES_PATH);
+  static const conformance::Schema schema = conformance::Schema::Load(TGMUX_TDLIB_TYPES);
   return schema;
 }
 #endif

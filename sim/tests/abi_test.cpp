@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "sim/tests/sim_fixture.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::testing {
 namespace {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sim/tests/sim_fixture.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::testing {
 namespace {

@@ -4,6 +4,7 @@
 // administrators and the state file (ForumTopicManager, DialogParticipantManager,
 // MessageReaction.cpp of TDLib 1.8.65).
 #include "sim/tests/sim_fixture.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::testing {
 namespace {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "sim/tests/sim_fixture.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::testing {
 namespace {

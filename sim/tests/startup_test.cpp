@@ -1,5 +1,6 @@
 // The start-up sequence against the real pinned libtdjson.so (tdlib-facts §4.1, §10 item 1).
 #include "sim/tests/sim_fixture.h"
+#include "tests/support/build_paths.h"
 
 namespace tgsim::testing {
 namespace {

@@ -116,14 +116,30 @@ std::string Router::AllowedOrigin(const Request& request) const {
   return "";
 }
 
-Response Router::Preflight(const std::vector<std::string>& segments, const std::string& origin) const {
+void Router::AddGate(const std::string& pattern, Gate gate) { gates_.emplace_back(SplitPath(pattern), std::move(gate)); }
+
+std::optional<Response> Router::Gated(const std::vector<std::string>& segments, const Request& request) const {
+  for (const auto& [pattern, gate] : gates_) {
+    Route probe{RouteInfo{}, pattern, nullptr};
+    Request scratch;
+    if (!Match(probe, segments, scratch)) continue;
+    if (auto answer = gate(request)) return answer;
+  }
+  return std::nullopt;
+}
+
+std::string Router::AllowedMethods(const std::vector<std::string>& segments) const {
   std::string methods;
   Request scratch;
   for (const auto& route : routes_) {
     if (!Match(route, segments, scratch)) continue;
     if (methods.find(route.info.method) == std::string::npos) methods += route.info.method + ", ";
   }
-  methods += "OPTIONS";
+  return methods + "OPTIONS";
+}
+
+Response Router::Preflight(const std::vector<std::string>& segments, const std::string& origin) const {
+  std::string methods = AllowedMethods(segments);
   Response r = Response::NoContent();
   r.headers.emplace_back("Allow", methods);
   if (origin.empty()) return r;
@@ -152,10 +168,16 @@ void Router::Dispatch(Request request, Reply reply) const {
     answer(Preflight(segments, AllowedOrigin(request)));
     return;
   }
+  if (auto gated = Gated(segments, request)) {
+    answer(std::move(*gated));
+    return;
+  }
   if (!found) {
     Error error(path_known ? ErrorCode::kMethodNotAllowed : ErrorCode::kNotFound,
                 path_known ? "method " + request.method + " is not allowed here" : "no such resource");
-    answer(Response::Problem(error, request.path));
+    Response problem = Response::Problem(error, request.path);
+    if (path_known) problem.headers.emplace_back("Allow", AllowedMethods(segments));
+    answer(std::move(problem));
     return;
   }
   try {

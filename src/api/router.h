@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,11 +57,16 @@ class Router {
   // carries Access-Control-Allow-Origin. Other origins get no CORS headers.
   // Credentials (cookies) are never allowed cross-origin. Before serving.
   void SetCorsOrigins(std::vector<std::string> origins) { cors_origins_ = std::move(origins); }
+  // Looks at every request to a path of `pattern` before it is authenticated;
+  // a response it returns answers the request instead (the MCP endpoint's
+  // Origin check, DNS-rebinding protection). Before serving.
+  using Gate = std::function<std::optional<Response>(const Request&)>;
+  void AddGate(const std::string& pattern, Gate gate);
 
-  // Finds the route, fills request.params, authenticates (401) and checks the
-  // role (403), then calls its handler. Unknown paths answer 404, known paths
-  // with another method 405, but OPTIONS on a known path answers 204 (a CORS
-  // preflight, see SetCorsOrigins). Never throws.
+  // Finds the route, fills request.params, runs its path's gates, authenticates
+  // (401) and checks the role (403), then calls its handler. Unknown paths
+  // answer 404, known paths with another method 405 (with Allow), but OPTIONS
+  // on a known path answers 204 (a CORS preflight, see SetCorsOrigins). Never throws.
   void Dispatch(Request request, Reply reply) const;
 
   // Every route registered, in order (for docs and the tenant-isolation test).
@@ -81,6 +87,10 @@ class Router {
   std::string AllowedOrigin(const Request& request) const;
   // The answer to OPTIONS on a known path: the methods it takes, and the preflight's headers for an allowed origin.
   Response Preflight(const std::vector<std::string>& segments, const std::string& origin) const;
+  // "GET, POST, OPTIONS": the methods a known path takes.
+  std::string AllowedMethods(const std::vector<std::string>& segments) const;
+  // The answer of the first gate of the request's path that answers, if any.
+  std::optional<Response> Gated(const std::vector<std::string>& segments, const Request& request) const;
 
   // Requests dispatched and not answered yet, by their metric labels; shared
   // with the metrics collector, which may outlive the router.
@@ -95,6 +105,7 @@ class Router {
   Authenticator authenticator_;
   std::vector<std::string> cors_origins_;
   std::vector<Route> routes_;
+  std::vector<std::pair<std::vector<std::string>, Gate>> gates_;
 };
 
 // Splits "/a/b/c" into {"a","b","c"}.

@@ -3,6 +3,7 @@
 #include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
+#include "service/auth/mcp_settings.h"
 
 namespace tgmux::api {
 namespace {
@@ -32,7 +33,21 @@ void RegisterApiKeyRoutes(Router& router, service::Services& s) {
   });
   router.Add("GET", "/v1/api-keys", kAdmin, [&s](const Request& r, const Reply& reply) {
     auto page = ReadPage(r, kPage);
-    reply(Response::Json(200, SlicePage(s.tenants.ListApiKeys(PrincipalOf(r)), page, IdOf<store::ApiKey>, ApiKeyJson)));
+    // Each key with what it may do over MCP.
+    auto with_mcp = [&s](const store::ApiKey& key) {
+      auto json = ApiKeyJson(key);
+      json["mcp"] = service::McpSettingsJson(service::ApiKeyMcpSettings(s.infra.store(), key.id));
+      return json;
+    };
+    reply(Response::Json(200, SlicePage(s.tenants.ListApiKeys(PrincipalOf(r)), page, IdOf<store::ApiKey>, with_mcp)));
+  });
+  // {"mcp": {accounts?, tools?, send?}}: what the key may do over MCP (docs/mcp.md).
+  router.Add("PATCH", "/v1/api-keys/{id}", kAdmin, [&s](const Request& r, const Reply& reply) {
+    auto [key, mcp] = service::SetApiKeyMcp(s.infra.store(), s.accounts, s.audit, PrincipalOf(r), r.params.at("id"),
+                                            r.JsonBody(), r.remote_ip);
+    auto json = ApiKeyJson(key);
+    json["mcp"] = service::McpSettingsJson(mcp);
+    reply(Response::Json(200, json));
   });
   router.Add("DELETE", "/v1/api-keys/{id}", kAdmin, [&s](const Request& r, const Reply& reply) {
     s.tenants.RevokeApiKey(PrincipalOf(r), r.params.at("id"), r.remote_ip);

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "compat/compat_routes.h"
+#include "mcp/endpoint.h"
 #include "service/services.h"
 #include "web/web_routes.h"
 
@@ -21,6 +22,13 @@ namespace tgmux::app {
 int Serve(const config::Config& config, const sigset_t& stop_signals) {
   log::Setup(config.log_level, config.log_format);
   config::CheckEnvironment(config);
+  mcp::EndpointOptions mcp_options{config.cors_origins};
+  try {
+    mcp_options.calls_per_minute = mcp::CallsPerMinuteSetting(config::ProcessEnvironment());
+  } catch (const config::ConfigError& e) {
+    std::cerr << "tgmux: " << e.what() << std::endl;
+    return 2;
+  }
   // One tgmux per data directory, before anything in it changes; held until
   // everything else is closed (declared first, destroyed last).
   std::optional<DataDirLock> lock;
@@ -66,6 +74,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   router.SetCorsOrigins(config.cors_origins);
   api::RegisterAllRoutes(router, *services);
   compat::RegisterCompatRoutes(router, *services, config.compat);
+  mcp::RegisterMcpRoutes(router, *services, std::move(mcp_options));
   auto assets = config.web_dir.empty() ? web::Assets::Embedded() : web::Assets::FromFolder(config.web_dir);
   web::RegisterWebRoutes(router, assets);
   api::ServerOptions options;

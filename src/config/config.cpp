@@ -520,9 +520,21 @@ std::string Config::Listen() const {
          std::to_string(listen_port);
 }
 
+// The pinned libtdjson: beside an installed tgmux (`make install`, the image: <prefix>/bin/tgmux
+// and <prefix>/lib/tgmux/libtdjson.so), else where scripts/install-deps put it for this build.
+static std::filesystem::path DefaultTdjson() {
+  std::error_code error;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    auto installed = exe.parent_path().parent_path() / "lib" / "tgmux" / "libtdjson.so";
+    if (std::filesystem::is_regular_file(installed, error)) return installed;
+  }
+  return TGMUX_TDJSON_DEFAULT;
+}
+
 Config Load(const Sources& sources) {
   Config config;
-  config.tdjson_path = TGMUX_TDJSON_DEFAULT;
+  config.tdjson_path = DefaultTdjson();
   config.telegram.application_version = TGMUX_VERSION;
   if (sources.toml_file) ApplyToml(config, *sources.toml_file);
   for (const auto& setting : Table()) {

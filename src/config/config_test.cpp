@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "tests/support/build_paths.h"
 #include "tests/support/process.h"
 
 namespace tgmux::config {

@@ -12,6 +12,7 @@
 #include "telegram/account_client.h"
 #include "telegram/callback_box.h"
 #include "telegram/client_hub.h"
+#include "tests/support/build_paths.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // TDLib keeps some allocations for the life of the process (thread-local

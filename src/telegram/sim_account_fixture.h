@@ -15,6 +15,7 @@
 #include "telegram/account_client.h"
 #include "telegram/callback_box.h"
 #include "telegram/client_hub.h"
+#include "tests/support/build_paths.h"
 
 namespace tgmux::telegram::testing {
 

@@ -1,4 +1,5 @@
 #include "telegram/tdjson.h"
+#include "tests/support/build_paths.h"
 
 #include <gtest/gtest.h>
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/wait.h"
 
@@ -55,7 +56,7 @@ class Browser : public LinkedGatewayTest {
         << "run scripts/install-deps (npm ci in tests/browser)";
     Env env = {{"TGMUX_URL", "http://127.0.0.1:" + std::to_string(gateway_->port())},
                {"TGSIM_URL", "http://" + sim_->address() + "/control"},
-               {"SHOT_DIR", TGMUX_BROWSER_SHOT_DIR},
+               {"SHOT_DIR", tgmux::build_paths::kBrowserShotDir},
                {"SCENARIO_TIMEOUT_MS", std::to_string(std::chrono::milliseconds(deadline - 10s).count())}};
     if (has_owner_) {
       env["OWNER_EMAIL"] = TgmuxServer::kOwnerEmail;
@@ -67,7 +68,7 @@ class Browser : public LinkedGatewayTest {
     std::filesystem::path logs = dir_.path() / "browser";
     std::filesystem::create_directories(logs);
     auto started = std::chrono::steady_clock::now();
-    Process node({TGMUX_NODE, (kScenarios / (name + ".mjs")).string()}, env, logs);
+    Process node({tgmux::build_paths::kNode, (kScenarios / (name + ".mjs")).string()}, env, logs);
     int status = node.Wait(deadline);
     if (status == -1) {
       // SIGTERM first: lib.mjs then closes Chromium rather than leaving it behind.

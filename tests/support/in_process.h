@@ -7,6 +7,7 @@
 #include <string>
 
 #include "service/infrastructure.h"
+#include "tests/support/build_paths.h"
 #include "tests/support/process.h"
 
 namespace tgmux::testing {

@@ -1,3 +1,4 @@
+#include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
 
 #include <thread>

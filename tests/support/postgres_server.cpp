@@ -1,5 +1,7 @@
 #include "tests/support/postgres_server.h"
 
+#include "tests/support/build_paths.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -66,9 +68,9 @@ fs::path SuiteServer() {
     }
     // ctest's postgres_start fixture, when it runs.
     std::error_code ec;
-    if (fs::exists(fs::path(TGMUX_TEST_POSTGRES_DIR) / "data" / "postmaster.pid", ec) &&
-        fs::exists(fs::path(TGMUX_TEST_POSTGRES_DIR) / "port", ec)) {
-      dir = TGMUX_TEST_POSTGRES_DIR;
+    if (fs::exists(fs::path(build_paths::kTestPostgresDir) / "data" / "postmaster.pid", ec) &&
+        fs::exists(fs::path(build_paths::kTestPostgresDir) / "port", ec)) {
+      dir = build_paths::kTestPostgresDir;
       return;
     }
     dir = fs::temp_directory_path() / ("tgmux-pg-" + std::to_string(::getpid()));

@@ -4,7 +4,7 @@
 // no server from outside.
 //
 // The suite shares one server: ctest's postgres_start fixture starts it
-// (tgmux_test_postgres start DIR, DIR being TGMUX_TEST_POSTGRES_DIR under the
+// (tgmux_test_postgres start DIR, DIR being build_paths::kTestPostgresDir under the
 // build, or TGMUX_TEST_POSTGRES when set); postgres_stop stops it. A test binary run by hand without it starts its
 // own server on first use and stops it at exit.
 #pragma once

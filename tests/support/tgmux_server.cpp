@@ -1,3 +1,4 @@
+#include "tests/support/build_paths.h"
 #include "tests/support/tgmux_server.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +32,7 @@ bool TestsRunOnPostgres() {
 }
 
 TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem::path data_dir)
-    : env_(std::move(env)) {
+    : env_(std::move(env)), binary_(TGMUX_BINARY) {
   if (data_dir.empty()) {
     own_data_ = std::make_unique<TempDir>();
     data_dir = own_data_->path() / "data";
@@ -46,7 +47,7 @@ TgmuxServer::TgmuxServer(std::map<std::string, std::string> env, std::filesystem
 }
 
 bool TgmuxServer::Start(std::vector<std::string> extra_args) {
-  std::vector<std::string> argv = {TGMUX_BINARY, "serve"};
+  std::vector<std::string> argv = {binary_.string(), "serve"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, env_, logs_.path());
   std::string line = process_->WaitForOutput("listening on http://", std::chrono::seconds(30));

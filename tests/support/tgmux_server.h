@@ -21,6 +21,8 @@ class TgmuxServer {
   // Starts the process; returns false (with the process's output kept) when it
   // did not print its listening line in time.
   bool Start(std::vector<std::string> extra_args = {});
+  // Another tgmux executable than this build's (an installed copy); before Start.
+  void SetBinary(std::filesystem::path binary) { binary_ = std::move(binary); }
   int Stop(int signal = SIGTERM);
 
   // Registers the first owner (or signs in when users exist already, after a
@@ -43,6 +45,7 @@ class TgmuxServer {
   std::unique_ptr<TempDir> own_data_;
   std::filesystem::path data_dir_;
   std::map<std::string, std::string> env_;
+  std::filesystem::path binary_;
   std::unique_ptr<Process> process_;
   std::unique_ptr<HttpClient> http_;
   int port_ = 0;
