@@ -2,9 +2,10 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench demo clean sanitize
+.PHONY: all deps configure build run test bench demo clean sanitize fuzz
 
 all: build
 
@@ -34,6 +35,10 @@ demo: build
 sanitize:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \
 	  $(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
+
+# libFuzzer targets (fuzz/) built with clang-14 into build-fuzz, each run FUZZ_SECONDS.
+fuzz: deps
+	FUZZ_JOBS=$(JOBS) ./fuzz/run $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR)
