@@ -27,6 +27,17 @@ struct Setting {
 
 [[noreturn]] void Bad(const std::string& what) { throw std::invalid_argument(what); }
 
+// Control characters shown escaped: a message about a value stays one line.
+std::string OneLine(const std::string& message) {
+  std::string line;
+  for (unsigned char c : message) {
+    if (c >= 0x20 && c != 0x7f) line += static_cast<char>(c);
+    else if (c == '\n') line += "\\n";
+    else line += std::string("\\x") + "0123456789abcdef"[c >> 4] + "0123456789abcdef"[c & 15];
+  }
+  return line;
+}
+
 std::int64_t ParseInteger(const std::string& value, std::int64_t min, std::int64_t max) {
   std::int64_t result = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
@@ -502,6 +513,8 @@ void CheckAuth(const Config& config) {
 }
 
 }  // namespace
+
+ConfigError::ConfigError(const std::string& message) : std::runtime_error(OneLine(message)) {}
 
 std::filesystem::path Config::DatabasePath() const {
   return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;

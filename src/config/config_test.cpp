@@ -113,6 +113,19 @@ TEST(ConfigTest, BadFileValueNamesTheKeyAndFile) {
   EXPECT_NE(ErrorOf(FromFile(file)).find("--config " + file.string()), std::string::npos);
 }
 
+// Found by fuzz/config: a value's newline made the one-line message two lines.
+TEST(ConfigTest, AnErrorIsOneLineWhateverTheValueHolds) {
+  std::string error = ErrorOf(FromEnv({{"TGMUX_CORS_ORIGINS", "http://a.example\nhttp://b.example\x01"}}));
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  EXPECT_NE(error.find("http://a.example\\nhttp://b.example\\x01"), std::string::npos) << error;
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "log_level = \"info\\ndebug\"\n";
+  error = ErrorOf(FromFile(file));
+  EXPECT_NE(error.find("log_level (in "), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
 TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "a-file") << "x";
