@@ -512,20 +512,7 @@ void CheckAuth(const Config& config) {
   }
 }
 
-}  // namespace
-
-ConfigError::ConfigError(const std::string& message) : std::runtime_error(OneLine(message)) {}
-
-std::filesystem::path Config::DatabasePath() const {
-  return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;
-}
-
-std::string Config::Listen() const {
-  return (listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host) + ":" +
-         std::to_string(listen_port);
-}
-
-Config Load(const Sources& sources) {
+Config LoadUnchecked(const Sources& sources) {
   Config config;
   config.tdjson_path = TGMUX_TDJSON_DEFAULT;
   config.telegram.application_version = TGMUX_VERSION;
@@ -546,6 +533,26 @@ Config Load(const Sources& sources) {
   }
   CheckAuth(config);
   return config;
+}
+
+}  // namespace
+
+std::filesystem::path Config::DatabasePath() const {
+  return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;
+}
+
+std::string Config::Listen() const {
+  return (listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host) + ":" +
+         std::to_string(listen_port);
+}
+
+// A message about a value may hold its newlines: the error stays one line.
+Config Load(const Sources& sources) {
+  try {
+    return LoadUnchecked(sources);
+  } catch (const ConfigError& e) {
+    throw ConfigError(OneLine(e.what()));
+  }
 }
 
 void CheckEnvironment(const Config& config) {

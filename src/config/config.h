@@ -16,9 +16,7 @@ namespace tgmux::config {
 // what is wrong. The process exits with status 2 on it.
 class ConfigError : public std::runtime_error {
  public:
-  // Control characters (a value's newline) are shown escaped ("\n", "\x01"), so
-  // that the message stays one line whatever the value held.
-  explicit ConfigError(const std::string& message);
+  using std::runtime_error::runtime_error;
 };
 
 struct TelegramSettings {
