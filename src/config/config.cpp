@@ -109,8 +109,9 @@ std::uint64_t ParseSize(const std::string& value, std::uint64_t min, std::uint64
                                                     {"MiB", 20}, {"G", 30}, {"GiB", 30}};
   auto shift = kShift.find(unit);
   if (digits == 0 || shift == kShift.end() || digits > 12) Bad("expected a size such as 52428800, 50MiB or 1GiB");
-  std::uint64_t size = std::stoull(value.substr(0, digits)) << shift->second;
-  if (size < min || size > max) {
+  std::uint64_t count = std::stoull(value.substr(0, digits));
+  std::uint64_t size = count << shift->second;  // checked below: a count beyond max >> shift wraps
+  if (count > (max >> shift->second) || size < min || size > max) {
     Bad("expected a size from " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
   }
   return size;
@@ -546,7 +547,6 @@ std::string Config::Listen() const {
          std::to_string(listen_port);
 }
 
-// A message about a value may hold its newlines: the error stays one line.
 Config Load(const Sources& sources) {
   try {
     return LoadUnchecked(sources);

@@ -126,6 +126,13 @@ TEST(ConfigTest, AnErrorIsOneLineWhateverTheValueHolds) {
   EXPECT_EQ(error.find('\n'), std::string::npos) << error;
 }
 
+// 17179869185G is 2^64 + 1 GiB bytes: shifted in 64 bits it wrapped to 1 GiB and was accepted.
+TEST(ConfigTest, ASizeTooLargeToHoldIsRefusedNotWrapped) {
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_MAX_UPLOAD", "17179869185G"}})).find("TGMUX_MAX_UPLOAD"), std::string::npos);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_FILE_CACHE", "17179870208G"}})).find("TGMUX_FILE_CACHE"), std::string::npos);
+  EXPECT_EQ(Load(FromEnv({{"TGMUX_MAX_UPLOAD", "4G"}})).max_upload_bytes, 4ull << 30);
+}
+
 TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "a-file") << "x";
