@@ -426,7 +426,7 @@ std::optional<std::string> TomlValue(const toml::table& root, const std::string&
   auto node = root.at_path(key);
   if (!node) return std::nullopt;
   if (auto s = node.value<std::string>()) return *s;
-  if (auto i = node.value<std::int64_t>()) return std::to_string(*i);
+  if (node.is_integer()) return std::to_string(**node.as_integer());  // not value<>: it casts floats unchecked
   if (auto d = node.value<double>()) return std::to_string(*d);
   if (auto b = node.value<bool>()) return *b ? "true" : "false";
   // A list of strings is read as the environment's comma-separated form.

@@ -133,6 +133,19 @@ TEST(ConfigTest, ASizeTooLargeToHoldIsRefusedNotWrapped) {
   EXPECT_EQ(Load(FromEnv({{"TGMUX_MAX_UPLOAD", "4G"}})).max_upload_bytes, 4ull << 30);
 }
 
+// Found by fuzz/config (UBSan): toml++'s value<int64_t>() cast a float such as
+// 9.5e46 to int64 before checking its range; floats are now read as floats.
+TEST(ConfigTest, FloatsInTheFileAreReadAsFloats) {
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "login_timeout = 9.5e46\n";
+  EXPECT_NE(ErrorOf(FromFile(file)).find("login_timeout (in "), std::string::npos);
+  std::ofstream(file) << "login_timeout = 600.5\nqr_timeout = 120.0\n";
+  auto config = Load(FromFile(file));
+  EXPECT_EQ(config.login_timeout_seconds, 600.5);
+  EXPECT_EQ(config.qr_timeout_seconds, 120.0);
+}
+
 TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "a-file") << "x";
