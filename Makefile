@@ -2,12 +2,13 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 # scripts/install-deps' mode: empty for everything, --build for only what building needs.
 DEPS ?=
 PREFIX ?= /opt/tgmux
 
-.PHONY: all deps configure build install run test test-postgres bench demo clean sanitize
+.PHONY: all deps configure build install run test test-postgres bench demo clean sanitize fuzz
 
 all: build
 
@@ -46,6 +47,10 @@ demo: build
 sanitize:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \
 	  $(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS=-DTGMUX_SANITIZE=ON BUILD_TYPE=Debug
+
+# libFuzzer targets (fuzz/) built with clang-14 into build-fuzz, each run FUZZ_SECONDS.
+fuzz: deps
+	FUZZ_JOBS=$(JOBS) ./fuzz/run $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -107,6 +107,11 @@ ParsedRequest ParseRequest(std::string_view raw) {
     parsed.error = MakeError(400, "Failed to parse request as JSON object: " +
                                       JsonSyntaxMessage(raw, e));
     return parsed;
+  }  catch (const nlohmann::json::out_of_range&) {
+    // A number beyond double ("1e400"): TDLib keeps numbers as text, tgsim cannot
+    // hold it, so the request is refused instead of taking the process down.
+    parsed.error = MakeError(400, "Failed to parse request as JSON object: a number is out of range");
+    return parsed;
   }
   if (!parsed.object.is_object()) {
     parsed.error = MakeError(400, "Expected a JSON object");

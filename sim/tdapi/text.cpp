@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/tdapi/request.h"
+
 namespace tgsim {
 
 int Utf16Length(std::string_view utf8) {
@@ -99,7 +101,7 @@ namespace tgsim {
 
 Json MarkdownFromEntities(const Json& formatted_text) {
   // Byte offset of every UTF-16 position, to splice markers into the UTF-8 text.
-  std::string text = formatted_text.value("text", std::string());
+  std::string text = GetString(formatted_text, "text");
   std::vector<std::size_t> byte_at;
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = text[i];
@@ -114,12 +116,21 @@ Json MarkdownFromEntities(const Json& formatted_text) {
       {"textEntityTypeStrikethrough", "~~"}, {"textEntityTypeSpoiler", "||"},
       {"textEntityTypeUnderline", "--"}, {"textEntityTypeCode", "`"}};
   Json rest = Json::array();
-  for (const auto& entity : formatted_text.value("entities", Json::array())) {
-    std::string type = entity["type"].value("@type", std::string());
+  const Json* entities = formatted_text.is_object() && formatted_text.contains("entities") &&
+                                 formatted_text["entities"].is_array()
+                             ? &formatted_text["entities"]
+                             : nullptr;
+  for (const auto& entity : entities ? *entities : Json::array()) {
+    // What the request says is not trusted: an entity without a type, or with a
+    // range outside the text, is handed back as it came instead of placed.
+    std::string type = entity.is_object() ? TypeOf(GetObject(entity, "type")) : std::string();
     auto marker = std::find_if(kMarkers.begin(), kMarkers.end(),
                                [&](const auto& m) { return m.first == type; });
-    int offset = entity.value("offset", 0), length = entity.value("length", 0);
-    if (marker == kMarkers.end() || offset + length >= static_cast<int>(byte_at.size())) {
+    std::int64_t offset = marker == kMarkers.end() ? 0 : GetInt(entity, "offset");
+    std::int64_t length = marker == kMarkers.end() ? 0 : GetInt(entity, "length");
+    const auto positions = static_cast<std::int64_t>(byte_at.size());
+    if (marker == kMarkers.end() || offset < 0 || length < 0 || offset >= positions ||
+        length >= positions - offset) {
       rest.push_back(entity);
       continue;
     }

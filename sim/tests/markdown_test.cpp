@@ -83,5 +83,23 @@ TEST(SimMarkdown, DuplicateKeysKeepTheFirst) {
   EXPECT_EQ(out["text"], "a");
 }
 
+// Found by fuzz/tgsim_request: entities without a type or with a range outside
+// the text read past the end of the text's positions.
+TEST(SimMarkdown, GetMarkdownTextHandsBackEntitiesItCannotPlace) {
+  json bold = {{"@type", "textEntityTypeBold"}};
+  json untyped = {{"@type", "textEntity"}, {"offset", 0}, {"length", 4}};
+  json unplaceable = json::array({untyped, Entity(-3, 2, bold), Entity(2, -1, bold),
+                                  Entity(1, 2147483647, bold)});
+  json request = {{"@type", "getMarkdownText"},
+                  {"text", {{"@type", "formattedText"}, {"text", "bold"}, {"entities", unplaceable}}}};
+  json out = json::parse(SimLibrary().Execute(request.dump()));
+  EXPECT_EQ(out["@type"], "formattedText") << out;
+  EXPECT_EQ(out["text"], "bold");
+  EXPECT_EQ(out["entities"], unplaceable);
+  // A wrong type is TDLib's parse error, not a crash.
+  request["text"]["entities"] = json::array({{{"@type", "textEntity"}, {"offset", "x"}, {"length", 1}, {"type", bold}}});
+  EXPECT_EQ(json::parse(SimLibrary().Execute(request.dump()))["@type"], "error");
+}
+
 }  // namespace
 }  // namespace tgsim::testing

@@ -112,9 +112,11 @@ bool MultipartParser::Preamble() {
   if (buffer_.size() >= first.size() && buffer_.compare(0, first.size(), first) == 0) {
     buffer_.erase(0, first.size());
   } else if (std::size_t at = buffer_.find(delimiter_); at != std::string::npos) {
+    if (at > kMaxHeaders) Malformed("no boundary in the first 8 KiB");
     buffer_.erase(0, at + delimiter_.size());
   } else {
-    if (buffer_.size() > kMaxHeaders) Malformed("no boundary in the first 8 KiB");
+    // Each limit is checked the same whether what it bounds came in one piece or many.
+    if (buffer_.size() >= kMaxHeaders + delimiter_.size()) Malformed("no boundary in the first 8 KiB");
     return false;
   }
   stage_ = Stage::kAfterBoundary;
@@ -130,9 +132,10 @@ bool MultipartParser::AfterBoundary() {
   // Transport padding (spaces, tabs) may follow a boundary before its CRLF.
   std::size_t eol = buffer_.find("\r\n");
   if (eol == std::string::npos) {
-    if (buffer_.size() > kMaxBoundary) Malformed("a boundary line does not end");
+    if (buffer_.size() >= kMaxBoundary + 2) Malformed("a boundary line does not end");
     return false;
   }
+  if (eol > kMaxBoundary) Malformed("a boundary line does not end");
   if (!Trim(std::string_view(buffer_).substr(0, eol)).empty()) Malformed("a boundary line has extra text");
   buffer_.erase(0, eol + 2);
   stage_ = Stage::kHeaders;
@@ -142,7 +145,7 @@ bool MultipartParser::AfterBoundary() {
 bool MultipartParser::Headers() {
   std::size_t end = buffer_.find("\r\n\r\n");
   if (end == std::string::npos) {
-    if (buffer_.size() > kMaxHeaders) Malformed("a part's headers exceed 8 KiB");
+    if (buffer_.size() >= kMaxHeaders + 4) Malformed("a part's headers exceed 8 KiB");
     return false;
   }
   if (end > kMaxHeaders) Malformed("a part's headers exceed 8 KiB");

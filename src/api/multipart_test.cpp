@@ -102,5 +102,29 @@ TEST(Multipart, FindsTheBoundaryOfFormData) {
   EXPECT_THROW(FormDataBoundary("multipart/form-data"), Error);
 }
 
+// Found by fuzz/multipart: the limits on padding after a boundary, on the
+// preamble and on a part's headers refused a body sent in small pieces that they
+// let through in one piece.
+TEST(Multipart, LimitsDoNotDependOnHowTheBodyIsCut) {
+  const std::string part = "Content-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--XyZ--";
+  const std::vector<std::string> bodies = {
+      "--XyZ" + std::string(80, ' ') + "\r\n" + part,                              // padding over 70
+      std::string(9000, 'p') + "\r\n--XyZ\r\n" + part,                            // preamble over 8 KiB
+      "--XyZ\r\nX-Pad: " + std::string(8190, 'h') + "\r\n" + part,                // headers over 8 KiB
+      "--XyZ" + std::string(70, ' ') + "\r\n" + part,                               // padding of 70: fine
+  };
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    for (std::size_t piece : {1u, 5u, 100u, 100000u}) {
+      bool accepted = true;
+      try {
+        ParseInPieces(bodies[i], piece);
+      } catch (const Error&) {
+        accepted = false;
+      }
+      EXPECT_EQ(accepted, i == 3) << "body " << i << " in pieces of " << piece;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tgmux::api

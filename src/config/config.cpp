@@ -27,6 +27,17 @@ struct Setting {
 
 [[noreturn]] void Bad(const std::string& what) { throw std::invalid_argument(what); }
 
+// Control characters shown escaped: a message about a value stays one line.
+std::string OneLine(const std::string& message) {
+  std::string line;
+  for (unsigned char c : message) {
+    if (c >= 0x20 && c != 0x7f) line += static_cast<char>(c);
+    else if (c == '\n') line += "\\n";
+    else line += std::string("\\x") + "0123456789abcdef"[c >> 4] + "0123456789abcdef"[c & 15];
+  }
+  return line;
+}
+
 std::int64_t ParseInteger(const std::string& value, std::int64_t min, std::int64_t max) {
   std::int64_t result = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), result);
@@ -98,8 +109,9 @@ std::uint64_t ParseSize(const std::string& value, std::uint64_t min, std::uint64
                                                     {"MiB", 20}, {"G", 30}, {"GiB", 30}};
   auto shift = kShift.find(unit);
   if (digits == 0 || shift == kShift.end() || digits > 12) Bad("expected a size such as 52428800, 50MiB or 1GiB");
-  std::uint64_t size = std::stoull(value.substr(0, digits)) << shift->second;
-  if (size < min || size > max) {
+  std::uint64_t count = std::stoull(value.substr(0, digits));
+  std::uint64_t size = count << shift->second;  // checked below: a count beyond max >> shift wraps
+  if (count > (max >> shift->second) || size < min || size > max) {
     Bad("expected a size from " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
   }
   return size;
@@ -422,7 +434,7 @@ std::optional<std::string> TomlValue(const toml::table& root, const std::string&
   auto node = root.at_path(key);
   if (!node) return std::nullopt;
   if (auto s = node.value<std::string>()) return *s;
-  if (auto i = node.value<std::int64_t>()) return std::to_string(*i);
+  if (node.is_integer()) return std::to_string(**node.as_integer());  // not value<>: it casts floats unchecked
   if (auto d = node.value<double>()) return std::to_string(*d);
   if (auto b = node.value<bool>()) return *b ? "true" : "false";
   // A list of strings is read as the environment's comma-separated form.
@@ -509,20 +521,9 @@ void CheckAuth(const Config& config) {
   }
 }
 
-}  // namespace
-
-std::filesystem::path Config::DatabasePath() const {
-  return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;
-}
-
-std::string Config::Listen() const {
-  return (listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host) + ":" +
-         std::to_string(listen_port);
-}
-
 // The pinned libtdjson: beside an installed tgmux (`make install`, the image: <prefix>/bin/tgmux
 // and <prefix>/lib/tgmux/libtdjson.so), else where scripts/install-deps put it for this build.
-static std::filesystem::path DefaultTdjson() {
+std::filesystem::path DefaultTdjson() {
   std::error_code error;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
@@ -532,7 +533,7 @@ static std::filesystem::path DefaultTdjson() {
   return TGMUX_TDJSON_DEFAULT;
 }
 
-Config Load(const Sources& sources) {
+Config LoadUnchecked(const Sources& sources) {
   Config config;
   config.tdjson_path = DefaultTdjson();
   config.telegram.application_version = TGMUX_VERSION;
@@ -553,6 +554,25 @@ Config Load(const Sources& sources) {
   }
   CheckAuth(config);
   return config;
+}
+
+}  // namespace
+
+std::filesystem::path Config::DatabasePath() const {
+  return sqlite_path.empty() ? data_dir / "tgmux.db" : sqlite_path;
+}
+
+std::string Config::Listen() const {
+  return (listen_host.find(':') != std::string::npos ? "[" + listen_host + "]" : listen_host) + ":" +
+         std::to_string(listen_port);
+}
+
+Config Load(const Sources& sources) {
+  try {
+    return LoadUnchecked(sources);
+  } catch (const ConfigError& e) {
+    throw ConfigError(OneLine(e.what()));
+  }
 }
 
 void CheckEnvironment(const Config& config) {

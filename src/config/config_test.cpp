@@ -117,6 +117,39 @@ TEST(ConfigTest, BadFileValueNamesTheKeyAndFile) {
   EXPECT_NE(ErrorOf(FromFile(file)).find("--config " + file.string()), std::string::npos);
 }
 
+// Found by fuzz/config: a value's newline made the one-line message two lines.
+TEST(ConfigTest, AnErrorIsOneLineWhateverTheValueHolds) {
+  std::string error = ErrorOf(FromEnv({{"TGMUX_CORS_ORIGINS", "http://a.example\nhttp://b.example\x01"}}));
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  EXPECT_NE(error.find("http://a.example\\nhttp://b.example\\x01"), std::string::npos) << error;
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "log_level = \"info\\ndebug\"\n";
+  error = ErrorOf(FromFile(file));
+  EXPECT_NE(error.find("log_level (in "), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+// 17179869185G is 2^64 + 1 GiB bytes: shifted in 64 bits it wrapped to 1 GiB and was accepted.
+TEST(ConfigTest, ASizeTooLargeToHoldIsRefusedNotWrapped) {
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_MAX_UPLOAD", "17179869185G"}})).find("TGMUX_MAX_UPLOAD"), std::string::npos);
+  EXPECT_NE(ErrorOf(FromEnv({{"TGMUX_FILE_CACHE", "17179870208G"}})).find("TGMUX_FILE_CACHE"), std::string::npos);
+  EXPECT_EQ(Load(FromEnv({{"TGMUX_MAX_UPLOAD", "4G"}})).max_upload_bytes, 4ull << 30);
+}
+
+// Found by fuzz/config (UBSan): toml++'s value<int64_t>() cast a float such as
+// 9.5e46 to int64 before checking its range; floats are now read as floats.
+TEST(ConfigTest, FloatsInTheFileAreReadAsFloats) {
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "login_timeout = 9.5e46\n";
+  EXPECT_NE(ErrorOf(FromFile(file)).find("login_timeout (in "), std::string::npos);
+  std::ofstream(file) << "login_timeout = 600.5\nqr_timeout = 120.0\n";
+  auto config = Load(FromFile(file));
+  EXPECT_EQ(config.login_timeout_seconds, 600.5);
+  EXPECT_EQ(config.qr_timeout_seconds, 120.0);
+}
+
 TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "a-file") << "x";

@@ -77,7 +77,7 @@ void AccountClient::OnSendOutcome(const json& update, bool succeeded) {
   Result<Message> outcome = *parsed;
   if (!succeeded) {
     const json& error = Field(update, "error");
-    Error mapped = MapTdError(error.value("code", 0), error.value("message", ""));
+    Error mapped = MapTdError(Int32Field(error, "code"), error.value("message", ""));
     raw = mapped;
     outcome = mapped;
   }
@@ -136,7 +136,7 @@ void AccountClient::OnReadInbox(const json& update) {
   auto on_chat_read_inbox = callbacks_.on_chat_read_inbox;
   if (!on_chat_read_inbox) return;
   on_chat_read_inbox(IntField(update, "chat_id"), IntField(update, "last_read_inbox_message_id"),
-                     update.value("unread_count", 0));
+                     Int32Field(update, "unread_count"));
 }
 
 void AccountClient::OnReadOutbox(const json& update) {

@@ -59,7 +59,7 @@ void ChatCache::Apply(const json& update) {
       }
     } else if (type == "updateChatReadInbox") {
       chat->last_read_inbox_message_id = IntField(update, "last_read_inbox_message_id");
-      chat->unread_count = update.value("unread_count", 0);
+      chat->unread_count = Int32Field(update, "unread_count");
     } else if (type == "updateChatReadOutbox") {
       chat->last_read_outbox_message_id = IntField(update, "last_read_outbox_message_id");
     }

@@ -6,6 +6,7 @@
 
 #include "telegram/encoding.h"
 #include "telegram/error_map.h"
+#include "telegram/message_parse.h"
 #include "telegram/td_parse.h"
 
 namespace tgmux::telegram {
@@ -24,7 +25,7 @@ std::string Seconds(std::chrono::milliseconds budget) {
 
 Result<nlohmann::json> ToResult(nlohmann::json answer) {
   if (answer.value("@type", "") != "error") return answer;
-  int code = answer.value("code", 0);
+  int code = Int32Field(answer, "code");
   std::string message = answer.value("message", "");
   spdlog::debug("telegram: client {} request failed: TDLib error {} {}",
                 answer.value("@client_id", 0), code, message);

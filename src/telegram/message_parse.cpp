@@ -27,8 +27,8 @@ const json& ObjectField(const json& object, const char* name) {
 
 TextEntity ParseEntity(const json& entity) {
   TextEntity parsed;
-  parsed.offset = entity.value("offset", 0);
-  parsed.length = entity.value("length", 0);
+  parsed.offset = Int32Field(entity, "offset");
+  parsed.length = Int32Field(entity, "length");
   const json& type = ObjectField(entity, "type");
   parsed.type = SnakeSuffix(StringField(type, "@type"), kEntityPrefix);
   parsed.url = StringField(type, "url");
@@ -93,6 +93,18 @@ std::int64_t IntField(const json& object, const char* name) {
   return value;
 }
 
+std::int32_t Int32Field(const json& object, const char* name) {
+  if (!object.is_object()) return 0;
+  auto field = object.find(name);
+  if (field == object.end() || !field->is_number_integer()) return 0;
+  if (field->is_number_unsigned()) {
+    auto value = field->get<std::uint64_t>();
+    return value <= static_cast<std::uint64_t>(INT32_MAX) ? static_cast<std::int32_t>(value) : 0;
+  }
+  auto value = field->get<std::int64_t>();
+  return value >= INT32_MIN && value <= INT32_MAX ? static_cast<std::int32_t>(value) : 0;
+}
+
 FormattedText ParseFormattedText(const json& text) {
   FormattedText parsed;
   if (!text.is_object()) return parsed;
@@ -154,7 +166,7 @@ std::optional<Chat> ParseChat(const json& chat) {
   parsed.chat_id = IntField(chat, "id");
   parsed.type = ParseChatType(ObjectField(chat, "type"), parsed.user_id);
   parsed.title = StringField(chat, "title");
-  parsed.unread_count = chat.value("unread_count", 0);
+  parsed.unread_count = Int32Field(chat, "unread_count");
   parsed.last_read_inbox_message_id = IntField(chat, "last_read_inbox_message_id");
   parsed.last_read_outbox_message_id = IntField(chat, "last_read_outbox_message_id");
   if (auto last = chat.find("last_message"); last != chat.end()) parsed.last_message = ParseMessage(*last);

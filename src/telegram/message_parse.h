@@ -33,6 +33,9 @@ std::optional<std::int64_t> MainListOrder(const nlohmann::json& position);
 
 // An int53/int64 field, which TDLib writes as a Number or (int64) a String.
 std::int64_t IntField(const nlohmann::json& object, const char* name);
+// An int32 field (offsets, lengths, counts, error codes): 0 when it is missing,
+// not an integer, or out of int32's range (never a float converted).
+std::int32_t Int32Field(const nlohmann::json& object, const char* name);
 
 // Length in UTF-16 code units of valid UTF-8 text: how TDLib and Telegram
 // measure message length and entity offsets.

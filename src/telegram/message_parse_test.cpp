@@ -86,6 +86,25 @@ TEST(TelegramMessagesParse, ChatTypesOrderAndUnreadState) {
   EXPECT_EQ(ParseChat(chat)->type, ChatType::kGroup);
 }
 
+// Found by fuzz/tdlib_json: a float where TDLib writes an int32 was converted
+// to int, which is undefined behaviour when it is out of range.
+TEST(TelegramMessagesParse, Int32FieldsThatAreNotInt32AreZero) {
+  auto text = ParseFormattedText(json::parse(R"({"@type":"formattedText","text":"x","entities":[
+    {"@type":"textEntity","offset":1e10,"length":-1e300,"type":{"@type":"textEntityTypeBold"}},
+    {"@type":"textEntity","offset":4294967296,"length":"2","type":{"@type":"textEntityTypeBold"}},
+    {"@type":"textEntity","offset":1,"length":2147483647,"type":{"@type":"textEntityTypeBold"}}]})"));
+  ASSERT_EQ(text.entities.size(), 3u);
+  EXPECT_EQ(text.entities[0].offset, 0);
+  EXPECT_EQ(text.entities[0].length, 0);
+  EXPECT_EQ(text.entities[1].offset, 0);
+  EXPECT_EQ(text.entities[1].length, 0);
+  EXPECT_EQ(text.entities[2].offset, 1);
+  EXPECT_EQ(text.entities[2].length, 2147483647);
+  auto chat = ParseChat(json::parse(R"({"@type":"chat","id":5,"unread_count":3.5e12})"));
+  ASSERT_TRUE(chat);
+  EXPECT_EQ(chat->unread_count, 0);
+}
+
 TEST(TelegramMessagesParse, Utf16LengthCountsSurrogatePairs) {
   EXPECT_EQ(Utf16Length("abc"), 3u);
   EXPECT_EQ(Utf16Length("\xD0\x9F"), 1u);          // Cyrillic: one unit

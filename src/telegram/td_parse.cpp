@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "common/name_table.h"
+#include "telegram/message_parse.h"
 
 namespace tgmux::telegram {
 namespace {
@@ -47,12 +48,12 @@ CodeInfo ParseCodeInfo(const nlohmann::json& info) {
   CodeInfo code;
   if (auto type = info.find("type"); type != info.end() && type->is_object()) {
     code.type = CodeTypeName(*type);
-    code.length = type->value("length", 0);
+    code.length = Int32Field(*type, "length");
   }
   if (auto next = info.find("next_type"); next != info.end() && next->is_object()) {
     code.next_type = CodeTypeName(*next);
   }
-  code.timeout = info.value("timeout", 0);
+  code.timeout = Int32Field(info, "timeout");
   return code;
 }
 

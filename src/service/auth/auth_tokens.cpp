@@ -9,6 +9,7 @@
 #include "crypto/random_id.h"
 #include "service/accounts/accounts.h"
 #include "service/auth/auth.h"
+#include "service/auth/bearer.h"
 
 namespace tgmux::service {
 namespace {
@@ -16,7 +17,6 @@ namespace {
 constexpr const char* kSigningKeyMeta = "jwt_signing_key";
 // Associated data of the sealed signing key: outside the "acc_..." account id space.
 constexpr const char* kSigningKeyAd = "meta:jwt_signing_key";
-constexpr std::string_view kApiKeyPrefix = "tgk_";
 
 Error Unauthorized(const std::string& why) { return Error(ErrorCode::kUnauthorized, why); }
 
@@ -115,14 +115,10 @@ Principal AuthService::FromApiKey(const std::string& key) {
 
 Principal AuthService::Authenticate(const std::string& header) {
   if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
-  static constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
-    throw Unauthorized("send Authorization: Bearer <access token or API key>");
-  }
-  std::string token = header.substr(kBearer.size());
-  if (token.compare(0, kApiKeyPrefix.size(), kApiKeyPrefix) == 0) return FromApiKey(token);
+  BearerCredential credential = ParseBearer(header);
+  if (credential.kind == BearerCredential::Kind::kApiKey) return FromApiKey(credential.token);
   std::string family;
-  return AuthenticateAccessToken(token, family);
+  return AuthenticateAccessToken(credential.token, family);
 }
 
 std::string AuthService::CsrfToken(const std::string& family_id) const {

@@ -8,6 +8,7 @@
 #include "crypto/random_id.h"
 #include "crypto/secrets.h"
 #include "service/events/webhook_client.h"
+#include "service/events/webhook_signature.h"
 
 namespace tgmux::service {
 namespace {
@@ -157,10 +158,9 @@ void WebhookService::Attempt(const std::string& id) {
   if (events.empty()) return Finish(id, false);
   const auto& event = events.front();
   std::string body = event.dump();
-  std::string t = std::to_string(UnixSeconds());
   std::string secret = infra_.envelope().OpenRecord("webhook", w->id, w->secret_sealed);
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"X-Tgmux-Signature", "t=" + t + ",v1=" + crypto::HmacSha256Hex(secret, t + "." + body)},
+      {"X-Tgmux-Signature", WebhookSignature(secret, UnixSeconds(), body)},
       {"X-Tgmux-Event-Id", event["id"].get<std::string>()},
       {"X-Tgmux-Event-Type", event["type"].get<std::string>()},
       {"X-Tgmux-Webhook-Id", w->id},
