@@ -456,6 +456,18 @@ CREATE INDEX accounts_by_project ON accounts (tenant_id, project_id) WHERE proje
 CREATE UNIQUE INDEX accounts_by_external_id ON accounts (tenant_id, external_id) WHERE external_id != '';
 )sql";
 
+// A dialog's meta is sealed (bytes): PostgreSQL's TEXT refuses bytes that are
+// not UTF-8, so there the column becomes bytea. SQLite keeps bytes in any
+// column as they are: nothing to change.
+constexpr std::string_view kDialogMetaBytes = R"sql(
+SELECT 1;
+)sql";
+constexpr std::string_view kDialogMetaBytesPostgres = R"sql(
+ALTER TABLE dialogs ALTER COLUMN meta DROP DEFAULT;
+ALTER TABLE dialogs ALTER COLUMN meta TYPE BYTEA USING convert_to(meta, 'UTF8');
+ALTER TABLE dialogs ALTER COLUMN meta SET DEFAULT ''::bytea;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -473,6 +485,7 @@ constexpr std::array kMigrations = {
     Migration{14, "account pools' health, contacts, counters and tracked dialogs", kPoolCounters},
     Migration{15, "notification subscriptions", kNotifications},
     Migration{16, "account project and external ids", kAccountLabels},
+    Migration{17, "dialogs' sealed meta as bytes", kDialogMetaBytes, kDialogMetaBytesPostgres},
 };
 
 }  // namespace

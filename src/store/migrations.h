@@ -17,6 +17,9 @@ struct Migration {
   int version;            // 1, 2, 3 ... in order, never reused
   std::string_view name;  // for people reading schema_migrations
   std::string_view sql;   // one or more statements
+  // PostgreSQL's own statements, where PostgresDdl(sql) cannot say it (changing
+  // a column's type, which SQLite has no statement for); empty: PostgresDdl(sql).
+  std::string_view postgres_sql = {};
 };
 
 // Every migration this binary knows, oldest first. Append only: a released

@@ -74,6 +74,7 @@ void Put(sql::Connection& db, const Dialog& d, bool tracking) {
                d.header_message_id, d.closed ? 1 : 0, d.first_message_at, d.last_message_at, d.created_at,
                d.updated_at, d.tracked ? 1 : 0, std::string(DialogStatusName(d.status)), d.status_reason, d.pool,
                d.contact, d.meta);
+  BindBlob(put, 19, d.meta);  // sealed
   put.Exec();
 }
 

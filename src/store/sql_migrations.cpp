@@ -51,7 +51,7 @@ void ApplyPostgres(sql::Connection& db, const std::string& name) {
   RefuseNewer(recorded, name);
   for (const Migration& migration : Migrations()) {
     if (migration.version <= recorded) continue;
-    db.ExecScript(PostgresDdl(migration.sql));
+    db.ExecScript(migration.postgres_sql.empty() ? PostgresDdl(migration.sql) : std::string(migration.postgres_sql));
     Record(db, migration);
   }
   transaction.Commit();

@@ -67,6 +67,18 @@ TEST_P(RelayTest, DialogsAreFoundByPeerTopicAndHeaderNewestFirst) {
   EXPECT_TRUE(store_->ListDialogs("ten_b", {}, 0, 10).empty()) << "another tenant sees none";
 }
 
+// A tracked dialog's meta is sealed: bytes that are not text (PostgreSQL's TEXT
+// would refuse them) come back exactly.
+TEST_P(RelayTest, ADialogsSealedMetaKeepsEveryByte) {
+  Dialog d = MakeDialog("dlg_m", "acc_1", 11, 100);
+  d.tracked = true;
+  d.meta = std::string("\x00\xff\xfe sealed \x80", 12);
+  store_->PutDialog(d);
+  auto found = store_->FindDialog("acc_1", 11);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->meta, d.meta);
+}
+
 TEST_P(RelayTest, PostsByMessageAndByPostAndWhatGoesWithAnAccountOrABot) {
   store_->PutRelayPost({"acc_1", 11, 1 << 20, -1001, 500, "customer", "", 2, 9});
   store_->PutRelayPost({"acc_1", 11, 2 << 20, -1001, 500, "customer", "", 2, 9});
