@@ -1,7 +1,6 @@
 #include "tests/support/build_paths.h"
 #include "tests/support/linked_gateway.h"
-
-#include <thread>
+#include "tests/support/wait.h"
 
 namespace tgmux::testing {
 
@@ -72,25 +71,21 @@ nlohmann::json LinkedGatewayTest::Link(const std::string& phone, const std::stri
 nlohmann::json LinkedGatewayTest::PollLogin(const std::string& id,
                                             const std::function<bool(const nlohmann::json&)>& predicate,
                                             std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json body;
-  while (std::chrono::steady_clock::now() < deadline) {
+  WaitUntil([&] {
     body = http().Get("/v1/logins/" + id).Json();
-    if (predicate(body)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return predicate(body);
+  }, timeout);
   return body;
 }
 
 nlohmann::json LinkedGatewayTest::PollAccount(const std::string& id, const std::string& status,
                                               std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
   nlohmann::json body;
-  while (std::chrono::steady_clock::now() < deadline) {
+  WaitUntil([&] {
     body = http().Get("/v1/accounts/" + id).Json();
-    if (body.value("status", "") == status) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+    return body.value("status", "") == status;
+  }, timeout);
   return body;
 }
 
