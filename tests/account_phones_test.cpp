@@ -1,7 +1,6 @@
 // End-to-end: accounts and their phone numbers. A number already linked in the
 // tenant is refused when the login starts, before Telegram sends a code; and
 // GET /v1/accounts?phone= finds an account by its number in any common form.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
 
 
@@ -159,11 +158,8 @@ TEST_F(AccountPhonesTest, AccountsLinkedBeforeDigestsAreFoundAfterARestart) {
   std::string sealed = Link("+15553007788")["id"];
   std::string reported = Link("+15553008899")["id"];
   gateway_->Stop(SIGTERM);
-  {
-    SQLite::Database db((data_dir_ / "tgmux.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("UPDATE accounts SET phone_digest = ''");
-    db.exec("UPDATE accounts SET phone_sealed = x'' WHERE id = '" + reported + "'");
-  }
+  ExecStoreSql(data_dir_, "UPDATE accounts SET phone_digest = ''");
+  ExecStoreSql(data_dir_, "UPDATE accounts SET phone_sealed = '' WHERE id = '" + reported + "'");
   StartGateway();
   auto found = http().Get("/v1/accounts?phone=%2B15553007788").Json()["items"];
   ASSERT_EQ(found.size(), 1u);

@@ -1,5 +1,4 @@
 // End-to-end: the real tgmux binary, started the way an operator starts it.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -32,7 +31,8 @@ TEST(ServeTest, StartsWithoutTelegramCredentialsAndReportsReady) {
   EXPECT_EQ(body["tdlib"]["version"], "1.8.65");
   EXPECT_EQ(body["telegram_configured"], false);
   EXPECT_GE(body["store"]["schema_version"].get<int>(), 1);
-  EXPECT_TRUE(std::filesystem::exists(server.data_dir() / "tgmux.db"));
+  // The embedded store lives in the data directory; a PostgreSQL one does not.
+  EXPECT_EQ(std::filesystem::exists(server.data_dir() / "tgmux.db"), !TestsRunOnPostgres());
   EXPECT_EQ(server.Stop(SIGTERM), 0);
 }
 
@@ -41,8 +41,10 @@ TEST(ServeTest, ReadyzSaysTheStoreFailedWithoutItsDetailsWhichGoToTheLog) {
   ASSERT_TRUE(server.Start()) << server.process().Stderr();
   ASSERT_EQ(server.http().Get("/readyz").status, 200);
   // The store breaks under the running tgmux: a table it reads disappears.
-  SQLite::Database((server.data_dir() / "tgmux.db").string(), SQLite::OPEN_READWRITE, 5000)
-      .exec("DROP TABLE schema_migrations");
+  ExecStoreSql(server.data_dir(), "DROP TABLE schema_migrations");
+  // The database's own words for it.
+  const std::string missing = TestsRunOnPostgres() ? "relation \"schema_migrations\" does not exist"
+                                                   : "no such table: schema_migrations";
 
   auto ready = server.Anonymous().Get("/readyz");
   ASSERT_EQ(ready.status, 503) << ready.body;
@@ -52,10 +54,10 @@ TEST(ServeTest, ReadyzSaysTheStoreFailedWithoutItsDetailsWhichGoToTheLog) {
   EXPECT_EQ(body["store"]["reason"], "the store cannot be read; see the log");
   // A public route: neither where the data lives nor SQLite's own words.
   for (const std::string& detail : {server.data_dir().string(), std::string("tgmux.db"),
-                                    std::string("schema_migrations"), std::string("no such table")}) {
+                                    std::string("schema_migrations"), missing}) {
     EXPECT_EQ(ready.body.find(detail), std::string::npos) << detail << " in " << ready.body;
   }
-  auto logged = [&] { return server.process().Stderr().find("no such table: schema_migrations") != std::string::npos; };
+  auto logged = [&] { return server.process().Stderr().find(missing) != std::string::npos; };
   EXPECT_TRUE(WaitUntil(logged, std::chrono::seconds(5))) << server.process().Stderr();
 }
 
@@ -218,12 +220,12 @@ TEST(ServeTest, WrongMasterKeyIsRefusedAndNothingChanges) {
     ASSERT_TRUE(server.Start()) << server.process().Stderr();
     EXPECT_EQ(server.Stop(), 0);
   }
-  std::string before = ReadFile(data / "tgmux.db");
+  std::string before = StoreSnapshot(data);
   auto [status, text] = RunTgmux({{"TGMUX_DATA_DIR", data.string()}, {"TGMUX_MASTER_KEY", wrong},
                                   {"TGMUX_LISTEN", "127.0.0.1:0"}});
   EXPECT_EQ(status, 2);
   EXPECT_NE(text.find("TGMUX_MASTER_KEY: this is not the master key"), std::string::npos) << text;
-  EXPECT_EQ(ReadFile(data / "tgmux.db"), before);
+  EXPECT_EQ(StoreSnapshot(data), before);
   EXPECT_FALSE(std::filesystem::exists(data / "master.key"));
 
   TgmuxServer right_again(Env{{"TGMUX_MASTER_KEY", right}}, data);

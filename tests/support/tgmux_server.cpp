@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <pqxx/pqxx>
+#include <sstream>
 
 #include "tests/support/postgres_server.h"
 
@@ -74,11 +79,45 @@ std::pair<int, std::string> RunTgmux(std::map<std::string, std::string> env, std
   TempDir logs;
   std::vector<std::string> argv = {TGMUX_BINARY};
   if (args.empty()) args = {"serve"};
+  if (TestsRunOnPostgres() && env.contains("TGMUX_DATA_DIR") && !env.contains("TGMUX_STORE")) {
+    env.emplace("TGMUX_STORE", PostgresStoreFor(env.at("TGMUX_DATA_DIR")));
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   Process process(argv, std::move(env), logs.path());
   int status = process.Wait(std::chrono::seconds(30));
   if (status == -1) status = process.Stop(SIGKILL);
   return {status, process.Stderr()};
+}
+
+void ExecStoreSql(const std::filesystem::path& data_dir, const std::string& sql) {
+  if (TestsRunOnPostgres()) {
+    pqxx::connection connection(PostgresStoreFor(data_dir));
+    pqxx::nontransaction work(connection);
+    work.exec(sql);
+    return;
+  }
+  SQLite::Database((data_dir / "tgmux.db").string(), SQLite::OPEN_READWRITE, 5000).exec(sql);
+}
+
+std::string StoreSnapshot(const std::filesystem::path& data_dir) {
+  if (!TestsRunOnPostgres()) {
+    std::ifstream in(data_dir / "tgmux.db", std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  }
+  pqxx::connection connection(PostgresStoreFor(data_dir));
+  pqxx::nontransaction work(connection);
+  std::string snapshot;
+  for (const auto& table : work.exec("SELECT table_name FROM information_schema.tables "
+                                     "WHERE table_schema = 'public' ORDER BY table_name")) {
+    const std::string name = table[0].as<std::string>();
+    snapshot += "# " + name + "\n";
+    for (const auto& row : work.exec("SELECT r::text FROM " + work.quote_name(name) + " r ORDER BY 1")) {
+      snapshot += row[0].as<std::string>() + "\n";
+    }
+  }
+  return snapshot;
 }
 
 }  // namespace tgmux::testing

@@ -56,7 +56,16 @@ class TgmuxServer {
 // unless the test sets TGMUX_STORE itself.
 bool TestsRunOnPostgres();
 
+// The store of a data directory, whichever the suite runs on (the SQLite file
+// under it, or its PostgreSQL database), for tests that change or inspect the
+// stored data directly. Runs one or more statements without parameters.
+void ExecStoreSql(const std::filesystem::path& data_dir, const std::string& sql);
+// Everything stored, as text: equal before and after means nothing changed.
+std::string StoreSnapshot(const std::filesystem::path& data_dir);
+
 // Runs `tgmux serve` with `env` to completion (for start-up failures); returns exit status and stderr.
+// Under `make test-postgres`, a TGMUX_DATA_DIR in `env` gets that directory's
+// database, as TgmuxServer does, unless `env` sets TGMUX_STORE.
 std::pair<int, std::string> RunTgmux(std::map<std::string, std::string> env, std::vector<std::string> args = {});
 
 }  // namespace tgmux::testing
