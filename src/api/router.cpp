@@ -2,9 +2,41 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <limits>
+
+#include "store/store.h"
 
 namespace tgmux::api {
+namespace {
+
+// Retry-After on 503 store_unavailable: PostgreSQL restarts in seconds.
+constexpr int kStoreRetrySeconds = 5;
+constexpr std::int64_t kStoreWarnSeconds = 10;
+
+bool StoreWarningDue();
+
+// 503 store_unavailable for a request the store failed: nothing was accepted,
+// and the caller retries (with the same Idempotency-Key for a send).
+Error StoreUnavailableError(const Request& request, const std::string& pattern, const store::StoreUnavailable& e) {
+  if (StoreWarningDue()) {
+    spdlog::warn("request_id={} {} {}: {} (answered 503 store_unavailable; this is logged at most every {} s)",
+                 request.request_id, request.method, pattern, e.what(), kStoreWarnSeconds);
+  }
+  return Error(ErrorCode::kStoreUnavailable, "the store cannot be reached; retry shortly", kStoreRetrySeconds);
+}
+
+// True at most once every kStoreWarnSeconds: one warning an outage, not one a request.
+bool StoreWarningDue() {
+  static std::atomic<std::int64_t> last{std::numeric_limits<std::int64_t>::min() / 2};
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  std::int64_t seen = last.load();
+  return now - seen >= kStoreWarnSeconds && last.compare_exchange_strong(seen, now);
+}
+
+}  // namespace
 
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> parts;
@@ -64,7 +96,11 @@ bool Router::TakesUpload(Request& request) const {
   bool path_known = false;
   const Route* route = Find(request.method, SplitPath(request.path), request, path_known);
   if (!route || !route->info.upload) return false;
-  Authorize(*route, request);
+  try {
+    Authorize(*route, request);
+  } catch (const store::StoreUnavailable& e) {
+    throw StoreUnavailableError(request, route->info.pattern, e);
+  }
   return true;
 }
 
@@ -185,6 +221,8 @@ void Router::Dispatch(Request request, Reply reply) const {
     found->handler(request, answer);
   } catch (const Error& e) {
     answer.Fail(e, request.path);
+  } catch (const store::StoreUnavailable& e) {
+    answer.Fail(StoreUnavailableError(request, found->info.pattern, e), request.path);
   } catch (const std::exception& e) {
     spdlog::error("request_id={} {} {} failed: {}", request.request_id, request.method, found->info.pattern, e.what());
     answer.Fail(Error(ErrorCode::kInternal, "internal error (request id " + request.request_id + ")"),

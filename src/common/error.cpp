@@ -32,6 +32,7 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kBotTokenInvalid, "bot_token_invalid", 400},
     CodeInfo{ErrorCode::kMethodNotAllowed, "method_not_allowed", 405},
     CodeInfo{ErrorCode::kNoAccountAvailable, "no_account_available", 503},
+    CodeInfo{ErrorCode::kStoreUnavailable, "store_unavailable", 503},
     CodeInfo{ErrorCode::kInternal, "internal", 500},
 };
 

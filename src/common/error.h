@@ -31,6 +31,7 @@ enum class ErrorCode {
   kBotTokenInvalid,
   kMethodNotAllowed,
   kNoAccountAvailable,  // no account of a pool may send now
+  kStoreUnavailable,    // the database cannot be reached now (PostgreSQL away)
   kInternal,
 };
 

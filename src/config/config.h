@@ -94,6 +94,7 @@ struct Config {
   double outbox_chat_interval_seconds = 1;  // at least this long between two sends into one chat (0: none)
   int outbox_group_per_minute = 20;         // at most this many sends a minute into one group (0: no limit)
   double event_retention_seconds = 7 * 86400;  // events older than this are removed
+  std::size_t event_buffer = 100000;  // events kept in memory while the store is unreachable
   double webhook_retry_seconds = 86400;        // a webhook failing this long is disabled
   int accounts_per_tenant = 0;      // linked accounts per tenant at most (0: no limit); bots enforce it
   int bot_accounts_per_person = 1;  // accounts one person links through the tenant's bots

@@ -44,4 +44,14 @@ void ConnectionPool::Return(std::unique_ptr<Connection> connection) {
   returned_.notify_one();
 }
 
+void ConnectionPool::DropIdle() {
+  std::vector<std::unique_ptr<Connection>> dropped;  // closed at the end, outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    open_count_ -= idle_.size();
+    dropped.swap(idle_);
+  }
+  returned_.notify_all();
+}
+
 }  // namespace tgmux::store::sql

@@ -31,8 +31,12 @@ class ConnectionPool {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Connection& operator*() { return *connection_; }
-    // The connection is broken: it is closed instead of going back.
-    void Discard() { connection_.reset(); }
+    // The connection is broken: it is closed instead of going back, and so
+    // are the idle ones, which lost the same server (later calls open new ones).
+    void Discard() {
+      connection_.reset();
+      pool_.DropIdle();
+    }
 
    private:
     ConnectionPool& pool_;
@@ -45,6 +49,7 @@ class ConnectionPool {
 
  private:
   void Return(std::unique_ptr<Connection> connection);
+  void DropIdle();
 
   const std::size_t size_;
   const Open open_;

@@ -63,8 +63,17 @@ Error Translate(const std::exception& e) {
   if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) {
     return Error(Error::Kind::kUniqueViolation, Clean(e.what(), ""));
   }
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return Error(Error::Kind::kConnectionLost, Clean(e.what(), ""));
+  }
+  // The server going away: class 08 (connection exception) and 57P01-57P03
+  // (shut down by the administrator, crash, cannot connect now).
+  if (const auto* failed = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = failed->sqlstate();
+    if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
+      return Error(Error::Kind::kConnectionLost, Clean(e.what(), ""));
+    }
   }
   return Error(Error::Kind::kOther, Clean(e.what(), ""));
 }

@@ -1,6 +1,7 @@
 // What only PostgreSQL has: its migrations under an advisory lock, its
 // connection errors, and the dialect's translations.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <functional>
 #include <pqxx/pqxx>
@@ -77,6 +78,46 @@ TEST(StorePostgres, AMalformedOrUnreachableServerIsOneLine) {
   EXPECT_NE(message.find("cannot open PostgreSQL database db on 127.0.0.1:1"), std::string::npos) << message;
   EXPECT_EQ(message.find("Pw0rd"), std::string::npos) << message;
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+}
+
+// The server stops under an open store and starts again: calls in between
+// throw StoreUnavailable (routes answer 503 store_unavailable), and the store
+// serves again afterwards on new connections, with nothing to reopen.
+TEST(StorePostgres, AServerThatGoesAwayIsUnavailableUntilItIsBack) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tgmux-away-" + std::to_string(::getpid()));
+  testing::PostgresServer::Start(dir);
+  auto store = OpenPostgresStore(testing::PostgresServer::Conninfo(dir, "postgres"), 3);
+  store->SetMeta("k", "before");
+  ASSERT_EQ(store->GetMeta("k"), "before");
+
+  testing::PostgresServer::Halt(dir);
+  for (int i = 0; i < 4; ++i) {  // pooled connections and new ones alike
+    EXPECT_THROW(store->GetMeta("k"), StoreUnavailable);
+    EXPECT_THROW(store->SetMeta("k", "during"), StoreUnavailable);
+  }
+
+  testing::PostgresServer::Resume(dir);
+  store->SetMeta("k", "after");
+  EXPECT_EQ(store->GetMeta("k"), "after");
+  testing::PostgresServer::Stop(dir);
+}
+
+// Other failures stay StoreError: a 500 and the log, not a reason to retry.
+TEST(StorePostgres, AFailingStatementIsNotUnavailability) {
+  const std::string conninfo = testing::NewPostgresDatabase();
+  auto store = OpenPostgresStore(conninfo, 1);
+  {
+    pqxx::connection c(conninfo);
+    pqxx::nontransaction(c).exec("DROP TABLE meta");
+  }
+  try {
+    store->GetMeta("k");
+    FAIL() << "no error";
+  } catch (const StoreUnavailable& e) {
+    FAIL() << "unavailable: " << e.what();
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("meta"), std::string::npos) << e.what();
+  }
 }
 
 TEST(SqlDialect, PlaceholdersBecomeNumberedOnPostgres) {

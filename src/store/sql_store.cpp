@@ -1,6 +1,8 @@
 // The Store over SQL, one implementation for SQLite and PostgreSQL: every
-// call takes a connection from the pool for its length (SQLite: one
-// connection, so calls run one at a time as before; PostgreSQL: a bounded pool).
+// call takes a connection from a pool for its length. PostgreSQL: one bounded
+// pool (TGMUX_STORE_POOL). SQLite: one writer connection for the calls that
+// write, and a pool of read-only connections for those that only read, which
+// in WAL mode never wait for the writer.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr std::size_t kSqliteReaders = 4;  // read-only connections beside SQLite's one writer
 
 // The database holds sealed secrets and masked phones: create it private, and
 // SQLite gives its -wal and -shm files the same mode.
@@ -63,15 +66,17 @@ class SqlStore final : public Store {
  public:
   // `name` names the database in errors (a path, or PostgreSQL's host and
   // database: never a password).
-  SqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool)
-      : path_(std::move(name)), pool_(std::move(pool)) {}
+  // `readers`, when given, serves the calls that only read.
+  SqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
+           std::unique_ptr<sql::ConnectionPool> readers = nullptr)
+      : path_(std::move(name)), pool_(std::move(pool)), readers_(std::move(readers)) {}
 
   int SchemaVersion() override {
-    return Run("reading the schema version", [&](sql::Connection& db) { return RecordedSchemaVersion(db); });
+    return Read("reading the schema version", [&](sql::Connection& db) { return RecordedSchemaVersion(db); });
   }
 
   std::optional<std::string> GetMeta(std::string_view key) override {
-    return Run("reading meta", [&](sql::Connection& db) -> std::optional<std::string> {
+    return Read("reading meta", [&](sql::Connection& db) -> std::optional<std::string> {
       sql::Statement query(db, "SELECT value FROM meta WHERE key = ?");
       query.Bind(1, std::string(key));
       if (!query.Step()) return std::nullopt;
@@ -108,26 +113,26 @@ class SqlStore final : public Store {
     });
   }
   std::optional<Account> FindAccount(std::string_view id) override {
-    return Run("reading an account", [&](sql::Connection& db) { return sql_accounts::Find(db, id); });
+    return Read("reading an account", [&](sql::Connection& db) { return sql_accounts::Find(db, id); });
   }
   std::vector<Account> ListAccounts() override {
-    return Run("listing accounts", [&](sql::Connection& db) { return sql_accounts::List(db); });
+    return Read("listing accounts", [&](sql::Connection& db) { return sql_accounts::List(db); });
   }
   std::vector<Account> ListAccounts(std::string_view tenant_id) override {
-    return Run("listing accounts", [&](sql::Connection& db) { return sql_accounts::ListOfTenant(db, tenant_id); });
+    return Read("listing accounts", [&](sql::Connection& db) { return sql_accounts::ListOfTenant(db, tenant_id); });
   }
   std::vector<Account> FindAccountsByPhoneDigest(std::string_view tenant_id, std::string_view digest) override {
-    return Run("finding accounts by phone", [&](sql::Connection& db) { return sql_accounts::FindByPhoneDigest(db, tenant_id, digest); });
+    return Read("finding accounts by phone", [&](sql::Connection& db) { return sql_accounts::FindByPhoneDigest(db, tenant_id, digest); });
   }
   std::vector<Account> FindAccountsByTelegramUser(std::string_view tenant_id, std::int64_t user_id) override {
-    return Run("finding accounts by Telegram user",
+    return Read("finding accounts by Telegram user",
                [&](sql::Connection& db) { return sql_accounts::FindByTelegramUser(db, tenant_id, user_id); });
   }
   std::vector<Account> FindAccountsByOwner(std::string_view tenant_id, std::int64_t owner_user_id) override {
-    return Run("finding accounts by owner", [&](sql::Connection& db) { return sql_accounts::FindByOwner(db, tenant_id, owner_user_id); });
+    return Read("finding accounts by owner", [&](sql::Connection& db) { return sql_accounts::FindByOwner(db, tenant_id, owner_user_id); });
   }
   std::optional<Account> FindAccountByExternalId(std::string_view tenant_id, std::string_view external_id) override {
-    return Run("finding an account by external id",
+    return Read("finding an account by external id",
                [&](sql::Connection& db) { return sql_accounts::FindByExternalId(db, tenant_id, external_id); });
   }
   bool UpdateAccount(const Account& account) override {
@@ -141,7 +146,7 @@ class SqlStore final : public Store {
   }
 
   // App users: the SQL lives in sql_auth.cpp.
-  int CountUsers() override { return Run("counting users", [&](sql::Connection& db) { return sql_auth::CountUsers(db); }); }
+  int CountUsers() override { return Read("counting users", [&](sql::Connection& db) { return sql_auth::CountUsers(db); }); }
   bool InsertTenantWithOwner(const Tenant& t, const User& u) override {
     return Run("creating a tenant", [&](sql::Connection& db) { return sql_auth::InsertTenantWithOwner(db, t, u); });
   }
@@ -149,13 +154,13 @@ class SqlStore final : public Store {
     return Run("inserting a user", [&](sql::Connection& db) { return sql_auth::InsertUser(db, u); });
   }
   std::optional<User> FindUser(std::string_view id) override {
-    return Run("reading a user", [&](sql::Connection& db) { return sql_auth::FindUser(db, "id", id); });
+    return Read("reading a user", [&](sql::Connection& db) { return sql_auth::FindUser(db, "id", id); });
   }
   std::optional<User> FindUserByEmail(std::string_view email) override {
-    return Run("reading a user", [&](sql::Connection& db) { return sql_auth::FindUser(db, "email", email); });
+    return Read("reading a user", [&](sql::Connection& db) { return sql_auth::FindUser(db, "email", email); });
   }
   std::vector<User> ListUsers(std::string_view tenant_id) override {
-    return Run("listing users", [&](sql::Connection& db) { return sql_auth::ListUsers(db, tenant_id); });
+    return Read("listing users", [&](sql::Connection& db) { return sql_auth::ListUsers(db, tenant_id); });
   }
   MemberChange SetUserRole(std::string_view tenant_id, std::string_view user_id, std::string_view expected_role,
                            std::string_view role) override {
@@ -170,7 +175,7 @@ class SqlStore final : public Store {
     Run("storing a refresh token", [&](sql::Connection& db) { sql_auth::InsertRefreshToken(db, t); });
   }
   std::optional<RefreshToken> FindRefreshToken(std::string_view digest) override {
-    return Run("reading a refresh token", [&](sql::Connection& db) { return sql_auth::FindRefreshToken(db, digest); });
+    return Read("reading a refresh token", [&](sql::Connection& db) { return sql_auth::FindRefreshToken(db, digest); });
   }
   bool MarkRefreshTokenUsed(std::string_view digest, std::int64_t at) override {
     return Run("rotating a refresh token", [&](sql::Connection& db) { return sql_auth::MarkRefreshTokenUsed(db, digest, at); });
@@ -180,10 +185,10 @@ class SqlStore final : public Store {
   }
   void InsertApiKey(const ApiKey& k) override { Run("storing an API key", [&](sql::Connection& db) { sql_auth::InsertApiKey(db, k); }); }
   std::optional<ApiKey> FindApiKeyByDigest(std::string_view digest) override {
-    return Run("reading an API key", [&](sql::Connection& db) { return sql_auth::FindApiKeyByDigest(db, digest); });
+    return Read("reading an API key", [&](sql::Connection& db) { return sql_auth::FindApiKeyByDigest(db, digest); });
   }
   std::vector<ApiKey> ListApiKeys(std::string_view tenant_id) override {
-    return Run("listing API keys", [&](sql::Connection& db) { return sql_auth::ListApiKeys(db, tenant_id); });
+    return Read("listing API keys", [&](sql::Connection& db) { return sql_auth::ListApiKeys(db, tenant_id); });
   }
   bool RevokeApiKey(std::string_view tenant_id, std::string_view id, std::int64_t at) override {
     return Run("revoking an API key", [&](sql::Connection& db) { return sql_auth::RevokeApiKey(db, tenant_id, id, at); });
@@ -195,10 +200,10 @@ class SqlStore final : public Store {
   }
   void InsertInvite(const Invite& i) override { Run("storing an invite", [&](sql::Connection& db) { sql_auth::InsertInvite(db, i); }); }
   std::optional<Invite> FindInvite(std::string_view digest) override {
-    return Run("reading an invite", [&](sql::Connection& db) { return sql_auth::FindInvite(db, digest); });
+    return Read("reading an invite", [&](sql::Connection& db) { return sql_auth::FindInvite(db, digest); });
   }
   std::vector<Invite> ListInvites(std::string_view tenant_id) override {
-    return Run("listing invites", [&](sql::Connection& db) { return sql_auth::ListInvites(db, tenant_id); });
+    return Read("listing invites", [&](sql::Connection& db) { return sql_auth::ListInvites(db, tenant_id); });
   }
   bool UseInvite(std::string_view digest, std::int64_t at) override {
     return Run("using an invite", [&](sql::Connection& db) { return sql_auth::UseInvite(db, digest, at); });
@@ -207,34 +212,34 @@ class SqlStore final : public Store {
     return Run("appending to the audit log", [&](sql::Connection& db) { return sql_auth::AppendAudit(db, e); });
   }
   std::vector<AuditEntry> ListAudit(std::string_view tenant_id, std::int64_t before, int limit) override {
-    return Run("reading the audit log", [&](sql::Connection& db) { return sql_auth::ListAudit(db, tenant_id, before, limit); });
+    return Read("reading the audit log", [&](sql::Connection& db) { return sql_auth::ListAudit(db, tenant_id, before, limit); });
   }
   bool InsertOutbox(const OutboxEntry& e) override {
     return Run("queueing a message", [&](sql::Connection& db) { return sql_outbox::Insert(db, e); });
   }
   std::optional<OutboxEntry> FindOutbox(std::string_view id) override {
-    return Run("reading the outbox", [&](sql::Connection& db) { return sql_outbox::Find(db, id); });
+    return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::Find(db, id); });
   }
   std::optional<OutboxEntry> FindOutboxByKey(std::string_view tenant_id, std::string_view account_id,
                                              std::string_view key) override {
-    return Run("reading the outbox", [&](sql::Connection& db) { return sql_outbox::FindByKey(db, tenant_id, account_id, key); });
+    return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::FindByKey(db, tenant_id, account_id, key); });
   }
   bool UpdateOutbox(const OutboxEntry& e) override {
     return Run("updating the outbox", [&](sql::Connection& db) { return sql_outbox::Update(db, e); });
   }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
-    return Run("reading the outbox", [&](sql::Connection& db) { return sql_outbox::ListUnfinished(db, account_id, limit); });
+    return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::ListUnfinished(db, account_id, limit); });
   }
   // Bots: the SQL lives in sql_bots.cpp.
   bool InsertBot(const Bot& b) override { return Run("adding a bot", [&](sql::Connection& db) { return sql_bots::Insert(db, b); }); }
   std::optional<Bot> FindBot(std::string_view id) override {
-    return Run("reading bots", [&](sql::Connection& db) { return sql_bots::Find(db, id); });
+    return Read("reading bots", [&](sql::Connection& db) { return sql_bots::Find(db, id); });
   }
   std::optional<Bot> FindBotByTokenDigest(std::string_view digest) override {
-    return Run("reading bots", [&](sql::Connection& db) { return sql_bots::FindByTokenDigest(db, digest); });
+    return Read("reading bots", [&](sql::Connection& db) { return sql_bots::FindByTokenDigest(db, digest); });
   }
   std::vector<Bot> ListBots(std::string_view tenant_id) override {
-    return Run("listing bots", [&](sql::Connection& db) { return sql_bots::List(db, tenant_id); });
+    return Read("listing bots", [&](sql::Connection& db) { return sql_bots::List(db, tenant_id); });
   }
   bool UpdateBot(const Bot& b) override { return Run("updating a bot", [&](sql::Connection& db) { return sql_bots::Update(db, b); }); }
   bool DeleteBot(std::string_view id) override {
@@ -244,10 +249,10 @@ class SqlStore final : public Store {
     Run("saving a bot conversation", [&](sql::Connection& db) { sql_bots::PutConversation(db, c); });
   }
   std::vector<BotConversation> ListBotConversations(std::string_view bot_id) override {
-    return Run("reading bot conversations", [&](sql::Connection& db) { return sql_bots::ListConversations(db, bot_id); });
+    return Read("reading bot conversations", [&](sql::Connection& db) { return sql_bots::ListConversations(db, bot_id); });
   }
   std::optional<BotConversation> FindBotConversation(std::string_view bot_id, std::int64_t user_id) override {
-    return Run("reading bot conversations", [&](sql::Connection& db) { return sql_bots::FindConversation(db, bot_id, user_id); });
+    return Read("reading bot conversations", [&](sql::Connection& db) { return sql_bots::FindConversation(db, bot_id, user_id); });
   }
   void DeleteBotConversation(std::string_view bot_id, std::int64_t user_id) override {
     Run("removing a bot conversation", [&](sql::Connection& db) { sql_bots::DeleteConversation(db, bot_id, user_id); });
@@ -257,7 +262,7 @@ class SqlStore final : public Store {
   }
   std::optional<BotRelay> FindBotRelay(std::string_view bot_id, std::int64_t user_id,
                                        std::int64_t bot_message_id) override {
-    return Run("reading bot relays", [&](sql::Connection& db) { return sql_bots::FindRelay(db, bot_id, user_id, bot_message_id); });
+    return Read("reading bot relays", [&](sql::Connection& db) { return sql_bots::FindRelay(db, bot_id, user_id, bot_message_id); });
   }
   void DeleteBotRelaysBefore(std::int64_t before) override {
     Run("removing old bot relays", [&](sql::Connection& db) { sql_bots::DeleteRelaysBefore(db, before); });
@@ -266,19 +271,19 @@ class SqlStore final : public Store {
   // Account pools: the SQL lives in sql_pools.cpp.
   void PutPool(const Pool& p) override { Run("saving a pool", [&](sql::Connection& db) { sql_pools::PutPool(db, p); }); }
   std::optional<Pool> FindPool(std::string_view tenant_id, std::string_view name) override {
-    return Run("reading pools", [&](sql::Connection& db) { return sql_pools::FindPool(db, tenant_id, name); });
+    return Read("reading pools", [&](sql::Connection& db) { return sql_pools::FindPool(db, tenant_id, name); });
   }
   std::vector<Pool> ListPools(std::string_view tenant_id) override {
-    return Run("listing pools", [&](sql::Connection& db) { return sql_pools::ListPools(db, tenant_id); });
+    return Read("listing pools", [&](sql::Connection& db) { return sql_pools::ListPools(db, tenant_id); });
   }
   std::optional<AccountHealth> FindAccountHealth(std::string_view account_id) override {
-    return Run("reading account health", [&](sql::Connection& db) { return sql_pools::FindHealth(db, account_id); });
+    return Read("reading account health", [&](sql::Connection& db) { return sql_pools::FindHealth(db, account_id); });
   }
   std::vector<AccountHealth> ListAccountHealth(std::string_view tenant_id) override {
-    return Run("listing account health", [&](sql::Connection& db) { return sql_pools::ListHealth(db, tenant_id); });
+    return Read("listing account health", [&](sql::Connection& db) { return sql_pools::ListHealth(db, tenant_id); });
   }
   void CountAccountHealth(std::string_view tenant_id, std::string_view account_id, HealthCounter counter) override {
-    Run("counting account health",
+    Read("counting account health",
         [&](sql::Connection& db) { sql_pools::CountHealth(db, tenant_id, account_id, counter, UnixSeconds()); });
   }
   void SetAccountLimited(std::string_view tenant_id, std::string_view account_id, std::int64_t until,
@@ -295,20 +300,20 @@ class SqlStore final : public Store {
   }
   std::optional<PoolContact> FindPoolContact(std::string_view tenant_id, std::string_view pool,
                                              std::string_view contact) override {
-    return Run("reading pool contacts", [&](sql::Connection& db) { return sql_pools::FindContact(db, tenant_id, pool, contact); });
+    return Read("reading pool contacts", [&](sql::Connection& db) { return sql_pools::FindContact(db, tenant_id, pool, contact); });
   }
   std::vector<AccountSends> CountPoolSends(std::string_view tenant_id, std::string_view pool,
                                            std::string_view account_id, std::int64_t since) override {
-    return Run("counting a pool's sends",
+    return Read("counting a pool's sends",
                [&](sql::Connection& db) { return sql_pools::CountSends(db, tenant_id, pool, account_id, since); });
   }
   // The work-group relay: the SQL lives in sql_relay.cpp.
   void PutRelay(const Relay& r) override { Run("saving a relay", [&](sql::Connection& db) { sql_relay::PutRelay(db, r); }); }
   std::optional<Relay> FindRelay(std::string_view account_id) override {
-    return Run("reading relays", [&](sql::Connection& db) { return sql_relay::FindRelay(db, account_id); });
+    return Read("reading relays", [&](sql::Connection& db) { return sql_relay::FindRelay(db, account_id); });
   }
   std::vector<Relay> ListRelays(std::string_view bot_id) override {
-    return Run("listing relays", [&](sql::Connection& db) { return sql_relay::ListRelays(db, bot_id); });
+    return Read("listing relays", [&](sql::Connection& db) { return sql_relay::ListRelays(db, bot_id); });
   }
   bool DeleteRelay(std::string_view account_id) override {
     return Run("deleting a relay", [&](sql::Connection& db) { return sql_relay::DeleteRelay(db, account_id); });
@@ -316,23 +321,23 @@ class SqlStore final : public Store {
   void PutDialog(const Dialog& d) override { Run("saving a dialog", [&](sql::Connection& db) { sql_dialogs::Put(db, d, false); }); }
   void TrackDialog(const Dialog& d) override { Run("tracking a dialog", [&](sql::Connection& db) { sql_dialogs::Put(db, d, true); }); }
   std::optional<Dialog> FindDialog(std::string_view account_id, std::int64_t peer_chat_id) override {
-    return Run("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::Find(db, account_id, peer_chat_id); });
+    return Read("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::Find(db, account_id, peer_chat_id); });
   }
   std::optional<Dialog> FindDialogById(std::string_view id) override {
-    return Run("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindById(db, id); });
+    return Read("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindById(db, id); });
   }
   std::optional<Dialog> FindDialogByContact(std::string_view account_id, std::string_view contact) override {
-    return Run("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByContact(db, account_id, contact); });
+    return Read("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByContact(db, account_id, contact); });
   }
   std::optional<Dialog> FindDialogByTopic(std::int64_t group_chat_id, std::int64_t topic_id) override {
-    return Run("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByTopic(db, group_chat_id, topic_id); });
+    return Read("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByTopic(db, group_chat_id, topic_id); });
   }
   std::optional<Dialog> FindDialogByHeader(std::int64_t group_chat_id, std::int64_t header_message_id) override {
-    return Run("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByHeader(db, group_chat_id, header_message_id); });
+    return Read("reading dialogs", [&](sql::Connection& db) { return sql_dialogs::FindByHeader(db, group_chat_id, header_message_id); });
   }
   std::vector<Dialog> ListDialogs(std::string_view tenant_id, const DialogFilter& filter, std::int64_t before,
                                   int limit) override {
-    return Run("listing dialogs", [&](sql::Connection& db) { return sql_dialogs::List(db, tenant_id, filter, before, limit); });
+    return Read("listing dialogs", [&](sql::Connection& db) { return sql_dialogs::List(db, tenant_id, filter, before, limit); });
   }
   bool MoveDialog(std::string_view id, std::string_view account_id) override {
     return Run("moving a dialog", [&](sql::Connection& db) { return sql_dialogs::Move(db, id, account_id); });
@@ -344,7 +349,7 @@ class SqlStore final : public Store {
     Run("saving a dialog message", [&](sql::Connection& db) { sql_dialogs::PutMessage(db, m); });
   }
   std::vector<DialogMessage> ListDialogMessages(std::string_view dialog_id, std::int64_t before, int limit) override {
-    return Run("listing dialog messages", [&](sql::Connection& db) { return sql_dialogs::ListMessages(db, dialog_id, before, limit); });
+    return Read("listing dialog messages", [&](sql::Connection& db) { return sql_dialogs::ListMessages(db, dialog_id, before, limit); });
   }
 
   void PutRelayPost(const RelayPost& p) override {
@@ -352,18 +357,18 @@ class SqlStore final : public Store {
   }
   std::optional<RelayPost> FindRelayPost(std::string_view account_id, std::int64_t peer_chat_id,
                                          std::int64_t message_id) override {
-    return Run("reading relay posts",
+    return Read("reading relay posts",
                [&](sql::Connection& db) { return sql_relay::FindRelayPost(db, account_id, peer_chat_id, message_id); });
   }
   std::optional<RelayPost> FindRelayPostByPost(std::int64_t group_chat_id, std::int64_t post_message_id) override {
-    return Run("reading relay posts",
+    return Read("reading relay posts",
                [&](sql::Connection& db) { return sql_relay::FindRelayPostByPost(db, group_chat_id, post_message_id); });
   }
   void DeleteRelayPost(std::string_view account_id, std::int64_t peer_chat_id, std::int64_t message_id) override {
     Run("removing a relay post", [&](sql::Connection& db) { sql_relay::DeleteRelayPost(db, account_id, peer_chat_id, message_id); });
   }
   std::int64_t RelayCursor(std::string_view bot_id) override {
-    return Run("reading a relay cursor", [&](sql::Connection& db) { return sql_relay::RelayCursor(db, bot_id); });
+    return Read("reading a relay cursor", [&](sql::Connection& db) { return sql_relay::RelayCursor(db, bot_id); });
   }
   void SetRelayCursor(std::string_view bot_id, std::int64_t seq) override {
     Run("saving a relay cursor", [&](sql::Connection& db) { sql_relay::SetRelayCursor(db, bot_id, seq); });
@@ -373,10 +378,10 @@ class SqlStore final : public Store {
     Run("saving a watch rule", [&](sql::Connection& db) { sql_watch::PutRule(db, r); });
   }
   std::optional<WatchRule> FindWatchRule(std::string_view id) override {
-    return Run("reading watch rules", [&](sql::Connection& db) { return sql_watch::FindRule(db, id); });
+    return Read("reading watch rules", [&](sql::Connection& db) { return sql_watch::FindRule(db, id); });
   }
   std::vector<WatchRule> ListWatchRules(std::string_view tenant_id) override {
-    return Run("listing watch rules", [&](sql::Connection& db) { return sql_watch::ListRules(db, tenant_id); });
+    return Read("listing watch rules", [&](sql::Connection& db) { return sql_watch::ListRules(db, tenant_id); });
   }
   bool DeleteWatchRule(std::string_view tenant_id, std::string_view id) override {
     return Run("deleting a watch rule", [&](sql::Connection& db) { return sql_watch::DeleteRule(db, tenant_id, id); });
@@ -385,31 +390,31 @@ class SqlStore final : public Store {
     return Run("recording a watched message", [&](sql::Connection& db) { return sql_watch::InsertMessage(db, m, matches); });
   }
   std::optional<WatchMessage> FindWatchMessage(std::string_view id) override {
-    return Run("reading watched messages", [&](sql::Connection& db) { return sql_watch::FindMessage(db, id); });
+    return Read("reading watched messages", [&](sql::Connection& db) { return sql_watch::FindMessage(db, id); });
   }
   bool InsertWatchMatch(const WatchMatch& m) override {
     return Run("recording a watch match", [&](sql::Connection& db) { return sql_watch::InsertMatch(db, m); });
   }
   std::optional<WatchMatch> FindWatchMatch(std::string_view id) override {
-    return Run("reading watch matches", [&](sql::Connection& db) { return sql_watch::FindMatch(db, id); });
+    return Read("reading watch matches", [&](sql::Connection& db) { return sql_watch::FindMatch(db, id); });
   }
   std::optional<WatchMatch> FindWatchMatchFor(std::string_view message_id, std::string_view subscriber_id) override {
-    return Run("reading watch matches", [&](sql::Connection& db) { return sql_watch::FindMatchFor(db, message_id, subscriber_id); });
+    return Read("reading watch matches", [&](sql::Connection& db) { return sql_watch::FindMatchFor(db, message_id, subscriber_id); });
   }
   bool UpdateWatchMatch(const WatchMatch& m) override {
     return Run("updating a watch match", [&](sql::Connection& db) { return sql_watch::UpdateMatch(db, m); });
   }
   std::vector<WatchMatch> ListWatchMatches(std::string_view tenant_id, std::int64_t before, int limit) override {
-    return Run("listing watch matches", [&](sql::Connection& db) { return sql_watch::ListMatches(db, tenant_id, before, limit); });
+    return Read("listing watch matches", [&](sql::Connection& db) { return sql_watch::ListMatches(db, tenant_id, before, limit); });
   }
   std::vector<WatchMatch> ListPendingWatchMatches(int limit) override {
-    return Run("listing pending watch matches", [&](sql::Connection& db) { return sql_watch::ListPendingMatches(db, limit); });
+    return Read("listing pending watch matches", [&](sql::Connection& db) { return sql_watch::ListPendingMatches(db, limit); });
   }
   int CountWatchNotified(std::string_view subscriber_id, std::int64_t since) override {
-    return Run("counting notifications", [&](sql::Connection& db) { return sql_watch::CountNotified(db, subscriber_id, since); });
+    return Read("counting notifications", [&](sql::Connection& db) { return sql_watch::CountNotified(db, subscriber_id, since); });
   }
   std::int64_t LastWatchMatchAt(std::string_view rule_id, std::int64_t author_id) override {
-    return Run("reading watch matches", [&](sql::Connection& db) { return sql_watch::LastMatchAt(db, rule_id, author_id); });
+    return Read("reading watch matches", [&](sql::Connection& db) { return sql_watch::LastMatchAt(db, rule_id, author_id); });
   }
   void DeleteWatchBefore(std::int64_t before) override {
     Run("removing old watch matches", [&](sql::Connection& db) { sql_watch::DeleteBefore(db, before); });
@@ -418,13 +423,13 @@ class SqlStore final : public Store {
     return Run("adding a subscriber", [&](sql::Connection& db) { return sql_watch::InsertSubscriber(db, s); });
   }
   std::optional<Subscriber> FindSubscriber(std::string_view id) override {
-    return Run("reading subscribers", [&](sql::Connection& db) { return sql_watch::FindSubscriber(db, id); });
+    return Read("reading subscribers", [&](sql::Connection& db) { return sql_watch::FindSubscriber(db, id); });
   }
   std::optional<Subscriber> FindSubscriberByUser(std::string_view bot_id, std::int64_t user_id) override {
-    return Run("reading subscribers", [&](sql::Connection& db) { return sql_watch::FindSubscriberByUser(db, bot_id, user_id); });
+    return Read("reading subscribers", [&](sql::Connection& db) { return sql_watch::FindSubscriberByUser(db, bot_id, user_id); });
   }
   std::vector<Subscriber> ListSubscribers(std::string_view tenant_id) override {
-    return Run("listing subscribers", [&](sql::Connection& db) { return sql_watch::ListSubscribers(db, tenant_id); });
+    return Read("listing subscribers", [&](sql::Connection& db) { return sql_watch::ListSubscribers(db, tenant_id); });
   }
   bool DeleteSubscriber(std::string_view tenant_id, std::string_view id) override {
     return Run("removing a subscriber", [&](sql::Connection& db) { return sql_watch::DeleteSubscriber(db, tenant_id, id); });
@@ -434,7 +439,7 @@ class SqlStore final : public Store {
     Run("recording files", [&](sql::Connection& db) { sql_files::Upsert(db, files); });
   }
   std::optional<FileRecord> FindFile(std::string_view account_id, std::string_view file_id) override {
-    return Run("reading files", [&](sql::Connection& db) { return sql_files::Find(db, account_id, file_id); });
+    return Read("reading files", [&](sql::Connection& db) { return sql_files::Find(db, account_id, file_id); });
   }
   bool SetFileCache(std::string_view account_id, std::string_view file_id, std::int64_t cached_bytes,
                     std::int64_t last_used_at) override {
@@ -442,23 +447,23 @@ class SqlStore final : public Store {
                [&](sql::Connection& db) { return sql_files::SetCache(db, account_id, file_id, cached_bytes, last_used_at); });
   }
   std::vector<FileRecord> ListCachedFiles(std::string_view account_id) override {
-    return Run("reading the file cache", [&](sql::Connection& db) { return sql_files::ListCached(db, account_id); });
+    return Read("reading the file cache", [&](sql::Connection& db) { return sql_files::ListCached(db, account_id); });
   }
   // The event log and webhooks: the SQL lives in sql_events.cpp.
   std::vector<Event> AppendEvents(std::vector<Event> events) override {
     return Run("appending events", [&](sql::Connection& db) { return sql_events::Append(db, std::move(events)); });
   }
   std::vector<Event> ListEvents(const EventQuery& query) override {
-    return Run("reading events", [&](sql::Connection& db) { return sql_events::List(db, query); });
+    return Read("reading events", [&](sql::Connection& db) { return sql_events::List(db, query); });
   }
   std::int64_t LastEventSeq(std::string_view tenant_id) override {
-    return Run("reading events", [&](sql::Connection& db) { return sql_events::LastSeq(db, tenant_id); });
+    return Read("reading events", [&](sql::Connection& db) { return sql_events::LastSeq(db, tenant_id); });
   }
   int DeleteEventsBefore(std::int64_t created_before) override {
     return Run("removing old events", [&](sql::Connection& db) { return sql_events::DeleteBefore(db, created_before); });
   }
   std::int64_t GetEventCheckpoint(std::string_view account_id) override {
-    return Run("reading a checkpoint", [&](sql::Connection& db) { return sql_events::GetCheckpoint(db, account_id); });
+    return Read("reading a checkpoint", [&](sql::Connection& db) { return sql_events::GetCheckpoint(db, account_id); });
   }
   void SetEventCheckpoint(std::string_view account_id, std::int64_t at) override {
     Run("writing a checkpoint", [&](sql::Connection& db) { sql_events::SetCheckpoint(db, account_id, at); });
@@ -467,10 +472,10 @@ class SqlStore final : public Store {
     Run("storing a webhook", [&](sql::Connection& db) { sql_events::InsertWebhook(db, w); });
   }
   std::optional<Webhook> FindWebhook(std::string_view id) override {
-    return Run("reading a webhook", [&](sql::Connection& db) { return sql_events::FindWebhook(db, id); });
+    return Read("reading a webhook", [&](sql::Connection& db) { return sql_events::FindWebhook(db, id); });
   }
   std::vector<Webhook> ListWebhooks(std::string_view tenant_id) override {
-    return Run("listing webhooks", [&](sql::Connection& db) { return sql_events::ListWebhooks(db, tenant_id); });
+    return Read("listing webhooks", [&](sql::Connection& db) { return sql_events::ListWebhooks(db, tenant_id); });
   }
   bool UpdateWebhook(const Webhook& w) override {
     return Run("updating a webhook", [&](sql::Connection& db) { return sql_events::UpdateWebhook(db, w); });
@@ -483,14 +488,14 @@ class SqlStore final : public Store {
     Run("saving a notification subscription", [&](sql::Connection& db) { sql_notifications::PutSubscription(db, s); });
   }
   std::optional<NotificationSubscription> FindNotificationSubscription(std::string_view id) override {
-    return Run("reading notification subscriptions", [&](sql::Connection& db) { return sql_notifications::FindSubscription(db, id); });
+    return Read("reading notification subscriptions", [&](sql::Connection& db) { return sql_notifications::FindSubscription(db, id); });
   }
   std::optional<NotificationSubscription> FindNotificationSubscriptionOf(std::string_view subscriber_id) override {
-    return Run("reading notification subscriptions",
+    return Read("reading notification subscriptions",
                [&](sql::Connection& db) { return sql_notifications::FindSubscriptionOf(db, subscriber_id); });
   }
   std::vector<NotificationSubscription> ListNotificationSubscriptions(std::string_view tenant_id) override {
-    return Run("listing notification subscriptions",
+    return Read("listing notification subscriptions",
                [&](sql::Connection& db) { return sql_notifications::ListSubscriptions(db, tenant_id); });
   }
   bool DeleteNotificationSubscription(std::string_view tenant_id, std::string_view id) override {
@@ -504,8 +509,17 @@ class SqlStore final : public Store {
   // into StoreError naming the operation and the database.
   template <typename F>
   std::invoke_result_t<F, sql::Connection&> Run(std::string_view what, F&& body) {
+    return RunOn(*pool_, what, std::forward<F>(body));
+  }
+  // The same for a call that only reads.
+  template <typename F>
+  std::invoke_result_t<F, sql::Connection&> Read(std::string_view what, F&& body) {
+    return RunOn(readers_ ? *readers_ : *pool_, what, std::forward<F>(body));
+  }
+  template <typename F>
+  std::invoke_result_t<F, sql::Connection&> RunOn(sql::ConnectionPool& pool, std::string_view what, F&& body) {
     try {
-      auto lease = pool_->Acquire();
+      auto lease = pool.Acquire();
       try {
         return body(*lease);
       } catch (const sql::Error& e) {
@@ -513,12 +527,16 @@ class SqlStore final : public Store {
         throw;
       }
     } catch (const sql::Error& e) {
+      if (e.kind() == sql::Error::Kind::kConnectionLost) {
+        throw StoreUnavailable(std::string(what) + " in " + path_ + ": " + e.what());
+      }
       throw StoreError(std::string(what) + " in " + path_ + ": " + e.what());
     }
   }
 
   const std::string path_;
   std::unique_ptr<sql::ConnectionPool> pool_;
+  std::unique_ptr<sql::ConnectionPool> readers_;
 };
 
 }  // namespace
@@ -530,7 +548,9 @@ std::unique_ptr<Store> OpenSqliteStore(const fs::path& path) {
     auto db = OpenSqliteConnection(name);
     ApplyMigrations(*db, name);
     auto pool = std::make_unique<sql::ConnectionPool>(1, [name] { return OpenSqliteConnection(name); }, std::move(db));
-    return std::make_unique<SqlStore>(name, std::move(pool));
+    auto readers = std::make_unique<sql::ConnectionPool>(
+        kSqliteReaders, [name] { return sql::OpenSqlite(name, true, kBusyTimeoutMs); });
+    return std::make_unique<SqlStore>(name, std::move(pool), std::move(readers));
   } catch (const sql::Error& e) {
     throw StoreError("cannot open database " + name + ": " + e.what());
   }

@@ -32,6 +32,15 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database cannot be reached now (PostgreSQL stopped, restarting, or its
+// connection lost). The call did not happen, or (a commit whose answer was
+// lost) may have: a retry with the same idempotency key is safe. The routes
+// answer 503 store_unavailable; the pool opens new connections on later calls.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // One linked Telegram account. Secret fields hold ciphertext only (see crypto::Envelope).
 struct Account {
   std::string id;                      // "acc_" + random, also the AEAD associated data

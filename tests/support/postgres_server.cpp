@@ -57,6 +57,16 @@ int PortOf(const fs::path& dir) {
   return std::stoi(port);
 }
 
+// Starts the server of `dir` on `port` and waits until it takes connections.
+void StartOn(const fs::path& dir, int port) {
+  const fs::path log = dir / "server.log";
+  // Tests want speed, not durability: no fsync.
+  Run(std::string(kBin) + "pg_ctl -D '" + (dir / "data").string() + "' -l '" + log.string() + "' -w -t 60 -o \"-p " +
+          std::to_string(port) + " -k '" + dir.string() +
+          "' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300\" start",
+      log);
+}
+
 // The suite's server: the fixture's, or this process's own.
 fs::path SuiteServer() {
   static std::once_flag once;
@@ -98,13 +108,15 @@ void PostgresServer::Start(const fs::path& dir) {
           "' --auth-host=scram-sha-256 --auth-local=trust --no-locale -E UTF8 --no-sync",
       log);
   const int port = FreePort();
-  // Tests want speed, not durability: no fsync.
-  Run(std::string(kBin) + "pg_ctl -D '" + data + "' -l '" + log.string() + "' -w -t 60 -o \"-p " +
-          std::to_string(port) + " -k '" + dir.string() +
-          "' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300\" start",
-      log);
+  StartOn(dir, port);
   std::ofstream(dir / "port") << port;
 }
+
+void PostgresServer::Halt(const fs::path& dir) {
+  Run(std::string(kBin) + "pg_ctl -D '" + (dir / "data").string() + "' -m fast -w stop", dir / "server.log");
+}
+
+void PostgresServer::Resume(const fs::path& dir) { StartOn(dir, PortOf(dir)); }
 
 void PostgresServer::Stop(const fs::path& dir) {
   std::error_code ec;

@@ -21,6 +21,10 @@ class PostgresServer {
   static void Start(const std::filesystem::path& dir);
   // Stops the server under `dir` and removes `dir`.
   static void Stop(const std::filesystem::path& dir);
+  // Stops the server under `dir` as an operator would (connections are ended,
+  // the data stays), and starts it again on the same port.
+  static void Halt(const std::filesystem::path& dir);
+  static void Resume(const std::filesystem::path& dir);
   // The server's connection string (a postgresql:// URL with the password)
   // for `database`.
   static std::string Conninfo(const std::filesystem::path& dir, const std::string& database);

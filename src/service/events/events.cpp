@@ -10,6 +10,9 @@ namespace {
 
 constexpr std::size_t kBatch = 500;
 constexpr int kMaxRead = 500;
+// While the store is away: the writer's first wait, doubled up to the last.
+constexpr std::chrono::milliseconds kFirstRetry{100};
+constexpr std::chrono::milliseconds kLastRetry{2000};
 
 }  // namespace
 
@@ -21,7 +24,12 @@ const std::set<std::string> kEventTypes = {
 
 EventService::EventService(Infrastructure& infra, AccountService& accounts, Background& background,
                            MessageShapes shapes)
-    : infra_(infra), shapes_(std::move(shapes)), accounts_(accounts), background_(background), writer_([this] { Run(); }) {
+    : infra_(infra),
+      shapes_(std::move(shapes)),
+      accounts_(accounts),
+      background_(background),
+      buffer_limit_(infra.config().event_buffer),
+      writer_([this] { Run(); }) {
   accounts_.AddObserver(this);
   infra_.metrics().AddCollector([this](Metrics::Writer& w) {
     std::lock_guard lock(mutex_);
@@ -42,16 +50,42 @@ void EventService::Append(EventDraft draft) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
+    if (queue_.size() >= buffer_limit_) return Drop(draft);
     queue_.push_back(std::move(draft));
     ++queued_total_;
   }
   wake_writer_.notify_one();
 }
 
-void EventService::Flush() {
+void EventService::Drop(const EventDraft& draft) {
+  const bool refilled = draft.type == "message.received" && !draft.account_id.empty();
+  if (refilled) refill_.insert(draft.account_id);
+  infra_.metrics().Increment("tgmux_events_dropped_total",
+                             "Events dropped because the buffer was full while the store was unreachable; "
+                             "recovered=\"gap_recovery\" ones are read back from Telegram once it is back",
+                             "type=\"" + draft.type + "\",recovered=\"" + (refilled ? "gap_recovery" : "none") + "\"");
+  if (dropped_++ == 0) {
+    spdlog::error("events: the store is unreachable and {} events wait for it (TGMUX_EVENT_BUFFER): further "
+                  "events are dropped until it is back; received messages will be read back from Telegram",
+                  queue_.size());
+  }
+}
+
+bool EventService::Flush() {
   std::unique_lock lock(mutex_);
   std::uint64_t target = queued_total_;
-  written_.wait(lock, [&] { return written_total_ >= target || !writer_.joinable(); });
+  written_.wait(lock, [&] { return written_total_ >= target || !writer_.joinable() || store_away_; });
+  return written_total_ >= target;
+}
+
+void EventService::OnRefill(std::function<void(const std::set<std::string>&)> listener) {
+  std::lock_guard lock(mutex_);
+  refill_listeners_.push_back(std::move(listener));
+}
+
+std::set<std::string> EventService::AwaitingRefill() {
+  std::lock_guard lock(mutex_);
+  return refill_;
 }
 
 void EventService::Shutdown() {
@@ -82,6 +116,7 @@ void EventService::ReleaseWaiters() {
 
 void EventService::Run() {
   std::unique_lock lock(mutex_);
+  auto backoff = kFirstRetry;
   for (;;) {
     wake_writer_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping, and everything is written
@@ -92,23 +127,66 @@ void EventService::Run() {
     }
     lock.unlock();
     std::size_t count = batch.size();
+    bool away = false;
     try {
-      WriteBatch(std::move(batch));
+      WriteBatch(batch);
+    } catch (const store::StoreUnavailable& e) {
+      away = true;
+      if (!store_away_) spdlog::error("events: the store is unreachable; events wait in memory: {}", e.what());
     } catch (const std::exception& e) {
       ++write_failures_;
       spdlog::error("events: {} events could not be written: {}", count, e.what());
     }
     lock.lock();
+    if (away && !stopping_) {
+      // Back to the front, in order, for the next try.
+      for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
+      AwaitStore(lock, backoff);
+      continue;
+    }
+    if (away) {
+      count += queue_.size();
+      queue_.clear();
+      ++write_failures_;
+      spdlog::error("events: stopping while the store is unreachable: {} events are lost", count);
+    } else {
+      if (store_away_) {
+        backoff = kFirstRetry;
+        store_away_ = false;
+        spdlog::info("events: the store is back; writing the events kept meanwhile ({} dropped)", dropped_);
+        dropped_ = 0;
+      }
+      // Once the buffer has room again, what it dropped is read back.
+      if (!refill_.empty() && queue_.size() < buffer_limit_ / 2) HandOverRefill(lock);
+    }
     written_total_ += count;
     written_.notify_all();
   }
   written_.notify_all();
 }
 
-void EventService::WriteBatch(std::vector<EventDraft> drafts) {
+void EventService::AwaitStore(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds& backoff) {
+  if (!store_away_) {
+    store_away_ = true;
+    written_.notify_all();  // Flush answers at once while the store is away
+  }
+  wake_writer_.wait_for(lock, backoff, [&] { return stopping_; });
+  backoff = std::min(backoff * 2, kLastRetry);
+}
+
+void EventService::HandOverRefill(std::unique_lock<std::mutex>& lock) {
+  const std::set<std::string> accounts = refill_;
+  auto listeners = refill_listeners_;
+  lock.unlock();
+  for (const auto& listener : listeners) listener(accounts);
+  lock.lock();
+  for (const auto& account_id : accounts) refill_.erase(account_id);
+}
+
+void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
   std::vector<store::Event> events;
   std::int64_t now = UnixMillis();
-  for (auto& draft : drafts) {
+  for (const auto& draft : drafts) {
     store::Event event;
     event.tenant_id = draft.tenant_id;
     if (event.tenant_id.empty() || draft.incoming_chat) {
@@ -118,10 +196,10 @@ void EventService::WriteBatch(std::vector<EventDraft> drafts) {
       event.tenant_id = info->tenant_id;
     }
     event.id = crypto::RandomId("evt");
-    event.type = std::move(draft.type);
-    event.account_id = std::move(draft.account_id);
+    event.type = draft.type;
+    event.account_id = draft.account_id;
     event.created_at = now;
-    event.dedup_key = std::move(draft.dedup_key);
+    event.dedup_key = draft.dedup_key;
     event.data = infra_.envelope().SealRecord("event", event.id, draft.data.dump());
     events.push_back(std::move(event));
   }
@@ -194,7 +272,12 @@ std::uint64_t EventService::Wait(store::EventQuery query, std::chrono::milliseco
     waiters_[token] = Waiter{query, std::move(deliver)};
   }
   // Registered first, read after: an event written in between wakes the waiter.
-  auto events = Read(query);
+  Events events;
+  try {
+    events = Read(query);
+  } catch (const store::StoreUnavailable&) {
+    // Nothing is written while the store is away: wait as if there were no events.
+  }
   Waiter waiter;
   if (!events.empty() && TakeWaiter(token, &waiter)) {
     waiter.deliver(std::move(events));
@@ -229,7 +312,14 @@ void EventService::WakeWaiters(const std::string& tenant_id) {
     listeners = listeners_;
   }
   for (const auto& [token, query] : candidates) {
-    auto events = Read(query);
+    Events events;
+    try {
+      events = Read(query);
+    } catch (const store::StoreError& e) {
+      // The events are written: this waiter reads them at its next look.
+      spdlog::warn("events: a waiter could not read the new events: {}", e.what());
+      continue;
+    }
     Waiter waiter;
     if (!events.empty() && TakeWaiter(token, &waiter)) waiter.deliver(std::move(events));
   }

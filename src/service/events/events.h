@@ -4,6 +4,11 @@
 //
 // Appending never blocks the caller: drafts queue for one writer thread, which
 // writes them in batches, one transaction each, and then wakes the readers.
+// While the store cannot be reached (PostgreSQL away) the queue holds what
+// arrives, up to TGMUX_EVENT_BUFFER events, and the writer tries again until
+// it is back. Beyond that, events are dropped and counted: received messages
+// are read back by gap recovery once the store is back (OnRefill), the rest
+// (edits, deletions, reads, statuses) are lost.
 // Events with a dedup key (a received message: account, chat, message id) are
 // in the log at most once, however often they are appended: gap recovery
 // after a restart relies on it. Event data is sealed at rest. Thread-safe.
@@ -68,10 +73,18 @@ class EventService : public AccountObserver {
   const MessageShapes& shapes() const { return shapes_; }
   ~EventService() override;
 
-  // Queues an event; the writer stores it shortly after.
+  // Queues an event; the writer stores it shortly after (or drops it when
+  // the buffer is full; see above).
   void Append(EventDraft draft);
-  // Returns once everything queued before the call is written.
-  void Flush();
+  // Returns once everything queued before the call is written: true, or
+  // false at once while the store cannot be reached.
+  bool Flush();
+  // Called (on the writer thread) when the buffer has room again after
+  // received messages of these accounts were dropped (the store was away).
+  void OnRefill(std::function<void(const std::set<std::string>& account_ids)> listener);
+  // Accounts whose dropped received messages are not yet handed to OnRefill:
+  // their gap recovery checkpoints must stay where they are.
+  std::set<std::string> AwaitingRefill();
   // Before the HTTP server stops: answers every waiter now (with no events),
   // and every later Wait at once, so that no long-poll is left unanswered.
   void ReleaseWaiters();
@@ -151,7 +164,15 @@ class EventService : public AccountObserver {
   void ReleaseHeld(Hold& hold, const std::function<bool(std::int64_t chat)>& release);
 
   void Run();
-  void WriteBatch(std::vector<EventDraft> drafts);
+  // Writes a batch (kept as it is, for a retry); throws StoreUnavailable.
+  void WriteBatch(const std::vector<EventDraft>& drafts);
+  // A draft the full buffer has no room for. Under mutex_.
+  void Drop(const EventDraft& draft);
+  // After a batch failed because the store is away: waits before the next try. Under mutex_ (`lock`).
+  void AwaitStore(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds& backoff);
+  // Hands the accounts whose received messages were dropped to the OnRefill
+  // listeners (without the lock). Under mutex_ (`lock`).
+  void HandOverRefill(std::unique_lock<std::mutex>& lock);
   std::optional<AccountInfo> Info(const std::string& account_id);
   static bool Accepts(const AccountInfo& info, telegram::ChatType type);
   void WakeWaiters(const std::string& tenant_id);
@@ -167,6 +188,11 @@ class EventService : public AccountObserver {
   std::condition_variable wake_writer_;
   std::condition_variable written_;
   std::deque<EventDraft> queue_;
+  const std::size_t buffer_limit_;  // TGMUX_EVENT_BUFFER
+  bool store_away_ = false;         // the last batch found the store unreachable
+  std::uint64_t dropped_ = 0;       // in the current outage
+  std::set<std::string> refill_;    // accounts whose received messages were dropped
+  std::vector<std::function<void(const std::set<std::string>&)>> refill_listeners_;
   std::uint64_t queued_total_ = 0;
   std::uint64_t written_total_ = 0;
   bool stopping_ = false;

@@ -75,6 +75,34 @@ struct GapRecovery::Run : std::enable_shared_from_this<GapRecovery::Run> {
 GapRecovery::GapRecovery(Infrastructure& infra, AccountService& accounts, EventService& events, Background& background)
     : infra_(infra), accounts_(accounts), events_(events), background_(background) {
   accounts_.AddObserver(this);
+  events_.OnRefill([this](const std::set<std::string>& account_ids) { Refill(account_ids); });
+}
+
+void GapRecovery::Refill(const std::set<std::string>& account_ids) {
+  for (const auto& account_id : account_ids) {
+    {
+      std::lock_guard lock(mutex_);
+      caught_up_.erase(account_id);  // its checkpoint stays until this run completes
+      if (!recovering_.insert(account_id).second) continue;
+    }
+    spdlog::info("account {}: reading back the messages received while the store was unreachable", account_id);
+    events_.HoldLive(account_id);
+    background_.Post([this, account_id] {
+      try {
+        Recover(account_id, Since(infra_.store().GetEventCheckpoint(account_id)));
+      } catch (const std::exception& e) {
+        spdlog::warn("account {}: gap recovery could not start: {}", account_id, e.what());
+        Finished(account_id, 0, false);
+      }
+    });
+  }
+}
+
+std::int64_t GapRecovery::Since(std::int64_t checkpoint) const {
+  // Never before the retention horizon: an event removed by retention must
+  // not come back as new. Message dates are whole seconds: round the horizon up.
+  auto horizon_ms = UnixMillis() - static_cast<std::int64_t>(infra_.config().event_retention_seconds * 1000);
+  return std::max(checkpoint, (horizon_ms + 999) / 1000);
 }
 
 void GapRecovery::OnReady(const std::string& account_id) {
@@ -97,11 +125,7 @@ void GapRecovery::OnReady(const std::string& account_id) {
       recovering_.insert(account_id);
       events_.HoldLive(account_id);
     }
-    // Never before the retention horizon: an event removed by retention must
-    // not come back as new.
-    // Message dates are whole seconds: round the horizon up.
-    auto horizon_ms = UnixMillis() - static_cast<std::int64_t>(infra_.config().event_retention_seconds * 1000);
-    Recover(account_id, std::max(since, (horizon_ms + 999) / 1000));
+    Recover(account_id, Since(since));
   });
 }
 
@@ -144,10 +168,13 @@ void GapRecovery::Checkpoint() {
     std::lock_guard lock(mutex_);
     accounts = caught_up_;
   }
-  events_.Flush();
+  // Not while the store is away (what waits for it is not in the log yet).
+  if (!events_.Flush()) return;
   // A batch that failed may have held received messages: keep the checkpoints
   // where they are, so that the next start reads those messages back.
   if (events_.write_failures() > 0) return;
+  // Received messages dropped while the store was away are read back first.
+  for (const auto& account_id : events_.AwaitingRefill()) accounts.erase(account_id);
   auto& store = infra_.store();
   for (const auto& account_id : accounts) {
     if (store.GetEventCheckpoint(account_id) < at) store.SetEventCheckpoint(account_id, at);

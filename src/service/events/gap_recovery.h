@@ -49,6 +49,10 @@ class GapRecovery : public AccountObserver {
 
  private:
   struct Run;
+  // Reads back what the event log dropped while the store was away (EventService::OnRefill).
+  void Refill(const std::set<std::string>& account_ids);
+  // Where reading back starts for a checkpoint: never before the retention horizon.
+  std::int64_t Since(std::int64_t checkpoint) const;
   void Recover(const std::string& account_id, std::int64_t since);
   void Finished(const std::string& account_id, int recovered, bool complete);
 

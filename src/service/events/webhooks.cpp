@@ -16,6 +16,7 @@ namespace {
 constexpr std::int64_t kFirstBackoffMs = 1000;
 constexpr std::int64_t kMaxBackoffMs = 10 * 60 * 1000;
 constexpr auto kRescan = std::chrono::seconds(60);
+constexpr auto kStoreRetry = std::chrono::seconds(1);  // the store was away: the next look
 
 std::int64_t BackoffMs(int attempts) {
   std::int64_t delay = kFirstBackoffMs;
@@ -109,7 +110,17 @@ void WebhookService::Dispatch() {
     std::set<std::string> tenants;
     tenants.swap(ready_tenants_);
     lock.unlock();
-    auto hooks = infra_.store().ListWebhooks("");
+    std::vector<store::Webhook> hooks;
+    try {
+      hooks = infra_.store().ListWebhooks("");
+    } catch (const store::StoreError& e) {
+      // The store is away: the tenants stay ready for the next look.
+      spdlog::warn("webhooks: cannot read the webhooks: {}", e.what());
+      lock.lock();
+      ready_tenants_.insert(tenants.begin(), tenants.end());
+      wake_.wait_for(lock, kStoreRetry, [this] { return stopping_; });
+      continue;
+    }
     std::int64_t now = UnixMillis();
     lock.lock();
     auto next = std::chrono::steady_clock::now() + kRescan;

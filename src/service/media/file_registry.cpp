@@ -1,5 +1,7 @@
 #include "service/media/file_registry.h"
 
+#include <spdlog/spdlog.h>
+
 #include "common/time.h"
 #include "crypto/secrets.h"
 
@@ -40,7 +42,15 @@ void FileRegistry::Fill(const std::string& account_id, telegram::Message& messag
 void FileRegistry::Register(const std::string& account_id, const std::vector<telegram::Message*>& messages) {
   std::vector<store::FileRecord> records;
   for (auto* message : messages) Fill(account_id, *message, records);
-  infra_.store().UpsertFiles(records);
+  if (records.empty()) return;
+  try {
+    infra_.store().UpsertFiles(records);
+  } catch (const store::StoreUnavailable& e) {
+    // The messages still go on (events, history): only these files cannot be
+    // fetched by id until they are seen again.
+    spdlog::warn("account {}: {} file(s) not recorded while the store is unreachable: {}", account_id,
+                 records.size(), e.what());
+  }
 }
 
 void FileRegistry::Register(const std::string& account_id, std::vector<telegram::Message>& messages) {

@@ -238,4 +238,37 @@ void OutboxService::OnSendResult(const std::string& account_id, std::int64_t cha
   });
 }
 
+void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away) {
+  store::OutboxEntry sealed = Sealed(entry, true);
+  std::lock_guard lock(unsaved_mutex_);
+  try {
+    infra_.store().UpdateOutbox(sealed);
+    unsaved_.erase(sealed.id);  // an older state still waiting is out of date
+  } catch (const store::StoreUnavailable& e) {
+    if (!later_if_away) throw;
+    if (unsaved_.empty()) spdlog::warn("outbox: the store is unreachable; states wait in memory: {}", e.what());
+    unsaved_[sealed.id] = std::move(sealed);
+    if (!unsaved_retry_posted_) {
+      unsaved_retry_posted_ = true;
+      background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
+    }
+  }
+}
+
+void OutboxService::WriteUnsaved() {
+  std::lock_guard lock(unsaved_mutex_);
+  unsaved_retry_posted_ = false;
+  for (auto it = unsaved_.begin(); it != unsaved_.end();) {
+    try {
+      infra_.store().UpdateOutbox(it->second);
+      it = unsaved_.erase(it);
+    } catch (const store::StoreUnavailable&) {
+      unsaved_retry_posted_ = true;
+      background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
+      return;
+    }
+  }
+  spdlog::info("outbox: the store is back; the states kept meanwhile are written");
+}
+
 }  // namespace tgmux::service

@@ -148,7 +148,16 @@ class OutboxService : public AccountObserver {
   // The store keeps recipient, text and media sealed with the account's data
   // key: phone numbers, message texts and file keys are never on disk in clear.
   store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
-  void Save(const store::OutboxEntry& entry) { infra_.store().UpdateOutbox(Sealed(entry, true)); }
+  // Writes an entry's new state. While the store cannot be reached, the
+  // newest state of each entry waits in memory and is written once it is back.
+  void Save(const store::OutboxEntry& entry) { Write(entry, true); }
+  // The same, but throws store::StoreUnavailable instead of waiting: a send
+  // must be known to be in flight before it leaves.
+  void SaveBeforeSend(const store::OutboxEntry& entry) { Write(entry, false); }
+  void Write(const store::OutboxEntry& entry, bool later_if_away);
+  // While the store is away: how soon its writes and the senders try again.
+  static constexpr std::chrono::seconds kStoreRetry{1};
+  void WriteUnsaved();
   std::optional<store::OutboxEntry> Load(const std::string& id);
   void Notify(const store::OutboxEntry& entry);
   // Any thread: the account's sender looks at its queue again.
@@ -204,6 +213,10 @@ class OutboxService : public AccountObserver {
   std::vector<EntryDone> finished_listeners_;
 
   std::mutex enqueue_mutex_;  // keeps queue order the same as creation order
+
+  std::mutex unsaved_mutex_;  // guards the two below
+  std::map<std::string, store::OutboxEntry> unsaved_;  // by id, sealed: states the store could not take yet
+  bool unsaved_retry_posted_ = false;
 
   std::mutex mutex_;  // guards the waiters
   bool stopping_ = false;

@@ -67,7 +67,13 @@ void OutboxService::Pump(const std::string& account_id) {
   if (sender.queue.empty() && sender.settling.empty()) return;
   const auto now = Clock::now();
   if (now < sender.paused_until) return;  // PauseForFlood pumps again when it ends
-  if (auto gone = AccountGone(account_id)) return FailQueue(account_id, *gone);
+  std::optional<Error> gone;
+  try {
+    gone = AccountGone(account_id);
+  } catch (const store::StoreUnavailable&) {
+    return WakeAt(account_id, sender, now + kStoreRetry);  // nothing is sent while the store is away
+  }
+  if (gone) return FailQueue(account_id, *gone);
   auto client = accounts_.Client(account_id);
   // Not connected (starting, disabled, in error): OnReady pumps again.
   if (!client || client->auth_state().kind != Kind::kReady) return;
@@ -192,11 +198,18 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   // in flight (see the header on why it is then not sent again).
   item.entry.state = store::OutboxState::kSending;
   item.entry.updated_at = UnixSeconds();
+  try {
+    SaveBeforeSend(item.entry);
+  } catch (const store::StoreUnavailable&) {
+    // Not sent, and not counted as an attempt: tried again when the store is back.
+    item.entry.state = store::OutboxState::kQueued;
+    --item.entry.attempts;
+    return WakeAt(account_id, sender, Clock::now() + kStoreRetry);
+  }
   item.in_flight = true;
   item.temporary_id = 0;
   item.early_result.reset();
   ++sender.in_flight;
-  Save(item.entry);
   const std::string id = item.entry.id;
   auto done = [this, account_id, id](SendResult result) {
     background_.Post([this, account_id, id, result = std::move(result)]() mutable {
