@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/client_commands.h"
+#include "app/migrate_command.h"
 #include "app/serve.h"
 #include "config/config.h"
 
@@ -50,11 +51,21 @@ int Main(int argc, char** argv) {
   auto* accounts = app.add_subcommand("accounts", "list the linked accounts of a running tgmux");
   accounts->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
   accounts->add_option("--token", client.token, "access token or API key [TGMUX_TOKEN]");
+  MigrateOptions migrate_options;
+  auto* migrate = app.add_subcommand(
+      "migrate", "copy a stopped tgmux's SQLite database into a new, empty PostgreSQL database (README: Moving to "
+                 "PostgreSQL)");
+  migrate->add_option("--from", migrate_options.from, "sqlite:PATH of the database to copy (opened read-only)")
+      ->required();
+  migrate->add_option("--to", migrate_options.to, "postgres://... (or postgresql://..., or libpq's key=value form) "
+                                                  "of the new database; it must hold no tgmux data")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (migrate->parsed()) return MigrateCommand(migrate_options);
   if (login->parsed()) return LoginCommand(client);
   if (accounts->parsed()) return AccountsCommand(client);
   if (version->parsed()) {
