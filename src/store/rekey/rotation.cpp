@@ -155,8 +155,8 @@ class ColumnBatch {
       where += (where.empty() ? "" : " AND ") + std::string("(") + Keys() + ") > (" + marks + ")";
     }
     return "SELECT " + Keys() + ", " + std::string(column_.id_expression) + " AS sealed_for, " +
-           std::string(column_.column) + " FROM " + std::string(column_.table) + (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + Keys() +
-           " LIMIT " + std::to_string(limit);
+           std::string(column_.column) + " FROM " + std::string(column_.table) +
+           (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + Keys() + " LIMIT " + std::to_string(limit);
   }
   std::string UpdateSql() const {
     std::string sql = "UPDATE " + std::string(column_.table) + " SET " + std::string(column_.column) + " = ? WHERE ";
