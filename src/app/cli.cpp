@@ -4,17 +4,22 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "app/client_commands.h"
+#include "app/migrate_command.h"
+#include "app/rotate_command.h"
 #include "app/serve.h"
 #include "config/config.h"
 
 namespace tgmux::app {
 namespace {
 
-void AddSettingFlags(CLI::App& command, std::map<std::string, std::string>& flags) {
+// The flags of the settings (every one when `only` is empty).
+void AddSettingFlags(CLI::App& command, std::map<std::string, std::string>& flags,
+                     const std::set<std::string>& only = {}) {
   for (const auto& setting : config::Settings()) {
-    if (setting.flag.empty()) continue;
+    if (setting.flag.empty() || (!only.empty() && !only.contains(setting.env))) continue;
     command.add_option_function<std::string>(
         setting.flag, [&flags, env = setting.env](const std::string& value) { flags[env] = value; },
         setting.help + " [" + setting.env + "]");
@@ -50,11 +55,33 @@ int Main(int argc, char** argv) {
   auto* accounts = app.add_subcommand("accounts", "list the linked accounts of a running tgmux");
   accounts->add_option("--url", client.url, "tgmux to talk to [TGMUX_URL] (http://127.0.0.1:8080)");
   accounts->add_option("--token", client.token, "access token or API key [TGMUX_TOKEN]");
+  MigrateOptions migrate_options;
+  auto* migrate = app.add_subcommand(
+      "migrate", "copy a stopped tgmux's SQLite database into a new, empty PostgreSQL database (README: Moving to "
+                 "PostgreSQL)");
+  migrate->add_option("--from", migrate_options.from, "sqlite:PATH of the database to copy (opened read-only)")
+      ->required();
+  migrate->add_option("--to", migrate_options.to, "postgres://... (or postgresql://..., or libpq's key=value form) "
+                                                  "of the new database; it must hold no tgmux data")
+      ->required();
+  RotateOptions rotate_options;
+  auto* rotate = app.add_subcommand(
+      "rotate-master-key", "re-seal every secret in the store under a new master key, with tgmux stopped (README: "
+                           "Rotating the master key)");
+  rotate->add_option("--new-key-file", rotate_options.new_key_file,
+                     "file holding the new key: base64 of 32 random bytes, mode 0600")
+      ->required();
+  rotate->add_option("--config", config_file, "TOML configuration file (the one tgmux serve uses)");
+  AddSettingFlags(*rotate, sources.flags, {"TGMUX_DATA_DIR", "TGMUX_STORE"});
+  // For tests: stop after N batches as a crash would, and small batches.
+  rotate->add_option("--stop-after-batches", rotate_options.stop_after_batches)->group("");
+  rotate->add_option("--batch-rows", rotate_options.batch_rows)->group("")->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (migrate->parsed()) return MigrateCommand(migrate_options);
   if (login->parsed()) return LoginCommand(client);
   if (accounts->parsed()) return AccountsCommand(client);
   if (version->parsed()) {
@@ -65,6 +92,7 @@ int Main(int argc, char** argv) {
     if (!config_file.empty()) sources.toml_file = config_file;
     sources.env = config::ProcessEnvironment();
     auto config = config::Load(sources);
+    if (rotate->parsed()) return RotateMasterKeyCommand(config, rotate_options);
     return Serve(config, signals);
   } catch (const config::ConfigError& e) {
     std::cerr << "tgmux: config error: " << e.what() << std::endl;

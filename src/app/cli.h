@@ -1,4 +1,6 @@
-// The tgmux command line: `tgmux serve`, `tgmux version`.
+// The tgmux command line: `tgmux serve`, `tgmux version`, the clients of a
+// running tgmux (`login`, `accounts`) and the maintenance commands run while it
+// is stopped (`migrate`, `rotate-master-key`).
 #pragma once
 
 namespace tgmux::app {

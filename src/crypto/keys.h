@@ -61,6 +61,11 @@ std::string Open(const SecretKey& key, std::string_view sealed, std::string_view
 SecretKey LoadMasterKey(const std::optional<std::string>& env_base64,
                         const std::filesystem::path& key_file, bool may_generate);
 
+// Replaces (or creates) a key file with `key` (base64 + newline, mode 0600),
+// atomically: a crash leaves the old file or the new one, never a mix. Throws
+// MasterKeyError naming the file.
+void WriteMasterKeyFile(const std::filesystem::path& key_file, const SecretKey& key);
+
 // Envelope encryption: per-account data keys wrapped by the master key, and
 // account data sealed under the data key. The account id is the associated
 // data, so a ciphertext moved to another account's row does not open.

@@ -170,6 +170,25 @@ SecretKey GenerateKeyFile(const fs::path& path) {
 
 }  // namespace
 
+void WriteMasterKeyFile(const fs::path& key_file, const SecretKey& key) {
+  const fs::path dir = key_file.has_parent_path() ? key_file.parent_path() : fs::path(".");
+  std::string text = key.ToBase64() + "\n";
+  const fs::path temp = TempName(key_file);
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.get() < 0) {
+    sodium_memzero(text.data(), text.size());
+    throw MasterKeyError("cannot write master key file " + key_file.string() + ": " + SystemReason());
+  }
+  const bool written = WriteAllAndSync(fd.get(), text) && ::close(fd.Release()) == 0;
+  sodium_memzero(text.data(), text.size());
+  if (!written || ::rename(temp.c_str(), key_file.c_str()) != 0) {
+    const std::string reason = SystemReason();
+    ::unlink(temp.c_str());
+    throw MasterKeyError("cannot write master key file " + key_file.string() + ": " + reason);
+  }
+  SyncDirectory(dir);
+}
+
 SecretKey LoadMasterKey(const std::optional<std::string>& env_base64, const fs::path& key_file,
                         bool may_generate) {
   if (env_base64) return KeyFromEnv(*env_base64);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "store/rekey/rotation.h"
 
 namespace tgmux::service {
 namespace {
@@ -47,17 +48,25 @@ std::string Infrastructure::StoreName() const {
 void Infrastructure::OpenSecretsAndStore() {
   auto database = config_.DatabasePath();
   std::optional<std::string> check;
+  std::optional<std::string> rotation;
   try {
     // SQLite: read before anything on disk changes. PostgreSQL: the store
     // opens (and migrates) first; a refused key changes no data.
     if (config_.postgres.empty()) {
       check = store::PeekSqliteMeta(database, kKeyCheck);
+      rotation = store::PeekSqliteMeta(database, store::rekey::kRotationMetaKey);
     } else {
       store_ = store::OpenPostgresStore(config_.postgres, config_.store_pool);
       check = store_->GetMeta(kKeyCheck);
+      rotation = store_->GetMeta(store::rekey::kRotationMetaKey);
     }
   } catch (const store::StoreError& e) {
     throw StartupError(std::string("TGMUX_STORE: ") + e.what());
+  }
+  // Half the data may be under the old key and half under the new one.
+  if (rotation) {
+    throw StartupError("a master key rotation is half-finished in " + StoreName() +
+                       ": run tgmux rotate-master-key --new-key-file FILE again with the same new key to finish it");
   }
   try {
     // While data exists its key is never regenerated: a missing key file is an error then.

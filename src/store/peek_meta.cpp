@@ -2,43 +2,14 @@
 // master key is checked against the data before the store is opened for writing).
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <cctype>
 #include <string>
 
+#include "store/sql_sqlite.h"
 #include "store/store.h"
 
 namespace tgmux::store {
-namespace {
 
 namespace fs = std::filesystem;
-
-std::string PercentEncode(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-// Even a read-only connection to a WAL database creates -wal and -shm files and
-// cannot remove them. Without a -wal file the database was closed cleanly and
-// the main file holds everything, so it is read as immutable: no locks, no new
-// files. With one (a crash, or a running tgmux) the WAL must be read too.
-std::string ReadOnlyUri(const fs::path& path) {
-  std::error_code ec;
-  const bool has_wal = fs::exists(path.string() + "-wal", ec);
-  return "file:" + PercentEncode(fs::absolute(path).string()) +
-         (has_wal ? "?mode=ro" : "?immutable=1");
-}
-
-}  // namespace
 
 std::optional<std::string> PeekSqliteMeta(const fs::path& path, std::string_view key) {
   std::error_code ec;
@@ -47,7 +18,7 @@ std::optional<std::string> PeekSqliteMeta(const fs::path& path, std::string_view
     return std::nullopt;
   }
   try {
-    SQLite::Database db(ReadOnlyUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI, 5000);
+    SQLite::Database db(sql::ReadOnlySqliteUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI, 5000);
     if (!db.tableExists("meta")) return std::nullopt;
     SQLite::Statement query(db, "SELECT value FROM meta WHERE key = ?");
     query.bind(1, std::string(key));

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <cctype>
 #include <utility>
 
 namespace tgmux::store::sql {
@@ -84,7 +85,34 @@ class SqliteConnection final : public Connection {
   SQLite::Database db_;
 };
 
+std::string PercentEncode(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ReadOnlySqliteUri(const std::filesystem::path& path) {
+  std::error_code ec;
+  const bool has_wal = std::filesystem::exists(path.string() + "-wal", ec);
+  return "file:" + PercentEncode(std::filesystem::absolute(path).string()) +
+         (has_wal ? "?mode=ro" : "?immutable=1");
+}
+
+std::unique_ptr<Connection> OpenSqliteReadOnly(const std::filesystem::path& path, int busy_timeout_ms) {
+  return std::make_unique<SqliteConnection>(ReadOnlySqliteUri(path), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+                                            busy_timeout_ms);
+}
 
 std::unique_ptr<Connection> OpenSqlite(const std::string& path, bool read_only, int busy_timeout_ms) {
   const int flags = read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
