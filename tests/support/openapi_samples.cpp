@@ -1,5 +1,7 @@
 #include "tests/support/openapi_samples.h"
 
+#include <stdlib.h>
+
 #include <fstream>
 
 #include "tests/support/build_paths.h"
@@ -16,22 +18,26 @@ nlohmann::json SampleRecorder::Call(const std::string& method, const std::string
   return parsed.is_discarded() ? nlohmann::json() : parsed;
 }
 
-Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples,
-                           const std::filesystem::path& work_dir) {
+Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples) {
   nlohmann::json input = {{"document", document}, {"samples", nlohmann::json::array()}};
   for (const auto& s : samples) {
     input["samples"].push_back({{"method", s.method}, {"path", s.path}, {"status", s.status},
                                 {"content_type", s.content_type}, {"body", s.body}});
   }
-  auto file = work_dir / "openapi-samples.json";
+  // The answers hold tokens and keys: they stay out of the kept test artifacts (scripts/scan-secrets).
+  std::string private_dir = (std::filesystem::temp_directory_path() / "tgmux-openapi-XXXXXX").string();
+  if (!mkdtemp(private_dir.data())) return {-1, "cannot make a temporary directory"};
+  auto file = std::filesystem::path(private_dir) / "samples.json";
   std::ofstream(file) << input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   auto script = std::filesystem::path(build_paths::kSourceDir) / "tests" / "openapi" / "validate.mjs";
-  auto logs = work_dir / "openapi-validate";
-  std::filesystem::create_directories(logs);
-  Process node({build_paths::kNode, script.string(), file.string()}, {}, logs);
   Validation result;
-  result.exit_status = node.Wait(std::chrono::seconds(60));
-  result.output = node.Stdout() + node.Stderr();
+  {
+    Process node({build_paths::kNode, script.string(), file.string()}, {}, private_dir);
+    result.exit_status = node.Wait(std::chrono::seconds(60));
+    result.output = node.Stdout() + node.Stderr();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(private_dir, ignored);
   return result;
 }
 

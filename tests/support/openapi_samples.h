@@ -39,9 +39,9 @@ struct Validation {
   std::string output;    // one line per mismatch, and a summary
 };
 
-// Checks `samples` against `document` (the /openapi.json served), writing the
-// input of the validator under `work_dir`.
-Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples,
-                           const std::filesystem::path& work_dir);
+// Checks `samples` against `document` (the /openapi.json served). The answers
+// (tokens and keys among them) go to the validator through a private temporary
+// file, removed after, never into the kept test artifacts.
+Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples);
 
 }  // namespace tgmux::testing
