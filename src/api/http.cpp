@@ -39,10 +39,12 @@ Response Response::NoContent() {
   return r;
 }
 
+std::string ProblemType(ErrorCode code) { return "/docs/errors#" + std::string(CodeName(code)); }
+
 Response Response::Problem(const Error& error, const std::string& instance) {
   int status = HttpStatus(error.code());
   nlohmann::json body = {
-      {"type", "https://tgmux.dev/problems/" + std::string(CodeName(error.code()))},
+      {"type", ProblemType(error.code())},
       {"title", std::string(CodeName(error.code()))},
       {"status", status},
       {"code", std::string(CodeName(error.code()))},

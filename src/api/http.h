@@ -61,6 +61,10 @@ class Stream {
   virtual void Closed() {}
 };
 
+// The `type` of a code's problems: a relative reference (RFC 9457 3.1.1) to the
+// code's entry in the list of codes tgmux serves, "/docs/errors#flood_wait".
+std::string ProblemType(ErrorCode code);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";

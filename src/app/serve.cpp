@@ -7,6 +7,7 @@
 
 #include "api/http_server.h"
 #include "api/message_json.h"
+#include "api/openapi/docs_routes.h"
 #include "api/routes.h"
 #include "app/data_dir_lock.h"
 #include "bots/bot_front.h"
@@ -77,6 +78,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   mcp::RegisterMcpRoutes(router, *services, std::move(mcp_options));
   auto assets = config.web_dir.empty() ? web::Assets::Embedded() : web::Assets::FromFolder(config.web_dir);
   web::RegisterWebRoutes(router, assets);
+  api::openapi::RegisterDocsRoutes(router, config.compat);
   api::ServerOptions options;
   options.host = config.listen_host;
   options.port = config.listen_port;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tgmux {
 
@@ -39,6 +40,10 @@ enum class ErrorCode {
 std::string_view CodeName(ErrorCode code);
 // HTTP status of a code (the one table for it).
 int HttpStatus(ErrorCode code);
+// What a code means and what a client should do about it (one or two sentences).
+std::string_view CodeSummary(ErrorCode code);
+// Every code, in the table's order (for documentation: /docs/errors, /openapi.json).
+std::vector<ErrorCode> AllErrorCodes();
 // The code named `name` (as CodeName gives it), or nullopt.
 std::optional<ErrorCode> ParseErrorCode(std::string_view name);
 

@@ -1,0 +1,47 @@
+// Answers of tgmux recorded for validation against its OpenAPI document: a
+// client that keeps what it was answered, and the check of a list of answers
+// by tests/openapi/validate.mjs (ajv, JSON Schema 2020-12) under node.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/http_client.h"
+
+namespace tgmux::testing {
+
+struct Sample {
+  std::string method;
+  std::string path;  // as requested, without the query
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+class SampleRecorder {
+ public:
+  explicit SampleRecorder(app::HttpClient client) : client_(std::move(client)) {}
+
+  // Sends the request (a JSON body unless null), keeps the answer, and returns
+  // its body as JSON (null when it is not JSON).
+  nlohmann::json Call(const std::string& method, const std::string& target, const nlohmann::json& body = nullptr);
+  const std::vector<Sample>& samples() const { return samples_; }
+
+ private:
+  app::HttpClient client_;
+  std::vector<Sample> samples_;
+};
+
+struct Validation {
+  int exit_status = -1;  // 0 when every answer matches
+  std::string output;    // one line per mismatch, and a summary
+};
+
+// Checks `samples` against `document` (the /openapi.json served). The answers
+// (tokens and keys among them) go to the validator through a private temporary
+// file, removed after, never into the kept test artifacts.
+Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples);
+
+}  // namespace tgmux::testing
