@@ -36,6 +36,7 @@
 #include "service/media/file_registry.h"
 #include "service/media/media_spool.h"
 #include "service/media/staged_file.h"
+#include "service/outbox/outbox_metrics.h"
 #include "service/outbox/outbox_pacing.h"
 
 namespace tgmux::service {
@@ -148,7 +149,10 @@ class OutboxService : public AccountObserver {
   // The store keeps recipient, text and media sealed with the account's data
   // key: phone numbers, message texts and file keys are never on disk in clear.
   store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
-  void Save(const store::OutboxEntry& entry) { infra_.store().UpdateOutbox(Sealed(entry, true)); }
+  void Save(const store::OutboxEntry& entry) {
+    infra_.store().UpdateOutbox(Sealed(entry, true));
+    metrics_.Track(entry);
+  }
   std::optional<store::OutboxEntry> Load(const std::string& id);
   void Notify(const store::OutboxEntry& entry);
   // Any thread: the account's sender looks at its queue again.
@@ -197,6 +201,7 @@ class OutboxService : public AccountObserver {
   MediaSpool& spool_;
   const Clock::duration chat_interval_;
   const int group_per_minute_;
+  OutboxMetrics metrics_;
   std::map<std::string, Sender> senders_;
   std::vector<SendGuard> guards_;
   Reassigner reassigner_;
