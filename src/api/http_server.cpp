@@ -168,6 +168,9 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       context = tls;
     }
     if (context) {
+      // TLS writes a response as several records: without this, Nagle's
+      // algorithm and the client's delayed ACK hold the last one for 40 ms.
+      socket.set_option(tcp::no_delay(true), ec);
       auto connection = std::make_shared<TlsConnection>(std::move(socket), std::move(context));
       Remember(connection);
       asio::co_spawn(connection->stream.get_executor(), Handshake(connection), asio::detached);
