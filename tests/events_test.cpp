@@ -95,8 +95,9 @@ TEST_F(EventsTest, IncomingPrivateAndGroupMessagesBecomeEventsInOrder) {
   EXPECT_EQ(statuses[0]["data"]["status"], "active");
 
   auto metrics = gateway_->Anonymous().Get("/metrics").body;
-  EXPECT_NE(metrics.find("tgmux_events_processed "), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("tgmux_event_write_failures 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("# TYPE tgmux_events_processed_total counter\ntgmux_events_processed_total "),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("tgmux_event_write_failures_total 0\n"), std::string::npos) << metrics;
 }
 
 TEST_F(EventsTest, LongPollWaitsForTheNextEventAndTimesOutEmpty) {

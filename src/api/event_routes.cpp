@@ -99,16 +99,23 @@ void RegisterLongPoll(Router& router, service::Services& s) {
 }
 
 void RegisterStreams(Router& router, service::Services& s) {
-  router.Add("GET", "/v1/events/stream", kRead, [&s](const Request& r, const Reply& reply) {
+  auto consumers = std::make_shared<StreamConsumers>();
+  s.infra.metrics().AddCollector([consumers](Metrics::Writer& w) {
+    const char* help = "Event consumers connected now, by transport (sse: /v1/events/stream, websocket: /v1/ws)";
+    w.Gauge("tgmux_event_consumers", help, "transport=\"sse\"", consumers->sse.load());
+    w.Gauge("tgmux_event_consumers", help, "transport=\"websocket\"", consumers->websocket.load());
+  });
+  router.Add("GET", "/v1/events/stream", kRead, [&s, consumers](const Request& r, const Reply& reply) {
     auto query = Filter(r, s);
     query.after = StreamStart(r, s, query.tenant_id);
     Response response;
     response.content_type = "text/event-stream";
     response.headers = {{"Cache-Control", "no-store"}, {"X-Accel-Buffering", "no"}};
-    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kSse, kKeepAlive);
+    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kSse, kKeepAlive,
+                                                    consumers);
     reply(std::move(response));
   });
-  router.Add("GET", "/v1/ws", kRead, [&s](const Request& r, const Reply& reply) {
+  router.Add("GET", "/v1/ws", kRead, [&s, consumers](const Request& r, const Reply& reply) {
     auto query = Filter(r, s);
     if (ToLower(r.Header("upgrade")) != "websocket") {
       throw Error(ErrorCode::kInvalidRequest, "/v1/ws is a WebSocket: connect with Upgrade: websocket");
@@ -116,7 +123,8 @@ void RegisterStreams(Router& router, service::Services& s) {
     query.after = StreamStart(r, s, query.tenant_id);
     Response response;
     response.websocket = true;
-    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kWebSocket, kKeepAlive);
+    response.stream = std::make_shared<EventStream>(s.events, query, EventStream::Format::kWebSocket,
+                                                    kKeepAlive, consumers);
     reply(std::move(response));
   });
 }

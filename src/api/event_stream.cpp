@@ -3,8 +3,19 @@
 namespace tgmux::api {
 
 EventStream::EventStream(service::EventService& events, store::EventQuery query, enum Format format,
-                         std::chrono::milliseconds keep_alive)
-    : events_(events), format_(format), keep_alive_(keep_alive), query_(std::move(query)) {}
+                         std::chrono::milliseconds keep_alive, std::shared_ptr<StreamConsumers> consumers)
+    : events_(events), format_(format), keep_alive_(keep_alive), consumers_(std::move(consumers)),
+      query_(std::move(query)) {
+  ++Count();
+}
+
+EventStream::~EventStream() {
+  if (!closed_) --Count();
+}
+
+std::atomic<int>& EventStream::Count() const {
+  return format_ == Format::kSse ? consumers_->sse : consumers_->websocket;
+}
 
 std::string EventStream::Format(const nlohmann::json& event) const {
   if (format_ == Format::kWebSocket) return event.dump();
@@ -90,6 +101,7 @@ void EventStream::Closed() {
     std::lock_guard lock(mutex_);
     if (closed_) return;
     closed_ = true;
+    --Count();
     waiter = waiter_;
     waiter_ = 0;
   }

@@ -3,6 +3,7 @@
 // sending a keep-alive when none come.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -15,6 +16,12 @@
 
 namespace tgmux::api {
 
+// The streams open now, by format: /metrics' tgmux_event_consumers.
+struct StreamConsumers {
+  std::atomic<int> sse{0};
+  std::atomic<int> websocket{0};
+};
+
 class EventStream : public Stream, public std::enable_shared_from_this<EventStream> {
  public:
   enum class Format {
@@ -22,8 +29,10 @@ class EventStream : public Stream, public std::enable_shared_from_this<EventStre
     kWebSocket,  // one event JSON per message, {"type":"keep-alive"} when idle
   };
 
+  // Counted in `consumers` from now until Closed (or its end, if never closed).
   EventStream(service::EventService& events, store::EventQuery query, Format format,
-              std::chrono::milliseconds keep_alive);
+              std::chrono::milliseconds keep_alive, std::shared_ptr<StreamConsumers> consumers);
+  ~EventStream() override;
 
   void Next(Piece piece) override;
   // WebSocket: {"after": SEQ} moves the cursor (to resume after a gap).
@@ -33,10 +42,12 @@ class EventStream : public Stream, public std::enable_shared_from_this<EventStre
  private:
   void Deliver(std::uint64_t generation, service::EventService::Events events);
   std::string Format(const nlohmann::json& event) const;
+  std::atomic<int>& Count() const;
 
   service::EventService& events_;
   const enum Format format_;
   const std::chrono::milliseconds keep_alive_;
+  const std::shared_ptr<StreamConsumers> consumers_;
 
   std::mutex mutex_;
   store::EventQuery query_;

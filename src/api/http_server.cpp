@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <limits>
 #include <atomic>
 #include <mutex>
@@ -12,86 +11,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "api/asio.h"
 #include "api/client_address.h"
 #include "api/form_upload.h"
+#include "api/http_connection.h"
 #include "api/request_parsing.h"
 
 namespace tgmux::api {
-namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using asio::use_awaitable;
-
-// Read errors that deserve an answer before the connection closes.
-std::optional<int> StatusForReadError(const boost::system::error_code& ec) {
-  if (ec == http::error::body_limit) return 413;
-  if (ec == http::error::header_limit) return 431;
-  if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-      ec == asio::error::eof || ec == asio::error::connection_reset) {
-    return std::nullopt;
-  }
-  if (ec.category() == http::make_error_code(http::error::bad_target).category()) return 400;
-  return std::nullopt;
-}
-
-// The answer to a body that could not be read; status 0 when there is nobody
-// to answer (the client left, or the read timed out).
-Response ReadFailure(const boost::system::error_code& ec, std::size_t limit) {
-  auto status = StatusForReadError(ec);
-  if (!status) {
-    Response silent;
-    silent.status = 0;
-    return silent;
-  }
-  return *status == 413 ? PayloadTooLarge(limit) : ProblemForStatus(*status);
-}
-
-// A lingering close (as nginx does) after an error answer: how long and how
-// much of the rest of the request to read and drop before closing.
-constexpr std::chrono::seconds kLingerTime{2};
-constexpr std::size_t kLingerBytes = 16 << 20;
-
-struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
-  std::shared_ptr<Stream> streaming;  // an SSE or WebSocket stream in progress; set on the strand
-};
-
-// Waits for a stream's next piece; the answer comes back on the caller's strand.
-asio::awaitable<std::optional<std::string>> NextPiece(Stream& stream) {
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<std::string>)>(
-      [&stream](auto handler) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        stream.Next([shared](std::optional<std::string> piece) {
-          auto executor = asio::get_associated_executor(*shared);
-          asio::post(executor, [shared, piece = std::move(piece)]() mutable { (*shared)(std::move(piece)); });
-        });
-      },
-      use_awaitable);
-}
-
-// The client may still be sending the request we refused (a body over the
-// limit): closing with its bytes unread would make the kernel reset the
-// connection, and the reset can destroy our answer before the client reads it.
-// So: stop sending, read and drop until the client closes, or for kLingerTime
-// or kLingerBytes at most, then close.
-asio::awaitable<void> LingeringClose(Connection& connection) {
-  boost::system::error_code ec;
-  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  connection.stream.expires_after(kLingerTime);
-  std::array<char, 64 * 1024> sink;
-  std::size_t dropped = 0;
-  while (!ec && dropped < kLingerBytes) {
-    dropped += co_await connection.stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
-  }
-}
-
-}  // namespace
+using namespace server;  // NOLINT: the connection types of api/http_connection.h
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), io(options.network_threads),
@@ -106,37 +33,50 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::mutex connections_mutex;
-  std::set<std::shared_ptr<Connection>> connections;
+  std::set<std::shared_ptr<ConnectionBase>> connections;
   RequestIds ids;
+  std::mutex tls_mutex;
+  std::shared_ptr<ssl::context> tls;  // the certificate new connections get; null: plain HTTP
 
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
+  void Remember(std::shared_ptr<ConnectionBase> connection);
+  void Forget(const std::shared_ptr<ConnectionBase>& connection);
+  asio::awaitable<void> Handshake(std::shared_ptr<TlsConnection> connection);
+  template <class C>
+  asio::awaitable<void> Serve(std::shared_ptr<C> connection);
   asio::awaitable<Response> Handle(Request request);
-  Request ToRequest(const http::request_header<>& header, const std::string& remote_ip);
+  Request ToRequest(const http::request_header<>& header, const std::string& remote_ip, bool tls);
   // Reads the body after its header; a refusal (413, 401, 400 ...) when it
   // must not or could not be read.
-  asio::awaitable<std::optional<Response>> ReadBody(Connection& connection, beast::flat_buffer& buffer,
+  template <class C>
+  asio::awaitable<std::optional<Response>> ReadBody(C& connection, beast::flat_buffer& buffer,
                                                     http::request_parser<http::empty_body>& head,
                                                     Request& request, http::request<http::string_body>& message);
-  asio::awaitable<std::optional<Response>> ReadUpload(Connection& connection, beast::flat_buffer& buffer,
+  template <class C>
+  asio::awaitable<std::optional<Response>> ReadUpload(C& connection, beast::flat_buffer& buffer,
                                                       http::request_parser<http::empty_body>& head,
                                                       const std::string& boundary, Request& request,
                                                       http::request<http::string_body>& message);
-  asio::awaitable<bool> WriteFile(Connection& connection, const Response& response, unsigned version,
+  template <class C>
+  asio::awaitable<bool> WriteFile(C& connection, const Response& response, unsigned version,
                                   bool keep_alive, bool head, const std::string& request_id);
-  asio::awaitable<bool> Write(Connection& connection, const Response& response, unsigned version,
+  template <class C>
+  asio::awaitable<bool> Write(C& connection, const Response& response, unsigned version,
                               bool keep_alive, bool head, const std::string& request_id);
-  asio::awaitable<void> StreamBody(std::shared_ptr<Connection> connection, const Response& response,
+  template <class C>
+  asio::awaitable<void> StreamBody(std::shared_ptr<C> connection, const Response& response,
                                    unsigned version, const std::string& request_id);
-  asio::awaitable<void> WebSocket(std::shared_ptr<Connection> connection, http::request<http::string_body> upgrade,
+  template <class C>
+  asio::awaitable<void> WebSocket(std::shared_ptr<C> connection, http::request<http::string_body> upgrade,
                                   std::shared_ptr<Stream> stream);
 };
 
 // Server-Sent Events and other streams: the headers, then each piece as one
 // chunk until the stream ends or the client leaves.
-asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> shared, const Response& response,
+template <class C>
+asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<C> shared, const Response& response,
                                                    unsigned version, const std::string& request_id) {
-  Connection& connection = *shared;
+  C& connection = *shared;
   http::response<http::empty_body> out{static_cast<http::status>(response.status), version};
   out.set(http::field::server, "tgmux");
   out.set("X-Request-Id", request_id);
@@ -146,7 +86,7 @@ asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> s
   out.keep_alive(false);
   boost::system::error_code ec;
   http::response_serializer<http::empty_body> serializer(out);
-  connection.stream.expires_after(options.read_timeout);
+  connection.Tcp().expires_after(options.read_timeout);
   co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
   // The client sends nothing more: a read that ends (EOF, reset) means it left,
   // which ends the stream now rather than at the next failed write.
@@ -162,7 +102,7 @@ asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> s
   while (!ec && !stopping) {
     auto piece = co_await NextPiece(*response.stream);
     if (!piece || stopping) break;
-    connection.stream.expires_after(options.read_timeout);
+    connection.Tcp().expires_after(options.read_timeout);
     co_await asio::async_write(connection.stream, http::make_chunk(asio::buffer(*piece)),
                                asio::redirect_error(use_awaitable, ec));
   }
@@ -173,13 +113,14 @@ asio::awaitable<void> HttpServer::Impl::StreamBody(std::shared_ptr<Connection> s
 
 // A WebSocket: client messages go to the stream, the stream's pieces go out as
 // text messages; either side ending ends both.
-asio::awaitable<void> HttpServer::Impl::WebSocket(std::shared_ptr<Connection> connection,
+template <class C>
+asio::awaitable<void> HttpServer::Impl::WebSocket(std::shared_ptr<C> connection,
                                                   http::request<http::string_body> upgrade,
                                                   std::shared_ptr<Stream> stream) {
   namespace websocket = beast::websocket;
-  connection->stream.expires_never();
+  connection->Tcp().expires_never();
   // Over the connection's stream (by reference: the connection keeps owning it).
-  auto ws = std::make_shared<websocket::stream<beast::tcp_stream&>>(connection->stream);
+  auto ws = std::make_shared<websocket::stream<decltype(connection->stream)&>>(connection->stream);
   ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws->read_message_max(64 * 1024);
   boost::system::error_code ec;
@@ -221,13 +162,49 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
+    std::shared_ptr<ssl::context> context;
     {
-      std::lock_guard lock(connections_mutex);
-      connections.insert(connection);
+      std::lock_guard lock(tls_mutex);
+      context = tls;
     }
-    asio::co_spawn(connection->stream.get_executor(), Serve(connection), asio::detached);
+    if (context) {
+      // TLS writes a response as several records: without this, Nagle's
+      // algorithm and the client's delayed ACK hold the last one for 40 ms.
+      socket.set_option(tcp::no_delay(true), ec);
+      auto connection = std::make_shared<TlsConnection>(std::move(socket), std::move(context));
+      Remember(connection);
+      asio::co_spawn(connection->stream.get_executor(), Handshake(connection), asio::detached);
+    } else {
+      auto connection = std::make_shared<PlainConnection>(std::move(socket));
+      Remember(connection);
+      asio::co_spawn(connection->stream.get_executor(), Serve(connection), asio::detached);
+    }
   }
+}
+
+void HttpServer::Impl::Remember(std::shared_ptr<ConnectionBase> connection) {
+  std::lock_guard lock(connections_mutex);
+  connections.insert(std::move(connection));
+}
+
+void HttpServer::Impl::Forget(const std::shared_ptr<ConnectionBase>& connection) {
+  std::lock_guard lock(connections_mutex);
+  connections.erase(connection);
+}
+
+// The TLS handshake, bounded like a read; a client that fails it (plain HTTP
+// on the HTTPS port, an old protocol, a scanner) is dropped without an answer.
+asio::awaitable<void> HttpServer::Impl::Handshake(std::shared_ptr<TlsConnection> connection) {
+  boost::system::error_code ec;
+  connection->Tcp().expires_after(options.read_timeout);
+  co_await connection->stream.async_handshake(ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    spdlog::debug("TLS handshake failed: {}", ec.message());
+    connection->Tcp().socket().close(ec);
+    Forget(connection);
+    co_return;
+  }
+  co_await Serve(connection);
 }
 
 asio::awaitable<Response> HttpServer::Impl::Handle(Request request) {
@@ -246,7 +223,8 @@ asio::awaitable<Response> HttpServer::Impl::Handle(Request request) {
   co_return response;
 }
 
-asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Response& response, unsigned version,
+template <class C>
+asio::awaitable<bool> HttpServer::Impl::Write(C& connection, const Response& response, unsigned version,
                                               bool keep_alive, bool head, const std::string& request_id) {
   http::response<http::string_body> out{static_cast<http::status>(response.status), version};
   out.set(http::field::server, "tgmux");
@@ -258,7 +236,7 @@ asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Resp
   out.prepare_payload();
   if (head) out.body().clear();
   boost::system::error_code ec;
-  connection.stream.expires_after(options.read_timeout);
+  connection.Tcp().expires_after(options.read_timeout);
   if (head) {
     http::response_serializer<http::string_body> serializer(out);
     co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
@@ -268,7 +246,8 @@ asio::awaitable<bool> HttpServer::Impl::Write(Connection& connection, const Resp
   co_return !ec;
 }
 
-asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(Connection& connection, beast::flat_buffer& buffer,
+template <class C>
+asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(C& connection, beast::flat_buffer& buffer,
                                                                     http::request_parser<http::empty_body>& head,
                                                                     Request& request,
                                                                     http::request<http::string_body>& message) {
@@ -290,7 +269,7 @@ asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(Connection& 
   if (boundary) co_return co_await ReadUpload(connection, buffer, head, *boundary, request, message);
   http::request_parser<http::string_body> parser(std::move(head));
   parser.body_limit(limit);
-  connection.stream.expires_after(options.read_timeout);
+  connection.Tcp().expires_after(options.read_timeout);
   co_await http::async_read(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
   if (ec) co_return ReadFailure(ec, limit);
   message = parser.release();
@@ -300,7 +279,8 @@ asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(Connection& 
 
 // A multipart body, received piece by piece into sealed files (FormUploadSink),
 // so that memory stays flat however large the upload.
-asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadUpload(Connection& connection,
+template <class C>
+asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadUpload(C& connection,
                                                                       beast::flat_buffer& buffer,
                                                                       http::request_parser<http::empty_body>& head,
                                                                       const std::string& boundary, Request& request,
@@ -315,7 +295,7 @@ asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadUpload(Connection
     while (!parser.is_done()) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
-      connection.stream.expires_after(options.read_timeout);
+      connection.Tcp().expires_after(options.read_timeout);
       co_await http::async_read(connection.stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
       if (ec == http::error::need_buffer) ec = {};
       if (ec) co_return ReadFailure(ec, options.upload_limit);
@@ -333,7 +313,8 @@ asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadUpload(Connection
   co_return std::nullopt;
 }
 
-asio::awaitable<bool> HttpServer::Impl::WriteFile(Connection& connection, const Response& response, unsigned version,
+template <class C>
+asio::awaitable<bool> HttpServer::Impl::WriteFile(C& connection, const Response& response, unsigned version,
                                                   bool keep_alive, bool head, const std::string& request_id) {
   const auto& range = *response.file;
   int fd = ::open(range.path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -354,14 +335,14 @@ asio::awaitable<bool> HttpServer::Impl::WriteFile(Connection& connection, const 
   out.keep_alive(keep_alive);
   boost::system::error_code ec;
   http::response_serializer<http::empty_body> serializer(out);
-  connection.stream.expires_after(options.read_timeout);
+  connection.Tcp().expires_after(options.read_timeout);
   co_await http::async_write_header(connection.stream, serializer, asio::redirect_error(use_awaitable, ec));
   std::vector<char> piece(64 * 1024);
   std::uint64_t offset = range.offset, left = head ? 0 : range.length;
   while (!ec && left > 0) {
     ssize_t got = ::pread(fd, piece.data(), std::min<std::uint64_t>(piece.size(), left), static_cast<off_t>(offset));
     if (got <= 0) co_return false;  // the file shrank: the client sees a short body
-    connection.stream.expires_after(options.read_timeout);
+    connection.Tcp().expires_after(options.read_timeout);
     co_await asio::async_write(connection.stream, asio::buffer(piece.data(), static_cast<std::size_t>(got)),
                                asio::redirect_error(use_awaitable, ec));
     offset += static_cast<std::uint64_t>(got);
@@ -370,17 +351,19 @@ asio::awaitable<bool> HttpServer::Impl::WriteFile(Connection& connection, const 
   co_return !ec;
 }
 
-asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connection) {
+template <class C>
+asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<C> connection) {
+  constexpr bool kTls = std::is_same_v<C, TlsConnection>;
   beast::flat_buffer buffer;
   boost::system::error_code ec;
-  std::string remote_ip = connection->stream.socket().remote_endpoint(ec).address().to_string();
+  std::string remote_ip = connection->Tcp().socket().remote_endpoint(ec).address().to_string();
   for (;;) {
     http::request_parser<http::empty_body> head;
     // The route decides, in ReadBody. (Not boost::none: Beast 1.74 compares a
     // length with the optional itself, and every length is "over" none.)
     head.body_limit(std::numeric_limits<std::uint64_t>::max());
     head.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    connection->stream.expires_after(options.read_timeout);
+    connection->Tcp().expires_after(options.read_timeout);
     co_await http::async_read_header(connection->stream, buffer, head, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (auto status = StatusForReadError(ec)) {
@@ -392,7 +375,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
     }
     connection->busy = true;
     ++in_flight;
-    Request request = ToRequest(head.get(), remote_ip);
+    Request request = ToRequest(head.get(), remote_ip, kTls);
     std::string request_id = request.request_id;
     const unsigned version = head.get().version();
     http::request<http::string_body> message;
@@ -427,12 +410,16 @@ asio::awaitable<void> HttpServer::Impl::Serve(std::shared_ptr<Connection> connec
     --in_flight;
     if (!written || !keep_alive) break;
   }
-  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  std::lock_guard lock(connections_mutex);
-  connections.erase(connection);
+  if constexpr (kTls) {
+    // close_notify, so that the client tells an end from a truncation; briefly.
+    connection->Tcp().expires_after(std::chrono::seconds(2));
+    co_await connection->stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
+  }
+  connection->Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+  Forget(connection);
 }
 
-Request HttpServer::Impl::ToRequest(const http::request_header<>& header, const std::string& remote_ip) {
+Request HttpServer::Impl::ToRequest(const http::request_header<>& header, const std::string& remote_ip, bool tls) {
   Request request;
   request.method = std::string(header.method_string());
   if (request.method == "HEAD") request.method = "GET";
@@ -447,7 +434,7 @@ Request HttpServer::Impl::ToRequest(const http::request_header<>& header, const 
   auto client = ResolveClient(options.trusted_proxies, remote_ip, request.Header("x-forwarded-for"),
                               request.Header("x-forwarded-proto"), forwarding);
   request.remote_ip = client.ip;
-  request.secure = client.secure;
+  request.secure = client.secure || tls;
   request.untrusted_forward = client.untrusted_forward;
   request.request_id = ids.Accept(request.Header("x-request-id"));
   return request;
@@ -461,6 +448,12 @@ HttpServer::~HttpServer() { Stop(std::chrono::milliseconds(0)); }
 std::uint16_t HttpServer::Start() {
   auto& s = *impl_;
   std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  if (s.options.tls.enabled()) {
+    auto context = LoadTlsContext(s.options.tls);
+    spdlog::info("TLS: serving the certificate {}", DescribeCertificate(*context));
+    std::lock_guard lock(s.tls_mutex);
+    s.tls = std::move(context);
+  }
   try {
     tcp::resolver resolver(s.io);
     auto endpoint = resolver.resolve(s.options.host, std::to_string(s.options.port))->endpoint();
@@ -476,6 +469,16 @@ std::uint16_t HttpServer::Start() {
   return s.acceptor.local_endpoint().port();
 }
 
+std::string HttpServer::ReloadTls() {
+  auto& s = *impl_;
+  if (!s.options.tls.enabled()) throw TlsError("TGMUX_TLS_CERT: not set; tgmux serves plain HTTP");
+  auto context = LoadTlsContext(s.options.tls);
+  std::string described = DescribeCertificate(*context);
+  std::lock_guard lock(s.tls_mutex);
+  s.tls = std::move(context);
+  return described;
+}
+
 void HttpServer::Stop(std::chrono::milliseconds grace) {
   auto& s = *impl_;
   if (s.stopping.exchange(true)) return;
@@ -486,9 +489,9 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   {
     std::lock_guard lock(s.connections_mutex);
     for (const auto& connection : s.connections) {
-      asio::post(connection->stream.get_executor(), [connection] {
+      asio::post(connection->Executor(), [connection] {
         if (connection->streaming) connection->streaming->Closed();
-        if (!connection->busy) connection->stream.cancel();
+        if (!connection->busy) connection->Cancel();
       });
     }
   }

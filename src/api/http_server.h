@@ -1,6 +1,8 @@
 // The HTTP server: Boost.Beast with C++20 coroutines, one strand per
 // connection, keep-alive, request size limits and read timeouts. Handlers run
 // on a separate worker pool so that blocking work never stalls network threads.
+// With TLS files (api/tls.h) every connection is HTTPS (TLS 1.2 at least);
+// ReloadTls swaps the certificate for the connections accepted afterwards.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "api/tls.h"
 #include "service/media/address_policy.h"
 
 namespace tgmux::api {
@@ -25,6 +28,7 @@ struct ServerOptions {
   int network_threads = 2;
   int worker_threads = 4;
   std::vector<service::Cidr> trusted_proxies;  // whose X-Forwarded-For/-Proto are believed
+  TlsFiles tls;  // set: serve HTTPS only
 };
 
 class HttpServer {
@@ -32,9 +36,14 @@ class HttpServer {
   HttpServer(ServerOptions options, const Router& router);
   ~HttpServer();
 
-  // Binds and starts serving; returns the bound port. Throws std::runtime_error
-  // "cannot listen on HOST:PORT: reason".
+  // Binds and starts serving; returns the bound port. Throws TlsError for TLS
+  // files that cannot be used, std::runtime_error "cannot listen on
+  // HOST:PORT: reason".
   std::uint16_t Start();
+  // Reads the TLS files again: connections accepted from now on get the new
+  // certificate, open ones keep theirs. Returns the new certificate's
+  // description; throws TlsError (and keeps the old one) when they cannot be used.
+  std::string ReloadTls();
   // Stops accepting and closes idle connections; requests in flight still get
   // their answers for up to `grace`. Idempotent.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));

@@ -34,6 +34,7 @@ int Main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // `serve`: reload the TLS files
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   CLI::App app{"tgmux: a self-hosted gateway for personal Telegram accounts"};

@@ -23,6 +23,15 @@ namespace tgmux::app {
 int Serve(const config::Config& config, const sigset_t& stop_signals) {
   log::Setup(config.log_level, config.log_format);
   config::CheckEnvironment(config);
+  const api::TlsFiles tls{config.tls_cert, config.tls_key};
+  if (tls.enabled()) {
+    try {
+      api::LoadTlsContext(tls);  // only to stop now, before anything starts, when the files are bad
+    } catch (const api::TlsError& e) {
+      std::cerr << "tgmux: " << e.what() << std::endl;
+      return 2;
+    }
+  }
   mcp::EndpointOptions mcp_options{config.cors_origins};
   try {
     mcp_options.calls_per_minute = mcp::CallsPerMinuteSetting(config::ProcessEnvironment());
@@ -85,21 +94,36 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
   options.upload_limit = static_cast<std::size_t>(config.max_upload_bytes);
   options.upload_dir = services->spool.upload_dir();
   for (const auto& cidr : config.trusted_proxies) options.trusted_proxies.push_back(*service::Cidr::Parse(cidr));
+  options.tls = tls;
   api::HttpServer server(options, router);
   std::uint16_t port = 0;
   try {
     port = server.Start();
+  } catch (const api::TlsError& e) {
+    std::cerr << "tgmux: " << e.what() << std::endl;
+    return 2;
   } catch (const std::runtime_error& e) {
     std::cerr << "tgmux: TGMUX_LISTEN: " << e.what() << std::endl;
     return 2;
   }
   std::string host = config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
                                                                         : config.listen_host;
-  std::cout << "tgmux listening on http://" << host << ":" << port << std::endl;
-  spdlog::info("listening on http://{}:{} (data in {})", host, port, config.data_dir.string());
+  const char* scheme = tls.enabled() ? "https" : "http";
+  std::cout << "tgmux listening on " << scheme << "://" << host << ":" << port << std::endl;
+  spdlog::info("listening on {}://{}:{} (data in {})", scheme, host, port, config.data_dir.string());
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    if (!tls.enabled()) {
+      spdlog::info("SIGHUP: nothing to reload (no TGMUX_TLS_CERT)");
+      continue;
+    }
+    try {
+      spdlog::info("SIGHUP: TLS files reloaded; new connections get {}", server.ReloadTls());
+    } catch (const api::TlsError& e) {
+      spdlog::error("SIGHUP: TLS files not reloaded, the previous certificate stays: {}", e.what());
+    }
+  }
   spdlog::info("received {}: shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   services->BeginShutdown();
   server.Stop(std::chrono::seconds(5));

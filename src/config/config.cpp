@@ -246,6 +246,11 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_MEDIA_FETCH_ALLOW", "media.fetch_allow", "",
         "for tests only: comma-separated CIDRs a fetch by URL may reach despite the address policy (none)"},
        [](Config& c, const std::string& v) { c.media_fetch.allow = ParseCidrList(v); }},
+      {{"TGMUX_TLS_CERT", "tls.cert", "--tls-cert",
+        "PEM file of the certificate (then its chain) to serve HTTPS with; re-read on SIGHUP (none: plain HTTP)"},
+       [](Config& c, const std::string& v) { c.tls_cert = v; }},
+      {{"TGMUX_TLS_KEY", "tls.key", "--tls-key", "PEM file of that certificate's private key, unencrypted (none)"},
+       [](Config& c, const std::string& v) { c.tls_key = v; }},
       {{"TGMUX_TRUSTED_PROXIES", "trusted_proxies", "",
         "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed (none)"},
        [](Config& c, const std::string& v) { c.trusted_proxies = ParseCidrList(v); }},
@@ -405,6 +410,10 @@ Config LoadUnchecked(const Sources& sources) {
                                              : "TELEGRAM_API_ID: must be set together with TELEGRAM_API_HASH");
   }
   CheckAuth(config);
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    throw ConfigError(config.tls_cert.empty() ? "TGMUX_TLS_CERT: must be set together with TGMUX_TLS_KEY"
+                                              : "TGMUX_TLS_KEY: must be set together with TGMUX_TLS_CERT");
+  }
   return config;
 }
 

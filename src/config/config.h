@@ -111,6 +111,9 @@ struct Config {
   std::vector<std::string> compat;
   // Origins (scheme://host[:port]) whose browsers get CORS answers on every route.
   std::vector<std::string> cors_origins;
+  // TGMUX_TLS_CERT / TGMUX_TLS_KEY: PEM files that make tgmux serve HTTPS itself; both or neither.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
   std::filesystem::path web_dir;  // TGMUX_WEB_DIR: the dashboard read from here instead of the binary
   MediaFetchSettings media_fetch;
   std::vector<ConfiguredBot> bots;

@@ -108,7 +108,7 @@ void Infrastructure::RegisterMetrics() {
     auto stats = hub_->Stats();
     w.Gauge("tgmux_tdlib_requests_in_flight", "TDLib requests waiting for an answer", "",
             static_cast<double>(stats.requests_in_flight));
-    w.Gauge("tgmux_tdlib_requests_timed_out", "TDLib requests failed by their deadline", "",
+    w.Counter("tgmux_tdlib_requests_timed_out_total", "TDLib requests failed by their deadline since start", "",
             static_cast<double>(stats.requests_timed_out));
     for (const auto& [state, count] : stats.clients_by_state) {
       w.Gauge("tgmux_tdlib_clients", "TDLib clients by authorization state", "state=" + LabelValue(state), count);

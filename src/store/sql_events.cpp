@@ -97,19 +97,30 @@ std::vector<Event> Append(sql::Connection& db, std::vector<Event> events) {
   return written;
 }
 
-std::vector<Event> List(sql::Connection& db, const EventQuery& q) {
-  std::string sql =
-      "SELECT tenant_id, seq, id, type, account_id, created_at, dedup_key, data FROM events "
-      "WHERE tenant_id = ? AND seq > ?";
+namespace {
+
+// "WHERE ..." of the events a query selects, and its values bound from index 1 on.
+std::string Where(const EventQuery& q) {
+  std::string sql = " WHERE tenant_id = ? AND seq > ?";
   if (!q.types.empty()) sql += " AND type IN (" + Placeholders(q.types.size()) + ")";
   if (!q.account_ids.empty()) sql += " AND account_id IN (" + Placeholders(q.account_ids.size()) + ")";
-  sql += " ORDER BY seq LIMIT ?";
-  sql::Statement query(db, sql);
+  return sql;
+}
+int BindWhere(sql::Statement& query, const EventQuery& q) {
   int index = 0;
   query.Bind(++index, q.tenant_id);
   query.Bind(++index, q.after);
   for (const auto& type : q.types) query.Bind(++index, type);
   for (const auto& id : q.account_ids) query.Bind(++index, id);
+  return index;
+}
+
+}  // namespace
+
+std::vector<Event> List(sql::Connection& db, const EventQuery& q) {
+  sql::Statement query(db, "SELECT tenant_id, seq, id, type, account_id, created_at, dedup_key, data FROM events" +
+                               Where(q) + " ORDER BY seq LIMIT ?");
+  int index = BindWhere(query, q);
   query.Bind(++index, q.limit);
   std::vector<Event> out;
   while (query.Step()) {
@@ -125,6 +136,13 @@ std::vector<Event> List(sql::Connection& db, const EventQuery& q) {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::int64_t Count(sql::Connection& db, const EventQuery& q) {
+  sql::Statement query(db, "SELECT count(*) FROM events" + Where(q));
+  BindWhere(query, q);
+  query.Step();
+  return query.Int64(0);
 }
 
 std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id) {

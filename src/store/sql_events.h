@@ -13,6 +13,7 @@ namespace tgmux::store::sql_events {
 
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events);
 std::vector<Event> List(sql::Connection& db, const EventQuery& query);
+std::int64_t Count(sql::Connection& db, const EventQuery& query);
 std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id);
 int DeleteBefore(sql::Connection& db, std::int64_t created_before);
 std::int64_t GetCheckpoint(sql::Connection& db, std::string_view account_id);

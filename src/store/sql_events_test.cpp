@@ -73,6 +73,11 @@ TEST_P(EventsTest, FiltersByTypesAndAccountsAndLimits) {
   EXPECT_EQ(both.size(), 2u);
   EXPECT_EQ(store_->ListEvents(EventQuery{"ten_a", 0, 1, {}, {}}).size(), 1u);
   EXPECT_TRUE(store_->ListEvents(EventQuery{"ten_b", 0, 100, {}, {}}).empty());
+  // Counted with the same filters, without the limit (a webhook's backlog).
+  EXPECT_EQ(store_->CountEvents(EventQuery{"ten_a", 0, 1, {}, {}}), 4);
+  EXPECT_EQ(store_->CountEvents(EventQuery{"ten_a", 1, 1, {"message.received"}, {}}), 1);
+  EXPECT_EQ(store_->CountEvents(EventQuery{"ten_a", 0, 1, {"message.received", "chat.read"}, {"acc_1"}}), 2);
+  EXPECT_EQ(store_->CountEvents(EventQuery{"ten_b", 0, 100, {}, {}}), 0);
 }
 
 TEST_P(EventsTest, RetentionRemovesOldEventsAndKeepsTheSeqGoing) {

@@ -456,6 +456,9 @@ class SqlStore final : public Store {
   std::vector<Event> ListEvents(const EventQuery& query) override {
     return Read("reading events", [&](sql::Connection& db) { return sql_events::List(db, query); });
   }
+  std::int64_t CountEvents(const EventQuery& query) override {
+    return Run("counting events", [&](sql::Connection& db) { return sql_events::Count(db, query); });
+  }
   std::int64_t LastEventSeq(std::string_view tenant_id) override {
     return Read("reading events", [&](sql::Connection& db) { return sql_events::LastSeq(db, tenant_id); });
   }

@@ -184,6 +184,8 @@ class Store {
   virtual std::vector<Event> AppendEvents(std::vector<Event> events) = 0;
   // Events of the query's tenant after its seq, oldest first.
   virtual std::vector<Event> ListEvents(const EventQuery& query) = 0;
+  // How many events ListEvents would return for the query without its limit.
+  virtual std::int64_t CountEvents(const EventQuery& query) = 0;
   // The tenant's newest seq (0: none yet).
   virtual std::int64_t LastEventSeq(std::string_view tenant_id) = 0;
   // Removes events created before `created_before` (unix ms); returns how many.

@@ -14,6 +14,8 @@ extern const char* const kSourceDir;          // the source tree
 extern const char* const kNode;               // node, for the browser tests
 extern const char* const kTestPostgresDir;     // the suite's PostgreSQL (tests/support/postgres_server.h)
 extern const char* const kBrowserShotDir;     // where the browser tests put screenshots
+extern const char* const kPromtool;           // Prometheus' promtool (Debian's prometheus package)
+extern const char* const kOpenssl;            // the openssl command, to make test certificates
 }  // namespace tgmux::build_paths
 
 #define TGMUX_BINARY ::tgmux::build_paths::kTgmuxBinary

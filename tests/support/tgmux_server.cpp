@@ -55,7 +55,7 @@ bool TgmuxServer::Start(std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {binary_.string(), "serve"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Process>(argv, env_, logs_.path());
-  std::string line = process_->WaitForOutput("listening on http://", std::chrono::seconds(30));
+  std::string line = process_->WaitForOutput("listening on http", std::chrono::seconds(30));  // http:// or https://
   if (line.empty()) return false;
   port_ = std::stoi(line.substr(line.rfind(':') + 1));
   http_ = std::make_unique<HttpClient>("127.0.0.1", port_);

@@ -35,10 +35,10 @@ EventService::EventService(Infrastructure& infra, AccountService& accounts, Back
     std::lock_guard lock(mutex_);
     w.Gauge("tgmux_events_queued", "Events waiting to be written to the event log", "",
             static_cast<double>(queue_.size()));
-    w.Gauge("tgmux_events_processed", "Events the writer took since start (written, or lost in a failed batch)", "",
-            static_cast<double>(written_total_));
-    w.Gauge("tgmux_event_write_failures", "Batches of events the store refused since start", "",
-            static_cast<double>(write_failures_));
+    w.Counter("tgmux_events_processed_total", "Events the writer took since start (written, or lost in a failed batch)",
+              "", static_cast<double>(written_total_));
+    w.Counter("tgmux_event_write_failures_total", "Batches of events the store refused since start", "",
+              static_cast<double>(write_failures_));
     w.Gauge("tgmux_event_waiters", "Long-polls and streams waiting for events", "",
             static_cast<double>(waiters_.size()));
   });

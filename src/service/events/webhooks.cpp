@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "common/time.h"
 #include "crypto/random_id.h"
@@ -17,6 +18,8 @@ constexpr std::int64_t kFirstBackoffMs = 1000;
 constexpr std::int64_t kMaxBackoffMs = 10 * 60 * 1000;
 constexpr auto kRescan = std::chrono::seconds(60);
 constexpr auto kStoreRetry = std::chrono::seconds(1);  // the store was away: the next look
+constexpr const char* kDeliveries = "tgmux_webhook_deliveries_total";
+constexpr const char* kDeliveriesHelp = "Webhook delivery attempts since start, by outcome (delivered, failed)";
 
 std::int64_t BackoffMs(int attempts) {
   std::int64_t delay = kFirstBackoffMs;
@@ -28,6 +31,10 @@ std::int64_t BackoffMs(int attempts) {
 
 WebhookService::WebhookService(Infrastructure& infra, AccountService& accounts, EventService& events)
     : infra_(infra), accounts_(accounts), events_(events) {
+  for (const char* outcome : {"delivered", "failed"}) {
+    infra_.metrics().Declare(kDeliveries, kDeliveriesHelp, std::string("outcome=\"") + outcome + "\"");
+  }
+  infra_.metrics().AddCollector([this](Metrics::Writer& w) { CollectMetrics(w); });
   events_.OnWritten([this](const std::string& tenant_id) {
     {
       std::lock_guard lock(mutex_);
@@ -190,6 +197,7 @@ void WebhookService::Delivered(store::Webhook w, std::int64_t seq) {
   w.last_error.clear();
   w.updated_at = UnixSeconds();
   infra_.store().UpdateWebhook(w);
+  infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, "outcome=\"delivered\"");
   Finish(w.id, true);
 }
 
@@ -211,6 +219,7 @@ void WebhookService::Failed(store::Webhook w, const std::string& error) {
     w.next_attempt_at = now + BackoffMs(w.attempts);
   }
   infra_.store().UpdateWebhook(w);
+  infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, "outcome=\"failed\"");
   Finish(w.id, false);
 }
 
@@ -222,6 +231,36 @@ void WebhookService::Finish(const std::string& id, bool more) {
     rescan_ = true;
   }
   wake_.notify_all();
+}
+
+// Per webhook (a bounded label: a tenant has a few, each an operator made),
+// read from the store at scrape time: the events it still has to deliver and
+// how long its deliveries have failed in a row. Disabled ones only counted.
+void WebhookService::CollectMetrics(Metrics::Writer& w) {
+  std::map<store::WebhookState, int> by_state = {{store::WebhookState::kActive, 0},
+                                                 {store::WebhookState::kDisabled, 0}};
+  try {
+    const std::int64_t now = UnixMillis();
+    for (const auto& hook : infra_.store().ListWebhooks("")) {
+      ++by_state[hook.state];
+      if (hook.state != store::WebhookState::kActive) continue;
+      const std::string labels = "webhook=" + LabelValue(hook.id) + ",tenant=" + LabelValue(hook.tenant_id);
+      store::EventQuery query{hook.tenant_id, hook.delivered_seq, 0, {hook.types.begin(), hook.types.end()},
+                              {hook.account_ids.begin(), hook.account_ids.end()}};
+      w.Gauge("tgmux_webhook_backlog_events", "Events an active webhook has yet to deliver", labels,
+              static_cast<double>(infra_.store().CountEvents(query)));
+      w.Gauge("tgmux_webhook_failing_seconds",
+              "How long an active webhook's deliveries have failed in a row (0 while they succeed)", labels,
+              hook.failing_since == 0 ? 0.0 : static_cast<double>(std::max<std::int64_t>(0, now - hook.failing_since)) / 1000);
+    }
+  } catch (const std::exception& e) {
+    // The rest of the scrape still answers; the store's trouble shows in /readyz and the log.
+    spdlog::error("metrics: the webhooks cannot be read: {}", e.what());
+  }
+  for (const auto& [state, count] : by_state) {
+    w.Gauge("tgmux_webhooks", "Webhooks by state", "state=" + LabelValue(std::string(store::WebhookStateName(state))),
+            count);
+  }
 }
 
 }  // namespace tgmux::service

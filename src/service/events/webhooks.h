@@ -5,7 +5,9 @@
 // A failed delivery (no 2xx within the timeout) is retried with exponential
 // backoff, 1 s doubling up to 10 min, for TGMUX_WEBHOOK_RETRY_FOR (24 h);
 // then the webhook is disabled and a webhook.disabled event says why. A
-// webhook starts with the events written after its creation. Thread-safe.
+// webhook starts with the events written after its creation. /metrics shows
+// each active webhook's backlog and how long it has been failing, and
+// deliveries by outcome (docs/metrics.md). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -59,6 +61,7 @@ class WebhookService {
   void Failed(store::Webhook webhook, const std::string& error);
   void Finish(const std::string& webhook_id, bool more);
   void Work();
+  void CollectMetrics(Metrics::Writer& writer);
 
   Infrastructure& infra_;
   AccountService& accounts_;

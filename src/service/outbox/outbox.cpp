@@ -38,7 +38,8 @@ OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Ba
       spool_(spool),
       chat_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(infra.config().outbox_chat_interval_seconds))),
-      group_per_minute_(infra.config().outbox_group_per_minute) {
+      group_per_minute_(infra.config().outbox_group_per_minute),
+      metrics_(infra.metrics()) {
   accounts_.AddObserver(this);
 }
 
@@ -79,6 +80,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
     }
     throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
   }
+  metrics_.Track(entry);
   if (request.media) {
     for (auto& file : request.media->files) file.Keep();  // the entry's now
   }
@@ -181,6 +183,7 @@ void OutboxService::Resume() {
   bool unreadable = false;        // an entry whose files cannot be told: keep every file
   for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
     if (entry.state == OutboxState::kQueued) {
+      metrics_.Track(entry);
       try {
         auto clear = Sealed(entry, false);
         if (!clear.media.empty()) {
@@ -203,6 +206,7 @@ void OutboxService::Resume() {
         "sent again to avoid a double send";
     entry.updated_at = UnixSeconds();
     infra_.store().UpdateOutbox(entry);
+    metrics_.Ended(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
     try {
       for (const auto& listener : finished_listeners_) listener(Sealed(entry, false));

@@ -36,6 +36,7 @@
 #include "service/media/file_registry.h"
 #include "service/media/media_spool.h"
 #include "service/media/staged_file.h"
+#include "service/outbox/outbox_metrics.h"
 #include "service/outbox/outbox_pacing.h"
 
 namespace tgmux::service {
@@ -150,10 +151,16 @@ class OutboxService : public AccountObserver {
   store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
   // Writes an entry's new state. While the store cannot be reached, the
   // newest state of each entry waits in memory and is written once it is back.
-  void Save(const store::OutboxEntry& entry) { Write(entry, true); }
+  void Save(const store::OutboxEntry& entry) {
+    Write(entry, true);
+    metrics_.Track(entry);
+  }
   // The same, but throws store::StoreUnavailable instead of waiting: a send
   // must be known to be in flight before it leaves.
-  void SaveBeforeSend(const store::OutboxEntry& entry) { Write(entry, false); }
+  void SaveBeforeSend(const store::OutboxEntry& entry) {
+    Write(entry, false);
+    metrics_.Track(entry);
+  }
   void Write(const store::OutboxEntry& entry, bool later_if_away);
   // While the store is away: how soon its writes and the senders try again.
   static constexpr std::chrono::seconds kStoreRetry{1};
@@ -206,6 +213,7 @@ class OutboxService : public AccountObserver {
   MediaSpool& spool_;
   const Clock::duration chat_interval_;
   const int group_per_minute_;
+  OutboxMetrics metrics_;
   std::map<std::string, Sender> senders_;
   std::vector<SendGuard> guards_;
   Reassigner reassigner_;

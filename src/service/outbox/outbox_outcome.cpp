@@ -83,6 +83,7 @@ void OutboxService::PauseForFlood(const std::string& account_id, Queued& item, c
   item.entry.updated_at = UnixSeconds();
   Save(item.entry);
   accounts_.SetFloodWait(account_id, UnixSeconds() + seconds);
+  metrics_.FloodWait(seconds);
   spdlog::warn("account {}: flood wait of {} s; its sends are paused", account_id, seconds);
   background_.PostAt(until, [this, account_id] {
     // A later flood wait may have pushed the pause further: its own timer ends it.
@@ -200,6 +201,7 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
 void OutboxService::Finish(const std::string& account_id, store::OutboxEntry entry) {
   entry.updated_at = UnixSeconds();
   Save(entry);
+  metrics_.Ended(entry);
   ReleaseMedia(entry);
   if (entry.state == OutboxState::kFailed) {
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
