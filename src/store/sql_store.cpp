@@ -283,7 +283,7 @@ class SqlStore final : public Store {
     return Read("listing account health", [&](sql::Connection& db) { return sql_pools::ListHealth(db, tenant_id); });
   }
   void CountAccountHealth(std::string_view tenant_id, std::string_view account_id, HealthCounter counter) override {
-    Read("counting account health",
+    Run("counting account health",
         [&](sql::Connection& db) { sql_pools::CountHealth(db, tenant_id, account_id, counter, UnixSeconds()); });
   }
   void SetAccountLimited(std::string_view tenant_id, std::string_view account_id, std::int64_t until,
