@@ -266,7 +266,9 @@ void OutboxService::WriteUnsaved() {
     try {
       infra_.store().UpdateOutbox(it->second);
       it = unsaved_.erase(it);
-    } catch (const store::StoreUnavailable&) {
+    } catch (const store::StoreError& e) {
+      // Away again, or a failure of its own: tried again, never dropped.
+      if (!dynamic_cast<const store::StoreUnavailable*>(&e)) spdlog::error("outbox {}: {}", it->first, e.what());
       unsaved_retry_posted_ = true;
       background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
       return;
