@@ -49,7 +49,20 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   auto& store = infra_.store();
   if (!request.idempotency_key.empty()) {
     if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
-      return Sealed(*found, false);
+      store::OutboxEntry entry = Sealed(*found, false);
+      // Its first request may have been committed but answered 503 (the
+      // connection broke at the commit): then no sender has it yet.
+      if (entry.state == store::OutboxState::kQueued) {
+        background_.Post([this, entry] {
+          Sender& sender = SenderOf(entry.account_id);
+          if (Find(sender, entry.id) != nullptr) return;  // it has it
+          for (const auto& [key, settling] : sender.settling) {
+            if (settling.id == entry.id) return;
+          }
+          Accept({entry});
+        });
+      }
+      return entry;
     }
   }
   for (const auto& guard : guards_) guard(tenant_id, account_id, request);
@@ -243,15 +256,15 @@ void OutboxService::OnSendResult(const std::string& account_id, std::int64_t cha
 }
 
 void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away) {
-  store::OutboxEntry sealed = Sealed(entry, true);
   std::lock_guard lock(unsaved_mutex_);
   try {
-    infra_.store().UpdateOutbox(sealed);
-    unsaved_.erase(sealed.id);  // an older state still waiting is out of date
+    // Sealing may read the account's key from the store: inside the try.
+    infra_.store().UpdateOutbox(Sealed(entry, true));
+    unsaved_.erase(entry.id);  // an older state still waiting is out of date
   } catch (const store::StoreUnavailable& e) {
     if (!later_if_away) throw;
     if (unsaved_.empty()) spdlog::warn("outbox: the store is unreachable; states wait in memory: {}", e.what());
-    unsaved_[sealed.id] = std::move(sealed);
+    unsaved_[entry.id] = entry;  // in clear, in memory only; sealed when written
     if (!unsaved_retry_posted_) {
       unsaved_retry_posted_ = true;
       background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
@@ -264,7 +277,7 @@ void OutboxService::WriteUnsaved() {
   unsaved_retry_posted_ = false;
   for (auto it = unsaved_.begin(); it != unsaved_.end();) {
     try {
-      infra_.store().UpdateOutbox(it->second);
+      infra_.store().UpdateOutbox(Sealed(it->second, true));
       it = unsaved_.erase(it);
     } catch (const store::StoreError& e) {
       // Away again, or a failure of its own: tried again, never dropped.
