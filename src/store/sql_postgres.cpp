@@ -2,6 +2,8 @@
 // parameters sent as text (bytea in its hex form), results read whole.
 #include "store/sql_postgres.h"
 
+#include "common/hex.h"
+
 #include <libpq-fe.h>
 
 #include <pqxx/pqxx>
@@ -89,16 +91,6 @@ auto Guarded(F&& body) -> decltype(body()) {
   }
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xF];
-  }
-  return out;
-}
 
 class PostgresPrepared final : public Prepared {
  public:
@@ -107,7 +99,7 @@ class PostgresPrepared final : public Prepared {
 
   void BindText(int index, std::string_view text) override { Param(index) = std::string(text); }
   void BindInt(int index, std::int64_t value) override { Param(index) = std::to_string(value); }
-  void BindBytes(int index, std::string_view bytes) override { Param(index) = Hex(bytes); }
+  void BindBytes(int index, std::string_view bytes) override { Param(index) = "\\x" + ToHex(bytes); }
   int Exec() override {
     Run();
     return static_cast<int>(result_.affected_rows());

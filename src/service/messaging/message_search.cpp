@@ -7,6 +7,7 @@
 // carried, not read).
 #include <charconv>
 
+#include "common/hex.h"
 #include "service/messaging/message_walks.h"
 #include "telegram/encoding.h"
 
@@ -19,31 +20,9 @@ using telegram::Result;
 // TDLib calls for one page at most; each normally brings the whole remainder.
 constexpr int kMaxRounds = 20;
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-std::optional<std::string> FromHex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    unsigned value = 0;
-    auto [end, error] = std::from_chars(hex.data() + i, hex.data() + i + 2, value, 16);
-    if (error != std::errc() || end != hex.data() + i + 2) return std::nullopt;
-    out.push_back(static_cast<char>(value));
-  }
-  return out;
-}
-
 std::string CursorOf(std::optional<std::int64_t> chat_id, const SearchStart& at) {
   if (chat_id) return "c" + std::to_string(*chat_id) + "_" + std::to_string(at.from_message_id);
-  return "g" + Hex(at.offset);
+  return "g" + ToHex(at.offset);
 }
 
 std::optional<std::int64_t> Integer(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/hex.h"
 #include "store/migrations.h"
 #include "store/rekey/sealed_columns.h"
 #include "store/sql_postgres.h"
@@ -16,24 +17,6 @@ using transfer::ColumnKind;
 
 constexpr int kBusyTimeoutMs = 5000;
 
-std::string ToHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xF];
-  }
-  return out;
-}
-
-std::string FromHex(std::string_view hex) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
-  }
-  return out;
-}
-
 // How far a rotation got: the next column of MasterSealedColumns() and the
 // key of the last row done in it (null: none yet).
 struct Record {
@@ -47,7 +30,7 @@ struct Record {
   }
   static Record Parse(const std::string& text) {
     auto j = json::parse(text);
-    return Record{FromHex(j.at("new_key_check").get<std::string>()), j.at("next").get<std::size_t>(), j.at("after"),
+    return Record{FromHex(j.at("new_key_check").get<std::string>()).value(), j.at("next").get<std::size_t>(), j.at("after"),
                   j.value("batches", std::int64_t{0})};
   }
   bool Done() const { return next >= MasterSealedColumns().size(); }
