@@ -87,6 +87,9 @@ struct Config {
   // SQLite. Holds the password: never logged.
   std::string postgres;
   int store_pool = 8;  // PostgreSQL connections at most
+  // When a write is acknowledged: "full" once it is on disk (survives a power
+  // cut), "normal" once the database has it (store::Durability).
+  std::string store_sync = "full";
   std::optional<std::string> master_key;  // base64; never logged
   std::filesystem::path tdjson_path;
   double qr_timeout_seconds = 180;     // a QR login not confirmed by then expires

@@ -38,6 +38,8 @@ TEST(ConfigTest, DefaultsServeLoopbackWithSqliteUnderData) {
   EXPECT_EQ(config.tdjson_path, TGMUX_TDJSON_DEFAULT);
   EXPECT_FALSE(config.telegram.Configured());
   EXPECT_EQ(config.telegram.deadline_seconds, 30);
+  EXPECT_EQ(config.store_sync, "full");  // a write acknowledged is on disk
+  EXPECT_EQ(Load(FromEnv({{"TGMUX_STORE_SYNC", "normal"}})).store_sync, "normal");
 }
 
 TEST(ConfigTest, BadValuesNameTheSettingAndTheProblem) {
@@ -47,6 +49,7 @@ TEST(ConfigTest, BadValuesNameTheSettingAndTheProblem) {
             "TGMUX_LISTEN=\"127.0.0.1:99999\": expected HOST:PORT with a port from 0 to 65535");
   EXPECT_EQ(ErrorOf(FromEnv({{"TELEGRAM_API_ID", "abc"}})), "TELEGRAM_API_ID=\"abc\": expected an integer");
   EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_LOG_FORMAT", "xml"}})), "TGMUX_LOG_FORMAT=\"xml\": expected one of text|json");
+  EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_STORE_SYNC", "off"}})), "TGMUX_STORE_SYNC=\"off\": expected one of full|normal");
   EXPECT_EQ(ErrorOf(FromEnv({{"TGMUX_TELEGRAM_DEADLINE", "-1"}})),
             "TGMUX_TELEGRAM_DEADLINE=\"-1\": expected a number of seconds greater than 0 and at most 86400");
   // Never shown: a PostgreSQL connection string may hold a password.

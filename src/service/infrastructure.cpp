@@ -33,7 +33,8 @@ Infrastructure::Infrastructure(config::Config config) : config_(std::move(config
   OpenSecretsAndStore();
   RegisterMetrics();
   // Logged once everything is open, so that a refused start prints only its reason.
-  spdlog::info("store: {} (schema version {})", StoreName(), store_->SchemaVersion());
+  spdlog::info("store: {} (schema version {}, TGMUX_STORE_SYNC={})", StoreName(), store_->SchemaVersion(),
+               config_.store_sync);
   spdlog::info("tdlib: {} loaded from {}{}", tdlib_version_, config_.tdjson_path.string(),
                config_.telegram.Configured() ? "" : " (Telegram api id/hash not set: logins are disabled)");
 }
@@ -49,6 +50,7 @@ void Infrastructure::OpenSecretsAndStore() {
   auto database = config_.DatabasePath();
   std::optional<std::string> check;
   std::optional<std::string> rotation;
+  const auto durability = store::ParseDurability(config_.store_sync).value_or(store::Durability::kSynced);
   try {
     // SQLite: read before anything on disk changes. PostgreSQL: the store
     // opens (and migrates) first; a refused key changes no data.
@@ -56,7 +58,7 @@ void Infrastructure::OpenSecretsAndStore() {
       check = store::PeekSqliteMeta(database, kKeyCheck);
       rotation = store::PeekSqliteMeta(database, store::rekey::kRotationMetaKey);
     } else {
-      store_ = store::OpenPostgresStore(config_.postgres, config_.store_pool);
+      store_ = store::OpenPostgresStore(config_.postgres, config_.store_pool, durability);
       check = store_->GetMeta(kKeyCheck);
       rotation = store_->GetMeta(store::rekey::kRotationMetaKey);
     }
@@ -81,7 +83,7 @@ void Infrastructure::OpenSecretsAndStore() {
                        " was written with; nothing was changed");
   }
   try {
-    if (!store_) store_ = store::OpenSqliteStore(database);
+    if (!store_) store_ = store::OpenSqliteStore(database, durability);
     if (!check) store_->SetMeta(kKeyCheck, envelope_->MakeKeyCheck());
   } catch (const store::StoreError& e) {
     throw StartupError(std::string("TGMUX_STORE: ") + e.what());

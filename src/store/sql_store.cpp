@@ -2,9 +2,9 @@
 // call takes a connection from a pool for its length. PostgreSQL: one bounded
 // pool (TGMUX_STORE_POOL). SQLite: one writer connection for the calls that
 // write, and a pool of read-only connections for those that only read, which
-// in WAL mode never wait for the writer.
-#include <fcntl.h>
-#include <unistd.h>
+// in WAL mode never wait for the writer; commits made durable in groups and
+// checkpoints off the writer (sqlite_wal.h).
+#include "store/sql_store.h"
 
 #include <string>
 #include <type_traits>
@@ -20,56 +20,19 @@
 #include "store/sql_files.h"
 #include "store/sql_notifications.h"
 #include "store/sql_outbox.h"
-#include "store/sql_pool.h"
 #include "store/sql_pools.h"
-#include "store/sql_postgres.h"
 #include "store/sql_relay.h"
-#include "store/sql_sqlite.h"
 #include "store/sql_util.h"
 #include "store/sql_watch.h"
-#include "store/store.h"
 
 namespace tgmux::store {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr int kBusyTimeoutMs = 5000;
-constexpr std::size_t kSqliteReaders = 4;  // read-only connections beside SQLite's one writer
-
-// The database holds sealed secrets and masked phones: create it private, and
-// SQLite gives its -wal and -shm files the same mode.
-void PrepareFile(const fs::path& path) {
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (ec) {
-    throw StoreError("cannot create directory " + path.parent_path().string() + ": " +
-                     ec.message());
-  }
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd >= 0) ::close(fd);  // when this fails, SQLite's own open reports why
-}
-
-std::unique_ptr<sql::Connection> OpenSqliteConnection(const std::string& path) {
-  auto db = sql::OpenSqlite(path, false, kBusyTimeoutMs);
-  sql::Statement wal(*db, "PRAGMA journal_mode=WAL");
-  const std::string mode = wal.Step() ? wal.Text(0) : "";
-  if (mode != "wal") {
-    throw StoreError("cannot switch database " + path + " to WAL (journal_mode is " + mode + ")");
-  }
-  db->ExecScript("PRAGMA synchronous=NORMAL");
-  db->ExecScript("PRAGMA foreign_keys=ON");
-  return db;
-}
-
 class SqlStore final : public Store {
  public:
-  // `name` names the database in errors (a path, or PostgreSQL's host and
-  // database: never a password).
-  // `readers`, when given, serves the calls that only read.
   SqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
-           std::unique_ptr<sql::ConnectionPool> readers = nullptr)
-      : path_(std::move(name)), pool_(std::move(pool)), readers_(std::move(readers)) {}
+           std::unique_ptr<sql::ConnectionPool> readers = nullptr, SqliteDurability sqlite = {})
+      : path_(std::move(name)), pool_(std::move(pool)), readers_(std::move(readers)), sqlite_(std::move(sqlite)) {}
 
   int SchemaVersion() override {
     return Read("reading the schema version", [&](sql::Connection& db) { return RecordedSchemaVersion(db); });
@@ -509,10 +472,22 @@ class SqlStore final : public Store {
 
  private:
   // Runs `body` on a connection of the pool and turns the database's errors
-  // into StoreError naming the operation and the database.
+  // into StoreError naming the operation and the database. Returns once what
+  // it committed is durable (SQLite: after a group sync of the WAL).
   template <typename F>
   std::invoke_result_t<F, sql::Connection&> Run(std::string_view what, F&& body) {
-    return RunOn(*pool_, what, std::forward<F>(body));
+    if constexpr (std::is_void_v<std::invoke_result_t<F, sql::Connection&>>) {
+      RunOn(*pool_, what, std::forward<F>(body));
+      Committed();
+    } else {
+      auto result = RunOn(*pool_, what, std::forward<F>(body));
+      Committed();
+      return result;
+    }
+  }
+  void Committed() {
+    if (sqlite_.checkpointer) sqlite_.checkpointer->Committed();
+    if (sqlite_.commit_sync) sqlite_.commit_sync->AwaitDurable();
   }
   // The same for a call that only reads.
   template <typename F>
@@ -540,45 +515,14 @@ class SqlStore final : public Store {
   const std::string path_;
   std::unique_ptr<sql::ConnectionPool> pool_;
   std::unique_ptr<sql::ConnectionPool> readers_;
+  SqliteDurability sqlite_;  // declared last: its checkpointer stops first
 };
 
 }  // namespace
 
-std::unique_ptr<Store> OpenSqliteStore(const fs::path& path) {
-  PrepareFile(path);
-  const std::string name = path.string();
-  try {
-    auto db = OpenSqliteConnection(name);
-    ApplyMigrations(*db, name);
-    auto pool = std::make_unique<sql::ConnectionPool>(1, [name] { return OpenSqliteConnection(name); }, std::move(db));
-    auto readers = std::make_unique<sql::ConnectionPool>(
-        kSqliteReaders, [name] { return sql::OpenSqlite(name, true, kBusyTimeoutMs); });
-    return std::make_unique<SqlStore>(name, std::move(pool), std::move(readers));
-  } catch (const sql::Error& e) {
-    throw StoreError("cannot open database " + name + ": " + e.what());
-  }
-}
-
-std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, int pool_size) {
-  if (auto malformed = sql::PostgresConninfoError(conninfo)) {
-    throw StoreError("not a PostgreSQL connection string: " + *malformed);
-  }
-  const std::string name = sql::DescribePostgres(conninfo);
-  try {
-    auto db = sql::OpenPostgres(conninfo);
-    ApplyMigrations(*db, name);
-    auto pool = std::make_unique<sql::ConnectionPool>(
-        static_cast<std::size_t>(pool_size), [conninfo] { return sql::OpenPostgres(conninfo); }, std::move(db));
-    return std::make_unique<SqlStore>(name, std::move(pool));
-  } catch (const sql::Error& e) {
-    throw StoreError("cannot open " + name + ": " + e.what());
-  }
-}
-
-std::string PostgresName(const std::string& conninfo) { return sql::DescribePostgres(conninfo); }
-
-std::optional<std::string> PostgresConninfoError(const std::string& conninfo) {
-  return sql::PostgresConninfoError(conninfo);
+std::unique_ptr<Store> MakeSqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
+                                    std::unique_ptr<sql::ConnectionPool> readers, SqliteDurability sqlite) {
+  return std::make_unique<SqlStore>(std::move(name), std::move(pool), std::move(readers), std::move(sqlite));
 }
 
 }  // namespace tgmux::store

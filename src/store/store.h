@@ -347,13 +347,24 @@ class Store {
   virtual bool DeleteNotificationSubscription(std::string_view tenant_id, std::string_view id) = 0;
 };
 
+// When a write is acknowledged (TGMUX_STORE_SYNC).
+enum class Durability {
+  kSynced,  // "full": a call that writes returns once its commit is on disk (survives a power cut)
+  kNormal,  // "normal": once the database has it; a power cut (not a crash) may lose the last writes
+};
+std::string_view DurabilityName(Durability durability);
+std::optional<Durability> ParseDurability(std::string_view name);
+
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with a
 // busy timeout, and applies every pending migration, recording each in the
 // database. Throws StoreError with the path and SQLite's reason.
 // The parent directory is created when missing and a new file gets mode 0600.
-// The store serialises all calls on one connection: simple and safe; other
-// processes may still read (and write, after busy_timeout) meanwhile.
-std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path);
+// One writer connection serves the calls that write, and read-only
+// connections the calls that only read (in WAL mode they never wait for the
+// writer); other processes may still read meanwhile. kSynced makes concurrent
+// writers share each sync of the WAL (group commit, store/sqlite_wal.h).
+std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path,
+                                       Durability durability = Durability::kSynced);
 
 // Connects to PostgreSQL (`conninfo`: a postgres:// or postgresql:// URL, or
 // libpq's key=value form) with a pool of at most `pool_size` connections, and
@@ -361,7 +372,9 @@ std::unique_ptr<Store> OpenSqliteStore(const std::filesystem::path& path);
 // nodes starting at once are safe). Throws StoreError with one line that names
 // the reason and never the password: malformed, unreachable, login refused,
 // or a schema newer than this binary.
-std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, int pool_size);
+// kNormal turns synchronous_commit off on its connections.
+std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, int pool_size,
+                                         Durability durability = Durability::kSynced);
 
 // Why `conninfo` is not a PostgreSQL connection string libpq reads (one
 // line, no password); nullopt when it is one.
