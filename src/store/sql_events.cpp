@@ -2,7 +2,9 @@
 
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "store/sql_util.h"
@@ -53,10 +55,16 @@ Webhook ReadWebhook(sql::Statement& row) {
 // The tenant's last seq, its counter row (made at 0 for a new tenant) locked
 // until the transaction ends.
 std::int64_t LockSequence(sql::Connection& db, const std::string& tenant_id) {
+  const std::string lock = "SELECT last_seq FROM event_sequences WHERE tenant_id = ?" + sql::ForUpdate(db);
+  {
+    sql::Statement read(db, lock);
+    sql::BindAll(read, tenant_id);
+    if (read.Step()) return read.Int64(0);
+  }
   sql::Statement create(db, "INSERT INTO event_sequences (tenant_id, last_seq) VALUES (?, 0) ON CONFLICT DO NOTHING");
   sql::BindAll(create, tenant_id);
   create.Exec();
-  sql::Statement read(db, "SELECT last_seq FROM event_sequences WHERE tenant_id = ?" + sql::ForUpdate(db));
+  sql::Statement read(db, lock);
   sql::BindAll(read, tenant_id);
   read.Step();
   return read.Int64(0);
@@ -64,28 +72,81 @@ std::int64_t LockSequence(sql::Connection& db, const std::string& tenant_id) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kRowsPerInsert = 100;  // 800 parameters: within both databases' limits
+
+// What of `events` the log already holds: ids, and dedup keys per tenant.
+struct Taken {
+  std::set<std::string> ids;
+  std::set<std::pair<std::string, std::string>> dedup_keys;  // (tenant, key)
+};
+
+Taken FindTaken(sql::Connection& db, const std::vector<Event>& events) {
+  Taken taken;
+  std::vector<std::string> ids;
+  std::map<std::string, std::vector<std::string>> keys_by_tenant;
+  for (const auto& e : events) {
+    ids.push_back(e.id);
+    if (!e.dedup_key.empty()) keys_by_tenant[e.tenant_id].push_back(e.dedup_key);
+  }
+  sql::Statement by_id(db, "SELECT id FROM events WHERE id IN (" + Placeholders(ids.size()) + ")");
+  for (std::size_t i = 0; i < ids.size(); ++i) by_id.Bind(static_cast<int>(i) + 1, ids[i]);
+  while (by_id.Step()) taken.ids.insert(by_id.Text(0));
+  for (const auto& [tenant_id, keys] : keys_by_tenant) {
+    sql::Statement by_key(db, "SELECT dedup_key FROM events WHERE tenant_id = ? AND dedup_key != '' AND dedup_key IN (" +
+                                  Placeholders(keys.size()) + ")");
+    by_key.Bind(1, tenant_id);
+    for (std::size_t i = 0; i < keys.size(); ++i) by_key.Bind(static_cast<int>(i) + 2, keys[i]);
+    while (by_key.Step()) taken.dedup_keys.emplace(tenant_id, by_key.Text(0));
+  }
+  return taken;
+}
+
+// One INSERT for up to kRowsPerInsert events: one round trip, not one each.
+void InsertRows(sql::Connection& db, const Event* rows, std::size_t count) {
+  std::string sql = "INSERT INTO events (tenant_id, seq, id, type, account_id, created_at, dedup_key, data) VALUES ";
+  for (std::size_t i = 0; i < count; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+  sql::Statement insert(db, sql);
+  int index = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Event& e = rows[i];
+    insert.Bind(++index, e.tenant_id);
+    insert.Bind(++index, e.seq);
+    insert.Bind(++index, e.id);
+    insert.Bind(++index, e.type);
+    insert.Bind(++index, e.account_id);
+    insert.Bind(++index, e.created_at);
+    insert.Bind(++index, e.dedup_key);
+    BindBlob(insert, ++index, e.data);
+  }
+  insert.Exec();
+}
+
+}  // namespace
+
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events) {
   std::vector<Event> written;
+  if (events.empty()) return written;
   sql::Transaction transaction(db, true);
   // Each tenant's counter row, locked in one order (no two writers wait on
   // each other) until the commit: seqs have no gaps and no repeats however
-  // many writers there are.
+  // many writers there are, and no other writer adds a dedup key meanwhile.
   std::map<std::string, std::int64_t> last;
   for (const auto& e : events) last.try_emplace(e.tenant_id, 0);
   for (auto& [tenant_id, seq] : last) seq = LockSequence(db, tenant_id);
-  sql::Statement insert(db,
-                        "INSERT INTO events (tenant_id, seq, id, type, account_id, created_at, dedup_key, data) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING");
+  // An event whose id is in the log (a batch written again after an
+  // in-doubt commit) or whose dedup key is taken gets no seq; nor does a
+  // repeat within the batch.
+  Taken taken = FindTaken(db, events);
   for (auto& e : events) {
-    std::int64_t& tenant_seq = last[e.tenant_id];
-    e.seq = tenant_seq + 1;
-    sql::BindAll(insert, e.tenant_id, e.seq, e.id, e.type, e.account_id, e.created_at, e.dedup_key);
-    BindBlob(insert, 8, e.data);
-    bool added = insert.Exec() > 0;
-    insert.Reset();
-    if (!added) continue;  // its dedup key is taken: no seq spent
-    tenant_seq = e.seq;
+    if (!taken.ids.insert(e.id).second) continue;
+    if (!e.dedup_key.empty() && !taken.dedup_keys.emplace(e.tenant_id, e.dedup_key).second) continue;
+    e.seq = ++last[e.tenant_id];
     written.push_back(std::move(e));
+  }
+  for (std::size_t at = 0; at < written.size(); at += kRowsPerInsert) {
+    InsertRows(db, written.data() + at, std::min(kRowsPerInsert, written.size() - at));
   }
   sql::Statement advance(db, "UPDATE event_sequences SET last_seq = ? WHERE tenant_id = ?");
   for (const auto& [tenant_id, seq] : last) {
