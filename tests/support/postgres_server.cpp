@@ -60,10 +60,13 @@ int PortOf(const fs::path& dir) {
 // Starts the server of `dir` on `port` and waits until it takes connections.
 void StartOn(const fs::path& dir, int port) {
   const fs::path log = dir / "server.log";
-  // Tests want speed, not durability: no fsync.
+  // Tests want speed, not durability: no fsync, unless the server was started
+  // durable (benchmarks of synced commits).
+  std::error_code ec;
+  const bool durable = fs::exists(dir / "durable", ec);
   Run(std::string(kBin) + "pg_ctl -D '" + (dir / "data").string() + "' -l '" + log.string() + "' -w -t 60 -o \"-p " +
-          std::to_string(port) + " -k '" + dir.string() +
-          "' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300\" start",
+          std::to_string(port) + " -k '" + dir.string() + "' -c listen_addresses=127.0.0.1 " +
+          (durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=300\" start",
       log);
 }
 
@@ -92,10 +95,11 @@ fs::path SuiteServer() {
 
 }  // namespace
 
-void PostgresServer::Start(const fs::path& dir) {
+void PostgresServer::Start(const fs::path& dir, bool durable) {
   Stop(dir);  // a server a killed run left behind
 
   fs::create_directories(dir);
+  if (durable) std::ofstream(dir / "durable") << "fsync on\n";
   const fs::path log = dir / "server.log";
   { std::ofstream(dir / "password") << kPassword << "\n"; }
   { std::ofstream touch(log); }

@@ -18,7 +18,8 @@ class PostgresServer {
  public:
   // Starts a new server with its files under `dir` (created; made the
   // postgres user's when running as root). Throws std::runtime_error.
-  static void Start(const std::filesystem::path& dir);
+  // Without `durable`, for speed, it never syncs (fsync=off).
+  static void Start(const std::filesystem::path& dir, bool durable = false);
   // Stops the server under `dir` and removes `dir`.
   static void Stop(const std::filesystem::path& dir);
   // Stops the server under `dir` as an operator would (connections are ended,
