@@ -2,15 +2,31 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
 
 namespace tgmux::app {
 namespace {
+
+// A signal that interrupts connect() leaves the connection going on: wait
+// for it to finish and say whether it succeeded.
+bool ConnectedAfterSignal(int fd) {
+  if (errno != EINTR) return false;
+  pollfd wait{fd, POLLOUT, 0};
+  int ready;
+  do {
+    ready = poll(&wait, 1, 120 * 1000);
+  } while (ready < 0 && errno == EINTR);
+  int error = 0;
+  socklen_t length = sizeof error;
+  return ready == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+}
 
 int Connect(const std::string& host, int port) {
   addrinfo hints{};
@@ -24,7 +40,7 @@ int Connect(const std::string& host, int port) {
     if (fd < 0) continue;
     timeval timeout{120, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && !ConnectedAfterSignal(fd)) {
       close(fd);
       fd = -1;
     }
@@ -71,8 +87,10 @@ std::string HttpClient::Raw(const std::string& bytes) const {
   int fd = Connect(host_, port_);
   if (fd < 0) return "";
   std::size_t sent = 0;
+  // A signal (a child process ending, say) interrupts a call: it goes on.
   while (sent < bytes.size()) {
     ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
@@ -80,6 +98,7 @@ std::string HttpClient::Raw(const std::string& bytes) const {
   char buffer[65536];
   for (;;) {
     ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     out.append(buffer, static_cast<std::size_t>(n));
   }
