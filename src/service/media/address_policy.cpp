@@ -172,11 +172,16 @@ std::optional<std::string> RefusalReason(const address& a) {
 }
 
 std::optional<Cidr> Cidr::Parse(const std::string& text) {
+  // (Asio reads an address up to a NUL byte: "::1<NUL>junk" would be ::1.)
+  if (text.find('\0') != std::string::npos) return std::nullopt;
   auto slash = text.find('/');
   boost::system::error_code ec;
   Cidr out;
   out.base = boost::asio::ip::make_address(text.substr(0, slash), ec);
   if (ec) return std::nullopt;
+  // A zone (fe80::1%eth0) names an interface, not a range: Contains never
+  // matches a scoped address.
+  if (out.base.is_v6() && out.base.to_v6().scope_id() != 0) return std::nullopt;
   int max = out.base.is_v4() ? 32 : 128;
   out.prefix = max;
   if (slash != std::string::npos) {

@@ -61,7 +61,8 @@ AddressClass Classify(const boost::asio::ip::address& address);
 // address (IPv4 10.0.0.1 inside)"), or nullopt when it may be.
 std::optional<std::string> RefusalReason(const boost::asio::ip::address& address);
 
-// ADDRESS/PREFIX, or a bare address (all its bits).
+// ADDRESS/PREFIX, or a bare address (all its bits); not an IPv6 address
+// with a zone (fe80::1%eth0).
 struct Cidr {
   boost::asio::ip::address base;
   int prefix = 0;

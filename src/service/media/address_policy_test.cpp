@@ -128,6 +128,9 @@ TEST(AddressPolicyTest, CidrsParseAndMatchTheirOwnFamilyOnly) {
   EXPECT_FALSE(Cidr::Parse("::1/129"));
   EXPECT_FALSE(Cidr::Parse("10.0.0.0/"));
   EXPECT_FALSE(Cidr::Parse("10.0.0.0/8x"));
+  // A zone names an interface, not a range; a NUL would end the address early.
+  EXPECT_FALSE(Cidr::Parse("fe80::1%1/64"));
+  EXPECT_FALSE(Cidr::Parse(std::string("::1\0junk", 8)));
   auto loopback = Cidr::Parse("127.0.0.1/32");
   ASSERT_TRUE(loopback);
   EXPECT_TRUE(loopback->Contains(make_address("127.0.0.1")));
