@@ -5,7 +5,7 @@
 // run times how fast the backlog drains: deliveries/s from the release to the
 // last one. Checks that each account's events came in log order and none
 // twice.
-//   ./build/webhook_throughput [N] [ACCOUNTS]   (8000 and 4 by default)
+//   ./build/webhook_throughput [N] [ACCOUNTS]   (8000 and 8 by default)
 // Target (issue #19, P3): >= 5,000 deliveries/s.
 #include <atomic>
 #include <cstdio>
@@ -56,7 +56,7 @@ bool AwaitLogged(const World& w, int n) {
 
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::stoi(argv[1]) : 8000;
-  const int accounts = argc > 2 ? std::stoi(argv[2]) : 4;
+  const int accounts = argc > 2 ? std::stoi(argv[2]) : 8;
   World w;
   if (!StartWorld(w, accounts + kSendThreads, accounts)) {
     std::printf("tgmux, tgsim or the logins did not start\n");
