@@ -50,22 +50,6 @@ class Consumer {
   WsClient ws_;
 };
 
-// Reads until every message `marker`0.. arrived or `timeout` passed; returns how many arrived.
-int ReceiveAll(Consumer& consumer, const std::string& marker, std::vector<Clock::time_point>& arrived,
-               std::chrono::seconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  int count = 0;
-  while (count < static_cast<int>(arrived.size()) && Clock::now() < deadline) {
-    auto event = consumer.Next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
-    if (event.is_null()) break;
-    int i = MessageNumber(event, marker);
-    if (i < 0 || i >= static_cast<int>(arrived.size()) || arrived[i] != Clock::time_point()) continue;
-    arrived[i] = Clock::now();
-    ++count;
-  }
-  return count;
-}
-
 struct Schedule {
   Clock::time_point start;
   std::vector<Clock::time_point> returned;
@@ -106,7 +90,7 @@ void LatencyRow(const World& w, Transport transport, int rate, int seconds, doub
   std::vector<Clock::time_point> arrived(n);
   s.start = Clock::now() + std::chrono::milliseconds(100);
   std::thread pacing = Pace(w, marker, rate, s);
-  int received = ReceiveAll(consumer, marker, arrived, std::chrono::seconds(seconds + 30));
+  int received = ReceiveAll([&](auto t) { return consumer.Next(t); }, marker, arrived, std::chrono::seconds(seconds + 30));
   pacing.join();
   std::vector<double> ms;
   std::vector<std::pair<double, double>> stalls;  // (seconds into the run, latency ms)
@@ -177,7 +161,7 @@ int main(int argc, char** argv) {
     warm.Connect(w, Transport::kSse);
     std::vector<Clock::time_point> arrived(kSenders);
     for (int k = 0; k < kSenders; ++k) SendMessage(w, Phone(1 + k), Phone(0), "warm-" + std::to_string(k));
-    if (ReceiveAll(warm, "warm-", arrived, std::chrono::seconds(10)) != kSenders) {
+    if (ReceiveAll([&](auto t) { return warm.Next(t); }, "warm-", arrived, std::chrono::seconds(10)) != kSenders) {
       std::printf("no warm-up events\n");
       return 1;
     }

@@ -82,6 +82,24 @@ inline int MessageNumber(const nlohmann::json& event, const std::string& marker)
   return std::stoi(text.substr(marker.size()));
 }
 
+// Reads events with next(timeout) (null json: none came) until every message
+// `marker`0.. arrived or `timeout` passed; returns how many arrived.
+template <class Next>
+int ReceiveAll(Next next, const std::string& marker, std::vector<Clock::time_point>& arrived,
+               std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  int count = 0;
+  while (count < static_cast<int>(arrived.size()) && Clock::now() < deadline) {
+    auto event = next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+    if (event.is_null()) break;
+    int i = MessageNumber(event, marker);
+    if (i < 0 || i >= static_cast<int>(arrived.size()) || arrived[i] != Clock::time_point()) continue;
+    arrived[i] = Clock::now();
+    ++count;
+  }
+  return count;
+}
+
 // `sorted` ascending.
 inline double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
