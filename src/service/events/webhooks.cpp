@@ -130,7 +130,8 @@ void WebhookService::Dispatch() {
     Fill(lock);
     auto next = Launch();
     auto now = std::chrono::steady_clock::now();
-    bool dirty = std::any_of(hooks_.begin(), hooks_.end(), [](const auto& h) { return h.second.dirty; });
+    bool dirty = !disabled_.empty() ||
+                 std::any_of(hooks_.begin(), hooks_.end(), [](const auto& h) { return h.second.dirty; });
     if (dirty && now - persisted >= kPersistEvery) {
       Persist(lock);
       persisted = now;
@@ -160,7 +161,10 @@ void WebhookService::Fill(std::unique_lock<std::mutex>& lock) {
     }
     lock.lock();
     auto it = hooks_.find(hook_id);
-    if (it == hooks_.end()) return;  // deleted meanwhile: the map changed, look again at the next round
+    if (it == hooks_.end()) {
+      rescan_ = true;  // deleted meanwhile: the others at the next round
+      return;
+    }
     if (failed) {
       it->second.more = true;
       wake_.wait_for(lock, kStoreRetry, [this] { return stopping_; });
@@ -198,6 +202,7 @@ void WebhookService::Sync(Hook& hook) {
 
 void WebhookService::Persist(std::unique_lock<std::mutex>& lock) {
   std::vector<store::Webhook> rows;
+  rows.swap(disabled_);
   for (auto& [id, hook] : hooks_) {
     if (!hook.dirty) continue;
     Sync(hook);
@@ -214,6 +219,7 @@ void WebhookService::Persist(std::unique_lock<std::mutex>& lock) {
     lock.lock();
     for (const auto& row : rows) {
       if (auto it = hooks_.find(row.id); it != hooks_.end()) it->second.dirty = true;
+      if (row.state == store::WebhookState::kDisabled) disabled_.push_back(row);
     }
     return;
   }
@@ -241,7 +247,7 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
   const bool ok = outcome.status >= 200 && outcome.status < 300;
   infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, ok ? "outcome=\"delivered\"" : "outcome=\"failed\"");
   const std::string error = outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error;
-  std::optional<store::Webhook> disabled;
+  std::optional<store::Webhook> disabled;  // this failure disabled the webhook
   {
     std::lock_guard lock(mutex_);
     auto it = hooks_.find(id);
@@ -255,6 +261,7 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
       auto failing_ms = hook.lanes.Failed(delivery.lane, UnixMillis(), error);
       if (failing_ms >= static_cast<std::int64_t>(infra_.config().webhook_retry_seconds * 1000)) {
         disabled = Disable(hook, failing_ms, error);
+        disabled_.push_back(*disabled);
         hooks_.erase(it);
       }
     }
@@ -262,7 +269,6 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
   }
   wake_.notify_all();
   if (!disabled) return;
-  infra_.store().UpdateWebhook(*disabled);
   events_.Append({"webhook.disabled", "", disabled->tenant_id,
                   {{"webhook_id", disabled->id}, {"url", disabled->url}, {"reason", disabled->disabled_reason}}, ""});
 }

@@ -83,7 +83,7 @@ class WebhookService {
   // Stores the rows of webhooks whose position or failures changed (unlocks `lock` meanwhile).
   void Persist(std::unique_lock<std::mutex>& lock);
   void Deliver(const std::string& id, const WebhookDelivery& delivery);
-  // The webhook failed for longer than the retry window. Under mutex_; returns its final row.
+  // The webhook failed for longer than the retry window: its final row. Under mutex_.
   store::Webhook Disable(Hook& hook, std::int64_t failing_ms, const std::string& error);
   static void Sync(Hook& hook);  // row from lanes
   void CollectMetrics(Metrics::Writer& writer);
@@ -98,6 +98,7 @@ class WebhookService {
   bool stopping_ = false;
   bool rescan_ = false;
   std::map<std::string, Hook> hooks_;  // active ones, by id
+  std::vector<store::Webhook> disabled_;  // rows to store: written by Persist only, after the older ones
   WorkPool posts_{"webhooks", kWorkers};
   std::thread dispatcher_;
 };
