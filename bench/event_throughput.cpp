@@ -6,93 +6,23 @@
 //   ./build/event_throughput [N]   (N messages, 2000 by default)
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <atomic>
-#include <memory>
 #include <thread>
 
-#include "sim/testing/tgsim_process.h"
-#include "tests/support/build_paths.h"
-#include "tests/support/stream_clients.h"
-#include "tests/support/tgmux_server.h"
+#include "bench/event_world.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace bench_events;
 using tgmux::testing::SseClient;
-using tgmux::testing::TgmuxServer;
-using tgsim::testing::TgsimProcess;
 
 constexpr int kSenders = 3;
-constexpr const char* kAnn = "+15553200000";
 constexpr const char* kMarker = "bench-msg-";
 constexpr const char* kWarmUp = "bench-warm-";
 int g_messages = 2000;
 
-std::string SenderPhone(int i) { return "+1555320000" + std::to_string(i + 1); }
-
-struct World {
-  std::unique_ptr<TgsimProcess> sim;
-  std::unique_ptr<TgmuxServer> server;
-  std::string token;
-  std::string account;
-};
-
-// A phone login of Ann, as a user of the API would do it; returns the account id.
-std::string LinkAnn(const World& w) {
-  auto started = w.server->http().Post("/v1/logins", {{"method", "phone"}, {"phone", kAnn}});
-  if (started.status != 201) return "";
-  std::string id = started.Json()["id"];
-  std::string code = w.sim->Control("GET", std::string("/users/") + kAnn + "/code").body.value("code", "");
-  auto done = w.server->http().Post("/v1/logins/" + id + "/code", {{"code", code}});
-  if (done.status != 200 || done.Json()["state"] != "done") return "";
-  return done.Json()["account"]["id"];
-}
-
-bool StartWorld(World& w) {
-  w.sim = std::make_unique<TgsimProcess>(TGSIM_BINARY);
-  w.sim->Control("POST", "/users", {{"phone", kAnn}, {"first_name", "Ann"}});
-  for (int i = 0; i < kSenders; ++i) {
-    w.sim->Control("POST", "/users", {{"phone", SenderPhone(i)}, {"first_name", "Sender" + std::to_string(i)}});
-  }
-  w.server = std::make_unique<TgmuxServer>(std::map<std::string, std::string>{
-      {"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}, {"TDSIM_ADDR", w.sim->address()},
-      {"TELEGRAM_API_ID", "94575"}, {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"}});
-  if (!w.server->Start()) return false;
-  auto tokens = w.server->SignInOwner();
-  if (tokens.is_null()) return false;
-  w.token = tokens["access_token"];
-  w.account = LinkAnn(w);
-  return !w.account.empty();
-}
-
 bool SendMessage(const World& w, int sender, const std::string& text) {
-  auto sent = w.sim->Control("POST", "/messages", {{"from", SenderPhone(sender)}, {"to", kAnn}, {"text", text}});
-  return sent.status == 201;
-}
-
-// The number after `marker` in an event's text, or -1 for other events.
-int MessageNumber(const tgmux::testing::SseEvent& event, const std::string& marker) {
-  auto data = event.json();
-  std::string text = data["data"]["message"].value("text", "");
-  if (text.rfind(marker, 0) != 0) return -1;
-  return std::stoi(text.substr(marker.size()));
-}
-
-// Reads events until every message `marker`0.. arrived or `timeout` passed; returns how many arrived.
-int ReceiveAll(SseClient& sse, const std::string& marker, std::vector<Clock::time_point>& arrived,
-               std::chrono::seconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  int count = 0;
-  while (count < static_cast<int>(arrived.size()) && Clock::now() < deadline) {
-    auto event = sse.NextEvent(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
-    if (!event) break;
-    int i = MessageNumber(*event, marker);
-    if (i < 0 || i >= static_cast<int>(arrived.size()) || arrived[i] != Clock::time_point()) continue;
-    arrived[i] = Clock::now();
-    ++count;
-  }
-  return count;
+  return bench_events::SendMessage(w, Phone(sender + 1), Phone(0), text);
 }
 
 // Sends messages 0..n-1 from kSenders threads (message i from sender i % kSenders).
@@ -111,24 +41,23 @@ std::thread SendAll(const World& w, std::vector<Clock::time_point>& returned, st
   });
 }
 
-double Percentile(std::vector<double> sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * sorted.size()))];
-}
-
 void EventThroughput(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   World w;
-  if (!StartWorld(w)) return state.SkipWithError("tgmux, tgsim or Ann's login did not start");
+  if (!StartWorld(w, 1 + kSenders, 1)) return state.SkipWithError("tgmux, tgsim or Ann's login did not start");
   SseClient sse;
-  std::string target = "/v1/events/stream?types=message.received&account_id=" + w.account;
-  if (!sse.Connect(w.server->port(), target, {{"Authorization", "Bearer " + w.token}})) {
+  std::string target = "/v1/events/stream?types=message.received&account_id=" + w.accounts[0];
+  if (!sse.Connect(w.server->port(), target, w.Auth())) {
     return state.SkipWithError(("SSE refused: " + std::to_string(sse.status()) + " " + sse.body()).c_str());
   }
+  auto next = [&sse](std::chrono::milliseconds t) {
+    auto event = sse.NextEvent(t);
+    return event ? event->json() : nlohmann::json();
+  };
   // One message from each sender first: the stream works, and Ann's chats with them exist.
   std::vector<Clock::time_point> warm(kSenders), returned(n), arrived(n);
   for (int s = 0; s < kSenders; ++s) SendMessage(w, s, kWarmUp + std::to_string(s));
-  if (ReceiveAll(sse, kWarmUp, warm, std::chrono::seconds(10)) != kSenders) {
+  if (ReceiveAll(next, kWarmUp, warm, std::chrono::seconds(10)) != kSenders) {
     return state.SkipWithError("no warm-up events");
   }
 
@@ -138,7 +67,7 @@ void EventThroughput(benchmark::State& state) {
   for (auto _ : state) {
     started = Clock::now();
     std::thread sending = SendAll(w, returned, failed);
-    received = ReceiveAll(sse, kMarker, arrived, std::chrono::seconds(45));
+    received = ReceiveAll(next, kMarker, arrived, std::chrono::seconds(45));
     sending.join();
   }
   auto since_start = [started](const std::vector<Clock::time_point>& times) {

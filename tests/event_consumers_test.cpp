@@ -2,6 +2,7 @@
 // event log: Server-Sent Events (resuming from Last-Event-ID), a WebSocket
 // (resuming with {"after":SEQ}), and a webhook receiver that verifies the
 // signature; failing webhooks are retried in order, then disabled.
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@ using std::chrono::seconds;
 
 constexpr const char* kAnn = "+15557201122";
 constexpr const char* kBob = "+15557203344";
+constexpr const char* kCat = "+15557205566";
 
 class EventConsumersTest : public LinkedGatewayTest {
  protected:
@@ -212,6 +214,52 @@ TEST_F(EventConsumersTest, AWebhookFailingLongerThanTheRetryWindowIsDisabledWith
   EXPECT_EQ(events[0]["data"]["webhook_id"], id);
   ASSERT_EQ(http().Request("DELETE", "/v1/webhooks/" + id).status, 204);
   EXPECT_EQ(http().Get("/v1/webhooks/" + id).status, 404);
+}
+
+// Per account, a webhook delivers in log order, the next only after the
+// previous one succeeded; accounts do not wait for each other.
+TEST_F(EventConsumersTest, AWebhookKeepsEachAccountsOrderAndAFailingAccountHoldsBackNoOther) {
+  Prepare();
+  CreateUser(kCat, "Cat");
+  std::string cat = Link(kCat)["id"];
+  std::atomic<bool> ann_fails{true};
+  WebhookReceiver receiver;
+  receiver.SetAnswer([&](const std::string& body) {
+    return json::parse(body)["account_id"] == account_ && ann_fails ? 503 : 200;
+  });
+  ASSERT_EQ(http().Post("/v1/webhooks", {{"url", receiver.Url()}, {"types", {"message.received"}}}).status, 201);
+  auto to_cat = [&](const std::string& text) {
+    ASSERT_EQ(Control("POST", "/messages", {{"from", kBob}, {"to", kCat}, {"text", text}}).status, 201);
+  };
+  Say("ann-1");
+  to_cat("cat-1");
+  Say("ann-2");
+  to_cat("cat-2");
+  to_cat("cat-3");
+  // The texts each account's events were delivered with (answered 2xx), in arrival order.
+  auto delivered = [&](const std::string& account) {
+    std::vector<std::string> texts;
+    for (const auto& r : receiver.Requests()) {
+      auto event = json::parse(r.body);
+      if (r.answered == 200 && event["account_id"] == account) texts.push_back(Text(event));
+    }
+    return texts;
+  };
+  WaitUntil([&] { return delivered(cat).size() >= 3; }, seconds(20));
+  EXPECT_EQ(delivered(cat), (std::vector<std::string>{"cat-1", "cat-2", "cat-3"}));
+  EXPECT_TRUE(delivered(account_).empty()) << "ann-2 went before ann-1";
+  std::vector<std::string> tried;  // Ann's attempts so far: only her first event, again and again
+  for (const auto& r : receiver.Requests()) {
+    auto event = json::parse(r.body);
+    if (event["account_id"] == account_) tried.push_back(Text(event));
+  }
+  ASSERT_FALSE(tried.empty());
+  EXPECT_EQ(std::set<std::string>(tried.begin(), tried.end()), std::set<std::string>{"ann-1"});
+
+  ann_fails = false;
+  WaitUntil([&] { return delivered(account_).size() >= 2; }, seconds(20));
+  EXPECT_EQ(delivered(account_), (std::vector<std::string>{"ann-1", "ann-2"}));
+  EXPECT_EQ(delivered(cat).size(), 3u) << "delivered twice";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <deque>
 #include <future>
 #include <thread>
+#include <tuple>
 
 namespace tgmux::testing {
 namespace {
@@ -190,11 +191,15 @@ struct WebhookReceiver::Impl {
   std::vector<int> statuses;
   std::size_t next_status = 0;
   std::chrono::milliseconds delay{0};
+  std::function<int(const std::string&)> answer;
+  bool held = false;
+  asio::steady_timer gate{io, asio::steady_timer::time_point::max()};  // cancelled by Release
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(tcp::socket socket);
-  // Keeps the request; returns the status to answer and the delay before it.
-  std::pair<int, std::chrono::milliseconds> Record(const http::request<http::string_body>& request);
+  // Keeps the request; returns the status to answer, the delay before it and
+  // whether to wait for Release.
+  std::tuple<int, std::chrono::milliseconds, bool> Record(const http::request<http::string_body>& request);
 };
 
 asio::awaitable<void> WebhookReceiver::Impl::Accept() {
@@ -214,7 +219,8 @@ asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket) {
     http::request<http::string_body> request;
     co_await http::async_read(stream, buffer, request, asio::redirect_error(use_awaitable, ec));
     if (ec) break;
-    auto [status, wait] = Record(request);
+    auto [status, wait, held_now] = Record(request);
+    if (held_now) co_await gate.async_wait(asio::redirect_error(use_awaitable, ec));
     if (wait.count() > 0) {
       asio::steady_timer timer(io, wait);
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -231,7 +237,7 @@ asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-std::pair<int, std::chrono::milliseconds> WebhookReceiver::Impl::Record(
+std::tuple<int, std::chrono::milliseconds, bool> WebhookReceiver::Impl::Record(
     const http::request<http::string_body>& request) {
   ReceivedRequest out;
   out.method = std::string(request.method_string());
@@ -242,9 +248,10 @@ std::pair<int, std::chrono::milliseconds> WebhookReceiver::Impl::Record(
   std::lock_guard lock(mutex);
   out.answered = 200;
   if (!statuses.empty()) out.answered = statuses[std::min(next_status++, statuses.size() - 1)];
+  if (answer) out.answered = answer(out.body);
   requests.push_back(std::move(out));
   arrived.notify_all();
-  return {requests.back().answered, delay};
+  return {requests.back().answered, delay, held};
 }
 
 WebhookReceiver::WebhookReceiver() : impl_(std::make_unique<Impl>()) {
@@ -272,6 +279,22 @@ void WebhookReceiver::SetStatuses(std::vector<int> statuses) {
 void WebhookReceiver::SetDelay(std::chrono::milliseconds delay) {
   std::lock_guard lock(impl_->mutex);
   impl_->delay = delay;
+}
+
+void WebhookReceiver::SetAnswer(std::function<int(const std::string&)> answer) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->answer = std::move(answer);
+}
+
+void WebhookReceiver::Hold() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->held = true;
+}
+
+void WebhookReceiver::Release() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->held = false;
+  asio::post(impl_->io, [s = impl_.get()] { s->gate.cancel(); });
 }
 
 std::vector<ReceivedRequest> WebhookReceiver::WaitFor(std::size_t count, std::chrono::milliseconds timeout) const {

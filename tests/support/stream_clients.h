@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -139,6 +140,11 @@ class WebhookReceiver {
   void SetStatuses(std::vector<int> statuses);
   // Waits this long before answering each later request (to provoke timeouts).
   void SetDelay(std::chrono::milliseconds delay);
+  // Answers each later request with answer(body) instead (on the receiver's thread).
+  void SetAnswer(std::function<int(const std::string& body)> answer);
+  // Holds the answers of later requests until Release (they are recorded at once).
+  void Hold();
+  void Release();
   // Every request so far, once at least `count` arrived or `timeout` passed.
   std::vector<ReceivedRequest> WaitFor(std::size_t count, std::chrono::milliseconds timeout) const;
   std::vector<ReceivedRequest> Requests() const;

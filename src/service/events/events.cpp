@@ -96,6 +96,7 @@ void EventService::Shutdown() {
   }
   wake_writer_.notify_one();
   if (writer_.joinable()) writer_.join();
+  readers_.Stop();
   std::map<std::uint64_t, Waiter> waiters;
   {
     std::lock_guard lock(mutex_);
@@ -185,6 +186,7 @@ void EventService::HandOverRefill(std::unique_lock<std::mutex>& lock) {
 
 void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
   std::vector<store::Event> events;
+  std::map<std::string, const nlohmann::json*> data;  // by event id: what each one says, in clear
   std::int64_t now = UnixMillis();
   for (const auto& draft : drafts) {
     store::Event event;
@@ -201,12 +203,19 @@ void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
     event.created_at = now;
     event.dedup_key = draft.dedup_key;
     event.data = infra_.envelope().SealRecord("event", event.id, draft.data.dump());
+    data[event.id] = &draft.data;
     events.push_back(std::move(event));
   }
   if (events.empty()) return;
   auto written = infra_.store().AppendEvents(std::move(events));
   std::set<std::string> tenants;
-  for (const auto& event : written) tenants.insert(event.tenant_id);
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& event : written) {
+      tenants.insert(event.tenant_id);
+      KeepInTail(event, *data.at(event.id));
+    }
+  }
   for (const auto& tenant : tenants) WakeWaiters(tenant);
 }
 
@@ -244,6 +253,10 @@ nlohmann::json EventService::View(const store::Event& e) {
   } catch (const std::exception&) {
     data = {{"error", "this event's data does not decrypt with the master key"}};
   }
+  return View(e, std::move(data));
+}
+
+nlohmann::json EventService::View(const store::Event& e, nlohmann::json data) {
   return {{"seq", e.seq},
           {"id", e.id},
           {"type", e.type},
@@ -262,6 +275,7 @@ EventService::Events EventService::Read(const store::EventQuery& query) {
 
 std::uint64_t EventService::Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver) {
   std::uint64_t token = 0;
+  std::optional<Events> ready;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || draining_) {
@@ -269,22 +283,34 @@ std::uint64_t EventService::Wait(store::EventQuery query, std::chrono::milliseco
       return 0;
     }
     token = ++next_waiter_;
-    waiters_[token] = Waiter{query, std::move(deliver)};
+    ready = FromTail(query);
+    if (!ready || ready->empty()) waiters_[token] = Waiter{query, deliver};
+  }
+  if (ready && !ready->empty()) {
+    deliver(std::move(*ready));
+    return token;
   }
   // Registered first, read after: an event written in between wakes the waiter.
+  if (!ready) readers_.Post([this, token, query] { CatchUp(token, query); });
+  background_.PostAt(Background::Clock::now() + timeout, [this, token] { Cancel(token); });
+  return token;
+}
+
+void EventService::CatchUp(std::uint64_t token, const store::EventQuery& query) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!waiters_.count(token)) return;  // answered meanwhile
+  }
   Events events;
   try {
     events = Read(query);
-  } catch (const store::StoreUnavailable&) {
-    // Nothing is written while the store is away: wait as if there were no events.
+  } catch (const store::StoreError& e) {
+    // Nothing is written while the store is away: wait as if there were no
+    // events; what was written is read at the waiter's next look.
+    spdlog::warn("events: a waiter could not read the log: {}", e.what());
   }
   Waiter waiter;
-  if (!events.empty() && TakeWaiter(token, &waiter)) {
-    waiter.deliver(std::move(events));
-    return token;
-  }
-  background_.PostAt(Background::Clock::now() + timeout, [this, token] { Cancel(token); });
-  return token;
+  if (!events.empty() && TakeWaiter(token, &waiter)) waiter.deliver(std::move(events));
 }
 
 void EventService::Cancel(std::uint64_t token) {
@@ -301,28 +327,64 @@ bool EventService::TakeWaiter(std::uint64_t token, Waiter* out) {
   return true;
 }
 
+void EventService::KeepInTail(const store::Event& event, nlohmann::json data) {
+  Tail& tail = tails_[event.tenant_id];
+  // Not the next seq (another writer, or the first batch): start afresh from this one.
+  if (tail.events.empty() || event.seq != tail.first + static_cast<std::int64_t>(tail.events.size())) {
+    tail.events.clear();
+    tail.first = event.seq;
+  }
+  tail.events.push_back(View(event, std::move(data)));
+  if (tail.events.size() > kTailSize) {
+    tail.events.pop_front();
+    ++tail.first;
+  }
+}
+
+std::optional<EventService::Events> EventService::FromTail(const store::EventQuery& query) const {
+  auto it = tails_.find(query.tenant_id);
+  if (it == tails_.end()) return std::nullopt;
+  const Tail& tail = it->second;
+  const auto size = static_cast<std::int64_t>(tail.events.size());
+  if (query.after < tail.first - 1 || query.after > tail.first - 1 + size) return std::nullopt;
+  const auto limit = static_cast<std::size_t>(std::clamp(query.limit, 1, kMaxRead));
+  Events out;
+  for (auto i = query.after - (tail.first - 1); i < size && out.size() < limit; ++i) {
+    const auto& event = tail.events[static_cast<std::size_t>(i)];
+    if (!query.types.empty() && !query.types.count(event["type"].get<std::string>())) continue;
+    if (!query.account_ids.empty() &&
+        (!event["account_id"].is_string() || !query.account_ids.count(event["account_id"].get<std::string>()))) {
+      continue;
+    }
+    out.push_back(event);
+  }
+  return out;
+}
+
 void EventService::WakeWaiters(const std::string& tenant_id) {
-  std::vector<std::pair<std::uint64_t, store::EventQuery>> candidates;
+  std::vector<std::pair<Deliver, Events>> ready;
+  std::vector<std::pair<std::uint64_t, store::EventQuery>> behind;  // older cursors than the tail
   std::vector<std::function<void(const std::string&)>> listeners;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [token, waiter] : waiters_) {
-      if (waiter.query.tenant_id == tenant_id) candidates.emplace_back(token, waiter.query);
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->second.query.tenant_id != tenant_id) {
+        ++it;
+        continue;
+      }
+      auto events = FromTail(it->second.query);
+      if (!events) behind.emplace_back(it->first, it->second.query);
+      if (!events || events->empty()) {
+        ++it;
+        continue;
+      }
+      ready.emplace_back(std::move(it->second.deliver), std::move(*events));
+      it = waiters_.erase(it);
     }
     listeners = listeners_;
   }
-  for (const auto& [token, query] : candidates) {
-    Events events;
-    try {
-      events = Read(query);
-    } catch (const store::StoreError& e) {
-      // The events are written: this waiter reads them at its next look.
-      spdlog::warn("events: a waiter could not read the new events: {}", e.what());
-      continue;
-    }
-    Waiter waiter;
-    if (!events.empty() && TakeWaiter(token, &waiter)) waiter.deliver(std::move(events));
-  }
+  for (auto& [deliver, events] : ready) deliver(std::move(events));
+  for (const auto& [token, query] : behind) readers_.Post([this, token, query] { CatchUp(token, query); });
   for (const auto& listener : listeners) listener(tenant_id);
 }
 

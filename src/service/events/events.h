@@ -12,6 +12,11 @@
 // Events with a dedup key (a received message: account, chat, message id) are
 // in the log at most once, however often they are appended: gap recovery
 // after a restart relies on it. Event data is sealed at rest. Thread-safe.
+//
+// Live consumers (Wait) are handed the events the writer has just written
+// from memory, already decrypted: the newest kTailSize events of each tenant
+// stay there. Only a consumer whose cursor is older reads the store, on a
+// pool of reader threads, never on the caller's.
 #pragma once
 
 #include <atomic>
@@ -29,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/work_pool.h"
 #include "service/accounts/account_observer.h"
 #include "service/accounts/accounts.h"
 #include "service/background.h"
@@ -99,7 +105,9 @@ class EventService : public AccountObserver {
   Events Read(const store::EventQuery& query);
   // Calls `deliver` once: with the events after query.after as soon as there
   // are any, or with none when `timeout` passes, Cancel is called, or the
-  // service shuts down. Returns a token for Cancel.
+  // service shuts down. Returns a token for Cancel. Never reads the store on
+  // the caller's thread; `deliver` may run on the caller's thread (events
+  // already in memory), the writer's or a reader's.
   std::uint64_t Wait(store::EventQuery query, std::chrono::milliseconds timeout, Deliver deliver);
   // Answers a waiter now (with no events) unless it already was.
   void Cancel(std::uint64_t token);
@@ -139,6 +147,7 @@ class EventService : public AccountObserver {
   // A message read back by gap recovery: appended at once.
   void Recovered(const std::string& account_id, const telegram::Message& message);
   static constexpr std::size_t kMaxHeld = 10000;
+  static constexpr std::size_t kTailSize = 1024;
   // Outbox sends, by the outbox: message.sent / message.failed with its id.
   void OutboxSent(const store::OutboxEntry& entry);
   void OutboxFailed(const store::OutboxEntry& entry);
@@ -153,6 +162,11 @@ class EventService : public AccountObserver {
   struct Waiter {
     store::EventQuery query;
     Deliver deliver;
+  };
+  // A tenant's newest events as this process wrote them: seqs first.. in order, decrypted.
+  struct Tail {
+    std::int64_t first = 0;
+    std::deque<nlohmann::json> events;
   };
   struct Hold {
     bool all = true;                // every chat, until NarrowHold
@@ -177,7 +191,15 @@ class EventService : public AccountObserver {
   static bool Accepts(const AccountInfo& info, telegram::ChatType type);
   void WakeWaiters(const std::string& tenant_id);
   bool TakeWaiter(std::uint64_t token, Waiter* out);
+  // Keeps written events (with their data in clear) in their tenant's tail. Under mutex_.
+  void KeepInTail(const store::Event& event, nlohmann::json data);
+  // The events after query.after from the tenant's tail, or nullopt when the
+  // tail does not reach back to the cursor (or the cursor is past it). Under mutex_.
+  std::optional<Events> FromTail(const store::EventQuery& query) const;
+  // Reads the store for a waiter the tail cannot answer (on a reader thread).
+  void CatchUp(std::uint64_t token, const store::EventQuery& query);
   nlohmann::json View(const store::Event& event);
+  static nlohmann::json View(const store::Event& event, nlohmann::json data);
 
   Infrastructure& infra_;
   MessageShapes shapes_;
@@ -209,6 +231,8 @@ class EventService : public AccountObserver {
   // unread counts that only grew.
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> last_read_;
   std::map<std::string, Hold> holds_;  // by account
+  std::map<std::string, Tail> tails_;  // by tenant
+  WorkPool readers_{"events: reader", 2};
 
   std::thread writer_;
 };

@@ -45,13 +45,25 @@ asio::awaitable<int> Exchange(Stream& stream, const http::request<http::string_b
   co_return parser.get().result_int();
 }
 
+// Where a URL's host is: at once for an IP address (the resolver would start a
+// thread for each POST), else through the resolver.
+asio::awaitable<tcp::resolver::results_type> Resolve(const WebhookUrl& url) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(url.host, ec);
+  if (!ec) {
+    co_return tcp::resolver::results_type::create(tcp::endpoint(address, static_cast<unsigned short>(std::stoi(url.port))),
+                                                  url.host, url.port);
+  }
+  tcp::resolver resolver(co_await asio::this_coro::executor);
+  co_return co_await resolver.async_resolve(url.host, url.port, use_awaitable);
+}
+
 asio::awaitable<int> PostPlain(const WebhookUrl& url, const http::request<http::string_body>& request,
                                std::chrono::milliseconds timeout) {
   auto executor = co_await asio::this_coro::executor;
-  tcp::resolver resolver(executor);
   beast::tcp_stream stream(executor);
   stream.expires_after(timeout);
-  auto endpoints = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
+  auto endpoints = co_await Resolve(url);
   co_await stream.async_connect(endpoints, use_awaitable);
   int status = co_await Exchange(stream, request);
   beast::error_code ignored;
@@ -70,9 +82,8 @@ asio::awaitable<int> PostTls(const WebhookUrl& url, const http::request<http::st
     throw beast::system_error(beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
   }
   stream.set_verify_callback(ssl::host_name_verification(url.host));
-  tcp::resolver resolver(executor);
   beast::get_lowest_layer(stream).expires_after(timeout);
-  auto endpoints = co_await resolver.async_resolve(url.host, url.port, use_awaitable);
+  auto endpoints = co_await Resolve(url);
   co_await beast::get_lowest_layer(stream).async_connect(endpoints, use_awaitable);
   co_await stream.async_handshake(ssl::stream_base::client, use_awaitable);
   co_return co_await Exchange(stream, request);

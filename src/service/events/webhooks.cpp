@@ -14,18 +14,11 @@
 namespace tgmux::service {
 namespace {
 
-constexpr std::int64_t kFirstBackoffMs = 1000;
-constexpr std::int64_t kMaxBackoffMs = 10 * 60 * 1000;
 constexpr auto kRescan = std::chrono::seconds(60);
 constexpr auto kStoreRetry = std::chrono::seconds(1);  // the store was away: the next look
+constexpr int kReadPage = 500;
 constexpr const char* kDeliveries = "tgmux_webhook_deliveries_total";
 constexpr const char* kDeliveriesHelp = "Webhook delivery attempts since start, by outcome (delivered, failed)";
-
-std::int64_t BackoffMs(int attempts) {
-  std::int64_t delay = kFirstBackoffMs;
-  for (int i = 1; i < attempts && delay < kMaxBackoffMs; ++i) delay *= 2;
-  return std::min(delay, kMaxBackoffMs);
-}
 
 }  // namespace
 
@@ -38,7 +31,9 @@ WebhookService::WebhookService(Infrastructure& infra, AccountService& accounts, 
   events_.OnWritten([this](const std::string& tenant_id) {
     {
       std::lock_guard lock(mutex_);
-      ready_tenants_.insert(tenant_id);
+      for (auto& [id, hook] : hooks_) {
+        if (hook.row.tenant_id == tenant_id) hook.more = true;
+      }
       rescan_ = true;
     }
     wake_.notify_all();
@@ -72,6 +67,10 @@ std::pair<store::Webhook, std::string> WebhookService::Create(const std::string&
   w.delivered_seq = events_.LastSeq(tenant_id);
   w.created_at = w.updated_at = UnixSeconds();
   infra_.store().InsertWebhook(w);
+  {
+    std::lock_guard lock(mutex_);
+    if (running_) Track(w, secret);
+  }
   return {w, secret};
 }
 
@@ -87,16 +86,28 @@ store::Webhook WebhookService::Get(const std::string& tenant_id, const std::stri
 
 void WebhookService::Delete(const std::string& tenant_id, const std::string& id) {
   if (!infra_.store().DeleteWebhook(tenant_id, id)) throw Error(ErrorCode::kNotFound, "no webhook " + id);
+  std::lock_guard lock(mutex_);
+  hooks_.erase(id);
+}
+
+void WebhookService::Track(const store::Webhook& row, std::string secret) {
+  auto url = ParseWebhookUrl(row.url);
+  if (!url || row.state != store::WebhookState::kActive) return;
+  hooks_.emplace(row.id, Hook{row, std::move(secret), *url, WebhookLanes(row)});
+  rescan_ = true;
+  wake_.notify_all();
 }
 
 void WebhookService::Start() {
+  auto rows = infra_.store().ListWebhooks("");
   std::lock_guard lock(mutex_);
   if (running_) return;
   running_ = true;
   // Whatever the last run left undelivered goes first.
-  for (const auto& w : infra_.store().ListWebhooks("")) ready_.insert(w.id);
-  threads_.emplace_back([this] { Dispatch(); });
-  for (int i = 0; i < kWorkers; ++i) threads_.emplace_back([this] { Work(); });
+  for (const auto& w : rows) {
+    if (w.state == store::WebhookState::kActive) Track(w, infra_.envelope().OpenRecord("webhook", w.id, w.secret_sealed));
+  }
+  dispatcher_ = std::thread([this] { Dispatch(); });
 }
 
 void WebhookService::Stop() {
@@ -105,132 +116,172 @@ void WebhookService::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  work_.notify_all();
-  for (auto& thread : threads_) thread.join();
-  threads_.clear();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  posts_.Stop();  // the deliveries in flight finish
+  std::unique_lock lock(mutex_);
+  Persist(lock);
 }
 
 void WebhookService::Dispatch() {
   std::unique_lock lock(mutex_);
+  auto persisted = std::chrono::steady_clock::now();
   while (!stopping_) {
     rescan_ = false;
-    std::set<std::string> tenants;
-    tenants.swap(ready_tenants_);
-    lock.unlock();
-    std::vector<store::Webhook> hooks;
-    try {
-      hooks = infra_.store().ListWebhooks("");
-    } catch (const store::StoreError& e) {
-      // The store is away: the tenants stay ready for the next look.
-      spdlog::warn("webhooks: cannot read the webhooks: {}", e.what());
-      lock.lock();
-      ready_tenants_.insert(tenants.begin(), tenants.end());
-      wake_.wait_for(lock, kStoreRetry, [this] { return stopping_; });
-      continue;
-    }
-    std::int64_t now = UnixMillis();
-    lock.lock();
-    auto next = std::chrono::steady_clock::now() + kRescan;
-    for (const auto& w : hooks) {
-      if (w.state != store::WebhookState::kActive) continue;
-      if (tenants.count(w.tenant_id)) ready_.insert(w.id);
-      if (in_flight_.count(w.id)) continue;
-      if (w.attempts > 0 && w.next_attempt_at > now) {
-        next = std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(w.next_attempt_at - now));
-        continue;
-      }
-      if (w.attempts == 0 && !ready_.count(w.id)) continue;
-      ready_.erase(w.id);
-      in_flight_.insert(w.id);
-      tasks_.push_back(w.id);
-      work_.notify_one();
+    Fill(lock);
+    auto next = Launch();
+    auto now = std::chrono::steady_clock::now();
+    bool dirty = !disabled_.empty() ||
+                 std::any_of(hooks_.begin(), hooks_.end(), [](const auto& h) { return h.second.dirty; });
+    if (dirty && now - persisted >= kPersistEvery) {
+      Persist(lock);
+      persisted = now;
+    } else if (dirty) {
+      next = std::min(next, persisted + kPersistEvery);
     }
     wake_.wait_until(lock, next, [this] { return stopping_ || rescan_; });
   }
 }
 
-void WebhookService::Work() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    work_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-    if (stopping_) return;
-    std::string id = std::move(tasks_.front());
-    tasks_.pop_front();
+void WebhookService::Fill(std::unique_lock<std::mutex>& lock) {
+  for (auto& [id, hook] : hooks_) {
+    if (!hook.more || hook.lanes.pending() >= kWindow) continue;
+    hook.more = false;
+    const std::string hook_id = id;
+    store::EventQuery query{hook.row.tenant_id, hook.lanes.read_seq(), kReadPage,
+                            {hook.row.types.begin(), hook.row.types.end()},
+                            {hook.row.account_ids.begin(), hook.row.account_ids.end()}};
     lock.unlock();
+    EventService::Events events;
+    bool failed = false;
     try {
-      Attempt(id);
-    } catch (const std::exception& e) {
-      spdlog::error("webhook {}: delivery failed: {}", id, e.what());
-      Finish(id, false);
+      events = events_.Read(query);
+    } catch (const store::StoreError& e) {
+      spdlog::warn("webhook {}: cannot read the event log: {}", hook_id, e.what());
+      failed = true;
     }
     lock.lock();
+    auto it = hooks_.find(hook_id);
+    if (it == hooks_.end()) {
+      rescan_ = true;  // deleted meanwhile: the others at the next round
+      return;
+    }
+    if (failed) {
+      it->second.more = true;
+      wake_.wait_for(lock, kStoreRetry, [this] { return stopping_; });
+      return;
+    }
+    if (it->second.lanes.read_seq() != query.after) return;  // another round read first
+    if (static_cast<int>(events.size()) == kReadPage) it->second.more = true;
+    it->second.lanes.Add(std::move(events));
   }
 }
 
-void WebhookService::Attempt(const std::string& id) {
-  auto w = infra_.store().FindWebhook(id);
-  if (!w || w->state != store::WebhookState::kActive) return Finish(id, false);
-  store::EventQuery query{w->tenant_id, w->delivered_seq, 1, {w->types.begin(), w->types.end()},
-                          {w->account_ids.begin(), w->account_ids.end()}};
-  auto events = events_.Read(query);
-  if (events.empty()) return Finish(id, false);
-  const auto& event = events.front();
-  std::string body = event.dump();
-  std::string secret = infra_.envelope().OpenRecord("webhook", w->id, w->secret_sealed);
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"X-Tgmux-Signature", WebhookSignature(secret, UnixSeconds(), body)},
-      {"X-Tgmux-Event-Id", event["id"].get<std::string>()},
-      {"X-Tgmux-Event-Type", event["type"].get<std::string>()},
-      {"X-Tgmux-Webhook-Id", w->id},
-  };
-  auto outcome = PostJson(*ParseWebhookUrl(w->url), headers, body, kTimeout);
-  if (outcome.status >= 200 && outcome.status < 300) return Delivered(*w, event["seq"].get<std::int64_t>());
-  Failed(*w, outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
-}
-
-void WebhookService::Delivered(store::Webhook w, std::int64_t seq) {
-  w.delivered_seq = seq;
-  ++w.delivered_count;
-  w.attempts = 0;
-  w.next_attempt_at = 0;
-  w.failing_since = 0;
-  w.last_error.clear();
-  w.updated_at = UnixSeconds();
-  infra_.store().UpdateWebhook(w);
-  infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, "outcome=\"delivered\"");
-  Finish(w.id, true);
-}
-
-void WebhookService::Failed(store::Webhook w, const std::string& error) {
-  std::int64_t now = UnixMillis();
-  ++w.attempts;
-  if (w.failing_since == 0) w.failing_since = now;
-  w.last_error = error;
-  w.updated_at = now / 1000;
-  auto window_ms = static_cast<std::int64_t>(infra_.config().webhook_retry_seconds * 1000);
-  if (now - w.failing_since >= window_ms) {
-    w.state = store::WebhookState::kDisabled;
-    w.disabled_reason = "deliveries failed for " + std::to_string((now - w.failing_since) / 1000) +
-                        " s (" + std::to_string(w.attempts) + " attempts); last: " + error;
-    spdlog::warn("webhook {}: disabled: {}", w.id, w.disabled_reason);
-    events_.Append({"webhook.disabled", "", w.tenant_id,
-                    {{"webhook_id", w.id}, {"url", w.url}, {"reason", w.disabled_reason}}, ""});
-  } else {
-    w.next_attempt_at = now + BackoffMs(w.attempts);
+std::chrono::steady_clock::time_point WebhookService::Launch() {
+  const std::int64_t now = UnixMillis();
+  auto next = std::chrono::steady_clock::now() + kRescan;
+  for (auto& [id, hook] : hooks_) {
+    for (auto& delivery : hook.lanes.Take(now)) {
+      posts_.Post([this, id = id, delivery = std::move(delivery)] { Deliver(id, delivery); });
+    }
+    if (auto retry = hook.lanes.NextRetry()) {
+      next = std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(*retry - now));
+    }
   }
-  infra_.store().UpdateWebhook(w);
-  infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, "outcome=\"failed\"");
-  Finish(w.id, false);
+  return next;
 }
 
-void WebhookService::Finish(const std::string& id, bool more) {
+void WebhookService::Sync(Hook& hook) {
+  auto failing = hook.lanes.failing();
+  hook.row.delivered_seq = hook.lanes.delivered_seq();
+  hook.row.attempts = failing.attempts;
+  hook.row.failing_since = failing.since;
+  hook.row.next_attempt_at = failing.next_attempt_at;
+  hook.row.last_error = failing.last_error;
+  hook.row.updated_at = UnixSeconds();
+}
+
+void WebhookService::Persist(std::unique_lock<std::mutex>& lock) {
+  std::vector<store::Webhook> rows;
+  rows.swap(disabled_);
+  for (auto& [id, hook] : hooks_) {
+    if (!hook.dirty) continue;
+    Sync(hook);
+    hook.dirty = false;
+    rows.push_back(hook.row);
+  }
+  if (rows.empty()) return;
+  lock.unlock();
+  try {
+    for (const auto& row : rows) infra_.store().UpdateWebhook(row);
+  } catch (const store::StoreError& e) {
+    // The positions stay in memory; the next change stores them again.
+    spdlog::warn("webhooks: cannot store the webhooks' positions: {}", e.what());
+    lock.lock();
+    for (const auto& row : rows) {
+      if (auto it = hooks_.find(row.id); it != hooks_.end()) it->second.dirty = true;
+      if (row.state == store::WebhookState::kDisabled) disabled_.push_back(row);
+    }
+    return;
+  }
+  lock.lock();
+}
+
+void WebhookService::Deliver(const std::string& id, const WebhookDelivery& delivery) {
+  WebhookUrl url;
+  std::string secret;
   {
     std::lock_guard lock(mutex_);
-    in_flight_.erase(id);
-    if (more) ready_.insert(id);
+    auto it = hooks_.find(id);
+    if (it == hooks_.end()) return;  // deleted or disabled meanwhile
+    url = it->second.url;
+    secret = it->second.secret;
+  }
+  const std::string body = delivery.event.dump();
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"X-Tgmux-Signature", WebhookSignature(secret, UnixSeconds(), body)},
+      {"X-Tgmux-Event-Id", delivery.event["id"].get<std::string>()},
+      {"X-Tgmux-Event-Type", delivery.event["type"].get<std::string>()},
+      {"X-Tgmux-Webhook-Id", id},
+  };
+  auto outcome = PostJson(url, headers, body, kTimeout);
+  const bool ok = outcome.status >= 200 && outcome.status < 300;
+  infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, ok ? "outcome=\"delivered\"" : "outcome=\"failed\"");
+  const std::string error = outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error;
+  std::optional<store::Webhook> disabled;  // this failure disabled the webhook
+  {
+    std::lock_guard lock(mutex_);
+    auto it = hooks_.find(id);
+    if (it == hooks_.end()) return;
+    Hook& hook = it->second;
+    hook.dirty = true;
+    if (ok) {
+      hook.lanes.Delivered(delivery.lane);
+      ++hook.row.delivered_count;
+    } else {
+      auto failing_ms = hook.lanes.Failed(delivery.lane, UnixMillis(), error);
+      if (failing_ms >= static_cast<std::int64_t>(infra_.config().webhook_retry_seconds * 1000)) {
+        disabled = Disable(hook, failing_ms, error);
+        disabled_.push_back(*disabled);
+        hooks_.erase(it);
+      }
+    }
     rescan_ = true;
   }
   wake_.notify_all();
+  if (!disabled) return;
+  events_.Append({"webhook.disabled", "", disabled->tenant_id,
+                  {{"webhook_id", disabled->id}, {"url", disabled->url}, {"reason", disabled->disabled_reason}}, ""});
+}
+
+store::Webhook WebhookService::Disable(Hook& hook, std::int64_t failing_ms, const std::string& error) {
+  Sync(hook);
+  store::Webhook row = hook.row;
+  row.state = store::WebhookState::kDisabled;
+  row.next_attempt_at = 0;
+  row.disabled_reason = "deliveries failed for " + std::to_string(failing_ms / 1000) + " s (" +
+                        std::to_string(row.attempts) + " attempts); last: " + error;
+  spdlog::warn("webhook {}: disabled: {}", row.id, row.disabled_reason);
+  return row;
 }
 
 // Per webhook (a bounded label: a tenant has a few, each an operator made),

@@ -1,27 +1,35 @@
 // Webhooks (docs/architecture.md, Webhooks): each one receives the events of its tenant that
-// match its types and accounts, one POST per event, in the log's order (so in
-// order per account), signed with its own secret:
+// match its types and accounts, one POST per event, signed with its own secret:
 //   X-Tgmux-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">
+// Order: per account. An account's events are delivered one at a time in log
+// order (the next only once the previous was answered 2xx); different
+// accounts' events are delivered at once, in any order between them, so a
+// failing event holds back only its own account's later events (events about
+// no account form one more such lane). See WebhookLanes.
 // A failed delivery (no 2xx within the timeout) is retried with exponential
 // backoff, 1 s doubling up to 10 min, for TGMUX_WEBHOOK_RETRY_FOR (24 h);
 // then the webhook is disabled and a webhook.disabled event says why. A
-// webhook starts with the events written after its creation. /metrics shows
-// each active webhook's backlog and how long it has been failing, and
-// deliveries by outcome (docs/metrics.md). Thread-safe.
+// webhook starts with the events written after its creation. At least once:
+// the webhook's position (delivered_seq, every matching event up to it is
+// delivered) is stored every kPersistEvery, so after a restart events past
+// it may come again (X-Tgmux-Event-Id tells them). /metrics shows each active
+// webhook's backlog and how long it has been failing, and deliveries by
+// outcome (docs/metrics.md). Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <functional>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/work_pool.h"
 #include "service/accounts/accounts.h"
 #include "service/events/events.h"
+#include "service/events/webhook_client.h"
+#include "service/events/webhook_lanes.h"
 #include "service/infrastructure.h"
 
 namespace tgmux::service {
@@ -34,8 +42,10 @@ struct NewWebhook {
 
 class WebhookService {
  public:
-  static constexpr int kWorkers = 4;
+  static constexpr int kWorkers = 16;  // deliveries in flight at once, over every webhook and account
   static constexpr auto kTimeout = std::chrono::seconds(10);
+  static constexpr auto kPersistEvery = std::chrono::milliseconds(100);
+  static constexpr std::size_t kWindow = 2000;  // events read ahead per webhook
 
   WebhookService(Infrastructure& infra, AccountService& accounts, EventService& events);
   ~WebhookService();
@@ -51,16 +61,31 @@ class WebhookService {
 
   // Starts delivering (after the accounts are restored).
   void Start();
-  // Stops; a delivery in flight finishes first.
+  // Stops; deliveries in flight finish first, and every webhook's position is stored.
   void Stop();
 
  private:
+  // An active webhook being delivered.
+  struct Hook {
+    store::Webhook row;
+    std::string secret;
+    WebhookUrl url;
+    WebhookLanes lanes;
+    bool more = true;    // the log may hold events after lanes.read_seq()
+    bool dirty = false;  // row lags behind lanes
+  };
+  void Track(const store::Webhook& row, std::string secret);  // under mutex_
   void Dispatch();
-  void Attempt(const std::string& webhook_id);
-  void Delivered(store::Webhook webhook, std::int64_t seq);
-  void Failed(store::Webhook webhook, const std::string& error);
-  void Finish(const std::string& webhook_id, bool more);
-  void Work();
+  // Reads ahead for the webhooks with room and more to read (unlocks `lock` meanwhile).
+  void Fill(std::unique_lock<std::mutex>& lock);
+  // Hands every lane's next due event to the workers; returns when a retry is next due. Under mutex_.
+  std::chrono::steady_clock::time_point Launch();
+  // Stores the rows of webhooks whose position or failures changed (unlocks `lock` meanwhile).
+  void Persist(std::unique_lock<std::mutex>& lock);
+  void Deliver(const std::string& id, const WebhookDelivery& delivery);
+  // The webhook failed for longer than the retry window: its final row. Under mutex_.
+  store::Webhook Disable(Hook& hook, std::int64_t failing_ms, const std::string& error);
+  static void Sync(Hook& hook);  // row from lanes
   void CollectMetrics(Metrics::Writer& writer);
 
   Infrastructure& infra_;
@@ -71,13 +96,11 @@ class WebhookService {
   std::condition_variable wake_;
   bool running_ = false;
   bool stopping_ = false;
-  std::set<std::string> in_flight_;
-  std::set<std::string> ready_;          // webhooks that may have events to deliver now
-  std::set<std::string> ready_tenants_;  // tenants with new events since the last scan
   bool rescan_ = false;
-  std::deque<std::string> tasks_;
-  std::condition_variable work_;
-  std::vector<std::thread> threads_;
+  std::map<std::string, Hook> hooks_;  // active ones, by id
+  std::vector<store::Webhook> disabled_;  // rows to store: written by Persist only, after the older ones
+  WorkPool posts_{"webhooks", kWorkers};
+  std::thread dispatcher_;
 };
 
 }  // namespace tgmux::service
