@@ -163,6 +163,7 @@ void AccountService::SetStatus(const std::string& account_id, AccountStatus stat
     row->updated_at = UnixSeconds();
     if (status == AccountStatus::kActive) row->last_connected_at = row->updated_at;
     infra_.store().UpdateAccount(*row);
+    rows_.Invalidate();
     row_lock.unlock();
     spdlog::info("account {}: {}", account_id, store::AccountStatusName(status));
     if (previous != status) {
@@ -176,9 +177,17 @@ std::vector<store::Account> AccountService::List(const std::string& tenant_id) {
 }
 
 store::Account AccountService::Get(const std::string& tenant_id, const std::string& id) {
+  const auto generation = rows_.Generation();  // before the store is read
   auto row = infra_.store().FindAccount(id);
   if (!row || row->tenant_id != tenant_id) throw NotFound(id);
+  rows_.Put(id, *row, generation);
   return *row;
+}
+
+std::optional<store::Account> AccountService::Cached(const std::string& tenant_id, const std::string& id) const {
+  auto row = rows_.Find(id);
+  if (!row || row->tenant_id != tenant_id) return std::nullopt;
+  return row;
 }
 
 store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
@@ -208,6 +217,7 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
   }
   row.updated_at = UnixSeconds();
   infra_.store().UpdateAccount(row);
+  rows_.Invalidate();
   row_lock.unlock();
   for (auto* observer : observers_) {
     observer->OnAccountUpdated(row);
@@ -227,6 +237,7 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
     background_.Post([this, row, done] {
       Wipe(row.id);
       infra_.store().DeleteAccount(row.id);
+      rows_.Invalidate();
       spdlog::info("account {}: unlinked", row.id);
       for (auto* observer : observers_) observer->OnUnlinked(row);
       done(telegram::Status(telegram::Ok{}));
@@ -313,6 +324,7 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   row.status = AccountStatus::kActive;
   row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
   infra_.store().InsertAccount(row);
+  rows_.Invalidate();
   Watch(row.id, events);
   {
     std::lock_guard lock(mutex_);
@@ -330,6 +342,7 @@ void AccountService::Forget(const std::string& account_id) {
   if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
   Wipe(account_id);
   infra_.store().DeleteAccount(account_id);
+  rows_.Invalidate();
   if (!row) return;
   for (auto* observer : observers_) observer->OnUnlinked(*row);
 }

@@ -20,6 +20,9 @@ constexpr const char* kSigningKeyAd = "meta:jwt_signing_key";
 
 Error Unauthorized(const std::string& why) { return Error(ErrorCode::kUnauthorized, why); }
 
+// Every request with TGMUX_AUTH=off.
+Principal Anonymous() { return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""}; }
+
 }  // namespace
 
 void AuthService::LoadSigningKey() {
@@ -98,6 +101,7 @@ void AuthService::Logout(const std::string& refresh_token, const std::optional<P
     tenant_id = caller->tenant_id;
     user_id = caller->id;
   }
+  credentials_.Invalidate();  // the access token may be cached
   if (!user_id.empty()) audit_.Record(tenant_id, "logout", user_id, ip);
 }
 
@@ -114,11 +118,27 @@ Principal AuthService::FromApiKey(const std::string& key) {
 }
 
 Principal AuthService::Authenticate(const std::string& header) {
-  if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
+  if (!infra_.config().auth.enabled) return Anonymous();
   BearerCredential credential = ParseBearer(header);
-  if (credential.kind == BearerCredential::Kind::kApiKey) return FromApiKey(credential.token);
+  const std::string digest = crypto::TokenDigest(credential.token);
+  if (auto cached = credentials_.Find(digest, UnixSeconds())) return *cached;
+  const std::uint64_t generation = credentials_.Generation();  // before the store is read
+  if (credential.kind == BearerCredential::Kind::kApiKey) {
+    auto principal = FromApiKey(credential.token);
+    credentials_.Put(digest, principal, 0, generation);
+    return principal;
+  }
   std::string family;
-  return AuthenticateAccessToken(credential.token, family);
+  std::int64_t expires_at = 0;
+  auto principal = AuthenticateAccessToken(credential.token, family, &expires_at);
+  credentials_.Put(digest, principal, expires_at, generation);
+  return principal;
+}
+
+std::optional<Principal> AuthService::AuthenticateCached(const std::string& header) {
+  if (!infra_.config().auth.enabled) return Anonymous();
+  if (!header.starts_with("Bearer ")) return std::nullopt;
+  return credentials_.Find(crypto::TokenDigest(std::string_view(header).substr(7)), UnixSeconds());
 }
 
 std::string AuthService::CsrfToken(const std::string& family_id) const {
@@ -133,7 +153,7 @@ std::string AuthService::RefreshFamily(const std::string& refresh_token) {
 
 Principal AuthService::AuthenticateAccessToken(const std::string& token, std::string& family_id,
                                                std::int64_t* expires_at) {
-  if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
+  if (!infra_.config().auth.enabled) return Anonymous();
   auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
   // The member as they are now, not as when the token was signed: a removed

@@ -80,6 +80,7 @@ void TenantService::RevokeApiKey(const Principal& caller, const std::string& id,
   if (!infra_.store().RevokeApiKey(caller.tenant_id, id, UnixSeconds())) {
     throw Error(ErrorCode::kNotFound, "no API key " + id);
   }
+  credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "api_key_revoked", caller.id, ip, {{"key_id", id}});
 }
 
@@ -135,11 +136,13 @@ store::User TenantService::SetMemberRole(const Principal& caller, const std::str
   if (*role == MemberRole(member)) return member;
   auto& store = infra_.store();
   ThrowUnlessDone(store.SetUserRole(caller.tenant_id, user_id, old_role, RoleName(*role)), user_id, "be demoted");
+  credentials_.Invalidate();
   member.role = std::string(RoleName(*role));
   // API keys never outrank their maker, as when they were created.
   int lowered = Outranks(Role::kAdmin, *role)
                     ? store.ChangeApiKeyRoles(caller.tenant_id, user_id, RoleName(Role::kAdmin), member.role)
                     : 0;
+  if (lowered > 0) credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "member_role_changed", caller.id, ip,
                 {{"member", user_id}, {"email", member.email}, {"old_role", old_role}, {"new_role", member.role},
                  {"api_keys_lowered", lowered}});
@@ -151,6 +154,7 @@ void TenantService::RemoveMember(const Principal& caller, const std::string& use
   RoleCeiling(caller, member);  // throws when the caller may not manage the member
   ThrowUnlessDone(infra_.store().DeleteUser(caller.tenant_id, user_id, member.role, UnixSeconds()), user_id,
                   "leave or be removed");
+  credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "member_removed", caller.id, ip,
                 {{"member", user_id}, {"email", member.email}, {"old_role", member.role}});
 }
