@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/invalidate_on_exit.h"
 #include "common/time.h"
 #include "crypto/jwt.h"
 #include "crypto/random_id.h"
@@ -84,6 +85,7 @@ Tokens AuthService::Refresh(const std::string& refresh_token, const std::string&
 
 void AuthService::Logout(const std::string& refresh_token, const std::optional<Principal>& caller,
                          const std::string& ip) {
+  InvalidateOnExit ending(credentials_);  // the access token may be cached
   auto& store = infra_.store();
   std::string tenant_id, user_id;
   if (!refresh_token.empty()) {
@@ -101,7 +103,6 @@ void AuthService::Logout(const std::string& refresh_token, const std::optional<P
     tenant_id = caller->tenant_id;
     user_id = caller->id;
   }
-  credentials_.Invalidate();  // the access token may be cached
   if (!user_id.empty()) audit_.Record(tenant_id, "logout", user_id, ip);
 }
 

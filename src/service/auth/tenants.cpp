@@ -1,5 +1,7 @@
 #include "service/auth/tenants.h"
 
+#include "common/invalidate_on_exit.h"
+
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "crypto/secrets.h"
@@ -77,10 +79,10 @@ std::vector<store::ApiKey> TenantService::ListApiKeys(const Principal& caller) {
 }
 
 void TenantService::RevokeApiKey(const Principal& caller, const std::string& id, const std::string& ip) {
+  InvalidateOnExit revoking(credentials_);  // also when the store's answer is lost, or it was revoked already
   if (!infra_.store().RevokeApiKey(caller.tenant_id, id, UnixSeconds())) {
     throw Error(ErrorCode::kNotFound, "no API key " + id);
   }
-  credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "api_key_revoked", caller.id, ip, {{"key_id", id}});
 }
 
@@ -135,14 +137,13 @@ store::User TenantService::SetMemberRole(const Principal& caller, const std::str
   std::string old_role = member.role;
   if (*role == MemberRole(member)) return member;
   auto& store = infra_.store();
+  InvalidateOnExit changing(credentials_);
   ThrowUnlessDone(store.SetUserRole(caller.tenant_id, user_id, old_role, RoleName(*role)), user_id, "be demoted");
-  credentials_.Invalidate();
   member.role = std::string(RoleName(*role));
   // API keys never outrank their maker, as when they were created.
   int lowered = Outranks(Role::kAdmin, *role)
                     ? store.ChangeApiKeyRoles(caller.tenant_id, user_id, RoleName(Role::kAdmin), member.role)
                     : 0;
-  if (lowered > 0) credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "member_role_changed", caller.id, ip,
                 {{"member", user_id}, {"email", member.email}, {"old_role", old_role}, {"new_role", member.role},
                  {"api_keys_lowered", lowered}});
@@ -152,9 +153,9 @@ store::User TenantService::SetMemberRole(const Principal& caller, const std::str
 void TenantService::RemoveMember(const Principal& caller, const std::string& user_id, const std::string& ip) {
   auto member = FindMember(caller, user_id);
   RoleCeiling(caller, member);  // throws when the caller may not manage the member
+  InvalidateOnExit removing(credentials_);
   ThrowUnlessDone(infra_.store().DeleteUser(caller.tenant_id, user_id, member.role, UnixSeconds()), user_id,
                   "leave or be removed");
-  credentials_.Invalidate();
   audit_.Record(caller.tenant_id, "member_removed", caller.id, ip,
                 {{"member", user_id}, {"email", member.email}, {"old_role", member.role}});
 }
