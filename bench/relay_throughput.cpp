@@ -23,6 +23,7 @@
 #include "sim/testing/tgsim_process.h"
 #include "tests/support/build_paths.h"
 #include "tests/support/parallel.h"
+#include "tests/support/phone_link.h"
 #include "tests/support/tgmux_server.h"
 
 namespace {
@@ -37,15 +38,6 @@ std::string Phone(const char* prefix, int i) {
   char digits[16];
   std::snprintf(digits, sizeof digits, "%05d", i);
   return std::string(prefix) + digits;
-}
-
-// Links `phone` by a phone login; its account id, or "".
-std::string Link(TgmuxServer& server, const tgsim::testing::TgsimProcess& sim, const std::string& phone) {
-  auto started = server.http().Post("/v1/logins", {{"method", "phone"}, {"phone", phone}});
-  if (started.status != 201) return "";
-  std::string code = sim.Control("GET", "/users/" + phone + "/code").body.value("code", "");
-  auto done = server.http().Post("/v1/logins/" + started.Json()["id"].get<std::string>() + "/code", {{"code", code}});
-  return done.status == 200 ? done.Json()["account"].value("id", "") : "";
 }
 
 struct World {
@@ -79,7 +71,7 @@ std::string Build(World& w, int accounts, int customers, std::map<std::string, s
   w.sim.Control("POST", "/groups/" + std::to_string(w.group) + "/admins",
                 {{"member", "@bench_desk_bot"}, {"rights", {{"can_manage_topics", true}}}});
   for (const auto& phone : w.employees) {
-    std::string id = Link(*w.server, w.sim, phone);
+    std::string id = tgmux::testing::LinkByPhone(*w.server, w.sim, phone);
     if (id.empty()) return "an account was not linked";
     json relay = {{"bot_id", added.Json()["id"]}, {"group_chat_id", w.group}};
     if (w.server->http().Request("PUT", "/v1/accounts/" + id + "/relay", relay.dump()).status != 200) {

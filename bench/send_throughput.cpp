@@ -12,26 +12,19 @@
 
 #include "sim/testing/tgsim_process.h"
 #include "tests/support/build_paths.h"
+#include "tests/support/phone_link.h"
 #include "tests/support/tgmux_server.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using tgmux::testing::LinkByPhone;
 using tgmux::testing::TgmuxServer;
 
 constexpr int kClients = 32;     // concurrent HTTP clients, each waiting for its send
 constexpr int kRecipients = 16;  // chats the sends are spread over
 
 std::string Phone(int i) { return "+1555400" + std::to_string(1000 + i); }
-
-// Links the sender's account by a phone login; returns its id ("" on failure).
-std::string LinkSender(TgmuxServer& server, const tgsim::testing::TgsimProcess& sim) {
-  auto started = server.http().Post("/v1/logins", {{"method", "phone"}, {"phone", Phone(0)}});
-  if (started.status != 201) return "";
-  std::string code = sim.Control("GET", "/users/" + Phone(0) + "/code").body.value("code", "");
-  auto done = server.http().Post("/v1/logins/" + started.Json()["id"].get<std::string>() + "/code", {{"code", code}});
-  return done.status == 200 ? done.Json()["account"].value("id", "") : "";
-}
 
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
@@ -76,7 +69,7 @@ void SendThroughput(benchmark::State& state) {
                         {"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}, {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "0"},
                         {"TGMUX_LOG_LEVEL", "warn"}});
     std::string account;
-    if (!server.Start() || server.SignInOwner().is_null() || (account = LinkSender(server, sim)).empty()) {
+    if (!server.Start() || server.SignInOwner().is_null() || (account = LinkByPhone(server, sim, Phone(0))).empty()) {
       state.SkipWithError("tgmux did not start or the account did not link");
       return;
     }

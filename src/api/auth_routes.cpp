@@ -1,5 +1,6 @@
 // /v1/auth/{register,login,refresh,logout} and /v1/me: app users and their tokens.
 #include "api/browser_session.h"
+#include "api/hashing.h"
 #include "api/routes.h"
 #include "api/views.h"
 
@@ -23,13 +24,17 @@ void RegisterAuthRoutes(Router& router, service::Services& s) {
     auto password = *StringField(body, "password", true);
     auto invite = StringField(body, "invite", false).value_or("");
     auto proof = FirstOwnerProofOf(r, StringField(body, "setup_token", false).value_or(""));
-    reply(NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, invite, r.remote_ip, proof)))));
+    OnHashingPool(s.hashing, r, reply, [&s, email, password, invite, ip = r.remote_ip, proof] {
+      return NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, invite, ip, proof))));
+    });
   });
   router.Add("POST", "/v1/auth/login", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
     auto email = *StringField(body, "email", true);
     auto password = *StringField(body, "password", true);
-    reply(NoStore(Response::Json(200, TokensJson(s.auth.SignIn(email, password, r.remote_ip)))));
+    OnHashingPool(s.hashing, r, reply, [&s, email, password, ip = r.remote_ip] {
+      return NoStore(Response::Json(200, TokensJson(s.auth.SignIn(email, password, ip))));
+    });
   });
   router.Add("POST", "/v1/auth/refresh", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto token = *StringField(r.JsonBody(), "refresh_token", true);

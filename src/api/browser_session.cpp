@@ -71,6 +71,12 @@ service::Principal AuthenticateRequest(service::AuthService& auth, const Request
   return principal;
 }
 
+std::optional<service::Principal> QuickPrincipal(service::AuthService& auth, const Request& request) {
+  std::string authorization = request.Header("authorization");
+  if (authorization.empty() && !CookieValue(request, kSessionCookie).empty()) return std::nullopt;
+  return auth.AuthenticateCached(authorization);
+}
+
 std::optional<service::Principal> OptionalPrincipal(service::AuthService& auth, const Request& request) {
   if (request.Header("authorization").empty()) return std::nullopt;
   try {

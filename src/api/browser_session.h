@@ -26,6 +26,11 @@ std::string CookieValue(const Request& request, std::string_view name);
 // otherwise the session cookie, with its CSRF token on POST, PUT, PATCH and
 // DELETE, and its Origin on a WebSocket upgrade. Errors: unauthorized, forbidden.
 service::Principal AuthenticateRequest(service::AuthService& auth, const Request& request);
+// AuthenticateRequest's answer when it is known from memory (a bearer
+// credential accepted before and not revoked since); nullopt otherwise and for
+// the session cookie (its CSRF and WebSocket checks stay with AuthenticateRequest).
+// Never blocks: network threads call it.
+std::optional<service::Principal> QuickPrincipal(service::AuthService& auth, const Request& request);
 
 // The principal of a public route's request when it carries a valid bearer
 // token or API key; nullopt otherwise (no error).

@@ -8,9 +8,10 @@
 namespace tgmux::api {
 
 void RegisterHealthRoutes(Router& router, service::Infrastructure& infra) {
-  router.Add("GET", "/healthz", Access::Public(), [](const Request&, const Reply& reply) {
-    reply(Response::Json(200, {{"status", "ok"}}));
-  });
+  // Answered on the network thread: nothing here can block.
+  auto healthy = [](const Request&) -> std::optional<Response> { return Response::Json(200, {{"status", "ok"}}); };
+  router.AddQuick("GET", "/healthz", Access::Public(), healthy,
+                  [healthy](const Request& r, const Reply& reply) { reply(*healthy(r)); });
 
   router.Add("GET", "/readyz", Access::Public(), [&infra](const Request&, const Reply& reply) {
     nlohmann::json body = {
@@ -56,6 +57,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterSessionRoutes(router, services);
   RegisterTenantRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return AuthenticateRequest(services.auth, r); });
+  router.SetQuickAuthenticator([&services](const Request& r) { return QuickPrincipal(services.auth, r); });
 }
 
 }  // namespace tgmux::api

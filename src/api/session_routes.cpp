@@ -1,6 +1,7 @@
 // The dashboard's sign-in (api/browser_session.h): /v1/auth/session (sign in,
 // who am I, refresh, sign out) and /v1/setup (the first owner, on a fresh instance).
 #include "api/browser_session.h"
+#include "api/hashing.h"
 #include "api/routes.h"
 #include "api/views.h"
 #include "common/time.h"
@@ -44,7 +45,9 @@ void RegisterSessionRoutes(Router& router, service::Services& s) {
     auto body = r.JsonBody();
     auto email = *StringField(body, "email", true);
     auto password = *StringField(body, "password", true);
-    reply(Started(s, r, 200, s.auth.SignIn(email, password, r.remote_ip)));
+    OnHashingPool(s.hashing, r, reply, [&s, r, email, password] {
+      return Started(s, r, 200, s.auth.SignIn(email, password, r.remote_ip));
+    });
   });
   router.Add("GET", "/v1/auth/session", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto cookie = CookieValue(r, kSessionCookie);
@@ -99,7 +102,9 @@ void RegisterSessionRoutes(Router& router, service::Services& s) {
     auto password = *StringField(body, "password", true);
     auto token = StringField(body, "setup_token", false).value_or("");
     if (!s.auth.NeedsOwner()) throw Error(ErrorCode::kConflict, "the owner exists already: sign in");
-    reply(Started(s, r, 201, s.auth.Register(email, password, "", r.remote_ip, FirstOwnerProofOf(r, token))));
+    OnHashingPool(s.hashing, r, reply, [&s, r, email, password, token] {
+      return Started(s, r, 201, s.auth.Register(email, password, "", r.remote_ip, FirstOwnerProofOf(r, token)));
+    });
   });
 }
 

@@ -2,10 +2,16 @@
 
 #include <nlohmann/json.hpp>
 #include <spdlog/formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <string>
+#include <thread>
 
 namespace tgmux::log {
 namespace {
@@ -35,17 +41,84 @@ class JsonFormatter : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
 };
 
+// stderr, written at once when lines are rare and at most every kCoalesce when
+// they are many (a busy server's access log): a line that comes within
+// kCoalesce of the last write waits in a buffer for the writer thread, which
+// writes everything buffered in one write(). Warnings and errors are written
+// at once, after what is buffered, so they are never held back; what is left
+// is written when the logger goes (a clean exit).
+class CoalescingStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  static constexpr auto kCoalesce = std::chrono::milliseconds(2);
+
+  CoalescingStderrSink() : writer_([this] { Run(); }) {}
+  ~CoalescingStderrSink() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+    WriteOut();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    buffer_.append(formatted.data(), formatted.size());
+    if (msg.level >= spdlog::level::warn || (buffer_.size() == formatted.size() && Clock::now() >= next_write_)) {
+      WriteOut();
+    } else if (buffer_.size() == formatted.size()) {
+      wake_.notify_one();  // the first line waiting: the writer writes it by next_write_
+    }
+  }
+  void flush_() override { WriteOut(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // With mutex_ held.
+  void WriteOut() {
+    std::size_t done = 0;
+    while (done < buffer_.size()) {
+      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // nowhere to write: the lines are lost, as with a closed stderr
+      done += static_cast<std::size_t>(n);
+    }
+    buffer_.clear();
+    next_write_ = Clock::now() + kCoalesce;
+  }
+
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wake_.wait(lock, [this] { return stopping_ || !buffer_.empty(); });
+      if (stopping_) break;
+      wake_.wait_until(lock, next_write_, [this] { return stopping_; });
+      if (!buffer_.empty()) WriteOut();
+    }
+  }
+
+  std::string buffer_;
+  Clock::time_point next_write_{};
+  bool stopping_ = false;
+  std::condition_variable wake_;
+  std::thread writer_;  // last: it starts once the rest is ready
+};
+
 }  // namespace
 
 void Setup(const std::string& level, const std::string& format) {
-  auto logger = std::make_shared<spdlog::logger>("tgmux", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("tgmux", std::make_shared<CoalescingStderrSink>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
   }
   logger->set_level(spdlog::level::from_str(level));
-  logger->flush_on(spdlog::level::trace);
+  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
 }
 

@@ -2,6 +2,7 @@
 // holding several Telegram profiles (the tenant's accounts), addressed by
 // phone number through the phone lookup.
 #include "api/browser_session.h"
+#include "api/hashing.h"
 #include "api/message_json.h"
 #include "api/views.h"
 #include "compat/compat_common.h"
@@ -190,13 +191,17 @@ void RegisterAuth(api::Router& router, service::Services& s) {
     auto email = *api::StringField(body, "email", true);
     auto password = *api::StringField(body, "password", true);
     auto proof = api::FirstOwnerProofOf(r, "");
-    reply(api::NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, "", r.remote_ip, proof)))));
+    api::OnHashingPool(s.hashing, r, reply, [&s, email, password, ip = r.remote_ip, proof] {
+      return api::NoStore(Response::Json(201, TokensJson(s.auth.Register(email, password, "", ip, proof))));
+    });
   });
   router.Add("POST", "/auth/login", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto body = r.JsonBody();
     auto email = *api::StringField(body, "email", true);
     auto password = *api::StringField(body, "password", true);
-    reply(api::NoStore(Response::Json(200, TokensJson(s.auth.SignIn(email, password, r.remote_ip)))));
+    api::OnHashingPool(s.hashing, r, reply, [&s, email, password, ip = r.remote_ip] {
+      return api::NoStore(Response::Json(200, TokensJson(s.auth.SignIn(email, password, ip))));
+    });
   });
   router.Add("POST", "/refresh", Access::Public(), [&s](const Request& r, const Reply& reply) {
     auto token = *api::StringField(r.JsonBody(), "refresh_token", true);

@@ -53,6 +53,10 @@ struct AuthSettings {
   double session_grace_seconds = 60;
   std::uint64_t argon2_passes = 2;       // libsodium's "interactive" Argon2id cost
   std::uint64_t argon2_memory_kib = 64 * 1024;
+  // Sign-ins and registrations hash on threads of their own: this many at
+  // once, this many more waiting; beyond that they get 429 (HashingPool).
+  int argon2_threads = 1;
+  int argon2_queue = 8;
   RateLimit failed_logins_per_email{5, 900};
   RateLimit failed_logins_per_ip{20, 900};
   RateLimit logins_per_tenant{30, 60};   // POST /v1/logins (Telegram account links started)

@@ -5,6 +5,7 @@
 #include "service/accounts/accounts.h"
 #include "service/auth/audit.h"
 #include "service/auth/auth.h"
+#include "service/auth/hashing_pool.h"
 #include "service/auth/rate_limiter.h"
 #include "service/auth/tenants.h"
 #include "service/background.h"
@@ -33,8 +34,8 @@ struct Services {
   Services(Infrastructure& g, MessageShapes shapes)
       : infra(g),
         audit(g.store()),
-        auth(g, audit),
-        tenants(g, audit),
+        auth(g, audit, credentials),
+        tenants(g, audit, credentials),
         accounts(g, background, audit),
         health(g, accounts, background),
         notifications(g, accounts),
@@ -116,6 +117,8 @@ struct Services {
   Infrastructure& infra;
   Background background;
   AuditLog audit;
+  CredentialCache credentials;  // what authentication read from the store
+  HashingPool hashing{infra.config().auth.argon2_threads, infra.config().auth.argon2_queue};
   AuthService auth;
   TenantService tenants;
   AccountService accounts;

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "tests/support/http_load.h"
 #include "tests/support/process.h"
 
 namespace tgmux::testing {
@@ -24,22 +25,6 @@ namespace fs = std::filesystem;
 constexpr const char* kBin = "/usr/lib/postgresql/15/bin/";
 constexpr const char* kUser = "tgmux";
 constexpr const char* kPassword = "tgmux-test-password";
-
-// A port nobody listens on now (the server takes it a moment later).
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("postgres: no free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // Runs a shell command as the postgres user when root (PostgreSQL refuses to
 // run as root), as ourselves otherwise.
@@ -111,7 +96,7 @@ void PostgresServer::Start(const fs::path& dir, bool durable) {
   Run(std::string(kBin) + "initdb -D '" + data + "' -U " + kUser + " --pwfile='" + (dir / "password").string() +
           "' --auth-host=scram-sha-256 --auth-local=trust --no-locale -E UTF8 --no-sync",
       log);
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   StartOn(dir, port);
   std::ofstream(dir / "port") << port;
 }

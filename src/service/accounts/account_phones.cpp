@@ -32,6 +32,7 @@ void AccountService::BackfillPhoneDigests(const std::vector<store::Account>& acc
       continue;
     }
     infra_.store().SetAccountPhoneDigest(account.id, digest);
+    rows_.Invalidate();
     ++from_sealed;
   }
   if (from_sealed > 0) spdlog::info("accounts: phone digest of {} account(s) made from their sealed phone", from_sealed);
@@ -59,6 +60,7 @@ void AccountService::DigestFromTelegram(const std::string& account_id) {
     }
     background_.Post([this, account_id, digest] {
       infra_.store().SetAccountPhoneDigest(account_id, digest);
+      rows_.Invalidate();
       spdlog::info("account {}: phone digest made from Telegram's report", account_id);
     });
   });

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/invalidate_on_exit.h"
 #include "common/time.h"
 #include "crypto/random_id.h"
 
@@ -158,6 +159,7 @@ void AccountService::SetStatus(const std::string& account_id, AccountStatus stat
     // Banned stays until the account is unlinked or linked again.
     if (row->status == AccountStatus::kBanned && status != AccountStatus::kDisabled) return;
     AccountStatus previous = row->status;
+    InvalidateOnExit written(rows_);
     row->status = status;
     row->last_error = error;
     row->updated_at = UnixSeconds();
@@ -176,9 +178,17 @@ std::vector<store::Account> AccountService::List(const std::string& tenant_id) {
 }
 
 store::Account AccountService::Get(const std::string& tenant_id, const std::string& id) {
+  const auto generation = rows_.Generation();  // before the store is read
   auto row = infra_.store().FindAccount(id);
   if (!row || row->tenant_id != tenant_id) throw NotFound(id);
+  rows_.Put(id, *row, generation);
   return *row;
+}
+
+std::optional<store::Account> AccountService::Cached(const std::string& tenant_id, const std::string& id) const {
+  auto row = rows_.Find(id);
+  if (!row || row->tenant_id != tenant_id) return std::nullopt;
+  return row;
 }
 
 store::Account AccountService::Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch) {
@@ -207,7 +217,10 @@ store::Account AccountService::Update(const std::string& tenant_id, const std::s
     start = true;
   }
   row.updated_at = UnixSeconds();
-  infra_.store().UpdateAccount(row);
+  {
+    InvalidateOnExit written(rows_);
+    infra_.store().UpdateAccount(row);
+  }
   row_lock.unlock();
   for (auto* observer : observers_) {
     observer->OnAccountUpdated(row);
@@ -226,7 +239,10 @@ void AccountService::Unlink(const std::string& tenant_id, const std::string& id,
   auto finish = [this, row, done](telegram::Status) {
     background_.Post([this, row, done] {
       Wipe(row.id);
-      infra_.store().DeleteAccount(row.id);
+      {
+        InvalidateOnExit written(rows_);
+        infra_.store().DeleteAccount(row.id);
+      }
       spdlog::info("account {}: unlinked", row.id);
       for (auto* observer : observers_) observer->OnUnlinked(row);
       done(telegram::Status(telegram::Ok{}));
@@ -312,7 +328,10 @@ store::Account AccountService::Adopt(store::Account row, const AccountKeys& keys
   SealProxy(row, keys.data_key, proxy);
   row.status = AccountStatus::kActive;
   row.created_at = row.updated_at = row.last_connected_at = UnixSeconds();
-  infra_.store().InsertAccount(row);
+  {
+    InvalidateOnExit written(rows_);
+    infra_.store().InsertAccount(row);
+  }
   Watch(row.id, events);
   {
     std::lock_guard lock(mutex_);
@@ -329,7 +348,10 @@ void AccountService::Forget(const std::string& account_id) {
   auto row = infra_.store().FindAccount(account_id);
   if (auto live = Take(account_id)) live->client->Destroy([](telegram::Status) {});
   Wipe(account_id);
-  infra_.store().DeleteAccount(account_id);
+  {
+    InvalidateOnExit written(rows_);
+    infra_.store().DeleteAccount(account_id);
+  }
   if (!row) return;
   for (auto* observer : observers_) observer->OnUnlinked(*row);
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/generation_cache.h"
 #include "service/accounts/account_observer.h"
 #include "service/accounts/client_events.h"
 #include "service/accounts/phone_digests.h"
@@ -68,6 +69,11 @@ class AccountService {
   std::vector<store::Account> FindByPhone(const std::string& tenant_id, const std::string& phone);
   // Throws Error(not_found) for unknown ids and other tenants' accounts.
   store::Account Get(const std::string& tenant_id, const std::string& id);
+  // The row as the last Get read it, when no account was written since (every
+  // write here empties this cache); nullopt otherwise and for other tenants'
+  // accounts. Memory only, never blocks: a network thread answers a read with
+  // it. For views; Get for anything that writes the row back.
+  std::optional<store::Account> Cached(const std::string& tenant_id, const std::string& id) const;
   store::Account Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch);
   // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
   // directory and removes the row; then calls done.
@@ -178,6 +184,8 @@ class AccountService {
   // thread) and SetStatus (the background thread) each write the whole row,
   // and one must not undo the other's change.
   std::mutex row_mutex_;
+  // Rows Get read, for Cached; emptied (Invalidate) after every write of a row.
+  GenerationCache<store::Account> rows_{100000};
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed

@@ -40,9 +40,10 @@ std::string NormalizeEmail(const std::string& email) {
   return out;
 }
 
-AuthService::AuthService(Infrastructure& infra, AuditLog& audit)
+AuthService::AuthService(Infrastructure& infra, AuditLog& audit, CredentialCache& credentials)
     : infra_(infra),
       audit_(audit),
+      credentials_(credentials),
       cost_{infra.config().auth.argon2_passes, infra.config().auth.argon2_memory_kib},
       failures_by_email_(infra.config().auth.failed_logins_per_email),
       failures_by_ip_(infra.config().auth.failed_logins_per_ip) {

@@ -13,6 +13,7 @@
 #include "crypto/keys.h"
 #include "crypto/secrets.h"
 #include "service/auth/audit.h"
+#include "service/auth/credential_cache.h"
 #include "service/auth/principal.h"
 #include "service/auth/rate_limiter.h"
 #include "service/infrastructure.h"
@@ -37,7 +38,8 @@ struct FirstOwnerProof {
 
 class AuthService {
  public:
-  AuthService(Infrastructure& infra, AuditLog& audit);
+  // Logouts invalidate `credentials`, which Authenticate fills.
+  AuthService(Infrastructure& infra, AuditLog& audit, CredentialCache& credentials);
 
   // Creates the first owner from TGMUX_ADMIN_EMAIL/PASSWORD when no user exists;
   // when there is still none, makes the setup token and prints it in the log.
@@ -63,6 +65,11 @@ class AuthService {
   // new role applies at once. With TGMUX_AUTH=off every request is the owner of
   // the "default" tenant.
   Principal Authenticate(const std::string& authorization_header);
+  // The same answer as Authenticate when it is known without the store or
+  // Argon2 (a credential Authenticate accepted, not revoked since: see
+  // CredentialCache); nullopt otherwise, and for every refusal. Never blocks:
+  // network threads call it.
+  std::optional<Principal> AuthenticateCached(const std::string& authorization_header);
   // An access token alone (a browser session's cookie), the family it belongs
   // to and, when asked, when it expires. Errors: unauthorized.
   Principal AuthenticateAccessToken(const std::string& token, std::string& family_id,
@@ -88,6 +95,7 @@ class AuthService {
 
   Infrastructure& infra_;
   AuditLog& audit_;
+  CredentialCache& credentials_;
   crypto::PasswordCost cost_;
   crypto::SecretKey signing_key_;
   std::string setup_token_;  // while no user exists

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/invalidate_on_exit.h"
 #include "common/time.h"
 #include "crypto/jwt.h"
 #include "crypto/random_id.h"
@@ -19,6 +20,9 @@ constexpr const char* kSigningKeyMeta = "jwt_signing_key";
 constexpr const char* kSigningKeyAd = "meta:jwt_signing_key";
 
 Error Unauthorized(const std::string& why) { return Error(ErrorCode::kUnauthorized, why); }
+
+// Every request with TGMUX_AUTH=off.
+Principal Anonymous() { return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""}; }
 
 }  // namespace
 
@@ -81,6 +85,7 @@ Tokens AuthService::Refresh(const std::string& refresh_token, const std::string&
 
 void AuthService::Logout(const std::string& refresh_token, const std::optional<Principal>& caller,
                          const std::string& ip) {
+  InvalidateOnExit ending(credentials_);  // the access token may be cached
   auto& store = infra_.store();
   std::string tenant_id, user_id;
   if (!refresh_token.empty()) {
@@ -114,11 +119,27 @@ Principal AuthService::FromApiKey(const std::string& key) {
 }
 
 Principal AuthService::Authenticate(const std::string& header) {
-  if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
+  if (!infra_.config().auth.enabled) return Anonymous();
   BearerCredential credential = ParseBearer(header);
-  if (credential.kind == BearerCredential::Kind::kApiKey) return FromApiKey(credential.token);
+  const std::string digest = crypto::TokenDigest(credential.token);
+  if (auto cached = credentials_.Find(digest, UnixSeconds())) return *cached;
+  const std::uint64_t generation = credentials_.Generation();  // before the store is read
+  if (credential.kind == BearerCredential::Kind::kApiKey) {
+    auto principal = FromApiKey(credential.token);
+    credentials_.Put(digest, principal, 0, generation);
+    return principal;
+  }
   std::string family;
-  return AuthenticateAccessToken(credential.token, family);
+  std::int64_t expires_at = 0;
+  auto principal = AuthenticateAccessToken(credential.token, family, &expires_at);
+  credentials_.Put(digest, principal, expires_at, generation);
+  return principal;
+}
+
+std::optional<Principal> AuthService::AuthenticateCached(const std::string& header) {
+  if (!infra_.config().auth.enabled) return Anonymous();
+  if (!header.starts_with("Bearer ")) return std::nullopt;
+  return credentials_.Find(crypto::TokenDigest(std::string_view(header).substr(7)), UnixSeconds());
 }
 
 std::string AuthService::CsrfToken(const std::string& family_id) const {
@@ -133,7 +154,7 @@ std::string AuthService::RefreshFamily(const std::string& refresh_token) {
 
 Principal AuthService::AuthenticateAccessToken(const std::string& token, std::string& family_id,
                                                std::int64_t* expires_at) {
-  if (!infra_.config().auth.enabled) return Principal{Principal::Kind::kUser, "anonymous", "default", Role::kOwner, ""};
+  if (!infra_.config().auth.enabled) return Anonymous();
   auto claims = crypto::VerifyAccessToken(signing_key_, token, UnixSeconds());
   if (!claims || Revoked(claims->token_id)) throw Unauthorized("access token is not valid or has expired");
   // The member as they are now, not as when the token was signed: a removed

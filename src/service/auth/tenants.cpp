@@ -1,5 +1,7 @@
 #include "service/auth/tenants.h"
 
+#include "common/invalidate_on_exit.h"
+
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "crypto/secrets.h"
@@ -77,6 +79,7 @@ std::vector<store::ApiKey> TenantService::ListApiKeys(const Principal& caller) {
 }
 
 void TenantService::RevokeApiKey(const Principal& caller, const std::string& id, const std::string& ip) {
+  InvalidateOnExit revoking(credentials_);  // also when the store's answer is lost, or it was revoked already
   if (!infra_.store().RevokeApiKey(caller.tenant_id, id, UnixSeconds())) {
     throw Error(ErrorCode::kNotFound, "no API key " + id);
   }
@@ -134,6 +137,7 @@ store::User TenantService::SetMemberRole(const Principal& caller, const std::str
   std::string old_role = member.role;
   if (*role == MemberRole(member)) return member;
   auto& store = infra_.store();
+  InvalidateOnExit changing(credentials_);
   ThrowUnlessDone(store.SetUserRole(caller.tenant_id, user_id, old_role, RoleName(*role)), user_id, "be demoted");
   member.role = std::string(RoleName(*role));
   // API keys never outrank their maker, as when they were created.
@@ -149,6 +153,7 @@ store::User TenantService::SetMemberRole(const Principal& caller, const std::str
 void TenantService::RemoveMember(const Principal& caller, const std::string& user_id, const std::string& ip) {
   auto member = FindMember(caller, user_id);
   RoleCeiling(caller, member);  // throws when the caller may not manage the member
+  InvalidateOnExit removing(credentials_);
   ThrowUnlessDone(infra_.store().DeleteUser(caller.tenant_id, user_id, member.role, UnixSeconds()), user_id,
                   "leave or be removed");
   audit_.Record(caller.tenant_id, "member_removed", caller.id, ip,

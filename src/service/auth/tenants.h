@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "service/auth/audit.h"
+#include "service/auth/credential_cache.h"
 #include "service/auth/principal.h"
 #include "service/infrastructure.h"
 
@@ -24,7 +25,9 @@ struct NewInvite {
 
 class TenantService {
  public:
-  TenantService(Infrastructure& infra, AuditLog& audit) : infra_(infra), audit_(audit) {}
+  // Every change that ends or narrows a credential invalidates `credentials`.
+  TenantService(Infrastructure& infra, AuditLog& audit, CredentialCache& credentials)
+      : infra_(infra), audit_(audit), credentials_(credentials) {}
 
   // role admin|operator, not above the caller's. Errors: invalid_request, forbidden.
   NewApiKey CreateApiKey(const Principal& caller, const std::string& name, const std::string& role,
@@ -59,6 +62,7 @@ class TenantService {
 
   Infrastructure& infra_;
   AuditLog& audit_;
+  CredentialCache& credentials_;
 };
 
 }  // namespace tgmux::service
