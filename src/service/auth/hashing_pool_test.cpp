@@ -5,6 +5,8 @@
 #include <atomic>
 #include <future>
 
+#include "tests/support/wait.h"
+
 namespace tgmux::service {
 namespace {
 
@@ -41,9 +43,7 @@ TEST(HashingPoolTest, WithNoQueueTakesAsMuchAsItHasThreadsAndAgainOnceDone) {
   first_done.get_future().wait();
   // The thread is free once the work returned; it counts as busy until then.
   std::promise<void> again;
-  bool accepted = false;
-  for (int i = 0; i < 100000 && !accepted; ++i) accepted = pool.TrySubmit([&] { again.set_value(); });
-  ASSERT_TRUE(accepted);
+  ASSERT_TRUE(testing::WaitUntil([&] { return pool.TrySubmit([&] { again.set_value(); }); }, std::chrono::seconds(10)));
   again.get_future().wait();
 }
 
