@@ -1,8 +1,11 @@
-// URLs from clients (service/media/media_url.h)
+// URLs from clients (service/media/media_url.h, service/events/webhook_url.h)
 // and the address policy that judges where a fetch may connect
 // (service/media/address_policy.h):
 // - a media URL is refused with std::invalid_argument or read into parts that
 //   read back to themselves; a redirect's Location resolves or is refused;
+// - a webhook URL is refused or read into a host without a space, control
+//   character, '/', '@' or bracket, a port from 1 to 65535 and a target that
+//   starts with '/' and has no space or control character;
 // - an IPv6 form that carries an IPv4 address is judged as that IPv4 address.
 //
 // Input: one URL (also tried as a Location against it, and as an address).
@@ -12,6 +15,7 @@
 #include <string>
 
 #include "fuzz/check.h"
+#include "service/events/webhook_url.h"
 #include "service/media/address_policy.h"
 #include "service/media/media_url.h"
 
@@ -45,6 +49,22 @@ void CheckMediaUrl(const std::string& text) {
   }
 }
 
+bool Printable(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+void CheckWebhookUrl(const std::string& text) {
+  auto url = ParseWebhookUrl(text);
+  if (!url) return;
+  FUZZ_CHECK(!url->host.empty() && Printable(url->host));
+  FUZZ_CHECK(url->host.find_first_of("/@[]") == std::string::npos);
+  FUZZ_CHECK(AllDigits(url->port) && url->port.size() <= 5 && std::stoi(url->port) >= 1 && std::stoi(url->port) <= 65535);
+  FUZZ_CHECK(!url->target.empty() && url->target.front() == '/' && Printable(url->target));
+}
+
 void CheckAddress(const std::string& text) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(text, ec);
@@ -69,6 +89,7 @@ void CheckAddress(const std::string& text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   CheckMediaUrl(text);
+  CheckWebhookUrl(text);
   CheckAddress(text);
   return 0;
 }

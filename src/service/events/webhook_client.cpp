@@ -91,37 +91,6 @@ asio::awaitable<int> PostTls(const WebhookUrl& url, const http::request<http::st
 
 }  // namespace
 
-std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url) {
-  WebhookUrl out;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    out.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    return std::nullopt;
-  }
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  out.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
-  auto colon = authority.rfind(':');
-  bool bracketed = authority.front() == '[';
-  if (colon != std::string::npos && (!bracketed || authority[colon - 1] == ']')) {
-    out.port = authority.substr(colon + 1);
-    authority = authority.substr(0, colon);
-    if (out.port.empty() || out.port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  } else {
-    out.port = out.tls ? "443" : "80";
-  }
-  if (bracketed) authority = authority.substr(1, authority.size() - 2);
-  if (authority.empty()) return std::nullopt;
-  out.host = authority;
-  if (out.target.find_first_of(" \r\n") != std::string::npos) return std::nullopt;
-  return out;
-}
-
 PostOutcome PostJson(const WebhookUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
                      const std::string& body, std::chrono::milliseconds timeout) {
   asio::io_context io;

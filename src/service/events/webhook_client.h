@@ -9,17 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "service/events/webhook_url.h"
+
 namespace tgmux::service {
-
-struct WebhookUrl {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;  // path and query, at least "/"
-};
-
-// http://host[:port]/path or https://…; nullopt when it is not such a URL.
-std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url);
 
 struct PostOutcome {
   int status = 0;     // the HTTP status; 0 when none came
