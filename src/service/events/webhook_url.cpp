@@ -21,8 +21,7 @@ bool ValidHostName(const std::string& host) {
 bool ValidPort(const std::string& port) {
   int value = 0;
   auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-  return !port.empty() && error == std::errc() && end == port.data() + port.size() && port.front() != '+' &&
-         value >= 1 && value <= 65535;
+  return error == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
 }
 
 }  // namespace
