@@ -46,24 +46,41 @@ EventService::EventService(Infrastructure& infra, AccountService& accounts, Back
 
 EventService::~EventService() { Shutdown(); }
 
+namespace {
+
+// A dropped event that gap recovery reads back from Telegram.
+bool ReadBack(const EventDraft& draft) { return draft.type == "message.received" && !draft.account_id.empty(); }
+
+}  // namespace
+
 void EventService::Append(EventDraft draft) {
+  bool dropped = false;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    if (queue_.size() >= buffer_limit_) return Drop(draft);
-    queue_.push_back(std::move(draft));
-    ++queued_total_;
+    dropped = queue_.size() >= buffer_limit_;
+    if (dropped) {
+      Drop(draft);
+    } else {
+      queue_.push_back(std::move(draft));
+      ++queued_total_;
+    }
   }
-  wake_writer_.notify_one();
-}
-
-void EventService::Drop(const EventDraft& draft) {
-  const bool refilled = draft.type == "message.received" && !draft.account_id.empty();
-  if (refilled) refill_.insert(draft.account_id);
+  if (!dropped) {
+    wake_writer_.notify_one();
+    return;
+  }
+  // Counted outside mutex_: a scrape holds the metrics' lock while this
+  // service's collector takes mutex_.
   infra_.metrics().Increment("tgmux_events_dropped_total",
                              "Events dropped because the buffer was full while the store was unreachable; "
                              "recovered=\"gap_recovery\" ones are read back from Telegram once it is back",
-                             "type=\"" + draft.type + "\",recovered=\"" + (refilled ? "gap_recovery" : "none") + "\"");
+                             "type=\"" + draft.type + "\",recovered=\"" + (ReadBack(draft) ? "gap_recovery" : "none") +
+                                 "\"");
+}
+
+void EventService::Drop(const EventDraft& draft) {
+  if (ReadBack(draft)) refill_.insert(draft.account_id);
   if (dropped_++ == 0) {
     spdlog::error("events: the store is unreachable and {} events wait for it (TGMUX_EVENT_BUFFER): further "
                   "events are dropped until it is back; received messages will be read back from Telegram",
