@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -18,10 +19,17 @@ bool ValidHostName(const std::string& host) {
   return true;
 }
 
-bool ValidPort(const std::string& port) {
+// Digits for 1 to 65535; leading zeros are allowed (RFC 3986) and dropped, so
+// "0080" becomes "80".
+bool CanonicalPort(std::string& port) {
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return false;
   int value = 0;
-  auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-  return error == std::errc() && end == port.data() + port.size() && value >= 1 && value <= 65535;
+  const auto start = std::min(port.find_first_not_of('0'), port.size());
+  if (port.size() - start > 5) return false;
+  std::from_chars(port.data() + start, port.data() + port.size(), value);
+  if (value < 1 || value > 65535) return false;
+  port = std::to_string(value);
+  return true;
 }
 
 }  // namespace
@@ -72,7 +80,7 @@ std::optional<WebhookUrl> ParseWebhookUrl(const std::string& url) {
     out.host = authority;
     if (!ValidHostName(out.host)) return std::nullopt;
   }
-  if (!ValidPort(out.port)) return std::nullopt;
+  if (!CanonicalPort(out.port)) return std::nullopt;
   return out;
 }
 

@@ -28,13 +28,18 @@ TEST(WebhookUrlTest, ReadsHostPortAndTarget) {
   ASSERT_TRUE(url);
   EXPECT_EQ(url->host, "crm.internal");
   EXPECT_EQ(url->target, "/?x=1");
+
+  // Leading zeros are allowed in a port and dropped.
+  url = ParseWebhookUrl("http://127.0.0.1:0000080/x");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->port, "80");
 }
 
 TEST(WebhookUrlTest, RefusesWhatCouldNotBeAHostOrWouldReachTheRequestLine) {
   for (const char* bad : {"ftp://example.com/", "example.com/hook", "http://", "http:///path",
                           "http://user:pw@example.com/", "http://exa mple.com/", "http://example.com/a b",
                           "http://example.com/\r\nX-Injected: 1", "http://example.com:0/", "http://example.com:65536/",
-                          "http://example.com:/", "http://example.com:+80/", "http://[::1/", "http://[::1]x/",
+                          "http://example.com:/", "http://example.com:+80/", "http://example.com:-1/", "http://example.com:000065536/", "http://[::1/", "http://[::1]x/",
                           "http://[not-v6]/", "http://[fe80::1%25eth0]/", "http://[::ff%eth0]/", "http://host\"name/"}) {
     EXPECT_FALSE(ParseWebhookUrl(bad)) << bad;
   }
