@@ -50,15 +50,17 @@ inline std::string Link(const World& w, const std::string& phone) {
   return done.Json()["account"]["id"];
 }
 
-// tgsim with `people` users, the first `linked` of them linked to a started tgmux.
-inline bool StartWorld(World& w, int people, int linked) {
+// tgsim with `people` users, the first `linked` of them linked to a started
+// tgmux (with `env` added to its environment).
+inline bool StartWorld(World& w, int people, int linked, const std::map<std::string, std::string>& env = {}) {
   w.sim = std::make_unique<tgsim::testing::TgsimProcess>(TGSIM_BINARY);
   for (int i = 0; i < people; ++i) {
     w.sim->Control("POST", "/users", {{"phone", Phone(i)}, {"first_name", "P" + std::to_string(i)}});
   }
-  w.server = std::make_unique<tgmux::testing::TgmuxServer>(std::map<std::string, std::string>{
-      {"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}, {"TDSIM_ADDR", w.sim->address()},
-      {"TELEGRAM_API_ID", "94575"}, {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"}});
+  std::map<std::string, std::string> all = env;
+  all.insert({{"TGMUX_TDJSON", TDJSON_SIM_LIBRARY}, {"TDSIM_ADDR", w.sim->address()},
+              {"TELEGRAM_API_ID", "94575"}, {"TELEGRAM_API_HASH", "a3406de8d171bb422bb6ddf3bbd800e2"}});
+  w.server = std::make_unique<tgmux::testing::TgmuxServer>(all);
   if (!w.server->Start()) return false;
   auto tokens = w.server->SignInOwner();
   if (tokens.is_null()) return false;

@@ -190,10 +190,25 @@ void RegisterMessageRoutes(Router& router, service::Services& s) {
                     [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
     };
   };
-  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend,
-                   send_route([&s](const Request& r, service::SendRequest send) {
-                     return s.outbox.Enqueue(TenantOf(r), r.params.at("id"), std::move(send));
-                   }));
+  // No thread waits for the disk: the answer goes from the outbox's writing
+  // thread once the entry is on it.
+  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
+    auto send = ReadSendRequest(r, s.fetcher);
+    const int wait = WaitSeconds(r);
+    s.outbox.EnqueueAsync(TenantOf(r), r.params.at("id"), std::move(send),
+                          [&s, reply, wait, request_id = r.request_id, path = r.path](std::exception_ptr error,
+                                                                                    const store::OutboxEntry& entry,
+                                                                                    bool created) {
+                            if (error) {
+                              return reply(ProblemForException(error, request_id,
+                                                               "POST /v1/accounts/{id}/messages", path));
+                            }
+                            if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
+                            s.outbox.Wait(entry.id, std::chrono::seconds(wait),
+                                          [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); },
+                                          created);
+                          });
+  });
   // A pool's message: the same body, sent by the account PoolService picks.
   router.AddUpload("POST", "/v1/pools/{name}/messages", kSend,
                    send_route([&s](const Request& r, service::SendRequest send) {

@@ -36,4 +36,10 @@ struct OutboxEntry {
   std::int64_t updated_at = 0;
 };
 
+// One write of Store::WriteOutbox: a new entry, or a new state of one.
+struct OutboxWrite {
+  OutboxEntry entry;
+  bool insert = false;
+};
+
 }  // namespace tgmux::store

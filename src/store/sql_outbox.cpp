@@ -63,18 +63,13 @@ std::optional<OutboxEntry> One(sql::Statement& query) {
 }  // namespace
 
 bool Insert(sql::Connection& db, const OutboxEntry& entry) {
+  // A taken idempotency key (its unique index) inserts nothing, without an
+  // error that would end a surrounding transaction on PostgreSQL.
   sql::Statement insert(db, std::string("INSERT INTO outbox (") + kColumns +
                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                                   "?16, ?17, ?18, ?19, ?20)");
+                                   "?16, ?17, ?18, ?19, ?20) ON CONFLICT DO NOTHING");
   BindEntry(insert, entry);
-  try {
-    insert.Exec();
-  } catch (const sql::Error& e) {
-    // The idempotency key's unique index: the caller reads the existing entry.
-    if (e.unique_violation()) return false;
-    throw;
-  }
-  return true;
+  return insert.Exec() > 0;
 }
 
 std::optional<OutboxEntry> Find(sql::Connection& db, std::string_view id) {

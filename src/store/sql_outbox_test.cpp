@@ -117,6 +117,29 @@ TEST_P(OutboxTest, UnfinishedEntriesComeInCreationOrderPerAccountOrAll) {
   EXPECT_EQ(Ids(store_->ListUnfinishedOutbox("acc_none", 0)), std::vector<std::string>{});
 }
 
+TEST_P(OutboxTest, AWriteOfSeveralInsertsAndUpdatesAppliesThemInOrderAndSaysWhichTookEffect) {
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a", "key-1")));
+  OutboxEntry sent = *store_->FindOutbox("msg_1");
+  sent.state = OutboxState::kSent;
+  OutboxEntry sending = Entry("msg_3", "acc_a");
+  sending.state = OutboxState::kSending;
+  const std::vector<bool> applied = store_->WriteOutbox({
+      {Entry("msg_2", "acc_a", "key-1"), true},  // its key is taken: nothing
+      {sent, false},
+      {Entry("msg_3", "acc_a"), true},
+      {sending, false},  // a state of the entry the same write inserted
+      {Entry("msg_none", "acc_a"), false},
+  });
+  EXPECT_EQ(applied, (std::vector<bool>{false, true, true, true, false}));
+  EXPECT_FALSE(store_->FindOutbox("msg_2"));
+  EXPECT_EQ(store_->FindOutbox("msg_1")->state, OutboxState::kSent);
+  EXPECT_EQ(store_->FindOutbox("msg_3")->state, OutboxState::kSending);
+  EXPECT_FALSE(store_->FindOutbox("msg_none"));
+  // A later plain insert with the taken key is still refused.
+  EXPECT_FALSE(store_->InsertOutbox(Entry("msg_4", "acc_a", "key-1")));
+  EXPECT_TRUE(store_->WriteOutbox({}).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, OutboxTest, testing::kBothStores, testing::StoreKindName);
 
 // SQLite only: it edits the file underneath the store.

@@ -190,6 +190,16 @@ class SqlStore final : public Store {
   bool UpdateOutbox(const OutboxEntry& e) override {
     return Run("updating the outbox", [&](sql::Connection& db) { return sql_outbox::Update(db, e); });
   }
+  std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes) override {
+    return Run("writing the outbox", [&](sql::Connection& db) {
+      sql::Transaction transaction(db, true);
+      std::vector<bool> applied;
+      applied.reserve(writes.size());
+      for (const auto& w : writes) applied.push_back(w.insert ? sql_outbox::Insert(db, w.entry) : sql_outbox::Update(db, w.entry));
+      transaction.Commit();
+      return applied;
+    });
+  }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::ListUnfinished(db, account_id, limit); });
   }

@@ -90,6 +90,11 @@ WrkResult RunWrk(const std::string& url, const WrkOptions& options) {
     argv.push_back("-H");
     argv.push_back(name + ": " + value);
   }
+  if (!options.script.empty()) {
+    std::ofstream(logs.path() / "script.lua") << options.script;
+    argv.push_back("-s");
+    argv.push_back((logs.path() / "script.lua").string());
+  }
   argv.push_back(url);
   Process wrk(argv, {}, logs.path());
   WrkResult result;
@@ -101,6 +106,9 @@ WrkResult RunWrk(const std::string& url, const WrkOptions& options) {
   std::smatch match;
   if (std::regex_search(result.output, match, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) {
     result.requests_per_s = std::stod(match[1]);
+  }
+  if (std::regex_search(result.output, match, std::regex(R"(([0-9]+) requests in)"))) {
+    result.requests = std::stol(match[1]);
   }
   if (std::regex_search(result.output, match, std::regex(R"(Non-2xx or 3xx responses:\s+([0-9]+))"))) {
     result.non_2xx += std::stol(match[1]);

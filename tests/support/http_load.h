@@ -36,10 +36,12 @@ struct WrkOptions {
   int connections = 32;
   int seconds = 3;
   std::map<std::string, std::string> headers;
+  std::string script;  // a Lua script's text (wrk -s): e.g. a request() that varies each request
 };
 
 struct WrkResult {
   double requests_per_s = 0;
+  long requests = 0;  // answered, whatever their status
   long non_2xx = 0;  // answers that were not 2xx or 3xx, and socket errors
   std::string output;  // wrk's own text, for a failure's message
 };

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <set>
 
 #include "common/time.h"
@@ -39,12 +40,24 @@ OutboxService::OutboxService(Infrastructure& infra, AccountService& accounts, Ba
       chat_interval_(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(infra.config().outbox_chat_interval_seconds))),
       group_per_minute_(infra.config().outbox_group_per_minute),
-      metrics_(infra.metrics()) {
+      metrics_(infra.metrics()),
+      journal_(infra.store()) {
   accounts_.AddObserver(this);
 }
 
 store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const std::string& account_id,
                                           SendRequest request) {
+  auto written = std::make_shared<std::promise<store::OutboxEntry>>();
+  auto result = written->get_future();
+  EnqueueAsync(tenant_id, account_id, std::move(request), [written](std::exception_ptr error, const store::OutboxEntry& entry, bool) {
+    if (error) return written->set_exception(error);
+    written->set_value(entry);
+  });
+  return result.get();
+}
+
+void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string& account_id, SendRequest request,
+                                 Enqueued done) {
   accounts_.Get(tenant_id, account_id);  // not_found for other tenants
   auto& store = infra_.store();
   if (!request.idempotency_key.empty()) {
@@ -62,7 +75,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
           Accept({entry});
         });
       }
-      return entry;
+      return done(nullptr, entry, false);
     }
   }
   for (const auto& guard : guards_) guard(tenant_id, account_id, request);
@@ -85,22 +98,31 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
   entry.silent = request.silent;
   entry.created_at = entry.updated_at = UnixSeconds();
   if (request.media) entry.media = MediaRecord(account_id, *request.media).dump();
-  std::lock_guard lock(enqueue_mutex_);
-  if (!store.InsertOutbox(Sealed(entry, true))) {
-    // Another request with the same key won the race.
-    if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
-      return Sealed(*found, false);
+  // Concurrent sends share a transaction and its commit (OutboxJournal). The
+  // journal answers in the order of the rows, so the sender's queue gets them
+  // in that order too. The uploaded files wait with the answer.
+  auto media = std::make_shared<std::optional<MediaRequest>>(std::move(request.media));
+  journal_.Write({Sealed(entry, true), true}, [this, entry, key = request.idempotency_key, media,
+                                               done = std::move(done)](std::exception_ptr error, bool applied) {
+    if (error) return done(error, entry, false);
+    if (!applied) {
+      // Another request with the same key won the race.
+      try {
+        auto found = infra_.store().FindOutboxByKey(entry.tenant_id, entry.account_id, key);
+        if (!found) throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
+        return done(nullptr, Sealed(*found, false), false);
+      } catch (const std::exception&) {
+        return done(std::current_exception(), entry, false);
+      }
     }
-    throw Error(ErrorCode::kInternal, "the outbox entry could not be written");
-  }
-  metrics_.Track(entry);
-  if (request.media) {
-    for (auto& file : request.media->files) file.Keep();  // the entry's now
-  }
-  // Under the lock: the sender's queue gets entries in the order of the rows.
-  background_.Post([this, entry] { Accept({entry}); });
-  for (const auto& listener : created_listeners_) listener(entry);
-  return entry;
+    metrics_.Track(entry);
+    if (*media) {
+      for (auto& file : (*media)->files) file.Keep();  // the entry's now
+    }
+    for (const auto& listener : created_listeners_) listener(entry);
+    background_.Post([this, entry] { Accept({entry}); });
+    done(nullptr, entry, true);
+  });
 }
 
 store::OutboxEntry OutboxService::Get(const std::string& tenant_id, const std::string& id) {
@@ -109,7 +131,7 @@ store::OutboxEntry OutboxService::Get(const std::string& tenant_id, const std::s
   return *entry;
 }
 
-void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done) {
+void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done, bool unfinished) {
   std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
@@ -132,7 +154,7 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
     }
     waiter(*entry);
   };
-  answer(true);
+  if (!unfinished) answer(true);
   // The background thread no longer runs tasks once stopping: answer here.
   if (timeout == std::chrono::milliseconds::zero()) return answer(false);
   background_.PostAt(Clock::now() + timeout, [answer] { answer(false); });
@@ -255,39 +277,68 @@ void OutboxService::OnSendResult(const std::string& account_id, std::int64_t cha
   });
 }
 
-void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away) {
-  std::lock_guard lock(unsaved_mutex_);
+void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then) {
+  metrics_.Track(entry);
+  OutboxJournal::Done done = [this, entry, later_if_away, then = std::move(then)](std::exception_ptr error, bool) {
+    error = Written(entry, later_if_away, error);
+    if (then) background_.Post([then, error] { then(error); });
+  };
+  std::optional<store::OutboxEntry> sealed;
   try {
-    // Sealing may read the account's key from the store: inside the try.
-    infra_.store().UpdateOutbox(Sealed(entry, true));
-    unsaved_.erase(entry.id);  // an older state still waiting is out of date
-  } catch (const store::StoreUnavailable& e) {
-    if (!later_if_away) throw;
-    if (unsaved_.empty()) spdlog::warn("outbox: the store is unreachable; states wait in memory: {}", e.what());
-    unsaved_[entry.id] = entry;  // in clear, in memory only; sealed when written
-    if (!unsaved_retry_posted_) {
-      unsaved_retry_posted_ = true;
-      background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
-    }
+    // Sealing reads the account's key from the store, which may be away.
+    sealed = Sealed(entry, true);
+  } catch (const std::exception&) {
+    return journal_.Then([done, error = std::current_exception()] { done(error, false); });
   }
+  journal_.Write({std::move(*sealed), false}, std::move(done));
+}
+
+std::exception_ptr OutboxService::Written(const store::OutboxEntry& entry, bool later_if_away,
+                                          std::exception_ptr error) {
+  bool away = false;
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const store::StoreUnavailable&) {
+    away = true;
+  } catch (const std::exception& e) {
+    spdlog::error("outbox {}: its state could not be written: {}", entry.id, e.what());
+  }
+  if (!later_if_away) return error;
+  std::lock_guard lock(unsaved_mutex_);
+  if (!away) {
+    // Written (or failed for a reason of its own): an older state still
+    // waiting is out of date. The journal answers in order, so this is the newest.
+    unsaved_.erase(entry.id);
+    return nullptr;
+  }
+  if (unsaved_.empty()) spdlog::warn("outbox: the store is unreachable; states wait in memory");
+  unsaved_[entry.id] = entry;  // in clear, in memory only; sealed when written
+  if (!unsaved_retry_posted_) {
+    unsaved_retry_posted_ = true;
+    background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
+  }
+  return nullptr;
 }
 
 void OutboxService::WriteUnsaved() {
-  std::lock_guard lock(unsaved_mutex_);
-  unsaved_retry_posted_ = false;
-  for (auto it = unsaved_.begin(); it != unsaved_.end();) {
+  // In the journal's turn: what waits is then the newest state of each entry,
+  // and no later state can be written before it.
+  journal_.Then([this] {
+    std::lock_guard lock(unsaved_mutex_);
+    unsaved_retry_posted_ = false;
     try {
-      infra_.store().UpdateOutbox(Sealed(it->second, true));
-      it = unsaved_.erase(it);
-    } catch (const store::StoreError& e) {
+      std::vector<store::OutboxWrite> writes;
+      for (const auto& [id, entry] : unsaved_) writes.push_back({Sealed(entry, true), false});
+      infra_.store().WriteOutbox(writes);
+      unsaved_.clear();
+      spdlog::info("outbox: the store is back; the states kept meanwhile are written");
+    } catch (const std::exception& e) {
       // Away again, or a failure of its own: tried again, never dropped.
-      if (!dynamic_cast<const store::StoreUnavailable*>(&e)) spdlog::error("outbox {}: {}", it->first, e.what());
+      if (!dynamic_cast<const store::StoreUnavailable*>(&e)) spdlog::error("outbox: {}", e.what());
       unsaved_retry_posted_ = true;
       background_.PostAt(Clock::now() + kStoreRetry, [this] { WriteUnsaved(); });
-      return;
     }
-  }
-  spdlog::info("outbox: the store is back; the states kept meanwhile are written");
+  });
 }
 
 }  // namespace tgmux::service

@@ -8,7 +8,8 @@
 // is disabled the entries wait; once it is revoked or unlinked they end
 // `failed` (account_not_ready, not_found), since no session can send them.
 //
-// Delivery is at most once. An entry is marked `sending` before SendText. When
+// Delivery is at most once. An entry is marked `sending`, on disk, before
+// SendText. When
 // TDLib's final answer misses the deadline, the entry stays `sending` until
 // the late outcome arrives (AccountObserver::OnSendResult, matched by the
 // temporary message id) and becomes `sent` or `failed` then; without such an
@@ -36,6 +37,7 @@
 #include "service/media/file_registry.h"
 #include "service/media/media_spool.h"
 #include "service/media/staged_file.h"
+#include "service/outbox/outbox_journal.h"
 #include "service/outbox/outbox_metrics.h"
 #include "service/outbox/outbox_pacing.h"
 
@@ -76,11 +78,21 @@ class OutboxService : public AccountObserver {
   // file_id this account does not have), invalid_request (empty or too long
   // text or caption, bad formatting, a file_id of another kind).
   store::OutboxEntry Enqueue(const std::string& tenant_id, const std::string& account_id, SendRequest request);
+  // The same without a thread waiting for the disk: throws what it refuses
+  // before writing; otherwise calls `done` once, with the entry once it is on
+  // disk or with why it could not be written (a store::StoreUnavailable), on
+  // the outbox's writing thread (on the caller's for an entry found by its key).
+  // `created`: this call wrote the entry, and it cannot end before `done`
+  // returns. `done` must be quick: the next writes wait for it.
+  using Enqueued = std::function<void(std::exception_ptr error, const store::OutboxEntry& entry, bool created)>;
+  void EnqueueAsync(const std::string& tenant_id, const std::string& account_id, SendRequest request, Enqueued done);
   // Throws Error(not_found) for unknown ids and other tenants' entries.
   store::OutboxEntry Get(const std::string& tenant_id, const std::string& id);
   // Calls `done` once: when the entry is sent or failed, or with its state
-  // when `timeout` passes first or StopWaiting is called.
-  void Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done);
+  // when `timeout` passes first or StopWaiting is called. `unfinished`: the
+  // caller knows the entry has not ended yet (in EnqueueAsync's `done`), so it
+  // is not read first.
+  void Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done, bool unfinished = false);
   // At shutdown, before the HTTP server stops: answers every Wait now with the
   // entry as it is, and every later Wait at once.
   void StopWaiting();
@@ -98,7 +110,8 @@ class OutboxService : public AccountObserver {
   using Reassigner = std::function<std::optional<std::string>(const store::OutboxEntry&)>;
   void SetReassigner(Reassigner reassigner) { reassigner_ = std::move(reassigner); }
   // Calls `listener` once for every entry Enqueue writes (not for one found by
-  // its idempotency key), clear values, on the caller's thread. Only before Resume.
+  // its idempotency key), clear values, on the outbox's writing thread, before
+  // its sender has it. Only before Resume.
   void OnCreated(EntryDone listener) { created_listeners_.push_back(std::move(listener)); }
   // Calls `listener` once for every entry that ends sent or failed (clear
   // values; on the background thread, or in Resume). Only before Resume.
@@ -149,19 +162,22 @@ class OutboxService : public AccountObserver {
   // The store keeps recipient, text and media sealed with the account's data
   // key: phone numbers, message texts and file keys are never on disk in clear.
   store::OutboxEntry Sealed(store::OutboxEntry entry, bool seal);
-  // Writes an entry's new state. While the store cannot be reached, the
-  // newest state of each entry waits in memory and is written once it is back.
-  void Save(const store::OutboxEntry& entry) {
-    Write(entry, true);
-    metrics_.Track(entry);
+  // Writes an entry's new state through the journal (after every write asked
+  // for before it), then runs `then` on the background thread. While the
+  // store cannot be reached, the newest state of each entry waits in memory
+  // and is written once it is back; `then` runs all the same.
+  void Save(const store::OutboxEntry& entry, std::function<void()> then = {}) {
+    Write(entry, true, [then = std::move(then)](std::exception_ptr) {
+      if (then) then();
+    });
   }
-  // The same, but throws store::StoreUnavailable instead of waiting: a send
-  // must be known to be in flight before it leaves.
-  void SaveBeforeSend(const store::OutboxEntry& entry) {
-    Write(entry, false);
-    metrics_.Track(entry);
-  }
-  void Write(const store::OutboxEntry& entry, bool later_if_away);
+  // The same, but `then` learns the error (store::StoreUnavailable) instead of
+  // the state waiting: a send must be known to be in flight before it leaves.
+  using Then = std::function<void(std::exception_ptr error)>;
+  void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then)); }
+  void Write(const store::OutboxEntry& entry, bool later_if_away, Then then);
+  // Journal: a write's outcome; keeps the state in memory while the store is away.
+  std::exception_ptr Written(const store::OutboxEntry& entry, bool later_if_away, std::exception_ptr error);
   // While the store is away: how soon its writes and the senders try again.
   static constexpr std::chrono::seconds kStoreRetry{1};
   void WriteUnsaved();
@@ -185,6 +201,9 @@ class OutboxService : public AccountObserver {
   void OnResolved(const std::string& account_id, const std::string& id, const std::string& to,
                   const telegram::Result<std::int64_t>& chat);
   void Send(const std::string& account_id, Sender& sender, Queued& item, std::int64_t chat_id);
+  // Once the entry's `sending` state is on disk (or could not be written).
+  void Launch(const std::string& account_id, const std::string& id, const std::weak_ptr<telegram::AccountClient>& session,
+              const telegram::FormattedText& text, std::exception_ptr error);
   // outbox_media.cpp: what an entry with media records, and how it is sent.
   nlohmann::json MediaRecord(const std::string& account_id, MediaRequest& media);
   void SendMediaEntry(telegram::AccountClient& client, Queued& item, const telegram::FormattedText& caption,
@@ -220,8 +239,6 @@ class OutboxService : public AccountObserver {
   std::vector<EntryDone> created_listeners_;
   std::vector<EntryDone> finished_listeners_;
 
-  std::mutex enqueue_mutex_;  // keeps queue order the same as creation order
-
   std::mutex unsaved_mutex_;  // guards the two below
   std::map<std::string, store::OutboxEntry> unsaved_;  // by id, sealed: states the store could not take yet
   bool unsaved_retry_posted_ = false;
@@ -230,6 +247,9 @@ class OutboxService : public AccountObserver {
   bool stopping_ = false;
   std::uint64_t next_waiter_ = 0;
   std::map<std::uint64_t, std::pair<std::string, EntryDone>> waiters_;
+
+  // Last: stopped first, writing what is queued while the members above live.
+  OutboxJournal journal_;
 };
 
 }  // namespace tgmux::service

@@ -200,14 +200,16 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
 
 void OutboxService::Finish(const std::string& account_id, store::OutboxEntry entry) {
   entry.updated_at = UnixSeconds();
-  Save(entry);
-  metrics_.Ended(entry);
-  ReleaseMedia(entry);
   if (entry.state == OutboxState::kFailed) {
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
   }
-  Notify(entry);
-  for (const auto& listener : finished_listeners_) listener(entry);
+  Save(entry, [this, entry] {
+    // Once on disk: whoever hears of the end can rely on it.
+    ReleaseMedia(entry);
+    Notify(entry);
+    for (const auto& listener : finished_listeners_) listener(entry);
+  });
+  metrics_.Ended(entry);
 }
 
 void OutboxService::Complete(const std::string& account_id, const std::string& id, store::OutboxEntry entry) {

@@ -194,23 +194,41 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   auto mode = telegram::ParseModeFromName(item.entry.parse_mode).value_or(telegram::ParseMode::kNone);
   auto text = client->ParseText(item.entry.text, mode);
   if (!text.ok()) return OnFailure(account_id, item, text.error());
-  // Written before the request leaves: after a crash this entry is known to be
-  // in flight (see the header on why it is then not sent again).
+  // On disk before the request leaves: after a crash this entry is known to be
+  // in flight (see the header on why it is then not sent again). Until then it
+  // counts as in flight, so no other pass starts it.
   item.entry.state = store::OutboxState::kSending;
   item.entry.updated_at = UnixSeconds();
-  try {
-    SaveBeforeSend(item.entry);
-  } catch (const store::StoreUnavailable&) {
-    // Not sent, and not counted as an attempt: tried again when the store is back.
-    item.entry.state = store::OutboxState::kQueued;
-    --item.entry.attempts;
-    return WakeAt(account_id, sender, Clock::now() + kStoreRetry);
-  }
   item.in_flight = true;
   item.temporary_id = 0;
   item.early_result.reset();
   ++sender.in_flight;
-  const std::string id = item.entry.id;
+  SaveBeforeSend(item.entry, [this, account_id, id = item.entry.id, session = sender.session,
+                              text = std::move(text.value())](std::exception_ptr error) {
+    Launch(account_id, id, session, text, error);
+  });
+}
+
+void OutboxService::Launch(const std::string& account_id, const std::string& id,
+                           const std::weak_ptr<telegram::AccountClient>& session, const telegram::FormattedText& text,
+                           std::exception_ptr error) {
+  Sender& sender = SenderOf(account_id);
+  Queued* item = Find(sender, id);
+  if (!item || !item->in_flight) return;
+  if (error) {
+    // Not sent, and not counted as an attempt: tried again when the store is back.
+    item->in_flight = false;
+    --sender.in_flight;
+    item->entry.state = store::OutboxState::kQueued;
+    --item->entry.attempts;
+    metrics_.Track(item->entry);
+    return WakeAt(account_id, sender, Clock::now() + kStoreRetry);
+  }
+  auto client = session.lock();
+  if (!client || sender.session.owner_before(session) || session.owner_before(sender.session)) {
+    // The session it was meant for ended meanwhile: its chat id may mean nothing to the next one.
+    return OnSendDone(account_id, id, Error(ErrorCode::kAccountNotReady, "the Telegram session ended before the send"));
+  }
   auto done = [this, account_id, id](SendResult result) {
     background_.Post([this, account_id, id, result = std::move(result)]() mutable {
       OnSendDone(account_id, id, std::move(result));
@@ -219,8 +237,8 @@ void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& 
   auto accepted = [this, account_id, id](std::int64_t temporary_id) {
     background_.Post([this, account_id, id, temporary_id] { OnAccepted(account_id, id, temporary_id); });
   };
-  if (!item.entry.media.empty()) return SendMediaEntry(*client, item, text.value(), done, accepted);
-  client->SendText(chat_id, text.value(), item.entry.reply_to_message_id, item.entry.silent, done, accepted);
+  if (!item->entry.media.empty()) return SendMediaEntry(*client, *item, text, done, accepted);
+  client->SendText(item->entry.chat_id, text, item->entry.reply_to_message_id, item->entry.silent, done, accepted);
 }
 
 void OutboxService::OnAccepted(const std::string& account_id, const std::string& id, std::int64_t temporary_id) {

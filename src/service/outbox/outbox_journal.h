@@ -1,0 +1,64 @@
+// Writes the outbox's rows in batches: every write queued while the previous
+// batch was being written goes into the next one, which is one transaction and
+// so one durable commit (one fsync of SQLite's WAL, one round trip and commit
+// on PostgreSQL) however many sends it carries. Writes are applied in the
+// order they were queued, and each one's `done` runs in that order, on the
+// journal's thread, once its batch is durable or has failed: so the states of
+// one entry are never written out of order, and a caller that waits for
+// `done` knows its write is on disk. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tgmux::service {
+
+class OutboxJournal {
+ public:
+  // `error`: null once written, else why nothing of the batch was;
+  // `applied`: as Store::WriteOutbox says (false for an insert whose
+  // idempotency key is taken, or an update of an entry that is gone).
+  using Done = std::function<void(std::exception_ptr error, bool applied)>;
+
+  explicit OutboxJournal(store::Store& store);
+  ~OutboxJournal();  // writes what is queued, then stops
+  OutboxJournal(const OutboxJournal&) = delete;
+  OutboxJournal& operator=(const OutboxJournal&) = delete;
+
+  // `entry` is as stored (sealed).
+  void Write(store::OutboxWrite write, Done done);
+  // Runs `task` on the journal's thread in its turn: after every write asked
+  // for before it is done, before any asked for after it is written. For a
+  // write that could not be prepared (its entry could not be sealed), so that
+  // what the caller does instead keeps its place in the order.
+  void Then(std::function<void()> task);
+
+  // At most this many writes in one transaction.
+  static constexpr std::size_t kMaxBatch = 256;
+
+ private:
+  struct Item {
+    store::OutboxWrite write;
+    Done done;
+    std::function<void()> task;  // instead of a write
+  };
+  void Add(Item item);
+  void Loop();
+  void WriteBatch(std::vector<Item>& batch);
+
+  store::Store& store_;
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+  std::vector<Item> queued_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tgmux::service
