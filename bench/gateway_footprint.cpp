@@ -9,6 +9,7 @@
 //   ./build/gateway_footprint
 #include <benchmark/benchmark.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <thread>
@@ -35,6 +36,19 @@ struct Growth {
   bool ok = false;
   long kib() const { return after_kib - before_kib; }
 };
+
+// tgmux keeps a socket per waiting POST and TDLib a binlog per client (about 2.1 descriptors
+// per client in all), and this process a socket per POST: more than the usual soft limit of
+// 1,024. Raises the soft limit to the hard one (the children inherit it); false when too low.
+bool RaiseFileLimit(int clients) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
+  }
+  return limit.rlim_cur >= static_cast<rlim_t>(3 * clients + 256);
+}
 
 // tgmux from idle to `clients` phone logins, each waiting at WaitPhoneNumber.
 Growth MeasureTgmux(int clients) {
@@ -91,6 +105,10 @@ Growth MeasureBare(int clients) {
 
 void GatewayFootprint(benchmark::State& state) {
   const int clients = static_cast<int>(state.range(0));
+  if (!RaiseFileLimit(clients)) {
+    state.SkipWithError("the open-file limit (ulimit -Hn) is too low for this many clients");
+    return;
+  }
   Growth tgmux, bare;
   for (auto _ : state) {
     tgmux = MeasureTgmux(clients);
