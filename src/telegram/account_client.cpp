@@ -3,10 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <array>
-
 #include "telegram/chat_cache.h"
-#include "telegram/encoding.h"
+#include "telegram/client_setup.h"
 #include "telegram/send_tracker.h"
 #include "telegram/td_parse.h"
 #include "telegram/typed_answer.h"
@@ -18,37 +16,6 @@ using Kind = AuthState::Kind;
 using nlohmann::json;
 
 constexpr std::size_t kDatabaseKeySize = 32;
-
-// Memory savers (tdlib-facts §8.3). All are settable in WaitTdlibParameters,
-// answered at once there and kept through init, so setting them before the
-// parameters makes them apply from the start.
-constexpr std::array<const char*, 5> kMemoryOptions = {
-    "ignore_background_updates",  // effective because every database is off
-    "disable_network_statistics",
-    "disable_persistent_network_statistics",
-    "disable_top_chats",
-    "ignore_inline_thumbnails",
-};
-
-json Parameters(const std::string& directory, const std::string& key, const TdParameters& params) {
-  // The lightest settings that keep the session: it lives in td.binlog, which
-  // TDLib always writes; the SQLite databases would only cache chats/messages.
-  return {{"@type", "setTdlibParameters"},
-          {"use_test_dc", params.use_test_dc},
-          {"database_directory", directory},
-          {"files_directory", ""},
-          {"database_encryption_key", EncodeBase64(key)},
-          {"use_file_database", false},
-          {"use_chat_info_database", false},
-          {"use_message_database", false},
-          {"use_secret_chats", false},
-          {"api_id", params.api_id},
-          {"api_hash", params.api_hash},
-          {"system_language_code", params.system_language_code},
-          {"device_model", params.device_model},
-          {"system_version", params.system_version},
-          {"application_version", params.application_version}};
-}
 
 }  // namespace
 
@@ -80,15 +47,13 @@ void AccountClient::Start(const std::string& database_directory, const std::stri
     return;
   }
   SendOptions();
-  Call(Parameters(database_directory, database_key, params), std::move(done));
+  Call(TdlibParametersRequest(database_directory, database_key, params), std::move(done));
 }
 
 void AccountClient::SendOptions() {
-  for (const char* name : kMemoryOptions) {
-    json request = {{"@type", "setOption"},
-                    {"name", name},
-                    {"value", {{"@type", "optionValueBoolean"}, {"value", true}}}};
-    hub_.Send(client_id_, std::move(request), [id = client_id_, name](Result<json> answer) {
+  for (auto& request : MemoryOptionRequests()) {
+    auto name = request["name"].get<std::string>();
+    hub_.Send(client_id_, std::move(request), [id = client_id_, name = std::move(name)](Result<json> answer) {
       // account_not_ready: the client closed before init; nothing to set then.
       if (!answer.ok() && answer.error().code() != ErrorCode::kAccountNotReady) {
         spdlog::warn("telegram: client {} option {}: {}", id, name, answer.error().what());

@@ -9,6 +9,7 @@ extern const char* const kTgmuxBinary;        // the tgmux executable
 extern const char* const kTgsimBinary;        // the simulator's server
 extern const char* const kTdjsonSimLibrary;   // libtdjson_sim.so, the simulator's TDLib
 extern const char* const kTdjsonDefault;      // the pinned prebuilt libtdjson.so
+extern const char* const kTdlibBare;          // bench/tdlib_bare: bare TDLib clients, for gateway_footprint
 extern const char* const kTdlibTypes;         // tdlib-types.d.ts of the pinned TDLib
 extern const char* const kSourceDir;          // the source tree
 extern const char* const kNode;               // node, for the browser tests
