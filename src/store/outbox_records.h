@@ -36,10 +36,17 @@ struct OutboxEntry {
   std::int64_t updated_at = 0;
 };
 
-// One write of Store::WriteOutbox: a new entry, or a new state of one.
+// One write of Store::WriteOutbox.
 struct OutboxWrite {
+  enum class Kind {
+    kInsert,  // a new entry
+    kWhole,   // every column of an entry (as UpdateOutbox)
+    kState,   // only what changes as it is sent: state, chat_id, message_id,
+              // message_date, error_code, error_message, attempts,
+              // next_attempt_at, updated_at; the sealed columns stay as they are
+  };
   OutboxEntry entry;
-  bool insert = false;
+  Kind kind = Kind::kState;
 };
 
 }  // namespace tgmux::store

@@ -96,6 +96,16 @@ bool Update(sql::Connection& db, const OutboxEntry& entry) {
   return update.Exec() > 0;
 }
 
+bool UpdateState(sql::Connection& db, const OutboxEntry& entry) {
+  sql::Statement update(db,
+                        "UPDATE outbox SET state = ?2, chat_id = ?3, message_id = ?4, message_date = ?5, error_code = ?6, "
+                        "error_message = ?7, attempts = ?8, next_attempt_at = ?9, updated_at = ?10 WHERE id = ?1");
+  sql::BindAll(update, entry.id, std::string(OutboxStateName(entry.state)), entry.chat_id, entry.message_id,
+               entry.message_date, entry.error_code, entry.error_message, entry.attempts, entry.next_attempt_at,
+               entry.updated_at);
+  return update.Exec() > 0;
+}
+
 std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view account_id, int limit) {
   // seq keeps creation order even for entries created within the same second.
   // The names are OutboxState's unfinished ones (states.cpp), as in the

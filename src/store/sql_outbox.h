@@ -16,6 +16,8 @@ std::optional<OutboxEntry> Find(sql::Connection& db, std::string_view id);
 std::optional<OutboxEntry> FindByKey(sql::Connection& db, std::string_view tenant_id, std::string_view account_id,
                                      std::string_view key);
 bool Update(sql::Connection& db, const OutboxEntry& entry);
+// Only the columns OutboxWrite::Kind::kState names.
+bool UpdateState(sql::Connection& db, const OutboxEntry& entry);
 // limit <= 0: all.
 std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view account_id, int limit);
 

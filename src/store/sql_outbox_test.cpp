@@ -118,22 +118,37 @@ TEST_P(OutboxTest, UnfinishedEntriesComeInCreationOrderPerAccountOrAll) {
 }
 
 TEST_P(OutboxTest, AWriteOfSeveralInsertsAndUpdatesAppliesThemInOrderAndSaysWhichTookEffect) {
+  using Kind = OutboxWrite::Kind;
   ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a", "key-1")));
   OutboxEntry sent = *store_->FindOutbox("msg_1");
   sent.state = OutboxState::kSent;
-  OutboxEntry sending = Entry("msg_3", "acc_a");
+  sent.message_id = 42;
+  sent.text = "not written";  // a state write leaves the sealed columns
+  OutboxEntry moved = Entry("msg_3", "acc_b");
+  moved.text = "sealed for acc_b";
+  OutboxEntry sending = Entry("msg_3", "acc_b");
   sending.state = OutboxState::kSending;
+  sending.attempts = 1;
   const std::vector<bool> applied = store_->WriteOutbox({
-      {Entry("msg_2", "acc_a", "key-1"), true},  // its key is taken: nothing
-      {sent, false},
-      {Entry("msg_3", "acc_a"), true},
-      {sending, false},  // a state of the entry the same write inserted
-      {Entry("msg_none", "acc_a"), false},
+      {Entry("msg_2", "acc_a", "key-1"), Kind::kInsert},  // its key is taken: nothing
+      {sent, Kind::kState},
+      {Entry("msg_3", "acc_a"), Kind::kInsert},
+      {moved, Kind::kWhole},  // an entry the same write inserted
+      {sending, Kind::kState},
+      {Entry("msg_none", "acc_a"), Kind::kState},
+      {Entry("msg_none", "acc_a"), Kind::kWhole},
   });
-  EXPECT_EQ(applied, (std::vector<bool>{false, true, true, true, false}));
+  EXPECT_EQ(applied, (std::vector<bool>{false, true, true, true, true, false, false}));
   EXPECT_FALSE(store_->FindOutbox("msg_2"));
-  EXPECT_EQ(store_->FindOutbox("msg_1")->state, OutboxState::kSent);
-  EXPECT_EQ(store_->FindOutbox("msg_3")->state, OutboxState::kSending);
+  const auto first = *store_->FindOutbox("msg_1");
+  EXPECT_EQ(first.state, OutboxState::kSent);
+  EXPECT_EQ(first.message_id, 42);
+  EXPECT_EQ(first.text, "sealed-text");
+  const auto third = *store_->FindOutbox("msg_3");
+  EXPECT_EQ(third.account_id, "acc_b");
+  EXPECT_EQ(third.text, "sealed for acc_b");
+  EXPECT_EQ(third.state, OutboxState::kSending);
+  EXPECT_EQ(third.attempts, 1);
   EXPECT_FALSE(store_->FindOutbox("msg_none"));
   // A later plain insert with the taken key is still refused.
   EXPECT_FALSE(store_->InsertOutbox(Entry("msg_4", "acc_a", "key-1")));

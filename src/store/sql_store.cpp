@@ -195,7 +195,13 @@ class SqlStore final : public Store {
       sql::Transaction transaction(db, true);
       std::vector<bool> applied;
       applied.reserve(writes.size());
-      for (const auto& w : writes) applied.push_back(w.insert ? sql_outbox::Insert(db, w.entry) : sql_outbox::Update(db, w.entry));
+      for (const auto& w : writes) {
+        switch (w.kind) {
+          case OutboxWrite::Kind::kInsert: applied.push_back(sql_outbox::Insert(db, w.entry)); break;
+          case OutboxWrite::Kind::kWhole: applied.push_back(sql_outbox::Update(db, w.entry)); break;
+          case OutboxWrite::Kind::kState: applied.push_back(sql_outbox::UpdateState(db, w.entry)); break;
+        }
+      }
       transaction.Commit();
       return applied;
     });

@@ -185,6 +185,14 @@ store::Account AccountService::Get(const std::string& tenant_id, const std::stri
   return *row;
 }
 
+std::optional<store::Account> AccountService::Find(const std::string& id) {
+  if (auto row = rows_.Find(id)) return row;
+  const auto generation = rows_.Generation();  // before the store is read
+  auto row = infra_.store().FindAccount(id);
+  if (row) rows_.Put(id, *row, generation);
+  return row;
+}
+
 std::optional<store::Account> AccountService::Cached(const std::string& tenant_id, const std::string& id) const {
   auto row = rows_.Find(id);
   if (!row || row->tenant_id != tenant_id) return std::nullopt;

@@ -74,6 +74,11 @@ class AccountService {
   // accounts. Memory only, never blocks: a network thread answers a read with
   // it. For views; Get for anything that writes the row back.
   std::optional<store::Account> Cached(const std::string& tenant_id, const std::string& id) const;
+  // The row by id alone, as the cache above has it when no account was written
+  // since it was read, else from the store (then cached); nullopt when there
+  // is none. Throws store::StoreUnavailable. For work done per message (the
+  // outbox seals each send with the account's key) that must see every write.
+  std::optional<store::Account> Find(const std::string& id);
   store::Account Update(const std::string& tenant_id, const std::string& id, const AccountPatch& patch);
   // Logs out at Telegram (bounded by the deadline), wipes the local TDLib
   // directory and removes the row; then calls done.

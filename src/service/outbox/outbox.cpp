@@ -58,7 +58,7 @@ store::OutboxEntry OutboxService::Enqueue(const std::string& tenant_id, const st
 
 void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string& account_id, SendRequest request,
                                  Enqueued done) {
-  accounts_.Get(tenant_id, account_id);  // not_found for other tenants
+  if (!accounts_.Cached(tenant_id, account_id)) accounts_.Get(tenant_id, account_id);  // not_found for other tenants
   auto& store = infra_.store();
   if (!request.idempotency_key.empty()) {
     if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
@@ -102,7 +102,7 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   // journal answers in the order of the rows, so the sender's queue gets them
   // in that order too. The uploaded files wait with the answer.
   auto media = std::make_shared<std::optional<MediaRequest>>(std::move(request.media));
-  journal_.Write({Sealed(entry, true), true}, [this, entry, key = request.idempotency_key, media,
+  journal_.Write({Sealed(entry, true), WriteKind::kInsert}, [this, entry, key = request.idempotency_key, media,
                                                done = std::move(done)](std::exception_ptr error, bool applied) {
     if (error) return done(error, entry, false);
     if (!applied) {
@@ -173,7 +173,7 @@ void OutboxService::StopWaiting() {
 }
 
 store::OutboxEntry OutboxService::Sealed(store::OutboxEntry entry, bool seal) {
-  auto account = infra_.store().FindAccount(entry.account_id);
+  auto account = accounts_.Find(entry.account_id);
   if (!account) {
     // The account was unlinked: its key is gone, and with it the clear values.
     entry.to = entry.text = entry.media = "";
@@ -277,20 +277,24 @@ void OutboxService::OnSendResult(const std::string& account_id, std::int64_t cha
   });
 }
 
-void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then) {
+void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind) {
   metrics_.Track(entry);
   OutboxJournal::Done done = [this, entry, later_if_away, then = std::move(then)](std::exception_ptr error, bool) {
     error = Written(entry, later_if_away, error);
     if (then) background_.Post([then, error] { then(error); });
   };
-  std::optional<store::OutboxEntry> sealed;
-  try {
-    // Sealing reads the account's key from the store, which may be away.
-    sealed = Sealed(entry, true);
-  } catch (const std::exception&) {
-    return journal_.Then([done, error = std::current_exception()] { done(error, false); });
+  store::OutboxEntry stored = entry;
+  if (kind == WriteKind::kState) {
+    stored.to = stored.text = stored.media = "";  // not written: nothing in clear goes down
+  } else {
+    try {
+      // Sealing may read the account's key from the store, which may be away.
+      stored = Sealed(entry, true);
+    } catch (const std::exception&) {
+      return journal_.Then([done, error = std::current_exception()] { done(error, false); });
+    }
   }
-  journal_.Write({std::move(*sealed), false}, std::move(done));
+  journal_.Write({std::move(stored), kind}, std::move(done));
 }
 
 std::exception_ptr OutboxService::Written(const store::OutboxEntry& entry, bool later_if_away,
@@ -328,7 +332,7 @@ void OutboxService::WriteUnsaved() {
     unsaved_retry_posted_ = false;
     try {
       std::vector<store::OutboxWrite> writes;
-      for (const auto& [id, entry] : unsaved_) writes.push_back({Sealed(entry, true), false});
+      for (const auto& [id, entry] : unsaved_) writes.push_back({Sealed(entry, true), WriteKind::kWhole});
       infra_.store().WriteOutbox(writes);
       unsaved_.clear();
       spdlog::info("outbox: the store is back; the states kept meanwhile are written");

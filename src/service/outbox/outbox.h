@@ -165,17 +165,20 @@ class OutboxService : public AccountObserver {
   // Writes an entry's new state through the journal (after every write asked
   // for before it), then runs `then` on the background thread. While the
   // store cannot be reached, the newest state of each entry waits in memory
-  // and is written once it is back; `then` runs all the same.
-  void Save(const store::OutboxEntry& entry, std::function<void()> then = {}) {
+  // and is written once it is back; `then` runs all the same. kState writes
+  // no sealed column, so it needs no sealing; kWhole (an entry that moved to
+  // another account) seals them again.
+  using WriteKind = store::OutboxWrite::Kind;
+  void Save(const store::OutboxEntry& entry, std::function<void()> then = {}, WriteKind kind = WriteKind::kState) {
     Write(entry, true, [then = std::move(then)](std::exception_ptr) {
       if (then) then();
-    });
+    }, kind);
   }
   // The same, but `then` learns the error (store::StoreUnavailable) instead of
   // the state waiting: a send must be known to be in flight before it leaves.
   using Then = std::function<void(std::exception_ptr error)>;
-  void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then)); }
-  void Write(const store::OutboxEntry& entry, bool later_if_away, Then then);
+  void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then), WriteKind::kState); }
+  void Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind);
   // Journal: a write's outcome; keeps the state in memory while the store is away.
   std::exception_ptr Written(const store::OutboxEntry& entry, bool later_if_away, std::exception_ptr error);
   // While the store is away: how soon its writes and the senders try again.

@@ -113,7 +113,7 @@ void OutboxService::MoveWaiting(const std::string& account_id) {
     moved.error_code.clear();
     moved.error_message.clear();
     moved.updated_at = UnixSeconds();
-    Save(moved);  // sealed with its new account's key
+    Save(moved, {}, WriteKind::kWhole);  // sealed with its new account's key
     spdlog::info("outbox {}: a first message waiting on account {} (flood wait) moved to account {}", moved.id,
                  account_id, *to);
     Accept({std::move(moved)});

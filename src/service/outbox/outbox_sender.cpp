@@ -134,7 +134,7 @@ void OutboxService::WakeAt(const std::string& account_id, Sender& sender, Clock:
 }
 
 std::optional<Error> OutboxService::AccountGone(const std::string& account_id) {
-  auto row = infra_.store().FindAccount(account_id);
+  auto row = accounts_.Find(account_id);
   if (!row) return Error(ErrorCode::kNotFound, "the account was unlinked before this message was sent");
   if (row->status == store::AccountStatus::kBanned) {
     return Error(ErrorCode::kAccountNotReady, "Telegram has banned the account; this message was not sent");
