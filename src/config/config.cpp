@@ -319,8 +319,8 @@ std::vector<std::string> StringList(const toml::node& node, const std::string& w
   for (const auto& item : *array) {
     if (auto s = item.value<std::string>()) {
       out.push_back(*s);
-    } else if (auto i = item.value<std::int64_t>()) {
-      out.push_back(std::to_string(*i));
+    } else if (item.is_integer()) {  // not value<>: it casts floats unchecked
+      out.push_back(std::to_string(**item.as_integer()));
     } else {
       throw ConfigError(where + ": expected strings (or Telegram user ids)");
     }

@@ -153,6 +153,17 @@ TEST(ConfigTest, FloatsInTheFileAreReadAsFloats) {
   EXPECT_EQ(config.qr_timeout_seconds, 120.0);
 }
 
+// Found by fuzz/config (UBSan) in a list: a float such as 4.21e22 among a
+// bot's features went through the same unchecked cast.
+TEST(ConfigTest, AFloatInAListOfStringsIsRefused) {
+  testing::TempDir dir;
+  auto file = dir.path() / "tgmux.toml";
+  std::ofstream(file) << "[[bots]]\ntoken = \"123456:ABCdef\"\nfeatures = [\"accounts\", 4.21e22]\n";
+  EXPECT_NE(ErrorOf(FromFile(file)).find("expected strings"), std::string::npos) << ErrorOf(FromFile(file));
+  std::ofstream(file) << "[[bots]]\ntoken = \"123456:ABCdef\"\nfeatures = [\"accounts\"]\naccess = [42, \"@ann\"]\n";
+  EXPECT_EQ(ErrorOf(FromFile(file)), "");
+}
+
 TEST(ConfigTest, UnwritableDataDirectoryAndMissingLibraryAreRefused) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "a-file") << "x";
