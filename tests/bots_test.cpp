@@ -173,9 +173,11 @@ TEST_F(BotsTest, BotsFromTheConfigurationFileRunWithoutApiCallsAndTakeItsSetting
   gateway_ = std::make_unique<TgmuxServer>(GatewayEnv(), data_dir_);
   ASSERT_TRUE(gateway_->Start({"--config", config.string()})) << gateway_->process().Stderr();
   owner_ = gateway_->SignInOwner();
-  items = http().Get("/v1/bots").Json()["items"];
-  ASSERT_EQ(items.size(), 1u) << items;
-  EXPECT_EQ(items[0]["features"], json({"accounts", "relay"}));
+  // The configured bots are applied as the gateway starts its bots.
+  EXPECT_TRUE(WaitUntil([&] {
+    items = http().Get("/v1/bots").Json()["items"];
+    return items.size() == 1 && items[0]["features"] == json({"accounts", "relay"});
+  }, std::chrono::seconds(15))) << items;
 
   // A wrong entry stops the start with a message naming it.
   gateway_->Stop();

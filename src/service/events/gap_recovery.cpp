@@ -163,18 +163,23 @@ void GapRecovery::OnStatus(const store::Account& account, std::optional<store::A
 
 void GapRecovery::Checkpoint() {
   std::int64_t at = UnixSeconds() - kMargin;
-  std::set<std::string> accounts;
-  {
-    std::lock_guard lock(mutex_);
-    accounts = caught_up_;
-  }
   // Not while the store is away (what waits for it is not in the log yet).
   if (!events_.Flush()) return;
   // A batch that failed may have held received messages: keep the checkpoints
   // where they are, so that the next start reads those messages back.
   if (events_.write_failures() > 0) return;
   // Received messages dropped while the store was away are read back first.
-  for (const auto& account_id : events_.AwaitingRefill()) accounts.erase(account_id);
+  // In this order: an account leaves AwaitingRefill only after Refill took it
+  // out of caught_up_, so it is in neither set between the two. (The other
+  // order let an account handed over to Refill during Flush keep its stale
+  // place in caught_up_, and its checkpoint moved past what was to be read back.)
+  const std::set<std::string> awaiting = events_.AwaitingRefill();
+  std::set<std::string> accounts;
+  {
+    std::lock_guard lock(mutex_);
+    accounts = caught_up_;
+  }
+  for (const auto& account_id : awaiting) accounts.erase(account_id);
   auto& store = infra_.store();
   for (const auto& account_id : accounts) {
     if (store.GetEventCheckpoint(account_id) < at) store.SetEventCheckpoint(account_id, at);
