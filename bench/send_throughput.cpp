@@ -8,11 +8,14 @@
 //   its scheduled moment (not from when a client got to it) to the answer `sent`;
 // - tgsim alone: its raw rate between two clients (./sim_throughput).
 //   ./build/send_throughput [seconds=3] [rate=2000]
+//   TGMUX_STORE_SYNC=normal ./build/send_throughput   (commits not synced one by one)
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -142,10 +145,15 @@ int main(int argc, char** argv) {
   }
   const int seconds = numbers.size() > 0 ? numbers[0] : 3;
   const int rate = numbers.size() > 1 ? numbers[1] : 2000;
+  std::map<std::string, std::string> env = {{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"},
+                                            {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "0"},
+                                            {"TGMUX_LOG_LEVEL", "warn"},
+                                            {"TGMUX_LIMIT_LOGINS_TENANT", "1000000/60"}};
+  // TGMUX_STORE_SYNC=normal ./build/send_throughput: the same without a sync per commit.
+  if (const char* sync = std::getenv("TGMUX_STORE_SYNC")) env["TGMUX_STORE_SYNC"] = sync;
+  std::printf("store sync: %s\n", env.contains("TGMUX_STORE_SYNC") ? env["TGMUX_STORE_SYNC"].c_str() : "full (default)");
   World w;
-  if (!StartWorld(w, kAccounts + kChats, kAccounts,
-                  {{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}, {"TGMUX_OUTBOX_GROUP_PER_MINUTE", "0"}, {"TGMUX_LOG_LEVEL", "warn"},
-                   {"TGMUX_LIMIT_LOGINS_TENANT", "1000000/60"}})) {
+  if (!StartWorld(w, kAccounts + kChats, kAccounts, env)) {
     std::printf("tgmux, tgsim or the %d logins did not start\n", kAccounts);
     return 1;
   }
