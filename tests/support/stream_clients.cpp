@@ -193,13 +193,16 @@ struct WebhookReceiver::Impl {
   std::chrono::milliseconds delay{0};
   std::function<int(const std::string&)> answer;
   bool held = false;
+  bool close_after = false;
+  int connections = 0;  // accepted so far (on the receiver's thread)
   asio::steady_timer gate{io, asio::steady_timer::time_point::max()};  // cancelled by Release
 
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(tcp::socket socket);
-  // Keeps the request; returns the status to answer, the delay before it and
-  // whether to wait for Release.
-  std::tuple<int, std::chrono::milliseconds, bool> Record(const http::request<http::string_body>& request);
+  asio::awaitable<void> Serve(tcp::socket socket, int connection);
+  // Keeps the request; returns the status to answer, the delay before it,
+  // whether to wait for Release and whether to close after answering.
+  std::tuple<int, std::chrono::milliseconds, bool, bool> Record(const http::request<http::string_body>& request,
+                                                                int connection);
 };
 
 asio::awaitable<void> WebhookReceiver::Impl::Accept() {
@@ -207,11 +210,11 @@ asio::awaitable<void> WebhookReceiver::Impl::Accept() {
     beast::error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
     if (ec) co_return;
-    asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
+    asio::co_spawn(io, Serve(std::move(socket), ++connections), asio::detached);
   }
 }
 
-asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket) {
+asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket, int connection) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   beast::error_code ec;
@@ -219,7 +222,7 @@ asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket) {
     http::request<http::string_body> request;
     co_await http::async_read(stream, buffer, request, asio::redirect_error(use_awaitable, ec));
     if (ec) break;
-    auto [status, wait, held_now] = Record(request);
+    auto [status, wait, held_now, close] = Record(request, connection);
     if (held_now) co_await gate.async_wait(asio::redirect_error(use_awaitable, ec));
     if (wait.count() > 0) {
       asio::steady_timer timer(io, wait);
@@ -232,26 +235,27 @@ asio::awaitable<void> WebhookReceiver::Impl::Serve(tcp::socket socket) {
     response.keep_alive(request.keep_alive());
     response.prepare_payload();
     co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, ec));
-    if (ec || !response.keep_alive()) break;
+    if (ec || !response.keep_alive() || close) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
-std::tuple<int, std::chrono::milliseconds, bool> WebhookReceiver::Impl::Record(
-    const http::request<http::string_body>& request) {
+std::tuple<int, std::chrono::milliseconds, bool, bool> WebhookReceiver::Impl::Record(
+    const http::request<http::string_body>& request, int connection) {
   ReceivedRequest out;
   out.method = std::string(request.method_string());
   out.target = std::string(request.target());
   for (const auto& field : request) out.headers[Lower(std::string(field.name_string()))] = std::string(field.value());
   out.body = request.body();
   out.received_at = std::chrono::steady_clock::now();
+  out.connection = connection;
   std::lock_guard lock(mutex);
   out.answered = 200;
   if (!statuses.empty()) out.answered = statuses[std::min(next_status++, statuses.size() - 1)];
   if (answer) out.answered = answer(out.body);
   requests.push_back(std::move(out));
   arrived.notify_all();
-  return {requests.back().answered, delay, held};
+  return {requests.back().answered, delay, held, close_after};
 }
 
 WebhookReceiver::WebhookReceiver() : impl_(std::make_unique<Impl>()) {
@@ -274,6 +278,11 @@ void WebhookReceiver::SetStatuses(std::vector<int> statuses) {
   std::lock_guard lock(impl_->mutex);
   impl_->statuses = std::move(statuses);
   impl_->next_status = 0;
+}
+
+void WebhookReceiver::CloseAfterEachAnswer() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->close_after = true;
 }
 
 void WebhookReceiver::SetDelay(std::chrono::milliseconds delay) {

@@ -118,6 +118,7 @@ struct ReceivedRequest {
   std::string body;
   std::chrono::steady_clock::time_point received_at;
   int answered = 0;  // the status the receiver answered with
+  int connection = 0;  // which connection it came on: 1 for the first accepted, and so on
 
   std::string Header(const std::string& lower_name) const;
 };
@@ -142,6 +143,9 @@ class WebhookReceiver {
   void SetDelay(std::chrono::milliseconds delay);
   // Answers each later request with answer(body) instead (on the receiver's thread).
   void SetAnswer(std::function<int(const std::string& body)> answer);
+  // Closes each connection right after its answer, though the answer allows
+  // keep-alive: as a receiver that closes idle connections does.
+  void CloseAfterEachAnswer();
   // Holds the answers of later requests until Release (they are recorded at once).
   void Hold();
   void Release();

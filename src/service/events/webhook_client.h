@@ -1,6 +1,9 @@
 // Outgoing HTTP for webhook deliveries: one POST over http:// or https://
 // (TLS with the system's certificate authorities), bounded by a timeout.
-// Blocking; safe to call from several threads at once.
+// Blocking; safe to call from several threads at once. Each thread keeps its
+// last connection open (keep-alive) for its next POST to the same receiver; a
+// kept connection the receiver closed meanwhile is replaced and the POST sent
+// again on a new one (webhooks are delivered at least once).
 #pragma once
 
 #include <chrono>
