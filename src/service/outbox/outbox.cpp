@@ -64,15 +64,28 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
     if (auto found = store.FindOutboxByKey(tenant_id, account_id, request.idempotency_key)) {
       store::OutboxEntry entry = Sealed(*found, false);
       // Its first request may have been committed but answered 503 (the
-      // connection broke at the commit): then no sender has it yet.
+      // connection broke at the commit): then no sender has it yet. Looked
+      // at in the journal's turn: the first request's own answer, which hands
+      // the entry to its sender, has then been posted before this look.
       if (entry.state == store::OutboxState::kQueued) {
-        background_.Post([this, entry] {
-          Sender& sender = SenderOf(entry.account_id);
-          if (Find(sender, entry.id) != nullptr) return;  // it has it
-          for (const auto& [key, settling] : sender.settling) {
-            if (settling.id == entry.id) return;
-          }
-          Accept({entry});
+        journal_.Then([this, entry] {
+          background_.Post([this, entry] {
+            Sender& sender = SenderOf(entry.account_id);
+            if (Find(sender, entry.id) != nullptr) return;  // it has it
+            // Or had it: it is in flight or ended once it left the queue.
+            // (With the store away it waits for the next start's Resume.)
+            std::optional<store::OutboxEntry> stored;
+            try {
+              stored = Load(entry.id);
+            } catch (const store::StoreUnavailable&) {
+              return;
+            }
+            if (!stored || stored->state != store::OutboxState::kQueued) return;
+            for (const auto& [key, settling] : sender.settling) {
+              if (settling.id == entry.id) return;
+            }
+            Accept({entry});
+          });
         });
       }
       return done(nullptr, entry, false);
