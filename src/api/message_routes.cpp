@@ -178,42 +178,34 @@ Response EntryResponse(const store::OutboxEntry& entry) {
 }  // namespace
 
 void RegisterMessageRoutes(Router& router, service::Services& s) {
-  // A send: the entry is written (by `enqueue`), then answered at once or once
-  // it ends (?wait=N seconds).
-  auto send_route = [&s](auto enqueue) {
-    return [&s, enqueue](const Request& r, const Reply& reply) {
+  // A send: the entry is written (by `enqueue`, which calls its Enqueued once
+  // the entry is on disk), then answered at once or once it ends (?wait=N
+  // seconds). The answer is given from Enqueued: no thread waits for the disk.
+  auto send_route = [&s](std::string what, auto enqueue) {
+    return [&s, what, enqueue](const Request& r, const Reply& reply) {
       auto send = ReadSendRequest(r, s.fetcher);
       const int wait = WaitSeconds(r);
-      auto entry = enqueue(r, std::move(send));
-      if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
-      s.outbox.Wait(entry.id, std::chrono::seconds(wait),
-                    [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); });
+      enqueue(r, std::move(send),
+              [&s, what, reply, wait, request_id = r.request_id, path = r.path](
+                  std::exception_ptr error, const store::OutboxEntry& entry, bool created) {
+                if (error) return reply(ProblemForException(error, request_id, what, path));
+                if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
+                s.outbox.Wait(entry.id, std::chrono::seconds(wait),
+                              [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); }, created);
+              });
     };
   };
-  // No thread waits for the disk: the answer goes from the outbox's writing
-  // thread once the entry is on it.
-  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend, [&s](const Request& r, const Reply& reply) {
-    auto send = ReadSendRequest(r, s.fetcher);
-    const int wait = WaitSeconds(r);
-    s.outbox.EnqueueAsync(TenantOf(r), r.params.at("id"), std::move(send),
-                          [&s, reply, wait, request_id = r.request_id, path = r.path](std::exception_ptr error,
-                                                                                    const store::OutboxEntry& entry,
-                                                                                    bool created) {
-                            if (error) {
-                              return reply(ProblemForException(error, request_id,
-                                                               "POST /v1/accounts/{id}/messages", path));
-                            }
-                            if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
-                            s.outbox.Wait(entry.id, std::chrono::seconds(wait),
-                                          [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); },
-                                          created);
-                          });
-  });
+  router.AddUpload("POST", "/v1/accounts/{id}/messages", kSend,
+                   send_route("POST /v1/accounts/{id}/messages",
+                              [&s](const Request& r, service::SendRequest send, service::OutboxService::Enqueued done) {
+                                s.outbox.EnqueueAsync(TenantOf(r), r.params.at("id"), std::move(send), std::move(done));
+                              }));
   // A pool's message: the same body, sent by the account PoolService picks.
   router.AddUpload("POST", "/v1/pools/{name}/messages", kSend,
-                   send_route([&s](const Request& r, service::SendRequest send) {
-                     return s.pools.Send(TenantOf(r), r.params.at("name"), std::move(send));
-                   }));
+                   send_route("POST /v1/pools/{name}/messages",
+                              [&s](const Request& r, service::SendRequest send, service::OutboxService::Enqueued done) {
+                                done(nullptr, s.pools.Send(TenantOf(r), r.params.at("name"), std::move(send)), false);
+                              }));
   router.Add("GET", "/v1/outbox/{id}", kSend, [&s](const Request& r, const Reply& reply) {
     reply(Response::Json(200, OutboxJson(s.outbox.Get(TenantOf(r), r.params.at("id")))));
   });

@@ -6,33 +6,27 @@ namespace tgmux::service {
 namespace {
 
 TEST(WebhookUrlTest, ReadsHostPortAndTarget) {
-  auto url = ParseWebhookUrl("https://hooks.example.com/in?team=7#ignored");
-  ASSERT_TRUE(url);
-  EXPECT_TRUE(url->tls);
-  EXPECT_EQ(url->host, "hooks.example.com");
-  EXPECT_EQ(url->port, "443");
-  EXPECT_EQ(url->target, "/in?team=7");
-
-  url = ParseWebhookUrl("http://127.0.0.1:8080");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->host, "127.0.0.1");
-  EXPECT_EQ(url->port, "8080");
-  EXPECT_EQ(url->target, "/");
-
-  url = ParseWebhookUrl("http://[::1]:9000/hook");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->host, "::1");
-  EXPECT_EQ(url->port, "9000");
-
-  url = ParseWebhookUrl("http://crm.internal?x=1");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->host, "crm.internal");
-  EXPECT_EQ(url->target, "/?x=1");
-
-  // Leading zeros are allowed in a port and dropped.
-  url = ParseWebhookUrl("http://127.0.0.1:0000080/x");
-  ASSERT_TRUE(url);
-  EXPECT_EQ(url->port, "80");
+  struct Case {
+    const char* url;
+    bool tls;
+    const char* host;
+    const char* port;
+    const char* target;
+  };
+  for (const Case& c : {
+           Case{"https://hooks.example.com/in?team=7#ignored", true, "hooks.example.com", "443", "/in?team=7"},
+           Case{"http://127.0.0.1:8080", false, "127.0.0.1", "8080", "/"},
+           Case{"http://[::1]:9000/hook", false, "::1", "9000", "/hook"},
+           Case{"http://crm.internal?x=1", false, "crm.internal", "80", "/?x=1"},
+           Case{"http://127.0.0.1:0000080/x", false, "127.0.0.1", "80", "/x"},  // leading zeros are dropped
+       }) {
+    auto url = ParseWebhookUrl(c.url);
+    ASSERT_TRUE(url) << c.url;
+    EXPECT_EQ(url->tls, c.tls) << c.url;
+    EXPECT_EQ(url->host, c.host) << c.url;
+    EXPECT_EQ(url->port, c.port) << c.url;
+    EXPECT_EQ(url->target, c.target) << c.url;
+  }
 }
 
 TEST(WebhookUrlTest, RefusesWhatCouldNotBeAHostOrWouldReachTheRequestLine) {

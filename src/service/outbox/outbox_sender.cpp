@@ -21,6 +21,11 @@ std::int64_t NowMs() {
       .count();
 }
 
+// Whether two handles name the same TDLib session (either may have ended).
+bool SameSession(const std::weak_ptr<telegram::AccountClient>& a, const std::weak_ptr<telegram::AccountClient>& b) {
+  return !a.owner_before(b) && !b.owner_before(a);
+}
+
 bool Due(const store::OutboxEntry& entry, std::int64_t now_ms) { return entry.next_attempt_at <= now_ms; }
 
 std::chrono::steady_clock::time_point DueAt(const store::OutboxEntry& entry, std::int64_t now_ms) {
@@ -167,7 +172,7 @@ void OutboxService::Resolve(const std::string& account_id, Sender& sender, const
     background_.Post([this, account_id, id, to, session, chat = std::move(chat)] {
       Sender& sender = SenderOf(account_id);
       // An answer from an older session (its chats are not this one's).
-      if (sender.session.owner_before(session) || session.owner_before(sender.session)) return;
+      if (!SameSession(sender.session, session)) return;
       sender.resolving = false;
       OnResolved(account_id, id, to, chat);
     });
@@ -225,7 +230,7 @@ void OutboxService::Launch(const std::string& account_id, const std::string& id,
     return WakeAt(account_id, sender, Clock::now() + kStoreRetry);
   }
   auto client = session.lock();
-  if (!client || sender.session.owner_before(session) || session.owner_before(sender.session)) {
+  if (!client || !SameSession(sender.session, session)) {
     // The session it was meant for ended meanwhile: its chat id may mean nothing to the next one.
     return OnSendDone(account_id, id, Error(ErrorCode::kAccountNotReady, "the Telegram session ended before the send"));
   }
