@@ -181,7 +181,7 @@ TEST_F(StoreOutageTest, ReceivedMessagesBeyondTheBufferAreReadBackWhenItReturns)
 
   PostgresServer::Resume(pg_dir_);
   auto texts = ReceivedTexts(kMessages + 1);
-  ASSERT_EQ(texts.size(), static_cast<std::size_t>(kMessages) + 1);
+  ASSERT_EQ(texts.size(), static_cast<std::size_t>(kMessages) + 1) << gateway_->process().Stderr();
   std::set<std::string> distinct(texts.begin(), texts.end());
   EXPECT_EQ(distinct.size(), texts.size());  // none twice
   for (int i = 0; i < kMessages; ++i) EXPECT_TRUE(distinct.count("while away " + std::to_string(i))) << i;

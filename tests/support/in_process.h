@@ -3,6 +3,7 @@
 // library, no client started) and account rows that never run a client.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,10 +13,12 @@
 
 namespace tgmux::testing {
 
-inline std::unique_ptr<service::Infrastructure> InProcessInfrastructure(const TempDir& dir) {
+inline std::unique_ptr<service::Infrastructure> InProcessInfrastructure(
+    const TempDir& dir, const std::function<void(config::Config&)>& adjust = {}) {
   config::Config config;
   config.data_dir = dir.path();
   config.tdjson_path = TDJSON_SIM_LIBRARY;
+  if (adjust) adjust(config);
   return std::make_unique<service::Infrastructure>(config);
 }
 

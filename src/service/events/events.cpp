@@ -58,7 +58,10 @@ void EventService::Append(EventDraft draft) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    dropped = queue_.size() >= buffer_limit_;
+    // The buffer bounds what waits for an unreachable store. While the store
+    // is there the writer is draining the queue, and a burst (gap recovery
+    // reading back more than the buffer holds) must not be dropped.
+    dropped = store_away_ && queue_.size() >= buffer_limit_;
     if (dropped) {
       Drop(draft);
     } else {

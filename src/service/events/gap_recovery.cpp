@@ -83,7 +83,11 @@ void GapRecovery::Refill(const std::set<std::string>& account_ids) {
     {
       std::lock_guard lock(mutex_);
       caught_up_.erase(account_id);  // its checkpoint stays until this run completes
-      if (!recovering_.insert(account_id).second) continue;
+      if (!recovering_.insert(account_id).second) {
+        // The run under way may have read past what was dropped: another follows it.
+        again_.insert(account_id);
+        continue;
+      }
     }
     spdlog::info("account {}: reading back the messages received while the store was unreachable", account_id);
     events_.HoldLive(account_id);
@@ -141,16 +145,19 @@ void GapRecovery::Recover(const std::string& account_id, std::int64_t since) {
 }
 
 void GapRecovery::Finished(const std::string& account_id, int recovered, bool complete) {
+  bool again = false;
   {
     std::lock_guard lock(mutex_);
     recovering_.erase(account_id);
-    if (complete) caught_up_.insert(account_id);
+    again = again_.erase(account_id) > 0;
+    if (complete && !again) caught_up_.insert(account_id);
   }
   events_.ReleaseLive(account_id);
   if (recovered > 0 || !complete) {
     spdlog::info("account {}: {} message(s) received while away recovered{}", account_id, recovered,
                  complete ? "" : " (incomplete; retried at the next start)");
   }
+  if (again) Refill({account_id});
 }
 
 void GapRecovery::OnStatus(const store::Account& account, std::optional<store::AccountStatus>) {

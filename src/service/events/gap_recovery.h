@@ -62,6 +62,7 @@ class GapRecovery : public AccountObserver {
   Background& background_;
   std::mutex mutex_;
   std::set<std::string> recovering_;
+  std::set<std::string> again_;     // handed over again while recovering: read back once more
   std::set<std::string> caught_up_;  // their checkpoints may advance
   std::function<void(const std::string&, const telegram::Message&)> recovered_listener_;
 };

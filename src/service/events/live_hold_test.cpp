@@ -13,7 +13,8 @@ namespace {
 class LiveHold : public ::testing::Test {
  protected:
   void SetUp() override {
-    infra_ = testing::InProcessInfrastructure(dir_);
+    // A small buffer: it bounds only what waits for an unreachable store.
+    infra_ = testing::InProcessInfrastructure(dir_, [](config::Config& c) { c.event_buffer = 100; });
     infra_->store().InsertAccount(testing::StoredAccount("acc_1", 1));
     MessageShapes shapes;
     shapes.message = [](const telegram::Message& m) {
@@ -79,6 +80,19 @@ TEST_F(LiveHold, ReleasingTheAccountLetsEverythingHeldGoInOrder) {
   EXPECT_EQ(Log(), (std::vector<std::string>{"10:2", "30:7", "10:3"}));
   events.Received("acc_1", Message(30, 8));
   EXPECT_EQ(Log().size(), 4u) << "no hold is left behind";
+}
+
+TEST_F(LiveHold, MoreThanTheBufferAtOnceIsKeptWhileTheStoreIsThere) {
+  // Gap recovery can hand over more than TGMUX_EVENT_BUFFER at once (here 250
+  // held messages released together, then one more): none is dropped.
+  auto& events = services_->events;
+  events.HoldLive("acc_1");
+  for (int id = 1; id <= 250; ++id) events.Received("acc_1", Message(10, id));
+  events.ReleaseLive("acc_1");
+  events.Recovered("acc_1", Message(10, 251));
+  auto log = Log();
+  ASSERT_EQ(log.size(), 251u);
+  EXPECT_EQ(log.back(), "10:251");
 }
 
 }  // namespace
