@@ -56,6 +56,7 @@ void RegisterAllRoutes(Router& router, service::Services& services) {
   RegisterAuthRoutes(router, services);
   RegisterSessionRoutes(router, services);
   RegisterTenantRoutes(router, services);
+  RegisterClusterRoutes(router, services);
   router.SetAuthenticator([&services](const Request& r) { return AuthenticateRequest(services.auth, r); });
   router.SetQuickAuthenticator([&services](const Request& r) { return QuickPrincipal(services.auth, r); });
 }

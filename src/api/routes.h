@@ -48,6 +48,9 @@ void RegisterSessionRoutes(Router& router, service::Services& services);
 // /v1/api-keys, /v1/tenant/members, /v1/audit, /v1/routes.
 void RegisterTenantRoutes(Router& router, service::Services& services);
 
+// /v1/cluster (several nodes on one PostgreSQL).
+void RegisterClusterRoutes(Router& router, service::Services& services);
+
 // Everything the gateway serves, and the authenticator.
 void RegisterAllRoutes(Router& router, service::Services& services);
 

@@ -32,6 +32,11 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
       return 2;
     }
   }
+  if (!config.node_url.empty() && config.postgres.empty()) {
+    std::cerr << "tgmux: TGMUX_NODE_URL: several nodes share one PostgreSQL; set TGMUX_STORE=postgres://… too"
+              << std::endl;
+    return 2;
+  }
   mcp::EndpointOptions mcp_options{config.cors_origins};
   try {
     mcp_options.calls_per_minute = mcp::CallsPerMinuteSetting(config::ProcessEnvironment());
@@ -69,6 +74,7 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
+  services->cluster.Start();
   services->health.Start();
   auto bot_front = std::make_unique<bots::BotFront>(*services);
   services->bots.RestoreAll();

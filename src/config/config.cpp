@@ -194,6 +194,17 @@ const std::vector<Setting>& Table() {
       {{"TGMUX_EVENT_BUFFER", "events.buffer", "",
         "events kept in memory while the store (PostgreSQL) cannot be reached (100000)"},
        [](Config& c, const std::string& v) { c.event_buffer = static_cast<std::size_t>(ParseInteger(v, 100, 10000000)); }},
+      {{"TGMUX_NODE_URL", "cluster.node_url", "",
+        "this node's address for the other nodes, such as http://10.0.0.5:8080; set: one of several nodes on one "
+        "PostgreSQL (docs/cluster.md) (none: a single node)"},
+       [](Config& c, const std::string& v) {
+         auto origins = ParseOriginList(v);
+         if (origins.size() != 1) Bad("expected one address such as http://10.0.0.5:8080");
+         c.node_url = origins.front();
+       }},
+      {{"TGMUX_LEASE_TTL", "cluster.lease_ttl", "",
+        "seconds an account stays leased to a node that stopped beating, before another node takes it (10)"},
+       [](Config& c, const std::string& v) { c.lease_ttl_seconds = static_cast<int>(ParseInteger(v, 3, 300)); }},
       {{"TGMUX_WEBHOOK_RETRY_FOR", "webhooks.retry_for", "",
         "seconds a failing webhook is retried before it is disabled (86400: 24 hours)"},
        [](Config& c, const std::string& v) { c.webhook_retry_seconds = ParsePositiveSeconds(v); }},

@@ -102,6 +102,11 @@ struct Config {
   int outbox_group_per_minute = 20;         // at most this many sends a minute into one group (0: no limit)
   double event_retention_seconds = 7 * 86400;  // events older than this are removed
   std::size_t event_buffer = 100000;  // events kept in memory while the store is unreachable
+  // Several nodes on one PostgreSQL (docs/cluster.md): this node's address
+  // for the others ("" for a single node), and how long an account stays
+  // leased to a node that stopped beating.
+  std::string node_url;
+  int lease_ttl_seconds = 10;
   double webhook_retry_seconds = 86400;        // a webhook failing this long is disabled
   int accounts_per_tenant = 0;      // linked accounts per tenant at most (0: no limit); bots enforce it
   int bot_accounts_per_person = 1;  // accounts one person links through the tenant's bots

@@ -10,6 +10,7 @@
 #include "service/auth/tenants.h"
 #include "service/background.h"
 #include "service/bots/bots.h"
+#include "service/cluster/cluster.h"
 #include "service/events/events.h"
 #include "service/events/gap_recovery.h"
 #include "service/events/webhooks.h"
@@ -37,6 +38,7 @@ struct Services {
         auth(g, audit, credentials),
         tenants(g, audit, credentials),
         accounts(g, background, audit),
+        cluster(g, accounts, background),
         health(g, accounts, background),
         notifications(g, accounts),
         files(g),
@@ -95,6 +97,7 @@ struct Services {
     health.Stop();
     bots.Shutdown();
     logins.Shutdown();
+    cluster.Shutdown(std::chrono::seconds(10));  // hands this node's accounts over
     accounts.Shutdown();
     gap_recovery.Checkpoint();
     watch.Shutdown();
@@ -122,6 +125,7 @@ struct Services {
   AuthService auth;
   TenantService tenants;
   AccountService accounts;
+  ClusterService cluster;  // several nodes on one PostgreSQL; started by the app after RestoreAll
   HealthMonitor health;  // started by the app once accounts are restored
   NotificationService notifications;
   FileRegistry files;

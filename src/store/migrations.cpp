@@ -468,6 +468,30 @@ ALTER TABLE dialogs ALTER COLUMN meta TYPE BYTEA USING convert_to(meta, 'UTF8');
 ALTER TABLE dialogs ALTER COLUMN meta SET DEFAULT ''::bytea;
 )sql";
 
+// Several nodes on one PostgreSQL (cluster_records.h, docs/cluster.md).
+constexpr std::string_view kCluster = R"sql(
+CREATE TABLE cluster_nodes (
+  id           TEXT PRIMARY KEY,
+  url          TEXT NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  accounts     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE account_leases (
+  account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  node_id    TEXT NOT NULL,
+  epoch      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX account_leases_by_node ON account_leases (node_id);
+CREATE TABLE account_snapshots (
+  account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  sealed     BLOB NOT NULL,
+  taken_at   INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -486,6 +510,7 @@ constexpr std::array kMigrations = {
     Migration{15, "notification subscriptions", kNotifications},
     Migration{16, "account project and external ids", kAccountLabels},
     Migration{17, "dialogs' sealed meta as bytes", kDialogMetaBytes, kDialogMetaBytesPostgres},
+    Migration{18, "cluster nodes, account leases and TDLib snapshots", kCluster},
 };
 
 }  // namespace

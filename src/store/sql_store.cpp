@@ -15,6 +15,7 @@
 #include "store/sql_accounts.h"
 #include "store/sql_auth.h"
 #include "store/sql_bots.h"
+#include "store/sql_cluster.h"
 #include "store/sql_dialogs.h"
 #include "store/sql_events.h"
 #include "store/sql_files.h"
@@ -485,6 +486,38 @@ class SqlStore final : public Store {
                [&](sql::Connection& db) { return sql_notifications::DeleteSubscription(db, tenant_id, id); });
   }
 
+  void BeatNode(const ClusterNode& node) override {
+    Run("recording the node's beat", [&](sql::Connection& db) { sql_cluster::BeatNode(db, node); });
+  }
+  std::vector<ClusterNode> ListNodes() override {
+    return Read("listing the nodes", [&](sql::Connection& db) { return sql_cluster::ListNodes(db); });
+  }
+  void RemoveNode(std::string_view id) override {
+    Run("removing a node", [&](sql::Connection& db) { sql_cluster::RemoveNode(db, id); });
+  }
+  std::vector<AccountLease> RenewLeases(std::string_view node_id, std::int64_t expires_at) override {
+    return Run("renewing the node's leases",
+               [&](sql::Connection& db) { return sql_cluster::RenewLeases(db, node_id, expires_at); });
+  }
+  std::optional<AccountLease> ClaimLease(std::string_view account_id, std::string_view node_id,
+                                         std::int64_t expired_before, std::int64_t expires_at) override {
+    return Run("claiming an account's lease", [&](sql::Connection& db) {
+      return sql_cluster::ClaimLease(db, account_id, node_id, expired_before, expires_at);
+    });
+  }
+  bool ReleaseLease(std::string_view account_id, std::string_view node_id, std::int64_t epoch) override {
+    return Run("giving an account's lease back",
+               [&](sql::Connection& db) { return sql_cluster::ReleaseLease(db, account_id, node_id, epoch); });
+  }
+  std::vector<AccountLease> ListLeases() override {
+    return Read("listing the leases", [&](sql::Connection& db) { return sql_cluster::ListLeases(db); });
+  }
+  void PutSnapshot(const TdSnapshot& snapshot) override {
+    Run("storing a TDLib snapshot", [&](sql::Connection& db) { sql_cluster::PutSnapshot(db, snapshot); });
+  }
+  std::optional<TdSnapshot> FindSnapshot(std::string_view account_id) override {
+    return Read("reading a TDLib snapshot", [&](sql::Connection& db) { return sql_cluster::FindSnapshot(db, account_id); });
+  }
 
  private:
   // Runs `body` on a connection of the pool and turns the database's errors

@@ -14,6 +14,7 @@
 
 #include "store/auth_records.h"
 #include "store/bot_records.h"
+#include "store/cluster_records.h"
 #include "store/dialog_records.h"
 #include "store/notification_records.h"
 #include "store/pool_records.h"
@@ -349,6 +350,24 @@ class Store {
   // Of one tenant, oldest first.
   virtual std::vector<NotificationSubscription> ListNotificationSubscriptions(std::string_view tenant_id) = 0;
   virtual bool DeleteNotificationSubscription(std::string_view tenant_id, std::string_view id) = 0;
+
+  // Several nodes (cluster_records.h, docs/cluster.md). A node's beat inserts
+  // or refreshes its row.
+  virtual void BeatNode(const ClusterNode& node) = 0;
+  virtual std::vector<ClusterNode> ListNodes() = 0;  // alive or not, oldest first
+  virtual void RemoveNode(std::string_view id) = 0;
+  // Every lease the node holds, extended to `expires_at`: one that is not in
+  // the answer is no longer the node's.
+  virtual std::vector<AccountLease> RenewLeases(std::string_view node_id, std::int64_t expires_at) = 0;
+  // Takes the account's lease when it is free, given back, or expired before
+  // `expired_before`: atomic, so two nodes never both win. nullopt: it is held.
+  virtual std::optional<AccountLease> ClaimLease(std::string_view account_id, std::string_view node_id,
+                                                 std::int64_t expired_before, std::int64_t expires_at) = 0;
+  // Gives the lease back while the node still holds it under `epoch`.
+  virtual bool ReleaseLease(std::string_view account_id, std::string_view node_id, std::int64_t epoch) = 0;
+  virtual std::vector<AccountLease> ListLeases() = 0;
+  virtual void PutSnapshot(const TdSnapshot& snapshot) = 0;
+  virtual std::optional<TdSnapshot> FindSnapshot(std::string_view account_id) = 0;
 };
 
 // When a write is acknowledged (TGMUX_STORE_SYNC).

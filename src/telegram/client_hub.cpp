@@ -113,9 +113,17 @@ void ClientHub::ReleaseClient(int client_id) {
 void ClientHub::Send(int client_id, nlohmann::json request, ResultHandler done,
                      std::optional<std::chrono::milliseconds> deadline) {
   auto invalid_field = FindInvalidUtf8(request);
+  const bool fenced = std::chrono::steady_clock::now().time_since_epoch().count() >=
+                          fence_ns_.load(std::memory_order_relaxed) &&
+                      request.value("@type", "") != "close";
   std::uint64_t extra = 0;
   {
     std::lock_guard lock(mutex_);
+    if (fenced) {
+      PostLocked(std::move(done), Error(ErrorCode::kAccountNotReady,
+                                        "this node's lease on the account lapsed; it runs where the lease is now"));
+      return;
+    }
     if (invalid_field) {
       PostLocked(std::move(done),
                  Error(ErrorCode::kInvalidRequest, "Field " + *invalid_field + " is not valid UTF-8"));

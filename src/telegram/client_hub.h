@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,14 @@ class ClientHub {
   void Send(int client_id, nlohmann::json request, ResultHandler done,
             std::optional<std::chrono::milliseconds> deadline = std::nullopt);
 
+  // Several nodes (docs/cluster.md): from `until` on (steady clock) this
+  // node's account leases may belong to another node, so every request but
+  // close is answered account_not_ready without reaching TDLib, until the
+  // fence is moved on. No fence by default.
+  void SetFence(std::chrono::steady_clock::time_point until) {
+    fence_ns_.store(until.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+
   // Answers `done` with `error` on the hub's timer thread, as if a request had
   // failed (for requests refused before they reach TDLib).
   void Fail(ResultHandler done, Error error);
@@ -143,6 +152,7 @@ class ClientHub {
   std::uint64_t late_dropped_ = 0;
   bool stop_timer_ = false;
 
+  std::atomic<std::chrono::steady_clock::rep> fence_ns_{std::numeric_limits<std::chrono::steady_clock::rep>::max()};
   std::atomic<bool> stop_receive_{false};
   std::thread receive_thread_;
   std::thread timer_thread_;

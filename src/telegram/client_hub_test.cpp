@@ -132,6 +132,28 @@ TEST_F(TelegramClientHubTest, InvalidUtf8IsRefusedBeforeTdSend) {
   EXPECT_TRUE(fake_->sent().empty());
 }
 
+TEST_F(TelegramClientHubTest, PastTheFenceOnlyCloseReachesTdlib) {
+  // Several nodes: past the last lease renewal plus the TTL, nothing but close
+  // may use the session (another node may run it by now).
+  int id = hub_->CreateClient(nullptr);
+  hub_->SetFence(std::chrono::steady_clock::now() + std::chrono::hours(1));
+  CallbackBox<Result<json>> before;
+  hub_->Send(id, {{"@type", "getMe"}}, before.Callback());
+  ASSERT_EQ(fake_->sent().size(), 1u) << "before the fence a request goes out";
+
+  hub_->SetFence(std::chrono::steady_clock::now());
+  CallbackBox<Result<json>> refused;
+  hub_->Send(id, {{"@type", "sendMessage"}, {"chat_id", 1}}, refused.Callback());
+  auto answer = refused.Wait();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error().code(), ErrorCode::kAccountNotReady);
+  EXPECT_EQ(fake_->sent().size(), 1u) << "nothing reached TDLib";
+  CallbackBox<Result<json>> closing;
+  hub_->Send(id, {{"@type", "close"}}, closing.Callback());
+  ASSERT_EQ(fake_->sent().size(), 2u);
+  EXPECT_EQ(fake_->sent().back().request["@type"], "close");
+}
+
 TEST_F(TelegramClientHubTest, ClosedClientIsForgottenAndLaterRequestsAreRefused) {
   auto& updates = updates_a_;
   int id = hub_->CreateClient(updates.Callback());

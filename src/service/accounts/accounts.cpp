@@ -58,19 +58,52 @@ void AccountService::RemoveOrphans(const std::vector<store::Account>& accounts) 
   }
 }
 
-void AccountService::Stop(const std::string& account_id, Live live) {
+void AccountService::Close(const std::string& account_id, std::function<void()> closed) {
+  auto live = Take(account_id);
+  if (!live) {
+    {
+      // A client still closing: `closed` follows it.
+      std::lock_guard lock(mutex_);
+      if (closing_.count(account_id)) {
+        if (closed) after_close_[account_id].push_back(std::move(closed));
+        return;
+      }
+    }
+    if (closed) closed();
+    return;
+  }
+  Stop(account_id, std::move(*live), std::move(closed));
+}
+
+void AccountService::Resume(const std::string& account_id) {
+  background_.Post([this, account_id] {
+    auto row = infra_.store().FindAccount(account_id);
+    if (!row || row->status == AccountStatus::kDisabled || SessionGone(row->status)) return;
+    Start(*row);
+  });
+}
+
+void AccountService::Stop(const std::string& account_id, Live live, std::function<void()> closed) {
   {
     std::lock_guard lock(mutex_);
     closing_.insert(account_id);
   }
   // The handler keeps the client alive until TDLib has let go of its directory.
-  live.events->Set(nullptr, [this, account_id, events = live.events, client = live.client](ClosedReason) {
+  live.events->Set(nullptr, [this, account_id, events = live.events, client = live.client,
+                             closed = std::move(closed)](ClosedReason) {
     bool restart = false;
+    std::vector<std::function<void()>> waiting;
     {
       std::lock_guard lock(mutex_);
       closing_.erase(account_id);
       restart = restart_after_close_.erase(account_id) > 0;
+      if (auto it = after_close_.find(account_id); it != after_close_.end()) {
+        waiting = std::move(it->second);
+        after_close_.erase(it);
+      }
     }
+    if (closed) closed();
+    for (auto& then : waiting) then();
     if (restart) background_.Post([this, account_id] {
       if (auto row = infra_.store().FindAccount(account_id)) Start(*row);
     });
@@ -80,6 +113,7 @@ void AccountService::Stop(const std::string& account_id, Live live) {
 }
 
 void AccountService::Start(const store::Account& account) {
+  if (may_run_ && !may_run_(account.id)) return;  // another node runs it, or none yet
   {
     // A directory still held by a closing client cannot be opened yet.
     std::lock_guard lock(mutex_);

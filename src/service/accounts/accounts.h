@@ -60,8 +60,18 @@ class AccountService {
   // account. Only before RestoreAll; observers outlive this service.
   void AddObserver(AccountObserver* observer) { observers_.push_back(observer); }
 
-  // Starts the TDLib client of every linked account that is not disabled or revoked.
+  // Starts the TDLib client of every linked account that is not disabled or
+  // revoked (and, with several nodes, whose lease this node holds).
   void RestoreAll();
+
+  // Several nodes (service/cluster): a client starts only for an account
+  // `may_run` says this node runs. Only before RestoreAll.
+  void SetPlacement(std::function<bool(const std::string& account_id)> may_run) { may_run_ = std::move(may_run); }
+  // Closes the account's running client (the session stays on disk); `closed`
+  // runs once TDLib has let go of its directory (at once when none runs).
+  void Close(const std::string& account_id, std::function<void()> closed);
+  // Starts the account's client again when its row says it runs (placement permitting).
+  void Resume(const std::string& account_id);
 
   std::vector<store::Account> List(const std::string& tenant_id);
   // The tenant's accounts of a number typed in any common form ("+380 67 123
@@ -154,7 +164,8 @@ class AccountService {
   };
   void Start(const store::Account& account);
   // Closes a running client (the session stays); Start waits for it.
-  void Stop(const std::string& account_id, Live live);
+  // `closed`, if any, runs once TDLib has let go of the directory.
+  void Stop(const std::string& account_id, Live live, std::function<void()> closed = nullptr);
   void RemoveOrphans(const std::vector<store::Account>& accounts);
   // Accounts linked before phone digests existed: from the sealed phone now,
   // or from Telegram's report once their client is ready.
@@ -194,12 +205,14 @@ class AccountService {
   std::map<std::string, Live> live_;
   std::set<std::string> closing_;              // clients closing; their directories are busy
   std::set<std::string> restart_after_close_;  // to start again once closed
+  std::map<std::string, std::vector<std::function<void()>>> after_close_;  // Close callers waiting for a closing client
   std::map<std::string, std::int64_t> flood_wait_until_;  // unix seconds
   std::map<std::string, std::string> banned_;  // accounts Telegram said are banned, with why
   std::set<std::string> unreachable_;           // `connecting` because the monitor's check failed
   std::set<std::string> limited_;               // limited since start (MarkLimited, or read back by Settled)
   std::set<std::string> digest_when_ready_;  // accounts whose phone digest Telegram's report gives
   const std::optional<ProxyUrl> default_proxy_;
+  std::function<bool(const std::string&)> may_run_;  // SetPlacement
 };
 
 }  // namespace tgmux::service

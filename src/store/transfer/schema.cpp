@@ -6,7 +6,7 @@
 namespace tgmux::store::transfer {
 namespace {
 
-constexpr std::array<std::string_view, 31> kTables = {
+constexpr std::array<std::string_view, 34> kTables = {
     "schema_migrations", "meta",           "accounts",        "tenants",
     "users",             "refresh_tokens", "api_keys",        "invites",
     "audit_log",         "outbox",         "events",          "event_checkpoints",
@@ -14,7 +14,8 @@ constexpr std::array<std::string_view, 31> kTables = {
     "bot_conversations", "bot_relays",     "watch_rules",     "watch_messages",
     "watch_matches",     "subscribers",    "relays",          "dialogs",
     "relay_posts",       "relay_cursors",  "pools",           "account_health",
-    "pool_contacts",     "dialog_messages", "notification_subscriptions"};
+    "pool_contacts",     "dialog_messages", "notification_subscriptions", "cluster_nodes",
+    "account_leases",    "account_snapshots"};
 
 ColumnKind KindOfSqliteType(std::string type) {
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });

@@ -1,0 +1,102 @@
+// Several nodes on one PostgreSQL (docs/cluster.md). With TGMUX_NODE_URL set,
+// this node registers itself and beats every TGMUX_LEASE_TTL/4; each account
+// runs on the one node that holds its lease in the store:
+// - a node takes free, given-back or expired leases up to its fair share
+//   (accounts / live nodes, rounded up) and gives leases beyond it back, so a
+//   joining node gets its part;
+// - an expired lease is taken only after TTL plus a safety margin, and its
+//   epoch grows: the fence between an old and a new holder;
+// - a node that cannot renew in time stops using every account at once: the
+//   client hub refuses requests past the last renewal plus the TTL (the
+//   first instant after a pause included), and the clients close;
+// - a node runs an account from the sealed snapshot of its TDLib directory
+//   kept in the store, taken from a closed client after the login (close,
+//   snapshot, reopen) and whenever the node hands the account over.
+// Without TGMUX_NODE_URL nothing here runs: one node runs every account.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "service/accounts/account_observer.h"
+#include "service/accounts/accounts.h"
+#include "service/background.h"
+#include "service/infrastructure.h"
+
+namespace tgmux::service {
+
+class ClusterService : public AccountObserver {
+ public:
+  ClusterService(Infrastructure& infra, AccountService& accounts, Background& background);
+  ~ClusterService() override;
+
+  bool enabled() const { return enabled_; }
+  const std::string& node_id() const { return node_id_; }
+
+  // Joins: the first beat, then the beat thread. After AccountService::RestoreAll.
+  void Start();
+  // Leaves: every account handed over (client closed, snapshot stored, lease
+  // given back, each within `deadline`), then the node's row removed.
+  void Shutdown(std::chrono::milliseconds deadline);
+
+  struct NodeView {
+    store::ClusterNode node;
+    bool alive = false;
+    bool self = false;
+  };
+  std::vector<NodeView> Nodes();
+  // The accounts this node runs now.
+  std::size_t Held();
+
+  // A new account linked on this node takes its lease here.
+  void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
+
+ private:
+  using Steady = std::chrono::steady_clock;
+  void Loop();
+  void Beat();
+  // Claims leases up to the fair share, or gives back beyond it.
+  void Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
+  // No renewal in time: the leases may be another node's by now.
+  void Lapse();
+  // Runs the account under a lease just taken: its snapshot restored, then its client.
+  void Launch(const std::string& account_id);
+  // Closes the client, stores its snapshot and gives the lease back.
+  void HandOver(const std::string& account_id, std::function<void()> done);
+  void Snapshot(const std::string& account_id);
+  // The account's snapshot into its TDLib directory; false when there is
+  // none (then one is taken from a directory this node already has).
+  bool Restore(const std::string& account_id);
+  bool HasLocalSession(const std::string& account_id) const;
+  bool MayRun(const std::string& account_id);
+  std::int64_t margin_ms() const { return std::max<std::int64_t>(1000, ttl_.count() / 5); }
+
+  Infrastructure& infra_;
+  AccountService& accounts_;
+  Background& background_;
+  const bool enabled_;
+  const std::string node_id_;
+  const std::chrono::milliseconds ttl_;
+  const std::int64_t started_at_;
+
+  std::mutex beat_mutex_;  // one beat, or one claim of a new account, at a time
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::map<std::string, std::int64_t> held_;  // account -> epoch of its lease
+  std::set<std::string> leaving_;             // being handed over
+  std::optional<Steady::time_point> valid_until_;  // the leases are ours until then
+  bool store_away_ = false;                   // the last beat failed (logged once)
+  std::thread thread_;
+};
+
+}  // namespace tgmux::service

@@ -1,0 +1,143 @@
+// End-to-end: several tgmux nodes on one PostgreSQL (docs/cluster.md), each
+// with its own data directory, the same master key and a tgsim. Accounts
+// linked on one node spread over the nodes; a node killed with SIGKILL has its
+// accounts run by the others once its leases expire, from the snapshots of
+// their TDLib directories; a node stopped gracefully hands its accounts over
+// at once. GET /v1/cluster shows the nodes and what each runs.
+#include <map>
+
+#include "tests/support/linked_gateway.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/wait.h"
+
+namespace tgmux::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kMasterKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+constexpr const char* kBob = "+15557201000";
+
+class ClusterTest : public LinkedGatewayTest {
+ protected:
+  void SetUp() override {
+    LinkedGatewayTest::SetUp();
+    database_ = NewPostgresDatabase();
+    CreateUser(kBob, "Bob", {{"username", "bob"}});
+  }
+  Env NodeEnv(const std::string& name, int lease_ttl) const {
+    // The address is only shown for now: no node calls another yet.
+    return {{"TGMUX_STORE", database_},
+            {"TGMUX_MASTER_KEY", kMasterKey},
+            {"TGMUX_NODE_URL", "http://" + name + ".nodes.test:8080"},
+            {"TGMUX_LEASE_TTL", std::to_string(lease_ttl)}};
+  }
+  // Another node on its own data directory, its owner signed in.
+  TgmuxServer& StartNode(const std::string& name, int lease_ttl) {
+    auto node = std::make_unique<TgmuxServer>(GatewayEnv(NodeEnv(name, lease_ttl)));
+    EXPECT_TRUE(node->Start()) << node->process().Stderr();
+    node->SignInOwner();
+    others_.push_back(std::move(node));
+    return *others_.back();
+  }
+  // Links `count` new accounts on gateway_; their ids.
+  std::vector<std::string> LinkAccounts(int count) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      std::string phone = "+1555720100" + std::to_string(i + 1);
+      CreateUser(phone, "Person " + std::to_string(i));
+      ids.push_back(Link(phone)["id"]);
+    }
+    return ids;
+  }
+  // Alive nodes as GET /v1/cluster on `node` shows them: url -> accounts it runs.
+  static std::map<std::string, int> Alive(const TgmuxServer& node) {
+    std::map<std::string, int> alive;
+    auto answer = node.http().Get("/v1/cluster");
+    if (answer.status != 200) return alive;
+    for (const auto& item : answer.Json()["items"]) {
+      if (item["alive"]) alive[item["url"]] = item["accounts"];
+    }
+    return alive;
+  }
+  // Waits until `node` shows exactly `expected`; the last view on failure.
+  static ::testing::AssertionResult Shows(const TgmuxServer& node, const std::map<std::string, int>& expected,
+                                          std::chrono::seconds timeout) {
+    std::map<std::string, int> seen;
+    if (WaitUntil([&] { return (seen = Alive(node)) == expected; }, timeout)) return ::testing::AssertionSuccess();
+    std::string shown;
+    for (const auto& [url, accounts] : seen) shown += url + "=" + std::to_string(accounts) + " ";
+    return ::testing::AssertionFailure() << "alive nodes: " << shown;
+  }
+  // Sends from each account through `node` and waits for the outcome.
+  static void SendFromEach(const TgmuxServer& node, const std::vector<std::string>& ids, const std::string& text) {
+    for (const auto& id : ids) {
+      auto answer = node.http().Post("/v1/accounts/" + id + "/messages?wait=15", {{"to", "@bob"}, {"text", text}});
+      ASSERT_EQ(answer.status, 200) << id << " " << answer.body;
+      EXPECT_EQ(answer.Json()["state"], "sent") << id << " " << answer.body;
+    }
+  }
+
+  std::string database_;
+  std::vector<std::unique_ptr<TgmuxServer>> others_;
+};
+
+const std::string kA = "http://a.nodes.test:8080";
+const std::string kB = "http://b.nodes.test:8080";
+
+TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
+  StartGateway(NodeEnv("a", 3));
+  auto ids = LinkAccounts(4);
+  ASSERT_TRUE(Shows(*gateway_, {{kA, 4}}, std::chrono::seconds(10)));
+  SendFromEach(*gateway_, ids, "from node a");
+
+  auto& b = StartNode("b", 3);
+  // Node a gives back what is beyond its share; node b takes it.
+  ASSERT_TRUE(Shows(b, {{kA, 2}, {kB, 2}}, std::chrono::seconds(20))) << b.process().Stderr();
+  auto cluster = b.http().Get("/v1/cluster").Json();
+  EXPECT_EQ(cluster["enabled"], true);
+  EXPECT_EQ(cluster["lease_ttl"], 3);
+  // The accounts moved to b start there from their snapshots and send.
+  WaitUntil([&] { return b.process().Stderr().find("runs on node") != std::string::npos; }, std::chrono::seconds(5));
+
+  gateway_->Stop(SIGKILL);
+  // Once a's leases expire (3 s, and the margin), b runs every account.
+  ASSERT_TRUE(Shows(b, {{kB, 4}}, std::chrono::seconds(20))) << b.process().Stderr();
+  SendFromEach(b, ids, "from node b");
+  auto received = Control("GET", "/users/" + std::string(kBob) + "/messages?with=%2B15557201001").body["messages"];
+  int from_b = 0;
+  for (const auto& m : received) from_b += m.value("text", "") == "from node b" ? 1 : 0;
+  EXPECT_EQ(from_b, 1) << received.dump();
+}
+
+TEST_F(ClusterTest, AGracefulStopHandsTheAccountsOverAtOnce) {
+  // A lease TTL of 30 s: taken over by expiry, the accounts would need more
+  // than 30 s; handed over, they move within a beat (TTL/4).
+  StartGateway(NodeEnv("a", 30));
+  auto ids = LinkAccounts(2);
+  auto& b = StartNode("b", 30);
+  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(25))) << b.process().Stderr();
+  EXPECT_EQ(b.Stop(SIGTERM), 0);
+  EXPECT_NE(b.process().Stderr().find("1 of 1 account(s) handed over"), std::string::npos) << b.process().Stderr();
+  ASSERT_TRUE(Shows(*gateway_, {{kA, 2}}, std::chrono::seconds(20))) << gateway_->process().Stderr();
+  SendFromEach(*gateway_, ids, "after the hand-over");
+}
+
+TEST_F(ClusterTest, ASingleNodeShowsNoClusterAndANodeNeedsPostgres) {
+  StartGateway();
+  auto answer = http().Get("/v1/cluster");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.Json()["enabled"], false);
+  EXPECT_TRUE(answer.Json()["items"].empty());
+  EXPECT_TRUE(answer.Json()["node_id"].is_null());
+
+  TempDir other;
+  auto [status, err] = RunTgmux({{"TGMUX_DATA_DIR", other.path().string()},
+                                 {"TGMUX_STORE", "sqlite:" + (other.path() / "t.db").string()},
+                                 {"TGMUX_NODE_URL", "http://a.nodes.test:8080"}});
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(err.find("TGMUX_NODE_URL"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace tgmux::testing
