@@ -1,5 +1,5 @@
-// Control routes for accounts: users, bots, codes, sessions, revoke, ban, account deletion,
-// the send limit, QR, faults, network.
+// Control routes for accounts: users, bots, codes, sessions and their use from two
+// places, revoke, ban, account deletion, the send limit, QR, faults, network.
 #include <algorithm>
 
 #include "sim/control/control_util.h"
@@ -74,6 +74,15 @@ ControlResponse SessionsRoute(World& world, ControlRequest& request) {
                         {"application_version", session.application_version}});
   }
   return Reply(200, {{"sessions", sessions}});
+}
+
+ControlResponse DuplicateSessionsRoute(World& world, ControlRequest&) {
+  Json items = Json::array();
+  for (const auto& use : world.duplicate_uses()) {
+    items.push_back({{"user_id", use.user_id}, {"phone", use.phone}, {"request", use.request},
+                     {"at", use.at}, {"connection", use.connection}, {"client_id", use.client_id}});
+  }
+  return Reply(200, {{"items", items}});
 }
 
 ControlResponse RevokeRoute(World& world, ControlRequest& request) {

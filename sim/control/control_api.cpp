@@ -24,6 +24,7 @@ const std::vector<Route>& Routes() {
       {"GET", {"users", "{}", "code"}, GetCodeRoute},
       {"POST", {"users", "{}", "expire-code"}, ExpireCodeRoute},
       {"GET", {"users", "{}", "sessions"}, SessionsRoute},
+      {"GET", {"sessions", "duplicates"}, DuplicateSessionsRoute},
       {"POST", {"users", "{}", "revoke"}, RevokeRoute},
       {"POST", {"users", "{}", "ban"}, BanRoute},
       {"POST", {"users", "{}", "delete-account"}, DeleteAccountRoute},

@@ -42,6 +42,7 @@ ControlResponse CreateBotRoute(World&, ControlRequest&);
 ControlResponse GetCodeRoute(World&, ControlRequest&);
 ControlResponse ExpireCodeRoute(World&, ControlRequest&);
 ControlResponse SessionsRoute(World&, ControlRequest&);
+ControlResponse DuplicateSessionsRoute(World&, ControlRequest&);
 ControlResponse RevokeRoute(World&, ControlRequest&);
 ControlResponse BanRoute(World&, ControlRequest&);
 ControlResponse DeleteAccountRoute(World&, ControlRequest&);

@@ -6,8 +6,8 @@
 
 namespace tgsim {
 
-ClientSession::ClientSession(World& world, LineSink* sink, int client_id)
-    : world_(world), sink_(sink), client_id_(client_id), files_(world.cloud().files()) {}
+ClientSession::ClientSession(World& world, LineSink* sink, ClientRef ref)
+    : world_(world), sink_(sink), ref_(ref), client_id_(ref.client_id), files_(world.cloud().files()) {}
 
 void ClientSession::Detach() {
   sink_ = nullptr;
@@ -76,7 +76,7 @@ void ClientSession::OnRequest(std::string_view raw, const Json& db) {
   if (request.type == "setTdlibParameters" && state_ == AuthState::kWaitParameters) {
     request.object["@db"] = db;
   }
-  if (!Gate(request)) return;
+  if (!Gate(request) || UsedFromTwoPlaces(request)) return;
   Dispatch(request);
 }
 

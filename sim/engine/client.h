@@ -31,7 +31,7 @@ struct Request {
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(World& world, LineSink* sink, int client_id);
+  ClientSession(World& world, LineSink* sink, ClientRef ref);
   // A request line from the library; `db` is what the library found in the database
   // directory (only for setTdlibParameters).
   void OnRequest(std::string_view raw, const Json& db);
@@ -59,6 +59,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void OnNetworkChanged(bool up);
   void OnProxyReachabilityChanged();
   std::int64_t user_id() const { return user_id_; }
+  std::int64_t session_id() const { return session_id_; }  // the authorization; 0: none
 
  private:
   using Handler = void (ClientSession::*)(Request&);
@@ -74,6 +75,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // Intake and gating.
   void Dispatch(Request& request);
   bool Gate(Request& request);
+  // True when the request would reach the server on an authorization a newer client has
+  // opened from a copy of the directory: the server then destroys it (client_duplicate_use.cpp).
+  bool UsedFromTwoPlaces(Request& request);
   // Runs `reach` once "the server" answers: after the network is up and any injected
   // flood wait has passed. Fails the request on an injected error or a long flood wait.
   void CallServer(Request& request, std::function<void(Request&)> reach);
@@ -277,6 +281,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   World& world_;
   LineSink* sink_;
+  ClientRef ref_;
   int client_id_;
   bool started_ = false;
   AuthState state_ = AuthState::kWaitParameters;

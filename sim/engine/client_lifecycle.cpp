@@ -115,6 +115,7 @@ void ClientSession::BecomeReady(const User& user, const Session& session, Reques
   Emit(auth_date);
   SetState(AuthState::kReady, AuthorizationState("authorizationStateReady"));
   world_.Register(shared_from_this(), user.id);
+  world_.ClaimSession(session.id, ref_);  // a login, or this directory's session restored
   if (request != nullptr) {
     FinishAuthQuery(*request);
     Respond(*request, Obj("ok"));

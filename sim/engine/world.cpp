@@ -34,7 +34,7 @@ void World::OnLibraryLine(std::uint64_t connection, std::string_view line) {
   if (!frame.is_object() || !frame.contains("c") || !frame.contains("raw")) return;
   int client_id = frame["c"].get<int>();
   auto& client = it->second.clients[client_id];
-  if (!client) client = std::make_shared<ClientSession>(*this, it->second.sink, client_id);
+  if (!client) client = std::make_shared<ClientSession>(*this, it->second.sink, ClientRef{connection, client_id});
   client->OnRequest(frame["raw"].get<std::string>(), frame.value("db", Json()));
 }
 
@@ -140,9 +140,13 @@ void World::DeliverInteraction(const std::vector<MessageCopy>& copies) {
   }
 }
 
-void World::RevokeUser(std::int64_t user_id) {
-  for (const auto& session : cloud_.SessionsOf(user_id)) cloud_.RemoveSession(session.id);
-  for (auto& session : SessionsOf(user_id)) session->OnAuthorizationLost();
+void World::RevokeUser(std::int64_t user_id, std::optional<std::int64_t> session_id) {
+  for (const auto& session : cloud_.SessionsOf(user_id)) {
+    if (!session_id || session.id == *session_id) cloud_.RemoveSession(session.id);
+  }
+  for (auto& client : SessionsOf(user_id)) {
+    if (!session_id || client->session_id() == *session_id) client->OnAuthorizationLost();
+  }
 }
 
 void World::BanUser(std::int64_t user_id, bool visible_error) {

@@ -25,6 +25,24 @@ struct Fault {
   int count = 1;
 };
 
+// A request from a client that holds an authorization another, newer client opened
+// too: two copies of one database directory in use at once (tdlib-facts §5.9, §9).
+struct DuplicateUse {
+  std::int64_t user_id = 0;
+  std::string phone;    // "+digits"; empty for a bot
+  std::string request;  // the request's @type
+  std::int64_t at = 0;  // unix seconds
+  std::uint64_t connection = 0;  // the older client: its library connection and client id
+  int client_id = 0;
+};
+
+// A client as the server tells them apart: its library connection and its client id there.
+struct ClientRef {
+  std::uint64_t connection = 0;
+  int client_id = 0;
+  bool operator==(const ClientRef&) const = default;
+};
+
 struct WorldOptions {
   double qr_period = 30;
 };
@@ -66,7 +84,9 @@ class World {
   void DeliverMembershipChanged(std::int64_t user_id, std::int64_t chat_id);
 
   // Control API actions.
-  void RevokeUser(std::int64_t user_id);  // ends every session of the user
+  // Ends every session of the user, or only `session_id`: the server destroys the
+  // authorization and each client using it sees LoggingOut, then Closed (tdlib-facts §5.9).
+  void RevokeUser(std::int64_t user_id, std::optional<std::int64_t> session_id = std::nullopt);
   // Bans the account: its sessions end, at once or (visible_error) when each running
   // client next reaches the server, which then answers 401 USER_DEACTIVATED_BAN.
   void BanUser(std::int64_t user_id, bool visible_error);
@@ -83,6 +103,17 @@ class World {
   // enabled proxy it is stalls until it is reachable again.
   void SetProxyReachable(const std::string& server, int port, bool reachable);
   bool ProxyReachable(const std::string& server, int port) const;
+
+  // Who uses each authorization (cloud Session, the auth key a database directory holds;
+  // a copy of the directory holds the same one). The client that logged in or restored
+  // the session from its directory last is its newest user (world_sessions.cpp).
+  void ClaimSession(std::int64_t session_id, ClientRef client);
+  bool IsNewestUser(std::int64_t session_id, ClientRef client) const;
+  // An older client still open used the session: Telegram destroys the authorization,
+  // so every client of it is logged out. Recorded for GET /control/sessions/duplicates.
+  void ReportDuplicateUse(std::int64_t user_id, std::int64_t session_id, ClientRef client,
+                          const std::string& request);
+  const std::vector<DuplicateUse>& duplicate_uses() const { return duplicate_uses_; }
 
   // QR tokens issued to waiting clients.
   void SetQrToken(const std::shared_ptr<ClientSession>& session, const std::string& token);
@@ -105,6 +136,8 @@ class World {
   bool network_up_ = true;
   std::vector<std::function<void()>> network_waiters_;
   std::set<std::pair<std::string, int>> unreachable_proxies_;
+  std::map<std::int64_t, ClientRef> newest_users_;  // by session id
+  std::vector<DuplicateUse> duplicate_uses_;
 };
 
 }  // namespace tgsim
