@@ -4,6 +4,8 @@
 // accounts run by the others once its leases expire, from the snapshots of
 // their TDLib directories; a node stopped gracefully hands its accounts over
 // at once. GET /v1/cluster shows the nodes and what each runs.
+#include <signal.h>
+
 #include <map>
 
 #include "tests/support/linked_gateway.h"
@@ -51,11 +53,13 @@ class ClusterTest : public LinkedGatewayTest {
     return ids;
   }
   // Alive nodes as GET /v1/cluster on `node` shows them: url -> accounts it runs.
-  static std::map<std::string, int> Alive(const TgmuxServer& node) {
+  static std::map<std::string, int> Alive(const TgmuxServer& node, std::string* body = nullptr) {
     std::map<std::string, int> alive;
     auto answer = node.http().Get("/v1/cluster");
+    if (body) *body = std::to_string(answer.status) + " " + answer.body;
     if (answer.status != 200) return alive;
-    for (const auto& item : answer.Json()["items"]) {
+    const json body_json = answer.Json();
+    for (const auto& item : body_json["items"]) {
       if (item["alive"]) alive[item["url"]] = item["accounts"];
     }
     return alive;
@@ -64,10 +68,13 @@ class ClusterTest : public LinkedGatewayTest {
   static ::testing::AssertionResult Shows(const TgmuxServer& node, const std::map<std::string, int>& expected,
                                           std::chrono::seconds timeout) {
     std::map<std::string, int> seen;
-    if (WaitUntil([&] { return (seen = Alive(node)) == expected; }, timeout)) return ::testing::AssertionSuccess();
+    std::string body;
+    if (WaitUntil([&] { return (seen = Alive(node, &body)) == expected; }, timeout)) {
+      return ::testing::AssertionSuccess();
+    }
     std::string shown;
     for (const auto& [url, accounts] : seen) shown += url + "=" + std::to_string(accounts) + " ";
-    return ::testing::AssertionFailure() << "alive nodes: " << shown;
+    return ::testing::AssertionFailure() << "alive: " << shown << "; GET /v1/cluster: " << body;
   }
   // Sends from each account through `node` and waits for the outcome.
   static void SendFromEach(const TgmuxServer& node, const std::vector<std::string>& ids, const std::string& text) {
@@ -108,19 +115,44 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   int from_b = 0;
   for (const auto& m : received) from_b += m.value("text", "") == "from node b" ? 1 : 0;
   EXPECT_EQ(from_b, 1) << received.dump();
+  // Telegram (tgsim) never saw one session used from two places.
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
+      << Control("GET", "/sessions/duplicates").body.dump();
+}
+
+TEST_F(ClusterTest, APausedNodeWakesUpAndUsesNoSessionAnotherNodeTook) {
+  // Node a checks each account at Telegram every second (the health monitor):
+  // woken up, it would use sessions node b runs by then, unless it stops first.
+  Env a = NodeEnv("a", 3);
+  a["TGMUX_MONITOR_INTERVAL"] = "1";
+  StartGateway(a);
+  LinkAccounts(2);
+  auto& b = StartNode("b", 3);
+  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(20))) << b.process().Stderr();
+
+  ASSERT_EQ(::kill(gateway_->process().pid(), SIGSTOP), 0);
+  ASSERT_TRUE(Shows(b, {{kB, 2}}, std::chrono::seconds(20))) << b.process().Stderr();
+  ASSERT_EQ(::kill(gateway_->process().pid(), SIGCONT), 0);
+  // Awake, a gives up what b took; the accounts spread again.
+  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(20))) << gateway_->process().Stderr();
+  auto log = gateway_->process().Stderr();
+  EXPECT_NE(log.find("could not renew its leases in time"), std::string::npos) << log;
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
+      << Control("GET", "/sessions/duplicates").body.dump() << log;
 }
 
 TEST_F(ClusterTest, AGracefulStopHandsTheAccountsOverAtOnce) {
-  // A lease TTL of 30 s: taken over by expiry, the accounts would need more
-  // than 30 s; handed over, they move within a beat (TTL/4).
-  StartGateway(NodeEnv("a", 30));
+  // A lease TTL of 20 s: taken over by expiry, the accounts would move after
+  // 24 s at the earliest; handed over, within a beat (TTL/4).
+  StartGateway(NodeEnv("a", 20));
   auto ids = LinkAccounts(2);
-  auto& b = StartNode("b", 30);
+  auto& b = StartNode("b", 20);
   ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(25))) << b.process().Stderr();
   EXPECT_EQ(b.Stop(SIGTERM), 0);
   EXPECT_NE(b.process().Stderr().find("1 of 1 account(s) handed over"), std::string::npos) << b.process().Stderr();
-  ASSERT_TRUE(Shows(*gateway_, {{kA, 2}}, std::chrono::seconds(20))) << gateway_->process().Stderr();
+  ASSERT_TRUE(Shows(*gateway_, {{kA, 2}}, std::chrono::seconds(12))) << gateway_->process().Stderr();
   SendFromEach(*gateway_, ids, "after the hand-over");
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty());
 }
 
 TEST_F(ClusterTest, ASingleNodeShowsNoClusterAndANodeNeedsPostgres) {

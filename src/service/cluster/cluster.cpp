@@ -27,7 +27,7 @@ ClusterService::ClusterService(Infrastructure& infra, AccountService& accounts, 
       accounts_(accounts),
       background_(background),
       enabled_(!infra.config().node_url.empty()),
-      node_id_(enabled_ ? crypto::RandomId("node_") : ""),
+      node_id_(enabled_ ? crypto::RandomId("node") : ""),
       ttl_(std::chrono::seconds(infra.config().lease_ttl_seconds)),
       started_at_(UnixMillis()) {
   if (!enabled_) return;
@@ -107,15 +107,12 @@ void ClusterService::Beat() {
     store_away_ = true;
     return;
   }
-  // The renewal was sent at `sent`: the store holds the leases until at least then plus the TTL.
-  infra_.hub().SetFence(sent + ttl_);
   std::vector<std::string> lost, found;
   std::size_t held = 0;
   {
     std::lock_guard lock(mutex_);
     if (store_away_) spdlog::info("cluster: node {} beats again", node_id_);
     store_away_ = false;
-    valid_until_ = sent + ttl_;
     std::map<std::string, std::int64_t> now_held;
     for (const auto& lease : renewed) now_held[lease.account_id] = lease.epoch;
     for (const auto& [account_id, epoch] : held_) {
@@ -132,6 +129,14 @@ void ClusterService::Beat() {
   for (const auto& account_id : lost) {
     spdlog::warn("cluster: account {} is no longer this node's; its client stops here", account_id);
     accounts_.Close(account_id, nullptr);
+  }
+  // Only now, with the clients of lost leases closing (close passes a fence),
+  // may requests go again: the store holds the other leases until at least
+  // the renewal's sending plus the TTL.
+  infra_.hub().SetFence(sent + ttl_);
+  {
+    std::lock_guard lock(mutex_);
+    valid_until_ = sent + ttl_;
   }
   // Ours in the store but not running here (after a lapse): run them again.
   for (const auto& account_id : found) Launch(account_id);
