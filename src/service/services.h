@@ -78,6 +78,10 @@ struct Services {
     outbox.OnFinished([this](const store::OutboxEntry& entry) {
       entry.state == store::OutboxState::kSent ? events.OutboxSent(entry) : events.OutboxFailed(entry);
     });
+    // Several nodes: an account's sends go where its lease goes.
+    cluster.SetHooks({[this](const std::string& id) { outbox.TakeOver(id); },
+                      [this](const std::string& id) { outbox.Release(id); },
+                      [this](const std::set<std::string>& ids) { outbox.PickUp(ids); }});
     background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
     background.Post([this] { RemoveOldEvents(); });
     background.Every(std::chrono::minutes(10), [this] { RemoveOldEvents(); });

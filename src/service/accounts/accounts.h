@@ -67,6 +67,9 @@ class AccountService {
   // Several nodes (service/cluster): a client starts only for an account
   // `may_run` says this node runs. Only before RestoreAll.
   void SetPlacement(std::function<bool(const std::string& account_id)> may_run) { may_run_ = std::move(may_run); }
+  // Whether this node runs every account (a single node), or the account now.
+  bool RunsEverything() const { return !may_run_; }
+  bool RunsHere(const std::string& account_id) const { return !may_run_ || may_run_(account_id); }
   // Closes the account's running client (the session stays on disk); `closed`
   // runs once TDLib has let go of its directory (at once when none runs).
   void Close(const std::string& account_id, std::function<void()> closed);

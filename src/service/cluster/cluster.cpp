@@ -87,7 +87,12 @@ void ClusterService::Lapse() {
   spdlog::warn("cluster: node {} could not renew its leases in time; its {} account(s) stop here and run where "
                "their leases go",
                node_id_, held.size());
-  for (const auto& [account_id, epoch] : held) accounts_.Close(account_id, nullptr);
+  for (const auto& [account_id, epoch] : held) Gone(account_id);
+}
+
+void ClusterService::Gone(const std::string& account_id) {
+  accounts_.Close(account_id, nullptr);
+  if (hooks_.gone) hooks_.gone(account_id);
 }
 
 void ClusterService::Beat() {
@@ -128,7 +133,7 @@ void ClusterService::Beat() {
   }
   for (const auto& account_id : lost) {
     spdlog::warn("cluster: account {} is no longer this node's; its client stops here", account_id);
-    accounts_.Close(account_id, nullptr);
+    Gone(account_id);
   }
   // Only now, with the clients of lost leases closing (close passes a fence),
   // may requests go again: the store holds the other leases until at least
@@ -140,6 +145,15 @@ void ClusterService::Beat() {
   }
   // Ours in the store but not running here (after a lapse): run them again.
   for (const auto& account_id : found) Launch(account_id);
+  if (hooks_.beat) {
+    std::set<std::string> ids;
+    for (const auto& lease : renewed) ids.insert(lease.account_id);
+    try {
+      hooks_.beat(ids);
+    } catch (const std::exception& e) {
+      spdlog::warn("cluster: node {}: after its beat: {}", node_id_, e.what());
+    }
+  }
   try {
     Balance(now_ms, expires_at, held);
   } catch (const store::StoreError& e) {
@@ -201,8 +215,9 @@ void ClusterService::Launch(const std::string& account_id) {
     background_.Post([this, account_id] {
       try {
         if (!Restore(account_id)) Snapshot(account_id);
+        if (hooks_.taken) hooks_.taken(account_id);
       } catch (const std::exception& e) {
-        spdlog::error("cluster: account {}: its TDLib snapshot cannot be restored here: {}", account_id, e.what());
+        spdlog::error("cluster: account {} cannot start here: {}", account_id, e.what());
         return;
       }
       accounts_.Resume(account_id);
@@ -225,6 +240,7 @@ void ClusterService::HandOver(const std::string& account_id, std::function<void(
     background_.Post([this, account_id, epoch, done] {
       try {
         Snapshot(account_id);
+        if (hooks_.gone) hooks_.gone(account_id);
         infra_.store().ReleaseLease(account_id, node_id_, epoch);
         spdlog::info("cluster: account {} handed over by node {}", account_id, node_id_);
       } catch (const std::exception& e) {

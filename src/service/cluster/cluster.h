@@ -40,6 +40,16 @@ class ClusterService : public AccountObserver {
   ~ClusterService() override;
 
   bool enabled() const { return enabled_; }
+
+  // What else follows the leases (the outbox): `taken` before the account's
+  // client starts here, `gone` once it runs elsewhere, `beat` with the
+  // accounts held after each beat. Only before Start.
+  struct Hooks {
+    std::function<void(const std::string& account_id)> taken;
+    std::function<void(const std::string& account_id)> gone;
+    std::function<void(const std::set<std::string>& account_ids)> beat;
+  };
+  void SetHooks(Hooks hooks) { hooks_ = std::move(hooks); }
   const std::string& node_id() const { return node_id_; }
 
   // Joins: the first beat, then the beat thread. After AccountService::RestoreAll.
@@ -68,6 +78,8 @@ class ClusterService : public AccountObserver {
   void Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
   // No renewal in time: the leases may be another node's by now.
   void Lapse();
+  // The account runs elsewhere now: its client closes, the hooks hear it.
+  void Gone(const std::string& account_id);
   // Runs the account under a lease just taken: its snapshot restored, then its client.
   void Launch(const std::string& account_id);
   // Closes the client, stores its snapshot and gives the lease back.
@@ -96,6 +108,7 @@ class ClusterService : public AccountObserver {
   std::set<std::string> leaving_;             // being handed over
   std::optional<Steady::time_point> valid_until_;  // the leases are ours until then
   bool store_away_ = false;                   // the last beat failed (logged once)
+  Hooks hooks_;
   std::thread thread_;
 };
 

@@ -67,26 +67,8 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
       // connection broke at the commit): then no sender has it yet. Looked
       // at in the journal's turn: the first request's own answer, which hands
       // the entry to its sender, has then been posted before this look.
-      if (entry.state == store::OutboxState::kQueued) {
-        journal_.Then([this, entry] {
-          background_.Post([this, entry] {
-            Sender& sender = SenderOf(entry.account_id);
-            if (Find(sender, entry.id) != nullptr) return;  // it has it
-            // Or had it: it is in flight or ended once it left the queue.
-            // (With the store away it waits for the next start's Resume.)
-            std::optional<store::OutboxEntry> stored;
-            try {
-              stored = Load(entry.id);
-            } catch (const store::StoreUnavailable&) {
-              return;
-            }
-            if (!stored || stored->state != store::OutboxState::kQueued) return;
-            for (const auto& [key, settling] : sender.settling) {
-              if (settling.id == entry.id) return;
-            }
-            Accept({entry});
-          });
-        });
+      if (entry.state == store::OutboxState::kQueued && accounts_.RunsHere(account_id)) {
+        journal_.Then([this, entry] { background_.Post([this, entry] { AcceptIfStillQueued(entry); }); });
       }
       return done(nullptr, entry, false);
     }
@@ -133,7 +115,8 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
       for (auto& file : (*media)->files) file.Keep();  // the entry's now
     }
     for (const auto& listener : created_listeners_) listener(entry);
-    background_.Post([this, entry] { Accept({entry}); });
+    // With several nodes, the node that runs the account picks it up (PickUp).
+    if (accounts_.RunsHere(entry.account_id)) background_.Post([this, entry] { Accept({entry}); });
     done(nullptr, entry, true);
   });
 }
@@ -226,44 +209,13 @@ void OutboxService::Notify(const store::OutboxEntry& entry) {
 }
 
 void OutboxService::Resume() {
-  std::map<std::string, std::vector<store::OutboxEntry>> queues;
-  std::set<std::string> spooled;  // the sealed files queued entries still need
-  bool unreadable = false;        // an entry whose files cannot be told: keep every file
-  for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
-    if (entry.state == OutboxState::kQueued) {
-      metrics_.Track(entry);
-      try {
-        auto clear = Sealed(entry, false);
-        if (!clear.media.empty()) {
-          for (const auto& file : nlohmann::json::parse(clear.media).value("files", nlohmann::json::array())) {
-            spooled.insert(file.value("name", ""));
-          }
-        }
-        queues[entry.account_id].push_back(std::move(clear));
-      } catch (const std::exception& e) {
-        // Its account's keys do not open: no session could send it either.
-        spdlog::error("outbox {}: cannot be read ({}); it stays queued", entry.id, e.what());
-        unreadable = true;
-      }
-      continue;
-    }
-    entry.state = OutboxState::kFailed;
-    entry.error_code = std::string(CodeName(ErrorCode::kTelegramUnreachable));
-    entry.error_message =
-        "tgmux stopped while this message was being sent: it may or may not have been delivered, and it is not "
-        "sent again to avoid a double send";
-    entry.updated_at = UnixSeconds();
-    infra_.store().UpdateOutbox(entry);
-    metrics_.Ended(entry);
-    spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
-    try {
-      for (const auto& listener : finished_listeners_) listener(Sealed(entry, false));
-    } catch (const std::exception& e) {
-      spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
-    }
-  }
-  if (!unreadable) spool_.RemoveOrphans(spooled);
-  for (auto& [account_id, entries] : queues) {
+  auto unfinished = ReadUnfinished(nullptr);
+  if (!unfinished.unreadable) spool_.RemoveOrphans(unfinished.spooled);
+  // Several nodes: each account's entries are taken up with its lease (TakeOver).
+  if (!accounts_.RunsEverything()) return;
+  EndInFlight(unfinished.in_flight);
+  for (auto& [account_id, entries] : unfinished.queued) {
+    for (const auto& entry : entries) metrics_.Track(entry);
     background_.Post([this, entries = std::move(entries)]() mutable { Accept(std::move(entries)); });
   }
 }

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <list>
 #include <map>
 #include <memory>
@@ -97,8 +98,19 @@ class OutboxService : public AccountObserver {
   // entry as it is, and every later Wait at once.
   void StopWaiting();
   // At start-up: settles the sends the last run left in flight and hands every
-  // queued entry to its account's sender.
+  // queued entry to its account's sender. With several nodes, each account's
+  // entries are taken up when this node takes its lease instead (TakeOver).
   void Resume();
+  // Several nodes (docs/cluster.md). This node took the account's lease (its
+  // client starts next): the sends the node before left in flight end failed
+  // (outcome unknown, never sent twice), its queued entries come here.
+  void TakeOver(const std::string& account_id);
+  // Queued entries of these accounts (run here) that another node wrote
+  // come to this node's senders; at every beat.
+  void PickUp(const std::set<std::string>& account_ids);
+  // The account runs elsewhere now: its entries not yet at Telegram leave
+  // this node's memory, for the node that runs it to send.
+  void Release(const std::string& account_id);
   // Called by Enqueue before it writes a new entry; throws to refuse it (a
   // stopped dialog). Only before Resume.
   using SendGuard = std::function<void(const std::string& tenant_id, const std::string& account_id,
@@ -193,6 +205,20 @@ class OutboxService : public AccountObserver {
   Sender& SenderOf(const std::string& account_id);
   Queued* Find(Sender& sender, const std::string& id);
   void Accept(std::vector<store::OutboxEntry> entries);
+  // Accepts the entry only while the store says it is queued and no sender
+  // here has it: an entry that another step accepted meanwhile, or that was
+  // sent and left the queue, is never accepted twice.
+  void AcceptIfStillQueued(const store::OutboxEntry& entry);
+  // outbox_placement.cpp: the unfinished entries of the accounts `which` picks (all when empty), opened.
+  struct Unfinished {
+    std::map<std::string, std::vector<store::OutboxEntry>> queued;  // by account, oldest first
+    std::vector<store::OutboxEntry> in_flight;                     // sealed, as stored
+    std::set<std::string> spooled;  // the files the queued ones need
+    bool unreadable = false;        // an entry whose files cannot be told
+  };
+  Unfinished ReadUnfinished(const std::function<bool(const std::string& account_id)>& which);
+  // Sends a node left in flight end failed: they may or may not have gone.
+  void EndInFlight(const std::vector<store::OutboxEntry>& entries);
   void Pump(const std::string& account_id);
   void Repump(const std::string& account_id, Sender& sender);
   void WakeAt(const std::string& account_id, Sender& sender, Clock::time_point when);
