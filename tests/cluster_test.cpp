@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "tests/support/http_load.h"
 #include "tests/support/linked_gateway.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/wait.h"
@@ -27,11 +28,18 @@ class ClusterTest : public LinkedGatewayTest {
     database_ = NewPostgresDatabase();
     CreateUser(kBob, "Bob", {{"username", "bob"}});
   }
-  Env NodeEnv(const std::string& name, int lease_ttl) const {
-    // The address is only shown for now: no node calls another yet.
+  // The address of node `name`: a free loopback port, the same at each start.
+  const std::string& Url(const std::string& name) {
+    auto& url = urls_[name];
+    if (url.empty()) url = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort());
+    return url;
+  }
+  Env NodeEnv(const std::string& name, int lease_ttl) {
+    const std::string& url = Url(name);
     return {{"TGMUX_STORE", database_},
             {"TGMUX_MASTER_KEY", kMasterKey},
-            {"TGMUX_NODE_URL", "http://" + name + ".nodes.test:8080"},
+            {"TGMUX_LISTEN", url.substr(std::string("http://").size())},
+            {"TGMUX_NODE_URL", url},
             {"TGMUX_LEASE_TTL", std::to_string(lease_ttl)}};
   }
   // Another node on its own data directory, its owner signed in.
@@ -86,21 +94,19 @@ class ClusterTest : public LinkedGatewayTest {
   }
 
   std::string database_;
+  std::map<std::string, std::string> urls_;
   std::vector<std::unique_ptr<TgmuxServer>> others_;
 };
-
-const std::string kA = "http://a.nodes.test:8080";
-const std::string kB = "http://b.nodes.test:8080";
 
 TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   StartGateway(NodeEnv("a", 3));
   auto ids = LinkAccounts(4);
-  ASSERT_TRUE(Shows(*gateway_, {{kA, 4}}, std::chrono::seconds(10)));
+  ASSERT_TRUE(Shows(*gateway_, {{Url("a"), 4}}, std::chrono::seconds(10)));
   SendFromEach(*gateway_, ids, "from node a");
 
   auto& b = StartNode("b", 3);
   // Node a gives back what is beyond its share; node b takes it.
-  ASSERT_TRUE(Shows(b, {{kA, 2}, {kB, 2}}, std::chrono::seconds(20))) << b.process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("a"), 2}, {Url("b"), 2}}, std::chrono::seconds(20))) << b.process().Stderr();
   auto cluster = b.http().Get("/v1/cluster").Json();
   EXPECT_EQ(cluster["enabled"], true);
   EXPECT_EQ(cluster["lease_ttl"], 3);
@@ -122,7 +128,9 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   }
   gateway_->Stop(SIGKILL);
   // Once a's leases expire (3 s, and the margin), b runs every account.
-  ASSERT_TRUE(Shows(b, {{kB, 4}}, std::chrono::seconds(20))) << b.process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("b"), 4}}, std::chrono::seconds(20))) << b.process().Stderr();
+  auto metrics = b.Anonymous().Get("/metrics").body;
+  EXPECT_NE(metrics.find("\ntgmux_cluster_accounts_held 4\n"), std::string::npos) << metrics;
   SendFromEach(b, ids, "from node b");
 
   // Every send ends sent, or failed when its outcome is unknown (at Telegram
@@ -140,9 +148,8 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto with = "%2B1555720100" + std::to_string(i + 1);
-    for (const auto& m : Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body["messages"]) {
-      ++delivered[m.value("text", "")];
-    }
+    const json messages = Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body["messages"];
+    for (const auto& m : messages) ++delivered[m.value("text", "")];
   }
   for (const auto& [id, text] : posted) EXPECT_LE(delivered[text], 1) << text;
   EXPECT_EQ(delivered["from node b"], 4);  // once in each of the 4 chats
@@ -156,6 +163,42 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
       << Control("GET", "/sessions/duplicates").body.dump();
 }
 
+TEST_F(ClusterTest, ARequestForAnAccountIsAnsweredByTheNodeThatRunsIt) {
+  StartGateway(NodeEnv("a", 3));
+  auto ids = LinkAccounts(2);
+  auto& b = StartNode("b", 3);
+  ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(20))) << b.process().Stderr();
+  for (int i = 0; i < 2; ++i) {
+    auto said = Control("POST", "/messages", {{"from", kBob}, {"to", "+1555720100" + std::to_string(i + 1)},
+                                              {"text", "hello " + std::to_string(i)}});
+    ASSERT_EQ(said.status, 201) << said.body.dump();
+  }
+  // Chats, history and read need the account's TDLib client, which runs on
+  // one node: the other sends the request there and relays the answer.
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (TgmuxServer* node : {gateway_.get(), &b}) {
+      const std::string account = "/v1/accounts/" + ids[i];
+      json chats;
+      ASSERT_TRUE(WaitUntil([&] {
+        auto answer = node->http().Get(account + "/chats");
+        chats = answer.status == 200 ? answer.Json() : json{{"answer", answer.status}, {"body", answer.body}};
+        return answer.status == 200 && !chats["items"].empty();
+      }, std::chrono::seconds(10))) << chats.dump();
+      const std::string chat = account + "/chats/" + std::to_string(chats["items"][0]["chat_id"].get<std::int64_t>());
+      auto history = node->http().Get(chat + "/messages");
+      ASSERT_EQ(history.status, 200) << history.body;
+      EXPECT_NE(history.body.find("hello " + std::to_string(i)), std::string::npos) << history.body;
+      auto read = node->http().Post(chat + "/read", json::object());
+      EXPECT_EQ(read.status, 200) << read.body;
+    }
+  }
+  // A request dressed as forwarded, without the cluster key: refused.
+  auto forged = b.http().Request("GET", "/v1/accounts/" + ids[0] + "/chats", "",
+                                 {{"X-Tgmux-Forwarded", "t=1,n=0123456789abcdef0123,v1=00"}});
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty());
+}
+
 TEST_F(ClusterTest, APausedNodeWakesUpAndUsesNoSessionAnotherNodeTook) {
   // Node a checks each account at Telegram every second (the health monitor):
   // woken up, it would use sessions node b runs by then, unless it stops first.
@@ -164,15 +207,17 @@ TEST_F(ClusterTest, APausedNodeWakesUpAndUsesNoSessionAnotherNodeTook) {
   StartGateway(a);
   LinkAccounts(2);
   auto& b = StartNode("b", 3);
-  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(20))) << b.process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(20))) << b.process().Stderr();
 
   ASSERT_EQ(::kill(gateway_->process().pid(), SIGSTOP), 0);
-  ASSERT_TRUE(Shows(b, {{kB, 2}}, std::chrono::seconds(20))) << b.process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("b"), 2}}, std::chrono::seconds(20))) << b.process().Stderr();
   ASSERT_EQ(::kill(gateway_->process().pid(), SIGCONT), 0);
   // Awake, a gives up what b took; the accounts spread again.
-  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(20))) << gateway_->process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(20))) << gateway_->process().Stderr();
   auto log = gateway_->process().Stderr();
   EXPECT_NE(log.find("could not renew its leases in time"), std::string::npos) << log;
+  auto metrics = gateway_->Anonymous().Get("/metrics").body;
+  EXPECT_NE(metrics.find("\ntgmux_cluster_lease_lapses_total 1\n"), std::string::npos) << metrics;
   EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
       << Control("GET", "/sessions/duplicates").body.dump() << log;
 }
@@ -183,10 +228,10 @@ TEST_F(ClusterTest, AGracefulStopHandsTheAccountsOverAtOnce) {
   StartGateway(NodeEnv("a", 20));
   auto ids = LinkAccounts(2);
   auto& b = StartNode("b", 20);
-  ASSERT_TRUE(Shows(b, {{kA, 1}, {kB, 1}}, std::chrono::seconds(25))) << b.process().Stderr();
+  ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(25))) << b.process().Stderr();
   EXPECT_EQ(b.Stop(SIGTERM), 0);
   EXPECT_NE(b.process().Stderr().find("1 of 1 account(s) handed over"), std::string::npos) << b.process().Stderr();
-  ASSERT_TRUE(Shows(*gateway_, {{kA, 2}}, std::chrono::seconds(12))) << gateway_->process().Stderr();
+  ASSERT_TRUE(Shows(*gateway_, {{Url("a"), 2}}, std::chrono::seconds(12))) << gateway_->process().Stderr();
   SendFromEach(*gateway_, ids, "after the hand-over");
   EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty());
 }
@@ -202,7 +247,7 @@ TEST_F(ClusterTest, ASingleNodeShowsNoClusterAndANodeNeedsPostgres) {
   TempDir other;
   auto [status, err] = RunTgmux({{"TGMUX_DATA_DIR", other.path().string()},
                                  {"TGMUX_STORE", "sqlite:" + (other.path() / "t.db").string()},
-                                 {"TGMUX_NODE_URL", "http://a.nodes.test:8080"}});
+                                 {"TGMUX_NODE_URL", "http://127.0.0.1:8080"}});
   EXPECT_EQ(status, 2);
   EXPECT_NE(err.find("TGMUX_NODE_URL"), std::string::npos) << err;
 }

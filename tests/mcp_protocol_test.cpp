@@ -27,7 +27,7 @@ class McpProtocolTest : public LinkedGatewayTest {
     return key.Json()["key"];
   }
   // The JSON-RPC error of an answer, checking its HTTP status.
-  static json ErrorOf(const app::HttpResponse& answer, int status) {
+  static json ErrorOf(const tgmux::HttpResponse& answer, int status) {
     EXPECT_EQ(answer.status, status) << answer.body;
     auto body = json::parse(answer.body, nullptr, false);
     EXPECT_TRUE(body.is_object() && body.contains("error")) << answer.body;

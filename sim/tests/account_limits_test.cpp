@@ -39,14 +39,6 @@ class SimAccountLimits : public SimTest {
     }, timeout).has_value();
   }
 
-  std::vector<std::string> States(const ScriptedClient& client) {
-    std::vector<std::string> states;
-    for (const auto& o : client.log()) {
-      if (TypeOf(o) == "updateAuthorizationState") states.push_back(StateOf(o));
-    }
-    return states;
-  }
-
   ScriptedClient* alice_ = nullptr;
   ScriptedClient* bob_ = nullptr;
   std::int64_t bob_id_ = 0;
@@ -132,7 +124,7 @@ TEST_F(SimAccountLimits, DeletedAccountShowsAsDeletedAndFreesTheNumber) {
 
   // Bob's own sessions end as for a revoke.
   ASSERT_TRUE(bob_->WaitForAuthState("authorizationStateClosed"));
-  std::vector<std::string> states = States(*bob_);
+  std::vector<std::string> states = AuthStates(*bob_);
   ASSERT_GE(states.size(), 2u);
   EXPECT_EQ(states[states.size() - 2], "authorizationStateLoggingOut");
 
@@ -183,7 +175,7 @@ TEST_F(SimAccountLimits, DeletedAccountShowsAsDeletedAndFreesTheNumber) {
 TEST_F(SimAccountLimits, BanEndsTheSessionWithoutAnError) {
   ASSERT_EQ(sim_->Control("POST", "/users/+15550932/ban").status, 204);
   ASSERT_TRUE(bob_->WaitForAuthState("authorizationStateClosed"));
-  std::vector<std::string> states = States(*bob_);
+  std::vector<std::string> states = AuthStates(*bob_);
   EXPECT_EQ(std::vector<std::string>(states.end() - 2, states.end()),
             (std::vector<std::string>{"authorizationStateLoggingOut", "authorizationStateClosed"}));
   for (const auto& o : bob_->log()) EXPECT_NE(TypeOf(o), "error") << o.dump();

@@ -12,16 +12,6 @@ using Strings = std::vector<std::string>;
 
 class SimDuplicateSession : public SimTest {
  protected:
-  static std::vector<std::string> States(const ScriptedClient& client) {
-    std::vector<std::string> states;
-    for (const auto& o : client.log()) {
-      if (TypeOf(o) == "updateAuthorizationState") states.push_back(StateOf(o));
-    }
-    return states;
-  }
-  static Strings LastTwo(const Strings& states) {
-    return states.size() < 2 ? states : Strings(states.end() - 2, states.end());
-  }
   // A copy of the directory as it is now, made the way a node restores one.
   std::string CopyOf(const std::string& dir) {
     std::string copy = TempDir();
@@ -60,8 +50,8 @@ TEST_F(SimDuplicateSession, OlderClientUsingACopiedSessionLogsBothOut) {
   ASSERT_TRUE(first.WaitForAuthState("authorizationStateClosed"));
   ASSERT_TRUE(second.WaitForAuthState("authorizationStateClosed"));
   const Strings logged_out{"authorizationStateLoggingOut", "authorizationStateClosed"};
-  EXPECT_EQ(LastTwo(States(first)), logged_out);
-  EXPECT_EQ(LastTwo(States(second)), logged_out);
+  EXPECT_EQ(Tail(AuthStates(first), 2), logged_out);
+  EXPECT_EQ(Tail(AuthStates(second), 2), logged_out);
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
   EXPECT_FALSE(std::filesystem::exists(copy + "/td.binlog"));
   EXPECT_TRUE(sim_->Control("GET", "/users/+15550601/sessions").body["sessions"].empty());

@@ -10,17 +10,6 @@ namespace {
 
 class SimLifecycle : public SimTest {
  protected:
-  // The authorization states the client went through, in order.
-  static std::vector<std::string> States(const ScriptedClient& client) {
-    std::vector<std::string> states;
-    for (const auto& o : client.log()) {
-      if (TypeOf(o) == "updateAuthorizationState") states.push_back(StateOf(o));
-    }
-    return states;
-  }
-  static std::vector<std::string> Tail(std::vector<std::string> states, std::size_t n) {
-    return std::vector<std::string>(states.end() - static_cast<std::ptrdiff_t>(std::min(n, states.size())), states.end());
-  }
   static constexpr const char* kKey = "c2VjcmV0LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDEy";
 };
 
@@ -31,9 +20,9 @@ TEST_F(SimLifecycle, CloseGoesClosingThenClosedOnce) {
   client.RequestOk({{"@type", "close"}});
   ASSERT_TRUE(client.WaitForAuthState("authorizationStateClosed"));
   client.Collect(0.2);
-  EXPECT_EQ(Tail(States(client), 2), (Strings{"authorizationStateClosing", "authorizationStateClosed"}));
+  EXPECT_EQ(Tail(AuthStates(client), 2), (Strings{"authorizationStateClosing", "authorizationStateClosed"}));
   int closed = 0;
-  for (const auto& s : States(client)) closed += s == "authorizationStateClosed";
+  for (const auto& s : AuthStates(client)) closed += s == "authorizationStateClosed";
   EXPECT_EQ(closed, 1);
 }
 
@@ -43,7 +32,7 @@ TEST_F(SimLifecycle, LogOutHasNoClosingAndWipesTheDirectory) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/td.binlog"));
   client.Send({{"@type", "logOut"}, {"@extra", "bye"}});
   ASSERT_TRUE(client.WaitForAuthState("authorizationStateClosed"));
-  EXPECT_EQ(Tail(States(client), 3), (Strings{"authorizationStateReady", "authorizationStateLoggingOut",
+  EXPECT_EQ(Tail(AuthStates(client), 3), (Strings{"authorizationStateReady", "authorizationStateLoggingOut",
                                              "authorizationStateClosed"}));
   EXPECT_TRUE(client.WaitFor([](const json& o) { return o.value("@extra", "") == "bye"; }));
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
@@ -56,7 +45,7 @@ TEST_F(SimLifecycle, DestroyAnswersOkThenLoggingOutThenClosed) {
   ScriptedClient& client = LoggedIn("+15550402", "Dee", dir);
   client.RequestOk({{"@type", "destroy"}});
   ASSERT_TRUE(client.WaitForAuthState("authorizationStateClosed"));
-  EXPECT_EQ(Tail(States(client), 2), (Strings{"authorizationStateLoggingOut", "authorizationStateClosed"}));
+  EXPECT_EQ(Tail(AuthStates(client), 2), (Strings{"authorizationStateLoggingOut", "authorizationStateClosed"}));
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
   EXPECT_EQ(client.Request({{"@type", "getMe"}})->value("message", ""), "Request aborted");
 }
@@ -72,7 +61,7 @@ TEST_F(SimLifecycle, RemoteRevokeFailsPendingRequestsAndWipes) {
   EXPECT_EQ((*pending)["code"], 401);
   EXPECT_EQ((*pending)["message"], "Unauthorized");
   ASSERT_TRUE(client.WaitForAuthState("authorizationStateClosed"));
-  EXPECT_EQ(Tail(States(client), 2), (Strings{"authorizationStateLoggingOut", "authorizationStateClosed"}));
+  EXPECT_EQ(Tail(AuthStates(client), 2), (Strings{"authorizationStateLoggingOut", "authorizationStateClosed"}));
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
   sim_->Control("POST", "/network", {{"up", true}});
 }
@@ -115,7 +104,7 @@ TEST_F(SimLifecycle, SessionRevokedWhileAwayLogsOutOnRestart) {
   ScriptedClient& second = NewClient();
   second.RequestOk(Parameters(dir));
   ASSERT_TRUE(second.WaitForAuthState("authorizationStateClosed"));
-  EXPECT_EQ(Tail(States(second), 3), (Strings{"authorizationStateReady", "authorizationStateLoggingOut",
+  EXPECT_EQ(Tail(AuthStates(second), 3), (Strings{"authorizationStateReady", "authorizationStateLoggingOut",
                                               "authorizationStateClosed"}));
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -28,6 +29,18 @@ inline json Text(const std::string& text) {
 }
 inline std::string StateOf(const json& update) {
   return update["authorization_state"].value("@type", "");
+}
+// The authorization states a client went through, in order.
+inline std::vector<std::string> AuthStates(const ScriptedClient& client) {
+  std::vector<std::string> states;
+  for (const auto& o : client.log()) {
+    if (TypeOf(o) == "updateAuthorizationState") states.push_back(StateOf(o));
+  }
+  return states;
+}
+// The last `n` of them (all when fewer).
+inline std::vector<std::string> Tail(const std::vector<std::string>& states, std::size_t n) {
+  return {states.end() - static_cast<std::ptrdiff_t>(std::min(n, states.size())), states.end()};
 }
 
 class SimTest : public ::testing::Test {

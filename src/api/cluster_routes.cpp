@@ -1,10 +1,120 @@
 // /v1/cluster: the nodes sharing this PostgreSQL and what each runs
-// (docs/cluster.md). For the installation's owners (owners of the first
-// tenant, "default"), never for other tenants.
+// (docs/cluster.md), for the installation's owners (owners of the first
+// tenant, "default"), never for other tenants. And, with several nodes, the
+// forwarding of a request for an account that another node runs to that node.
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <set>
+
 #include "api/routes.h"
 #include "api/views.h"
+#include "common/http_client.h"
+#include "common/time.h"
+#include "crypto/random_id.h"
+#include "service/cluster/forward_signature.h"
 
 namespace tgmux::api {
+namespace {
+
+namespace cluster = service::cluster;
+
+// Requests for an account that need its TDLib client, or change how it runs,
+// go to the node that runs it. The account's row and a new send need only the
+// store: any node answers them.
+bool ForAccountClient(const RouteInfo& route) {
+  const std::string prefix = "/v1/accounts/{id}";
+  if (route.pattern.compare(0, prefix.size(), prefix) != 0) return false;
+  if (route.pattern == prefix && route.method == "GET") return false;
+  return !(route.pattern == prefix + "/messages" && route.method == "POST");
+}
+
+std::string Encode(std::string_view text, bool keep_slash) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+// The request's target as both nodes spell it (the signature covers it).
+std::string Target(const Request& r) {
+  std::string target = Encode(r.path, true);
+  char separator = '?';
+  for (const auto& [name, value] : r.query) {
+    target += separator + Encode(name, false) + "=" + Encode(value, false);
+    separator = '&';
+  }
+  return target;
+}
+
+// "http://host:port" -> host, port.
+std::pair<std::string, int> HostPort(const std::string& url) {
+  auto rest = url.substr(url.find("://") + 3);
+  auto colon = rest.rfind(':');
+  bool is_https = url.rfind("https", 0) == 0;
+  if (colon == std::string::npos || rest.back() == ']') return {rest, is_https ? 443 : 80};
+  std::string host = rest.substr(0, colon);
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return {host, std::stoi(rest.substr(colon + 1))};
+}
+
+Response Unavailable(const Request& r, const std::string& why) {
+  return Response::Problem(Error(ErrorCode::kNodeUnavailable, why, 1), r.path);
+}
+
+std::optional<Response> Forward(service::Services& s, const RouteInfo& route, const Request& r) {
+  if (!s.cluster.enabled() || !ForAccountClient(route)) return std::nullopt;
+  const std::string target = Target(r);
+  const std::string& account_id = r.params.at("id");
+  if (auto signature = r.Header(cluster::kForwardedHeader); !signature.empty()) {
+    // From another node: answered here, never sent on.
+    if (!s.cluster.verifier().Verify(s.cluster.cluster_key(), signature, UnixSeconds(), r.method, target, r.body)) {
+      throw Error(ErrorCode::kUnauthorized, "the forwarded request's cluster signature is not valid");
+    }
+    if (!s.accounts.RunsHere(account_id)) return Unavailable(r, "the account is moving between nodes; try again");
+    return std::nullopt;
+  }
+  auto owner = s.cluster.OwnerUrl(account_id);
+  if (!owner) return std::nullopt;
+  std::map<std::string, std::string> headers;
+  for (const auto& [name, value] : r.headers) {
+    static const std::set<std::string> kHop = {"host", "connection", "content-length", "transfer-encoding",
+                                               "upgrade", "te", "keep-alive", cluster::kForwardedHeader};
+    if (kHop.count(name)) continue;
+    headers[name == "content-type" ? "Content-Type" : name] = value;
+  }
+  headers[cluster::kForwardedHeader] = cluster::SignForward(s.cluster.cluster_key(), UnixSeconds(),
+                                                            crypto::RandomId("n"), r.method, target, r.body);
+  auto [host, port] = HostPort(*owner);
+  HttpClient client(host, port);
+  client.SetTimeout(static_cast<int>(s.infra.config().telegram.deadline_seconds) + 10);
+  auto answer = client.Request(r.method, target, r.body, headers);
+  if (answer.status == 0) {
+    spdlog::warn("cluster: {} {} could not reach the node that runs account {} ({})", r.method, route.pattern,
+                 account_id, *owner);
+    return Unavailable(r, "the node that runs the account does not answer; try again");
+  }
+  Response out;
+  out.status = answer.status;
+  out.body = std::move(answer.body);
+  for (const auto& [name, value] : answer.headers) {
+    if (name == "content-type") {
+      out.content_type = value;
+    } else if (name != "content-length" && name != "transfer-encoding" && name != "connection" && name != "date" &&
+               name != "server") {
+      out.headers.emplace_back(name, value);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 void RegisterClusterRoutes(Router& router, service::Services& s) {
   router.Add("GET", "/v1/cluster", Access::AtLeast(service::Role::kOwner), [&s](const Request& r, const Reply& reply) {
@@ -28,6 +138,7 @@ void RegisterClusterRoutes(Router& router, service::Services& s) {
                                {"lease_ttl", s.infra.config().lease_ttl_seconds},
                                {"items", std::move(items)}}));
   });
+  router.SetForwarder([&s](const RouteInfo& route, const Request& r) { return Forward(s, route, r); });
 }
 
 }  // namespace tgmux::api

@@ -281,6 +281,12 @@ void Router::Dispatch(Request request, Reply reply) const {
   }
   try {
     if (!request.principal) Authorize(*found, request);  // TakesUpload may have done it
+    if (forwarder_) {
+      if (auto forwarded = forwarder_(found->info, request)) {
+        answer(std::move(*forwarded));
+        return;
+      }
+    }
     found->handler(request, answer);
   } catch (...) {
     answer(ProblemForException(std::current_exception(), request.request_id,

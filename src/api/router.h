@@ -76,6 +76,12 @@ class Router {
   // Origin check, DNS-rebinding protection). Before serving.
   using Gate = std::function<std::optional<Response>(const Request&)>;
   void AddGate(const std::string& pattern, Gate gate);
+  // Runs once a request is authorized, before its route's handler (on the
+  // worker pool; never for a route answered quickly); an answer it returns
+  // answers the request instead. Several nodes: a request for an account
+  // another node runs is answered by that node. Before serving.
+  using Forwarder = std::function<std::optional<Response>(const RouteInfo& route, const Request& request)>;
+  void SetForwarder(Forwarder forwarder) { forwarder_ = std::move(forwarder); }
 
   // Finds the route, fills request.params, runs its path's gates, authenticates
   // (401) and checks the role (403), then calls its handler. Unknown paths
@@ -130,6 +136,7 @@ class Router {
   std::vector<std::string> cors_origins_;
   std::vector<Route> routes_;
   std::vector<std::pair<std::vector<std::string>, Gate>> gates_;
+  Forwarder forwarder_;
 };
 
 // The answer to what a handler threw: an Error's problem; 503

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <thread>
 
-#include "app/http_client.h"
+#include "common/http_client.h"
 #include "common/error.h"
 #include "service/logins/login_state.h"
 

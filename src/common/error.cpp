@@ -55,6 +55,8 @@ constexpr std::array kCodes = {
              "No account of the pool may send now (all busy, limited or over their limits); retry after `retry_after` seconds."},
     CodeInfo{ErrorCode::kStoreUnavailable, "store_unavailable", 503,
              "The database (PostgreSQL) cannot be reached now: nothing was accepted; retry after `retry_after` seconds, a send with the same `Idempotency-Key`."},
+    CodeInfo{ErrorCode::kNodeUnavailable, "node_unavailable", 503,
+             "With several nodes: the node that runs the account does not answer, or the account is moving between nodes; retry after `retry_after` seconds."},
     CodeInfo{ErrorCode::kInternal, "internal", 500,
              "Something failed inside tgmux; `detail` carries a request id to find in tgmux's log."},
 };

@@ -33,6 +33,7 @@ enum class ErrorCode {
   kMethodNotAllowed,
   kNoAccountAvailable,  // no account of a pool may send now
   kStoreUnavailable,    // the database cannot be reached now (PostgreSQL away)
+  kNodeUnavailable,     // several nodes: the node that runs the account does not answer now
   kInternal,
 };
 

@@ -75,7 +75,7 @@ bool NginxServer::Start() {
       std::vector<std::string>{kNginx, "-p", dir_.path().string(), "-c", config.string(), "-e",
                                (dir_.path() / "error.log").string()},
       std::map<std::string, std::string>{}, dir_.path());
-  app::HttpClient client("127.0.0.1", port_);
+  tgmux::HttpClient client("127.0.0.1", port_);
   return WaitUntil([&] { return client.Get("/").status != 0 || !process_->Running(); }, std::chrono::seconds(10)) &&
          process_->Running();
 }

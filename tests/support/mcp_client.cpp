@@ -8,7 +8,7 @@ using nlohmann::json;
 
 McpClient::McpClient(int port, std::string token) : http_("127.0.0.1", port), token_(std::move(token)) {}
 
-app::HttpResponse McpClient::Post(const std::string& body, std::map<std::string, std::string> headers) const {
+tgmux::HttpResponse McpClient::Post(const std::string& body, std::map<std::string, std::string> headers) const {
   std::map<std::string, std::string> all = {{"Authorization", "Bearer " + token_},
                                             {"Content-Type", "application/json"},
                                             {"Accept", "application/json, text/event-stream"}};
@@ -53,7 +53,7 @@ std::pair<json, std::map<std::string, std::string>> McpClient::StatelessRequest(
 }
 
 json McpClient::Request(const std::string& method, const json& params) {
-  app::HttpResponse answer;
+  tgmux::HttpResponse answer;
   if (version_ == "2026-07-28") {
     auto [body, headers] = StatelessRequest(method, params, NextId());
     answer = Post(body, headers);

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "app/http_client.h"
+#include "common/http_client.h"
 
 namespace tgmux::testing {
 
@@ -18,8 +18,8 @@ class McpClient {
 
   // POST /mcp with the body as it is, Authorization, Accept (JSON and SSE),
   // the session and protocol version headers once known, then `headers`.
-  app::HttpResponse Post(const std::string& body, std::map<std::string, std::string> headers = {}) const;
-  app::HttpResponse Post(const nlohmann::json& message, std::map<std::string, std::string> headers = {}) const {
+  tgmux::HttpResponse Post(const std::string& body, std::map<std::string, std::string> headers = {}) const;
+  tgmux::HttpResponse Post(const nlohmann::json& message, std::map<std::string, std::string> headers = {}) const {
     return Post(message.dump(), std::move(headers));
   }
   // initialize (then notifications/initialized) asking for `version`; keeps the
@@ -42,7 +42,7 @@ class McpClient {
   int NextId() { return ++id_; }
 
  private:
-  app::HttpClient http_;
+  tgmux::HttpClient http_;
   std::string token_;
   std::string session_;
   std::string version_;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "app/http_client.h"
+#include "common/http_client.h"
 
 namespace tgmux::testing {
 
@@ -22,7 +22,7 @@ struct Sample {
 
 class SampleRecorder {
  public:
-  explicit SampleRecorder(app::HttpClient client) : client_(std::move(client)) {}
+  explicit SampleRecorder(tgmux::HttpClient client) : client_(std::move(client)) {}
 
   // Sends the request (a JSON body unless null), keeps the answer, and returns
   // its body as JSON (null when it is not JSON).
@@ -30,7 +30,7 @@ class SampleRecorder {
   const std::vector<Sample>& samples() const { return samples_; }
 
  private:
-  app::HttpClient client_;
+  tgmux::HttpClient client_;
   std::vector<Sample> samples_;
 };
 

@@ -5,13 +5,13 @@
 #include <csignal>
 #include <memory>
 
-#include "app/http_client.h"
+#include "common/http_client.h"
 #include "tests/support/process.h"
 
 namespace tgmux::testing {
 
-using app::HttpClient;
-using app::HttpResponse;
+using tgmux::HttpClient;
+using tgmux::HttpResponse;
 
 class TgmuxServer {
  public:

@@ -14,7 +14,7 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
   }
 }
 
-std::optional<double> MetricValue(const app::HttpClient& client, const std::string& series) {
+std::optional<double> MetricValue(const tgmux::HttpClient& client, const std::string& series) {
   std::istringstream lines(client.Get("/metrics").body);
   std::string line;
   while (std::getline(lines, line)) {
@@ -25,7 +25,7 @@ std::optional<double> MetricValue(const app::HttpClient& client, const std::stri
   return std::nullopt;
 }
 
-bool WaitForMetric(const app::HttpClient& client, const std::string& series, double value,
+bool WaitForMetric(const tgmux::HttpClient& client, const std::string& series, double value,
                    std::chrono::milliseconds timeout) {
   return WaitUntil([&] { return MetricValue(client, series).value_or(value - 1) >= value; }, timeout);
 }

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "app/http_client.h"
+#include "common/http_client.h"
 
 namespace tgmux::testing {
 
@@ -17,10 +17,10 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 
 // One series of tgmux's /metrics, named as printed (`tgmux_event_waiters`,
 // `tgmux_tdlib_clients{state="ready"}`); nullopt when absent.
-std::optional<double> MetricValue(const app::HttpClient& client, const std::string& series);
+std::optional<double> MetricValue(const tgmux::HttpClient& client, const std::string& series);
 
 // Waits until that series is at least `value`; false when `timeout` passes first.
-bool WaitForMetric(const app::HttpClient& client, const std::string& series, double value,
+bool WaitForMetric(const tgmux::HttpClient& client, const std::string& series, double value,
                    std::chrono::milliseconds timeout);
 
 }  // namespace tgmux::testing

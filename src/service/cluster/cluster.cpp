@@ -31,6 +31,14 @@ ClusterService::ClusterService(Infrastructure& infra, AccountService& accounts, 
       ttl_(std::chrono::seconds(infra.config().lease_ttl_seconds)),
       started_at_(UnixMillis()) {
   if (!enabled_) return;
+  infra_.metrics().AddCollector([this](Metrics::Writer& w) {
+    std::lock_guard lock(mutex_);
+    w.Gauge("tgmux_cluster_accounts_held", "Accounts this node runs under its leases", "",
+            static_cast<double>(held_.size() - leaving_.size()));
+    w.Counter("tgmux_cluster_lease_lapses_total",
+              "Times this node could not renew its leases in time and stopped its accounts", "",
+              static_cast<double>(lapses_));
+  });
   accounts_.AddObserver(this);
   accounts_.SetPlacement([this](const std::string& account_id) { return MayRun(account_id); });
 }
@@ -46,6 +54,7 @@ ClusterService::~ClusterService() {
 
 void ClusterService::Start() {
   if (!enabled_) return;
+  cluster_key_ = LoadOrCreateMetaKey(infra_.store(), infra_.envelope(), "cluster_key", "cluster key");
   spdlog::info("cluster: node {} at {} joins (lease TTL {} s)", node_id_, infra_.config().node_url,
                ttl_.count() / 1000);
   Beat();
@@ -82,6 +91,7 @@ void ClusterService::Lapse() {
     held.swap(held_);
     leaving_.clear();
     valid_until_.reset();
+    if (!held.empty()) ++lapses_;
   }
   if (held.empty()) return;
   spdlog::warn("cluster: node {} could not renew its leases in time; its {} account(s) stop here and run where "
@@ -156,9 +166,33 @@ void ClusterService::Beat() {
   }
   try {
     Balance(now_ms, expires_at, held);
+    RefreshOwners(now_ms);
   } catch (const store::StoreError& e) {
     spdlog::warn("cluster: node {} could not balance its accounts: {}", node_id_, e.what());
   }
+}
+
+void ClusterService::RefreshOwners(std::int64_t now_ms) {
+  auto& store = infra_.store();
+  std::map<std::string, std::string> urls;  // live nodes but this one
+  for (const auto& node : store.ListNodes()) {
+    if (node.expires_at > now_ms && node.id != node_id_) urls[node.id] = node.url;
+  }
+  std::map<std::string, std::string> owners;
+  for (const auto& lease : store.ListLeases()) {
+    auto url = urls.find(lease.node_id);
+    if (url != urls.end() && lease.expires_at > now_ms) owners[lease.account_id] = url->second;
+  }
+  std::lock_guard lock(owners_mutex_);
+  owners_.swap(owners);
+}
+
+std::optional<std::string> ClusterService::OwnerUrl(const std::string& account_id) {
+  if (!enabled_ || MayRun(account_id)) return std::nullopt;
+  std::lock_guard lock(owners_mutex_);
+  auto it = owners_.find(account_id);
+  if (it == owners_.end()) return std::nullopt;
+  return it->second;
 }
 
 void ClusterService::Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held) {

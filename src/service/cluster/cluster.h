@@ -30,6 +30,7 @@
 #include "service/accounts/account_observer.h"
 #include "service/accounts/accounts.h"
 #include "service/background.h"
+#include "service/cluster/forward_signature.h"
 #include "service/infrastructure.h"
 
 namespace tgmux::service {
@@ -58,6 +59,15 @@ class ClusterService : public AccountObserver {
   // given back, each within `deadline`), then the node's row removed.
   void Shutdown(std::chrono::milliseconds deadline);
 
+  // Where a request for the account goes instead (as of this node's last
+  // beat): the address of the live node that runs it, when that is another
+  // node; nullopt to answer here.
+  std::optional<std::string> OwnerUrl(const std::string& account_id);
+  // Forwarded requests (forward_signature.h): the key every node signs with,
+  // and the check of what arrives. After Start.
+  const crypto::SecretKey& cluster_key() const { return cluster_key_; }
+  cluster::ForwardVerifier& verifier() { return verifier_; }
+
   struct NodeView {
     store::ClusterNode node;
     bool alive = false;
@@ -74,6 +84,8 @@ class ClusterService : public AccountObserver {
   using Steady = std::chrono::steady_clock;
   void Loop();
   void Beat();
+  // Which node runs which account, for OwnerUrl.
+  void RefreshOwners(std::int64_t now_ms);
   // Claims leases up to the fair share, or gives back beyond it.
   void Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
   // No renewal in time: the leases may be another node's by now.
@@ -108,7 +120,12 @@ class ClusterService : public AccountObserver {
   std::set<std::string> leaving_;             // being handed over
   std::optional<Steady::time_point> valid_until_;  // the leases are ours until then
   bool store_away_ = false;                   // the last beat failed (logged once)
+  std::uint64_t lapses_ = 0;
   Hooks hooks_;
+  crypto::SecretKey cluster_key_;
+  cluster::ForwardVerifier verifier_;
+  std::mutex owners_mutex_;
+  std::map<std::string, std::string> owners_;  // account -> address of the other live node that runs it
   std::thread thread_;
 };
 

@@ -57,6 +57,7 @@ class RotationTest : public ::testing::TestWithParam<StoreKind> {
     store->SetMeta("phone_digest_key", old_.WrapDataKey(SecretKey::Random(), "phone_digest_key"));
     store->SetMeta("jwt_signing_key", old_.WrapDataKey(SecretKey::Random(), "meta:jwt_signing_key"));
     store->SetMeta("file_id_key", old_.WrapDataKey(SecretKey::Random(), "file_id_key"));
+    store->SetMeta("cluster_key", old_.WrapDataKey(SecretKey::Random(), "cluster key"));
     store->SetMeta("mcp_settings/key_1", "{\"tools\":[]}");  // not sealed: stays as it is
     for (int i = 0; i < 3; ++i) {
       Account a;
@@ -148,10 +149,10 @@ class RotationTest : public ::testing::TestWithParam<StoreKind> {
     }
     return census;
   }
-  // Every sealed value: 3 meta keys, 3 accounts, a webhook, 2 bot values, a
+  // Every sealed value: 4 meta keys, 3 accounts, a webhook, 2 bot values, a
   // conversation, a watched message, one match extra, a file, a dialog meta,
   // a dialog message, the events.
-  static constexpr int kSealed = 3 + 3 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + kEvents;
+  static constexpr int kSealed = 4 + 3 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + kEvents;
 
   testing::TempDir dir_;
   RotationOptions options_;

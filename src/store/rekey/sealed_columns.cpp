@@ -13,10 +13,12 @@ constexpr std::array<std::string_view, 2> kByDialogAndMessage = {"dialog_id", "m
 constexpr std::array<std::string_view, 2> kByTenantAndSeq = {"tenant_id", "seq"};
 
 // The installation's own keys in meta, wrapped like data keys under these
-// associated data (service: phone_digests.h, file_registry.cpp, auth_tokens.cpp).
+// associated data (service: phone_digests.h, file_registry.cpp, auth_tokens.cpp,
+// cluster/cluster.cpp).
 constexpr std::string_view kMetaKeyIds =
-    "CASE key WHEN 'jwt_signing_key' THEN 'meta:jwt_signing_key' ELSE key END";
-constexpr std::string_view kMetaKeys = "key IN ('phone_digest_key', 'file_id_key', 'jwt_signing_key')";
+    "CASE key WHEN 'jwt_signing_key' THEN 'meta:jwt_signing_key' WHEN 'cluster_key' THEN 'cluster key' ELSE key END";
+constexpr std::string_view kMetaKeys =
+    "key IN ('phone_digest_key', 'file_id_key', 'jwt_signing_key', 'cluster_key')";
 
 constexpr std::array kColumns = {
     SealedColumn{"meta", "value", kByKey, Sealing::kDataKey, "", kMetaKeyIds, kMetaKeys},
@@ -35,9 +37,10 @@ constexpr std::array kColumns = {
     SealedColumn{"events", "data", kByTenantAndSeq, Sealing::kRecord, "event", "id"},
 };
 
-constexpr std::array<std::string_view, 6> kOther = {
+constexpr std::array<std::string_view, 7> kOther = {
     "accounts.phone_sealed", "accounts.td_key_sealed", "accounts.proxy_sealed",
     "outbox.recipient",      "outbox.text",            "outbox.media",
+    "account_snapshots.sealed",  // under the account's data key, like td_key_sealed
 };
 
 }  // namespace

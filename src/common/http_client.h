@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace tgmux::app {
+namespace tgmux {
 
 struct HttpResponse {
   int status = 0;                              // 0: no answer (connection failed)
@@ -29,11 +29,14 @@ class HttpClient {
   HttpResponse Post(const std::string& target, const nlohmann::json& body) const;
   // Sends raw bytes and returns whatever comes back until the server closes.
   std::string Raw(const std::string& bytes) const;
+  // How long connecting, and each wait for the answer, may take (120 s).
+  void SetTimeout(int seconds) { timeout_seconds_ = seconds; }
 
  private:
   std::string host_;
   int port_;
+  int timeout_seconds_ = 120;
   std::map<std::string, std::string> default_headers_;
 };
 
-}  // namespace tgmux::app
+}  // namespace tgmux

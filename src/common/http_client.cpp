@@ -1,4 +1,4 @@
-#include "app/http_client.h"
+#include "common/http_client.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,24 +11,24 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace tgmux::app {
+namespace tgmux {
 namespace {
 
 // A signal that interrupts connect() leaves the connection going on: wait
 // for it to finish and say whether it succeeded.
-bool ConnectedAfterSignal(int fd) {
+bool ConnectedAfterSignal(int fd, int timeout_seconds) {
   if (errno != EINTR) return false;
   pollfd wait{fd, POLLOUT, 0};
   int ready;
   do {
-    ready = poll(&wait, 1, 120 * 1000);
+    ready = poll(&wait, 1, timeout_seconds * 1000);
   } while (ready < 0 && errno == EINTR);
   int error = 0;
   socklen_t length = sizeof error;
   return ready == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
 }
 
-int Connect(const std::string& host, int port) {
+int Connect(const std::string& host, int port, int timeout_seconds) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -38,9 +38,10 @@ int Connect(const std::string& host, int port) {
   for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
     fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
     if (fd < 0) continue;
-    timeval timeout{120, 0};
+    timeval timeout{timeout_seconds, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && !ConnectedAfterSignal(fd)) {
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);  // bounds connect() too
+    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && !ConnectedAfterSignal(fd, timeout_seconds)) {
       close(fd);
       fd = -1;
     }
@@ -84,7 +85,7 @@ std::string HttpResponse::Header(const std::string& lower_name) const {
 }
 
 std::string HttpClient::Raw(const std::string& bytes) const {
-  int fd = Connect(host_, port_);
+  int fd = Connect(host_, port_, timeout_seconds_);
   if (fd < 0) return "";
   std::size_t sent = 0;
   // A signal (a child process ending, say) interrupts a call: it goes on.
@@ -120,4 +121,4 @@ HttpResponse HttpClient::Post(const std::string& target, const nlohmann::json& b
   return Request("POST", target, body.dump());
 }
 
-}  // namespace tgmux::app
+}  // namespace tgmux
