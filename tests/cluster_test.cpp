@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <map>
+#include <thread>
 
 #include "tests/support/http_load.h"
 #include "tests/support/linked_gateway.h"
@@ -192,6 +193,30 @@ TEST_F(ClusterTest, ARequestForAnAccountIsAnsweredByTheNodeThatRunsIt) {
       EXPECT_EQ(read.status, 200) << read.body;
     }
   }
+  // A consumer on node b hears at once what an account node a runs receives
+  // (node a's commit NOTIFYs the others).
+  const std::string b_log = b.process().Stderr();
+  const std::size_t on_a = b_log.find("account " + ids[0] + " runs on node") == std::string::npos ? 0 : 1;
+  std::string cursor = "0";
+  for (;;) {
+    auto page = b.http().Get("/v1/events?timeout=0&limit=500&after=" + cursor).Json();
+    cursor = page["next_cursor"].get<std::string>();
+    if (page["items"].empty()) break;
+  }
+  json heard;
+  std::thread consumer([&] {
+    heard = b.http().Get("/v1/events?timeout=30&account_id=" + ids[on_a] + "&after=" + cursor).Json();
+  });
+  // The poll waits at node b before the message arrives.
+  EXPECT_TRUE(WaitForMetric(b.Anonymous(), "tgmux_event_waiters", 1, std::chrono::seconds(10)));
+  auto said = Control("POST", "/messages", {{"from", kBob}, {"to", "+1555720100" + std::to_string(on_a + 1)},
+                                            {"text", "while b listens"}});
+  EXPECT_EQ(said.status, 201) << said.body.dump();
+  consumer.join();
+  ASSERT_FALSE(heard["items"].empty()) << heard.dump();
+  EXPECT_EQ(heard["items"][0]["type"], "message.received") << heard.dump();
+  EXPECT_EQ(heard["items"][0]["data"]["message"]["text"], "while b listens") << heard.dump();
+
   // A request dressed as forwarded, without the cluster key: refused.
   auto forged = b.http().Request("GET", "/v1/accounts/" + ids[0] + "/chats", "",
                                  {{"X-Tgmux-Forwarded", "t=1,n=0123456789abcdef0123,v1=00"}});

@@ -78,6 +78,10 @@ struct Services {
     outbox.OnFinished([this](const store::OutboxEntry& entry) {
       entry.state == store::OutboxState::kSent ? events.OutboxSent(entry) : events.OutboxFailed(entry);
     });
+    // Several nodes: consumers here hear the events other nodes write.
+    if (cluster.enabled()) {
+      events_elsewhere = infra.store().ListenForEvents([this](const std::string& t) { events.HeardElsewhere(t); });
+    }
     // Several nodes: an account's sends go where its lease goes.
     cluster.SetHooks({[this](const std::string& id) { outbox.TakeOver(id); },
                       [this](const std::string& id) { outbox.Release(id); },
@@ -98,6 +102,7 @@ struct Services {
   // Stops logins and closes every account's client (the sessions stay on
   // disk), writes the events queued so far and answers whoever waits for them.
   void Shutdown() {
+    events_elsewhere.reset();
     health.Stop();
     bots.Shutdown();
     logins.Shutdown();
@@ -148,6 +153,7 @@ struct Services {
   DialogService dialogs;
   MessageService messages;
   RateLimiter logins_per_tenant;  // POST /v1/logins
+  std::unique_ptr<store::Store::Listening> events_elsewhere;  // several nodes: others' events
 };
 
 }  // namespace tgmux::service

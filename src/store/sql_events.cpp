@@ -125,7 +125,7 @@ void InsertRows(sql::Connection& db, const Event* rows, std::size_t count) {
 
 }  // namespace
 
-std::vector<Event> Append(sql::Connection& db, std::vector<Event> events) {
+std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as) {
   std::vector<Event> written;
   if (events.empty()) return written;
   sql::Transaction transaction(db, true);
@@ -153,6 +153,15 @@ std::vector<Event> Append(sql::Connection& db, std::vector<Event> events) {
     sql::BindAll(advance, seq, tenant_id);
     advance.Exec();
     advance.Reset();
+  }
+  if (db.dialect() == sql::Dialect::kPostgres && !written.empty()) {
+    // Delivered at the commit, to every node listening (ListenForEvents).
+    sql::Statement notify(db, std::string("SELECT pg_notify('") + kEventsChannel + "', ?)");
+    for (const auto& [tenant_id, seq] : last) {
+      notify.Bind(1, std::string(notify_as) + ":" + tenant_id);
+      notify.Step();
+      notify.Reset();
+    }
   }
   transaction.Commit();
   return written;

@@ -11,7 +11,10 @@
 
 namespace tgmux::store::sql_events {
 
-std::vector<Event> Append(sql::Connection& db, std::vector<Event> events);
+// On PostgreSQL, the commit also NOTIFYs kEventsChannel with "<notify_as>:<tenant>"
+// for each tenant written (store.h, ListenForEvents).
+std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
+inline constexpr const char* kEventsChannel = "tgmux_events";
 std::vector<Event> List(sql::Connection& db, const EventQuery& query);
 std::int64_t Count(sql::Connection& db, const EventQuery& query);
 std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id);

@@ -7,7 +7,10 @@
 #include <libpq-fe.h>
 
 #include <pqxx/pqxx>
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -180,6 +183,69 @@ class PostgresConnection final : public Connection {
 };
 
 }  // namespace
+
+namespace {
+
+class Receiver final : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& connection, const std::string& channel,
+           const std::function<void(const std::string&)>& heard)
+      : pqxx::notification_receiver(connection, channel), heard_(heard) {}
+  void operator()(const std::string& payload, int /*backend_pid*/) override { heard_(payload); }
+
+ private:
+  const std::function<void(const std::string&)>& heard_;
+};
+
+class Listener final : public PostgresListener {
+ public:
+  Listener(std::string conninfo, std::string channel, std::function<void(const std::string&)> heard)
+      : conninfo_(std::move(conninfo)), channel_(std::move(channel)), heard_(std::move(heard)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Listener() override {
+    stopping_ = true;
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    auto backoff = std::chrono::milliseconds(100);
+    bool first = true;
+    while (!stopping_) {
+      try {
+        pqxx::connection connection(conninfo_);
+        Receiver receiver(connection, channel_, heard_);
+        connection.get_notifs();  // LISTEN is sent now
+        if (!first) heard_("");   // whatever was sent while away was missed
+        first = false;
+        backoff = std::chrono::milliseconds(100);
+        while (!stopping_) connection.await_notification(0, 200000);
+      } catch (const std::exception&) {
+        // Lost (or never made): try again, a little later each time.
+        first = false;
+        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
+             waited += std::chrono::milliseconds(50)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      }
+    }
+  }
+
+  const std::string conninfo_;
+  const std::string channel_;
+  const std::function<void(const std::string&)> heard_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<PostgresListener> ListenPostgres(const std::string& conninfo, const std::string& channel,
+                                                 std::function<void(const std::string& payload)> heard) {
+  return std::make_unique<Listener>(conninfo, channel, std::move(heard));
+}
 
 std::optional<std::string> PostgresConninfoError(const std::string& conninfo) {
   Conninfo parsed = Parse(conninfo);

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "common/time.h"
+#include "crypto/random_id.h"
+#include "store/sql_postgres.h"
 #include "store/migrations.h"
 #include "store/sql_accounts.h"
 #include "store/sql_auth.h"
@@ -31,9 +33,13 @@ namespace {
 
 class SqlStore final : public Store {
  public:
-  SqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
-           std::unique_ptr<sql::ConnectionPool> readers = nullptr, SqliteDurability sqlite = {})
-      : path_(std::move(name)), pool_(std::move(pool)), readers_(std::move(readers)), sqlite_(std::move(sqlite)) {}
+  SqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool, std::unique_ptr<sql::ConnectionPool> readers,
+           SqliteDurability sqlite, std::string listen_conninfo)
+      : path_(std::move(name)),
+        pool_(std::move(pool)),
+        readers_(std::move(readers)),
+        listen_conninfo_(std::move(listen_conninfo)),
+        sqlite_(std::move(sqlite)) {}
 
   int SchemaVersion() override {
     return Read("reading the schema version", [&](sql::Connection& db) { return RecordedSchemaVersion(db); });
@@ -431,7 +437,24 @@ class SqlStore final : public Store {
   }
   // The event log and webhooks: the SQL lives in sql_events.cpp.
   std::vector<Event> AppendEvents(std::vector<Event> events) override {
-    return Run("appending events", [&](sql::Connection& db) { return sql_events::Append(db, std::move(events)); });
+    return Run("appending events",
+               [&](sql::Connection& db) { return sql_events::Append(db, std::move(events), writer_token_); });
+  }
+  std::unique_ptr<Listening> ListenForEvents(std::function<void(const std::string& tenant_id)> heard) override {
+    if (listen_conninfo_.empty()) return nullptr;
+    struct Handle : Listening {
+      std::unique_ptr<sql::PostgresListener> listener;
+    };
+    auto handle = std::make_unique<Handle>();
+    handle->listener = sql::ListenPostgres(
+        listen_conninfo_, sql_events::kEventsChannel,
+        [token = writer_token_ + ":", heard = std::move(heard)](const std::string& payload) {
+          if (payload.empty()) return heard("");
+          if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
+          auto colon = payload.find(':');
+          if (colon != std::string::npos) heard(payload.substr(colon + 1));
+        });
+    return handle;
   }
   std::vector<Event> ListEvents(const EventQuery& query) override {
     return Read("reading events", [&](sql::Connection& db) { return sql_events::List(db, query); });
@@ -564,14 +587,19 @@ class SqlStore final : public Store {
   const std::string path_;
   std::unique_ptr<sql::ConnectionPool> pool_;
   std::unique_ptr<sql::ConnectionPool> readers_;
+  const std::string listen_conninfo_;
+  // Names this process in its NOTIFYs, so that it does not hear itself.
+  const std::string writer_token_ = crypto::RandomId("w");
   SqliteDurability sqlite_;  // declared last: its checkpointer stops first
 };
 
 }  // namespace
 
 std::unique_ptr<Store> MakeSqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
-                                    std::unique_ptr<sql::ConnectionPool> readers, SqliteDurability sqlite) {
-  return std::make_unique<SqlStore>(std::move(name), std::move(pool), std::move(readers), std::move(sqlite));
+                                    std::unique_ptr<sql::ConnectionPool> readers, SqliteDurability sqlite,
+                                    std::string listen_conninfo) {
+  return std::make_unique<SqlStore>(std::move(name), std::move(pool), std::move(readers), std::move(sqlite),
+                                    std::move(listen_conninfo));
 }
 
 }  // namespace tgmux::store

@@ -20,8 +20,9 @@ struct SqliteDurability {
 // Every call takes a connection of `pool` for its length, or of `readers`
 // (when given) for the calls that only read. `name` names the database in
 // errors (a path, or PostgreSQL's host and database: never a password).
+// `listen_conninfo`: PostgreSQL's, for ListenForEvents ("" on SQLite).
 std::unique_ptr<Store> MakeSqlStore(std::string name, std::unique_ptr<sql::ConnectionPool> pool,
                                     std::unique_ptr<sql::ConnectionPool> readers = nullptr,
-                                    SqliteDurability sqlite = {});
+                                    SqliteDurability sqlite = {}, std::string listen_conninfo = "");
 
 }  // namespace tgmux::store

@@ -102,7 +102,7 @@ std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, int pool_s
     auto db = open();
     ApplyMigrations(*db, name);
     auto pool = std::make_unique<sql::ConnectionPool>(static_cast<std::size_t>(pool_size), open, std::move(db));
-    return MakeSqlStore(name, std::move(pool));
+    return MakeSqlStore(name, std::move(pool), nullptr, {}, conninfo);
   } catch (const sql::Error& e) {
     throw StoreError("cannot open " + name + ": " + e.what());
   }

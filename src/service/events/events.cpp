@@ -408,6 +408,21 @@ void EventService::WakeWaiters(const std::string& tenant_id) {
   for (const auto& listener : listeners) listener(tenant_id);
 }
 
+void EventService::HeardElsewhere(const std::string& tenant_id) {
+  std::set<std::string> tenants;
+  {
+    std::lock_guard lock(mutex_);
+    if (tenant_id.empty()) {
+      tails_.clear();
+      for (const auto& [token, waiter] : waiters_) tenants.insert(waiter.query.tenant_id);
+    } else {
+      tails_.erase(tenant_id);
+      tenants.insert(tenant_id);
+    }
+  }
+  for (const auto& tenant : tenants) WakeWaiters(tenant);
+}
+
 void EventService::OnWritten(std::function<void(const std::string&)> listener) {
   std::lock_guard lock(mutex_);
   listeners_.push_back(std::move(listener));

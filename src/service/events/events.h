@@ -113,6 +113,10 @@ class EventService : public AccountObserver {
   void Cancel(std::uint64_t token);
   std::int64_t LastSeq(const std::string& tenant_id) { return infra_.store().LastEventSeq(tenant_id); }
   // Called (on the writer thread) after events of a tenant were written.
+  // Several nodes: another node appended events of the tenant ("": of any
+  // tenant, some may have been missed). What this node keeps in memory of
+  // the tenant's log is stale now; whoever waits reads the store.
+  void HeardElsewhere(const std::string& tenant_id);
   void OnWritten(std::function<void(const std::string& tenant_id)> listener);
 
   // AccountObserver (event_sources.cpp): what accounts report becomes events.
