@@ -78,6 +78,7 @@ std::set<std::int64_t> BotService::UserIds() {
 }
 
 store::Bot BotService::Update(const std::string& tenant_id, const std::string& id, const BotPatch& patch) {
+  std::unique_lock row(row_mutex_);
   auto bot = Get(tenant_id, id);
   if (patch.features) bot.features = FeaturesText(*patch.features);
   if (patch.access) bot.access = patch.access->ToJson().dump();
@@ -94,6 +95,7 @@ store::Bot BotService::Update(const std::string& tenant_id, const std::string& i
   bot.updated_at = UnixSeconds();
   infra_.store().UpdateBot(bot);
   if (patch.disabled) events_.Append({"bot.status", "", bot.tenant_id, BotEventData(bot), ""});
+  row.unlock();
   Changed(bot);
   if (start) Start(bot, nullptr);
   return bot;
@@ -247,8 +249,11 @@ void BotService::OnActive(const std::string& bot_id, const telegram::Me& me) {
     it->second.created = nullptr;
   }
   background_.Post([this, bot_id, me, created] {
+    std::unique_lock row(row_mutex_);
     auto bot = infra_.store().FindBot(bot_id);
     if (!bot) return;
+    // Disabled while its client was starting: it stays disabled.
+    if (bot->status == BotStatus::kDisabled && !created) return;
     const bool changed = bot->status != BotStatus::kActive || !bot->last_error.empty();
     bot->username = me.username;
     bot->telegram_user_id = me.user_id;
@@ -258,6 +263,7 @@ void BotService::OnActive(const std::string& bot_id, const telegram::Me& me) {
     infra_.store().UpdateBot(*bot);
     spdlog::info("bot {}: active as @{}", bot_id, me.username);
     if (changed) events_.Append({"bot.status", "", bot->tenant_id, BotEventData(*bot), ""});
+    row.unlock();
     Changed(*bot);
     if (created) created(*bot);
   });
@@ -295,6 +301,7 @@ void BotService::CloseThen(Running running, std::function<void()> then) {
 
 void BotService::SetStatus(const std::string& bot_id, BotStatus status, const std::string& error) {
   background_.Post([this, bot_id, status, error] {
+    std::unique_lock row(row_mutex_);
     auto bot = infra_.store().FindBot(bot_id);
     if (!bot || (bot->status == status && bot->last_error == error)) return;
     if (bot->status == BotStatus::kDisabled) return;
@@ -303,6 +310,7 @@ void BotService::SetStatus(const std::string& bot_id, BotStatus status, const st
     bot->updated_at = UnixSeconds();
     infra_.store().UpdateBot(*bot);
     events_.Append({"bot.status", "", bot->tenant_id, BotEventData(*bot), ""});
+    row.unlock();
     Changed(*bot);
   });
 }

@@ -117,6 +117,9 @@ class BotService {
   Background& background_;
   EventService& events_;
   std::mutex mutex_;
+  // One read-modify-write of a bot's row at a time: an API change (Update)
+  // and a status the bot's client reports must not undo each other.
+  std::mutex row_mutex_;
   std::map<std::string, Running> running_;
   std::shared_ptr<BotListener> listener_;
 };
