@@ -1,12 +1,12 @@
 #include "store/sql_events.h"
 
-
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 
+#include "store/sql_postgres.h"
 #include "store/sql_util.h"
 
 namespace tgmux::store::sql_events {
@@ -280,6 +280,22 @@ bool DeleteWebhook(sql::Connection& db, std::string_view tenant_id, std::string_
   sql::Statement erase(db, "DELETE FROM webhooks WHERE tenant_id = ? AND id = ?");
   sql::BindAll(erase, std::string(tenant_id), std::string(id));
   return erase.Exec() > 0;
+}
+
+std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
+                                         std::function<void(const std::string& tenant_id)> heard) {
+  struct Handle : Store::Listening {
+    std::unique_ptr<sql::PostgresListener> listener;
+  };
+  auto handle = std::make_unique<Handle>();
+  handle->listener = sql::ListenPostgres(
+      conninfo, kEventsChannel, [token = writer_token + ":", heard = std::move(heard)](const std::string& payload) {
+        if (payload.empty()) return heard("");
+        if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
+        auto colon = payload.find(':');
+        if (colon != std::string::npos) heard(payload.substr(colon + 1));
+      });
+  return handle;
 }
 
 }  // namespace tgmux::store::sql_events

@@ -2,12 +2,16 @@
 // webhooks, as free functions over a connection the caller has locked.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "store/event_records.h"
 #include "store/sql.h"
+#include "store/store.h"
 
 namespace tgmux::store::sql_events {
 
@@ -15,6 +19,9 @@ namespace tgmux::store::sql_events {
 // for each tenant written (store.h, ListenForEvents).
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
 inline constexpr const char* kEventsChannel = "tgmux_events";
+// Store::ListenForEvents on PostgreSQL: what other writers than `writer_token` append.
+std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
+                                         std::function<void(const std::string& tenant_id)> heard);
 std::vector<Event> List(sql::Connection& db, const EventQuery& query);
 std::int64_t Count(sql::Connection& db, const EventQuery& query);
 std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id);

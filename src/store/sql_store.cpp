@@ -12,7 +12,6 @@
 
 #include "common/time.h"
 #include "crypto/random_id.h"
-#include "store/sql_postgres.h"
 #include "store/migrations.h"
 #include "store/sql_accounts.h"
 #include "store/sql_auth.h"
@@ -442,19 +441,7 @@ class SqlStore final : public Store {
   }
   std::unique_ptr<Listening> ListenForEvents(std::function<void(const std::string& tenant_id)> heard) override {
     if (listen_conninfo_.empty()) return nullptr;
-    struct Handle : Listening {
-      std::unique_ptr<sql::PostgresListener> listener;
-    };
-    auto handle = std::make_unique<Handle>();
-    handle->listener = sql::ListenPostgres(
-        listen_conninfo_, sql_events::kEventsChannel,
-        [token = writer_token_ + ":", heard = std::move(heard)](const std::string& payload) {
-          if (payload.empty()) return heard("");
-          if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
-          auto colon = payload.find(':');
-          if (colon != std::string::npos) heard(payload.substr(colon + 1));
-        });
-    return handle;
+    return sql_events::Listen(listen_conninfo_, writer_token_, std::move(heard));
   }
   std::vector<Event> ListEvents(const EventQuery& query) override {
     return Read("reading events", [&](sql::Connection& db) { return sql_events::List(db, query); });
