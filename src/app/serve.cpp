@@ -74,7 +74,12 @@ int Serve(const config::Config& config, const sigset_t& stop_signals) {
               << config.Listen() << " controls every account" << std::endl;
   }
   services->accounts.RestoreAll();
-  services->cluster.Start();
+  try {
+    services->cluster.Start();
+  } catch (const std::exception& e) {
+    std::cerr << "tgmux: TGMUX_NODE_URL: this node cannot join: " << e.what() << std::endl;
+    return 2;
+  }
   services->health.Start();
   auto bot_front = std::make_unique<bots::BotFront>(*services);
   services->bots.RestoreAll();
