@@ -4,15 +4,16 @@
 // forwarding of a request for an account that another node runs to that node.
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <set>
 
 #include "api/routes.h"
 #include "api/views.h"
+#include "common/hex.h"
 #include "common/http_client.h"
 #include "common/time.h"
 #include "crypto/random_id.h"
 #include "service/cluster/forward_signature.h"
+#include "service/events/webhook_url.h"
 
 namespace tgmux::api {
 namespace {
@@ -29,39 +30,15 @@ bool ForAccountClient(const RouteInfo& route) {
   return !(route.pattern == prefix + "/messages" && route.method == "POST");
 }
 
-std::string Encode(std::string_view text, bool keep_slash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 // The request's target as both nodes spell it (the signature covers it).
 std::string Target(const Request& r) {
-  std::string target = Encode(r.path, true);
+  std::string target = PercentEncode(r.path, true);
   char separator = '?';
   for (const auto& [name, value] : r.query) {
-    target += separator + Encode(name, false) + "=" + Encode(value, false);
+    target += separator + PercentEncode(name) + "=" + PercentEncode(value);
     separator = '&';
   }
   return target;
-}
-
-// "http://host:port" -> host, port.
-std::pair<std::string, int> HostPort(const std::string& url) {
-  auto rest = url.substr(url.find("://") + 3);
-  auto colon = rest.rfind(':');
-  bool is_https = url.rfind("https", 0) == 0;
-  if (colon == std::string::npos || rest.back() == ']') return {rest, is_https ? 443 : 80};
-  std::string host = rest.substr(0, colon);
-  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-  return {host, std::stoi(rest.substr(colon + 1))};
 }
 
 Response Unavailable(const Request& r, const std::string& why) {
@@ -91,8 +68,9 @@ std::optional<Response> Forward(service::Services& s, const RouteInfo& route, co
   }
   headers[cluster::kForwardedHeader] = cluster::SignForward(s.cluster.cluster_key(), UnixSeconds(),
                                                             crypto::RandomId("n"), r.method, target, r.body);
-  auto [host, port] = HostPort(*owner);
-  HttpClient client(host, port);
+  auto url = service::ParseWebhookUrl(*owner);  // the owner's TGMUX_NODE_URL
+  if (!url) return Unavailable(r, "the address of the node that runs the account is not usable");
+  HttpClient client(url->host, std::stoi(url->port));
   client.SetTimeout(static_cast<int>(s.infra.config().telegram.deadline_seconds) + 10);
   auto answer = client.Request(r.method, target, r.body, headers);
   if (answer.status == 0) {

@@ -1,4 +1,5 @@
-// Bytes as lower-case hex and back (cursors, stored records, PostgreSQL's bytea literals).
+// Bytes as lower-case hex and back (cursors, stored records, PostgreSQL's bytea literals),
+// and as percent-escapes in URLs.
 #pragma once
 
 #include <charconv>
@@ -29,6 +30,23 @@ inline std::optional<std::string> FromHex(std::string_view hex) {
     auto [end, error] = std::from_chars(hex.data() + i, hex.data() + i + 2, value, 16);
     if (error != std::errc() || end != hex.data() + i + 2) return std::nullopt;
     out += static_cast<char>(value);
+  }
+  return out;
+}
+
+// Every byte but RFC 3986's unreserved ones (and '/' when `keep_slash`) as %XX.
+inline std::string PercentEncode(std::string_view text, bool keep_slash = false) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || (keep_slash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0xF];
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/hex.h"
 #include "common/name_table.h"
 
 namespace tgmux {
@@ -29,21 +30,6 @@ std::optional<std::string> Unescape(std::string_view text) {
     }
     out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
     i += 2;
-  }
-  return out;
-}
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      static const char* kHex = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
   }
   return out;
 }
@@ -82,7 +68,7 @@ std::string ProxyUrl::ToString() const {
   if (kind == ProxyKind::kMtproto) {
     out += secret + "@";
   } else if (!username.empty() || !password.empty()) {
-    out += Escape(username) + ":" + Escape(password) + "@";
+    out += PercentEncode(username) + ":" + PercentEncode(password) + "@";
   }
   return out + HostPort(*this);
 }
@@ -92,7 +78,7 @@ std::string ProxyUrl::Masked() const {
   if (kind == ProxyKind::kMtproto) {
     out += "***@";
   } else if (!username.empty() || !password.empty()) {
-    out += Escape(username) + ":***@";
+    out += PercentEncode(username) + ":***@";
   }
   return out + HostPort(*this);
 }

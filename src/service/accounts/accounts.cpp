@@ -43,8 +43,7 @@ void AccountService::RestoreAll() {
   RemoveOrphans(accounts);
   BackfillPhoneDigests(accounts);
   for (const auto& account : accounts) {
-    if (account.status == AccountStatus::kDisabled || SessionGone(account.status)) continue;
-    Start(account);
+    if (Runnable(account)) Start(account);
   }
 }
 
@@ -78,8 +77,7 @@ void AccountService::Close(const std::string& account_id, std::function<void()> 
 void AccountService::Resume(const std::string& account_id) {
   background_.Post([this, account_id] {
     auto row = infra_.store().FindAccount(account_id);
-    if (!row || row->status == AccountStatus::kDisabled || SessionGone(row->status)) return;
-    Start(*row);
+    if (row && Runnable(*row)) Start(*row);
   });
 }
 

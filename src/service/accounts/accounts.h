@@ -133,6 +133,10 @@ class AccountService {
   void ReportReachable(const std::string& account_id, bool reachable, const std::string& error);
   // Not linked any more: revoked or banned (a new login may take its number).
   static bool SessionGone(store::AccountStatus status);
+  // Its client runs (somewhere): linked and not disabled.
+  static bool Runnable(const store::Account& account) {
+    return account.status != store::AccountStatus::kDisabled && !SessionGone(account.status);
+  }
 
   // When the account's flood wait ends (unix seconds), or 0 when it is in none.
   // Kept in memory only: after a restart the account starts without one.

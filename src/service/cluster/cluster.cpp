@@ -12,16 +12,6 @@
 
 namespace tgmux::service {
 
-using store::AccountStatus;
-
-namespace {
-
-bool Runnable(const store::Account& account) {
-  return account.status != AccountStatus::kDisabled && !AccountService::SessionGone(account.status);
-}
-
-}  // namespace
-
 ClusterService::ClusterService(Infrastructure& infra, AccountService& accounts, Background& background)
     : infra_(infra),
       accounts_(accounts),
@@ -165,21 +155,24 @@ void ClusterService::Beat() {
     }
   }
   try {
-    Balance(now_ms, expires_at, held);
-    RefreshOwners(now_ms);
+    // One look at the nodes and the leases serves both.
+    const auto nodes = store.ListNodes();
+    const auto leases = store.ListLeases();
+    Balance(nodes, leases, now_ms, expires_at, held);
+    RefreshOwners(nodes, leases, now_ms);
   } catch (const store::StoreError& e) {
     spdlog::warn("cluster: node {} could not balance its accounts: {}", node_id_, e.what());
   }
 }
 
-void ClusterService::RefreshOwners(std::int64_t now_ms) {
-  auto& store = infra_.store();
+void ClusterService::RefreshOwners(const std::vector<store::ClusterNode>& nodes,
+                                   const std::vector<store::AccountLease>& leases, std::int64_t now_ms) {
   std::map<std::string, std::string> urls;  // live nodes but this one
-  for (const auto& node : store.ListNodes()) {
+  for (const auto& node : nodes) {
     if (node.expires_at > now_ms && node.id != node_id_) urls[node.id] = node.url;
   }
   std::map<std::string, std::string> owners;
-  for (const auto& lease : store.ListLeases()) {
+  for (const auto& lease : leases) {
     auto url = urls.find(lease.node_id);
     if (url != urls.end() && lease.expires_at > now_ms) owners[lease.account_id] = url->second;
   }
@@ -195,17 +188,19 @@ std::optional<std::string> ClusterService::OwnerUrl(const std::string& account_i
   return it->second;
 }
 
-void ClusterService::Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held) {
+void ClusterService::Balance(const std::vector<store::ClusterNode>& all_nodes,
+                             const std::vector<store::AccountLease>& all_leases, std::int64_t now_ms,
+                             std::int64_t expires_at, std::size_t held) {
   auto& store = infra_.store();
   std::size_t nodes = 0;
   const std::int64_t forget_before = now_ms - std::max<std::int64_t>(60000, 10 * ttl_.count());
-  for (const auto& node : store.ListNodes()) {
+  for (const auto& node : all_nodes) {
     if (node.expires_at > now_ms || node.id == node_id_) ++nodes;
     if (node.expires_at < forget_before) store.RemoveNode(node.id);  // long gone
   }
   std::vector<std::string> runnable;
   for (const auto& account : store.ListAccounts()) {
-    if (Runnable(account)) runnable.push_back(account.id);
+    if (AccountService::Runnable(account)) runnable.push_back(account.id);
   }
   const std::size_t fair = (runnable.size() + nodes - 1) / std::max<std::size_t>(nodes, 1);
   if (held > fair) {
@@ -222,13 +217,13 @@ void ClusterService::Balance(std::int64_t now_ms, std::int64_t expires_at, std::
     return;
   }
   if (held == fair) return;
-  std::map<std::string, store::AccountLease> leases;
-  for (auto& lease : store.ListLeases()) leases[lease.account_id] = std::move(lease);
+  std::map<std::string, const store::AccountLease*> leases;
+  for (const auto& lease : all_leases) leases[lease.account_id] = &lease;
   std::size_t wanted = fair - held;
   for (const auto& account_id : runnable) {
     if (wanted == 0) break;
     auto it = leases.find(account_id);
-    if (it != leases.end() && !it->second.node_id.empty() && it->second.expires_at + margin_ms() >= now_ms) continue;
+    if (it != leases.end() && !it->second->node_id.empty() && it->second->expires_at + margin_ms() >= now_ms) continue;
     // Only an account whose session can be had here: its snapshot, or its directory on this node's disk.
     if (!HasLocalSession(account_id) && !store.FindSnapshot(account_id)) continue;
     auto lease = store.ClaimLease(account_id, node_id_, now_ms - margin_ms(), expires_at);

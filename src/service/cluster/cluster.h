@@ -85,9 +85,11 @@ class ClusterService : public AccountObserver {
   void Loop();
   void Beat();
   // Which node runs which account, for OwnerUrl.
-  void RefreshOwners(std::int64_t now_ms);
+  void RefreshOwners(const std::vector<store::ClusterNode>& nodes, const std::vector<store::AccountLease>& leases,
+                     std::int64_t now_ms);
   // Claims leases up to the fair share, or gives back beyond it.
-  void Balance(std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
+  void Balance(const std::vector<store::ClusterNode>& nodes, const std::vector<store::AccountLease>& leases,
+               std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
   // No renewal in time: the leases may be another node's by now.
   void Lapse();
   // The account runs elsewhere now: its client closes, the hooks hear it.

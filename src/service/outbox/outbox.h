@@ -209,6 +209,8 @@ class OutboxService : public AccountObserver {
   // here has it: an entry that another step accepted meanwhile, or that was
   // sent and left the queue, is never accepted twice.
   void AcceptIfStillQueued(const store::OutboxEntry& entry);
+  // The same for each entry, posted to the background thread; by account.
+  void AcceptEachIfStillQueued(std::map<std::string, std::vector<store::OutboxEntry>> queued);
   // outbox_placement.cpp: the unfinished entries of the accounts `which` picks (all when empty), opened.
   struct Unfinished {
     std::map<std::string, std::vector<store::OutboxEntry>> queued;  // by account, oldest first

@@ -61,6 +61,12 @@ void OutboxService::TakeOver(const std::string& account_id) {
   EndInFlight(unfinished.in_flight);
   for (auto& [id, entries] : unfinished.queued) {
     for (const auto& entry : entries) metrics_.Track(entry);
+  }
+  AcceptEachIfStillQueued(std::move(unfinished.queued));
+}
+
+void OutboxService::AcceptEachIfStillQueued(std::map<std::string, std::vector<store::OutboxEntry>> queued) {
+  for (auto& [id, entries] : queued) {
     background_.Post([this, entries = std::move(entries)] {
       for (const auto& entry : entries) AcceptIfStillQueued(entry);
     });
@@ -69,15 +75,8 @@ void OutboxService::TakeOver(const std::string& account_id) {
 
 void OutboxService::PickUp(const std::set<std::string>& account_ids) {
   if (account_ids.empty()) return;
-  auto unfinished = ReadUnfinished([&](const std::string& id) { return account_ids.count(id) > 0; });
-  for (auto& [id, entries] : unfinished.queued) {
-    background_.Post([this, entries = std::move(entries)] {
-      for (const auto& entry : entries) {
-        Sender& sender = SenderOf(entry.account_id);
-        if (Find(sender, entry.id) == nullptr) AcceptIfStillQueued(entry);
-      }
-    });
-  }
+  AcceptEachIfStillQueued(
+      ReadUnfinished([&](const std::string& id) { return account_ids.count(id) > 0; }).queued);
 }
 
 void OutboxService::AcceptIfStillQueued(const store::OutboxEntry& entry) {
