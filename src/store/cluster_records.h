@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "store/states.h"
+
 namespace tgmux::store {
 
 struct ClusterNode {
@@ -19,13 +21,32 @@ struct ClusterNode {
   int accounts = 0;               // accounts it runs, as of its last beat
 };
 
-// An account runs on `node_id` until `expires_at`; `epoch` grows by one every
-// time the lease changes hands (the fence: a node acts on an account only
-// under the epoch it claimed). node_id "" is a lease given back.
-struct AccountLease {
-  std::string account_id;
+// The two tables of leases: an account runs on one node at a time
+// (account_leases, one row per account, removed with it); other work does
+// too (work_leases, subjects such as "webhook:<id>", removed by the nodes once
+// the work is gone).
+enum class LeaseKind { kAccount, kWork };
+
+// `subject` (an account id, or a work subject) runs on `node_id` until
+// `expires_at`; `epoch` grows by one every time the lease changes hands (the
+// fence: a node acts only under the epoch it claimed). node_id "" is a lease
+// given back.
+struct Lease {
+  std::string subject;
   std::string node_id;
   std::int64_t epoch = 0;
+  std::int64_t expires_at = 0;
+};
+
+// A login in progress belongs to the node that started it (its TDLib client
+// runs there): the other nodes send its requests there, and answer it failed
+// once that node is gone. Times in unix seconds.
+struct ClusterLogin {
+  std::string id;
+  std::string node_id;
+  std::string tenant_id;
+  LoginMethod method = LoginMethod::kPhone;
+  std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
 };
 

@@ -492,6 +492,26 @@ CREATE TABLE account_snapshots (
 );
 )sql";
 
+// Work other than accounts that one node runs at a time (webhooks'
+// deliveries), and the node of each login in progress.
+constexpr std::string_view kWorkLeases = R"sql(
+CREATE TABLE cluster_logins (
+  id         TEXT PRIMARY KEY,
+  node_id    TEXT NOT NULL,
+  tenant_id  TEXT NOT NULL,
+  method     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE work_leases (
+  subject    TEXT PRIMARY KEY,
+  node_id    TEXT NOT NULL,
+  epoch      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX work_leases_by_node ON work_leases (node_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "accounts and meta", kCreateAccountsAndMeta},
     Migration{2, "users, tenants, tokens, api keys, invites, audit log", kCreateUsersAndTenants},
@@ -511,6 +531,7 @@ constexpr std::array kMigrations = {
     Migration{16, "account project and external ids", kAccountLabels},
     Migration{17, "dialogs' sealed meta as bytes", kDialogMetaBytes, kDialogMetaBytesPostgres},
     Migration{18, "cluster nodes, account leases and TDLib snapshots", kCluster},
+    Migration{19, "leases of work other than accounts, logins' nodes", kWorkLeases},
 };
 
 }  // namespace

@@ -11,7 +11,16 @@ ClusterNode ReadNode(sql::Statement& row) {
   return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3), row.Int64(4), row.Int(5)};
 }
 
-AccountLease ReadLease(sql::Statement& row) { return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3)}; }
+Lease ReadLease(sql::Statement& row) { return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3)}; }
+
+// The table of a kind of lease and its key column.
+struct LeaseTable {
+  std::string table;
+  std::string key;
+};
+LeaseTable TableOf(LeaseKind kind) {
+  return kind == LeaseKind::kAccount ? LeaseTable{"account_leases", "account_id"} : LeaseTable{"work_leases", "subject"};
+}
 
 }  // namespace
 
@@ -38,38 +47,72 @@ void RemoveNode(sql::Connection& db, std::string_view id) {
   remove.Exec();
 }
 
-std::vector<AccountLease> RenewLeases(sql::Connection& db, std::string_view node_id, std::int64_t expires_at) {
-  sql::Statement renew(db,
-                       "UPDATE account_leases SET expires_at = ? WHERE node_id = ? "
-                       "RETURNING account_id, node_id, epoch, expires_at");
+std::vector<Lease> RenewLeases(sql::Connection& db, LeaseKind kind, std::string_view node_id, std::int64_t expires_at) {
+  const auto t = TableOf(kind);
+  sql::Statement renew(db, "UPDATE " + t.table + " SET expires_at = ? WHERE node_id = ? RETURNING " + t.key +
+                               ", node_id, epoch, expires_at");
   sql::BindAll(renew, expires_at, node_id);
-  return ReadAll<AccountLease>(renew, ReadLease);
+  return ReadAll<Lease>(renew, ReadLease);
 }
 
-std::optional<AccountLease> ClaimLease(sql::Connection& db, std::string_view account_id, std::string_view node_id,
-                                       std::int64_t expired_before, std::int64_t expires_at) {
+std::optional<Lease> ClaimLease(sql::Connection& db, LeaseKind kind, std::string_view subject,
+                                std::string_view node_id, std::int64_t expired_before, std::int64_t expires_at) {
+  const auto t = TableOf(kind);
   // One statement: two nodes claiming at once cannot both win.
-  sql::Statement claim(db,
-                       "INSERT INTO account_leases (account_id, node_id, epoch, expires_at) VALUES (?, ?, 1, ?) "
-                       "ON CONFLICT (account_id) DO UPDATE SET node_id = excluded.node_id, "
-                       "epoch = account_leases.epoch + 1, expires_at = excluded.expires_at "
-                       "WHERE account_leases.node_id = '' OR account_leases.expires_at < ? "
-                       "RETURNING account_id, node_id, epoch, expires_at");
-  sql::BindAll(claim, account_id, node_id, expires_at, expired_before);
+  sql::Statement claim(db, "INSERT INTO " + t.table + " (" + t.key + ", node_id, epoch, expires_at) VALUES (?, ?, 1, ?) "
+                           "ON CONFLICT (" + t.key + ") DO UPDATE SET node_id = excluded.node_id, "
+                           "epoch = " + t.table + ".epoch + 1, expires_at = excluded.expires_at "
+                           "WHERE " + t.table + ".node_id = '' OR " + t.table + ".expires_at < ? "
+                           "RETURNING " + t.key + ", node_id, epoch, expires_at");
+  sql::BindAll(claim, subject, node_id, expires_at, expired_before);
   return One(claim, ReadLease);
 }
 
-bool ReleaseLease(sql::Connection& db, std::string_view account_id, std::string_view node_id, std::int64_t epoch) {
-  sql::Statement release(db,
-                         "UPDATE account_leases SET node_id = '', expires_at = 0 "
-                         "WHERE account_id = ? AND node_id = ? AND epoch = ?");
-  sql::BindAll(release, account_id, node_id, epoch);
+bool ReleaseLease(sql::Connection& db, LeaseKind kind, std::string_view subject, std::string_view node_id,
+                  std::int64_t epoch) {
+  const auto t = TableOf(kind);
+  sql::Statement release(db, "UPDATE " + t.table + " SET node_id = '', expires_at = 0 WHERE " + t.key +
+                                 " = ? AND node_id = ? AND epoch = ?");
+  sql::BindAll(release, subject, node_id, epoch);
   return release.Exec() > 0;
 }
 
-std::vector<AccountLease> ListLeases(sql::Connection& db) {
-  sql::Statement query(db, "SELECT account_id, node_id, epoch, expires_at FROM account_leases ORDER BY account_id");
-  return ReadAll<AccountLease>(query, ReadLease);
+std::vector<Lease> ListLeases(sql::Connection& db, LeaseKind kind) {
+  const auto t = TableOf(kind);
+  sql::Statement query(db, "SELECT " + t.key + ", node_id, epoch, expires_at FROM " + t.table + " ORDER BY " + t.key);
+  return ReadAll<Lease>(query, ReadLease);
+}
+
+void DropLease(sql::Connection& db, LeaseKind kind, std::string_view subject) {
+  const auto t = TableOf(kind);
+  sql::Statement remove(db, "DELETE FROM " + t.table + " WHERE " + t.key + " = ?");
+  remove.Bind(1, subject);
+  remove.Exec();
+}
+
+void PutLogin(sql::Connection& db, const ClusterLogin& login) {
+  sql::Statement insert(db,
+                        "INSERT INTO cluster_logins (id, node_id, tenant_id, method, created_at, expires_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)");
+  sql::BindAll(insert, login.id, login.node_id, login.tenant_id, LoginMethodName(login.method), login.created_at,
+               login.expires_at);
+  insert.Exec();
+}
+
+std::optional<ClusterLogin> FindLogin(sql::Connection& db, std::string_view id) {
+  sql::Statement query(db,
+                       "SELECT id, node_id, tenant_id, method, created_at, expires_at FROM cluster_logins WHERE id = ?");
+  query.Bind(1, id);
+  return One(query, [](sql::Statement& row) {
+    return ClusterLogin{row.Text(0), row.Text(1), row.Text(2),
+                        ParseLoginMethod(row.Text(3)).value_or(LoginMethod::kPhone), row.Int64(4), row.Int64(5)};
+  });
+}
+
+void DeleteLoginsBefore(sql::Connection& db, std::int64_t created_before) {
+  sql::Statement remove(db, "DELETE FROM cluster_logins WHERE created_at < ?");
+  remove.Bind(1, created_before);
+  remove.Exec();
 }
 
 void PutSnapshot(sql::Connection& db, const TdSnapshot& snapshot) {

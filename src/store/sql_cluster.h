@@ -18,16 +18,22 @@ void BeatNode(sql::Connection& db, const ClusterNode& node);
 std::vector<ClusterNode> ListNodes(sql::Connection& db);
 void RemoveNode(sql::Connection& db, std::string_view id);
 
-// Every lease the node holds, extended to `expires_at`.
-std::vector<AccountLease> RenewLeases(sql::Connection& db, std::string_view node_id, std::int64_t expires_at);
-// Takes the account's lease for the node when nobody holds it, it was given
+// Every lease of the kind the node holds, extended to `expires_at`.
+std::vector<Lease> RenewLeases(sql::Connection& db, LeaseKind kind, std::string_view node_id, std::int64_t expires_at);
+// Takes the subject's lease for the node when nobody holds it, it was given
 // back, or it expired before `expired_before`; the lease taken (its epoch one
 // more than the last), or nullopt when another node holds it.
-std::optional<AccountLease> ClaimLease(sql::Connection& db, std::string_view account_id, std::string_view node_id,
-                                       std::int64_t expired_before, std::int64_t expires_at);
+std::optional<Lease> ClaimLease(sql::Connection& db, LeaseKind kind, std::string_view subject,
+                                std::string_view node_id, std::int64_t expired_before, std::int64_t expires_at);
 // Gives the lease back if the node still holds it under that epoch.
-bool ReleaseLease(sql::Connection& db, std::string_view account_id, std::string_view node_id, std::int64_t epoch);
-std::vector<AccountLease> ListLeases(sql::Connection& db);
+bool ReleaseLease(sql::Connection& db, LeaseKind kind, std::string_view subject, std::string_view node_id,
+                  std::int64_t epoch);
+std::vector<Lease> ListLeases(sql::Connection& db, LeaseKind kind);
+void DropLease(sql::Connection& db, LeaseKind kind, std::string_view subject);
+
+void PutLogin(sql::Connection& db, const ClusterLogin& login);
+std::optional<ClusterLogin> FindLogin(sql::Connection& db, std::string_view id);
+void DeleteLoginsBefore(sql::Connection& db, std::int64_t created_before);
 
 void PutSnapshot(sql::Connection& db, const TdSnapshot& snapshot);
 std::optional<TdSnapshot> FindSnapshot(sql::Connection& db, std::string_view account_id);

@@ -27,30 +27,30 @@ class ClusterStoreTest : public ::testing::TestWithParam<testing::StoreKind> {
 };
 
 TEST_P(ClusterStoreTest, ALeaseIsOneNodesUntilGivenBackOrExpired) {
-  auto first = store_->ClaimLease("acc_1", "node_a", 1000, 20000);
+  auto first = store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_a", 1000, 20000);
   ASSERT_TRUE(first);
   EXPECT_EQ(first->node_id, "node_a");
   EXPECT_EQ(first->epoch, 1);
   // Held and not expired (expires at 20000, a claim accepts expiry before 15000).
-  EXPECT_FALSE(store_->ClaimLease("acc_1", "node_b", 15000, 30000));
+  EXPECT_FALSE(store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_b", 15000, 30000));
   // Expired before 25000: node_b takes it under the next epoch.
-  auto taken = store_->ClaimLease("acc_1", "node_b", 25000, 40000);
+  auto taken = store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_b", 25000, 40000);
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->node_id, "node_b");
   EXPECT_EQ(taken->epoch, 2);
   // node_a's renewal no longer includes it; node_b's does.
-  EXPECT_TRUE(store_->RenewLeases("node_a", 50000).empty());
-  auto renewed = store_->RenewLeases("node_b", 50000);
+  EXPECT_TRUE(store_->RenewLeases(LeaseKind::kAccount, "node_a", 50000).empty());
+  auto renewed = store_->RenewLeases(LeaseKind::kAccount, "node_b", 50000);
   ASSERT_EQ(renewed.size(), 1u);
-  EXPECT_EQ(renewed[0].account_id, "acc_1");
+  EXPECT_EQ(renewed[0].subject, "acc_1");
   EXPECT_EQ(renewed[0].expires_at, 50000);
   // Given back under a stale epoch: refused; under its own: free at once.
-  EXPECT_FALSE(store_->ReleaseLease("acc_1", "node_b", 1));
-  EXPECT_TRUE(store_->ReleaseLease("acc_1", "node_b", 2));
-  auto back = store_->ClaimLease("acc_1", "node_a", 0, 60000);
+  EXPECT_FALSE(store_->ReleaseLease(LeaseKind::kAccount, "acc_1", "node_b", 1));
+  EXPECT_TRUE(store_->ReleaseLease(LeaseKind::kAccount, "acc_1", "node_b", 2));
+  auto back = store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_a", 0, 60000);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->epoch, 3);
-  auto leases = store_->ListLeases();
+  auto leases = store_->ListLeases(LeaseKind::kAccount);
   ASSERT_EQ(leases.size(), 1u);
   EXPECT_EQ(leases[0].node_id, "node_a");
 }
@@ -79,10 +79,31 @@ TEST_P(ClusterStoreTest, SnapshotsAreKeptPerAccountAndGoWithIt) {
   EXPECT_EQ(found->sealed, bytes + "2");
   EXPECT_EQ(found->taken_at, 6);
   EXPECT_FALSE(store_->FindSnapshot("acc_2"));
-  ASSERT_TRUE(store_->ClaimLease("acc_1", "node_a", 0, 100));
+  ASSERT_TRUE(store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_a", 0, 100));
   store_->DeleteAccount("acc_1");
   EXPECT_FALSE(store_->FindSnapshot("acc_1"));
-  EXPECT_TRUE(store_->ListLeases().empty());
+  EXPECT_TRUE(store_->ListLeases(LeaseKind::kAccount).empty());
+}
+
+TEST_P(ClusterStoreTest, WorkLeasesAreKeptApartFromAccountsAndDroppedWhenTheWorkIsGone) {
+  // Work needs no row of its own elsewhere: any subject.
+  auto hook = store_->ClaimLease(LeaseKind::kWork, "webhook:whk_1", "node_a", 0, 20000);
+  ASSERT_TRUE(hook);
+  EXPECT_EQ(hook->epoch, 1);
+  EXPECT_FALSE(store_->ClaimLease(LeaseKind::kWork, "webhook:whk_1", "node_b", 15000, 30000));
+  ASSERT_TRUE(store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_a", 0, 20000));
+  // Each renewal answers its own kind only.
+  auto work = store_->RenewLeases(LeaseKind::kWork, "node_a", 40000);
+  ASSERT_EQ(work.size(), 1u);
+  EXPECT_EQ(work[0].subject, "webhook:whk_1");
+  auto accounts = store_->RenewLeases(LeaseKind::kAccount, "node_a", 40000);
+  ASSERT_EQ(accounts.size(), 1u);
+  EXPECT_EQ(accounts[0].subject, "acc_1");
+  // The work is gone: its lease too, and the holder's renewal no longer has it.
+  store_->DropLease(LeaseKind::kWork, "webhook:whk_1");
+  EXPECT_TRUE(store_->ListLeases(LeaseKind::kWork).empty());
+  EXPECT_TRUE(store_->RenewLeases(LeaseKind::kWork, "node_a", 50000).empty());
+  EXPECT_EQ(store_->ListLeases(LeaseKind::kAccount).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ClusterStoreTest, testing::kBothStores, testing::StoreKindName);

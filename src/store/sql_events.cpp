@@ -282,20 +282,25 @@ bool DeleteWebhook(sql::Connection& db, std::string_view tenant_id, std::string_
   return erase.Exec() > 0;
 }
 
-std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
-                                         std::function<void(const std::string& tenant_id)> heard) {
+std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, const std::string& channel,
+                                                std::function<void(const std::string& payload)> heard) {
   struct Handle : Store::Listening {
     std::unique_ptr<sql::PostgresListener> listener;
   };
   auto handle = std::make_unique<Handle>();
-  handle->listener = sql::ListenPostgres(
-      conninfo, kEventsChannel, [token = writer_token + ":", heard = std::move(heard)](const std::string& payload) {
-        if (payload.empty()) return heard("");
-        if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
-        auto colon = payload.find(':');
-        if (colon != std::string::npos) heard(payload.substr(colon + 1));
-      });
+  handle->listener = sql::ListenPostgres(conninfo, channel, std::move(heard));
   return handle;
+}
+
+std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
+                                         std::function<void(const std::string& tenant_id)> heard) {
+  return ListenChannel(conninfo, kEventsChannel,
+                       [token = writer_token + ":", heard = std::move(heard)](const std::string& payload) {
+                         if (payload.empty()) return heard("");
+                         if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
+                         auto colon = payload.find(':');
+                         if (colon != std::string::npos) heard(payload.substr(colon + 1));
+                       });
 }
 
 }  // namespace tgmux::store::sql_events

@@ -19,6 +19,9 @@ namespace tgmux::store::sql_events {
 // for each tenant written (store.h, ListenForEvents).
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
 inline constexpr const char* kEventsChannel = "tgmux_events";
+// Store::Listen on PostgreSQL: every NOTIFY on `channel`.
+std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, const std::string& channel,
+                                                std::function<void(const std::string& payload)> heard);
 // Store::ListenForEvents on PostgreSQL: what other writers than `writer_token` append.
 std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
                                          std::function<void(const std::string& tenant_id)> heard);

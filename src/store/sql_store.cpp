@@ -505,22 +505,47 @@ class SqlStore final : public Store {
   void RemoveNode(std::string_view id) override {
     Run("removing a node", [&](sql::Connection& db) { sql_cluster::RemoveNode(db, id); });
   }
-  std::vector<AccountLease> RenewLeases(std::string_view node_id, std::int64_t expires_at) override {
+  std::vector<Lease> RenewLeases(LeaseKind kind, std::string_view node_id, std::int64_t expires_at) override {
     return Run("renewing the node's leases",
-               [&](sql::Connection& db) { return sql_cluster::RenewLeases(db, node_id, expires_at); });
+               [&](sql::Connection& db) { return sql_cluster::RenewLeases(db, kind, node_id, expires_at); });
   }
-  std::optional<AccountLease> ClaimLease(std::string_view account_id, std::string_view node_id,
-                                         std::int64_t expired_before, std::int64_t expires_at) override {
-    return Run("claiming an account's lease", [&](sql::Connection& db) {
-      return sql_cluster::ClaimLease(db, account_id, node_id, expired_before, expires_at);
+  std::optional<Lease> ClaimLease(LeaseKind kind, std::string_view subject, std::string_view node_id,
+                                  std::int64_t expired_before, std::int64_t expires_at) override {
+    return Run("claiming a lease", [&](sql::Connection& db) {
+      return sql_cluster::ClaimLease(db, kind, subject, node_id, expired_before, expires_at);
     });
   }
-  bool ReleaseLease(std::string_view account_id, std::string_view node_id, std::int64_t epoch) override {
-    return Run("giving an account's lease back",
-               [&](sql::Connection& db) { return sql_cluster::ReleaseLease(db, account_id, node_id, epoch); });
+  bool ReleaseLease(LeaseKind kind, std::string_view subject, std::string_view node_id, std::int64_t epoch) override {
+    return Run("giving a lease back",
+               [&](sql::Connection& db) { return sql_cluster::ReleaseLease(db, kind, subject, node_id, epoch); });
   }
-  std::vector<AccountLease> ListLeases() override {
-    return Read("listing the leases", [&](sql::Connection& db) { return sql_cluster::ListLeases(db); });
+  std::vector<Lease> ListLeases(LeaseKind kind) override {
+    return Read("listing the leases", [&](sql::Connection& db) { return sql_cluster::ListLeases(db, kind); });
+  }
+  void DropLease(LeaseKind kind, std::string_view subject) override {
+    Run("removing a lease", [&](sql::Connection& db) { sql_cluster::DropLease(db, kind, subject); });
+  }
+  void PutClusterLogin(const ClusterLogin& login) override {
+    Run("recording a login's node", [&](sql::Connection& db) { sql_cluster::PutLogin(db, login); });
+  }
+  std::optional<ClusterLogin> FindClusterLogin(std::string_view id) override {
+    return Read("finding a login's node", [&](sql::Connection& db) { return sql_cluster::FindLogin(db, id); });
+  }
+  void DeleteClusterLoginsBefore(std::int64_t created_before) override {
+    Run("removing old logins' nodes", [&](sql::Connection& db) { sql_cluster::DeleteLoginsBefore(db, created_before); });
+  }
+  void Notify(std::string_view channel, std::string_view payload) override {
+    if (listen_conninfo_.empty()) return;
+    Run("notifying the other nodes", [&](sql::Connection& db) {
+      sql::Statement notify(db, "SELECT pg_notify(?, ?)");
+      sql::BindAll(notify, channel, payload);
+      notify.Step();
+    });
+  }
+  std::unique_ptr<Listening> Listen(const std::string& channel,
+                                    std::function<void(const std::string& payload)> heard) override {
+    if (listen_conninfo_.empty()) return nullptr;
+    return sql_events::ListenChannel(listen_conninfo_, channel, std::move(heard));
   }
   void PutSnapshot(const TdSnapshot& snapshot) override {
     Run("storing a TDLib snapshot", [&](sql::Connection& db) { sql_cluster::PutSnapshot(db, snapshot); });

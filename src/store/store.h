@@ -366,16 +366,33 @@ class Store {
   virtual void BeatNode(const ClusterNode& node) = 0;
   virtual std::vector<ClusterNode> ListNodes() = 0;  // alive or not, oldest first
   virtual void RemoveNode(std::string_view id) = 0;
-  // Every lease the node holds, extended to `expires_at`: one that is not in
-  // the answer is no longer the node's.
-  virtual std::vector<AccountLease> RenewLeases(std::string_view node_id, std::int64_t expires_at) = 0;
-  // Takes the account's lease when it is free, given back, or expired before
+  // Every lease of that kind the node holds, extended to `expires_at`: one
+  // that is not in the answer is no longer the node's.
+  virtual std::vector<Lease> RenewLeases(LeaseKind kind, std::string_view node_id, std::int64_t expires_at) = 0;
+  // Takes the subject's lease when it is free, given back, or expired before
   // `expired_before`: atomic, so two nodes never both win. nullopt: it is held.
-  virtual std::optional<AccountLease> ClaimLease(std::string_view account_id, std::string_view node_id,
-                                                 std::int64_t expired_before, std::int64_t expires_at) = 0;
+  virtual std::optional<Lease> ClaimLease(LeaseKind kind, std::string_view subject, std::string_view node_id,
+                                          std::int64_t expired_before, std::int64_t expires_at) = 0;
   // Gives the lease back while the node still holds it under `epoch`.
-  virtual bool ReleaseLease(std::string_view account_id, std::string_view node_id, std::int64_t epoch) = 0;
-  virtual std::vector<AccountLease> ListLeases() = 0;
+  virtual bool ReleaseLease(LeaseKind kind, std::string_view subject, std::string_view node_id,
+                            std::int64_t epoch) = 0;
+  virtual std::vector<Lease> ListLeases(LeaseKind kind) = 0;
+  // Removes the lease of work that is gone (a deleted webhook): whoever held
+  // it finds it missing at its next renewal.
+  virtual void DropLease(LeaseKind kind, std::string_view subject) = 0;
+  // Logins in progress, by the node that runs each (cluster_records.h);
+  // records older than `created_before` are removed.
+  virtual void PutClusterLogin(const ClusterLogin& login) = 0;
+  virtual std::optional<ClusterLogin> FindClusterLogin(std::string_view id) = 0;
+  virtual void DeleteClusterLoginsBefore(std::int64_t created_before) = 0;
+  // A word to every node listening on `channel` (PostgreSQL NOTIFY: heard at
+  // once or never, not kept), and hearing them: `heard(payload)` on a thread
+  // of the store's own until the handle is dropped, "" when some may have
+  // been missed. On SQLite, which one process writes, Notify does nothing and
+  // Listen answers nullptr.
+  virtual void Notify(std::string_view channel, std::string_view payload) = 0;
+  virtual std::unique_ptr<Listening> Listen(const std::string& channel,
+                                            std::function<void(const std::string& payload)> heard) = 0;
   virtual void PutSnapshot(const TdSnapshot& snapshot) = 0;
   virtual std::optional<TdSnapshot> FindSnapshot(std::string_view account_id) = 0;
 };

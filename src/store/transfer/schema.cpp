@@ -6,7 +6,7 @@
 namespace tgmux::store::transfer {
 namespace {
 
-constexpr std::array<std::string_view, 34> kTables = {
+constexpr std::array<std::string_view, 36> kTables = {
     "schema_migrations", "meta",           "accounts",        "tenants",
     "users",             "refresh_tokens", "api_keys",        "invites",
     "audit_log",         "outbox",         "events",          "event_checkpoints",
@@ -15,7 +15,8 @@ constexpr std::array<std::string_view, 34> kTables = {
     "watch_matches",     "subscribers",    "relays",          "dialogs",
     "relay_posts",       "relay_cursors",  "pools",           "account_health",
     "pool_contacts",     "dialog_messages", "notification_subscriptions", "cluster_nodes",
-    "account_leases",    "account_snapshots"};
+    "account_leases",    "account_snapshots", "work_leases",
+    "cluster_logins"};
 
 ColumnKind KindOfSqliteType(std::string type) {
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
