@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <limits>
 
 #include "common/time.h"
 #include "crypto/random_id.h"
@@ -83,11 +84,12 @@ void ClusterService::Lapse() {
     valid_until_.reset();
     if (!held.empty()) ++lapses_;
   }
-  if (held.empty()) return;
+  if (held.empty()) return LapseWork();
   spdlog::warn("cluster: node {} could not renew its leases in time; its {} account(s) stop here and run where "
                "their leases go",
                node_id_, held.size());
   for (const auto& [account_id, epoch] : held) Gone(account_id);
+  LapseWork();
 }
 
 void ClusterService::Gone(const std::string& account_id) {
@@ -101,11 +103,12 @@ void ClusterService::Beat() {
   const auto sent = Steady::now();
   const std::int64_t now_ms = UnixMillis();
   const std::int64_t expires_at = now_ms + ttl_.count();
-  std::vector<store::AccountLease> renewed;
+  std::vector<store::Lease> renewed, renewed_work;
   try {
     std::size_t count = Held();
     store.BeatNode({node_id_, infra_.config().node_url, started_at_, now_ms, expires_at, static_cast<int>(count)});
-    renewed = store.RenewLeases(node_id_, expires_at);
+    renewed = store.RenewLeases(store::LeaseKind::kAccount, node_id_, expires_at);
+    renewed_work = store.RenewLeases(store::LeaseKind::kWork, node_id_, expires_at);
   } catch (const store::StoreError& e) {
     std::lock_guard lock(mutex_);
     if (!store_away_) spdlog::error("cluster: node {} cannot beat: {}", node_id_, e.what());
@@ -119,7 +122,7 @@ void ClusterService::Beat() {
     if (store_away_) spdlog::info("cluster: node {} beats again", node_id_);
     store_away_ = false;
     std::map<std::string, std::int64_t> now_held;
-    for (const auto& lease : renewed) now_held[lease.account_id] = lease.epoch;
+    for (const auto& lease : renewed) now_held[lease.subject] = lease.epoch;
     for (const auto& [account_id, epoch] : held_) {
       auto it = now_held.find(account_id);
       if (it == now_held.end() || it->second != epoch) lost.push_back(account_id);
@@ -135,6 +138,7 @@ void ClusterService::Beat() {
     spdlog::warn("cluster: account {} is no longer this node's; its client stops here", account_id);
     Gone(account_id);
   }
+  const auto work_here = RenewWork(renewed_work);
   // Only now, with the clients of lost leases closing (close passes a fence),
   // may requests go again: the store holds the other leases until at least
   // the renewal's sending plus the TTL.
@@ -145,9 +149,10 @@ void ClusterService::Beat() {
   }
   // Ours in the store but not running here (after a lapse): run them again.
   for (const auto& account_id : found) Launch(account_id);
+  for (const auto& subject : work_here) RunWork(subject);  // starts only what does not run here yet
   if (hooks_.beat) {
     std::set<std::string> ids;
-    for (const auto& lease : renewed) ids.insert(lease.account_id);
+    for (const auto& lease : renewed) ids.insert(lease.subject);
     try {
       hooks_.beat(ids);
     } catch (const std::exception& e) {
@@ -157,8 +162,19 @@ void ClusterService::Beat() {
   try {
     // One look at the nodes and the leases serves both.
     const auto nodes = store.ListNodes();
-    const auto leases = store.ListLeases();
-    Balance(nodes, leases, now_ms, expires_at, held);
+    const auto leases = store.ListLeases(store::LeaseKind::kAccount);
+    std::size_t live = 0;
+    std::size_t fewest_elsewhere = std::numeric_limits<std::size_t>::max();
+    const std::int64_t forget_before = now_ms - std::max<std::int64_t>(60000, 10 * ttl_.count());
+    for (const auto& node : nodes) {
+      if (node.expires_at > now_ms || node.id == node_id_) ++live;
+      if (node.expires_at > now_ms && node.id != node_id_) {
+        fewest_elsewhere = std::min(fewest_elsewhere, static_cast<std::size_t>(std::max(node.accounts, 0)));
+      }
+      if (node.expires_at < forget_before) store.RemoveNode(node.id);  // long gone
+    }
+    Balance(live, fewest_elsewhere, leases, now_ms, expires_at, held);
+    BalanceWork(live, now_ms, expires_at);
     RefreshOwners(nodes, leases, now_ms);
   } catch (const store::StoreError& e) {
     spdlog::warn("cluster: node {} could not balance its accounts: {}", node_id_, e.what());
@@ -166,7 +182,7 @@ void ClusterService::Beat() {
 }
 
 void ClusterService::RefreshOwners(const std::vector<store::ClusterNode>& nodes,
-                                   const std::vector<store::AccountLease>& leases, std::int64_t now_ms) {
+                                   const std::vector<store::Lease>& leases, std::int64_t now_ms) {
   std::map<std::string, std::string> urls;  // live nodes but this one
   for (const auto& node : nodes) {
     if (node.expires_at > now_ms && node.id != node_id_) urls[node.id] = node.url;
@@ -174,7 +190,7 @@ void ClusterService::RefreshOwners(const std::vector<store::ClusterNode>& nodes,
   std::map<std::string, std::string> owners;
   for (const auto& lease : leases) {
     auto url = urls.find(lease.node_id);
-    if (url != urls.end() && lease.expires_at > now_ms) owners[lease.account_id] = url->second;
+    if (url != urls.end() && lease.expires_at > now_ms) owners[lease.subject] = url->second;
   }
   std::lock_guard lock(owners_mutex_);
   owners_.swap(owners);
@@ -188,28 +204,25 @@ std::optional<std::string> ClusterService::OwnerUrl(const std::string& account_i
   return it->second;
 }
 
-void ClusterService::Balance(const std::vector<store::ClusterNode>& all_nodes,
-                             const std::vector<store::AccountLease>& all_leases, std::int64_t now_ms,
-                             std::int64_t expires_at, std::size_t held) {
+void ClusterService::Balance(std::size_t nodes, std::size_t fewest_elsewhere, const std::vector<store::Lease>& all_leases,
+                             std::int64_t now_ms, std::int64_t expires_at, std::size_t held) {
   auto& store = infra_.store();
-  std::size_t nodes = 0;
-  const std::int64_t forget_before = now_ms - std::max<std::int64_t>(60000, 10 * ttl_.count());
-  for (const auto& node : all_nodes) {
-    if (node.expires_at > now_ms || node.id == node_id_) ++nodes;
-    if (node.expires_at < forget_before) store.RemoveNode(node.id);  // long gone
-  }
   std::vector<std::string> runnable;
   for (const auto& account : store.ListAccounts()) {
     if (AccountService::Runnable(account)) runnable.push_back(account.id);
   }
   const std::size_t fair = (runnable.size() + nodes - 1) / std::max<std::size_t>(nodes, 1);
-  if (held > fair) {
+  const std::size_t floor = runnable.size() / std::max<std::size_t>(nodes, 1);
+  // Another node runs fewer than the share rounded down (it joined while the
+  // others held the share rounded up): one goes back for it.
+  const std::size_t extra = held > fair ? held - fair : held > floor && fewest_elsewhere < floor ? 1 : 0;
+  if (extra > 0) {
     // A node joined (or accounts left): the extra ones go back for the others to take.
     std::vector<std::string> give;
     {
       std::lock_guard lock(mutex_);
       for (const auto& [account_id, epoch] : held_) {
-        if (give.size() == held - fair) break;
+        if (give.size() == extra) break;
         if (!leaving_.count(account_id)) give.push_back(account_id);
       }
     }
@@ -217,8 +230,8 @@ void ClusterService::Balance(const std::vector<store::ClusterNode>& all_nodes,
     return;
   }
   if (held == fair) return;
-  std::map<std::string, const store::AccountLease*> leases;
-  for (const auto& lease : all_leases) leases[lease.account_id] = &lease;
+  std::map<std::string, const store::Lease*> leases;
+  for (const auto& lease : all_leases) leases[lease.subject] = &lease;
   std::size_t wanted = fair - held;
   for (const auto& account_id : runnable) {
     if (wanted == 0) break;
@@ -226,7 +239,7 @@ void ClusterService::Balance(const std::vector<store::ClusterNode>& all_nodes,
     if (it != leases.end() && !it->second->node_id.empty() && it->second->expires_at + margin_ms() >= now_ms) continue;
     // Only an account whose session can be had here: its snapshot, or its directory on this node's disk.
     if (!HasLocalSession(account_id) && !store.FindSnapshot(account_id)) continue;
-    auto lease = store.ClaimLease(account_id, node_id_, now_ms - margin_ms(), expires_at);
+    auto lease = store.ClaimLease(store::LeaseKind::kAccount, account_id, node_id_, now_ms - margin_ms(), expires_at);
     if (!lease) continue;
     {
       std::lock_guard lock(mutex_);
@@ -270,7 +283,7 @@ void ClusterService::HandOver(const std::string& account_id, std::function<void(
       try {
         Snapshot(account_id);
         if (hooks_.gone) hooks_.gone(account_id);
-        infra_.store().ReleaseLease(account_id, node_id_, epoch);
+        infra_.store().ReleaseLease(store::LeaseKind::kAccount, account_id, node_id_, epoch);
         spdlog::info("cluster: account {} handed over by node {}", account_id, node_id_);
       } catch (const std::exception& e) {
         // The lease then expires: the next node restores the last snapshot.
@@ -327,9 +340,9 @@ void ClusterService::OnStatus(const store::Account& account, std::optional<store
   background_.Post([this, account_id = account.id] {
     std::lock_guard beating(beat_mutex_);  // a beat's renewal must see it held, or not yet
     const std::int64_t now_ms = UnixMillis();
-    std::optional<store::AccountLease> lease;
+    std::optional<store::Lease> lease;
     try {
-      lease = infra_.store().ClaimLease(account_id, node_id_, now_ms - margin_ms(), now_ms + ttl_.count());
+      lease = infra_.store().ClaimLease(store::LeaseKind::kAccount, account_id, node_id_, now_ms - margin_ms(), now_ms + ttl_.count());
     } catch (const store::StoreError& e) {
       spdlog::warn("cluster: account {}: its lease could not be taken: {}", account_id, e.what());
     }
@@ -377,15 +390,22 @@ void ClusterService::Shutdown(std::chrono::milliseconds deadline) {
     std::lock_guard lock(mutex_);
     for (const auto& [account_id, epoch] : held_) held.push_back(account_id);
   }
-  auto left = std::make_shared<std::atomic<std::size_t>>(held.size());
+  const auto work = HeldWork();
+  auto left = std::make_shared<std::atomic<std::size_t>>(held.size() + work.size());
+  auto accounts_left = std::make_shared<std::atomic<std::size_t>>(held.size());
+  auto one_done = [this, left] {
+    if (left->fetch_sub(1) == 1) {
+      std::lock_guard lock(mutex_);
+      wake_.notify_all();
+    }
+  };
   for (const auto& account_id : held) {
-    HandOver(account_id, [this, left] {
-      if (left->fetch_sub(1) == 1) {
-        std::lock_guard lock(mutex_);
-        wake_.notify_all();
-      }
+    HandOver(account_id, [accounts_left, one_done] {
+      accounts_left->fetch_sub(1);
+      one_done();
     });
   }
+  for (const auto& subject : work) HandOverWork(subject, one_done);
   {
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, deadline, [&] { return left->load() == 0; });
@@ -395,8 +415,9 @@ void ClusterService::Shutdown(std::chrono::milliseconds deadline) {
   } catch (const store::StoreError& e) {
     spdlog::warn("cluster: node {} could not remove its row: {}", node_id_, e.what());
   }
-  spdlog::info("cluster: node {} left ({} of {} account(s) handed over)", node_id_, held.size() - left->load(),
-               held.size());
+  spdlog::info("cluster: node {} left ({} of {} account(s) handed over, {} of {} other work)", node_id_,
+               held.size() - accounts_left->load(), held.size(), work.size() - (left->load() - accounts_left->load()),
+               work.size());
 }
 
 }  // namespace tgmux::service

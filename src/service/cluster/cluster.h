@@ -51,6 +51,25 @@ class ClusterService : public AccountObserver {
     std::function<void(const std::set<std::string>& account_ids)> beat;
   };
   void SetHooks(Hooks hooks) { hooks_ = std::move(hooks); }
+
+  // Other work that one node runs at a time under a lease of its own
+  // (webhooks' deliveries, cluster_work.cpp): spread over the nodes like the
+  // accounts, moved when its node dies or pauses past the TTL, handed over at
+  // a graceful stop. Only before Start.
+  struct Work {
+    std::string kind;                                  // "webhook": leases "webhook:<id>"
+    std::function<std::vector<std::string>()> wanted;  // the ids that should run somewhere now
+    std::function<void(const std::string& id)> run;    // runs it here: this node holds its lease
+    // Stops it here, then `done`. `hand_over`: the lease is given back next,
+    // so its state is stored first; otherwise the lease is lost already and
+    // nothing of it may be written.
+    std::function<void(const std::string& id, bool hand_over, std::function<void()> done)> halt;
+  };
+  void AddWork(Work work);
+  // Whether this node holds the lease of that work now (checked before each act on it).
+  bool Holds(const std::string& kind, const std::string& id);
+  // Work just created here is claimed at once when nobody holds it (else a beat spreads it).
+  void Offer(const std::string& kind, const std::string& id);
   const std::string& node_id() const { return node_id_; }
 
   // Joins: the first beat, then the beat thread. After AccountService::RestoreAll.
@@ -85,10 +104,12 @@ class ClusterService : public AccountObserver {
   void Loop();
   void Beat();
   // Which node runs which account, for OwnerUrl.
-  void RefreshOwners(const std::vector<store::ClusterNode>& nodes, const std::vector<store::AccountLease>& leases,
+  void RefreshOwners(const std::vector<store::ClusterNode>& nodes, const std::vector<store::Lease>& leases,
                      std::int64_t now_ms);
-  // Claims leases up to the fair share, or gives back beyond it.
-  void Balance(const std::vector<store::ClusterNode>& nodes, const std::vector<store::AccountLease>& leases,
+  // Claims leases up to the fair share, or gives back beyond it, or one
+  // when another live node runs fewer than the share rounded down
+  // (`fewest_elsewhere`, as of the nodes' last beats).
+  void Balance(std::size_t live_nodes, std::size_t fewest_elsewhere, const std::vector<store::Lease>& leases,
                std::int64_t now_ms, std::int64_t expires_at, std::size_t held);
   // No renewal in time: the leases may be another node's by now.
   void Lapse();
@@ -104,6 +125,17 @@ class ClusterService : public AccountObserver {
   bool Restore(const std::string& account_id);
   bool HasLocalSession(const std::string& account_id) const;
   bool MayRun(const std::string& account_id);
+  // The work's side of a beat (cluster_work.cpp): its renewed leases (lost
+  // work stops; the answer is what should run here), what lapsed, the fair
+  // share of each kind; and of a graceful stop.
+  std::vector<std::string> RenewWork(const std::vector<store::Lease>& renewed);
+  void LapseWork();
+  void BalanceWork(std::size_t live_nodes, std::int64_t now_ms, std::int64_t expires_at);
+  void HandOverWork(const std::string& subject, std::function<void()> done);
+  void RunWork(const std::string& subject);
+  void HaltWork(const std::string& subject, bool hand_over, std::function<void()> done);
+  const Work* WorkOf(const std::string& subject, std::string* id) const;
+  std::vector<std::string> HeldWork();
   std::int64_t margin_ms() const { return std::max<std::int64_t>(1000, ttl_.count() / 5); }
 
   Infrastructure& infra_;
@@ -120,6 +152,9 @@ class ClusterService : public AccountObserver {
   bool stopping_ = false;
   std::map<std::string, std::int64_t> held_;  // account -> epoch of its lease
   std::set<std::string> leaving_;             // being handed over
+  std::vector<Work> work_;
+  std::map<std::string, std::int64_t> work_held_;  // work subject -> epoch of its lease
+  std::set<std::string> work_leaving_;            // being handed over
   std::optional<Steady::time_point> valid_until_;  // the leases are ours until then
   bool store_away_ = false;                   // the last beat failed (logged once)
   std::uint64_t lapses_ = 0;

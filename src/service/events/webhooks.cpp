@@ -67,7 +67,9 @@ std::pair<store::Webhook, std::string> WebhookService::Create(const std::string&
   w.delivered_seq = events_.LastSeq(tenant_id);
   w.created_at = w.updated_at = UnixSeconds();
   infra_.store().InsertWebhook(w);
-  {
+  if (created_) {
+    created_(w.id);  // the node that takes its lease delivers it
+  } else {
     std::lock_guard lock(mutex_);
     if (running_) Track(w, secret);
   }
@@ -86,8 +88,112 @@ store::Webhook WebhookService::Get(const std::string& tenant_id, const std::stri
 
 void WebhookService::Delete(const std::string& tenant_id, const std::string& id) {
   if (!infra_.store().DeleteWebhook(tenant_id, id)) throw Error(ErrorCode::kNotFound, "no webhook " + id);
+  std::function<void()> halted;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = hooks_.find(id); it != hooks_.end()) halted = Forget(it);
+  }
+  if (halted) halted();
+}
+
+std::function<void()> WebhookService::Forget(std::map<std::string, Hook>::iterator it) {
+  auto halted = std::move(it->second.halted);
+  hooks_.erase(it);
+  return halted;
+}
+
+void WebhookService::SetPlacement(std::function<bool(const std::string&)> holds,
+                                  std::function<void(const std::string&)> created) {
+  holds_ = std::move(holds);
+  created_ = std::move(created);
+}
+
+std::vector<std::string> WebhookService::ActiveIds() {
+  std::vector<std::string> ids;
+  for (const auto& w : infra_.store().ListWebhooks("")) {
+    if (w.state == store::WebhookState::kActive) ids.push_back(w.id);
+  }
+  return ids;
+}
+
+void WebhookService::Run(const std::string& id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_ || stopping_) return;
+    if (auto it = hooks_.find(id); it != hooks_.end()) {
+      // Halted after a lapse and ours again before it left: it goes on.
+      if (it->second.halting) spdlog::info("webhook {}: delivered here again", id);
+      it->second.halting = false;
+      it->second.keep = false;
+      return;
+    }
+  }
+  auto row = infra_.store().FindWebhook(id);
+  if (!row || row->state != store::WebhookState::kActive) return;
+  auto secret = infra_.envelope().OpenRecord("webhook", row->id, row->secret_sealed);
   std::lock_guard lock(mutex_);
-  hooks_.erase(id);
+  if (running_ && !stopping_ && !hooks_.count(id)) {
+    spdlog::info("webhook {}: delivered by this node from event {}", id, row->delivered_seq);
+    Track(*row, std::move(secret));
+  }
+}
+
+void WebhookService::Halt(const std::string& id, bool keep, std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = hooks_.find(id);
+    if (it != hooks_.end()) {
+      auto& hook = it->second;
+      hook.halting = true;
+      hook.keep = hook.keep || keep;
+      if (hook.halted) {
+        // Halted twice: both wait for the same leaving.
+        hook.halted = [first = std::move(hook.halted), second = std::move(done)] {
+          first();
+          if (second) second();
+        };
+      } else {
+        hook.halted = std::move(done);
+      }
+      rescan_ = true;
+      done = nullptr;
+    }
+  }
+  wake_.notify_all();
+  if (done) done();  // not delivered here
+}
+
+void WebhookService::Retire(std::unique_lock<std::mutex>& lock) {
+  std::vector<std::pair<std::optional<store::Webhook>, std::function<void()>>> retired;
+  for (auto it = hooks_.begin(); it != hooks_.end();) {
+    Hook& hook = it->second;
+    if (!hook.halting || hook.in_flight > 0) {
+      ++it;
+      continue;
+    }
+    std::optional<store::Webhook> row;
+    if (hook.keep) {
+      Sync(hook);
+      row = hook.row;
+    }
+    auto next = std::next(it);
+    retired.emplace_back(std::move(row), Forget(it));
+    it = next;
+  }
+  if (retired.empty()) return;
+  lock.unlock();
+  for (auto& [row, halted] : retired) {
+    if (row) {
+      try {
+        infra_.store().UpdateWebhook(*row);
+      } catch (const store::StoreError& e) {
+        // The next node starts from the last position stored: some events come again.
+        spdlog::warn("webhook {}: its position could not be stored before it left: {}", row->id, e.what());
+      }
+    }
+    if (halted) halted();
+  }
+  lock.lock();
 }
 
 void WebhookService::Track(const store::Webhook& row, std::string secret) {
@@ -103,9 +209,12 @@ void WebhookService::Start() {
   std::lock_guard lock(mutex_);
   if (running_) return;
   running_ = true;
-  // Whatever the last run left undelivered goes first.
+  // Whatever the last run left undelivered goes first (on several nodes,
+  // those whose leases this node took already; the others by Run).
   for (const auto& w : rows) {
-    if (w.state == store::WebhookState::kActive) Track(w, infra_.envelope().OpenRecord("webhook", w.id, w.secret_sealed));
+    if (w.state == store::WebhookState::kActive && (!holds_ || holds_(w.id))) {
+      Track(w, infra_.envelope().OpenRecord("webhook", w.id, w.secret_sealed));
+    }
   }
   dispatcher_ = std::thread([this] { Dispatch(); });
 }
@@ -127,6 +236,7 @@ void WebhookService::Dispatch() {
   auto persisted = std::chrono::steady_clock::now();
   while (!stopping_) {
     rescan_ = false;
+    Retire(lock);
     Fill(lock);
     auto next = Launch();
     auto now = std::chrono::steady_clock::now();
@@ -180,7 +290,9 @@ std::chrono::steady_clock::time_point WebhookService::Launch() {
   const std::int64_t now = UnixMillis();
   auto next = std::chrono::steady_clock::now() + kRescan;
   for (auto& [id, hook] : hooks_) {
+    if (hook.halting) continue;
     for (auto& delivery : hook.lanes.Take(now)) {
+      ++hook.in_flight;
       posts_.Post([this, id = id, delivery = std::move(delivery)] { Deliver(id, delivery); });
     }
     if (auto retry = hook.lanes.NextRetry()) {
@@ -204,7 +316,8 @@ void WebhookService::Persist(std::unique_lock<std::mutex>& lock) {
   std::vector<store::Webhook> rows;
   rows.swap(disabled_);
   for (auto& [id, hook] : hooks_) {
-    if (!hook.dirty) continue;
+    // On several nodes, a position only while the webhook is this node's.
+    if (!hook.dirty || (holds_ && !holds_(id))) continue;
     Sync(hook);
     hook.dirty = false;
     rows.push_back(hook.row);
@@ -233,6 +346,14 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
     std::lock_guard lock(mutex_);
     auto it = hooks_.find(id);
     if (it == hooks_.end()) return;  // deleted or disabled meanwhile
+    // Halting, or no longer this node's (a pause outlived its lease): another
+    // node delivers it from the stored position.
+    if (it->second.halting || (holds_ && !holds_(id))) {
+      --it->second.in_flight;
+      rescan_ = true;
+      wake_.notify_all();
+      return;
+    }
     url = it->second.url;
     secret = it->second.secret;
   }
@@ -248,11 +369,13 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
   infra_.metrics().Increment(kDeliveries, kDeliveriesHelp, ok ? "outcome=\"delivered\"" : "outcome=\"failed\"");
   const std::string error = outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error;
   std::optional<store::Webhook> disabled;  // this failure disabled the webhook
+  std::function<void()> halted;
   {
     std::lock_guard lock(mutex_);
     auto it = hooks_.find(id);
     if (it == hooks_.end()) return;
     Hook& hook = it->second;
+    --hook.in_flight;
     hook.dirty = true;
     if (ok) {
       hook.lanes.Delivered(delivery.lane);
@@ -262,12 +385,13 @@ void WebhookService::Deliver(const std::string& id, const WebhookDelivery& deliv
       if (failing_ms >= static_cast<std::int64_t>(infra_.config().webhook_retry_seconds * 1000)) {
         disabled = Disable(hook, failing_ms, error);
         disabled_.push_back(*disabled);
-        hooks_.erase(it);
+        halted = Forget(it);
       }
     }
     rescan_ = true;
   }
   wake_.notify_all();
+  if (halted) halted();
   if (!disabled) return;
   events_.Append({"webhook.disabled", "", disabled->tenant_id,
                   {{"webhook_id", disabled->id}, {"url", disabled->url}, {"reason", disabled->disabled_reason}}, ""});

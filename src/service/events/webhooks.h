@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -61,6 +62,20 @@ class WebhookService {
 
   // Starts delivering (after the accounts are restored).
   void Start();
+
+  // Several nodes (docs/cluster.md): each webhook is delivered by the one
+  // node that holds its lease. `holds` is asked before each delivery and
+  // before storing a position; `created` hears a webhook made here. Then
+  // Start delivers nothing by itself: the cluster calls Run and Halt. Only
+  // before Start.
+  void SetPlacement(std::function<bool(const std::string& id)> holds, std::function<void(const std::string& id)> created);
+  // The ids of the active webhooks (of every tenant), from the store.
+  std::vector<std::string> ActiveIds();
+  // Delivers the webhook from its stored position (nothing when it runs here already).
+  void Run(const std::string& id);
+  // Stops delivering it once its deliveries in flight are answered; `keep`:
+  // its position is stored first. Then `done`.
+  void Halt(const std::string& id, bool keep, std::function<void()> done);
   // Stops; deliveries in flight finish first, and every webhook's position is stored.
   void Stop();
 
@@ -73,6 +88,10 @@ class WebhookService {
     WebhookLanes lanes;
     bool more = true;    // the log may hold events after lanes.read_seq()
     bool dirty = false;  // row lags behind lanes
+    int in_flight = 0;   // deliveries handed to the workers and not yet answered
+    bool halting = false;  // Halt: no new deliveries; leaves once in_flight is 0
+    bool keep = false;     // Halt stores its position first
+    std::function<void()> halted = nullptr;
   };
   void Track(const store::Webhook& row, std::string secret);  // under mutex_
   void Dispatch();
@@ -82,6 +101,10 @@ class WebhookService {
   std::chrono::steady_clock::time_point Launch();
   // Stores the rows of webhooks whose position or failures changed (unlocks `lock` meanwhile).
   void Persist(std::unique_lock<std::mutex>& lock);
+  // The halting webhooks with nothing in flight leave (unlocks `lock` meanwhile).
+  void Retire(std::unique_lock<std::mutex>& lock);
+  // Removes a webhook from hooks_; what its Halt waits for runs after the lock. Under mutex_.
+  std::function<void()> Forget(std::map<std::string, Hook>::iterator it);
   void Deliver(const std::string& id, const WebhookDelivery& delivery);
   // The webhook failed for longer than the retry window: its final row. Under mutex_.
   store::Webhook Disable(Hook& hook, std::int64_t failing_ms, const std::string& error);
@@ -98,6 +121,8 @@ class WebhookService {
   bool stopping_ = false;
   bool rescan_ = false;
   std::map<std::string, Hook> hooks_;  // active ones, by id
+  std::function<bool(const std::string&)> holds_;     // set on several nodes
+  std::function<void(const std::string&)> created_;
   std::vector<store::Webhook> disabled_;  // rows to store: written by Persist only, after the older ones
   WorkPool posts_{"webhooks", kWorkers};
   std::thread dispatcher_;
