@@ -20,6 +20,12 @@ namespace {
 
 namespace cluster = service::cluster;
 
+// A login in progress runs on the node that started it.
+bool ForLogin(const RouteInfo& route) {
+  const std::string prefix = "/v1/logins/{id}";
+  return route.pattern.compare(0, prefix.size(), prefix) == 0;
+}
+
 // Requests for an account that need its TDLib client, or change how it runs,
 // go to the node that runs it. The account's row and a new send need only the
 // store: any node answers them.
@@ -45,20 +51,9 @@ Response Unavailable(const Request& r, const std::string& why) {
   return Response::Problem(Error(ErrorCode::kNodeUnavailable, why, 1), r.path);
 }
 
-std::optional<Response> Forward(service::Services& s, const RouteInfo& route, const Request& r) {
-  if (!s.cluster.enabled() || !ForAccountClient(route)) return std::nullopt;
-  const std::string target = Target(r);
-  const std::string& account_id = r.params.at("id");
-  if (auto signature = r.Header(cluster::kForwardedHeader); !signature.empty()) {
-    // From another node: answered here, never sent on.
-    if (!s.cluster.verifier().Verify(s.cluster.cluster_key(), signature, UnixSeconds(), r.method, target, r.body)) {
-      throw Error(ErrorCode::kUnauthorized, "the forwarded request's cluster signature is not valid");
-    }
-    if (!s.accounts.RunsHere(account_id)) return Unavailable(r, "the account is moving between nodes; try again");
-    return std::nullopt;
-  }
-  auto owner = s.cluster.OwnerUrl(account_id);
-  if (!owner) return std::nullopt;
+// Sends the request to the node at `node_url` and answers what it answers.
+Response Relay(service::Services& s, const RouteInfo& route, const Request& r, const std::string& target,
+               const std::string& node_url, const std::string& what) {
   std::map<std::string, std::string> headers;
   for (const auto& [name, value] : r.headers) {
     static const std::set<std::string> kHop = {"host", "connection", "content-length", "transfer-encoding",
@@ -68,15 +63,15 @@ std::optional<Response> Forward(service::Services& s, const RouteInfo& route, co
   }
   headers[cluster::kForwardedHeader] = cluster::SignForward(s.cluster.cluster_key(), UnixSeconds(),
                                                             crypto::RandomId("n"), r.method, target, r.body);
-  auto url = service::ParseWebhookUrl(*owner);  // the owner's TGMUX_NODE_URL
-  if (!url) return Unavailable(r, "the address of the node that runs the account is not usable");
+  auto url = service::ParseWebhookUrl(node_url);  // the node's TGMUX_NODE_URL
+  if (!url) return Unavailable(r, "the address of the node that runs the " + what + " is not usable");
   HttpClient client(url->host, std::stoi(url->port));
   client.SetTimeout(static_cast<int>(s.infra.config().telegram.deadline_seconds) + 10);
   auto answer = client.Request(r.method, target, r.body, headers);
   if (answer.status == 0) {
-    spdlog::warn("cluster: {} {} could not reach the node that runs account {} ({})", r.method, route.pattern,
-                 account_id, *owner);
-    return Unavailable(r, "the node that runs the account does not answer; try again");
+    spdlog::warn("cluster: {} {} could not reach the node that runs the {} ({})", r.method, route.pattern, what,
+                 node_url);
+    return Unavailable(r, "the node that runs the " + what + " does not answer; try again");
   }
   Response out;
   out.status = answer.status;
@@ -90,6 +85,53 @@ std::optional<Response> Forward(service::Services& s, const RouteInfo& route, co
     }
   }
   return out;
+}
+
+// A login started on another node: sent there while that node lives; once it
+// is gone, the login failed with it.
+std::optional<Response> ForwardLogin(service::Services& s, const RouteInfo& route, const Request& r,
+                                     const std::string& target) {
+  const std::string& login_id = r.params.at("id");
+  auto record = s.infra.store().FindClusterLogin(login_id);
+  if (!record || record->node_id == s.cluster.node_id()) return std::nullopt;  // here, or unknown anywhere
+  for (const auto& view : s.cluster.Nodes()) {
+    if (view.node.id == record->node_id && view.alive) return Relay(s, route, r, target, view.node.url, "login");
+  }
+  if (record->tenant_id != TenantOf(r)) throw Error(ErrorCode::kNotFound, "no login " + login_id);
+  const std::string why = "the node that ran this login stopped; start a new login";
+  if (route.method != "GET" || route.pattern != "/v1/logins/{id}") {
+    throw Error(ErrorCode::kNotFound, "login " + login_id + " is finished (failed: " + why + ")");
+  }
+  service::LoginView failed;
+  failed.id = login_id;
+  failed.tenant_id = record->tenant_id;
+  failed.method = record->method;
+  failed.state = service::LoginState::kFailed;
+  failed.error = Error(ErrorCode::kNodeUnavailable, why);
+  failed.created_at = record->created_at;
+  failed.expires_at = record->expires_at;
+  return Response::Json(200, LoginJson(failed));
+}
+
+std::optional<Response> Forward(service::Services& s, const RouteInfo& route, const Request& r) {
+  if (!s.cluster.enabled()) return std::nullopt;
+  const bool account = ForAccountClient(route);
+  if (!account && !ForLogin(route)) return std::nullopt;
+  const std::string target = Target(r);
+  if (auto signature = r.Header(cluster::kForwardedHeader); !signature.empty()) {
+    // From another node: answered here, never sent on.
+    if (!s.cluster.verifier().Verify(s.cluster.cluster_key(), signature, UnixSeconds(), r.method, target, r.body)) {
+      throw Error(ErrorCode::kUnauthorized, "the forwarded request's cluster signature is not valid");
+    }
+    if (account && !s.accounts.RunsHere(r.params.at("id"))) {
+      return Unavailable(r, "the account is moving between nodes; try again");
+    }
+    return std::nullopt;
+  }
+  if (!account) return ForwardLogin(s, route, r, target);
+  auto owner = s.cluster.OwnerUrl(r.params.at("id"));
+  if (!owner) return std::nullopt;
+  return Relay(s, route, r, target, *owner, "account");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Everything the front-ends (REST, bots, dashboard) call, built over one Infrastructure.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include "common/time.h"
 #include "service/accounts/accounts.h"
 #include "service/auth/audit.h"
@@ -86,6 +88,41 @@ struct Services {
     cluster.SetHooks({[this](const std::string& id) { outbox.TakeOver(id); },
                       [this](const std::string& id) { outbox.Release(id); },
                       [this](const std::set<std::string>& ids) { outbox.PickUp(ids); }});
+    if (cluster.enabled()) {
+      // Several nodes: a send written here for an account another node runs wakes that node.
+      outbox.OnCreated([this](const store::OutboxEntry& entry) {
+        if (accounts.RunsHere(entry.account_id)) return;
+        Tell(kSendsChannel, entry.account_id);  // lost: its node picks it up at its next beat
+      });
+      sends_elsewhere = infra.store().Listen(kSendsChannel, [this](const std::string& account_id) {
+        if (!account_id.empty() && accounts.RunsHere(account_id)) outbox.Wake(account_id);
+      });
+      // A login in progress is answered by the node that runs it (api/cluster_routes.cpp).
+      logins.OnStart([this](const std::string& tenant_id, const LoginView& login) {
+        infra.store().PutClusterLogin(
+            {login.id, cluster.node_id(), tenant_id, login.method, login.created_at, login.expires_at});
+      });
+      // Each bot runs on the one node that holds its lease; a change made on
+      // another node reaches it.
+      bots.SetPlacement({[this](const std::string& id) { return cluster.Holds("bot", id); },
+                         [this](const std::string& id) { cluster.Offer("bot", id); },
+                         [this](const std::string& id) { Tell(kBotsChannel, id); }});
+      bots_elsewhere = infra.store().Listen(kBotsChannel, [this](const std::string& id) {
+        if (!id.empty()) background.Post([this, id] { bots.Refresh(id); });
+      });
+      cluster.AddWork({"bot", [this] { return bots.RunnableIds(); }, [this](const std::string& id) { bots.Run(id); },
+                       [this](const std::string& id, bool, std::function<void()> done) {
+                         bots.Halt(id, std::move(done));
+                       }});
+      // Each webhook is delivered by the one node that holds its lease.
+      webhooks.SetPlacement([this](const std::string& id) { return cluster.Holds("webhook", id); },
+                            [this](const std::string& id) { cluster.Offer("webhook", id); });
+      cluster.AddWork({"webhook", [this] { return webhooks.ActiveIds(); },
+                       [this](const std::string& id) { webhooks.Run(id); },
+                       [this](const std::string& id, bool hand_over, std::function<void()> done) {
+                         webhooks.Halt(id, hand_over, std::move(done));
+                       }});
+    }
     background.Every(std::chrono::seconds(30), [this] { gap_recovery.Checkpoint(); });
     background.Post([this] { RemoveOldEvents(); });
     background.Every(std::chrono::minutes(10), [this] { RemoveOldEvents(); });
@@ -103,6 +140,8 @@ struct Services {
   // disk), writes the events queued so far and answers whoever waits for them.
   void Shutdown() {
     events_elsewhere.reset();
+    sends_elsewhere.reset();
+    bots_elsewhere.reset();
     health.Stop();
     bots.Shutdown();
     logins.Shutdown();
@@ -116,6 +155,17 @@ struct Services {
     background.Stop();
   }
 
+  // Several nodes: a word to the others (Store::Notify), from the background thread.
+  void Tell(const char* channel, const std::string& payload) {
+    background.Post([this, channel, payload] {
+      try {
+        infra.store().Notify(channel, payload);
+      } catch (const store::StoreError& e) {
+        spdlog::warn("cluster: the other nodes were not told ({}): {}", channel, e.what());
+      }
+    });
+  }
+
   // Retention (TGMUX_EVENT_RETENTION).
   void RemoveOldEvents() {
     auto keep_ms = static_cast<std::int64_t>(infra.config().event_retention_seconds * 1000);
@@ -124,6 +174,8 @@ struct Services {
     infra.store().DeleteBotRelaysBefore(UnixSeconds() - keep_ms / 1000);
     // The watcher's messages and matches (pending notifications stay).
     infra.store().DeleteWatchBefore(UnixSeconds() - keep_ms / 1000);
+    // Which node ran a login: a day after it started, long past its end.
+    if (cluster.enabled()) infra.store().DeleteClusterLoginsBefore(UnixSeconds() - 86400);
   }
 
   Infrastructure& infra;
@@ -154,6 +206,10 @@ struct Services {
   MessageService messages;
   RateLimiter logins_per_tenant;  // POST /v1/logins
   std::unique_ptr<store::Store::Listening> events_elsewhere;  // several nodes: others' events
+  std::unique_ptr<store::Store::Listening> sends_elsewhere;   // several nodes: sends others wrote for us
+  std::unique_ptr<store::Store::Listening> bots_elsewhere;    // several nodes: bots others changed
+  static constexpr const char* kSendsChannel = "tgmux_sends";
+  static constexpr const char* kBotsChannel = "tgmux_bots";
 };
 
 }  // namespace tgmux::service

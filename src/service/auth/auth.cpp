@@ -55,7 +55,14 @@ void AuthService::Bootstrap() {
   const auto& a = infra_.config().auth;
   if (infra_.store().CountUsers() > 0) return;
   if (!a.admin_email.empty()) {
-    auto owner = CreateTenant(NormalizeEmail(a.admin_email), a.admin_password);
+    store::User owner;
+    try {
+      owner = CreateTenant(NormalizeEmail(a.admin_email), a.admin_password);
+    } catch (const Error& e) {
+      // Several nodes started at once on one store: another one created it.
+      if (e.code() == ErrorCode::kConflict && infra_.store().CountUsers() > 0) return;
+      throw;
+    }
     audit_.Record(owner.tenant_id, "register", owner.id, "", {{"email", owner.email}, {"role", "owner"},
                                                               {"source", "TGMUX_ADMIN_EMAIL"}});
     spdlog::info("auth: first owner {} created from TGMUX_ADMIN_EMAIL", owner.id);

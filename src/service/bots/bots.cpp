@@ -61,6 +61,7 @@ void BotService::Create(const std::string& tenant_id, const BotSpec& spec, BotDo
   }
   spdlog::info("bot {}: logging in", bot.id);
   Start(bot, std::move(done));
+  if (placement_.offer) placement_.offer(bot.id);  // its lease, here at once
 }
 
 store::Bot BotService::Get(const std::string& tenant_id, const std::string& id) {
@@ -96,9 +97,69 @@ store::Bot BotService::Update(const std::string& tenant_id, const std::string& i
   infra_.store().UpdateBot(bot);
   if (patch.disabled) events_.Append({"bot.status", "", bot.tenant_id, BotEventData(bot), ""});
   row.unlock();
-  Changed(bot);
-  if (start) Start(bot, nullptr);
+  if (!placement_.holds) {
+    Changed(bot);
+    if (start) Start(bot, nullptr);
+    return bot;
+  }
+  // Several nodes: the node that runs it hears of the change; an enabled bot
+  // starts where its lease is taken.
+  if (RunsHere(id)) Changed(bot);
+  placement_.changed(id);
+  if (start) placement_.offer(id);
   return bot;
+}
+
+bool BotService::RunsHere(const std::string& bot_id) {
+  std::lock_guard lock(mutex_);
+  return running_.count(bot_id) > 0;
+}
+
+std::vector<std::string> BotService::RunnableIds() {
+  std::vector<std::string> ids;
+  for (const auto& bot : infra_.store().ListBots("")) {
+    if (bot.status != BotStatus::kDisabled) ids.push_back(bot.id);
+  }
+  return ids;
+}
+
+void BotService::Run(const std::string& bot_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!restored_ || running_.count(bot_id)) return;
+  }
+  auto bot = infra_.store().FindBot(bot_id);
+  if (!bot || bot->status == BotStatus::kDisabled) return;
+  spdlog::info("bot {}: runs on this node", bot_id);
+  Start(*bot, nullptr);
+}
+
+void BotService::Halt(const std::string& bot_id, std::function<void()> done) {
+  auto running = Take(bot_id);
+  if (!running) {
+    if (done) done();
+    return;
+  }
+  store::Bot gone;
+  gone.id = bot_id;
+  Changed(gone, true);  // its conversations stop here; their state is in the store
+  spdlog::info("bot {}: stops on this node", bot_id);
+  CloseThen(std::move(*running), done ? std::move(done) : [] {});
+}
+
+void BotService::Refresh(const std::string& bot_id) {
+  if (!RunsHere(bot_id)) return;
+  auto bot = infra_.store().FindBot(bot_id);
+  if (bot && bot->status != BotStatus::kDisabled) return Changed(*bot);
+  auto running = Take(bot_id);
+  if (!running) return;
+  store::Bot gone = bot.value_or(store::Bot{});
+  gone.id = bot_id;
+  Changed(gone, !bot);
+  // Deleted on another node: its directory goes too, once TDLib let go of it.
+  CloseThen(std::move(*running), [this, bot_id, deleted = !bot] {
+    if (deleted) Wipe(bot_id);
+  });
 }
 
 void BotService::Delete(const std::string& tenant_id, const std::string& id, std::function<void()> done) {
@@ -114,6 +175,7 @@ void BotService::Delete(const std::string& tenant_id, const std::string& id, std
       data["status"] = "deleted";
       events_.Append({"bot.status", "", bot.tenant_id, data, ""});
       Changed(bot, true);
+      if (placement_.changed) placement_.changed(bot.id);  // the node that runs it stops it
       spdlog::info("bot {}: deleted", bot.id);
       done();
     });
@@ -124,8 +186,13 @@ void BotService::Delete(const std::string& tenant_id, const std::string& id, std
 }
 
 void BotService::RestoreAll() {
+  {
+    std::lock_guard lock(mutex_);
+    restored_ = true;
+  }
   for (const auto& bot : infra_.store().ListBots("")) {
-    if (bot.status != BotStatus::kDisabled) Start(bot, nullptr);
+    // On several nodes, those whose leases this node took already; the others by Run.
+    if (bot.status != BotStatus::kDisabled && (!placement_.holds || placement_.holds(bot.id))) Start(bot, nullptr);
   }
 }
 

@@ -88,6 +88,28 @@ class BotService {
   // Closes every bot's client (sessions stay on disk).
   void Shutdown();
 
+  // Several nodes (docs/cluster.md): each bot runs on the one node that
+  // holds its lease. `holds` tells whether this node holds a bot's lease;
+  // `offer` hears a bot that should start somewhere (created here, or
+  // enabled); `changed` hears a bot changed here, for the node that runs it
+  // (Refresh there). Then RestoreAll starts only the bots this node holds,
+  // and the cluster calls Run and Halt. Only before RestoreAll.
+  struct Placement {
+    std::function<bool(const std::string& bot_id)> holds;
+    std::function<void(const std::string& bot_id)> offer;
+    std::function<void(const std::string& bot_id)> changed;
+  };
+  void SetPlacement(Placement placement) { placement_ = std::move(placement); }
+  // The bots that should run somewhere: every one not disabled.
+  std::vector<std::string> RunnableIds();
+  // Starts the bot here (nothing when it runs here already, or before RestoreAll).
+  void Run(const std::string& bot_id);
+  // Stops it here (its session stays on disk, its conversations in the store), then `done`.
+  void Halt(const std::string& bot_id, std::function<void()> done);
+  // Another node changed the bot: if it runs here, its row is read again
+  // (settings, disabled), or it stops for good when it is gone.
+  void Refresh(const std::string& bot_id);
+
   // The bot's running client once it is active, or null.
   std::shared_ptr<telegram::AccountClient> Client(const std::string& bot_id);
 
@@ -106,6 +128,7 @@ class BotService {
   // Writes the status (on the background thread) and appends a bot.status event.
   void SetStatus(const std::string& bot_id, store::BotStatus status, const std::string& error);
   std::optional<Running> Take(const std::string& bot_id);
+  bool RunsHere(const std::string& bot_id);
   // Closes a client no longer in running_ (the session stays), then `then`.
   void CloseThen(Running running, std::function<void()> then);
   void Wipe(const std::string& bot_id);
@@ -122,6 +145,8 @@ class BotService {
   std::mutex row_mutex_;
   std::map<std::string, Running> running_;
   std::shared_ptr<BotListener> listener_;
+  Placement placement_;   // set on several nodes
+  bool restored_ = false;  // RestoreAll ran: Run may start bots
 };
 
 // {id, username, telegram_user_id, features, access, link_policy, status,

@@ -59,6 +59,7 @@ void LoginService::Start(const std::string& tenant_id, const std::string& actor,
   login->expires_at = login->created_at + static_cast<std::int64_t>(method == LoginMethod::kQr
                                                                         ? infra_.config().qr_timeout_seconds
                                                                         : infra_.config().login_timeout_seconds);
+  for (const auto& listener : start_listeners_) listener(tenant_id, View(*login));
   login->events = std::make_shared<ClientEvents>();
   std::weak_ptr<Login> weak = login;
   login->events->Set([this, weak](const AuthState& s) { if (auto l = weak.lock()) OnState(l, s); },

@@ -84,6 +84,10 @@ class LoginService {
   // Told when a QR login's link is renewed (the state stays qr_pending, so
   // state listeners are not). Only before logins start.
   void OnQrRenewed(Listener listener) { qr_listeners_.push_back(std::move(listener)); }
+  // Told of a login about to start (state starting), on the caller's thread,
+  // before its client exists: a listener that throws stops it (several nodes
+  // record the login's node this way). Only before logins start.
+  void OnStart(Listener listener) { start_listeners_.push_back(std::move(listener)); }
 
  private:
   struct Login;
@@ -114,6 +118,7 @@ class LoginService {
   std::map<std::string, LoginPtr> logins_;
   std::vector<Listener> listeners_;
   std::vector<Listener> qr_listeners_;
+  std::vector<Listener> start_listeners_;
 };
 
 }  // namespace tgmux::service

@@ -14,6 +14,8 @@ namespace tgmux::service {
 namespace {
 
 using store::OutboxState;
+// How often ?wait looks in the store for an entry another node sends.
+constexpr auto kElsewhereLook = std::chrono::milliseconds(200);
 
 // Refuses what Telegram would refuse anyway, before the row exists: a caller
 // learns it from the POST instead of from a failed entry.
@@ -153,7 +155,22 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
   if (!unfinished) answer(true);
   // The background thread no longer runs tasks once stopping: answer here.
   if (timeout == std::chrono::milliseconds::zero()) return answer(false);
-  background_.PostAt(Clock::now() + timeout, [answer] { answer(false); });
+  const auto deadline = Clock::now() + timeout;
+  background_.PostAt(deadline, [answer] { answer(false); });
+  // Several nodes: an entry of an account another node runs ends there, and
+  // only the store tells this node; it looks every kElsewhereLook.
+  auto entry = Load(id);
+  if (!entry || store::IsFinal(entry->state) || accounts_.RunsHere(entry->account_id)) return;
+  auto look = [this, answer, token, deadline](auto self) -> void {
+    {
+      std::lock_guard lock(mutex_);
+      if (!waiters_.count(token)) return;  // answered
+    }
+    answer(true);
+    const auto next = Clock::now() + kElsewhereLook;
+    if (next < deadline) background_.PostAt(next, [self] { self(self); });
+  };
+  background_.PostAt(Clock::now() + kElsewhereLook, [look] { look(look); });
 }
 
 void OutboxService::StopWaiting() {

@@ -108,6 +108,10 @@ class OutboxService : public AccountObserver {
   // Queued entries of these accounts (run here) that another node wrote
   // come to this node's senders; at every beat.
   void PickUp(const std::set<std::string>& account_ids);
+  // Another node wrote a send for this account, which runs here (NOTIFY):
+  // picked up now, not at the next beat. Wakes that come together are read
+  // together.
+  void Wake(const std::string& account_id);
   // The account runs elsewhere now: its entries not yet at Telegram leave
   // this node's memory, for the node that runs it to send.
   void Release(const std::string& account_id);
@@ -218,7 +222,9 @@ class OutboxService : public AccountObserver {
     std::set<std::string> spooled;  // the files the queued ones need
     bool unreadable = false;        // an entry whose files cannot be told
   };
-  Unfinished ReadUnfinished(const std::function<bool(const std::string& account_id)>& which);
+  // `one_account`: only that account's are read.
+  Unfinished ReadUnfinished(const std::function<bool(const std::string& account_id)>& which,
+                            const std::string& one_account = "");
   // Sends a node left in flight end failed: they may or may not have gone.
   void EndInFlight(const std::vector<store::OutboxEntry>& entries);
   void Pump(const std::string& account_id);
@@ -273,6 +279,10 @@ class OutboxService : public AccountObserver {
   std::mutex unsaved_mutex_;  // guards the two below
   std::map<std::string, store::OutboxEntry> unsaved_;  // by id, sealed: states the store could not take yet
   bool unsaved_retry_posted_ = false;
+
+  std::mutex woken_mutex_;  // guards the two below
+  std::set<std::string> woken_;  // accounts Wake named, not yet read
+  bool wake_posted_ = false;
 
   std::mutex mutex_;  // guards the waiters
   bool stopping_ = false;

@@ -12,9 +12,9 @@ namespace tgmux::service {
 using store::OutboxState;
 
 OutboxService::Unfinished OutboxService::ReadUnfinished(
-    const std::function<bool(const std::string& account_id)>& which) {
+    const std::function<bool(const std::string& account_id)>& which, const std::string& one_account) {
   Unfinished out;
-  for (auto& entry : infra_.store().ListUnfinishedOutbox("", 0)) {
+  for (auto& entry : infra_.store().ListUnfinishedOutbox(one_account, 0)) {
     if (which && !which(entry.account_id)) continue;
     if (entry.state != OutboxState::kQueued) {
       out.in_flight.push_back(std::move(entry));
@@ -77,6 +77,30 @@ void OutboxService::PickUp(const std::set<std::string>& account_ids) {
   if (account_ids.empty()) return;
   AcceptEachIfStillQueued(
       ReadUnfinished([&](const std::string& id) { return account_ids.count(id) > 0; }).queued);
+}
+
+void OutboxService::Wake(const std::string& account_id) {
+  {
+    std::lock_guard lock(woken_mutex_);
+    woken_.insert(account_id);
+    if (wake_posted_) return;
+    wake_posted_ = true;
+  }
+  background_.Post([this] {
+    std::set<std::string> woken;
+    {
+      std::lock_guard lock(woken_mutex_);
+      woken.swap(woken_);
+      wake_posted_ = false;
+    }
+    try {
+      auto which = [&](const std::string& id) { return woken.count(id) > 0; };
+      AcceptEachIfStillQueued(ReadUnfinished(which, woken.size() == 1 ? *woken.begin() : "").queued);
+    } catch (const store::StoreError& e) {
+      // The next beat picks them up.
+      spdlog::warn("outbox: sends written on another node wait for the next beat: {}", e.what());
+    }
+  });
 }
 
 void OutboxService::AcceptIfStillQueued(const store::OutboxEntry& entry) {
