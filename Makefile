@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 DEPS ?=
 PREFIX ?= /opt/tgmux
 
-.PHONY: all deps configure build install run test test-postgres bench demo clean sanitize fuzz
+.PHONY: all deps configure build install run test test-postgres bench demo cluster-demo clean sanitize fuzz
 
 all: build
 
@@ -43,6 +43,10 @@ bench: build
 
 demo: build
 	BUILD_DIR=$(BUILD_DIR) ./scripts/demo
+
+# Three nodes on one PostgreSQL and tgsim (docs/cluster.md); --check runs it as a test does.
+cluster-demo: build
+	BUILD_DIR=$(BUILD_DIR) ./scripts/cluster-demo
 
 sanitize:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \

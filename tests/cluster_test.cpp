@@ -3,101 +3,27 @@
 // linked on one node spread over the nodes; a node killed with SIGKILL has its
 // accounts run by the others once its leases expire, from the snapshots of
 // their TDLib directories; a node stopped gracefully hands its accounts over
-// at once. GET /v1/cluster shows the nodes and what each runs.
+// at once. GET /v1/cluster shows the nodes and what each runs. Any node
+// answers any request (sends, history, logins, SSE); each webhook is
+// delivered by one node at a time; a rolling restart under load loses nothing.
 #include <signal.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "tests/support/http_load.h"
-#include "tests/support/linked_gateway.h"
-#include "tests/support/postgres_server.h"
+#include "tests/support/cluster_fixture.h"
+#include "tests/support/stream_clients.h"
 #include "tests/support/wait.h"
 
 namespace tgmux::testing {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kMasterKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-constexpr const char* kBob = "+15557201000";
-
-class ClusterTest : public LinkedGatewayTest {
- protected:
-  void SetUp() override {
-    LinkedGatewayTest::SetUp();
-    database_ = NewPostgresDatabase();
-    CreateUser(kBob, "Bob", {{"username", "bob"}});
-  }
-  // The address of node `name`: a free loopback port, the same at each start.
-  const std::string& Url(const std::string& name) {
-    auto& url = urls_[name];
-    if (url.empty()) url = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort());
-    return url;
-  }
-  Env NodeEnv(const std::string& name, int lease_ttl) {
-    const std::string& url = Url(name);
-    return {{"TGMUX_STORE", database_},
-            {"TGMUX_MASTER_KEY", kMasterKey},
-            {"TGMUX_LISTEN", url.substr(std::string("http://").size())},
-            {"TGMUX_NODE_URL", url},
-            {"TGMUX_LEASE_TTL", std::to_string(lease_ttl)}};
-  }
-  // Another node on its own data directory, its owner signed in.
-  TgmuxServer& StartNode(const std::string& name, int lease_ttl) {
-    auto node = std::make_unique<TgmuxServer>(GatewayEnv(NodeEnv(name, lease_ttl)));
-    EXPECT_TRUE(node->Start()) << node->process().Stderr();
-    node->SignInOwner();
-    others_.push_back(std::move(node));
-    return *others_.back();
-  }
-  // Links `count` new accounts on gateway_; their ids.
-  std::vector<std::string> LinkAccounts(int count) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < count; ++i) {
-      std::string phone = "+1555720100" + std::to_string(i + 1);
-      CreateUser(phone, "Person " + std::to_string(i));
-      ids.push_back(Link(phone)["id"]);
-    }
-    return ids;
-  }
-  // Alive nodes as GET /v1/cluster on `node` shows them: url -> accounts it runs.
-  static std::map<std::string, int> Alive(const TgmuxServer& node, std::string* body = nullptr) {
-    std::map<std::string, int> alive;
-    auto answer = node.http().Get("/v1/cluster");
-    if (body) *body = std::to_string(answer.status) + " " + answer.body;
-    if (answer.status != 200) return alive;
-    const json body_json = answer.Json();
-    for (const auto& item : body_json["items"]) {
-      if (item["alive"]) alive[item["url"]] = item["accounts"];
-    }
-    return alive;
-  }
-  // Waits until `node` shows exactly `expected`; the last view on failure.
-  static ::testing::AssertionResult Shows(const TgmuxServer& node, const std::map<std::string, int>& expected,
-                                          std::chrono::seconds timeout) {
-    std::map<std::string, int> seen;
-    std::string body;
-    if (WaitUntil([&] { return (seen = Alive(node, &body)) == expected; }, timeout)) {
-      return ::testing::AssertionSuccess();
-    }
-    std::string shown;
-    for (const auto& [url, accounts] : seen) shown += url + "=" + std::to_string(accounts) + " ";
-    return ::testing::AssertionFailure() << "alive: " << shown << "; GET /v1/cluster: " << body;
-  }
-  // Sends from each account through `node` and waits for the outcome.
-  static void SendFromEach(const TgmuxServer& node, const std::vector<std::string>& ids, const std::string& text) {
-    for (const auto& id : ids) {
-      auto answer = node.http().Post("/v1/accounts/" + id + "/messages?wait=15", {{"to", "@bob"}, {"text", text}});
-      ASSERT_EQ(answer.status, 200) << id << " " << answer.body;
-      EXPECT_EQ(answer.Json()["state"], "sent") << id << " " << answer.body;
-    }
-  }
-
-  std::string database_;
-  std::map<std::string, std::string> urls_;
-  std::vector<std::unique_ptr<TgmuxServer>> others_;
-};
 
 TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   StartGateway(NodeEnv("a", 3));
@@ -262,6 +188,197 @@ TEST_F(ClusterTest, AGracefulStopHandsTheAccountsOverAtOnce) {
   ASSERT_TRUE(Shows(*gateway_, {{Url("a"), 2}}, std::chrono::seconds(12))) << gateway_->process().Stderr();
   SendFromEach(*gateway_, ids, "after the hand-over");
   EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty());
+}
+TEST_F(ClusterTest, ThreeNodesAnswerEveryRequestAndEachWebhookEventComesOnce) {
+  StartGateway(NodeEnv("a", 3));
+  auto ids = LinkAccounts(3);
+  WebhookReceiver receiver;
+  auto hook = http().Post("/v1/webhooks", {{"url", receiver.Url()}, {"types", {"message.received"}}});
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  auto& b = StartNode("b", 3);
+  auto& c = StartNode("c", 3);
+  ASSERT_TRUE(Shows(c, {{Url("a"), 1}, {Url("b"), 1}, {Url("c"), 1}}, std::chrono::seconds(30)))
+      << c.process().Stderr();
+  std::vector<TgmuxServer*> nodes = {gateway_.get(), &b, &c};
+
+  // Sends for every account through every node: posted where the account does
+  // not run, they wake the node that runs it (NOTIFY), which sends them.
+  for (auto* node : nodes) SendFromEach(*node, ids, "via " + std::to_string(node->port()));
+
+  // An SSE consumer on node c hears what every account receives, wherever it runs.
+  SseClient sse;
+  const std::string token = c.SignInOwner()["access_token"];
+  ASSERT_TRUE(sse.Connect(c.port(), "/v1/events/stream?types=message.received",
+                          {{"Authorization", "Bearer " + token}}))
+      << sse.status() << sse.body();
+  // Bob writes to each account twice; then once more, the last word.
+  std::vector<std::string> said;
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      said.push_back("ping " + std::to_string(round) + "/" + std::to_string(i));
+      auto sent = Control("POST", "/messages", {{"from", kBob}, {"to", "+1555720100" + std::to_string(i + 1)},
+                                                {"text", said.back()}});
+      ASSERT_EQ(sent.status, 201) << sent.body.dump();
+    }
+  }
+  std::set<std::string> streamed;
+  while (streamed.size() < said.size()) {
+    auto event = sse.NextEvent(std::chrono::seconds(15));
+    ASSERT_TRUE(event) << "heard " << streamed.size() << " of " << said.size();
+    streamed.insert(json::parse(event->data)["data"]["message"]["text"].get<std::string>());
+  }
+  EXPECT_EQ(streamed, std::set<std::string>(said.begin(), said.end()));
+  auto last = Control("POST", "/messages", {{"from", kBob}, {"to", "+15557201001"}, {"text", "last word"}});
+  ASSERT_EQ(last.status, 201) << last.body.dump();
+  said.push_back("last word");
+  // The webhook is delivered by one node: each event once, though three run.
+  std::vector<ReceivedRequest> requests;
+  ASSERT_TRUE(WaitUntil([&] {
+    requests = receiver.Requests();
+    return std::any_of(requests.begin(), requests.end(), [](const auto& r) {
+      return r.body.find("last word") != std::string::npos;
+    });
+  }, std::chrono::seconds(20))) << requests.size();
+  std::map<std::string, int> times;  // event id -> deliveries
+  std::set<std::string> texts;
+  for (const auto& r : requests) {
+    ++times[r.Header("x-tgmux-event-id")];
+    texts.insert(json::parse(r.body)["data"]["message"]["text"].get<std::string>());
+  }
+  for (const auto& [id, count] : times) EXPECT_EQ(count, 1) << id;
+  EXPECT_EQ(texts, std::set<std::string>(said.begin(), said.end()));
+
+  // A login started on node b, its code given on node c, read on node a.
+  const std::string phone = "+15557201009";
+  CreateUser(phone, "Late");
+  auto started = b.http().Post("/v1/logins", {{"method", "phone"}, {"phone", phone}});
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string login = started.Json()["id"];
+  auto code = c.http().Post("/v1/logins/" + login + "/code", {{"code", LastCode(phone)}});
+  ASSERT_EQ(code.status, 200) << code.body;
+  EXPECT_EQ(code.Json()["state"], "done") << code.body;
+  auto seen = http().Get("/v1/logins/" + login);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.Json()["state"], "done") << seen.body;
+  const std::string linked = seen.Json()["account"]["id"];
+  // The new account sends through any node.
+  SendFromEach(*gateway_, {linked}, "new here");
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
+      << Control("GET", "/sessions/duplicates").body.dump();
+}
+
+TEST_F(ClusterTest, ARollingRestartUnderLoadLosesNothingAndAFourthNodeTakesItsShare) {
+  const Env unpaced = {{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}};  // the load's sends go at once
+  Env a = NodeEnv("a", 3);
+  a.insert(unpaced.begin(), unpaced.end());
+  StartGateway(a);
+  auto ids = LinkAccounts(4);
+  auto& b = StartNode("b", 3, unpaced);
+  auto& c = StartNode("c", 3, unpaced);
+  std::vector<TgmuxServer*> nodes = {gateway_.get(), &b, &c};
+  const std::string token = gateway_->SignInOwner()["access_token"];
+  // Four accounts on three nodes: every node runs at least one.
+  auto spread = [&](std::size_t count) {
+    return WaitUntil([&] {
+      auto alive = Alive(c);
+      int total = 0;
+      for (const auto& [url, accounts] : alive) total += accounts;
+      return alive.size() == count && total == 4 &&
+             std::all_of(alive.begin(), alive.end(), [](const auto& n) { return n.second >= 1; });
+    }, std::chrono::seconds(30));
+  };
+  ASSERT_TRUE(spread(3)) << c.process().Stderr();
+
+  // The load: sends posted round the nodes that are up, and messages to the
+  // accounts, until stopped. A node being restarted is skipped, as a load
+  // balancer would; a request to it in that moment may find it gone.
+  std::atomic<int> down{-1};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::map<std::string, std::string> posted;  // outbox id -> text
+  std::set<std::string> said;
+  std::vector<std::string> refused;
+  std::thread load([&] {
+    std::vector<HttpClient> clients;
+    for (auto* node : nodes) {
+      clients.emplace_back("127.0.0.1", node->port());
+      clients.back().SetDefaultHeader("Authorization", "Bearer " + token);
+    }
+    for (int n = 0; !stop; ++n) {
+      int pick = n % 3;
+      if (pick == down) pick = (pick + 1) % 3;
+      const std::string text = "load " + std::to_string(n);
+      auto answer = clients[pick].Post("/v1/accounts/" + ids[n % 4] + "/messages?wait=2", {{"to", "@bob"}, {"text", text}});
+      std::lock_guard lock(mutex);
+      if (answer.status == 200 || answer.status == 202) {
+        posted[answer.Json()["id"]] = text;
+      } else if (answer.status != 503 && !(answer.status == 0 && down == pick)) {
+        refused.push_back(std::to_string(answer.status) + " " + answer.body);
+      }
+      if (n % 2 == 0) {
+        const std::string incoming = "incoming " + std::to_string(n);
+        if (Control("POST", "/messages", {{"from", kBob}, {"to", "+1555720100" + std::to_string(n % 4 + 1)},
+                                          {"text", incoming}}).status == 201) {
+          said.insert(incoming);
+        }
+      }
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    const std::size_t before = [&] { std::lock_guard lock(mutex); return posted.size(); }();
+    down = i;
+    EXPECT_EQ(nodes[i]->Stop(SIGTERM), 0);
+    ASSERT_TRUE(nodes[i]->Start()) << nodes[i]->process().Stderr();
+    nodes[i]->SignInOwner();
+    EXPECT_TRUE(spread(3)) << nodes[i]->process().Stderr();
+    down = -1;
+    // The load went on meanwhile.
+    EXPECT_TRUE(WaitUntil([&] { std::lock_guard lock(mutex); return posted.size() > before + 10; },
+                          std::chrono::seconds(20)));
+  }
+  // A fourth node joins: one account each, after a few beats.
+  auto& d = StartNode("d", 3, unpaced);
+  EXPECT_TRUE(Shows(d, {{Url("a"), 1}, {Url("b"), 1}, {Url("c"), 1}, {Url("d"), 1}}, std::chrono::seconds(30)));
+  stop = true;
+  load.join();
+  EXPECT_TRUE(refused.empty()) << refused.size() << " refused, first: " << refused.front();
+
+  // Every send ends sent; Bob got each once.
+  std::map<std::string, int> delivered;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto with = "%2B1555720100" + std::to_string(i + 1);
+    const json messages = Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body["messages"];
+    for (const auto& m : messages) ++delivered[m.value("text", "")];
+  }
+  std::size_t unsent = 0;
+  for (const auto& [id, text] : posted) {
+    json entry;
+    WaitUntil([&] {
+      entry = d.http().Get("/v1/outbox/" + id).Json();
+      return entry["state"] == "sent" || entry["state"] == "failed";
+    }, std::chrono::seconds(30));
+    if (entry["state"] != "sent") ++unsent;
+    EXPECT_EQ(entry["state"], "sent") << id << " " << entry.dump();
+  }
+  EXPECT_EQ(unsent, 0u) << "of " << posted.size();
+  // Every message the accounts received is in the event log, once.
+  std::map<std::string, int> logged;
+  std::string cursor = "0";
+  ASSERT_TRUE(WaitUntil([&] {
+    for (;;) {
+      auto page = d.http().Get("/v1/events?timeout=0&limit=500&types=message.received&after=" + cursor).Json();
+      cursor = page["next_cursor"].get<std::string>();
+      for (const auto& e : page["items"]) ++logged[e["data"]["message"]["text"].get<std::string>()];
+      if (page["items"].empty()) break;
+    }
+    return std::all_of(said.begin(), said.end(), [&](const auto& t) { return logged.count(t) > 0; });
+  }, std::chrono::seconds(30))) << logged.size() << " of " << said.size();
+  for (const auto& [text, times] : logged) EXPECT_EQ(times, 1) << text;
+  std::size_t twice = 0;
+  for (const auto& [id, text] : posted) twice += delivered[text] > 1 ? 1 : 0;
+  EXPECT_EQ(twice, 0u);
+  EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
+      << Control("GET", "/sessions/duplicates").body.dump();
 }
 
 TEST_F(ClusterTest, ASingleNodeShowsNoClusterAndANodeNeedsPostgres) {
