@@ -17,6 +17,7 @@
 
 #include "tests/support/http_load.h"
 #include "tests/support/cluster_fixture.h"
+#include "tests/support/media_files.h"
 #include "tests/support/stream_clients.h"
 #include "tests/support/wait.h"
 
@@ -53,7 +54,19 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
       posted[answer.Json()["id"]] = text;
     }
   }
+  // Bob writes to each account before node a dies and while it is dead.
+  std::set<std::string> said;
+  auto bob_says = [&](const std::string& prefix) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      said.insert(prefix + " " + std::to_string(i));
+      auto sent = Control("POST", "/messages", {{"from", kBob}, {"to", "+1555720100" + std::to_string(i + 1)},
+                                                {"text", prefix + " " + std::to_string(i)}});
+      ASSERT_EQ(sent.status, 201) << sent.body.dump();
+    }
+  };
+  bob_says("before the kill");
   gateway_->Stop(SIGKILL);
+  bob_says("while a is dead");
   // Once a's leases expire (3 s, and the margin), b runs every account.
   ASSERT_TRUE(Shows(b, {{Url("b"), 4}}, std::chrono::seconds(20))) << b.process().Stderr();
   auto metrics = b.Anonymous().Get("/metrics").body;
@@ -85,6 +98,8 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   std::size_t got = 0;
   for (const auto& [id, text] : posted) got += delivered[text];
   EXPECT_GE(got, sent);
+  // In the event log, each message Bob wrote once: none lost, none twice.
+  EXPECT_TRUE(EachLoggedOnce(b, said, std::chrono::seconds(20)));
   // Telegram (tgsim) never saw one session used from two places.
   EXPECT_TRUE(Control("GET", "/sessions/duplicates").body["items"].empty())
       << Control("GET", "/sessions/duplicates").body.dump();
@@ -204,6 +219,17 @@ TEST_F(ClusterTest, ThreeNodesAnswerEveryRequestAndEachWebhookEventComesOnce) {
   // Sends for every account through every node: posted where the account does
   // not run, they wake the node that runs it (NOTIFY), which sends them.
   for (auto* node : nodes) SendFromEach(*node, ids, "via " + std::to_string(node->port()));
+  // A send with a file is answered by the node that runs the account, whose spool keeps the file.
+  for (auto* node : nodes) {
+    for (const auto& id : ids) {
+      auto form = BuildMultipart({{"to", "@bob"}, {"text", "a file"}},
+                                 {{"file", "note.pdf", "application/pdf", PatternBytes(5000, 3)}});
+      auto sent = node->http().Request("POST", "/v1/accounts/" + id + "/messages?wait=15", form.body,
+                                       {{"Content-Type", form.content_type}});
+      ASSERT_EQ(sent.status, 200) << sent.body;
+      EXPECT_EQ(sent.Json()["state"], "sent") << sent.body;
+    }
+  }
 
   // An SSE consumer on node c hears what every account receives, wherever it runs.
   SseClient sse;
@@ -228,6 +254,20 @@ TEST_F(ClusterTest, ThreeNodesAnswerEveryRequestAndEachWebhookEventComesOnce) {
     streamed.insert(json::parse(event->data)["data"]["message"]["text"].get<std::string>());
   }
   EXPECT_EQ(streamed, std::set<std::string>(said.begin(), said.end()));
+  // History and read of every account through every node.
+  for (auto* node : nodes) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      std::int64_t bob = 0;
+      ASSERT_TRUE(WaitUntil([&] { return (bob = BobChat(*node, ids[i])) != 0; }, std::chrono::seconds(10)))
+          << node->http().Get("/v1/accounts/" + ids[i] + "/chats").body;
+      const std::string chat = "/v1/accounts/" + ids[i] + "/chats/" + std::to_string(bob);
+      auto history = node->http().Get(chat + "/messages");
+      ASSERT_EQ(history.status, 200) << history.body;
+      EXPECT_NE(history.body.find("ping 1/" + std::to_string(i)), std::string::npos) << history.body;
+      auto read = node->http().Post(chat + "/read", json::object());
+      EXPECT_EQ(read.status, 200) << read.body;
+    }
+  }
   auto last = Control("POST", "/messages", {{"from", kBob}, {"to", "+15557201001"}, {"text", "last word"}});
   ASSERT_EQ(last.status, 201) << last.body.dump();
   said.push_back("last word");
@@ -247,6 +287,15 @@ TEST_F(ClusterTest, ThreeNodesAnswerEveryRequestAndEachWebhookEventComesOnce) {
   }
   for (const auto& [id, count] : times) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(texts, std::set<std::string>(said.begin(), said.end()));
+  // GET /v1/cluster shows which node delivers it, and each node's load.
+  const json cluster = c.http().Get("/v1/cluster").Json();
+  int webhooks = 0;
+  for (const auto& node : cluster["items"]) {
+    webhooks += node["load"].value("webhooks", 0);
+    EXPECT_GT(node["load"].value("rss_bytes", 0), 1 << 20) << node.dump();
+    EXPECT_TRUE(node["load"].contains("cpu_percent")) << node.dump();
+  }
+  EXPECT_EQ(webhooks, 1) << cluster.dump();
 
   // A login started on node b, its code given on node c, read on node a.
   const std::string phone = "+15557201009";
@@ -362,18 +411,7 @@ TEST_F(ClusterTest, ARollingRestartUnderLoadLosesNothingAndAFourthNodeTakesItsSh
   }
   EXPECT_EQ(unsent, 0u) << "of " << posted.size();
   // Every message the accounts received is in the event log, once.
-  std::map<std::string, int> logged;
-  std::string cursor = "0";
-  ASSERT_TRUE(WaitUntil([&] {
-    for (;;) {
-      auto page = d.http().Get("/v1/events?timeout=0&limit=500&types=message.received&after=" + cursor).Json();
-      cursor = page["next_cursor"].get<std::string>();
-      for (const auto& e : page["items"]) ++logged[e["data"]["message"]["text"].get<std::string>()];
-      if (page["items"].empty()) break;
-    }
-    return std::all_of(said.begin(), said.end(), [&](const auto& t) { return logged.count(t) > 0; });
-  }, std::chrono::seconds(30))) << logged.size() << " of " << said.size();
-  for (const auto& [text, times] : logged) EXPECT_EQ(times, 1) << text;
+  EXPECT_TRUE(EachLoggedOnce(d, said, std::chrono::seconds(30)));
   std::size_t twice = 0;
   for (const auto& [id, text] : posted) twice += delivered[text] > 1 ? 1 : 0;
   EXPECT_EQ(twice, 0u);
@@ -395,6 +433,13 @@ TEST_F(ClusterTest, ASingleNodeShowsNoClusterAndANodeNeedsPostgres) {
                                  {"TGMUX_NODE_URL", "http://127.0.0.1:8080"}});
   EXPECT_EQ(status, 2);
   EXPECT_NE(err.find("TGMUX_NODE_URL"), std::string::npos) << err;
+  // Nodes talk over plain HTTP: an https:// address is refused, saying so.
+  auto [https_status, https_err] = RunTgmux({{"TGMUX_DATA_DIR", other.path().string()},
+                                             {"TGMUX_STORE", database_},
+                                             {"TGMUX_NODE_URL", "https://127.0.0.1:8443"}});
+  EXPECT_EQ(https_status, 2);
+  EXPECT_NE(https_err.find("TGMUX_NODE_URL"), std::string::npos) << https_err;
+  EXPECT_NE(https_err.find("plain HTTP"), std::string::npos) << https_err;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -160,6 +161,44 @@ TEST(Deploy, SystemdUnitIsValidAndHardened) {
   auto security = RunCommand({"systemd-analyze", "security", "--offline=true", "--no-pager", "--threshold=20", copy.string()});
   EXPECT_EQ(security.status, 0) << security.out << security.err;
   EXPECT_NE(security.out.find("Overall exposure level for tgmux.service"), std::string::npos) << security.out;
+}
+
+// The three-node compose file: each node its own service, address for the
+// others (TGMUX_NODE_URL on its own service name), data volume and port, and
+// one master key for all, required from deploy/.env.
+TEST(Deploy, ClusterComposeGivesEachNodeItsOwnAddressVolumeAndPort) {
+  std::ifstream in(SourceDir() / "deploy/docker-compose.cluster.yml");
+  ASSERT_TRUE(in) << "deploy/docker-compose.cluster.yml";
+  struct Node {
+    std::string url, volume, port;
+  };
+  std::map<std::string, Node> nodes;
+  std::string service, line, text;
+  const std::regex service_line(R"(^  ([\w-]+):\s*$)");
+  const std::regex url_line(R"(^\s+TGMUX_NODE_URL: (\S+)\s*$)");
+  const std::regex volume_line(R"(^\s+- (\S+):/var/lib/tgmux\s*$)");
+  const std::regex port_line(R"(^\s+- "127\.0\.0\.1:(\d+):8080"\s*$)");
+  std::smatch m;
+  while (std::getline(in, line)) {
+    text += line + "\n";
+    if (std::regex_match(line, m, service_line)) service = m[1].str().rfind("tgmux-", 0) == 0 ? m[1].str() : "";
+    if (line.rfind("  ", 0) != 0 && !line.empty()) service.clear();  // a top-level key ends the services
+    if (service.empty()) continue;
+    if (std::regex_match(line, m, url_line)) nodes[service].url = m[1];
+    if (std::regex_match(line, m, volume_line)) nodes[service].volume = m[1];
+    if (std::regex_match(line, m, port_line)) nodes[service].port = m[1];
+  }
+  ASSERT_EQ(nodes.size(), 3u) << text;
+  std::set<std::string> volumes, ports;
+  for (const auto& [name, node] : nodes) {
+    EXPECT_EQ(node.url, "http://" + name + ":8080") << name;
+    EXPECT_EQ(node.volume, name + "-data") << name;
+    volumes.insert(node.volume);
+    ports.insert(node.port);
+  }
+  EXPECT_EQ(volumes.size(), 3u);
+  EXPECT_EQ(ports.size(), 3u);
+  EXPECT_NE(text.find("TGMUX_MASTER_KEY: ${TGMUX_MASTER_KEY:?"), std::string::npos) << "one key for all, required";
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ TEST_F(PoolsTest, AccountsJoinAPoolAndThePoolCountsThoseThatMaySend) {
   ASSERT_EQ(sales.status, 200) << sales.body;
   EXPECT_EQ(sales.Json()["available"], 1);
   ASSERT_EQ(sales.Json()["accounts"].size(), 2u);
-  for (const auto& account : sales.Json()["accounts"]) {
+  const nlohmann::json listed = sales.Json();  // kept: a range over a temporary's member would dangle
+  for (const auto& account : listed["accounts"]) {
     EXPECT_EQ(account["available"], account["id"] == ids_[0]) << account;
   }
 

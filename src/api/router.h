@@ -79,8 +79,9 @@ class Router {
   // Runs once a request is authorized, before its route's handler (on the
   // worker pool; never for a route answered quickly); an answer it returns
   // answers the request instead. Several nodes: a request for an account
-  // another node runs is answered by that node. Before serving.
-  using Forwarder = std::function<std::optional<Response>(const RouteInfo& route, const Request& request)>;
+  // another node runs is answered by that node; one another node forwarded
+  // gets its client's address (remote_ip) from it. Before serving.
+  using Forwarder = std::function<std::optional<Response>(const RouteInfo& route, Request& request)>;
   void SetForwarder(Forwarder forwarder) { forwarder_ = std::move(forwarder); }
 
   // Finds the route, fills request.params, runs its path's gates, authenticates

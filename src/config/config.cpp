@@ -200,6 +200,9 @@ const std::vector<Setting>& Table() {
        [](Config& c, const std::string& v) {
          auto origins = ParseOriginList(v);
          if (origins.size() != 1) Bad("expected one address such as http://10.0.0.5:8080");
+         if (origins.front().rfind("http://", 0) != 0) {
+           Bad("nodes reach each other over plain HTTP: give an http:// address on a private network");
+         }
          c.node_url = origins.front();
        }},
       {{"TGMUX_LEASE_TTL", "cluster.lease_ttl", "",

@@ -19,6 +19,7 @@ struct ClusterNode {
   std::int64_t heartbeat_at = 0;
   std::int64_t expires_at = 0;    // alive until then unless it beats again
   int accounts = 0;               // accounts it runs, as of its last beat
+  std::string load = "{}";        // JSON: its other work and how busy it is, as of its last beat
 };
 
 // The two tables of leases: an account runs on one node at a time

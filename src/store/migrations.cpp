@@ -493,7 +493,7 @@ CREATE TABLE account_snapshots (
 )sql";
 
 // Work other than accounts that one node runs at a time (webhooks'
-// deliveries), and the node of each login in progress.
+// deliveries, bots), the node of each login in progress, and each node's load.
 constexpr std::string_view kWorkLeases = R"sql(
 CREATE TABLE cluster_logins (
   id         TEXT PRIMARY KEY,
@@ -510,6 +510,7 @@ CREATE TABLE work_leases (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX work_leases_by_node ON work_leases (node_id);
+ALTER TABLE cluster_nodes ADD COLUMN load TEXT NOT NULL DEFAULT '{}';
 )sql";
 
 constexpr std::array kMigrations = {

@@ -8,7 +8,7 @@ namespace tgmux::store::sql_cluster {
 namespace {
 
 ClusterNode ReadNode(sql::Statement& row) {
-  return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3), row.Int64(4), row.Int(5)};
+  return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3), row.Int64(4), row.Int(5), row.Text(6)};
 }
 
 Lease ReadLease(sql::Statement& row) { return {row.Text(0), row.Text(1), row.Int64(2), row.Int64(3)}; }
@@ -26,17 +26,18 @@ LeaseTable TableOf(LeaseKind kind) {
 
 void BeatNode(sql::Connection& db, const ClusterNode& node) {
   sql::Statement upsert(db,
-                        "INSERT INTO cluster_nodes (id, url, started_at, heartbeat_at, expires_at, accounts) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
+                        "INSERT INTO cluster_nodes (id, url, started_at, heartbeat_at, expires_at, accounts, load) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
                         "heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at, "
-                        "accounts = excluded.accounts");
-  sql::BindAll(upsert, node.id, node.url, node.started_at, node.heartbeat_at, node.expires_at, node.accounts);
+                        "accounts = excluded.accounts, load = excluded.load");
+  sql::BindAll(upsert, node.id, node.url, node.started_at, node.heartbeat_at, node.expires_at, node.accounts,
+               node.load);
   upsert.Exec();
 }
 
 std::vector<ClusterNode> ListNodes(sql::Connection& db) {
   sql::Statement query(db,
-                       "SELECT id, url, started_at, heartbeat_at, expires_at, accounts FROM cluster_nodes "
+                       "SELECT id, url, started_at, heartbeat_at, expires_at, accounts, load FROM cluster_nodes "
                        "ORDER BY started_at, id");
   return ReadAll<ClusterNode>(query, ReadNode);
 }
@@ -123,6 +124,11 @@ void PutSnapshot(sql::Connection& db, const TdSnapshot& snapshot) {
   BindBlob(upsert, 2, snapshot.sealed);
   upsert.Bind(3, snapshot.taken_at);
   upsert.Exec();
+}
+
+std::vector<std::string> ListSnapshotAccounts(sql::Connection& db) {
+  sql::Statement query(db, "SELECT account_id FROM account_snapshots");
+  return ReadAll<std::string>(query, [](sql::Statement& row) { return row.Text(0); });
 }
 
 std::optional<TdSnapshot> FindSnapshot(sql::Connection& db, std::string_view account_id) {

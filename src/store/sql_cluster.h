@@ -36,6 +36,7 @@ std::optional<ClusterLogin> FindLogin(sql::Connection& db, std::string_view id);
 void DeleteLoginsBefore(sql::Connection& db, std::int64_t created_before);
 
 void PutSnapshot(sql::Connection& db, const TdSnapshot& snapshot);
+std::vector<std::string> ListSnapshotAccounts(sql::Connection& db);
 std::optional<TdSnapshot> FindSnapshot(sql::Connection& db, std::string_view account_id);
 
 }  // namespace tgmux::store::sql_cluster

@@ -58,12 +58,14 @@ TEST_P(ClusterStoreTest, ALeaseIsOneNodesUntilGivenBackOrExpired) {
 TEST_P(ClusterStoreTest, NodesBeatAndLeave) {
   store_->BeatNode({"node_a", "http://127.0.0.1:1", 100, 100, 10100, 0});
   store_->BeatNode({"node_b", "http://127.0.0.1:2", 200, 200, 10200, 0});
-  store_->BeatNode({"node_a", "http://127.0.0.1:1", 100, 3000, 13000, 7});
+  store_->BeatNode({"node_a", "http://127.0.0.1:1", 100, 3000, 13000, 7, R"({"webhooks":2})"});
   auto nodes = store_->ListNodes();
   ASSERT_EQ(nodes.size(), 2u);
   EXPECT_EQ(nodes[0].id, "node_a");
   EXPECT_EQ(nodes[0].expires_at, 13000);
   EXPECT_EQ(nodes[0].accounts, 7);
+  EXPECT_EQ(nodes[0].load, R"({"webhooks":2})");
+  EXPECT_EQ(nodes[1].load, "{}");
   store_->RemoveNode("node_a");
   nodes = store_->ListNodes();
   ASSERT_EQ(nodes.size(), 1u);
@@ -79,6 +81,7 @@ TEST_P(ClusterStoreTest, SnapshotsAreKeptPerAccountAndGoWithIt) {
   EXPECT_EQ(found->sealed, bytes + "2");
   EXPECT_EQ(found->taken_at, 6);
   EXPECT_FALSE(store_->FindSnapshot("acc_2"));
+  EXPECT_EQ(store_->ListSnapshotAccounts(), std::vector<std::string>{"acc_1"});
   ASSERT_TRUE(store_->ClaimLease(LeaseKind::kAccount, "acc_1", "node_a", 0, 100));
   store_->DeleteAccount("acc_1");
   EXPECT_FALSE(store_->FindSnapshot("acc_1"));

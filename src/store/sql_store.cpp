@@ -550,6 +550,9 @@ class SqlStore final : public Store {
   void PutSnapshot(const TdSnapshot& snapshot) override {
     Run("storing a TDLib snapshot", [&](sql::Connection& db) { sql_cluster::PutSnapshot(db, snapshot); });
   }
+  std::vector<std::string> ListSnapshotAccounts() override {
+    return Read("listing the TDLib snapshots", [&](sql::Connection& db) { return sql_cluster::ListSnapshotAccounts(db); });
+  }
   std::optional<TdSnapshot> FindSnapshot(std::string_view account_id) override {
     return Read("reading a TDLib snapshot", [&](sql::Connection& db) { return sql_cluster::FindSnapshot(db, account_id); });
   }

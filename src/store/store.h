@@ -395,6 +395,8 @@ class Store {
                                             std::function<void(const std::string& payload)> heard) = 0;
   virtual void PutSnapshot(const TdSnapshot& snapshot) = 0;
   virtual std::optional<TdSnapshot> FindSnapshot(std::string_view account_id) = 0;
+  // The accounts that have a snapshot (without reading them).
+  virtual std::vector<std::string> ListSnapshotAccounts() = 0;
 };
 
 // When a write is acknowledged (TGMUX_STORE_SYNC).

@@ -3,7 +3,9 @@
 // same master key, one tgsim; and what the tests look at (GET /v1/cluster).
 #pragma once
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +92,39 @@ class ClusterTest : public LinkedGatewayTest {
       ASSERT_EQ(answer.status, 200) << id << " " << answer.body;
       EXPECT_EQ(answer.Json()["state"], "sent") << id << " " << answer.body;
     }
+  }
+
+  // The id of the account's chat with Bob, as `node` lists the account's chats (0: none).
+  static std::int64_t BobChat(const TgmuxServer& node, const std::string& account_id) {
+    auto chats = node.http().Get("/v1/accounts/" + account_id + "/chats");
+    if (chats.status != 200) return 0;
+    const nlohmann::json listed = chats.Json();
+    for (const auto& chat : listed["items"]) {
+      if (chat.value("title", "") == "Bob") return chat["chat_id"].get<std::int64_t>();
+    }
+    return 0;
+  }
+  // Waits until `node`'s event log has a message.received for each text of
+  // `said`, then checks each is there once.
+  static ::testing::AssertionResult EachLoggedOnce(const TgmuxServer& node, const std::set<std::string>& said,
+                                                   std::chrono::seconds timeout) {
+    std::map<std::string, int> logged;  // text -> events
+    const bool all = WaitUntil([&] {
+      logged.clear();
+      std::string cursor = "0";
+      for (;;) {
+        auto page = node.http().Get("/v1/events?timeout=0&limit=500&types=message.received&after=" + cursor).Json();
+        cursor = page["next_cursor"].get<std::string>();
+        for (const auto& e : page["items"]) ++logged[e["data"]["message"]["text"].get<std::string>()];
+        if (page["items"].empty()) break;
+      }
+      return std::all_of(said.begin(), said.end(), [&](const auto& t) { return logged.count(t) > 0; });
+    }, timeout);
+    if (!all) return ::testing::AssertionFailure() << logged.size() << " texts logged of " << said.size();
+    for (const auto& [text, times] : logged) {
+      if (times != 1) return ::testing::AssertionFailure() << text << " logged " << times << " times";
+    }
+    return ::testing::AssertionSuccess();
   }
 
   std::string database_;

@@ -1,9 +1,15 @@
 #include "service/cluster/cluster.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
@@ -106,7 +112,8 @@ void ClusterService::Beat() {
   std::vector<store::Lease> renewed, renewed_work;
   try {
     std::size_t count = Held();
-    store.BeatNode({node_id_, infra_.config().node_url, started_at_, now_ms, expires_at, static_cast<int>(count)});
+    store.BeatNode({node_id_, infra_.config().node_url, started_at_, now_ms, expires_at, static_cast<int>(count),
+                    Load()});
     renewed = store.RenewLeases(store::LeaseKind::kAccount, node_id_, expires_at);
     renewed_work = store.RenewLeases(store::LeaseKind::kWork, node_id_, expires_at);
   } catch (const store::StoreError& e) {
@@ -233,12 +240,20 @@ void ClusterService::Balance(std::size_t nodes, std::size_t fewest_elsewhere, co
   std::map<std::string, const store::Lease*> leases;
   for (const auto& lease : all_leases) leases[lease.subject] = &lease;
   std::size_t wanted = fair - held;
+  std::set<std::string> snapshots;  // read once, only when there is something to take
+  bool snapshots_read = false;
   for (const auto& account_id : runnable) {
     if (wanted == 0) break;
     auto it = leases.find(account_id);
     if (it != leases.end() && !it->second->node_id.empty() && it->second->expires_at + margin_ms() >= now_ms) continue;
     // Only an account whose session can be had here: its snapshot, or its directory on this node's disk.
-    if (!HasLocalSession(account_id) && !store.FindSnapshot(account_id)) continue;
+    if (!HasLocalSession(account_id)) {
+      if (!snapshots_read) {
+        for (auto& id : store.ListSnapshotAccounts()) snapshots.insert(std::move(id));
+        snapshots_read = true;
+      }
+      if (!snapshots.count(account_id)) continue;
+    }
     auto lease = store.ClaimLease(store::LeaseKind::kAccount, account_id, node_id_, now_ms - margin_ms(), expires_at);
     if (!lease) continue;
     {
@@ -356,6 +371,38 @@ void ClusterService::OnStatus(const store::Account& account, std::optional<store
     }
     Launch(account_id);  // closes the client first: close, snapshot, reopen
   });
+}
+
+std::string ClusterService::Load() {
+  // The process: resident memory, and the share of one core it used since the last beat.
+  long pages = 0, resident = 0;
+  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+  }
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  const auto now = Steady::now();
+  double busy = 0;
+  if (last_load_at_ && now > *last_load_at_) {
+    busy = (cpu - last_cpu_seconds_) / std::chrono::duration<double>(now - *last_load_at_).count();
+  }
+  last_load_at_ = now;
+  last_cpu_seconds_ = cpu;
+  nlohmann::json load = {{"rss_bytes", static_cast<std::int64_t>(resident) * ::sysconf(_SC_PAGESIZE)},
+                         {"cpu_percent", std::round(busy * 1000) / 10}};
+  std::map<std::string, int> work;
+  for (const auto& kind : work_) work[kind.kind] = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [subject, epoch] : work_held_) {
+      if (const Work* kind = WorkOf(subject, nullptr); kind && !work_leaving_.count(subject)) ++work[kind->kind];
+    }
+  }
+  for (const auto& [kind, count] : work) load[kind + "s"] = count;
+  return load.dump();
 }
 
 std::size_t ClusterService::Held() {

@@ -95,6 +95,9 @@ class ClusterService : public AccountObserver {
   std::vector<NodeView> Nodes();
   // The accounts this node runs now.
   std::size_t Held();
+  // What the node's row shows besides its accounts (JSON): its other work by
+  // kind ("webhooks", "bots"), its resident memory and CPU. At each beat.
+  std::string Load();
 
   // A new account linked on this node takes its lease here.
   void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;
@@ -158,6 +161,8 @@ class ClusterService : public AccountObserver {
   std::optional<Steady::time_point> valid_until_;  // the leases are ours until then
   bool store_away_ = false;                   // the last beat failed (logged once)
   std::uint64_t lapses_ = 0;
+  std::optional<Steady::time_point> last_load_at_;  // the beat thread's
+  double last_cpu_seconds_ = 0;
   Hooks hooks_;
   crypto::SecretKey cluster_key_;
   cluster::ForwardVerifier verifier_;

@@ -151,15 +151,20 @@ void ClusterService::Offer(const std::string& kind, const std::string& id) {
   background_.Post([this, subject = SubjectOf(kind, id)] {
     std::lock_guard beating(beat_mutex_);  // a beat's renewal must see it held, or not yet
     const std::int64_t now_ms = UnixMillis();
+    std::optional<store::Lease> lease;
     try {
-      auto lease =
+      lease =
           infra_.store().ClaimLease(store::LeaseKind::kWork, subject, node_id_, now_ms - margin_ms(), now_ms + ttl_.count());
-      if (!lease) return;  // another node took it first
-      std::lock_guard lock(mutex_);
-      work_held_[subject] = lease->epoch;
     } catch (const store::StoreError& e) {
       spdlog::warn("cluster: {}: its lease could not be taken (a beat spreads it): {}", subject, e.what());
-      return;
+    }
+    if (!lease) {
+      // Not this node's: whatever of it started here (a bot logged in by its creation) stops.
+      return HaltWork(subject, false, nullptr);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      work_held_[subject] = lease->epoch;
     }
     RunWork(subject);
   });
