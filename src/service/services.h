@@ -92,10 +92,11 @@ struct Services {
       // Several nodes: a send written here for an account another node runs wakes that node.
       outbox.OnCreated([this](const store::OutboxEntry& entry) {
         if (accounts.RunsHere(entry.account_id)) return;
-        Tell(kSendsChannel, entry.account_id);  // lost: its node picks it up at its next beat
+        Tell(kSendsChannel, entry.account_id + " " + entry.id);  // lost: its node picks it up at its next beat
       });
-      sends_elsewhere = infra.store().Listen(kSendsChannel, [this](const std::string& account_id) {
-        if (!account_id.empty() && accounts.RunsHere(account_id)) outbox.Wake(account_id);
+      sends_elsewhere = infra.store().Listen(kSendsChannel, [this](const std::string& heard) {
+        const auto space = heard.find(' ');  // "<account> <entry>"
+        if (space != std::string::npos && accounts.RunsHere(heard.substr(0, space))) outbox.Wake(heard.substr(space + 1));
       });
       // A login in progress is answered by the node that runs it (api/cluster_routes.cpp).
       logins.OnStart([this](const std::string& tenant_id, const LoginView& login) {

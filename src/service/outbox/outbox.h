@@ -108,10 +108,9 @@ class OutboxService : public AccountObserver {
   // Queued entries of these accounts (run here) that another node wrote
   // come to this node's senders; at every beat.
   void PickUp(const std::set<std::string>& account_ids);
-  // Another node wrote a send for this account, which runs here (NOTIFY):
-  // picked up now, not at the next beat. Wakes that come together are read
-  // together.
-  void Wake(const std::string& account_id);
+  // Another node wrote this entry for an account that runs here (NOTIFY):
+  // picked up now, not at the next beat, in the order the wakes came.
+  void Wake(const std::string& entry_id);
   // The account runs elsewhere now: its entries not yet at Telegram leave
   // this node's memory, for the node that runs it to send.
   void Release(const std::string& account_id);
@@ -281,7 +280,7 @@ class OutboxService : public AccountObserver {
   bool unsaved_retry_posted_ = false;
 
   std::mutex woken_mutex_;  // guards the two below
-  std::set<std::string> woken_;  // accounts Wake named, not yet read
+  std::vector<std::string> woken_;  // entries Wake named, not yet read
   bool wake_posted_ = false;
 
   std::mutex mutex_;  // guards the waiters

@@ -57,7 +57,7 @@ void OutboxService::EndInFlight(const std::vector<store::OutboxEntry>& entries) 
 }
 
 void OutboxService::TakeOver(const std::string& account_id) {
-  auto unfinished = ReadUnfinished([&](const std::string& id) { return id == account_id; });
+  auto unfinished = ReadUnfinished([&](const std::string& id) { return id == account_id; }, account_id);
   EndInFlight(unfinished.in_flight);
   for (auto& [id, entries] : unfinished.queued) {
     for (const auto& entry : entries) metrics_.Track(entry);
@@ -79,26 +79,30 @@ void OutboxService::PickUp(const std::set<std::string>& account_ids) {
       ReadUnfinished([&](const std::string& id) { return account_ids.count(id) > 0; }).queued);
 }
 
-void OutboxService::Wake(const std::string& account_id) {
+void OutboxService::Wake(const std::string& entry_id) {
   {
     std::lock_guard lock(woken_mutex_);
-    woken_.insert(account_id);
+    woken_.push_back(entry_id);
     if (wake_posted_) return;
     wake_posted_ = true;
   }
   background_.Post([this] {
-    std::set<std::string> woken;
+    std::vector<std::string> woken;
     {
       std::lock_guard lock(woken_mutex_);
       woken.swap(woken_);
       wake_posted_ = false;
     }
-    try {
-      auto which = [&](const std::string& id) { return woken.count(id) > 0; };
-      AcceptEachIfStillQueued(ReadUnfinished(which, woken.size() == 1 ? *woken.begin() : "").queued);
-    } catch (const store::StoreError& e) {
-      // The next beat picks them up.
-      spdlog::warn("outbox: sends written on another node wait for the next beat: {}", e.what());
+    for (const auto& id : woken) {
+      try {
+        auto entry = Load(id);
+        if (entry && entry->state == OutboxState::kQueued && accounts_.RunsHere(entry->account_id)) {
+          AcceptIfStillQueued(*entry);
+        }
+      } catch (const std::exception& e) {
+        // The next beat picks it up.
+        spdlog::warn("outbox {}: written on another node, waits for the next beat: {}", id, e.what());
+      }
     }
   });
 }
