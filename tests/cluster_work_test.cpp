@@ -11,6 +11,7 @@
 
 #include "tests/support/bot_chat.h"
 #include "tests/support/cluster_fixture.h"
+#include "tests/support/openapi_samples.h"
 #include "tests/support/stream_clients.h"
 
 namespace tgmux::testing {
@@ -86,6 +87,11 @@ TEST_F(ClusterTest, ALoginRunsOnItsNodeAndFailsCleanlyWhenThatNodeDies) {
     failed = answer.status == 200 ? answer.Json() : json{{"status", answer.status}, {"body", answer.body}};
     return failed.value("state", "") == "failed";
   }, std::chrono::seconds(15))) << failed.dump();
+  // As documented (a login's schema), and the same answer whichever node is asked.
+  SampleRecorder recorded(http());
+  EXPECT_EQ(recorded.Call("GET", "/v1/logins/" + login), failed);
+  auto validation = ValidateSamples(http().Get("/openapi.json").Json(), recorded.samples());
+  EXPECT_EQ(validation.exit_status, 0) << validation.output;
   EXPECT_EQ(failed["error"]["code"], "node_unavailable") << failed.dump();
   EXPECT_EQ(failed["method"], "phone");
   auto code = http().Post("/v1/logins/" + login + "/code", {{"code", LastCode(phone)}});
