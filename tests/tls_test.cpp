@@ -2,8 +2,10 @@
 // docs/deployment.md). Certificates are made here with Debian's openssl; the
 // client connects to 127.0.0.1 and checks which certificate it was served,
 // before and after the files are replaced and tgmux gets SIGHUP; a connection
-// opened before the reload keeps working. Bad files stop tgmux at start with
-// exit status 2 and one line naming the setting.
+// opened before the reload keeps working. Event streams work over TLS: SSE,
+// and a WebSocket upgraded on a TLS connection whose frames carry the events.
+// Bad files stop tgmux at start with exit status 2 and one line naming the
+// setting.
 #include <signal.h>
 
 #include <fstream>
@@ -137,6 +139,37 @@ TEST_F(TlsTest, ServerSentEventsStreamOverTls) {
   ASSERT_EQ(login.status, 201) << login.body;
   EXPECT_TRUE(stream.ReadUntil("event: login.state", std::chrono::seconds(10))) << stream.received();
   EXPECT_NE(stream.received().find("code_sent"), std::string::npos) << stream.received();
+}
+
+TEST_F(TlsTest, WebSocketEventsOverTls) {
+  StartTls(MakeCertificate(dir_.path(), "socket.tgmux.test"));
+  TlsClient api, socket;
+  ASSERT_TRUE(api.Connect(gateway_->port())) << api.error();
+  const std::string bearer = Owner(api);
+  ASSERT_FALSE(bearer.empty());
+  ASSERT_TRUE(socket.Connect(gateway_->port())) << socket.error();
+  // The upgrade of RFC 6455's example: its key has a known accept value.
+  auto head = socket.OpenStream("/v1/ws?types=login.state", {{"Authorization", bearer},
+                                                               {"Connection", "Upgrade"},
+                                                               {"Upgrade", "websocket"},
+                                                               {"Sec-WebSocket-Version", "13"},
+                                                               {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  ASSERT_EQ(head.status, 101) << socket.error();
+  EXPECT_EQ(head.headers["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+
+  // A login started over the other connection comes as a text message on the socket.
+  const std::string phone = "+15550008002";
+  CreateUser(phone, "Eve");
+  auto login = api.Request("POST", "/v1/logins", json{{"method", "phone"}, {"phone", phone}}.dump(),
+                           {{"Authorization", bearer}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(login.status, 201) << login.body;
+  ASSERT_TRUE(socket.ReadUntil("code_sent", std::chrono::seconds(10))) << socket.received();
+  // One unmasked text frame (0x81) from the server, holding the event.
+  const std::string& frames = socket.received();
+  ASSERT_FALSE(frames.empty());
+  EXPECT_EQ(static_cast<unsigned char>(frames[0]), 0x81) << "a final text frame";
+  EXPECT_EQ(static_cast<unsigned char>(frames[1]) & 0x80, 0) << "a server's frames are not masked";
+  EXPECT_NE(frames.find("\"type\":\"login.state\""), std::string::npos) << frames;
 }
 
 TEST(TlsSettingsTest, BadFilesStopTgmuxWithOneLineNamingTheSetting) {
