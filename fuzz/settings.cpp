@@ -2,16 +2,19 @@
 // naming the field: an account pool's (PATCH /v1/pools/{name}) and an
 // account's own limits (PATCH /v1/accounts/{id} {"limits"}), a bot's
 // features, access and link policy (POST/PATCH /v1/bots), a relay's (PUT
-// /v1/accounts/{id}/relay); and pool names. What is read is within its
-// bounds and comes back the same from its stored form.
+// /v1/accounts/{id}/relay), an API key's MCP settings (PATCH
+// /v1/api-keys/{id}); and pool names. What is read is within its bounds and
+// comes back the same from its stored form.
 //
 // Input: a selector byte (which reader), then the JSON body (or the name).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "common/error.h"
 #include "fuzz/check.h"
+#include "service/auth/mcp_settings.h"
 #include "service/bots/bot_settings.h"
 #include "service/pools/pool_settings.h"
 #include "service/relay/relay_settings.h"
@@ -51,14 +54,25 @@ void Relay(const json& body) {
   FUZZ_CHECK(!settings.bot_id.empty());
 }
 
+void Mcp(const json& body) {
+  const auto settings = service::ParseMcpSettings(body, service::McpSettings{});
+  const auto stored = service::McpSettingsJson(settings);
+  FUZZ_CHECK(service::McpSettingsJson(service::StoredMcpSettings(stored.dump())) == stored);
+  if (settings.tools) {
+    for (const auto& tool : *settings.tools) {
+      FUZZ_CHECK(std::find(service::kMcpTools.begin(), service::kMcpTools.end(), tool) != service::kMcpTools.end());
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    const int reader = data[0] % 5;
-    if (reader == 4) {
+    const int reader = data[0] % 6;
+    if (reader == 5) {
       const auto name = pools::CheckPoolName(text);
       FUZZ_CHECK(!name.empty() && name.size() <= 64);
       return 0;
@@ -69,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (reader == 1) Limits(body);
     if (reader == 2) Bot(body);
     if (reader == 3) Relay(body);
+    if (reader == 4) Mcp(body);
   } catch (const tgmux::Error&) {
     // refused, naming the field
   }

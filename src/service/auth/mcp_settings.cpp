@@ -23,12 +23,12 @@ std::optional<std::vector<std::string>> ReadList(const nlohmann::json& value, co
   return out;
 }
 
-std::string MetaKey(const std::string& key_id) { return "mcp_settings/" + key_id; }
-
 }  // namespace
 
+std::string McpSettingsMetaKey(const std::string& key_id) { return "mcp_settings/" + key_id; }
+
 McpSettings ApiKeyMcpSettings(store::Store& store, const std::string& key_id) {
-  return StoredMcpSettings(store.GetMeta(MetaKey(key_id)).value_or(""));
+  return StoredMcpSettings(store.GetMeta(McpSettingsMetaKey(key_id)).value_or(""));
 }
 
 bool McpSettings::AllowsAccount(const std::string& account_id) const {
@@ -89,27 +89,6 @@ McpSettings McpSettingsOf(store::Store& store, const Principal& caller) {
   }
   // The key was revoked since it was authenticated: nothing.
   return McpSettings{std::vector<std::string>{}, std::vector<std::string>{}, false};
-}
-
-std::pair<store::ApiKey, McpSettings> SetApiKeyMcp(store::Store& store, AccountService& accounts, AuditLog& audit, const Principal& caller,
-                           const std::string& key_id, const nlohmann::json& body, const std::string& ip) {
-  std::optional<store::ApiKey> key;
-  for (auto& row : store.ListApiKeys(caller.tenant_id)) {
-    if (row.id == key_id && row.revoked_at == 0) key = std::move(row);
-  }
-  if (!key) throw Error(ErrorCode::kNotFound, "no API key " + key_id);
-  if (!body.is_object() || !body.contains("mcp")) InvalidField("mcp", "is required");
-  McpSettings settings = ParseMcpSettings(body.at("mcp"), ApiKeyMcpSettings(store, key_id));
-  if (settings.accounts) {
-    std::set<std::string> own;
-    for (const auto& account : accounts.List(caller.tenant_id)) own.insert(account.id);
-    for (const auto& id : *settings.accounts) {
-      if (!own.count(id)) InvalidField("mcp.accounts", "no account " + id + " in this tenant");
-    }
-  }
-  store.SetMeta(MetaKey(key_id), McpSettingsJson(settings).dump());
-  audit.Record(caller.tenant_id, "api_key_mcp_changed", caller.id, ip, {{"key_id", key_id}, {"mcp", McpSettingsJson(settings)}});
-  return {*key, settings};
 }
 
 }  // namespace tgmux::service

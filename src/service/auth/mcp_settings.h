@@ -40,6 +40,8 @@ struct McpSettings {
 nlohmann::json McpSettingsJson(const McpSettings& settings);
 // The settings stored as `text` ("" or unreadable: the defaults).
 McpSettings StoredMcpSettings(const std::string& text);
+// Where an API key's settings are kept (the store's meta).
+std::string McpSettingsMetaKey(const std::string& key_id);
 // The key's settings as stored (the defaults when it has none).
 McpSettings ApiKeyMcpSettings(store::Store& store, const std::string& key_id);
 // Reads a PATCH body's "mcp" object; members left out keep `current`'s value.
