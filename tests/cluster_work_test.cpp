@@ -4,13 +4,15 @@
 // its stored position; each bot runs on one node, hears changes made on
 // another, and moves when its node dies; a login in progress runs on the node
 // that started it, is answered through any node, and fails cleanly when its
-// node dies.
+// node dies; a queued send with a file goes with its account, its file
+// fetched from the node it was posted on.
 #include <signal.h>
 
 #include <set>
 
 #include "tests/support/bot_chat.h"
 #include "tests/support/cluster_fixture.h"
+#include "tests/support/media_files.h"
 #include "tests/support/openapi_samples.h"
 #include "tests/support/stream_clients.h"
 
@@ -156,6 +158,54 @@ TEST_F(ClusterTest, EachBotRunsOnOneNodeAndMovesWhenThatNodeDies) {
   ASSERT_NE(ann.Send("/account status"), 0);
   EXPECT_FALSE(ann.WaitFor("No account is linked", std::chrono::seconds(20)).is_null()) << ann.Messages();
   EXPECT_EQ(answers(), before + 1) << ann.Messages();
+}
+
+TEST_F(ClusterTest, AQueuedSendWithAFileIsSentFromTheNodeItsAccountMovedTo) {
+  // One send a chat every 3 s: files posted together wait in node a's spool.
+  const Env paced = {{"TGMUX_OUTBOX_CHAT_INTERVAL", "3"}};
+  Env a = NodeEnv("a", 3);
+  a.insert(paced.begin(), paced.end());
+  StartGateway(a);
+  auto ids = LinkAccounts(2);
+  ASSERT_TRUE(Shows(*gateway_, {{Url("a"), 2}}, std::chrono::seconds(10)));
+  std::map<std::string, std::string> posted;  // outbox id -> the SHA-256 of its file
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (int n = 0; n < 3; ++n) {
+      const std::string bytes = PatternBytes(4000 + n, static_cast<int>(10 * i) + n);
+      auto form = BuildMultipart({{"to", "@bob"}, {"text", "file " + std::to_string(n)}},
+                                 {{"file", "part.pdf", "application/pdf", bytes}});
+      auto sent = http().Request("POST", "/v1/accounts/" + ids[i] + "/messages", form.body,
+                                 {{"Content-Type", form.content_type}});
+      ASSERT_EQ(sent.status, 202) << sent.body;
+      posted[sent.Json()["id"]] = Sha256Hex(bytes);
+    }
+  }
+  // Node b joins: node a hands one account over, its files still queued.
+  auto& b = StartNode("b", 3, paced);
+  ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(20))) << b.process().Stderr();
+  for (const auto& [id, sha] : posted) {
+    json entry;
+    WaitUntil([&] {
+      entry = b.http().Get("/v1/outbox/" + id).Json();
+      return entry["state"] == "sent" || entry["state"] == "failed";
+    }, std::chrono::seconds(30));
+    EXPECT_EQ(entry["state"], "sent") << entry.dump() << b.process().Stderr();
+  }
+  // Bob got each file once, byte for byte; node b fetched the moved ones from node a.
+  std::map<std::string, int> got;  // SHA-256 -> times
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const json messages =
+        Control("GET", "/users/" + std::string(kBob) + "/messages?with=%2B1555720100" + std::to_string(i + 1))
+            .body["messages"];
+    for (const auto& m : messages) {
+      if (m.contains("media")) ++got[m["media"].value("sha256", "")];
+    }
+  }
+  for (const auto& [id, sha] : posted) EXPECT_EQ(got[sha], 1) << id;
+  EXPECT_NE(b.process().Stderr().find("its file came from the node it was posted on"), std::string::npos)
+      << b.process().Stderr();
+  // The spool answers nodes only: unsigned, 401.
+  EXPECT_EQ(b.Anonymous().Get("/v1/cluster/spool/anything").status, 401);
 }
 
 }  // namespace

@@ -148,6 +148,8 @@ TEST_F(TenantIsolationTest, EveryRouteHidesOtherTenantsResources) {
       {"GET /v1/audit", {"/v1/audit", none, 200, 403}},
       // The installation's nodes: for owners of tenant "default" only.
       {"GET /v1/cluster", {"/v1/cluster", none, 403, 403}},
+      {"GET /v1/cluster/spool/{name}", {"", none, 0, 0}},  // nodes only: tests/cluster_work_test.cpp
+      {"DELETE /v1/cluster/spool/{name}", {"", none, 0, 0}},
       {"GET /v1/events", {"/v1/events?timeout=0", none, 200, 0}},
       {"GET /v1/events/stream", {"/v1/events/stream" + stream_filter, none, 404, 400}},
       {"GET /v1/ws", {"/v1/ws" + stream_filter, none, 404, 400}},

@@ -5,6 +5,9 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "api/form_upload.h"
@@ -242,6 +245,30 @@ void RegisterClusterRoutes(Router& router, service::Services& s) {
                                {"items", std::move(items)}}));
   });
   router.SetForwarder([&s](const RouteInfo& route, Request& r) { return Forward(s, route, r); });
+  // A send's sealed file, for the node that sends it (service/cluster/spool_transfer.cpp):
+  // only with the cluster's signature, which no client has.
+  for (const char* method : {"GET", "DELETE"}) {
+    router.Add(method, "/v1/cluster/spool/{name}", Access::Public(), [&s](const Request& r, const Reply& reply) {
+      const std::string& name = r.params.at("name");
+      if (!s.cluster.enabled() ||
+          !s.cluster.verifier().Verify(s.cluster.cluster_key(), r.Header(cluster::kForwardedHeader), UnixSeconds(),
+                                       r.method, service::ClusterService::SpoolTarget(name), "")) {
+        throw Error(ErrorCode::kUnauthorized, "only the nodes of this cluster fetch spooled files");
+      }
+      const auto path = s.spool.upload_dir() / name;
+      std::error_code ec;
+      if (name.find('/') != std::string::npos || name.front() == '.' || !std::filesystem::is_regular_file(path, ec)) {
+        throw Error(ErrorCode::kNotFound, "no spooled file " + name);
+      }
+      if (r.method == "DELETE") {
+        std::filesystem::remove(path, ec);
+        return reply(Response::NoContent());
+      }
+      std::ifstream in(path, std::ios::binary);
+      reply(Response::Text(200, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()),
+                           "application/octet-stream"));
+    });
+  }
 }
 
 }  // namespace tgmux::api

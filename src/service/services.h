@@ -98,6 +98,11 @@ struct Services {
         const auto space = heard.find(' ');  // "<account> <entry>"
         if (space != std::string::npos && accounts.RunsHere(heard.substr(0, space))) outbox.Wake(heard.substr(space + 1));
       });
+      // A send's file spooled on the node it was posted on goes where the account runs.
+      outbox.SetRemoteSpool({[this](const std::string& url, const std::string& name, const std::filesystem::path& into) {
+                               return cluster.FetchSpooled(url, name, into);
+                             },
+                             [this](const std::string& url, const std::string& name) { cluster.DropSpooled(url, name); }});
       // A login in progress is answered by the node that runs it (api/cluster_routes.cpp).
       logins.OnStart([this](const std::string& tenant_id, const LoginView& login) {
         infra.store().PutClusterLogin(

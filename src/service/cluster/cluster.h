@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -86,6 +87,15 @@ class ClusterService : public AccountObserver {
   // and the check of what arrives. After Start.
   const crypto::SecretKey& cluster_key() const { return cluster_key_; }
   cluster::ForwardVerifier& verifier() { return verifier_; }
+
+  // A send's file spooled on the node at `node_url` (a sealed file, useless
+  // without the key in the entry): fetched into `into`, or dropped there once
+  // the send ended (spool_transfer.cpp). Signed like forwarded requests; false
+  // when the node does not answer or has no such file.
+  bool FetchSpooled(const std::string& node_url, const std::string& name, const std::filesystem::path& into);
+  void DropSpooled(const std::string& node_url, const std::string& name);
+  // The target of one spooled file at a node (GET and DELETE).
+  static std::string SpoolTarget(const std::string& name) { return "/v1/cluster/spool/" + name; }
 
   struct NodeView {
     store::ClusterNode node;

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <list>
@@ -108,6 +109,14 @@ class OutboxService : public AccountObserver {
   // Queued entries of these accounts (run here) that another node wrote
   // come to this node's senders; at every beat.
   void PickUp(const std::set<std::string>& account_ids);
+  // Several nodes: a send's files spooled on another node (its media record's
+  // "spool_url", that node's TGMUX_NODE_URL) are fetched from there before it
+  // is sent here, and dropped there once it ended. Only before Resume.
+  struct RemoteSpool {
+    std::function<bool(const std::string& node_url, const std::string& name, const std::filesystem::path& into)> fetch;
+    std::function<void(const std::string& node_url, const std::string& name)> drop;
+  };
+  void SetRemoteSpool(RemoteSpool spool) { remote_spool_ = std::move(spool); }
   // Another node wrote this entry for an account that runs here (NOTIFY):
   // picked up now, not at the next beat, in the order the wakes came.
   void Wake(const std::string& entry_id);
@@ -245,6 +254,8 @@ class OutboxService : public AccountObserver {
   void SendMediaEntry(telegram::AccountClient& client, Queued& item, const telegram::FormattedText& caption,
                       telegram::AccountClient::MessageDone done, std::function<void(std::int64_t)> accepted);
   void ReleaseMedia(const store::OutboxEntry& entry);
+  // Several nodes: the entry's files that are in another node's spool, fetched into this one's.
+  void FetchSpooledElsewhere(const std::string& entry_id, const nlohmann::json& record);
   void OnAccepted(const std::string& account_id, const std::string& id, std::int64_t temporary_id);
   void OnSendDone(const std::string& account_id, const std::string& id, SendResult result);
 
@@ -279,6 +290,7 @@ class OutboxService : public AccountObserver {
   std::map<std::string, store::OutboxEntry> unsaved_;  // by id, sealed: states the store could not take yet
   bool unsaved_retry_posted_ = false;
 
+  RemoteSpool remote_spool_;
   std::mutex woken_mutex_;  // guards the two below
   std::vector<std::string> woken_;  // entries Wake named, not yet read
   bool wake_posted_ = false;

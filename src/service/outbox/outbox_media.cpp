@@ -86,6 +86,8 @@ nlohmann::json OutboxService::MediaRecord(const std::string& account_id, MediaRe
       record["files"].push_back(std::move(item));
     }
   }
+  // Several nodes: where the files are, for a node that sends the entry after the account moved.
+  if (record.contains("files") && !infra_.config().node_url.empty()) record["spool_url"] = infra_.config().node_url;
   if (media.width > 0) record["width"] = media.width;
   if (media.height > 0) record["height"] = media.height;
   if (media.duration > 0) record["duration"] = media.duration;
@@ -105,6 +107,7 @@ void OutboxService::SendMediaEntry(telegram::AccountClient& client, Queued& item
     items.push_back(media);
   } else {
     std::vector<std::string> paths;
+    FetchSpooledElsewhere(item.entry.id, record);
     try {
       paths = spool_.Unseal(item.entry.id, record.value("files", nlohmann::json::array()));
     } catch (const std::exception& e) {
@@ -150,9 +153,32 @@ void OutboxService::SendMediaEntry(telegram::AccountClient& client, Queued& item
 void OutboxService::ReleaseMedia(const store::OutboxEntry& entry) {
   if (entry.media.empty()) return;
   try {
-    spool_.Release(entry.id, nlohmann::json::parse(entry.media).value("files", nlohmann::json::array()));
+    const auto record = nlohmann::json::parse(entry.media);
+    const auto files = record.value("files", nlohmann::json::array());
+    spool_.Release(entry.id, files);
+    // Spooled on another node: its copy goes too.
+    const std::string origin = record.value("spool_url", "");
+    if (origin.empty() || origin == infra_.config().node_url || !remote_spool_.drop) return;
+    for (const auto& file : files) remote_spool_.drop(origin, file.value("name", ""));
   } catch (const std::exception& e) {
     spdlog::error("outbox {}: its files could not be removed: {}", entry.id, e.what());
+  }
+}
+
+void OutboxService::FetchSpooledElsewhere(const std::string& entry_id, const nlohmann::json& record) {
+  const std::string origin = record.value("spool_url", "");
+  if (origin.empty() || origin == infra_.config().node_url || !remote_spool_.fetch) return;
+  for (const auto& file : record.value("files", nlohmann::json::array())) {
+    const std::string name = file.value("name", "");
+    if (name.empty() || name.find('/') != std::string::npos || name.front() == '.') continue;
+    const auto path = spool_.upload_dir() / name;
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) continue;
+    if (remote_spool_.fetch(origin, name, path)) {
+      spdlog::info("outbox {}: its file came from the node it was posted on ({})", entry_id, origin);
+    } else {
+      spdlog::warn("outbox {}: its file could not be fetched from the node it was posted on ({})", entry_id, origin);
+    }
   }
 }
 
