@@ -79,19 +79,11 @@ TEST_F(ClusterTest, AccountsSpreadOverTheNodesAndMoveWhenOneIsKilled) {
   std::map<std::string, int> delivered;  // text -> times Bob got it
   std::size_t sent = 0;
   for (const auto& [id, text] : posted) {
-    json entry;
-    WaitUntil([&] {
-      entry = b.http().Get("/v1/outbox/" + id).Json();
-      return entry["state"] == "sent" || entry["state"] == "failed";
-    }, std::chrono::seconds(30));
+    const json entry = Ended(b, id);
     EXPECT_TRUE(entry["state"] == "sent" || entry["state"] == "failed") << id << " " << entry.dump();
     sent += entry["state"] == "sent" ? 1 : 0;
   }
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto with = "%2B1555720100" + std::to_string(i + 1);
-    const json messages = Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body["messages"];
-    for (const auto& m : messages) ++delivered[m.value("text", "")];
-  }
+  for (const auto& m : BobsMessages(ids.size())) ++delivered[m.value("text", "")];
   for (const auto& [id, text] : posted) EXPECT_LE(delivered[text], 1) << text;
   EXPECT_EQ(delivered["from node b"], 4);  // once in each of the 4 chats
   // At most one send per chat of node a's two accounts was at Telegram when it died.
@@ -396,25 +388,17 @@ TEST_F(ClusterTest, ARollingRestartUnderLoadLosesNothingAndAFourthNodeTakesItsSh
   EXPECT_TRUE(refused.empty()) << refused.size() << " refused, first: " << refused.front();
 
   // Every send ends sent; Bob got each once.
-  std::map<std::string, int> delivered;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto with = "%2B1555720100" + std::to_string(i + 1);
-    const json messages = Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body["messages"];
-    for (const auto& m : messages) ++delivered[m.value("text", "")];
-  }
   std::size_t unsent = 0;
   for (const auto& [id, text] : posted) {
-    json entry;
-    WaitUntil([&] {
-      entry = d.http().Get("/v1/outbox/" + id).Json();
-      return entry["state"] == "sent" || entry["state"] == "failed";
-    }, std::chrono::seconds(30));
+    const json entry = Ended(d, id);
     if (entry["state"] != "sent") ++unsent;
     EXPECT_EQ(entry["state"], "sent") << id << " " << entry.dump();
   }
   EXPECT_EQ(unsent, 0u) << "of " << posted.size();
   // Every message the accounts received is in the event log, once.
   EXPECT_TRUE(EachLoggedOnce(d, said, std::chrono::seconds(30)));
+  std::map<std::string, int> delivered;  // text -> times Bob got it, once every send ended
+  for (const auto& m : BobsMessages(ids.size())) ++delivered[m.value("text", "")];
   std::size_t twice = 0;
   for (const auto& [id, text] : posted) twice += delivered[text] > 1 ? 1 : 0;
   EXPECT_EQ(twice, 0u);

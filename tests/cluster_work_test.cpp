@@ -184,22 +184,13 @@ TEST_F(ClusterTest, AQueuedSendWithAFileIsSentFromTheNodeItsAccountMovedTo) {
   auto& b = StartNode("b", 3, paced);
   ASSERT_TRUE(Shows(b, {{Url("a"), 1}, {Url("b"), 1}}, std::chrono::seconds(20))) << b.process().Stderr();
   for (const auto& [id, sha] : posted) {
-    json entry;
-    WaitUntil([&] {
-      entry = b.http().Get("/v1/outbox/" + id).Json();
-      return entry["state"] == "sent" || entry["state"] == "failed";
-    }, std::chrono::seconds(30));
+    const json entry = Ended(b, id);
     EXPECT_EQ(entry["state"], "sent") << entry.dump() << b.process().Stderr();
   }
   // Bob got each file once, byte for byte; node b fetched the moved ones from node a.
   std::map<std::string, int> got;  // SHA-256 -> times
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const json messages =
-        Control("GET", "/users/" + std::string(kBob) + "/messages?with=%2B1555720100" + std::to_string(i + 1))
-            .body["messages"];
-    for (const auto& m : messages) {
-      if (m.contains("media")) ++got[m["media"].value("sha256", "")];
-    }
+  for (const auto& m : BobsMessages(ids.size())) {
+    if (m.contains("media")) ++got[m["media"].value("sha256", "")];
   }
   for (const auto& [id, sha] : posted) EXPECT_EQ(got[sha], 1) << id;
   EXPECT_NE(b.process().Stderr().find("its file came from the node it was posted on"), std::string::npos)

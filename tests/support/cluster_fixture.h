@@ -94,6 +94,25 @@ class ClusterTest : public LinkedGatewayTest {
     }
   }
 
+  // The outbox entry once it ended (sent or failed), or as it is after 30 s.
+  static nlohmann::json Ended(const TgmuxServer& node, const std::string& id) {
+    nlohmann::json entry;
+    WaitUntil([&] {
+      entry = node.http().Get("/v1/outbox/" + id).Json();
+      return entry["state"] == "sent" || entry["state"] == "failed";
+    }, std::chrono::seconds(30));
+    return entry;
+  }
+  // What Bob has of his chats with the first `accounts` people LinkAccounts linked, in one list.
+  nlohmann::json BobsMessages(std::size_t accounts) {
+    nlohmann::json all = nlohmann::json::array();
+    for (std::size_t i = 0; i < accounts; ++i) {
+      const std::string with = "%2B1555720100" + std::to_string(i + 1);
+      const nlohmann::json got = Control("GET", "/users/" + std::string(kBob) + "/messages?with=" + with).body;
+      for (const auto& m : got["messages"]) all.push_back(m);
+    }
+    return all;
+  }
   // The id of the account's chat with Bob, as `node` lists the account's chats (0: none).
   static std::int64_t BobChat(const TgmuxServer& node, const std::string& account_id) {
     auto chats = node.http().Get("/v1/accounts/" + account_id + "/chats");
