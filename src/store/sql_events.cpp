@@ -156,12 +156,7 @@ std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::s
   }
   if (db.dialect() == sql::Dialect::kPostgres && !written.empty()) {
     // Delivered at the commit, to every node listening (ListenForEvents).
-    sql::Statement notify(db, std::string("SELECT pg_notify('") + kEventsChannel + "', ?)");
-    for (const auto& [tenant_id, seq] : last) {
-      notify.Bind(1, std::string(notify_as) + ":" + tenant_id);
-      notify.Step();
-      notify.Reset();
-    }
+    for (const auto& [tenant_id, seq] : last) Notify(db, kEventsChannel, std::string(notify_as) + ":" + tenant_id);
   }
   transaction.Commit();
   return written;
@@ -280,6 +275,12 @@ bool DeleteWebhook(sql::Connection& db, std::string_view tenant_id, std::string_
   sql::Statement erase(db, "DELETE FROM webhooks WHERE tenant_id = ? AND id = ?");
   sql::BindAll(erase, std::string(tenant_id), std::string(id));
   return erase.Exec() > 0;
+}
+
+void Notify(sql::Connection& db, std::string_view channel, std::string_view payload) {
+  sql::Statement notify(db, "SELECT pg_notify(?, ?)");
+  sql::BindAll(notify, channel, payload);
+  notify.Step();
 }
 
 std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, const std::string& channel,

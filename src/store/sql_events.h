@@ -19,6 +19,8 @@ namespace tgmux::store::sql_events {
 // for each tenant written (store.h, ListenForEvents).
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
 inline constexpr const char* kEventsChannel = "tgmux_events";
+// Store::Notify on PostgreSQL: `payload` to every listener of `channel`, at the commit.
+void Notify(sql::Connection& db, std::string_view channel, std::string_view payload);
 // Store::Listen on PostgreSQL: every NOTIFY on `channel`.
 std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, const std::string& channel,
                                                 std::function<void(const std::string& payload)> heard);

@@ -117,4 +117,19 @@ std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view ac
   return out;
 }
 
+std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes) {
+  sql::Transaction transaction(db, true);
+  std::vector<bool> applied;
+  applied.reserve(writes.size());
+  for (const auto& w : writes) {
+    switch (w.kind) {
+      case OutboxWrite::Kind::kInsert: applied.push_back(Insert(db, w.entry)); break;
+      case OutboxWrite::Kind::kWhole: applied.push_back(Update(db, w.entry)); break;
+      case OutboxWrite::Kind::kState: applied.push_back(UpdateState(db, w.entry)); break;
+    }
+  }
+  transaction.Commit();
+  return applied;
+}
+
 }  // namespace tgmux::store::sql_outbox

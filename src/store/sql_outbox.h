@@ -19,6 +19,8 @@ bool Update(sql::Connection& db, const OutboxEntry& entry);
 // Only the columns OutboxWrite::Kind::kState names.
 bool UpdateState(sql::Connection& db, const OutboxEntry& entry);
 // limit <= 0: all.
+// Applies each write in one transaction; whether each changed a row.
+std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes);
 std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view account_id, int limit);
 
 }  // namespace tgmux::store::sql_outbox

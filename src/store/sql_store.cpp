@@ -20,6 +20,7 @@
 #include "store/sql_dialogs.h"
 #include "store/sql_events.h"
 #include "store/sql_files.h"
+#include "store/sql_meta.h"
 #include "store/sql_notifications.h"
 #include "store/sql_outbox.h"
 #include "store/sql_pools.h"
@@ -44,33 +45,15 @@ class SqlStore final : public Store {
     return Read("reading the schema version", [&](sql::Connection& db) { return RecordedSchemaVersion(db); });
   }
 
+  // Meta: the SQL lives in sql_meta.cpp.
   std::optional<std::string> GetMeta(std::string_view key) override {
-    return Read("reading meta", [&](sql::Connection& db) -> std::optional<std::string> {
-      sql::Statement query(db, "SELECT value FROM meta WHERE key = ?");
-      query.Bind(1, std::string(key));
-      if (!query.Step()) return std::nullopt;
-      return query.Text(0);
-    });
+    return Read("reading meta", [&](sql::Connection& db) { return sql_meta::Get(db, key); });
   }
-
   void SetMeta(std::string_view key, std::string_view value) override {
-    Run("writing meta", [&](sql::Connection& db) {
-      sql::Statement upsert(db,
-                               "INSERT INTO meta (key, value) VALUES (?, ?) "
-                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-      upsert.Bind(1, std::string(key));
-      BindBlob(upsert, 2, value);
-      upsert.Exec();
-    });
+    Run("writing meta", [&](sql::Connection& db) { sql_meta::Set(db, key, value); });
   }
-
   bool InsertMetaIfAbsent(std::string_view key, std::string_view value) override {
-    return Run("writing meta", [&](sql::Connection& db) {
-      sql::Statement insert(db, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
-      insert.Bind(1, std::string(key));
-      BindBlob(insert, 2, value);
-      return insert.Exec() > 0;
-    });
+    return Run("writing meta", [&](sql::Connection& db) { return sql_meta::InsertIfAbsent(db, key, value); });
   }
 
   // Accounts: the SQL lives in sql_accounts.cpp.
@@ -197,20 +180,7 @@ class SqlStore final : public Store {
     return Run("updating the outbox", [&](sql::Connection& db) { return sql_outbox::Update(db, e); });
   }
   std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes) override {
-    return Run("writing the outbox", [&](sql::Connection& db) {
-      sql::Transaction transaction(db, true);
-      std::vector<bool> applied;
-      applied.reserve(writes.size());
-      for (const auto& w : writes) {
-        switch (w.kind) {
-          case OutboxWrite::Kind::kInsert: applied.push_back(sql_outbox::Insert(db, w.entry)); break;
-          case OutboxWrite::Kind::kWhole: applied.push_back(sql_outbox::Update(db, w.entry)); break;
-          case OutboxWrite::Kind::kState: applied.push_back(sql_outbox::UpdateState(db, w.entry)); break;
-        }
-      }
-      transaction.Commit();
-      return applied;
-    });
+    return Run("writing the outbox", [&](sql::Connection& db) { return sql_outbox::Write(db, writes); });
   }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::ListUnfinished(db, account_id, limit); });
@@ -536,11 +506,7 @@ class SqlStore final : public Store {
   }
   void Notify(std::string_view channel, std::string_view payload) override {
     if (listen_conninfo_.empty()) return;
-    Run("notifying the other nodes", [&](sql::Connection& db) {
-      sql::Statement notify(db, "SELECT pg_notify(?, ?)");
-      sql::BindAll(notify, channel, payload);
-      notify.Step();
-    });
+    Run("notifying the other nodes", [&](sql::Connection& db) { sql_events::Notify(db, channel, payload); });
   }
   std::unique_ptr<Listening> Listen(const std::string& channel,
                                     std::function<void(const std::string& payload)> heard) override {
