@@ -27,4 +27,10 @@ bool InsertIfAbsent(sql::Connection& db, std::string_view key, std::string_view 
   return insert.Exec() > 0;
 }
 
+void Remove(sql::Connection& db, std::string_view key) {
+  sql::Statement remove(db, "DELETE FROM meta WHERE key = ?");
+  remove.Bind(1, std::string(key));
+  remove.Exec();
+}
+
 }  // namespace tgmux::store::sql_meta

@@ -15,5 +15,6 @@ std::optional<std::string> Get(sql::Connection& db, std::string_view key);
 void Set(sql::Connection& db, std::string_view key, std::string_view value);
 // False when the key has a value already (which stays).
 bool InsertIfAbsent(sql::Connection& db, std::string_view key, std::string_view value);
+void Remove(sql::Connection& db, std::string_view key);
 
 }  // namespace tgmux::store::sql_meta

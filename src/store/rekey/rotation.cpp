@@ -5,6 +5,7 @@
 #include "common/hex.h"
 #include "store/migrations.h"
 #include "store/rekey/sealed_columns.h"
+#include "store/sql_meta.h"
 #include "store/sql_postgres.h"
 #include "store/sql_sqlite.h"
 #include "store/transfer/schema.h"
@@ -35,27 +36,6 @@ struct Record {
   }
   bool Done() const { return next >= MasterSealedColumns().size(); }
 };
-
-std::optional<std::string> Meta(sql::Connection& db, std::string_view key) {
-  sql::Statement query(db, "SELECT value FROM meta WHERE key = ?");
-  query.Bind(1, std::string(key));
-  if (!query.Step()) return std::nullopt;
-  return query.Text(0);
-}
-
-void PutMeta(sql::Connection& db, std::string_view key, std::string_view value) {
-  sql::Statement upsert(db, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
-                            "excluded.value");
-  upsert.Bind(1, std::string(key));
-  upsert.BindBytes(2, value);
-  upsert.Exec();
-}
-
-void DeleteMeta(sql::Connection& db, std::string_view key) {
-  sql::Statement remove(db, "DELETE FROM meta WHERE key = ?");
-  remove.Bind(1, std::string(key));
-  remove.Exec();
-}
 
 std::unique_ptr<sql::Connection> Open(const RotationOptions& options) {
   std::unique_ptr<sql::Connection> db;
@@ -188,8 +168,8 @@ class ColumnBatch {
 
 // The record of a rotation in progress, or a new one after the checks.
 Record Begin(sql::Connection& db, const crypto::Envelope& old_key, const crypto::Envelope& new_key, bool& resumed) {
-  const auto check = Meta(db, kKeyCheckMetaKey);
-  if (auto text = Meta(db, kRotationMetaKey)) {
+  const auto check = sql_meta::Get(db, kKeyCheckMetaKey);
+  if (auto text = sql_meta::Get(db, kRotationMetaKey)) {
     Record record = Record::Parse(*text);
     if (!new_key.VerifyKeyCheck(record.new_key_check)) {
       throw RotationRefused("a rotation to another new key is half-finished: run rotate-master-key again with "
@@ -212,7 +192,7 @@ Record Begin(sql::Connection& db, const crypto::Envelope& old_key, const crypto:
   }
   Record record{new_key.MakeKeyCheck()};
   sql::Transaction transaction(db, true);
-  PutMeta(db, kRotationMetaKey, record.Dump());
+  sql_meta::Set(db, kRotationMetaKey, record.Dump());
   transaction.Commit();
   return record;
 }
@@ -241,14 +221,14 @@ RotationResult RotateMasterKey(const RotationOptions& options, const crypto::Env
       }
       ++record.batches;
       // The last batch also switches the check: from here the new key is the data's.
-      if (record.Done()) PutMeta(*db, kKeyCheckMetaKey, new_key.MakeKeyCheck());
-      PutMeta(*db, kRotationMetaKey, record.Dump());
+      if (record.Done()) sql_meta::Set(*db, kKeyCheckMetaKey, new_key.MakeKeyCheck());
+      sql_meta::Set(*db, kRotationMetaKey, record.Dump());
       transaction.Commit();
       ++result.batches;
       if (options.progress) options.progress(column.table, result.resealed);
     }
     if (options.install_new_key) options.install_new_key();
-    DeleteMeta(*db, kRotationMetaKey);
+    sql_meta::Remove(*db, kRotationMetaKey);
     return result;
   } catch (const sql::Error& e) {
     throw StoreError(std::string("rotating the master key: ") + e.what());
