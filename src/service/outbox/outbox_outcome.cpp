@@ -204,10 +204,12 @@ void OutboxService::Finish(const std::string& account_id, store::OutboxEntry ent
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
   }
   Save(entry, [this, entry] {
-    // Once on disk: whoever hears of the end can rely on it.
+    // Once on disk: whoever hears of the end can rely on it. Listeners first
+    // (a pool's counters, a dialog's), so that a client answered by Notify
+    // (?wait) and reading those at once finds them counted.
     ReleaseMedia(entry);
-    Notify(entry);
     for (const auto& listener : finished_listeners_) listener(entry);
+    Notify(entry);
   });
   metrics_.Ended(entry);
 }
