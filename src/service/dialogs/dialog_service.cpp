@@ -149,8 +149,10 @@ void DialogService::Resolved(const std::string& tenant_id, const std::string& ac
 void DialogService::Track(const store::Dialog& dialog) {
   store::Dialog sealed = dialog;
   if (!sealed.meta.empty()) sealed.meta = infra_.envelope().SealRecord("dialog_meta", sealed.id, sealed.meta);
-  infra_.store().TrackDialog(sealed);
+  // Written and remembered under one lock: a send checked (Guard) once the
+  // stored status can be read finds it remembered too.
   std::lock_guard lock(mutex_);
+  infra_.store().TrackDialog(sealed);
   Remember(dialog);
 }
 
