@@ -114,7 +114,9 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
   if (!body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  return Parse(Raw(request));
+  HttpResponse response = Parse(Raw(request));
+  if (observer_ && response.status != 0) observer_(method, target, response);
+  return response;
 }
 
 HttpResponse HttpClient::Post(const std::string& target, const nlohmann::json& body) const {

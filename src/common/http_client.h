@@ -2,6 +2,7 @@
 // line tools that talk to a running tgmux, and for end-to-end tests.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -31,12 +32,18 @@ class HttpClient {
   std::string Raw(const std::string& bytes) const;
   // How long connecting, and each wait for the answer, may take (120 s).
   void SetTimeout(int seconds) { timeout_seconds_ = seconds; }
+  // Called with every answer Request receives (this client's and its copies'):
+  // the end-to-end suite keeps tgmux's answers to check them against the
+  // OpenAPI document (tests/support/openapi_samples.h).
+  using Observer = std::function<void(const std::string& method, const std::string& target, const HttpResponse&)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
   std::string host_;
   int port_;
   int timeout_seconds_ = 120;
   std::map<std::string, std::string> default_headers_;
+  Observer observer_;
 };
 
 }  // namespace tgmux

@@ -17,6 +17,7 @@ extern const char* const kTestPostgresDir;     // the suite's PostgreSQL (tests/
 extern const char* const kBrowserShotDir;     // where the browser tests put screenshots
 extern const char* const kPromtool;           // Prometheus' promtool (Debian's prometheus package)
 extern const char* const kOpenssl;            // the openssl command, to make test certificates
+extern const char* const kOpenApiAnswersDir;  // the suite's answers, for its OpenAPI check (openapi_samples.h)
 }  // namespace tgmux::build_paths
 
 #define TGMUX_BINARY ::tgmux::build_paths::kTgmuxBinary

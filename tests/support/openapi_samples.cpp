@@ -1,8 +1,10 @@
 #include "tests/support/openapi_samples.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 
 #include "tests/support/build_paths.h"
 #include "tests/support/process.h"
@@ -18,8 +20,65 @@ nlohmann::json SampleRecorder::Call(const std::string& method, const std::string
   return parsed.is_discarded() ? nlohmann::json() : parsed;
 }
 
-Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples) {
-  nlohmann::json input = {{"document", document}, {"samples", nlohmann::json::array()}};
+namespace {
+
+// Bodies past this size are not JSON anyone checks (downloads): kept cut short.
+constexpr std::size_t kKeptBody = 64 * 1024;
+
+class SuiteAnswers {
+ public:
+  void Keep(const std::string& method, const std::string& target, const HttpResponse& answer) {
+    std::string type = answer.Header("content-type");
+    bool json = type.find("json") != std::string::npos;
+    nlohmann::json line = {{"method", method},
+                           {"path", target.substr(0, target.find('?'))},
+                           {"status", answer.status},
+                           {"content_type", type},
+                           {"body", json ? answer.body : answer.body.substr(0, kKeptBody)}};
+    std::lock_guard lock(mutex_);
+    if (!out_.is_open()) {
+      std::filesystem::create_directories(SuiteAnswersDir());
+      out_.open(SuiteAnswersDir() / (std::to_string(getpid()) + ".jsonl"), std::ios::app);
+    }
+    out_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::ofstream out_;
+};
+
+}  // namespace
+
+void RecordForSuite(tgmux::HttpClient& client) {
+  if (!std::getenv("TGMUX_TEST_ARTIFACTS")) return;
+  static SuiteAnswers* answers = new SuiteAnswers;  // kept to the process's end: clients outlive tests
+  client.SetObserver([](const std::string& method, const std::string& target, const HttpResponse& answer) {
+    answers->Keep(method, target, answer);
+  });
+}
+
+std::filesystem::path SuiteAnswersDir() { return build_paths::kOpenApiAnswersDir; }
+
+std::vector<Sample> ReadSuiteAnswers() {
+  std::vector<Sample> samples;
+  std::error_code missing;
+  for (const auto& file : std::filesystem::directory_iterator(SuiteAnswersDir(), missing)) {
+    std::ifstream in(file.path());
+    for (std::string line; std::getline(in, line);) {
+      auto s = nlohmann::json::parse(line, nullptr, false);
+      if (s.is_discarded()) continue;  // a process killed while writing its last line
+      samples.push_back({s["method"], s["path"], s["status"], s["content_type"], s["body"]});
+    }
+  }
+  return samples;
+}
+
+Validation ValidateSamples(const nlohmann::json& document, const std::vector<Sample>& samples,
+                           UndocumentedPaths undocumented) {
+  nlohmann::json input = {{"document", document},
+                          {"skip_undocumented_paths", undocumented == UndocumentedPaths::kSkipped},
+                          {"samples", nlohmann::json::array()}};
   for (const auto& s : samples) {
     input["samples"].push_back({{"method", s.method}, {"path", s.path}, {"status", s.status},
                                 {"content_type", s.content_type}, {"body", s.body}});

@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 #include <sstream>
 
+#include "tests/support/openapi_samples.h"
 #include "tests/support/postgres_server.h"
 
 namespace tgmux::testing {
@@ -58,8 +59,14 @@ bool TgmuxServer::Start(std::vector<std::string> extra_args) {
   std::string line = process_->WaitForOutput("listening on http", std::chrono::seconds(30));  // http:// or https://
   if (line.empty()) return false;
   port_ = std::stoi(line.substr(line.rfind(':') + 1));
-  http_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+  http_ = std::make_unique<HttpClient>(Anonymous());
   return true;
+}
+
+HttpClient TgmuxServer::Anonymous() const {
+  HttpClient client("127.0.0.1", port_);
+  RecordForSuite(client);
+  return client;
 }
 
 nlohmann::json TgmuxServer::SignInOwner(const std::string& email, const std::string& password) {

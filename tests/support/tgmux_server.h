@@ -35,7 +35,7 @@ class TgmuxServer {
 
   const HttpClient& http() const { return *http_; }
   // A client with no credentials.
-  HttpClient Anonymous() const { return HttpClient("127.0.0.1", port_); }
+  HttpClient Anonymous() const;
   Process& process() { return *process_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   int port() const { return port_; }
