@@ -167,10 +167,11 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       std::lock_guard lock(tls_mutex);
       context = tls;
     }
+    // Without this, Nagle's algorithm holds a small write while an earlier one
+    // is unacknowledged: TLS records of one response, and each event an SSE or
+    // WebSocket stream writes after the previous one (tens of milliseconds).
+    socket.set_option(tcp::no_delay(true), ec);
     if (context) {
-      // TLS writes a response as several records: without this, Nagle's
-      // algorithm and the client's delayed ACK hold the last one for 40 ms.
-      socket.set_option(tcp::no_delay(true), ec);
       auto connection = std::make_shared<TlsConnection>(std::move(socket), std::move(context));
       Remember(connection);
       asio::co_spawn(connection->stream.get_executor(), Handshake(connection), asio::detached);
