@@ -10,7 +10,7 @@
 // Every request must get exactly one answer within kAnswerDeadline; never 500
 // (a handler threw something other than tgmux::Error, or dropped its Reply);
 // a 4xx or 5xx of the native API carries a problem+json body with its code;
-// JSON bodies parse. ASan and UBSan reports are crashes.
+// JSON bodies (but empty ones) parse. ASan and UBSan reports are crashes.
 //
 // Credentials: header values (and bodies) may name "$OWNER", "$ADMIN",
 // "$OPERATOR" and "$CSRF", replaced by an owner's access token, API keys of
@@ -23,14 +23,16 @@
 // deletes is put back after it.
 //
 // Left out, and why: what blocks by design is answered at once instead
-// (long-polls, sends with ?wait and the compatibility APIs' sends answer with
-// what is there, as when tgmux stops; SSE and WebSocket answers are closed
-// after their headers, their streaming is the server's). Telegram never
-// answers a login or a running client but with an error, so the login steps
-// past the first and everything of a live account are not reached (the
-// http_request target's stand-ins read their bodies). Webhook deliveries,
-// media fetched by URL, several nodes (/v1/cluster is single-node here), the
-// dashboard's files and the OpenAPI document are not served or not started.
+// (long-polls, sends with ?wait, the compatibility APIs' and MCP's sends
+// answer with what is there, as when tgmux stops); SSE and WebSocket answers
+// are closed after their headers (a WebSocket's once the body was its first
+// message): their streaming is the server's. Telegram never answers a login
+// or a running client but with an error, so the login steps past the first
+// and everything of a live account (chats, history, files, edits) end early
+// (the http_request target's stand-ins read those bodies). Webhook
+// deliveries, media fetched by URL (off), several nodes (/v1/cluster is a
+// single node's here), the dashboard's files and the OpenAPI document are
+// not started or not registered.
 //
 // Input: "METHOD TARGET\n", header lines "name: value\n", an empty line, the body
 // (fuzz/http_input.h). With API_ROUTES_VERBOSE=1 in the environment each answer's
@@ -117,7 +119,8 @@ void CheckAnswer(const std::string& method, const std::string& path, const api::
   if (response.status == 500) Broken("internal error", method, path, response);
   const std::string_view type = response.content_type;
   const bool problem = type == "application/problem+json";
-  if (type == "application/json" || problem) {
+  // (An empty body is no body: MCP's 202 for a notification has none.)
+  if ((type == "application/json" || problem) && !response.body.empty()) {
     if (json::parse(response.body, nullptr, false).is_discarded()) Broken("a body that is not JSON", method, path, response);
   }
   if (response.status >= 400 && path.starts_with("/v1/")) {
@@ -150,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   api::Request request = fuzz::ReadRequest(WithPlaceholders(input));
   request.request_id = gateway->ids().Accept(request.Header("x-request-id"));
   request.remote_ip = "127.0.0.1";
-  const std::string method = request.method, path = request.path;
+  const std::string method = request.method, path = request.path, body = request.body;
   auto answer = std::make_shared<Answer>();
   api::Reply reply([answer](api::Response response) {
     std::lock_guard lock(answer->mutex);
@@ -172,7 +175,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  answer->response->body.c_str());
   }
   CheckAnswer(method, path, *answer->response);
-  if (answer->response->stream) answer->response->stream->Closed();  // the client left after the headers
+  if (auto& stream = answer->response->stream) {
+    if (answer->response->websocket) stream->Received(body);  // the client's first message (a new cursor)
+    stream->Closed();  // the client left
+  }
   const bool refused = answer->response->status == 401;
   lock.unlock();
   gateway->Reseed();
