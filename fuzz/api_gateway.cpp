@@ -110,7 +110,8 @@ void ApiGateway::RenewCredentials() {
   for (const char* role : {"admin", "operator"}) {
     const std::string placeholder = std::string("$") + (role[0] == 'a' ? "ADMIN" : "OPERATOR");
     if (!Accepted(placeholder)) {
-      placeholders_[placeholder] = services_->tenants.CreateApiKey(owner_, "fuzz " + std::string(role), role, kLoopback).key;
+      auto key = services_->tenants.CreateApiKey(owner_, "fuzz " + std::string(role), role, kLoopback);
+      placeholders_[placeholder] = key.key;
     }
   }
 }
@@ -128,7 +129,9 @@ void ApiGateway::Reseed() {
   const auto now = UnixSeconds();
   if (!store.FindAccount(kAccountId)) SeedAccount();
   if (!store.FindBot(kBotId)) SeedBot();
-  if (!store.FindSubscriber(kSubscriberId)) store.InsertSubscriber({kSubscriberId, kTenant, kBotId, 4242, "Fuzz Person", now});
+  if (!store.FindSubscriber(kSubscriberId)) {
+    store.InsertSubscriber({kSubscriberId, kTenant, kBotId, 4242, "Fuzz Person", now});
+  }
   if (!store.FindWatchRule(kRuleId)) SeedRule();
   if (!store.FindWebhook(kWebhookId)) {
     store::Webhook w;

@@ -108,8 +108,8 @@ void Serve(api::Request request, const api::Reply& reply) {
 
 [[noreturn]] void Broken(const char* what, const std::string& method, const std::string& path,
                          const api::Response& response) {
-  std::fprintf(stderr, "api_routes: %s: %s %s answered %d: %.2000s\n", what, method.c_str(), path.c_str(),
-               response.status, response.body.c_str());
+  std::fprintf(stderr, "api_routes: invariant broken: %s: %s %s answered %d: %.2000s\n", what, method.c_str(),
+               path.c_str(), response.status, response.body.c_str());
   std::abort();
 }
 
@@ -121,7 +121,9 @@ void CheckAnswer(const std::string& method, const std::string& path, const api::
   const bool problem = type == "application/problem+json";
   // (An empty body is no body: MCP's 202 for a notification has none.)
   if ((type == "application/json" || problem) && !response.body.empty()) {
-    if (json::parse(response.body, nullptr, false).is_discarded()) Broken("a body that is not JSON", method, path, response);
+    if (json::parse(response.body, nullptr, false).is_discarded()) {
+      Broken("a body that is not JSON", method, path, response);
+    }
   }
   if (response.status >= 400 && path.starts_with("/v1/")) {
     if (!problem) Broken("an error without a problem body", method, path, response);
@@ -165,7 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   reply = api::Reply([](api::Response) {});  // ours is released: a handler that dropped its Reply shows as 500
   std::unique_lock lock(answer->mutex);
   if (!answer->given.wait_for(lock, kAnswerDeadline, [&answer] { return answer->count > 0; })) {
-    std::fprintf(stderr, "api_routes: %s %s: no answer within %lld s\n", method.c_str(), path.c_str(),
+    std::fprintf(stderr, "api_routes: invariant broken: %s %s: no answer within %lld s\n", method.c_str(), path.c_str(),
                  static_cast<long long>(kAnswerDeadline.count()));
     std::abort();
   }

@@ -41,7 +41,9 @@ json Answer(const json& request) {
 }
 
 json AuthState(int client_id, const char* state) {
-  return {{"@type", "updateAuthorizationState"}, {"authorization_state", {{"@type", state}}}, {"@client_id", client_id}};
+  return {{"@type", "updateAuthorizationState"},
+          {"authorization_state", {{"@type", state}}},
+          {"@client_id", client_id}};
 }
 
 }  // namespace
