@@ -25,6 +25,7 @@
 #include "common/phone.h"
 #include "common/proxy_url.h"
 #include "fuzz/check.h"
+#include "fuzz/http_input.h"
 #include "service/auth/bearer.h"
 #include "service/bots/bot_settings.h"
 #include "service/relay/relay_settings.h"
@@ -106,30 +107,6 @@ struct Gateway {
   }
 };
 
-Request ReadRequest(std::string_view input) {
-  Request request;
-  auto line_end = input.find('\n');
-  std::string_view line = input.substr(0, line_end);
-  input = line_end == std::string_view::npos ? std::string_view() : input.substr(line_end + 1);
-  auto space = line.find(' ');
-  request.method = std::string(line.substr(0, space));
-  std::string_view target = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
-  SplitTarget(target, request.path, request.query);
-  while (!input.empty()) {
-    auto end = input.find('\n');
-    std::string_view header = input.substr(0, end);
-    input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
-    if (header.empty()) break;
-    auto colon = header.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view value = header.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    request.headers[ToLower(header.substr(0, colon))] = std::string(value);
-  }
-  request.body = std::string(input);
-  return request;
-}
-
 void CheckAnswer(const Response& response) {
   FUZZ_CHECK(response.status >= 200 && response.status < 600);
   FUZZ_CHECK(response.status != 500);  // a reader threw something other than tgmux::Error
@@ -148,7 +125,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Gateway gateway;
-  Request request = ReadRequest(std::string_view(reinterpret_cast<const char*>(data), size));
+  Request request = fuzz::ReadRequest(std::string_view(reinterpret_cast<const char*>(data), size));
   request.request_id = gateway.ids.Accept(request.Header("x-request-id"));
   FUZZ_CHECK(!request.request_id.empty() && request.request_id.size() <= 64);
   int answers = 0;

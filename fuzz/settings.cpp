@@ -3,8 +3,9 @@
 // account's own limits (PATCH /v1/accounts/{id} {"limits"}), a bot's
 // features, access and link policy (POST/PATCH /v1/bots), a relay's (PUT
 // /v1/accounts/{id}/relay), an API key's MCP settings (PATCH
-// /v1/api-keys/{id}); and pool names. What is read is within its bounds and
-// comes back the same from its stored form.
+// /v1/api-keys/{id}), a notification subscription's (POST
+// /v1/notifications/subscriptions); and pool names. What is read is within
+// its bounds and comes back the same from its stored form.
 //
 // Input: a selector byte (which reader), then the JSON body (or the name).
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "fuzz/check.h"
 #include "service/auth/mcp_settings.h"
 #include "service/bots/bot_settings.h"
+#include "service/health/notification_settings.h"
 #include "service/pools/pool_settings.h"
 #include "service/relay/relay_settings.h"
 
@@ -65,13 +67,24 @@ void Mcp(const json& body) {
   }
 }
 
+void Notification(const json& body) {
+  const auto request = service::ParseNotificationRequest(body);
+  const auto& known = service::NotificationEvents();
+  FUZZ_CHECK(!request.events.empty());
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    const auto& event = request.events[i];
+    FUZZ_CHECK(std::find(known.begin(), known.end(), event) != known.end());
+    FUZZ_CHECK(std::find(request.events.begin(), request.events.begin() + i, event) == request.events.begin() + i);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    const int reader = data[0] % 6;
+    const int reader = data[0] % 7;
     if (reader == 5) {
       const auto name = pools::CheckPoolName(text);
       FUZZ_CHECK(!name.empty() && name.size() <= 64);
@@ -84,6 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (reader == 2) Bot(body);
     if (reader == 3) Relay(body);
     if (reader == 4) Mcp(body);
+    if (reader == 6) Notification(body);
   } catch (const tgmux::Error&) {
     // refused, naming the field
   }

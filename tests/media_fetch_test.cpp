@@ -124,6 +124,23 @@ TEST_F(MediaFetchTest, ChunkedBodiesAndTheFileNameSources) {
   EXPECT_EQ(bob[1]["media"]["sha256"], Sha256Hex(raw));
 }
 
+// A server's names are not always UTF-8 (a Latin-1 byte in the path, a
+// Content-Type of raw bytes): the file still goes, the byte shown as '_'; a
+// name that ends in a letter of another script keeps it.
+TEST_F(MediaFetchTest, NamesAndTypesThatAreNotUtf8StillSendTheFile) {
+  Prepare(FetchEnv());
+  server_.Serve("/caf%E9.bin", File(PatternBytes(1000, 5), {{"Content-Type", "application/x-caf\xe9"}}));
+  auto latin1 = SendUrl(server_.Url("/caf%E9.bin"));
+  ASSERT_EQ(latin1.status, 200) << latin1.body;
+  EXPECT_EQ(latin1.Json()["media"]["file_name"], "caf_.bin");
+
+  server_.Serve("/%D0%B7%D0%B2%D1%96%D1%82", File(PatternBytes(1000, 6)));
+  auto cyrillic = SendUrl(server_.Url("/%D0%B7%D0%B2%D1%96%D1%82"));
+  ASSERT_EQ(cyrillic.status, 200) << cyrillic.body;
+  EXPECT_EQ(cyrillic.Json()["media"]["file_name"], "звіт");
+  EXPECT_EQ(Received(kBob).size(), 2u);
+}
+
 TEST_F(MediaFetchTest, RedirectsAreFollowedToAnAllowedUrl) {
   Prepare(FetchEnv());
   std::string bytes = PatternBytes(50000, 9);

@@ -141,6 +141,26 @@ TEST_F(MediaUploadLimitsTest, MalformedAndIncompleteFormsAreRefusedNamingTheProb
   EXPECT_TRUE(Received(kBob).empty());
 }
 
+// Found by fuzz/api_routes: a Latin-1 file name went into the outbox entry's
+// JSON, whose writing threw: 500 instead of a refusal naming the part.
+TEST_F(MediaUploadLimitsTest, FormTextThatIsNotUtf8IsRefusedNamingThePart) {
+  auto detail = [](const HttpResponse& r) { return r.Json().value("detail", ""); };
+  auto latin1_name = Upload(BuildMultipart({{"to", "@bob"}}, {{"file", "caf\xe9.jpg", "image/jpeg", "jpeg"}}));
+  EXPECT_EQ(latin1_name.status, 400) << latin1_name.body;
+  EXPECT_EQ(detail(latin1_name), "form part \"file\": its file name is not UTF-8");
+
+  auto latin1_type = Upload(BuildMultipart({{"to", "@bob"}}, {{"file", "a.jpg", "image/jp\xe9g", "jpeg"}}));
+  EXPECT_EQ(latin1_type.status, 400) << latin1_type.body;
+  EXPECT_EQ(detail(latin1_type), "form part \"file\": its Content-Type is not UTF-8");
+
+  auto latin1_text = Upload(BuildMultipart({{"to", "@bob"}, {"text", "caf\xe9"}}, {{"file", "a.txt", "text/plain", "a"}}));
+  EXPECT_EQ(latin1_text.status, 400) << latin1_text.body;
+  EXPECT_EQ(detail(latin1_text), "form field \"text\" is not UTF-8 text");
+
+  EXPECT_EQ(Spooled(), 0) << "refused uploads leave no file behind";
+  EXPECT_TRUE(Received(kBob).empty());
+}
+
 TEST_F(MediaUploadLimitsTest, AFileIdThisAccountDoesNotHaveIsNotFound) {
   auto answer = Send({{"to", "@bob"}, {"media", {{"type", "photo"}, {"file_id", "file_0123456789abcdef"}}}});
   EXPECT_EQ(answer.status, 404) << answer.body;

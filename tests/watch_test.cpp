@@ -414,6 +414,10 @@ TEST_F(WatchTest, BadRulesAndSubscribersAreRefusedNamingTheField) {
   auto never = http().Post("/v1/subscribers", {{"bot_id", bot_id_}, {"telegram_user_id", dora_user_id_}});
   EXPECT_EQ(never.status, 400);
   EXPECT_NE(never.body.find("never started @scout_bot"), std::string::npos) << never.body;
+  // A classifier's verdict on a message whose id is not text (found by fuzz/api_routes: it was a 500).
+  auto numeric_id = http().Post("/v1/watch/matches", {{"message", {{"id", 5}}}, {"subscribers", {subscriber_id_}}});
+  EXPECT_EQ(numeric_id.status, 400) << numeric_id.body;
+  EXPECT_NE(numeric_id.body.find("message"), std::string::npos) << numeric_id.body;
   // A chat the account is not in.
   auto outside = Patch("/v1/accounts/" + main_id_, {{"watch", {{"chats", {-1009999999}}}}});
   EXPECT_EQ(outside.status, 400) << outside.body;

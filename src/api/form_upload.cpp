@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "crypto/random_id.h"
 #include "crypto/sealed_file.h"
+#include "telegram/encoding.h"
 
 namespace tgmux::api {
 namespace {
@@ -32,6 +33,16 @@ FormUploadSink::~FormUploadSink() = default;
 void FormUploadSink::Begin(const PartHeaders& headers) {
   current_ = headers;
   value_.clear();
+  // Like a JSON body, a form's text is UTF-8: what is read here goes into JSON
+  // (the outbox entry's media, events) and to TDLib, which both refuse anything else.
+  if (!telegram::IsValidUtf8(headers.name)) throw Error(ErrorCode::kInvalidRequest, "a form part's name is not UTF-8");
+  const std::string part = "form part \"" + headers.name + "\"";
+  if (!telegram::IsValidUtf8(headers.file_name)) {
+    throw Error(ErrorCode::kInvalidRequest, part + ": its file name is not UTF-8");
+  }
+  if (!telegram::IsValidUtf8(headers.content_type)) {
+    throw Error(ErrorCode::kInvalidRequest, part + ": its Content-Type is not UTF-8");
+  }
   if (!headers.is_file) {
     if (upload_->fields.size() >= kMaxFields) throw Error(ErrorCode::kInvalidRequest, "too many form fields");
     return;
@@ -58,6 +69,9 @@ void FormUploadSink::Data(std::string_view bytes) {
 
 void FormUploadSink::End() {
   if (!file_) {
+    if (!telegram::IsValidUtf8(value_)) {
+      throw Error(ErrorCode::kInvalidRequest, "form field \"" + current_.name + "\" is not UTF-8 text");
+    }
     if (!upload_->fields.emplace(current_.name, std::move(value_)).second) {
       throw Error(ErrorCode::kInvalidRequest, "form field \"" + current_.name + "\" is given twice");
     }

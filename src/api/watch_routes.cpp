@@ -57,7 +57,10 @@ void RegisterMatchRoutes(Router& router, service::Services& s) {
     auto body = r.JsonBody();
     auto message = body.find("message");
     std::string message_id;
-    if (message != body.end() && message->is_object()) message_id = message->value("id", "");
+    if (message != body.end() && message->is_object()) {
+      auto id = message->find("id");
+      if (id != message->end() && id->is_string()) message_id = id->get<std::string>();
+    }
     if (message != body.end() && message->is_string()) message_id = message->get<std::string>();
     if (message_id.empty()) {
       throw Error(ErrorCode::kInvalidRequest, "message: the watch.message event's message (with its id) is required");

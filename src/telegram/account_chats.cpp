@@ -128,7 +128,8 @@ struct ChatGather {
 void FetchMissing(ClientHub& hub, int client_id, const Chats& chats, const std::shared_ptr<ChatGather>& gather,
                   const std::vector<std::pair<std::size_t, std::int64_t>>& missing) {
   for (auto [slot, chat_id] : missing) {
-    auto one = [gather, slot](Result<Chat> chat) {
+    // slot = slot: clang 14 (the fuzz build) cannot capture a structured binding itself.
+    auto one = [gather, slot = slot](Result<Chat> chat) {
       bool last = false;
       {
         std::lock_guard lock(gather->mutex);

@@ -404,7 +404,10 @@ void EventService::WakeWaiters(const std::string& tenant_id) {
     listeners = listeners_;
   }
   for (auto& [deliver, events] : ready) deliver(std::move(events));
-  for (const auto& [token, query] : behind) readers_.Post([this, token, query] { CatchUp(token, query); });
+  // token = token, query = query: clang 14 (the fuzz build) cannot capture a structured binding itself.
+  for (const auto& [token, query] : behind) {
+    readers_.Post([this, token = token, query = query] { CatchUp(token, query); });
+  }
   for (const auto& listener : listeners) listener(tenant_id);
 }
 

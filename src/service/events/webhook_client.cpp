@@ -50,7 +50,7 @@ asio::awaitable<Answer> Exchange(Stream& stream, const http::request<http::strin
   parser.body_limit(64 * 1024);
   co_await http::async_read(stream, buffer, parser, use_awaitable);
   // Bytes after the answer would be read as the next one's start: not kept then.
-  co_return Answer{parser.get().result_int(), parser.get().keep_alive() && buffer.size() == 0};
+  co_return Answer{static_cast<int>(parser.get().result_int()), parser.get().keep_alive() && buffer.size() == 0};
 }
 
 // Where a URL's host is: at once for an IP address (the resolver would start a

@@ -36,13 +36,13 @@ class NotificationService : public AccountObserver {
 
   // POST /v1/notifications/subscriptions {subscriber, events}: creates the
   // subscriber's subscription or replaces its events (`created` says which).
-  // Errors: not_found for a subscriber not of the tenant; invalid_request
-  // naming the field (an unknown event names the event).
+  // Errors: invalid_request naming the field (ParseNotificationRequest reads
+  // the body); not_found for a subscriber not of the tenant.
   store::NotificationSubscription Subscribe(const std::string& tenant_id, const nlohmann::json& body, bool& created);
   std::vector<store::NotificationSubscription> List(const std::string& tenant_id);
   // Errors: not_found.
   void Unsubscribe(const std::string& tenant_id, const std::string& id);
-  // The events one may subscribe to.
+  // The events one may subscribe to (NotificationEvents).
   static const std::vector<std::string>& KnownEvents();
 
   void OnStatus(const store::Account& account, std::optional<store::AccountStatus> previous) override;

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "crypto/sealed_file.h"
+#include "telegram/encoding.h"
 
 namespace tgmux::service {
 namespace {
@@ -19,19 +22,39 @@ void RemoveQuietly(const fs::path& path) {
   fs::remove_all(path, ignored);
 }
 
+// The length of the UTF-8 character that starts at text[at], or 0 when none does.
+std::size_t Utf8CharLength(std::string_view text, std::size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  const std::size_t length = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3
+                                                : (lead & 0xF8) == 0xF0 ? 4 : 0;
+  if (length == 0 || at + length > text.size()) return 0;
+  return telegram::IsValidUtf8(text.substr(at, length)) ? length : 0;
+}
+
 }  // namespace
 
 std::string SafeFileName(const std::string& name) {
+  constexpr std::size_t kMaxBytes = 255;
   std::string out;
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') continue;
-    out += static_cast<char>(c);
+  for (std::size_t at = 0; at < name.size();) {
+    const auto c = static_cast<unsigned char>(name[at]);
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') {
+      ++at;
+      continue;
+    }
+    // A byte that starts no UTF-8 character (a name in Latin-1) is shown as '_':
+    // the name goes into JSON and to TDLib, which both take UTF-8 only.
+    const std::size_t length = Utf8CharLength(name, at);
+    if (out.size() + std::max<std::size_t>(length, 1) > kMaxBytes) break;  // cut between characters
+    if (length == 0) {
+      out += '_';
+      ++at;
+    } else {
+      out.append(name, at, length);
+      at += length;
+    }
   }
   while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(0, 1);
-  if (out.size() > 255) out.resize(255);
-  // A cut may have split a UTF-8 sequence: drop its leading bytes.
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-  if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0xC0) out.pop_back();
   return out.empty() ? "file" : out;
 }
 
@@ -46,7 +69,8 @@ nlohmann::json MediaSpool::Record(const StagedFile& file) {
   return {{"name", file.path.filename().string()},
           {"key", file.key.ToBase64()},
           {"file_name", SafeFileName(file.file_name)},
-          {"content_type", file.content_type},
+          // A server's Content-Type of raw bytes is no type (JSON takes UTF-8 only).
+          {"content_type", telegram::IsValidUtf8(file.content_type) ? file.content_type : ""},
           {"size", file.size}};
 }
 

@@ -41,8 +41,8 @@ class MediaSpool {
   std::filesystem::path sending_dir_;
 };
 
-// A file name safe to create: no directories, no leading dot, no control
-// characters, at most 255 bytes; "file" when nothing is left.
+// A file name safe to create and send: UTF-8 ('_' for other bytes), no directories,
+// no leading dot, no control characters, at most 255 bytes; "file" when nothing is left.
 std::string SafeFileName(const std::string& name);
 
 }  // namespace tgmux::service
