@@ -48,17 +48,22 @@ std::optional<std::string> FindIn(const nlohmann::json& value, const std::string
 
 }  // namespace
 
+std::size_t Utf8CharacterAt(std::string_view text, std::size_t at) {
+  auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t length = static_cast<std::size_t>(SequenceLength(lead));
+  if (length == 0 || at + length > text.size()) return 0;
+  if (length > 1 && !SecondByteOk(lead, static_cast<unsigned char>(text[at + 1]))) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    auto next = static_cast<unsigned char>(text[at + k]);
+    if (next < 0x80 || next > 0xBF) return 0;
+  }
+  return length;
+}
+
 bool IsValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    int length = SequenceLength(lead);
-    if (length == 0 || i + length > text.size()) return false;
-    if (length > 1 && !SecondByteOk(lead, static_cast<unsigned char>(text[i + 1]))) return false;
-    for (int k = 2; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < 0x80 || next > 0xBF) return false;
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t length = Utf8CharacterAt(text, i);
+    if (length == 0) return false;
     i += length;
   }
   return true;

@@ -11,6 +11,9 @@ namespace tgmux::telegram {
 
 // Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool IsValidUtf8(std::string_view text);
+// The length in bytes of the valid UTF-8 character that starts at text[at],
+// or 0 when none does (a stray byte, a cut or malformed sequence).
+std::size_t Utf8CharacterAt(std::string_view text, std::size_t at);
 
 // The path of the first string (or object key) in `value` that is not valid
 // UTF-8, e.g. "phone_number" or "other_user_ids[2]"; nullopt when all are valid.

@@ -22,15 +22,6 @@ void RemoveQuietly(const fs::path& path) {
   fs::remove_all(path, ignored);
 }
 
-// The length of the UTF-8 character that starts at text[at], or 0 when none does.
-std::size_t Utf8CharLength(std::string_view text, std::size_t at) {
-  const auto lead = static_cast<unsigned char>(text[at]);
-  const std::size_t length = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3
-                                                : (lead & 0xF8) == 0xF0 ? 4 : 0;
-  if (length == 0 || at + length > text.size()) return 0;
-  return telegram::IsValidUtf8(text.substr(at, length)) ? length : 0;
-}
-
 }  // namespace
 
 std::string SafeFileName(const std::string& name) {
@@ -44,7 +35,7 @@ std::string SafeFileName(const std::string& name) {
     }
     // A byte that starts no UTF-8 character (a name in Latin-1) is shown as '_':
     // the name goes into JSON and to TDLib, which both take UTF-8 only.
-    const std::size_t length = Utf8CharLength(name, at);
+    const std::size_t length = telegram::Utf8CharacterAt(name, at);
     if (out.size() + std::max<std::size_t>(length, 1) > kMaxBytes) break;  // cut between characters
     if (length == 0) {
       out += '_';
