@@ -58,9 +58,9 @@ constexpr std::size_t kLingerBytes = 16 << 20;
 struct ConnectionBase {
   virtual ~ConnectionBase() = default;
   virtual asio::any_io_executor Executor() = 0;
-  virtual void Cancel() = 0;  // on the strand
-  bool busy = false;  // touched only on the connection's strand
-  std::shared_ptr<Stream> streaming;  // an SSE or WebSocket stream in progress; set on the strand
+  virtual void Cancel() = 0;  // on the connection's thread
+  bool busy = false;  // touched only on the connection's thread
+  std::shared_ptr<Stream> streaming;  // an SSE or WebSocket stream in progress; set on its thread
 };
 
 // A connection over `S`: beast::tcp_stream (HTTP) or TlsStream (HTTPS).
@@ -79,7 +79,7 @@ struct Connection : ConnectionBase {
 using PlainConnection = Connection<beast::tcp_stream>;
 using TlsConnection = Connection<TlsStream>;
 
-// Waits for a stream's next piece; the answer comes back on the caller's strand.
+// Waits for a stream's next piece; the answer comes back on the caller's thread.
 inline asio::awaitable<std::optional<std::string>> NextPiece(Stream& stream) {
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::optional<std::string>)>(
       [&stream](auto handler) {

@@ -21,12 +21,26 @@ namespace tgmux::api {
 using namespace server;  // NOLINT: the connection types of api/http_connection.h
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), io(options.network_threads),
-                                            workers(options.worker_threads), acceptor(io) {}
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)), router(r), ios(Contexts(options.network_threads)), workers(options.worker_threads),
+        acceptor(*ios.front()) {}
+
+  // One io_context per network thread, each run by that thread alone: a
+  // connection lives on one of them, so its handlers need no strand, and
+  // nothing it does wakes another thread (a shared context cost a futex call
+  // for every other request).
+  static std::vector<std::unique_ptr<asio::io_context>> Contexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < std::max(threads, 1); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+    return contexts;
+  }
+  // The context of the next connection, in turn.
+  asio::io_context& NextContext() { return *ios[next_io++ % ios.size()]; }
 
   ServerOptions options;
   const Router& router;
-  asio::io_context io;
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  std::atomic<std::size_t> next_io{0};
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
@@ -156,7 +170,7 @@ asio::awaitable<void> HttpServer::Impl::WebSocket(std::shared_ptr<C> connection,
 asio::awaitable<void> HttpServer::Impl::Accept() {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(use_awaitable, ec));
+    tcp::socket socket = co_await acceptor.async_accept(NextContext(), asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -209,7 +223,7 @@ asio::awaitable<void> HttpServer::Impl::Handshake(std::shared_ptr<TlsConnection>
 }
 
 asio::awaitable<Response> HttpServer::Impl::Handle(Request request) {
-  // Handlers run on the worker pool; the answer comes back to this connection's strand.
+  // Handlers run on the worker pool; the answer comes back to this connection's thread.
   auto response = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Response)>(
       [this, &request](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
@@ -268,6 +282,10 @@ asio::awaitable<std::optional<Response>> HttpServer::Impl::ReadBody(C& connectio
     if (ec) co_return ReadFailure(ec, limit);
   }
   if (boundary) co_return co_await ReadUpload(connection, buffer, head, *boundary, request, message);
+  if (head.is_done()) {  // no body (a GET): nothing more to read, and no trip through the io_context for it
+    message = http::request<http::string_body>(std::move(head.release().base()));
+    co_return std::nullopt;
+  }
   http::request_parser<http::string_body> parser(std::move(head));
   parser.body_limit(limit);
   connection.Tcp().expires_after(options.read_timeout);
@@ -464,7 +482,7 @@ std::uint16_t HttpServer::Start() {
     s.tls = std::move(context);
   }
   try {
-    tcp::resolver resolver(s.io);
+    tcp::resolver resolver(*s.ios.front());
     auto endpoint = resolver.resolve(s.options.host, std::to_string(s.options.port))->endpoint();
     s.acceptor.open(endpoint.protocol());
     s.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -473,8 +491,11 @@ std::uint16_t HttpServer::Start() {
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot listen on " + where + ": " + e.code().message());
   }
-  asio::co_spawn(s.io, s.Accept(), asio::detached);
-  for (int i = 0; i < s.options.network_threads; ++i) s.threads.emplace_back([&s] { s.io.run(); });
+  asio::co_spawn(*s.ios.front(), s.Accept(), asio::detached);
+  for (auto& io : s.ios) {
+    // Kept running while it has no connection yet (until Stop).
+    s.threads.emplace_back([&io = *io, work = asio::make_work_guard(*io)] { io.run(); });
+  }
   return s.acceptor.local_endpoint().port();
 }
 
@@ -491,7 +512,7 @@ std::string HttpServer::ReloadTls() {
 void HttpServer::Stop(std::chrono::milliseconds grace) {
   auto& s = *impl_;
   if (s.stopping.exchange(true)) return;
-  asio::post(s.io, [&s] {
+  asio::post(*s.ios.front(), [&s] {
     boost::system::error_code ec;
     s.acceptor.close(ec);
   });
@@ -508,7 +529,7 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  s.io.stop();
+  for (auto& io : s.ios) io->stop();
   for (auto& thread : s.threads) thread.join();
   s.threads.clear();
   s.workers.stop();

@@ -44,8 +44,10 @@ class JsonFormatter : public spdlog::formatter {
 // stderr, written at once when lines are rare and at most every kCoalesce when
 // they are many (a busy server's access log): a line that comes within
 // kCoalesce of the last write waits in a buffer for the writer thread, which
-// writes everything buffered in one write(). Warnings and errors are written
-// at once, after what is buffered, so they are never held back; what is left
+// takes everything buffered and writes it in one write(), outside the lock the
+// logging threads append under (so none of them waits for the disk or the
+// terminal). Warnings and errors are written at once, after what is buffered
+// and what the writer is writing, so they are never held back; what is left
 // is written when the logger goes (a clean exit).
 class CoalescingStderrSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
@@ -63,6 +65,7 @@ class CoalescingStderrSink : public spdlog::sinks::base_sink<std::mutex> {
   }
 
  protected:
+  // With mutex_ held (spdlog's sink lock).
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
@@ -78,26 +81,44 @@ class CoalescingStderrSink : public spdlog::sinks::base_sink<std::mutex> {
  private:
   using Clock = std::chrono::steady_clock;
 
-  // With mutex_ held.
+  // With mutex_ held: everything buffered, after what the writer is writing.
   void WriteOut() {
-    std::size_t done = 0;
-    while (done < buffer_.size()) {
-      ssize_t n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // nowhere to write: the lines are lost, as with a closed stderr
-      done += static_cast<std::size_t>(n);
-    }
+    std::lock_guard writing(writing_);
+    Write(buffer_);
     buffer_.clear();
     next_write_ = Clock::now() + kCoalesce;
   }
 
+  // With writing_ held.
+  static void Write(const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // nowhere to write: the lines are lost, as with a closed stderr
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
   void Run() {
+    std::string taken;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       wake_.wait(lock, [this] { return stopping_ || !buffer_.empty(); });
       if (stopping_) break;
       wake_.wait_until(lock, next_write_, [this] { return stopping_; });
-      if (!buffer_.empty()) WriteOut();
+      if (buffer_.empty()) continue;
+      taken.swap(buffer_);
+      next_write_ = Clock::now() + kCoalesce;
+      {
+        // Taken before the sink lock is let go (the order WriteOut takes them
+        // in too): a warning logged meanwhile is written after these lines.
+        std::lock_guard writing(writing_);
+        lock.unlock();
+        Write(taken);
+      }
+      taken.clear();
+      lock.lock();
     }
   }
 
@@ -105,6 +126,7 @@ class CoalescingStderrSink : public spdlog::sinks::base_sink<std::mutex> {
   Clock::time_point next_write_{};
   bool stopping_ = false;
   std::condition_variable wake_;
+  std::mutex writing_;  // held while writing: one write at a time, in the order taken
   std::thread writer_;  // last: it starts once the rest is ready
 };
 
