@@ -303,5 +303,26 @@ TEST_F(TenantIsolationTest, LoginsStartedAreLimitedPerTenant) {
   EXPECT_EQ(As(b, "POST", "/v1/logins", {{"method", "qr"}}).status, 201);  // another tenant's budget
 }
 
+// GET /v1/accounts/{id} is answered from a remembered body once read: that
+// body is never shown to another tenant, and a change or an unlink shows at
+// the very next read.
+TEST_F(TenantIsolationTest, AnAccountReadFromMemoryStaysHiddenFromOtherTenantsAndShowsEachChange) {
+  CreateUser("+15557002211", "Bea");
+  const std::string target = "/v1/accounts/" + Link("+15557002211")["id"].get<std::string>();
+  auto first = http().Get(target);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(http().Get(target).body, first.body);
+  std::string b = gateway_->Anonymous()
+                      .Post("/v1/auth/register", {{"email", "owner@c.test"}, {"password", "tenant-c-pw-1"}})
+                      .Json()["access_token"];
+  auto as_b = As(b, "GET", target, nullptr);
+  EXPECT_EQ(as_b.status, 404) << as_b.body;
+  ASSERT_EQ(http().Request("PATCH", target, R"({"display_name":"Front desk"})").status, 200);
+  EXPECT_EQ(http().Get(target).Json()["display_name"], "Front desk");
+  EXPECT_EQ(As(b, "GET", target, nullptr).status, 404);
+  ASSERT_EQ(http().Request("DELETE", target).status, 204);
+  EXPECT_EQ(http().Get(target).status, 404);
+}
+
 }  // namespace
 }  // namespace tgmux::testing

@@ -1,4 +1,7 @@
 // /v1/accounts: linked accounts, their status, flags and unlink.
+#include <mutex>
+#include <unordered_map>
+
 #include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
@@ -33,6 +36,41 @@ std::vector<store::Account> Filtered(std::vector<store::Account> accounts, const
   return accounts;
 }
 
+// GET /v1/accounts/{id}'s body as rendered from the cached row, kept until an
+// account row is written (AccountService::RowsGeneration) or the flood wait it
+// shows changes: a repeated read costs no copy of the row and no JSON.
+// Network threads read it; a short mutex only.
+class RenderedAccounts {
+ public:
+  std::optional<std::string> Find(const std::string& tenant_id, const std::string& id, std::uint64_t generation,
+                                  std::int64_t flood_wait_until) const {
+    std::lock_guard lock(mutex_);
+    auto it = bodies_.find(id);
+    if (it == bodies_.end() || it->second.generation != generation || it->second.tenant_id != tenant_id ||
+        it->second.flood_wait_until != flood_wait_until) {
+      return std::nullopt;
+    }
+    return it->second.body;
+  }
+  void Put(const std::string& tenant_id, const std::string& id, std::uint64_t generation,
+           std::int64_t flood_wait_until, const std::string& body) {
+    std::lock_guard lock(mutex_);
+    if (bodies_.size() >= kCapacity) bodies_.clear();
+    bodies_.insert_or_assign(id, Body{tenant_id, generation, flood_wait_until, body});
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 100000;
+  struct Body {
+    std::string tenant_id;
+    std::uint64_t generation = 0;
+    std::int64_t flood_wait_until = 0;
+    std::string body;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Body> bodies_;
+};
+
 }  // namespace
 
 void RegisterAccountRoutes(Router& router, service::Services& s) {
@@ -52,12 +90,23 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     })));
   });
   // From memory on the network thread when the row was read before and not written since.
+  auto rendered = std::make_shared<RenderedAccounts>();
   router.AddQuick(
       "GET", "/v1/accounts/{id}", kRead,
-      [&s](const Request& r) -> std::optional<Response> {
-        auto account = s.accounts.Cached(TenantOf(r), r.params.at("id"));
+      [&s, rendered](const Request& r) -> std::optional<Response> {
+        const auto& id = r.params.at("id");
+        const auto generation = s.accounts.RowsGeneration();  // before the row is read
+        const auto flood_wait_until = s.accounts.FloodWaitUntil(id);
+        Response response;
+        if (auto body = rendered->Find(TenantOf(r), id, generation, flood_wait_until)) {
+          response.body = std::move(*body);
+          return response;
+        }
+        auto account = s.accounts.Cached(TenantOf(r), id);
         if (!account) return std::nullopt;
-        return Response::Json(200, AccountJson(*account, s.accounts.FloodWaitUntil(account->id)));
+        response = Response::Json(200, AccountJson(*account, flood_wait_until));
+        rendered->Put(TenantOf(r), id, generation, flood_wait_until, response.body);
+        return response;
       },
       [&s](const Request& r, const Reply& reply) {
         auto account = s.accounts.Get(TenantOf(r), r.params.at("id"));

@@ -1,6 +1,7 @@
-// The HTTP server: Boost.Beast with C++20 coroutines, one strand per
-// connection, keep-alive, request size limits and read timeouts. Handlers run
-// on a separate worker pool so that blocking work never stalls network threads.
+// The HTTP server: Boost.Beast with C++20 coroutines, one io_context per
+// network thread (a connection stays on one), keep-alive, request size limits
+// and read timeouts. Handlers run on a separate worker pool so that blocking
+// work never stalls network threads.
 // With TLS files (api/tls.h) every connection is HTTPS (TLS 1.2 at least);
 // ReloadTls swaps the certificate for the connections accepted afterwards.
 #pragma once

@@ -87,6 +87,9 @@ class AccountService {
   // accounts. Memory only, never blocks: a network thread answers a read with
   // it. For views; Get for anything that writes the row back.
   std::optional<store::Account> Cached(const std::string& tenant_id, const std::string& id) const;
+  // Changes with every write of an account row: what is made from Cached rows
+  // is kept by it (read it before Cached), as the rows themselves are.
+  std::uint64_t RowsGeneration() const { return rows_.Generation(); }
   // The row by id alone, as the cache above has it when no account was written
   // since it was read, else from the store (then cached); nullopt when there
   // is none. Throws store::StoreUnavailable. For work done per message (the
