@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "crypto/jwt.h"
+#include "crypto/random_id.h"
 
 namespace tgmux::crypto {
 namespace {
@@ -30,6 +34,26 @@ TEST(TokensTest, RandomTokensAreUniqueAndTheirDigestIsStable) {
   EXPECT_TRUE(ConstantTimeEqual("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEqual("abc", "abd"));
   EXPECT_FALSE(ConstantTimeEqual("abc", "abcd"));
+}
+
+TEST(IdsTest, RandomAndSortableIdsHaveOneShapeAndSortableOnesSortByTime) {
+  auto lower_hex = [](const std::string& id) {
+    return std::all_of(id.begin() + 4, id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  };
+  auto random = RandomId("acc"), sortable = SortableId("evt");
+  EXPECT_EQ(random.size(), 4u + 24u);
+  EXPECT_EQ(sortable.size(), random.size());
+  EXPECT_EQ(sortable.rfind("evt_", 0), 0u);
+  EXPECT_TRUE(lower_hex(random) && lower_hex(sortable)) << random << " " << sortable;
+  // A millisecond apart, in order; within one millisecond, still unique.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(SortableId("msg"));
+    auto made = ids.back().substr(4, 10);
+    while (SortableId("msg").substr(4, 10) == made) std::this_thread::yield();  // the next millisecond
+  }
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << ids[0] << " " << ids[1] << " " << ids[2];
+  EXPECT_NE(SortableId("msg"), SortableId("msg"));
 }
 
 TEST(JwtTest, SignedTokenVerifiesUntilItExpires) {

@@ -217,7 +217,7 @@ void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
       if (draft.incoming_chat && !Accepts(*info, *draft.incoming_chat)) continue;
       event.tenant_id = info->tenant_id;
     }
-    event.id = crypto::RandomId("evt");
+    event.id = crypto::SortableId("evt");
     event.type = draft.type;
     event.account_id = draft.account_id;
     event.created_at = now;

@@ -84,7 +84,7 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   }
   CheckText(request.text, length, request.media.has_value());
   store::OutboxEntry entry;
-  entry.id = crypto::RandomId("msg");
+  entry.id = crypto::SortableId("msg");
   entry.tenant_id = tenant_id;
   entry.account_id = account_id;
   entry.idempotency_key = request.idempotency_key;
