@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace tgsim::testing {
 
@@ -19,7 +20,7 @@ void ControlConnection::Close() {
   buffer_.clear();
 }
 
-bool ControlConnection::Connect() {
+void ControlConnection::Connect() {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -27,11 +28,10 @@ bool ControlConnection::Connect() {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     Close();
-    return false;
+    throw std::runtime_error("cannot connect to tgsim control API");
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return true;
 }
 
 bool ControlConnection::Exchange(const std::string& request, HttpResult& result) {
@@ -69,15 +69,16 @@ HttpResult ControlConnection::Call(const std::string& method, const std::string&
   std::string request = method + " /control" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                         "Content-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
                         "\r\n\r\n" + payload;
+  // A kept connection that tgsim has closed fails at once: the call goes again on a new one.
+  const bool kept = fd_ >= 0;
+  if (!kept) Connect();
   HttpResult result;
-  // A kept connection tgsim has closed fails at once: the call is made again on a new one.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    bool kept = fd_ >= 0;
-    if (!kept && !Connect()) return result;
-    if (Exchange(request, result)) return result;
-    Close();
-    result = HttpResult();
-    if (!kept) break;
+  if (Exchange(request, result)) return result;
+  Close();
+  result = HttpResult();
+  if (kept) {
+    Connect();
+    if (!Exchange(request, result)) Close();
   }
   return result;
 }

@@ -13,10 +13,6 @@ struct HttpResult {
   std::string raw;      // the body as received (bytes of GET /control/files/…)
 };
 
-// One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close).
-HttpResult HttpRequest(int port, const std::string& method, const std::string& target,
-                       const std::string& body = "");
-
 class TgsimProcess {
  public:
   // Starts `binary --port 0 extra_args…` and waits for "tgsim listening on 127.0.0.1:P".
@@ -27,6 +23,8 @@ class TgsimProcess {
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // One call to the control API on a connection of its own (ControlConnection
+  // keeps one open for many).
   HttpResult Control(const std::string& method, const std::string& path,
                      const nlohmann::json& body = nullptr) const;
 

@@ -1,10 +1,8 @@
 // /v1/accounts: linked accounts, their status, flags and unlink.
-#include <mutex>
-#include <unordered_map>
-
 #include "api/pages.h"
 #include "api/routes.h"
 #include "api/views.h"
+#include "common/generation_cache.h"
 #include "service/pools/pool_settings.h"
 
 namespace tgmux::api {
@@ -36,39 +34,15 @@ std::vector<store::Account> Filtered(std::vector<store::Account> accounts, const
   return accounts;
 }
 
-// GET /v1/accounts/{id}'s body as rendered from the cached row, kept until an
-// account row is written (AccountService::RowsGeneration) or the flood wait it
-// shows changes: a repeated read costs no copy of the row and no JSON.
-// Network threads read it; a short mutex only.
-class RenderedAccounts {
- public:
-  std::optional<std::string> Find(const std::string& tenant_id, const std::string& id, std::uint64_t generation,
-                                  std::int64_t flood_wait_until) const {
-    std::lock_guard lock(mutex_);
-    auto it = bodies_.find(id);
-    if (it == bodies_.end() || it->second.generation != generation || it->second.tenant_id != tenant_id ||
-        it->second.flood_wait_until != flood_wait_until) {
-      return std::nullopt;
-    }
-    return it->second.body;
-  }
-  void Put(const std::string& tenant_id, const std::string& id, std::uint64_t generation,
-           std::int64_t flood_wait_until, const std::string& body) {
-    std::lock_guard lock(mutex_);
-    if (bodies_.size() >= kCapacity) bodies_.clear();
-    bodies_.insert_or_assign(id, Body{tenant_id, generation, flood_wait_until, body});
-  }
-
- private:
-  static constexpr std::size_t kCapacity = 100000;
-  struct Body {
-    std::string tenant_id;
-    std::uint64_t generation = 0;
-    std::int64_t flood_wait_until = 0;
-    std::string body;
-  };
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Body> bodies_;
+// GET /v1/accounts/{id}'s body as rendered from the cached row, with what it
+// was made from: it answers again while no account row was written since
+// (AccountService::RowsGeneration) and the flood wait it shows is the same.
+// A repeated read then copies no row and builds no JSON.
+struct RenderedAccount {
+  std::string tenant_id;
+  std::uint64_t rows_generation = 0;
+  std::int64_t flood_wait_until = 0;
+  std::string body;
 };
 
 }  // namespace
@@ -90,7 +64,8 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
     })));
   });
   // From memory on the network thread when the row was read before and not written since.
-  auto rendered = std::make_shared<RenderedAccounts>();
+  // Never invalidated itself: each body carries the rows' generation it was made in.
+  auto rendered = std::make_shared<GenerationCache<RenderedAccount>>(100000);
   router.AddQuick(
       "GET", "/v1/accounts/{id}", kRead,
       [&s, rendered](const Request& r) -> std::optional<Response> {
@@ -98,14 +73,16 @@ void RegisterAccountRoutes(Router& router, service::Services& s) {
         const auto generation = s.accounts.RowsGeneration();  // before the row is read
         const auto flood_wait_until = s.accounts.FloodWaitUntil(id);
         Response response;
-        if (auto body = rendered->Find(TenantOf(r), id, generation, flood_wait_until)) {
-          response.body = std::move(*body);
+        auto kept = rendered->Find(id);
+        if (kept && kept->rows_generation == generation && kept->tenant_id == TenantOf(r) &&
+            kept->flood_wait_until == flood_wait_until) {
+          response.body = std::move(kept->body);
           return response;
         }
         auto account = s.accounts.Cached(TenantOf(r), id);
         if (!account) return std::nullopt;
         response = Response::Json(200, AccountJson(*account, flood_wait_until));
-        rendered->Put(TenantOf(r), id, generation, flood_wait_until, response.body);
+        rendered->Put(id, {TenantOf(r), generation, flood_wait_until, response.body}, rendered->Generation());
         return response;
       },
       [&s](const Request& r, const Reply& reply) {
