@@ -77,9 +77,10 @@ struct Services {
       }
       return to;
     });
-    outbox.OnFinished([this](const store::OutboxEntry& entry) {
-      entry.state == store::OutboxState::kSent ? events.OutboxSent(entry) : events.OutboxFailed(entry);
-    });
+    // A send's message.sent or message.failed goes down with its final state.
+    outbox.SetEndEvents({[this](const store::OutboxEntry& entry) { return events.Seal(EventService::OutboxEnd(entry)); },
+                         [this](const std::vector<store::Event>& written) { events.Appended(written); },
+                         [this](const store::OutboxEntry& entry) { events.Append(EventService::OutboxEnd(entry)); }});
     // Several nodes: consumers here hear the events other nodes write.
     if (cluster.enabled()) {
       events_elsewhere = infra.store().ListenForEvents([this](const std::string& t) { events.HeardElsewhere(t); });

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "store/event_records.h"
 #include "store/states.h"
 
 namespace tgmux::store {
@@ -47,6 +50,10 @@ struct OutboxWrite {
   };
   OutboxEntry entry;
   Kind kind = Kind::kState;
+  // Appended to the event log (as Store::AppendEvents does) in the same
+  // transaction, when the write takes effect: an entry's final state and its
+  // message.sent or message.failed are on disk together or not at all.
+  std::vector<Event> events;
 };
 
 }  // namespace tgmux::store

@@ -126,9 +126,16 @@ void InsertRows(sql::Connection& db, const Event* rows, std::size_t count) {
 }  // namespace
 
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as) {
+  if (events.empty()) return {};
+  sql::Transaction transaction(db, true);
+  auto written = AppendWithin(db, std::move(events), notify_as);
+  transaction.Commit();
+  return written;
+}
+
+std::vector<Event> AppendWithin(sql::Connection& db, std::vector<Event> events, std::string_view notify_as) {
   std::vector<Event> written;
   if (events.empty()) return written;
-  sql::Transaction transaction(db, true);
   // Each tenant's counter row, locked in one order (no two writers wait on
   // each other) until the commit: seqs have no gaps and no repeats however
   // many writers there are, and no other writer adds a dedup key meanwhile.
@@ -158,7 +165,6 @@ std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::s
     // Delivered at the commit, to every node listening (ListenForEvents).
     for (const auto& [tenant_id, seq] : last) Notify(db, kEventsChannel, std::string(notify_as) + ":" + tenant_id);
   }
-  transaction.Commit();
   return written;
 }
 

@@ -18,6 +18,8 @@ namespace tgmux::store::sql_events {
 // On PostgreSQL, the commit also NOTIFYs kEventsChannel with "<notify_as>:<tenant>"
 // for each tenant written (store.h, ListenForEvents).
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
+// The same inside a write transaction the caller holds (and commits).
+std::vector<Event> AppendWithin(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
 inline constexpr const char* kEventsChannel = "tgmux_events";
 // Store::Notify on PostgreSQL: `payload` to every listener of `channel`, at the commit.
 void Notify(sql::Connection& db, std::string_view channel, std::string_view payload);

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "store/sql_events.h"
 #include "store/sql_util.h"
 
 namespace tgmux::store::sql_outbox {
@@ -117,18 +118,23 @@ std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view ac
   return out;
 }
 
-std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes) {
+std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes, std::vector<Event>* appended,
+                        std::string_view notify_as) {
   sql::Transaction transaction(db, true);
   std::vector<bool> applied;
   applied.reserve(writes.size());
+  std::vector<Event> events;
   for (const auto& w : writes) {
     switch (w.kind) {
       case OutboxWrite::Kind::kInsert: applied.push_back(Insert(db, w.entry)); break;
       case OutboxWrite::Kind::kWhole: applied.push_back(Update(db, w.entry)); break;
       case OutboxWrite::Kind::kState: applied.push_back(UpdateState(db, w.entry)); break;
     }
+    if (applied.back()) events.insert(events.end(), w.events.begin(), w.events.end());
   }
+  auto written = sql_events::AppendWithin(db, std::move(events), notify_as);
   transaction.Commit();
+  if (appended) appended->insert(appended->end(), written.begin(), written.end());
   return applied;
 }
 

@@ -130,14 +130,14 @@ TEST_P(OutboxTest, AWriteOfSeveralInsertsAndUpdatesAppliesThemInOrderAndSaysWhic
   sending.state = OutboxState::kSending;
   sending.attempts = 1;
   const std::vector<bool> applied = store_->WriteOutbox({
-      {Entry("msg_2", "acc_a", "key-1"), Kind::kInsert},  // its key is taken: nothing
-      {sent, Kind::kState},
-      {Entry("msg_3", "acc_a"), Kind::kInsert},
-      {moved, Kind::kWhole},  // an entry the same write inserted
-      {sending, Kind::kState},
-      {Entry("msg_none", "acc_a"), Kind::kState},
-      {Entry("msg_none", "acc_a"), Kind::kWhole},
-  });
+      {Entry("msg_2", "acc_a", "key-1"), Kind::kInsert, {}},  // its key is taken: nothing
+      {sent, Kind::kState, {}},
+      {Entry("msg_3", "acc_a"), Kind::kInsert, {}},
+      {moved, Kind::kWhole, {}},  // an entry the same write inserted
+      {sending, Kind::kState, {}},
+      {Entry("msg_none", "acc_a"), Kind::kState, {}},
+      {Entry("msg_none", "acc_a"), Kind::kWhole, {}},
+  }, nullptr);
   EXPECT_EQ(applied, (std::vector<bool>{false, true, true, true, true, false, false}));
   EXPECT_FALSE(store_->FindOutbox("msg_2"));
   const auto first = *store_->FindOutbox("msg_1");
@@ -152,7 +152,41 @@ TEST_P(OutboxTest, AWriteOfSeveralInsertsAndUpdatesAppliesThemInOrderAndSaysWhic
   EXPECT_FALSE(store_->FindOutbox("msg_none"));
   // A later plain insert with the taken key is still refused.
   EXPECT_FALSE(store_->InsertOutbox(Entry("msg_4", "acc_a", "key-1")));
-  EXPECT_TRUE(store_->WriteOutbox({}).empty());
+  EXPECT_TRUE(store_->WriteOutbox({}, nullptr).empty());
+}
+
+// An entry's final state and its event: on disk together, or neither.
+TEST_P(OutboxTest, AWritesEventsGoDownInItsTransactionWhenItTakesEffect) {
+  using Kind = OutboxWrite::Kind;
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1", "acc_a")));
+  ASSERT_EQ(store_->AppendEvents({Event{"ten_a", 0, "evt_0", "message.received", "acc_a", 1, "", "sealed"}}).size(), 1u);
+  OutboxEntry sent = *store_->FindOutbox("msg_1");
+  sent.state = OutboxState::kSent;
+  auto event = [](const std::string& id, const std::string& dedup) {
+    return Event{"ten_a", 0, id, "message.sent", "acc_a", 2, dedup, "sealed-" + id};
+  };
+  std::vector<Event> appended;
+  const auto applied = store_->WriteOutbox({{sent, Kind::kState, {event("evt_1", "sent:1")}},
+                                            {Entry("msg_none", "acc_a"), Kind::kState, {event("evt_2", "")}}},
+                                           &appended);
+  EXPECT_EQ(applied, (std::vector<bool>{true, false}));
+  ASSERT_EQ(appended.size(), 1u) << "the event of a write that changed nothing is not appended";
+  EXPECT_EQ(appended[0].id, "evt_1");
+  EXPECT_EQ(appended[0].seq, 2) << "the tenant's next seq, as AppendEvents gives";
+  auto log = store_->ListEvents({"ten_a", 0, 10, {}, {}});
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[1].id, "evt_1");
+  EXPECT_EQ(log[1].data, "sealed-evt_1");
+  EXPECT_EQ(store_->FindOutbox("msg_1")->state, OutboxState::kSent);
+
+  // A dedup key the log holds: the state is written, the event is not again.
+  sent.state = OutboxState::kFailed;
+  appended.clear();
+  EXPECT_EQ(store_->WriteOutbox({{sent, Kind::kState, {event("evt_3", "sent:1")}}}, &appended),
+            std::vector<bool>{true});
+  EXPECT_TRUE(appended.empty());
+  EXPECT_EQ(store_->ListEvents({"ten_a", 0, 10, {}, {}}).size(), 2u);
+  EXPECT_EQ(store_->LastEventSeq("ten_a"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, OutboxTest, testing::kBothStores, testing::StoreKindName);

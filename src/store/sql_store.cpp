@@ -179,8 +179,9 @@ class SqlStore final : public Store {
   bool UpdateOutbox(const OutboxEntry& e) override {
     return Run("updating the outbox", [&](sql::Connection& db) { return sql_outbox::Update(db, e); });
   }
-  std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes) override {
-    return Run("writing the outbox", [&](sql::Connection& db) { return sql_outbox::Write(db, writes); });
+  std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes, std::vector<Event>* appended) override {
+    return Run("writing the outbox",
+               [&](sql::Connection& db) { return sql_outbox::Write(db, writes, appended, writer_token_); });
   }
   std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) override {
     return Read("reading the outbox", [&](sql::Connection& db) { return sql_outbox::ListUnfinished(db, account_id, limit); });

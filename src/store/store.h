@@ -178,8 +178,10 @@ class Store {
   virtual bool UpdateOutbox(const OutboxEntry& entry) = 0;
   // Several inserts and updates in one transaction, so one durable commit, in
   // their order; says of each whether it took effect (as InsertOutbox and
-  // UpdateOutbox do). Nothing is written when it throws.
-  virtual std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes) = 0;
+  // UpdateOutbox do). The events of the writes that took effect are appended
+  // in the same transaction and, when `appended` is given, added to it with
+  // their seq (as AppendEvents returns them). Nothing is written when it throws.
+  virtual std::vector<bool> WriteOutbox(const std::vector<OutboxWrite>& writes, std::vector<Event>* appended) = 0;
   // Queued and sending entries of one account ("": of all), in creation
   // order, at most `limit` (<= 0: all).
   virtual std::vector<OutboxEntry> ListUnfinishedOutbox(std::string_view account_id, int limit) = 0;

@@ -128,24 +128,23 @@ void EventService::OnSendResult(const std::string& account_id, std::int64_t chat
   outbox_messages_.insert({account_id, chat_id, result.value().message_id});
 }
 
-void EventService::OutboxSent(const store::OutboxEntry& e) {
+EventDraft EventService::OutboxEnd(const store::OutboxEntry& e) {
+  if (e.state != store::OutboxState::kSent) {
+    return {"message.failed", e.account_id, "",
+            {{"outbox_id", e.id},
+             {"to", e.to},
+             {"chat_id", e.chat_id == 0 ? json(nullptr) : json(e.chat_id)},
+             {"error", {{"code", e.error_code}, {"message", e.error_message}}}},
+            "failed:" + e.id};
+  }
   json message = {{"chat_id", e.chat_id},
                   {"message_id", e.message_id},
                   {"is_outgoing", true},
                   {"date", Rfc3339(e.message_date)},
                   {"text", e.text}};
   if (e.reply_to_message_id != 0) message["reply_to_message_id"] = e.reply_to_message_id;
-  Append({"message.sent", e.account_id, "", {{"outbox_id", e.id}, {"to", e.to}, {"message", message}},
-          MessageKey("sent", e.account_id, e.chat_id, e.message_id)});
-}
-
-void EventService::OutboxFailed(const store::OutboxEntry& e) {
-  Append({"message.failed", e.account_id, "",
-          {{"outbox_id", e.id},
-           {"to", e.to},
-           {"chat_id", e.chat_id == 0 ? json(nullptr) : json(e.chat_id)},
-           {"error", {{"code", e.error_code}, {"message", e.error_message}}}},
-          "failed:" + e.id});
+  return {"message.sent", e.account_id, "", {{"outbox_id", e.id}, {"to", e.to}, {"message", message}},
+          MessageKey("sent", e.account_id, e.chat_id, e.message_id)};
 }
 
 void EventService::OnMessageEdited(const std::string& account_id, const telegram::MessageEdit& edit) {

@@ -204,39 +204,58 @@ void EventService::HandOverRefill(std::unique_lock<std::mutex>& lock) {
   for (const auto& account_id : accounts) refill_.erase(account_id);
 }
 
+std::optional<store::Event> EventService::Seal(const EventDraft& draft) {
+  store::Event event;
+  event.tenant_id = draft.tenant_id;
+  if (event.tenant_id.empty() || draft.incoming_chat) {
+    auto info = Info(draft.account_id);
+    if (!info) return std::nullopt;  // the account is gone
+    if (draft.incoming_chat && !Accepts(*info, *draft.incoming_chat)) return std::nullopt;
+    event.tenant_id = info->tenant_id;
+  }
+  event.id = crypto::SortableId("evt");
+  event.type = draft.type;
+  event.account_id = draft.account_id;
+  event.created_at = UnixMillis();
+  event.dedup_key = draft.dedup_key;
+  event.data = infra_.envelope().SealRecord("event", event.id, draft.data.dump());
+  return event;
+}
+
 void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
   std::vector<store::Event> events;
   std::map<std::string, const nlohmann::json*> data;  // by event id: what each one says, in clear
-  std::int64_t now = UnixMillis();
   for (const auto& draft : drafts) {
-    store::Event event;
-    event.tenant_id = draft.tenant_id;
-    if (event.tenant_id.empty() || draft.incoming_chat) {
-      auto info = Info(draft.account_id);
-      if (!info) continue;  // the account is gone
-      if (draft.incoming_chat && !Accepts(*info, *draft.incoming_chat)) continue;
-      event.tenant_id = info->tenant_id;
-    }
-    event.id = crypto::SortableId("evt");
-    event.type = draft.type;
-    event.account_id = draft.account_id;
-    event.created_at = now;
-    event.dedup_key = draft.dedup_key;
-    event.data = infra_.envelope().SealRecord("event", event.id, draft.data.dump());
-    data[event.id] = &draft.data;
-    events.push_back(std::move(event));
+    auto event = Seal(draft);
+    if (!event) continue;
+    data[event->id] = &draft.data;
+    events.push_back(std::move(*event));
   }
   if (events.empty()) return;
   auto written = infra_.store().AppendEvents(std::move(events));
-  std::set<std::string> tenants;
+  Keep(written, [&](const store::Event& event) { return View(event, *data.at(event.id)); });
+}
+
+void EventService::Appended(const std::vector<store::Event>& written) {
+  Keep(written, [this](const store::Event& event) { return View(event); });
+}
+
+void EventService::Keep(const std::vector<store::Event>& written,
+                        const std::function<nlohmann::json(const store::Event&)>& view) {
+  // By tenant, in seq order (as written).
+  std::map<std::string, std::vector<const store::Event*>> by_tenant;
+  for (const auto& event : written) by_tenant[event.tenant_id].push_back(&event);
+  std::map<std::string, std::pair<std::int64_t, std::vector<nlohmann::json>>> views;
+  for (const auto& [tenant, events] : by_tenant) {
+    auto& [first, list] = views[tenant];
+    first = events.front()->seq;
+    for (const auto* event : events) list.push_back(view(*event));
+  }
   {
     std::lock_guard lock(mutex_);
-    for (const auto& event : written) {
-      tenants.insert(event.tenant_id);
-      KeepInTail(event, *data.at(event.id));
-    }
+    for (auto& [tenant, batch] : views) KeepInTail(tenant, batch.first, std::move(batch.second));
   }
-  for (const auto& tenant : tenants) WakeWaiters(tenant);
+  for (const auto& [tenant, batch] : views) WakeWaiters(tenant);
 }
 
 std::optional<EventService::AccountInfo> EventService::Info(const std::string& account_id) {
@@ -246,8 +265,12 @@ std::optional<EventService::AccountInfo> EventService::Info(const std::string& a
   }
   auto row = infra_.store().FindAccount(account_id);
   if (!row) return std::nullopt;
-  OnAccountUpdated(*row);
-  return AccountInfo{row->tenant_id, row->accepts_private, row->accepts_groups, row->accepts_channels};
+  // A change heard meanwhile (OnAccountUpdated) is newer than this row: it stays.
+  std::lock_guard lock(mutex_);
+  return accounts_info_
+      .try_emplace(account_id,
+                   AccountInfo{row->tenant_id, row->accepts_private, row->accepts_groups, row->accepts_channels})
+      .first->second;
 }
 
 void EventService::OnAccountUpdated(const store::Account& account) {
@@ -347,15 +370,29 @@ bool EventService::TakeWaiter(std::uint64_t token, Waiter* out) {
   return true;
 }
 
-void EventService::KeepInTail(const store::Event& event, nlohmann::json data) {
-  Tail& tail = tails_[event.tenant_id];
-  // Not the next seq (another writer, or the first batch): start afresh from this one.
-  if (tail.events.empty() || event.seq != tail.first + static_cast<std::int64_t>(tail.events.size())) {
-    tail.events.clear();
-    tail.first = event.seq;
+void EventService::KeepInTail(const std::string& tenant_id, std::int64_t first, std::vector<nlohmann::json> views) {
+  if (views.empty()) return;
+  Tail& tail = tails_[tenant_id];
+  const std::int64_t last = first + static_cast<std::int64_t>(views.size()) - 1;
+  const std::int64_t end = tail.first + static_cast<std::int64_t>(tail.events.size());  // the next seq it expects
+  if (!tail.events.empty() && last == tail.first - 1) {
+    // Written just before what the tail holds, and heard after it (the
+    // outbox's journal and the writer each append): in front.
+    for (auto it = views.rbegin(); it != views.rend(); ++it) tail.events.push_front(std::move(*it));
+    tail.first = first;
+  } else if (!tail.events.empty() && last < end) {
+    // Older, with a gap to what the tail holds: left to the store. The tail's
+    // end never moves back, or a waiter caught up to it would miss what lies beyond.
+    return;
+  } else {
+    // Not the next seq (another node, or the first batch): start afresh from this one.
+    if (tail.events.empty() || first != end) {
+      tail.events.clear();
+      tail.first = first;
+    }
+    for (auto& view : views) tail.events.push_back(std::move(view));
   }
-  tail.events.push_back(View(event, std::move(data)));
-  if (tail.events.size() > kTailSize) {
+  while (tail.events.size() > kTailSize) {
     tail.events.pop_front();
     ++tail.first;
   }

@@ -153,8 +153,16 @@ class EventService : public AccountObserver {
   static constexpr std::size_t kMaxHeld = 10000;
   static constexpr std::size_t kTailSize = 1024;
   // Outbox sends, by the outbox: message.sent / message.failed with its id.
-  void OutboxSent(const store::OutboxEntry& entry);
-  void OutboxFailed(const store::OutboxEntry& entry);
+  // The outbox appends it with the entry's final state (OutboxService::EndEvents):
+  // Seal makes the event, Appended takes in what the outbox's journal wrote;
+  // Append(OutboxEnd(entry)) when it goes on its own.
+  static EventDraft OutboxEnd(const store::OutboxEntry& entry);
+  // A draft as the log stores it (tenant, id, sealed data), or none when its
+  // account is gone or does not take it. May read the account from the store.
+  std::optional<store::Event> Seal(const EventDraft& draft);
+  // Events another writer appended (the outbox's journal): kept for live
+  // consumers, who are woken.
+  void Appended(const std::vector<store::Event>& written);
 
  private:
   struct AccountInfo {
@@ -195,8 +203,12 @@ class EventService : public AccountObserver {
   static bool Accepts(const AccountInfo& info, telegram::ChatType type);
   void WakeWaiters(const std::string& tenant_id);
   bool TakeWaiter(std::uint64_t token, Waiter* out);
-  // Keeps written events (with their data in clear) in their tenant's tail. Under mutex_.
-  void KeepInTail(const store::Event& event, nlohmann::json data);
+  // Keeps written events in their tenants' tails (`view`: each one as
+  // consumers see it), then wakes the tenants' waiters.
+  void Keep(const std::vector<store::Event>& written, const std::function<nlohmann::json(const store::Event&)>& view);
+  // Keeps a tenant's written events (seqs first.., as consumers see them) in
+  // its tail. Under mutex_.
+  void KeepInTail(const std::string& tenant_id, std::int64_t first, std::vector<nlohmann::json> views);
   // The events after query.after from the tenant's tail, or nullopt when the
   // tail does not reach back to the cursor (or the cursor is past it). Under mutex_.
   std::optional<Events> FromTail(const store::EventQuery& query) const;

@@ -99,7 +99,7 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   // journal answers in the order of the rows, so the sender's queue gets them
   // in that order too. The uploaded files wait with the answer.
   auto media = std::make_shared<std::optional<MediaRequest>>(std::move(request.media));
-  journal_.Write({Sealed(entry, true), WriteKind::kInsert}, [this, entry, key = request.idempotency_key, media,
+  journal_.Write({Sealed(entry, true), WriteKind::kInsert, {}}, [this, entry, key = request.idempotency_key, media,
                                                done = std::move(done)](std::exception_ptr error, bool applied) {
     if (error) return done(error, entry, false);
     if (!applied) {
@@ -259,9 +259,20 @@ void OutboxService::OnSendResult(const std::string& account_id, std::int64_t cha
   });
 }
 
-void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind) {
+void OutboxService::SetEndEvents(EndEvents hooks) {
+  end_events_ = std::move(hooks);
+  journal_.OnAppended(end_events_.appended);
+}
+
+void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
+                          std::vector<store::Event> events) {
   metrics_.Track(entry);
-  OutboxJournal::Done done = [this, entry, later_if_away, then = std::move(then)](std::exception_ptr error, bool) {
+  const bool with_events = !events.empty();
+  OutboxJournal::Done done = [this, entry, later_if_away, with_events, then = std::move(then)](std::exception_ptr error,
+                                                                                               bool applied) {
+    // Not written with the state (a state kept for later is written without
+    // it; an entry gone meanwhile takes none): the event goes on its own.
+    if ((error || !applied) && with_events && end_events_.append) end_events_.append(entry);
     error = Written(entry, later_if_away, error);
     if (then) background_.Post([then, error] { then(error); });
   };
@@ -276,7 +287,7 @@ void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, T
       return journal_.Then([done, error = std::current_exception()] { done(error, false); });
     }
   }
-  journal_.Write({std::move(stored), kind}, std::move(done));
+  journal_.Write({std::move(stored), kind, std::move(events)}, std::move(done));
 }
 
 std::exception_ptr OutboxService::Written(const store::OutboxEntry& entry, bool later_if_away,
@@ -314,8 +325,8 @@ void OutboxService::WriteUnsaved() {
     unsaved_retry_posted_ = false;
     try {
       std::vector<store::OutboxWrite> writes;
-      for (const auto& [id, entry] : unsaved_) writes.push_back({Sealed(entry, true), WriteKind::kWhole});
-      infra_.store().WriteOutbox(writes);
+      for (const auto& [id, entry] : unsaved_) writes.push_back({Sealed(entry, true), WriteKind::kWhole, {}});
+      infra_.store().WriteOutbox(writes, nullptr);
       unsaved_.clear();
       spdlog::info("outbox: the store is back; the states kept meanwhile are written");
     } catch (const std::exception& e) {

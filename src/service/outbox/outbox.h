@@ -140,6 +140,19 @@ class OutboxService : public AccountObserver {
   // Calls `listener` once for every entry that ends sent or failed (clear
   // values; on the background thread, or in Resume). Only before Resume.
   void OnFinished(EntryDone listener) { finished_listeners_.push_back(std::move(listener)); }
+  // How an entry's end reaches the event log. `seal` makes its event (clear
+  // entry in, sealed event out; none: no event), which the journal appends in
+  // the transaction that writes the final state, so that neither is on disk
+  // without the other; `appended` hears of the events so written (on the
+  // journal's thread). When that write fails, or the state is written another
+  // way (an entry found in flight at a restart), `append` queues the event on
+  // its own instead. Only before Resume.
+  struct EndEvents {
+    std::function<std::optional<store::Event>(const store::OutboxEntry& entry)> seal;
+    std::function<void(const std::vector<store::Event>& events)> appended;
+    EntryDone append;
+  };
+  void SetEndEvents(EndEvents hooks);
 
   // AccountObserver: a session ready or a status change may unblock a queue;
   // an unlink ends it; late send outcomes settle entries.
@@ -193,16 +206,19 @@ class OutboxService : public AccountObserver {
   // no sealed column, so it needs no sealing; kWhole (an entry that moved to
   // another account) seals them again.
   using WriteKind = store::OutboxWrite::Kind;
-  void Save(const store::OutboxEntry& entry, std::function<void()> then = {}, WriteKind kind = WriteKind::kState) {
+  void Save(const store::OutboxEntry& entry, std::function<void()> then = {}, WriteKind kind = WriteKind::kState,
+            std::vector<store::Event> events = {}) {
     Write(entry, true, [then = std::move(then)](std::exception_ptr) {
       if (then) then();
-    }, kind);
+    }, kind, std::move(events));
   }
   // The same, but `then` learns the error (store::StoreUnavailable) instead of
   // the state waiting: a send must be known to be in flight before it leaves.
   using Then = std::function<void(std::exception_ptr error)>;
   void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then), WriteKind::kState); }
-  void Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind);
+  // `events` go down with the write (EndEvents); should it fail, each is queued on its own.
+  void Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
+             std::vector<store::Event> events = {});
   // Journal: a write's outcome; keeps the state in memory while the store is away.
   std::exception_ptr Written(const store::OutboxEntry& entry, bool later_if_away, std::exception_ptr error);
   // While the store is away: how soon its writes and the senders try again.
@@ -285,6 +301,7 @@ class OutboxService : public AccountObserver {
   Reassigner reassigner_;
   std::vector<EntryDone> created_listeners_;
   std::vector<EntryDone> finished_listeners_;
+  EndEvents end_events_;
 
   std::mutex unsaved_mutex_;  // guards the two below
   std::map<std::string, store::OutboxEntry> unsaved_;  // by id, sealed: states the store could not take yet

@@ -66,7 +66,7 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
     std::vector<std::pair<std::exception_ptr, bool>> outcomes;
     {
       try {
-        for (bool applied : store_.WriteOutbox(writes)) outcomes.emplace_back(nullptr, applied);
+        for (bool applied : WriteRows(writes)) outcomes.emplace_back(nullptr, applied);
       } catch (const store::StoreUnavailable&) {
         outcomes.assign(writes.size(), {std::current_exception(), false});
       } catch (const std::exception&) {
@@ -75,7 +75,7 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
         if (writes.size() == 1) outcomes.emplace_back(std::current_exception(), false);
         for (std::size_t i = 0; writes.size() > 1 && i < writes.size(); ++i) {
           try {
-            outcomes.emplace_back(nullptr, store_.WriteOutbox({writes[i]}).at(0));
+            outcomes.emplace_back(nullptr, WriteRows({writes[i]}).at(0));
           } catch (const std::exception&) {
             outcomes.emplace_back(std::current_exception(), false);
           }
@@ -91,6 +91,19 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
     }
     begin = end;
   }
+}
+
+std::vector<bool> OutboxJournal::WriteRows(const std::vector<store::OutboxWrite>& writes) {
+  std::vector<store::Event> appended;
+  auto applied = store_.WriteOutbox(writes, &appended);
+  if (!appended.empty() && appended_) {
+    try {
+      appended_(appended);
+    } catch (const std::exception& e) {
+      spdlog::error("outbox: after appending events: {}", e.what());
+    }
+  }
+  return applied;
 }
 
 }  // namespace tgmux::service

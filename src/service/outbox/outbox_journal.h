@@ -27,6 +27,10 @@ class OutboxJournal {
   // idempotency key is taken, or an update of an entry that is gone).
   using Done = std::function<void(std::exception_ptr error, bool applied)>;
 
+  // Gets the events a batch appended (OutboxWrite::events), with their seq,
+  // on the journal's thread, before the batch's `done`s run.
+  using Appended = std::function<void(const std::vector<store::Event>& events)>;
+
   explicit OutboxJournal(store::Store& store);
   ~OutboxJournal();  // writes what is queued, then stops
   OutboxJournal(const OutboxJournal&) = delete;
@@ -39,6 +43,8 @@ class OutboxJournal {
   // write that could not be prepared (its entry could not be sealed), so that
   // what the caller does instead keeps its place in the order.
   void Then(std::function<void()> task);
+  // Before the first write.
+  void OnAppended(Appended listener) { appended_ = std::move(listener); }
 
   // At most this many writes in one transaction.
   static constexpr std::size_t kMaxBatch = 256;
@@ -52,8 +58,11 @@ class OutboxJournal {
   void Add(Item item);
   void Loop();
   void WriteBatch(std::vector<Item>& batch);
+  // One store call; its appended events go to the listener.
+  std::vector<bool> WriteRows(const std::vector<store::OutboxWrite>& writes);
 
   store::Store& store_;
+  Appended appended_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
   std::vector<Item> queued_;

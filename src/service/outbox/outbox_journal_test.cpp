@@ -47,19 +47,19 @@ TEST_F(OutboxJournalTest, AnswersEachWriteInOrderOnceItIsStored) {
         if (what == "insert 1") EXPECT_TRUE(store_->FindOutbox("msg_1")) << "answered before it was stored";
       };
     };
-    journal.Write({Entry("msg_1", "key-1"), Kind::kInsert}, record("insert 1"));
+    journal.Write({Entry("msg_1", "key-1"), Kind::kInsert, {}}, record("insert 1"));
     for (int i = 2; i <= 200; ++i) {
-      journal.Write({Entry("msg_" + std::to_string(i)), Kind::kInsert}, record("insert " + std::to_string(i)));
+      journal.Write({Entry("msg_" + std::to_string(i)), Kind::kInsert, {}}, record("insert " + std::to_string(i)));
     }
     journal.Then([&] {
       std::lock_guard lock(mutex);
       answers.push_back("task");
     });
-    journal.Write({Entry("msg_dup", "key-1"), Kind::kInsert}, record("insert dup"));  // its key is taken
+    journal.Write({Entry("msg_dup", "key-1"), Kind::kInsert, {}}, record("insert dup"));  // its key is taken
     auto sent = Entry("msg_1", "key-1");
     sent.state = store::OutboxState::kSent;
-    journal.Write({sent, Kind::kState}, record("sent 1"));
-    journal.Write({Entry("msg_none"), Kind::kState}, record("state none"));
+    journal.Write({sent, Kind::kState, {}}, record("sent 1"));
+    journal.Write({Entry("msg_none"), Kind::kState, {}}, record("state none"));
   }  // the destructor writes what is queued, then stops
   std::vector<std::string> expected;
   for (int i = 1; i <= 200; ++i) expected.push_back("insert " + std::to_string(i) + " applied");

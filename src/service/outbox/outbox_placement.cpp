@@ -49,7 +49,9 @@ void OutboxService::EndInFlight(const std::vector<store::OutboxEntry>& entries) 
     metrics_.Ended(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
     try {
-      for (const auto& listener : finished_listeners_) listener(Sealed(entry, false));
+      const store::OutboxEntry clear = Sealed(entry, false);
+      if (end_events_.append) end_events_.append(clear);
+      for (const auto& listener : finished_listeners_) listener(clear);
     } catch (const std::exception& e) {
       spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
     }
