@@ -70,5 +70,38 @@ TEST_F(OutboxJournalTest, AnswersEachWriteInOrderOnceItIsStored) {
   EXPECT_FALSE(store_->FindOutbox("msg_dup"));
 }
 
+// A finished send's event goes down with its state: the listener hears of it,
+// with its seq, before the write is answered; a write that changes nothing
+// appends nothing.
+TEST_F(OutboxJournalTest, TellsOfTheEventsAWriteAppendedBeforeAnsweringIt) {
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_1")));
+  auto event = [](const std::string& id) {
+    return store::Event{"ten_a", 0, id, "message.sent", "acc_a", 1, "", "sealed-" + id};
+  };
+  auto sent = Entry("msg_1");
+  sent.state = store::OutboxState::kSent;
+  std::mutex mutex;
+  std::vector<std::string> heard;
+  {
+    OutboxJournal journal(*store_);
+    journal.OnAppended([&](const std::vector<store::Event>& events) {
+      std::lock_guard lock(mutex);
+      for (const auto& e : events) heard.push_back("appended " + e.id + " seq " + std::to_string(e.seq));
+    });
+    auto record = [&](const std::string& what) {
+      return [&, what](std::exception_ptr error, bool applied) {
+        std::lock_guard lock(mutex);
+        heard.push_back(what + (error ? " error" : applied ? " applied" : " not applied"));
+      };
+    };
+    journal.Write({sent, Kind::kState, {event("evt_1")}}, record("sent 1"));
+    journal.Write({Entry("msg_none"), Kind::kState, {event("evt_2")}}, record("state none"));
+  }
+  EXPECT_EQ(heard, (std::vector<std::string>{"appended evt_1 seq 1", "sent 1 applied", "state none not applied"}));
+  const auto log = store_->ListEvents({"ten_a", 0, 10, {}, {}});
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].id, "evt_1");
+}
+
 }  // namespace
 }  // namespace tgmux::service
