@@ -4,6 +4,8 @@
 // - throughput: wrk posts sends (32 connections, keep-alive) for a few seconds
 //   without waiting; timed from the first POST until tgmux's counter of sent
 //   messages has counted every accepted one;
+// - cpu: what tgmux and tgsim used meanwhile (cores, and per send), and how
+//   busy the whole machine was: they and the load generator share it;
 // - latency: sends posted open-loop at 2,000/s, each with ?wait=60, timed from
 //   its scheduled moment (not from when a client got to it) to the answer `sent`;
 // - tgsim alone: its raw rate between two clients (./sim_throughput).
@@ -15,9 +17,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "bench/event_world.h"
@@ -62,8 +67,37 @@ end
   return script;
 }
 
+// CPU time a process has used so far (user and system), in seconds.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i >= 14) ticks += std::stol(field);  // utime, stime
+  }
+  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The machine's busy and total CPU time so far (all cores), in ticks.
+std::pair<long, long> MachineTicks() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;
+  long value = 0, total = 0, idle = 0;
+  for (int i = 1; i <= 8 && in >> value; ++i) {
+    total += value;
+    if (i == 4 || i == 5) idle += value;  // idle, iowait
+  }
+  return {total - idle, total};
+}
+
 void ThroughputRow(const World& w, int seconds) {
   const long before = SentSoFar(w);
+  const pid_t tgmux = w.server->process().pid(), tgsim = w.sim->pid();
+  const double tgmux_before = CpuSeconds(tgmux), tgsim_before = CpuSeconds(tgsim);
+  const auto machine_before = MachineTicks();
   tgmux::testing::WrkOptions options;
   options.connections = 32;
   options.seconds = seconds;
@@ -81,6 +115,16 @@ void ThroughputRow(const World& w, int seconds) {
   std::printf("sends     %d accounts x %d chats, wrk 32 connections for %d s: %ld accepted (%ld refused), %ld sent "
               "in %.2f s: %.0f/s   target >= 10000/s   %s\n",
               kAccounts, kChats, seconds, accepted, wrk.non_2xx, sent - before, elapsed, rate, Met(rate >= 10000));
+  // Where the CPU went meanwhile: tgmux, tgsim and the load generator share the machine.
+  const double tgmux_cpu = CpuSeconds(tgmux) - tgmux_before, tgsim_cpu = CpuSeconds(tgsim) - tgsim_before;
+  const auto machine_after = MachineTicks();
+  const double busy = static_cast<double>(machine_after.first - machine_before.first) /
+                      static_cast<double>(std::max(1L, machine_after.second - machine_before.second));
+  const double sends = static_cast<double>(std::max(1L, sent - before));
+  std::printf("cpu       meanwhile: tgmux %.2f cores (%.0f us a send), tgsim %.2f cores (%.0f us a send); the machine "
+              "%.0f%% busy of %ld cores\n",
+              tgmux_cpu / elapsed, tgmux_cpu / sends * 1e6, tgsim_cpu / elapsed, tgsim_cpu / sends * 1e6, busy * 100,
+              sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 void LatencyRow(const World& w, int rate, int seconds) {

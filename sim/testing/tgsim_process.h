@@ -22,6 +22,7 @@ class TgsimProcess {
   TgsimProcess& operator=(const TgsimProcess&) = delete;
 
   int port() const { return port_; }
+  int pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // One call to the control API on a connection of its own (ControlConnection
   // keeps one open for many).
