@@ -7,7 +7,10 @@
 
 #include <csignal>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <stdexcept>
 
@@ -44,18 +47,27 @@ std::string NginxConfig(const fs::path& dir, int port) {
 }  // namespace
 
 int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("no free loopback port");
+  // Below the kernel's ephemeral range: a port the kernel hands to an outgoing
+  // connection (thousands in a test run) could take it between a server's
+  // stop and its restart on the same address. Picked at random, so that
+  // tests running side by side seldom pick the same one; bound to check.
+  int low = 32768, high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  const int first = std::max(1024, low - 12000), last = std::max(first, low - 1);
+  std::mt19937 random{std::random_device{}()};
+  std::uniform_int_distribution<int> pick(first, last);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) break;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(pick(random)));
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (free) return ntohs(address.sin_port);
   }
-  ::close(fd);
-  return ntohs(address.sin_port);
+  throw std::runtime_error("no free loopback port");
 }
 
 NginxServer::NginxServer(const std::map<std::string, std::string>& files) {

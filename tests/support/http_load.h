@@ -11,7 +11,8 @@
 
 namespace tgmux::testing {
 
-// A port nobody listens on now (the caller's server takes it a moment later).
+// A port nobody listens on now (the caller's server takes it a moment later),
+// below the kernel's ephemeral range so that no outgoing connection takes it.
 int FreeLoopbackPort();
 
 // nginx with one worker on 127.0.0.1:<free port>, serving `files` (name ->
