@@ -3,6 +3,7 @@
 // disabled, unlinked or revoked account does with its queue, and 1,000 queued
 // sends surviving kill -9.
 #include <csignal>
+#include <map>
 #include <set>
 
 #include "tests/support/outbox_fixture.h"
@@ -168,6 +169,23 @@ TEST_F(OutboxQueueTest, AThousandQueuedSendsSurviveKillMinusNine) {
   }
   for (int n : sent) EXPECT_EQ(seen.count(n), 1u) << "m" << n << " is sent but arrived " << seen.count(n) << " times";
   for (int n : unknown) EXPECT_LE(seen.count(n), 1u) << "m" << n << " arrived twice";
+
+  // Each final state has its event, the kill notwithstanding: message.sent for
+  // a sent entry, message.failed for one whose outcome is unknown.
+  std::map<std::string, std::string> events;  // outbox id -> event type
+  for (std::int64_t after = 0;;) {
+    auto page = http().Get("/v1/events?timeout=0&limit=500&types=message.sent,message.failed&after=" +
+                           std::to_string(after));
+    ASSERT_EQ(page.status, 200) << page.body;
+    const json body = page.Json();
+    for (const auto& event : body["items"]) {
+      if (event["data"]["outbox_id"].is_string()) events[event["data"]["outbox_id"]] = event["type"];
+    }
+    if (body["items"].empty()) break;
+    after = std::stoll(body["next_cursor"].get<std::string>());
+  }
+  for (int n : sent) EXPECT_EQ(events[ids[n]], "message.sent") << "m" << n;
+  for (int n : unknown) EXPECT_EQ(events[ids[n]], "message.failed") << "m" << n;
 }
 
 }  // namespace
