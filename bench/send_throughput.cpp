@@ -18,11 +18,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <mutex>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include "bench/event_world.h"
@@ -65,19 +63,6 @@ request = function()
 end
 )";
   return script;
-}
-
-// CPU time a process has used so far (user and system), in seconds.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
-  std::string field;
-  long ticks = 0;
-  for (int i = 3; fields >> field && i <= 15; ++i) {
-    if (i >= 14) ticks += std::stol(field);  // utime, stime
-  }
-  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // The machine's busy and total CPU time so far (all cores), in ticks.

@@ -2,9 +2,9 @@
 
 #include <sodium.h>
 
-#include <chrono>
 #include <cstdint>
 
+#include "common/time.h"
 #include "crypto/sodium.h"
 
 namespace tgmux::crypto {
@@ -32,9 +32,7 @@ std::string SortableId(std::string_view prefix) {
   EnsureSodium();
   unsigned char bytes[kIdBytes];
   randombytes_buf(bytes, sizeof bytes);
-  const auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count());
+  const auto ms = static_cast<std::uint64_t>(UnixMillis());
   for (int i = 0; i < 5; ++i) bytes[i] = static_cast<unsigned char>(ms >> (8 * (4 - i)));  // 40 bits, big-endian
   return Format(prefix, bytes);
 }

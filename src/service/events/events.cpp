@@ -242,14 +242,13 @@ void EventService::Appended(const std::vector<store::Event>& written) {
 
 void EventService::Keep(const std::vector<store::Event>& written,
                         const std::function<nlohmann::json(const store::Event&)>& view) {
-  // By tenant, in seq order (as written).
-  std::map<std::string, std::vector<const store::Event*>> by_tenant;
-  for (const auto& event : written) by_tenant[event.tenant_id].push_back(&event);
+  // By tenant: the first seq and the events as consumers see them (each
+  // tenant's seqs are consecutive in a batch, as written).
   std::map<std::string, std::pair<std::int64_t, std::vector<nlohmann::json>>> views;
-  for (const auto& [tenant, events] : by_tenant) {
-    auto& [first, list] = views[tenant];
-    first = events.front()->seq;
-    for (const auto* event : events) list.push_back(view(*event));
+  for (const auto& event : written) {
+    auto& [first, list] = views[event.tenant_id];
+    if (list.empty()) first = event.seq;
+    list.push_back(view(event));
   }
   {
     std::lock_guard lock(mutex_);

@@ -264,6 +264,19 @@ void OutboxService::SetEndEvents(EndEvents hooks) {
   journal_.OnAppended(end_events_.appended);
 }
 
+std::vector<store::Event> OutboxService::EndEvent(const store::OutboxEntry& entry) {
+  std::vector<store::Event> events;
+  if (!end_events_.seal) return events;
+  try {
+    if (auto event = end_events_.seal(entry)) events.push_back(std::move(*event));
+  } catch (const std::exception& e) {
+    // Its account's tenant could not be read (the store away): on its own, later.
+    spdlog::warn("outbox {}: its event waits for the store: {}", entry.id, e.what());
+    if (end_events_.append) end_events_.append(entry);
+  }
+  return events;
+}
+
 void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
                           std::vector<store::Event> events) {
   metrics_.Track(entry);

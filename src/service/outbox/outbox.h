@@ -219,6 +219,9 @@ class OutboxService : public AccountObserver {
   // `events` go down with the write (EndEvents); should it fail, each is queued on its own.
   void Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
              std::vector<store::Event> events = {});
+  // The event an entry's end writes with its final state (clear entry in);
+  // none when it cannot be made now (the store away): then it is queued on its own.
+  std::vector<store::Event> EndEvent(const store::OutboxEntry& entry);
   // Journal: a write's outcome; keeps the state in memory while the store is away.
   std::exception_ptr Written(const store::OutboxEntry& entry, bool later_if_away, std::exception_ptr error);
   // While the store is away: how soon its writes and the senders try again.

@@ -204,16 +204,7 @@ void OutboxService::Finish(const std::string& account_id, store::OutboxEntry ent
     spdlog::info("outbox {} of account {}: failed ({})", entry.id, account_id, entry.error_code);
   }
   // Its message.sent or message.failed goes down with the final state.
-  std::vector<store::Event> events;
-  if (end_events_.seal) {
-    try {
-      if (auto event = end_events_.seal(entry)) events.push_back(std::move(*event));
-    } catch (const std::exception& e) {
-      // Its account's tenant could not be read (the store away): on its own, later.
-      spdlog::warn("outbox {}: its event waits for the store: {}", entry.id, e.what());
-      if (end_events_.append) end_events_.append(entry);
-    }
-  }
+  auto events = EndEvent(entry);
   Save(entry, [this, entry] {
     // Once on disk: whoever hears of the end can rely on it. Listeners first
     // (a pool's counters, a dialog's), so that a client answered by Notify

@@ -46,30 +46,21 @@ void OutboxService::EndInFlight(const std::vector<store::OutboxEntry>& entries) 
         "sent again to avoid a double send";
     entry.updated_at = UnixSeconds();
     std::optional<store::OutboxEntry> clear;
-    std::vector<store::Event> events;
     try {
       clear = Sealed(entry, false);
     } catch (const std::exception& e) {
       spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
     }
-    try {
-      if (clear && end_events_.seal) {
-        if (auto event = end_events_.seal(*clear)) events.push_back(std::move(*event));
-      }
-    } catch (const std::exception& e) {
-      spdlog::warn("outbox {}: its event waits for the store: {}", entry.id, e.what());
-      if (end_events_.append) end_events_.append(*clear);
-    }
     // The state and its message.failed in one transaction, as Finish writes them.
     std::vector<store::Event> appended;
-    infra_.store().WriteOutbox({{entry, WriteKind::kWhole, std::move(events)}}, &appended);
+    infra_.store().WriteOutbox({{entry, WriteKind::kWhole, clear ? EndEvent(*clear) : std::vector<store::Event>{}}},
+                               &appended);
     if (!appended.empty() && end_events_.appended) end_events_.appended(appended);
     metrics_.Ended(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
+    if (!clear) continue;
     try {
-      for (const auto& listener : finished_listeners_) {
-        if (clear) listener(*clear);
-      }
+      for (const auto& listener : finished_listeners_) listener(*clear);
     } catch (const std::exception& e) {
       spdlog::error("outbox {}: after marking it failed: {}", entry.id, e.what());
     }
