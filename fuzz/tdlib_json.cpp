@@ -15,6 +15,7 @@
 #include "telegram/error_map.h"
 #include "telegram/media_json.h"
 #include "telegram/message_parse.h"
+#include "telegram/td_json_reader.h"
 #include "telegram/td_parse.h"
 
 namespace {
@@ -79,7 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)Utf16Length(input);
   json value = json::parse(input, nullptr, false);
+  static TdJsonReader reader;
+  json read = reader.Read(input);
+  FUZZ_CHECK(read.is_discarded() == value.is_discarded());
   if (value.is_discarded()) return 0;
+  FUZZ_CHECK(read == value && read.dump() == value.dump());
   Walk(value, 0);
   return 0;
 }

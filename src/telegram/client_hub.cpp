@@ -232,7 +232,7 @@ void ClientHub::ReceiveLoop() {
 }
 
 void ClientHub::Dispatch(const char* text) {
-  auto object = nlohmann::json::parse(text, nullptr, false);
+  auto object = reader_.Read(text);
   if (object.is_discarded() || !object.is_object()) {
     spdlog::warn("telegram: TDLib emitted something that is not a JSON object; dropped");
     return;

@@ -22,6 +22,7 @@
 
 #include "telegram/pending_requests.h"
 #include "telegram/result.h"
+#include "telegram/td_json_reader.h"
 #include "telegram/tdjson.h"
 #include "telegram/types.h"
 
@@ -139,6 +140,7 @@ class ClientHub {
 
   const std::unique_ptr<TdJson> td_;
   const std::chrono::milliseconds default_deadline_;
+  TdJsonReader reader_;  // the receive thread's
 
   mutable std::mutex mutex_;
   std::condition_variable timer_wakeup_;
