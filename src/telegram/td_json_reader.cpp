@@ -13,9 +13,9 @@ namespace {
 using nlohmann::json;
 using simdjson::dom::element_type;
 
-// Whether the text may hold the integer -0, which simdjson reads as 0 and
-// nlohmann as a signed zero of the other kind. "-0" inside a string counts
-// too: such a text just goes to nlohmann's parser.
+// Whether the text may hold the integer -0: simdjson reads it as it reads 0,
+// which Build makes unsigned, where nlohmann makes it a signed integer. A "-0"
+// inside a string counts too; such a text just goes to nlohmann's parser.
 bool MayHoldMinusZero(std::string_view text) {
   for (auto at = text.find("-0"); at != std::string_view::npos; at = text.find("-0", at + 2)) {
     const char next = at + 2 < text.size() ? text[at + 2] : ' ';
