@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <tuple>
 #include <utility>
 
 namespace tgmux::telegram {
@@ -31,8 +30,7 @@ json Build(simdjson::dom::element element) {
       auto& members = object.get_ref<json::object_t&>();
       for (auto [key, value] : simdjson::dom::object(element)) {
         // A repeated key keeps its last value, as nlohmann's parser does.
-        auto slot = members.emplace(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple());
-        slot.first->second = Build(value);
+        members.insert_or_assign(std::string(key), Build(value));
       }
       return object;
     }
@@ -69,14 +67,12 @@ TdJsonReader::TdJsonReader() : impl_(std::make_unique<Impl>()) {}
 TdJsonReader::~TdJsonReader() = default;
 
 json TdJsonReader::Read(std::string_view text) {
+  if (MayHoldMinusZero(text)) return json::parse(text, nullptr, false);
   auto& padded = impl_->padded;
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
-  if (!MayHoldMinusZero(text) &&
-      impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) {
-    return Build(root);
-  }
+  if (impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) return Build(root);
   return json::parse(text, nullptr, false);
 }
 
