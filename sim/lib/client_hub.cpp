@@ -7,6 +7,8 @@
 #include <thread>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include "sim/tdapi/request.h"
 #include "sim/tdapi/sync_methods.h"
@@ -27,6 +29,13 @@ Json WithWorkingDirectory(Json db) {
   char cwd[4096];
   if (db.is_object() && getcwd(cwd, sizeof cwd) != nullptr) db["cwd"] = std::string(cwd);
   return db;
+}
+
+// The library reads a request itself only to open the database of setTdlibParameters, or
+// to answer for an unknown client; everything else goes to tgsim as it came, and tgsim
+// parses it. The method's name can only be spelt out literally or with \u escapes.
+bool MayBeSetTdlibParameters(std::string_view raw) {
+  return raw.find("setTdlibParameters") != std::string_view::npos || raw.find("\\u") != std::string_view::npos;
 }
 
 }  // namespace
@@ -61,18 +70,20 @@ Connection* ClientHub::ConnectionFor(const std::string& address) {
 
 void ClientHub::Send(int client_id, const char* request) {
   std::string raw = request != nullptr ? request : "";
-  ParsedRequest parsed = ParseRequest(raw);
+  std::optional<ParsedRequest> parsed;
+  if (MayBeSetTdlibParameters(raw)) parsed = ParseRequest(raw);
   std::unique_lock lock(mutex_);
   auto it = clients_.find(client_id);
   if (it == clients_.end()) {
-    Json error = MakeError(400, "Invalid TDLib instance specified");
     lock.unlock();
-    return Push(client_id, Envelope(error, parsed.error ? std::nullopt : parsed.extra, client_id));
+    if (!parsed) parsed = ParseRequest(raw);
+    Json error = MakeError(400, "Invalid TDLib instance specified");
+    return Push(client_id, Envelope(error, parsed->error ? std::nullopt : parsed->extra, client_id));
   }
-  Json frame = {{"c", client_id}, {"raw", raw}};
+  Json frame = {{"c", client_id}, {"raw", std::move(raw)}};
   if (it->second.held) return it->second.held_frames.push_back(frame.dump());
-  if (!parsed.error && parsed.type == "setTdlibParameters") {
-    frame["db"] = PrepareParameters(client_id, it->second, parsed.object, frame);
+  if (parsed && !parsed->error && parsed->type == "setTdlibParameters") {
+    frame["db"] = PrepareParameters(client_id, it->second, parsed->object, frame);
     if (it->second.held) return;
   }
   Connection* connection = it->second.connection;

@@ -109,6 +109,18 @@ TEST_F(SimLifecycle, SessionRevokedWhileAwayLogsOutOnRestart) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/td.binlog"));
 }
 
+// The library opens the database itself, so it must see setTdlibParameters however its
+// name is written: the library passes other requests to tgsim without reading them.
+TEST_F(SimLifecycle, ParametersWhoseTypeIsWrittenWithEscapesOpenTheDatabase) {
+  std::string dir = TempDir();
+  ScriptedClient& client = NewClient();
+  std::string raw = Parameters(dir).dump();
+  raw.replace(raw.find("setTdlibParameters"), 18, "set\\u0054dlibParameters");
+  client.SendRaw(raw);
+  ASSERT_TRUE(client.WaitForAuthState("authorizationStateWaitPhoneNumber"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/td.binlog"));
+}
+
 TEST_F(SimLifecycle, RestartInTheMiddleOfALoginResumesIt) {
   std::string dir = TempDir();
   CreateUser("+15550407", "Mid", {{"password", "pw"}});
