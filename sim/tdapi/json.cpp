@@ -1,9 +1,101 @@
 #include "sim/tdapi/json.h"
 
+#include <charconv>
+
 namespace tgsim {
+namespace {
+
+std::string NlohmannDump(const Json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/true, Json::error_handler_t::replace);
+}
+
+// Appends a string of printable ASCII and control characters, escaped as nlohmann does.
+// False (and nothing appended) when it holds DEL or a byte beyond ASCII: nlohmann then
+// escapes, or replaces, per code point.
+bool AppendAsciiString(std::string& out, const std::string& text) {
+  for (unsigned char c : text) {
+    if (c >= 0x7f) return false;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the characters not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(text, run, text.size() - run);
+  out += '"';
+  return true;
+}
+
+template <class Integer>
+void AppendInteger(std::string& out, Integer value) {
+  char buffer[24];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+// Writes what NlohmannDump writes, without its per-character work on the common case
+// (objects, arrays, integers, ASCII strings); floats and other strings go to nlohmann.
+void DumpTo(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, member] : value.get_ref<const Json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        if (!AppendAsciiString(out, key)) out += NlohmannDump(Json(key));
+        out += ':';
+        DumpTo(out, member);
+      }
+      out += '}';
+      return;
+    }
+    case Json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value.get_ref<const Json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        DumpTo(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::value_t::string:
+      if (!AppendAsciiString(out, value.get_ref<const std::string&>())) out += NlohmannDump(value);
+      return;
+    case Json::value_t::number_integer: return AppendInteger(out, value.get<std::int64_t>());
+    case Json::value_t::number_unsigned: return AppendInteger(out, value.get<std::uint64_t>());
+    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case Json::value_t::null: out += "null"; return;
+    default: out += NlohmannDump(value);  // floats, binary, discarded
+  }
+}
+
+}  // namespace
 
 std::string Dump(const Json& value) {
-  return value.dump(-1, ' ', /*ensure_ascii=*/true, Json::error_handler_t::replace);
+  std::string out;
+  out.reserve(256);
+  DumpTo(out, value);
+  return out;
 }
 
 Json MakeError(int code, std::string_view message) {
