@@ -134,7 +134,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void HandleGetChats(Request& request);
   void HandleOpenChat(Request& request);
   void HandleCloseChat(Request& request);
-  void EmitChatLastMessage(std::int64_t chat_id);
+  // `shown` and its object, when the caller has just built it: used if it is the last.
+  void EmitChatLastMessage(std::int64_t chat_id, const StoredMessage* shown = nullptr, Json shown_object = {});
 
   // Joining and leaving groups, invite links (client_join.cpp).
   void HandleJoinChat(Request& request);

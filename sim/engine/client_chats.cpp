@@ -61,21 +61,18 @@ bool ClientSession::RejectBot(Request& request) {
   return true;
 }
 
-void ClientSession::EmitChatLastMessage(std::int64_t chat_id) {
+void ClientSession::EmitChatLastMessage(std::int64_t chat_id, const StoredMessage* shown, Json shown_object) {
   const Dialog* dialog = world_.cloud().FindDialog(user_id_, chat_id);
-  Json update = Obj("updateChatLastMessage");
+  const StoredMessage* last = dialog != nullptr ? dialog->Last() : nullptr;
+  Json update = Obj("updateChatLastMessage");  // schema order: chat_id, last_message, positions
   update["chat_id"] = chat_id;
-  update["positions"] = Json::array();
-  if (dialog != nullptr && dialog->Last() != nullptr) {
-    update["last_message"] = MessageObject(chat_id, *dialog->Last(), files_);
-    update["positions"].push_back(ChatPosition(Cloud::ChatOrder(*dialog)));
+  if (last != nullptr) {
+    update["last_message"] = last == shown ? std::move(shown_object) : MessageObject(chat_id, *last, files_);
+    update["positions"] = Json::array({ChatPosition(Cloud::ChatOrder(*dialog))});
+  } else {
+    update["positions"] = Json::array();
   }
-  // Schema order: chat_id, last_message, positions.
-  Json ordered = Obj("updateChatLastMessage");
-  ordered["chat_id"] = chat_id;
-  if (update.contains("last_message")) ordered["last_message"] = update["last_message"];
-  ordered["positions"] = update["positions"];
-  Emit(ordered);
+  Emit(update);
 }
 
 void ClientSession::HandleGetMe(Request& request) {

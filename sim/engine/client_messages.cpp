@@ -8,11 +8,14 @@ namespace tgsim {
 namespace {
 
 // Inserts `key` right after `after`, keeping the schema order of the other fields.
-Json InsertAfter(const Json& object, std::string_view after, std::string_view key, Json value) {
+// `object` (which has no `key` yet) with key: value placed after `after`; its members move.
+Json InsertAfter(Json object, std::string_view after, std::string_view key, Json value) {
   Json out = Json::object();
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    out[it.key()] = it.value();
-    if (it.key() == after) out[std::string(key)] = value;
+  auto& members = out.get_ref<Json::object_t&>();
+  members.reserve(object.size() + 1);
+  for (auto& [name, member] : object.get_ref<Json::object_t&>()) {
+    members.emplace_back(name, std::move(member));
+    if (name == after) members.emplace_back(std::string(key), std::move(value));
   }
   return out;
 }
@@ -203,7 +206,7 @@ void ClientSession::SendSucceeded(std::int64_t chat_id, std::int64_t temp_id,
   update["message"] = MessageObject(chat_id, sent, files_);
   update["old_message_id"] = temp_id;
   Emit(update);
-  EmitChatLastMessage(chat_id);
+  EmitChatLastMessage(chat_id, &sent, std::move(update["message"]));
   world_.DeliverNewMessages(copies, this);
 }
 
@@ -309,7 +312,7 @@ void ClientSession::OnNewMessage(std::int64_t chat_id, std::int64_t message_id) 
   Json update = Obj("updateNewMessage");
   update["message"] = MessageObject(chat_id, message, files_);
   Emit(update);
-  EmitChatLastMessage(chat_id);
+  EmitChatLastMessage(chat_id, &message, std::move(update["message"]));
   if (!message.outgoing) OnReadInbox(chat_id);
 }
 
