@@ -13,15 +13,17 @@ std::string NlohmannDump(const Json& value) {
 // False (and nothing appended) when it holds DEL or a byte beyond ASCII: nlohmann then
 // escapes, or replaces, per code point.
 bool AppendAsciiString(std::string& out, const std::string& text) {
-  for (unsigned char c : text) {
-    if (c >= 0x7f) return false;
-  }
   static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t start = out.size();
   out += '"';
   std::size_t run = 0;  // start of the characters not yet appended
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') continue;
+    if (c >= 0x7f) {
+      out.resize(start);
+      return false;
+    }
     out.append(text, run, i - run);
     run = i + 1;
     switch (c) {
@@ -93,7 +95,7 @@ void DumpTo(std::string& out, const Json& value) {
 
 std::string Dump(const Json& value) {
   std::string out;
-  out.reserve(256);
+  out.reserve(1024);  // a message and its update fit
   DumpTo(out, value);
   return out;
 }
