@@ -168,7 +168,7 @@ AuthState ParseAuthState(const nlohmann::json& state) {
 std::optional<Me> ParseMe(const nlohmann::json& user) {
   if (!user.is_object() || user.value("@type", "") != "user") return std::nullopt;
   Me me;
-  me.user_id = user.value("id", std::int64_t{0});
+  me.user_id = IntField(user, "id");
   me.first_name = StringField(user, "first_name");
   me.last_name = StringField(user, "last_name");
   me.phone = StringField(user, "phone_number");

@@ -99,5 +99,16 @@ TEST(TelegramAuthState, MeFromUser) {
   EXPECT_FALSE(ParseMe(json::parse(R"({"@type":"error","code":401,"message":"Unauthorized"})")));
 }
 
+// Found by fuzz/tdlib_json: an id beyond 64 bits is a float to nlohmann, and converting
+// it to int64 was undefined (the id came out as garbage). It reads as no id.
+TEST(TelegramAuthState, MeWithAnIdNoIntegerCanHoldHasNoId) {
+  for (const char* id : {"77718446744073709551616", "-1e30", "1.5", "\"123\""}) {
+    auto me = ParseMe(json::parse(std::string(R"({"@type":"user","id":)") + id + R"(,"first_name":"Ann"})"));
+    ASSERT_TRUE(me) << id;
+    EXPECT_EQ(me->user_id, std::string(id) == "\"123\"" ? 123 : 0) << id;
+    EXPECT_EQ(me->first_name, "Ann") << id;
+  }
+}
+
 }  // namespace
 }  // namespace tgmux::telegram
