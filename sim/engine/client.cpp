@@ -19,16 +19,24 @@ void ClientSession::Detach() {
 }
 
 void ClientSession::Emit(const Json& object) {
+  if (sink_ != nullptr) EmitText(Dump(object));
+}
+
+void ClientSession::EmitText(std::string object_text) {
   if (sink_ == nullptr) return;
-  sink_->SendLine(std::to_string(client_id_) + " " + Envelope(object, std::nullopt, client_id_));
+  sink_->SendLine(std::to_string(client_id_) + " " + EnvelopeText(std::move(object_text), std::nullopt, client_id_));
 }
 
 void ClientSession::Respond(Request& request, const Json& object) {
+  RespondText(request, Dump(object));
+}
+
+void ClientSession::RespondText(Request& request, std::string object_text) {
   auto it = pending_.find(request.id);
   if (it == pending_.end()) return;  // already answered (aborted, superseded)
   pending_.erase(it);
   if (sink_ == nullptr) return;
-  sink_->SendLine(std::to_string(client_id_) + " " + Envelope(object, request.extra, client_id_));
+  sink_->SendLine(std::to_string(client_id_) + " " + EnvelopeText(std::move(object_text), request.extra, client_id_));
 }
 
 void ClientSession::RespondError(Request& request, int code, std::string_view message) {

@@ -67,7 +67,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   // Output.
   void Emit(const Json& object);
+  void EmitText(std::string object_text);  // an object already written by Dump
   void Respond(Request& request, const Json& object);
+  void RespondText(Request& request, std::string object_text);
   void RespondError(Request& request, int code, std::string_view message);
   void LibraryOp(Json op);  // a `!` line: database work for the library
   void EmitInitial();
@@ -165,8 +167,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   Json PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending);
   // A pending message of ours as TDLib shows it to a user (bots see nothing):
   // updateNewMessage, and the chat's updateChatLastMessage.
-  void AnnouncePendingNew(const Json& message);
-  void AnnouncePendingLast(std::int64_t chat_id, const Json& message, std::int64_t date);
+  // A message being sent: its updateNewMessage, the chat's updateChatLastMessage and the
+  // answer to `request`, all with the same object, written once.
+  void AnnouncePending(Request& request, std::int64_t chat_id, const Json& message, std::int64_t date);
+  void AnnouncePendingNew(const std::string& message_text);
+  void AnnouncePendingLast(std::int64_t chat_id, const std::string& message_text, std::int64_t date);
   // The server took a send: updateMessageSendSucceeded for the copy that is
   // ours, the chat's last message, and the other copies to their owners.
   void SendSucceeded(std::int64_t chat_id, std::int64_t temp_id, const std::vector<MessageCopy>& copies);

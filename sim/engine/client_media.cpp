@@ -162,10 +162,7 @@ void ClientSession::HandleSendMedia(Request& request) {
   pending.media = prepared->media;
   pending.topic_id = PendingTopic(chat_id, *topic);
   pending.reply_markup = std::move(*markup);
-  Json message = PendingMessageObject(chat_id, pending);
-  AnnouncePendingNew(message);
-  AnnouncePendingLast(chat_id, message, pending.date);
-  Respond(request, message);
+  AnnouncePending(request, chat_id, PendingMessageObject(chat_id, pending), pending.date);
   StartMediaSend(chat_id, temp_id, pending);
 }
 
@@ -217,11 +214,11 @@ void ClientSession::HandleSendMessageAlbum(Request& request) {
     message.media_album_id = album_id;
     message.topic_id = PendingTopic(chat_id, *topic);
     Json object = PendingMessageObject(chat_id, message);
-    AnnouncePendingNew(object);
+    AnnouncePendingNew(Dump(object));
     messages.push_back(object);
     pending.push_back(std::move(message));
   }
-  AnnouncePendingLast(chat_id, messages.back(), pending.back().date);
+  AnnouncePendingLast(chat_id, Dump(messages.back()), pending.back().date);
   Json out = Obj("messages");
   out["total_count"] = static_cast<int>(messages.size());
   out["messages"] = messages;

@@ -120,10 +120,7 @@ void ClientSession::HandleSendMessage(Request& request) {
   pending.reply_markup = extras.reply_markup;
   pending.contact = extras.contact;
   pending.topic_id = PendingTopic(chat_id, *topic);
-  Json message = PendingMessageObject(chat_id, pending);
-  AnnouncePendingNew(message);
-  AnnouncePendingLast(chat_id, message, pending.date);
-  Respond(request, message);
+  AnnouncePending(request, chat_id, PendingMessageObject(chat_id, pending), pending.date);
   std::weak_ptr<ClientSession> weak = weak_from_this();
   CallServerDetached(
       "sendMessage",
@@ -181,20 +178,23 @@ void ClientSession::CompleteSend(std::int64_t chat_id, std::int64_t temp_id, Jso
                 world_.cloud().Send(user_id_, chat_id, text, reply_to, world_.scheduler().Now(), extras));
 }
 
-void ClientSession::AnnouncePendingNew(const Json& message) {
-  if (is_bot_) return;
-  Json update = Obj("updateNewMessage");
-  update["message"] = message;
-  Emit(update);
+void ClientSession::AnnouncePending(Request& request, std::int64_t chat_id, const Json& message, std::int64_t date) {
+  const std::string text = Dump(message);
+  AnnouncePendingNew(text);
+  AnnouncePendingLast(chat_id, text, date);
+  RespondText(request, text);
 }
 
-void ClientSession::AnnouncePendingLast(std::int64_t chat_id, const Json& message, std::int64_t date) {
+// These write the update around the message's text: what Dump writes for the object.
+void ClientSession::AnnouncePendingNew(const std::string& message_text) {
   if (is_bot_) return;
-  Json last = Obj("updateChatLastMessage");
-  last["chat_id"] = chat_id;
-  last["last_message"] = message;
-  last["positions"] = Json::array({ChatPosition((date << 32) | 0xfffff)});
-  Emit(last);
+  EmitText(R"({"@type":"updateNewMessage","message":)" + message_text + "}");
+}
+
+void ClientSession::AnnouncePendingLast(std::int64_t chat_id, const std::string& message_text, std::int64_t date) {
+  if (is_bot_) return;
+  EmitText(R"({"@type":"updateChatLastMessage","chat_id":)" + std::to_string(chat_id) + R"(,"last_message":)" +
+           message_text + R"(,"positions":)" + Dump(Json::array({ChatPosition((date << 32) | 0xfffff)})) + "}");
 }
 
 void ClientSession::SendSucceeded(std::int64_t chat_id, std::int64_t temp_id,

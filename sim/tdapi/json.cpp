@@ -109,7 +109,10 @@ Json MakeError(int code, std::string_view message) {
 }
 
 std::string Envelope(const Json& object, const std::optional<Json>& extra, int client_id) {
-  std::string out = Dump(object);
+  return EnvelopeText(Dump(object), extra, client_id);
+}
+
+std::string EnvelopeText(std::string out, const std::optional<Json>& extra, int client_id) {
   // Splice the envelope fields in before the closing brace: cheaper than copying the object.
   if (out.size() < 2 || out.back() != '}') return out;
   out.pop_back();

@@ -25,5 +25,7 @@ inline Json Int64(std::int64_t value) { return std::to_string(value); }
 // Appends @extra (when the request had one) and @client_id (when non-zero) after the
 // object's own fields, then serialises: the exact line td_receive returns.
 std::string Envelope(const Json& object, const std::optional<Json>& extra, int client_id);
+// The same for an object already written by Dump.
+std::string EnvelopeText(std::string object_text, const std::optional<Json>& extra, int client_id);
 
 }  // namespace tgsim
