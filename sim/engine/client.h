@@ -165,10 +165,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // The message comes back under a new local id with messageSendingStateFailed.
   void FailMessage(std::int64_t chat_id, std::int64_t temp_id, StoredMessage message, const Json& error);
   Json PendingMessageObject(std::int64_t chat_id, const StoredMessage& pending);
-  // A pending message of ours as TDLib shows it to a user (bots see nothing):
-  // updateNewMessage, and the chat's updateChatLastMessage.
-  // A message being sent: its updateNewMessage, the chat's updateChatLastMessage and the
-  // answer to `request`, all with the same object, written once.
+  // A message of ours being sent, as TDLib shows it to a user (bots see nothing): its
+  // updateNewMessage and the chat's updateChatLastMessage, then the answer to `request`,
+  // all with the same object, written once (the last two take it as Dump wrote it).
   void AnnouncePending(Request& request, std::int64_t chat_id, const Json& message, std::int64_t date);
   void AnnouncePendingNew(const std::string& message_text);
   void AnnouncePendingLast(std::int64_t chat_id, const std::string& message_text, std::int64_t date);

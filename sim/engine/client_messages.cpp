@@ -7,8 +7,8 @@
 namespace tgsim {
 namespace {
 
-// Inserts `key` right after `after`, keeping the schema order of the other fields.
-// `object` (which has no `key` yet) with key: value placed after `after`; its members move.
+// Inserts `key` (not yet in `object`) right after `after`, keeping the schema order of the
+// other fields, which move.
 Json InsertAfter(Json object, std::string_view after, std::string_view key, Json value) {
   Json out = Json::object();
   auto& members = out.get_ref<Json::object_t&>();
@@ -185,16 +185,20 @@ void ClientSession::AnnouncePending(Request& request, std::int64_t chat_id, cons
   RespondText(request, text);
 }
 
-// These write the update around the message's text: what Dump writes for the object.
 void ClientSession::AnnouncePendingNew(const std::string& message_text) {
   if (is_bot_) return;
-  EmitText(R"({"@type":"updateNewMessage","message":)" + message_text + "}");
+  Json update = Obj("updateNewMessage");
+  update["message"] = nullptr;  // written as message_text
+  EmitText(DumpWith(update, "message", message_text));
 }
 
 void ClientSession::AnnouncePendingLast(std::int64_t chat_id, const std::string& message_text, std::int64_t date) {
   if (is_bot_) return;
-  EmitText(R"({"@type":"updateChatLastMessage","chat_id":)" + std::to_string(chat_id) + R"(,"last_message":)" +
-           message_text + R"(,"positions":)" + Dump(Json::array({ChatPosition((date << 32) | 0xfffff)})) + "}");
+  Json last = Obj("updateChatLastMessage");
+  last["chat_id"] = chat_id;
+  last["last_message"] = nullptr;  // written as message_text
+  last["positions"] = Json::array({ChatPosition((date << 32) | 0xfffff)});
+  EmitText(DumpWith(last, "last_message", message_text));
 }
 
 void ClientSession::SendSucceeded(std::int64_t chat_id, std::int64_t temp_id,

@@ -52,9 +52,15 @@ void AppendInteger(std::string& out, Integer value) {
   out.append(buffer, result.ptr);
 }
 
+// A member of the top-level object whose value is written as text Dump wrote before.
+struct Splice {
+  std::string_view key;
+  std::string_view text;
+};
+
 // Writes what NlohmannDump writes, without its per-character work on the common case
 // (objects, arrays, integers, ASCII strings); floats and other strings go to nlohmann.
-void DumpTo(std::string& out, const Json& value) {
+void DumpTo(std::string& out, const Json& value, const Splice* splice = nullptr) {
   switch (value.type()) {
     case Json::value_t::object: {
       out += '{';
@@ -64,7 +70,8 @@ void DumpTo(std::string& out, const Json& value) {
         first = false;
         if (!AppendAsciiString(out, key)) out += NlohmannDump(Json(key));
         out += ':';
-        DumpTo(out, member);
+        if (splice != nullptr && key == splice->key) out += splice->text;
+        else DumpTo(out, member);
       }
       out += '}';
       return;
@@ -97,6 +104,14 @@ std::string Dump(const Json& value) {
   std::string out;
   out.reserve(1024);  // a message and its update fit
   DumpTo(out, value);
+  return out;
+}
+
+std::string DumpWith(const Json& object, std::string_view key, std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 256);
+  const Splice splice{key, text};
+  DumpTo(out, object, &splice);
   return out;
 }
 

@@ -16,6 +16,10 @@ using Json = nlohmann::ordered_json;
 // like TDLib's JsonBuilder.
 std::string Dump(const Json& value);
 
+// Dump, except that the object's member `key` is written as `text`, which Dump wrote
+// before: one object written once for several updates. The member keeps its place.
+std::string DumpWith(const Json& object, std::string_view key, std::string_view text);
+
 // {"@type":"error","code":code,"message":message}
 Json MakeError(int code, std::string_view message);
 

@@ -33,6 +33,14 @@ TEST(SimJsonDump, WritesWhatNlohmannWritesForEveryCharacterAndNumber) {
   EXPECT_EQ(Dump(values), NlohmannDump(values));
 }
 
+TEST(SimJsonDump, DumpWithWritesTheGivenTextInTheMembersPlace) {
+  Json message = {{"@type", "message"}, {"id", 7}, {"text", "hi \"you\""}};
+  Json update = {{"@type", "updateChatLastMessage"}, {"chat_id", 5}, {"last_message", nullptr}, {"positions", Json::array({1})}};
+  std::string written = DumpWith(update, "last_message", Dump(message));
+  update["last_message"] = message;
+  EXPECT_EQ(written, Dump(update));
+}
+
 Json RandomValue(std::mt19937_64& random, int depth) {
   switch (random() % (depth > 4 ? 5 : 7)) {
     case 0: return static_cast<std::int64_t>(random());
