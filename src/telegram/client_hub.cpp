@@ -232,7 +232,9 @@ void ClientHub::ReceiveLoop() {
 }
 
 void ClientHub::Dispatch(const char* text) {
-  auto object = reader_.Read(text);
+  auto read = reader_.ReadUnlessOwnSend(text);
+  if (!read) return;  // no handler reads it
+  auto& object = *read;
   if (object.is_discarded() || !object.is_object()) {
     spdlog::warn("telegram: TDLib emitted something that is not a JSON object; dropped");
     return;

@@ -56,6 +56,27 @@ json Build(simdjson::dom::element element) {
   return json(nullptr);
 }
 
+// An update (no @extra) updateNewMessage{message:{..., sending_state}}, read
+// without building anything. A repeated key counts by its last value, as in
+// the tree.
+bool IsOwnSend(simdjson::dom::element root) {
+  simdjson::dom::object update;
+  if (root.get(update) != simdjson::SUCCESS) return false;
+  std::string_view type;
+  simdjson::dom::object message;
+  bool has_message = false;
+  for (auto [key, value] : update) {
+    if (key == "@extra") return false;
+    if (key == "@type" && value.get(type) != simdjson::SUCCESS) type = {};
+    if (key == "message") has_message = value.get(message) == simdjson::SUCCESS;
+  }
+  if (type != "updateNewMessage" || !has_message) return false;
+  for (auto [key, value] : message) {
+    if (key == "sending_state") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct TdJsonReader::Impl {
@@ -66,13 +87,28 @@ struct TdJsonReader::Impl {
 TdJsonReader::TdJsonReader() : impl_(std::make_unique<Impl>()) {}
 TdJsonReader::~TdJsonReader() = default;
 
-json TdJsonReader::Read(std::string_view text) {
+json TdJsonReader::Read(std::string_view text) { return Read(text, false, nullptr); }
+
+std::optional<json> TdJsonReader::ReadUnlessOwnSend(std::string_view text) {
+  bool own_send = false;
+  json value = Read(text, true, &own_send);
+  if (own_send) return std::nullopt;
+  return value;
+}
+
+json TdJsonReader::Read(std::string_view text, bool unless_own_send, bool* own_send) {
   if (MayHoldMinusZero(text)) return json::parse(text, nullptr, false);
   auto& padded = impl_->padded;
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
-  if (impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) return Build(root);
+  if (impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) {
+    if (unless_own_send && IsOwnSend(root)) {
+      *own_send = true;
+      return nullptr;
+    }
+    return Build(root);
+  }
   return json::parse(text, nullptr, false);
 }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace tgmux::telegram {
@@ -28,8 +29,18 @@ class TdJsonReader {
   // JSON. Not thread-safe: one reader per thread (it keeps its buffers).
   nlohmann::json Read(std::string_view text);
 
+  // Read, or nothing, without building the tree, for an update that announces
+  // one of the account's own messages while it is being sent or after it
+  // failed: updateNewMessage whose message has a sending_state (tdlib-facts
+  // §7.3). The hub's handlers ignore those (the outcome comes in
+  // updateMessageSendSucceeded or updateMessageSendFailed), and each send
+  // brings one.
+  std::optional<nlohmann::json> ReadUnlessOwnSend(std::string_view text);
+
  private:
   struct Impl;
+  nlohmann::json Read(std::string_view text, bool unless_own_send, bool* own_send);
+
   std::unique_ptr<Impl> impl_;
 };
 

@@ -89,5 +89,30 @@ TEST(TdJsonReader, ReadsDeepAndLargeTextsAndIsReusable) {
   ExpectAsNlohmann(reader, R"({"unicode":"\u0000 \u001f \ud83d\ude42 \u2028","empty":{},"none":[]})");
 }
 
+TEST(TdJsonReader, LeavesOutOnlyAnOwnMessageStillBeingSent) {
+  TdJsonReader reader;
+  const std::string pending =
+      R"({"@type":"updateNewMessage","message":{"@type":"message","id":1,"chat_id":7,"is_outgoing":true,)"
+      R"("sending_state":{"@type":"messageSendingStatePending","sending_id":0}},"@client_id":3})";
+  EXPECT_FALSE(reader.ReadUnlessOwnSend(pending));
+  EXPECT_FALSE(reader.ReadUnlessOwnSend(R"({"@type":"updateNewMessage","message":{"sending_state":null}})"));
+  EXPECT_FALSE(reader.ReadUnlessOwnSend(R"({"@type":"updateOption","@type":"updateNewMessage","message":{"sending_state":{}}})"));
+  // Everything else is read as Read reads it: a message received or sent, the
+  // answer to sendMessage (its @extra), other updates, and what is not JSON.
+  for (const std::string& text :
+       {std::string(R"({"@type":"updateNewMessage","message":{"@type":"message","id":2,"chat_id":7}})"),
+        std::string(R"({"@type":"updateMessageSendSucceeded","message":{"sending_state":{}},"old_message_id":1})"),
+        std::string(R"({"@type":"message","sending_state":{},"@extra":9})"),
+        std::string(R"({"@type":"updateNewMessage","message":{"sending_state":{}},"@extra":9})"),
+        std::string(R"({"@type":"updateNewMessage","@type":"updateOption","message":{"sending_state":{}}})"),
+        std::string(R"({"@type":"updateNewMessage","message":{"content":{"sending_state":{}}}})"),
+        std::string(R"({"@type":"updateNewMessage","message":[{"sending_state":{}}]})"), std::string("{"),
+        std::string("-0")}) {
+    auto read = reader.ReadUnlessOwnSend(text);
+    ASSERT_TRUE(read) << text;
+    EXPECT_EQ(read->dump(), reader.Read(text).dump()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace tgmux::telegram
