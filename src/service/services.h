@@ -78,8 +78,14 @@ struct Services {
       return to;
     });
     // A send's message.sent or message.failed goes down with its final state.
-    outbox.SetEndEvents({[this](const store::OutboxEntry& entry) { return events.Seal(EventService::OutboxEnd(entry)); },
-                         [this](const std::vector<store::Event>& written) { events.Appended(written); },
+    outbox.SetEndEvents({[this](const store::OutboxEntry& entry) {
+                           auto draft = EventService::OutboxEnd(entry);
+                           auto event = events.Seal(draft);
+                           return event ? std::optional(std::pair(std::move(*event), std::move(draft.data))) : std::nullopt;
+                         },
+                         [this](const std::vector<store::Event>& written, const OutboxJournal::EventData& clear) {
+                           events.Appended(written, clear);
+                         },
                          [this](const store::OutboxEntry& entry) { events.Append(EventService::OutboxEnd(entry)); }});
     // Several nodes: consumers here hear the events other nodes write.
     if (cluster.enabled()) {

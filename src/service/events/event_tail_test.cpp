@@ -45,11 +45,11 @@ class EventTail : public ::testing::Test {
 
 TEST_F(EventTail, ABatchHeardAfterALaterOneLeavesNoWaiterBehind) {
   auto& events = services_->events;
-  events.Appended(Written({1, 2}));
+  events.Appended(Written({1, 2}), {});
   auto second = Written({3, 4});
   auto third = Written({5, 6});
-  events.Appended(third);
-  events.Appended(second);  // heard last
+  events.Appended(third, {});
+  events.Appended(second, {});  // heard last
   EXPECT_EQ(WaitAfter(4), (std::vector<int>{5, 6})) << "a consumer that read up to 4 gets what follows at once";
   EXPECT_EQ(WaitAfter(2), (std::vector<int>{3, 4, 5, 6}));
   EXPECT_EQ(WaitAfter(0), (std::vector<int>{1, 2, 3, 4, 5, 6})) << "older than the tail: read from the store";
@@ -60,11 +60,26 @@ TEST_F(EventTail, AnOlderBatchWithAGapToTheTailIsLeftToTheStore) {
   auto first = Written({1, 2});
   auto second = Written({3, 4});
   auto third = Written({5, 6});
-  events.Appended(third);
-  events.Appended(first);  // older, and not next to 5..6
+  events.Appended(third, {});
+  events.Appended(first, {});  // older, and not next to 5..6
   EXPECT_EQ(WaitAfter(6, std::chrono::milliseconds(100)), std::vector<int>{}) << "nothing after 6: it ends empty";
   EXPECT_EQ(WaitAfter(2), (std::vector<int>{3, 4, 5, 6}));
   EXPECT_EQ(WaitAfter(4), (std::vector<int>{5, 6}));
+}
+
+TEST_F(EventTail, WhatTheWriterSaysInClearIsShownWithoutOpeningTheSealedCopy) {
+  auto& events = services_->events;
+  events.Appended(Written({1, 2}), {});
+  auto written = Written({3, 4});
+  written[0].data = written[1].data = "not a sealed record";  // opening them would fail
+  events.Appended(written, {{written[0].id, {{"n", 7}}}});
+  std::promise<EventService::Events> got;
+  events.Wait({"default", 2, 100, {}, {}}, std::chrono::seconds(5),
+              [&](EventService::Events list) { got.set_value(std::move(list)); });
+  auto list = got.get_future().get();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["data"], (nlohmann::json{{"n", 7}})) << "given in clear by the writer";
+  EXPECT_TRUE(list[1]["data"].contains("error")) << "not given: opened, and it does not open";
 }
 
 }  // namespace

@@ -236,8 +236,12 @@ void EventService::WriteBatch(const std::vector<EventDraft>& drafts) {
   Keep(written, [&](const store::Event& event) { return View(event, *data.at(event.id)); });
 }
 
-void EventService::Appended(const std::vector<store::Event>& written) {
-  Keep(written, [this](const store::Event& event) { return View(event); });
+void EventService::Appended(const std::vector<store::Event>& written,
+                            const std::map<std::string, nlohmann::json>& clear) {
+  Keep(written, [&](const store::Event& event) {
+    auto data = clear.find(event.id);
+    return data == clear.end() ? View(event) : View(event, data->second);
+  });
 }
 
 void EventService::Keep(const std::vector<store::Event>& written,

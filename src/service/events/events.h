@@ -161,8 +161,9 @@ class EventService : public AccountObserver {
   // account is gone or does not take it. May read the account from the store.
   std::optional<store::Event> Seal(const EventDraft& draft);
   // Events another writer appended (the outbox's journal): kept for live
-  // consumers, who are woken.
-  void Appended(const std::vector<store::Event>& written);
+  // consumers, who are woken. `clear`: what those events say, by event id,
+  // as their drafts said it; an event not in it is opened from its sealed data.
+  void Appended(const std::vector<store::Event>& written, const std::map<std::string, nlohmann::json>& clear);
 
  private:
   struct AccountInfo {

@@ -264,11 +264,14 @@ void OutboxService::SetEndEvents(EndEvents hooks) {
   journal_.OnAppended(end_events_.appended);
 }
 
-std::vector<store::Event> OutboxService::EndEvent(const store::OutboxEntry& entry) {
-  std::vector<store::Event> events;
+OutboxJournal::Events OutboxService::EndEvent(const store::OutboxEntry& entry) {
+  OutboxJournal::Events events;
   if (!end_events_.seal) return events;
   try {
-    if (auto event = end_events_.seal(entry)) events.push_back(std::move(*event));
+    if (auto event = end_events_.seal(entry)) {
+      events.clear.emplace(event->first.id, std::move(event->second));
+      events.sealed.push_back(std::move(event->first));
+    }
   } catch (const std::exception& e) {
     // Its account's tenant could not be read (the store away): on its own, later.
     spdlog::warn("outbox {}: its event waits for the store: {}", entry.id, e.what());
@@ -278,9 +281,9 @@ std::vector<store::Event> OutboxService::EndEvent(const store::OutboxEntry& entr
 }
 
 void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
-                          std::vector<store::Event> events) {
+                          OutboxJournal::Events events) {
   metrics_.Track(entry);
-  const bool with_events = !events.empty();
+  const bool with_events = !events.sealed.empty();
   OutboxJournal::Done done = [this, entry, later_if_away, with_events, then = std::move(then)](std::exception_ptr error,
                                                                                                bool applied) {
     // Not written with the state (a state kept for later is written without
@@ -300,7 +303,7 @@ void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, T
       return journal_.Then([done, error = std::current_exception()] { done(error, false); });
     }
   }
-  journal_.Write({std::move(stored), kind, std::move(events)}, std::move(done));
+  journal_.Write({std::move(stored), kind, std::move(events.sealed)}, std::move(done), std::move(events.clear));
 }
 
 std::exception_ptr OutboxService::Written(const store::OutboxEntry& entry, bool later_if_away,

@@ -147,9 +147,11 @@ class OutboxService : public AccountObserver {
   // journal's thread). When that write fails, or the state is written another
   // way (an entry found in flight at a restart), `append` queues the event on
   // its own instead. Only before Resume.
+  // `seal` also gives what the event says in clear, which `appended` gets
+  // back (the live tail shows it without opening the sealed copy).
   struct EndEvents {
-    std::function<std::optional<store::Event>(const store::OutboxEntry& entry)> seal;
-    std::function<void(const std::vector<store::Event>& events)> appended;
+    std::function<std::optional<std::pair<store::Event, nlohmann::json>>(const store::OutboxEntry& entry)> seal;
+    OutboxJournal::Appended appended;
     EntryDone append;
   };
   void SetEndEvents(EndEvents hooks);
@@ -207,7 +209,7 @@ class OutboxService : public AccountObserver {
   // another account) seals them again.
   using WriteKind = store::OutboxWrite::Kind;
   void Save(const store::OutboxEntry& entry, std::function<void()> then = {}, WriteKind kind = WriteKind::kState,
-            std::vector<store::Event> events = {}) {
+            OutboxJournal::Events events = {}) {
     Write(entry, true, [then = std::move(then)](std::exception_ptr) {
       if (then) then();
     }, kind, std::move(events));
@@ -218,10 +220,10 @@ class OutboxService : public AccountObserver {
   void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then), WriteKind::kState); }
   // `events` go down with the write (EndEvents); should it fail, each is queued on its own.
   void Write(const store::OutboxEntry& entry, bool later_if_away, Then then, WriteKind kind,
-             std::vector<store::Event> events = {});
+             OutboxJournal::Events events = {});
   // The event an entry's end writes with its final state (clear entry in);
   // none when it cannot be made now (the store away): then it is queued on its own.
-  std::vector<store::Event> EndEvent(const store::OutboxEntry& entry);
+  OutboxJournal::Events EndEvent(const store::OutboxEntry& entry);
   // Journal: a write's outcome; keeps the state in memory while the store is away.
   std::exception_ptr Written(const store::OutboxEntry& entry, bool later_if_away, std::exception_ptr error);
   // While the store is away: how soon its writes and the senders try again.

@@ -17,9 +17,11 @@ OutboxJournal::~OutboxJournal() {
   thread_.join();
 }
 
-void OutboxJournal::Write(store::OutboxWrite write, Done done) { Add({std::move(write), std::move(done), {}}); }
+void OutboxJournal::Write(store::OutboxWrite write, Done done, EventData clear) {
+  Add({std::move(write), std::move(done), {}, std::move(clear)});
+}
 
-void OutboxJournal::Then(std::function<void()> task) { Add({{}, {}, std::move(task)}); }
+void OutboxJournal::Then(std::function<void()> task) { Add({{}, {}, std::move(task), {}}); }
 
 void OutboxJournal::Add(Item item) {
   {
@@ -54,7 +56,11 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
   while (begin < batch.size()) {
     std::size_t end = begin;
     std::vector<store::OutboxWrite> writes;
-    while (end < batch.size() && !batch[end].task) writes.push_back(std::move(batch[end++].write));
+    EventData clear;
+    for (; end < batch.size() && !batch[end].task; ++end) {
+      writes.push_back(std::move(batch[end].write));
+      clear.merge(batch[end].clear);
+    }
     if (writes.empty()) {
       try {
         batch[begin++].task();
@@ -66,7 +72,7 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
     std::vector<std::pair<std::exception_ptr, bool>> outcomes;
     {
       try {
-        for (bool applied : WriteRows(writes)) outcomes.emplace_back(nullptr, applied);
+        for (bool applied : WriteRows(writes, clear)) outcomes.emplace_back(nullptr, applied);
       } catch (const store::StoreUnavailable&) {
         outcomes.assign(writes.size(), {std::current_exception(), false});
       } catch (const std::exception&) {
@@ -75,7 +81,7 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
         if (writes.size() == 1) outcomes.emplace_back(std::current_exception(), false);
         for (std::size_t i = 0; writes.size() > 1 && i < writes.size(); ++i) {
           try {
-            outcomes.emplace_back(nullptr, WriteRows({writes[i]}).at(0));
+            outcomes.emplace_back(nullptr, WriteRows({writes[i]}, clear).at(0));
           } catch (const std::exception&) {
             outcomes.emplace_back(std::current_exception(), false);
           }
@@ -93,12 +99,12 @@ void OutboxJournal::WriteBatch(std::vector<Item>& batch) {
   }
 }
 
-std::vector<bool> OutboxJournal::WriteRows(const std::vector<store::OutboxWrite>& writes) {
+std::vector<bool> OutboxJournal::WriteRows(const std::vector<store::OutboxWrite>& writes, const EventData& clear) {
   std::vector<store::Event> appended;
   auto applied = store_.WriteOutbox(writes, &appended);
   if (!appended.empty() && appended_) {
     try {
-      appended_(appended);
+      appended_(appended, clear);
     } catch (const std::exception& e) {
       spdlog::error("outbox: after appending events: {}", e.what());
     }

@@ -12,9 +12,13 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "store/store.h"
 
@@ -27,17 +31,25 @@ class OutboxJournal {
   // idempotency key is taken, or an update of an entry that is gone).
   using Done = std::function<void(std::exception_ptr error, bool applied)>;
 
+  // What events say in clear, by event id (their data is sealed in the store).
+  using EventData = std::map<std::string, nlohmann::json>;
+  // Events to append with a write: as stored, and what each says in clear.
+  struct Events {
+    std::vector<store::Event> sealed;
+    EventData clear;
+  };
   // Gets the events a batch appended (OutboxWrite::events), with their seq,
-  // on the journal's thread, before the batch's `done`s run.
-  using Appended = std::function<void(const std::vector<store::Event>& events)>;
+  // and what the writes said they say in clear (Write's `clear`), on the
+  // journal's thread, before the batch's `done`s run.
+  using Appended = std::function<void(const std::vector<store::Event>& events, const EventData& clear)>;
 
   explicit OutboxJournal(store::Store& store);
   ~OutboxJournal();  // writes what is queued, then stops
   OutboxJournal(const OutboxJournal&) = delete;
   OutboxJournal& operator=(const OutboxJournal&) = delete;
 
-  // `entry` is as stored (sealed).
-  void Write(store::OutboxWrite write, Done done);
+  // `entry` is as stored (sealed); `clear`: what write.events say (may be empty).
+  void Write(store::OutboxWrite write, Done done, EventData clear = {});
   // Runs `task` on the journal's thread in its turn: after every write asked
   // for before it is done, before any asked for after it is written. For a
   // write that could not be prepared (its entry could not be sealed), so that
@@ -54,12 +66,13 @@ class OutboxJournal {
     store::OutboxWrite write;
     Done done;
     std::function<void()> task;  // instead of a write
+    EventData clear;
   };
   void Add(Item item);
   void Loop();
   void WriteBatch(std::vector<Item>& batch);
   // One store call; its appended events go to the listener.
-  std::vector<bool> WriteRows(const std::vector<store::OutboxWrite>& writes);
+  std::vector<bool> WriteRows(const std::vector<store::OutboxWrite>& writes, const EventData& clear);
 
   store::Store& store_;
   Appended appended_;

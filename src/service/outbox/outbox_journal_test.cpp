@@ -44,7 +44,9 @@ TEST_F(OutboxJournalTest, AnswersEachWriteInOrderOnceItIsStored) {
       return [&, what](std::exception_ptr error, bool applied) {
         std::lock_guard lock(mutex);
         answers.push_back(what + (error ? " error" : applied ? " applied" : " not applied"));
-        if (what == "insert 1") EXPECT_TRUE(store_->FindOutbox("msg_1")) << "answered before it was stored";
+        if (what == "insert 1") {
+          EXPECT_TRUE(store_->FindOutbox("msg_1")) << "answered before it was stored";
+        }
       };
     };
     journal.Write({Entry("msg_1", "key-1"), Kind::kInsert, {}}, record("insert 1"));
@@ -84,9 +86,12 @@ TEST_F(OutboxJournalTest, TellsOfTheEventsAWriteAppendedBeforeAnsweringIt) {
   std::vector<std::string> heard;
   {
     OutboxJournal journal(*store_);
-    journal.OnAppended([&](const std::vector<store::Event>& events) {
+    journal.OnAppended([&](const std::vector<store::Event>& events, const OutboxJournal::EventData& clear) {
       std::lock_guard lock(mutex);
-      for (const auto& e : events) heard.push_back("appended " + e.id + " seq " + std::to_string(e.seq));
+      for (const auto& e : events) {
+        heard.push_back("appended " + e.id + " seq " + std::to_string(e.seq) + " " +
+                        (clear.contains(e.id) ? clear.at(e.id).dump() : "-"));
+      }
     });
     auto record = [&](const std::string& what) {
       return [&, what](std::exception_ptr error, bool applied) {
@@ -94,10 +99,11 @@ TEST_F(OutboxJournalTest, TellsOfTheEventsAWriteAppendedBeforeAnsweringIt) {
         heard.push_back(what + (error ? " error" : applied ? " applied" : " not applied"));
       };
     };
-    journal.Write({sent, Kind::kState, {event("evt_1")}}, record("sent 1"));
-    journal.Write({Entry("msg_none"), Kind::kState, {event("evt_2")}}, record("state none"));
+    journal.Write({sent, Kind::kState, {event("evt_1")}}, record("sent 1"), {{"evt_1", {{"n", 1}}}});
+    journal.Write({Entry("msg_none"), Kind::kState, {event("evt_2")}}, record("state none"), {{"evt_2", {{"n", 2}}}});
   }
-  EXPECT_EQ(heard, (std::vector<std::string>{"appended evt_1 seq 1", "sent 1 applied", "state none not applied"}));
+  EXPECT_EQ(heard, (std::vector<std::string>{R"(appended evt_1 seq 1 {"n":1})", "sent 1 applied",
+                                             "state none not applied"}));
   const auto log = store_->ListEvents({"ten_a", 0, 10, {}, {}});
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].id, "evt_1");

@@ -52,10 +52,10 @@ void OutboxService::EndInFlight(const std::vector<store::OutboxEntry>& entries) 
       spdlog::error("outbox {}: cannot be read ({})", entry.id, e.what());
     }
     // The state and its message.failed in one transaction, as Finish writes them.
+    auto events = clear ? EndEvent(*clear) : OutboxJournal::Events{};
     std::vector<store::Event> appended;
-    infra_.store().WriteOutbox({{entry, WriteKind::kWhole, clear ? EndEvent(*clear) : std::vector<store::Event>{}}},
-                               &appended);
-    if (!appended.empty() && end_events_.appended) end_events_.appended(appended);
+    infra_.store().WriteOutbox({{entry, WriteKind::kWhole, std::move(events.sealed)}}, &appended);
+    if (!appended.empty() && end_events_.appended) end_events_.appended(appended, events.clear);
     metrics_.Ended(entry);
     spdlog::warn("outbox {}: outcome unknown after a restart; marked failed", entry.id);
     if (!clear) continue;
