@@ -141,14 +141,14 @@ class OutboxService : public AccountObserver {
   // values; on the background thread, or in Resume). Only before Resume.
   void OnFinished(EntryDone listener) { finished_listeners_.push_back(std::move(listener)); }
   // How an entry's end reaches the event log. `seal` makes its event (clear
-  // entry in, sealed event out; none: no event), which the journal appends in
-  // the transaction that writes the final state, so that neither is on disk
-  // without the other; `appended` hears of the events so written (on the
-  // journal's thread). When that write fails, or the state is written another
-  // way (an entry found in flight at a restart), `append` queues the event on
-  // its own instead. Only before Resume.
-  // `seal` also gives what the event says in clear, which `appended` gets
-  // back (the live tail shows it without opening the sealed copy).
+  // entry in; the sealed event and what it says in clear out; none: no event),
+  // which the journal appends in the transaction that writes the final state,
+  // so that neither is on disk without the other; `appended` hears of the
+  // events so written, with what they say in clear (on the journal's thread;
+  // the live tail shows them without opening the sealed copies). When that
+  // write fails, or the state is written another way (an entry found in
+  // flight at a restart), `append` queues the event on its own instead. Only
+  // before Resume.
   struct EndEvents {
     std::function<std::optional<std::pair<store::Event, nlohmann::json>>(const store::OutboxEntry& entry)> seal;
     OutboxJournal::Appended appended;
