@@ -87,26 +87,18 @@ struct TdJsonReader::Impl {
 TdJsonReader::TdJsonReader() : impl_(std::make_unique<Impl>()) {}
 TdJsonReader::~TdJsonReader() = default;
 
-json TdJsonReader::Read(std::string_view text) { return Read(text, false, nullptr); }
+json TdJsonReader::Read(std::string_view text) { return *Parse(text, false); }
 
-std::optional<json> TdJsonReader::ReadUnlessOwnSend(std::string_view text) {
-  bool own_send = false;
-  json value = Read(text, true, &own_send);
-  if (own_send) return std::nullopt;
-  return value;
-}
+std::optional<json> TdJsonReader::ReadUnlessOwnSend(std::string_view text) { return Parse(text, true); }
 
-json TdJsonReader::Read(std::string_view text, bool unless_own_send, bool* own_send) {
+std::optional<json> TdJsonReader::Parse(std::string_view text, bool unless_own_send) {
   if (MayHoldMinusZero(text)) return json::parse(text, nullptr, false);
   auto& padded = impl_->padded;
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
   if (impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) {
-    if (unless_own_send && IsOwnSend(root)) {
-      *own_send = true;
-      return nullptr;
-    }
+    if (unless_own_send && IsOwnSend(root)) return std::nullopt;
     return Build(root);
   }
   return json::parse(text, nullptr, false);

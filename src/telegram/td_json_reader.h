@@ -39,7 +39,8 @@ class TdJsonReader {
 
  private:
   struct Impl;
-  nlohmann::json Read(std::string_view text, bool unless_own_send, bool* own_send);
+  // Read's value, or nothing for an own send when `unless_own_send`.
+  std::optional<nlohmann::json> Parse(std::string_view text, bool unless_own_send);
 
   std::unique_ptr<Impl> impl_;
 };
