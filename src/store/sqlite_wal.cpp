@@ -63,8 +63,9 @@ std::string SyncSqliteWal(const std::string& database) {
   return "";
 }
 
-WalCheckpointer::WalCheckpointer(std::unique_ptr<sql::Connection> connection)
-    : connection_(std::move(connection)), thread_([this] { Loop(); }) {}
+WalCheckpointer::WalCheckpointer(std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer,
+                                 Limits limits)
+    : connection_(std::move(connection)), writer_(writer), limits_(limits), thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -80,7 +81,7 @@ void WalCheckpointer::Committed() {
   {
     std::lock_guard lock(mutex_);
     ++commits_;
-    due = commits_ == 1 || commits_ == kCommitsPerCheckpoint;  // the first wakes the thread
+    due = commits_ == 1 || commits_ == limits_.commits_per_checkpoint;  // the first wakes the thread
   }
   if (due) wake_.notify_all();
 }
@@ -91,18 +92,31 @@ void WalCheckpointer::Loop() {
     // Idle until a commit comes; then a second, or less when many come.
     wake_.wait(lock, [&] { return stopping_ || commits_ > 0; });
     wake_.wait_for(lock, std::chrono::seconds(1),
-                   [&] { return stopping_ || commits_ >= kCommitsPerCheckpoint; });
+                   [&] { return stopping_ || commits_ >= limits_.commits_per_checkpoint; });
     if (stopping_) break;
     commits_ = 0;
     lock.unlock();
     try {
-      connection_->ExecScript("PRAGMA wal_checkpoint(PASSIVE)");
+      Checkpoint();
     } catch (const sql::Error& e) {
       // The next one tries again; the WAL meanwhile only grows.
       spdlog::warn("checkpointing the SQLite WAL failed: {}", e.what());
     }
     lock.lock();
   }
+}
+
+void WalCheckpointer::Checkpoint() {
+  std::int64_t frames = 0;  // in the WAL when the checkpoint began
+  {
+    sql::Statement passive(*connection_, "PRAGMA wal_checkpoint(PASSIVE)");  // busy, WAL frames, frames copied
+    if (passive.Step()) frames = passive.Int64(1);
+  }
+  if (writer_ == nullptr || frames < limits_.restart_frames) return;
+  // Holding the writer connection keeps every writing call out; this
+  // connection's busy timeout (kRestartWaitMs) bounds the wait for readers.
+  auto writer = writer_->Acquire();
+  connection_->ExecScript("PRAGMA wal_checkpoint(RESTART)");
 }
 
 }  // namespace tgmux::store

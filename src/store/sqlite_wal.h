@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "store/sql.h"
+#include "store/sql_pool.h"
 
 namespace tgmux::store {
 
@@ -59,13 +60,30 @@ class CommitSync {
 std::string SyncSqliteWal(const std::string& database);
 
 // Thread-safe. Checkpoints (PASSIVE: never waits for readers or the writer)
-// after every kCommitsPerCheckpoint commits, and a second after the first
-// commit since the last checkpoint; sleeps while nothing is written.
+// after every Limits::commits_per_checkpoint commits, and a second after the
+// first commit since the last checkpoint; sleeps while nothing is written.
+//
+// Under steady writes a PASSIVE checkpoint never catches up: the writer adds
+// frames while it copies, and SQLite starts the WAL over only once every frame
+// is in the database, so the WAL would grow without end (about 20 KB a send).
+// So once a checkpoint finds Limits::restart_frames or more in the WAL, the
+// checkpointer holds the writer connection of `writer` (every writing call
+// waits meanwhile) and copies what is left with RESTART; the next commit
+// writes from the start of the file again. PASSIVE has copied most of it by
+// then: the writers wait for the last frames and a sync of the database.
+// `connection`'s busy timeout (kRestartWaitMs) bounds how long RESTART waits
+// for readers to leave the WAL; a reader that stays longer only puts the start
+// over off to the next checkpoint.
 class WalCheckpointer {
  public:
-  static constexpr std::uint64_t kCommitsPerCheckpoint = 500;
+  struct Limits {
+    std::uint64_t commits_per_checkpoint = 500;
+    std::int64_t restart_frames = 16384;  // 64 MiB of 4 KiB pages
+  };
+  static constexpr int kRestartWaitMs = 20;
 
-  explicit WalCheckpointer(std::unique_ptr<sql::Connection> connection);
+  // `writer`: the pool of the one writer connection (null: PASSIVE only).
+  WalCheckpointer(std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer, Limits limits);
   ~WalCheckpointer();  // stops the thread
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -74,8 +92,12 @@ class WalCheckpointer {
 
  private:
   void Loop();
+  // One checkpoint: PASSIVE, then RESTART on the writer when the WAL is long.
+  void Checkpoint();
 
   std::unique_ptr<sql::Connection> connection_;
+  sql::ConnectionPool* const writer_;
+  const Limits limits_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::uint64_t commits_ = 0;  // since the last checkpoint

@@ -33,8 +33,8 @@ void PrepareFile(const fs::path& path) {
   if (fd >= 0) ::close(fd);  // when this fails, SQLite's own open reports why
 }
 
-std::unique_ptr<sql::Connection> OpenSqliteConnection(const std::string& path) {
-  auto db = sql::OpenSqlite(path, false, kBusyTimeoutMs);
+std::unique_ptr<sql::Connection> OpenSqliteConnection(const std::string& path, int busy_timeout_ms = kBusyTimeoutMs) {
+  auto db = sql::OpenSqlite(path, false, busy_timeout_ms);
   sql::Statement wal(*db, "PRAGMA journal_mode=WAL");
   const std::string mode = wal.Step() ? wal.Text(0) : "";
   if (mode != "wal") {
@@ -76,7 +76,9 @@ std::unique_ptr<Store> OpenSqliteStore(const fs::path& path, Durability durabili
     auto readers = std::make_unique<sql::ConnectionPool>(
         kSqliteReaders, [name] { return sql::OpenSqlite(name, true, kBusyTimeoutMs); });
     SqliteDurability sqlite;
-    sqlite.checkpointer = std::make_unique<WalCheckpointer>(OpenSqliteConnection(name));
+    // The store owns the pool and stops the checkpointer before it.
+    sqlite.checkpointer = std::make_unique<WalCheckpointer>(
+        OpenSqliteConnection(name, WalCheckpointer::kRestartWaitMs), pool.get(), WalCheckpointer::Limits{});
     if (durability == Durability::kSynced) {
       sqlite.commit_sync = std::make_unique<CommitSync>([name] { return SyncSqliteWal(name); });
     }
