@@ -190,7 +190,7 @@ void RegisterMessageRoutes(Router& router, service::Services& s) {
                   std::exception_ptr error, const store::OutboxEntry& entry, bool created) {
                 if (error) return reply(ProblemForException(error, request_id, what, path));
                 if (wait == 0) return reply(Response::Json(202, OutboxJson(entry)));
-                s.outbox.Wait(entry.id, std::chrono::seconds(wait),
+                s.outbox.Wait(entry, std::chrono::seconds(wait),
                               [reply](const store::OutboxEntry& done) { reply(EntryResponse(done)); }, created);
               });
     };

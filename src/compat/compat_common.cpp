@@ -71,7 +71,7 @@ void SendAndWait(service::Services& s, const std::string& tenant_id, const std::
                  service::SendRequest request, std::chrono::seconds wait,
                  std::function<void(telegram::Result<store::OutboxEntry>)> done) {
   auto entry = s.outbox.Enqueue(tenant_id, account_id, std::move(request));
-  s.outbox.Wait(entry.id, wait, [done](const store::OutboxEntry& e) {
+  s.outbox.Wait(entry, wait, [done](const store::OutboxEntry& e) {
     if (e.state == store::OutboxState::kSent) return done(e);
     if (e.state == store::OutboxState::kFailed) {
       auto code = ParseErrorCode(e.error_code).value_or(ErrorCode::kTelegramError);

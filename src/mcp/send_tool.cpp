@@ -97,7 +97,7 @@ Tool SendTool() {
   t.read_only = false;
   t.run = [](const ToolCall& call, const ToolDone& done) {
     auto entry = call.services->outbox.Enqueue(call.principal.tenant_id, AllowedAccount(call), RequestOf(call));
-    call.services->outbox.Wait(entry.id, kSendWait, [done](const store::OutboxEntry& final_entry) {
+    call.services->outbox.Wait(entry, kSendWait, [done](const store::OutboxEntry& final_entry) {
       json result = ToolResult(Outcome(final_entry));
       result["isError"] = final_entry.state == store::OutboxState::kFailed;
       done(std::move(result));

@@ -129,7 +129,9 @@ store::OutboxEntry OutboxService::Get(const std::string& tenant_id, const std::s
   return *entry;
 }
 
-void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done, bool unfinished) {
+void OutboxService::Wait(const store::OutboxEntry& entry, std::chrono::milliseconds timeout, EntryDone done,
+                        bool unfinished) {
+  const std::string& id = entry.id;
   std::uint64_t token = 0;
   {
     std::lock_guard lock(mutex_);
@@ -140,8 +142,8 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
   // Whichever comes first takes the waiter: the final state (Notify), this
   // check (the entry may have ended before the waiter existed) or the timeout.
   auto answer = [this, token, id](bool only_final) {
-    auto entry = Load(id);
-    if (!entry || (only_final && !store::IsFinal(entry->state))) return;
+    auto now = Load(id);
+    if (!now || (only_final && !store::IsFinal(now->state))) return;
     EntryDone waiter;
     {
       std::lock_guard lock(mutex_);
@@ -150,7 +152,7 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
       waiter = std::move(it->second.second);
       waiters_.erase(it);
     }
-    waiter(*entry);
+    waiter(*now);
   };
   if (!unfinished) answer(true);
   // The background thread no longer runs tasks once stopping: answer here.
@@ -159,8 +161,7 @@ void OutboxService::Wait(const std::string& id, std::chrono::milliseconds timeou
   background_.PostAt(deadline, [answer] { answer(false); });
   // Several nodes: an entry of an account another node runs ends there, and
   // only the store tells this node; it looks every kElsewhereLook.
-  auto entry = Load(id);
-  if (!entry || store::IsFinal(entry->state) || accounts_.RunsHere(entry->account_id)) return;
+  if (store::IsFinal(entry.state) || accounts_.RunsHere(entry.account_id)) return;
   auto look = [this, answer, token, deadline](auto self) -> void {
     {
       std::lock_guard lock(mutex_);

@@ -90,11 +90,13 @@ class OutboxService : public AccountObserver {
   void EnqueueAsync(const std::string& tenant_id, const std::string& account_id, SendRequest request, Enqueued done);
   // Throws Error(not_found) for unknown ids and other tenants' entries.
   store::OutboxEntry Get(const std::string& tenant_id, const std::string& id);
-  // Calls `done` once: when the entry is sent or failed, or with its state
+  // Calls `done` once: when `entry` is sent or failed, or with its state
   // when `timeout` passes first or StopWaiting is called. `unfinished`: the
   // caller knows the entry has not ended yet (in EnqueueAsync's `done`), so it
-  // is not read first.
-  void Wait(const std::string& id, std::chrono::milliseconds timeout, EntryDone done, bool unfinished = false);
+  // is not read first. The entry as the caller has it says which node runs
+  // its account (not read again either).
+  void Wait(const store::OutboxEntry& entry, std::chrono::milliseconds timeout, EntryDone done,
+            bool unfinished = false);
   // At shutdown, before the HTTP server stops: answers every Wait now with the
   // entry as it is, and every later Wait at once.
   void StopWaiting();
