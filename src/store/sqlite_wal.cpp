@@ -46,6 +46,21 @@ std::uint64_t CommitSync::syncs() const {
   return syncs_;
 }
 
+namespace {
+
+// fdatasync of `file`, which `fd` is (negative: it could not be opened, and
+// errno says why); closes it. Returns "" or the reason.
+std::string Fdatasync(const std::string& file, int fd) {
+  if (fd < 0) return "cannot open " + file + ": " + std::strerror(errno);
+  const int result = ::fdatasync(fd);
+  const int sync_errno = errno;
+  ::close(fd);
+  if (result != 0) return "fdatasync of " + file + " failed: " + std::strerror(sync_errno);
+  return "";
+}
+
+}  // namespace
+
 std::string SyncSqliteWal(const std::string& database) {
   // SQLite keeps the WAL while any connection is open; without one, the
   // last close checkpointed it into the database file.
@@ -55,17 +70,16 @@ std::string SyncSqliteWal(const std::string& database) {
     file = database;
     fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   }
-  if (fd < 0) return "cannot open " + file + ": " + std::strerror(errno);
-  const int result = ::fdatasync(fd);
-  const int sync_errno = errno;
-  ::close(fd);
-  if (result != 0) return "fdatasync of " + file + " failed: " + std::strerror(sync_errno);
-  return "";
+  return Fdatasync(file, fd);
 }
 
-WalCheckpointer::WalCheckpointer(std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer,
-                                 Limits limits)
-    : connection_(std::move(connection)), writer_(writer), limits_(limits), thread_([this] { Loop(); }) {}
+WalCheckpointer::WalCheckpointer(std::string database, std::unique_ptr<sql::Connection> connection,
+                                 sql::ConnectionPool* writer, Limits limits)
+    : database_(std::move(database)),
+      connection_(std::move(connection)),
+      writer_(writer),
+      limits_(limits),
+      thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
   {
@@ -113,6 +127,13 @@ void WalCheckpointer::Checkpoint() {
     if (passive.Step()) frames = passive.Int64(1);
   }
   if (writer_ == nullptr || frames < limits_.restart_frames) return;
+  // Under writes PASSIVE does not sync the database file (it stops short of
+  // the WAL's end): its pages go down now, before the writers are held, or
+  // RESTART would sync them all while they wait (25-30 ms for 64 MiB here).
+  const int fd = ::open(database_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (const std::string error = Fdatasync(database_, fd); !error.empty()) {
+    spdlog::warn("checkpointing the SQLite WAL: {}", error);
+  }
   // Holding the writer connection keeps every writing call out; this
   // connection's busy timeout (kRestartWaitMs) bounds the wait for readers.
   auto writer = writer_->Acquire();

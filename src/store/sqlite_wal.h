@@ -70,7 +70,8 @@ std::string SyncSqliteWal(const std::string& database);
 // checkpointer holds the writer connection of `writer` (every writing call
 // waits meanwhile) and copies what is left with RESTART; the next commit
 // writes from the start of the file again. PASSIVE has copied most of it by
-// then: the writers wait for the last frames and a sync of the database.
+// then, and the database file is synced before the writers are held: they
+// wait for the last frames and their sync.
 // `connection`'s busy timeout (kRestartWaitMs) bounds how long RESTART waits
 // for readers to leave the WAL; a reader that stays longer only puts the start
 // over off to the next checkpoint.
@@ -82,8 +83,10 @@ class WalCheckpointer {
   };
   static constexpr int kRestartWaitMs = 20;
 
-  // `writer`: the pool of the one writer connection (null: PASSIVE only).
-  WalCheckpointer(std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer, Limits limits);
+  // `database`: the file's path; `writer`: the pool of the one writer
+  // connection (null: PASSIVE only).
+  WalCheckpointer(std::string database, std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer,
+                  Limits limits);
   ~WalCheckpointer();  // stops the thread
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
@@ -95,6 +98,7 @@ class WalCheckpointer {
   // One checkpoint: PASSIVE, then RESTART on the writer when the WAL is long.
   void Checkpoint();
 
+  const std::string database_;
   std::unique_ptr<sql::Connection> connection_;
   sql::ConnectionPool* const writer_;
   const Limits limits_;
