@@ -12,7 +12,8 @@
 // WalCheckpointer moves SQLite's checkpoints (copying the WAL back into the
 // database, which syncs both files) off the writer: the writer's automatic
 // checkpoints are off, and a thread of the store checkpoints on a connection
-// of its own, so no writing call pays for one.
+// of its own, so no writing call pays for one (but for the few milliseconds
+// the WAL's start over holds them, below).
 #pragma once
 
 #include <condition_variable>
@@ -95,7 +96,7 @@ class WalCheckpointer {
 
  private:
   void Loop();
-  // One checkpoint: PASSIVE, then RESTART on the writer when the WAL is long.
+  // One checkpoint: PASSIVE, then RESTART, holding the writer, when the WAL is long.
   void Checkpoint();
 
   const std::string database_;
