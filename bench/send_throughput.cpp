@@ -8,6 +8,7 @@
 //   busy the whole machine was: they and the load generator share it;
 // - latency: sends posted open-loop at 2,000/s, each with ?wait=60, timed from
 //   its scheduled moment (not from when a client got to it) to the answer `sent`;
+// - wal: how large SQLite's WAL grew meanwhile (bounded: it starts over);
 // - tgsim alone: its raw rate between two clients (./sim_throughput).
 //   ./build/send_throughput [seconds=3] [rate=2000]
 //   TGMUX_STORE_SYNC=normal ./build/send_throughput   (commits not synced one by one)
@@ -146,6 +147,16 @@ void LatencyRow(const World& w, int rate, int seconds) {
               latencies.empty() ? 0.0 : latencies.back(), Met(failed == 0 && p99 <= 20));
 }
 
+// SQLite's WAL after both rows: its file keeps the largest size it reached.
+void WalRow(const World& w) {
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(w.server->data_dir() / "tgmux.db-wal", ec);
+  if (ec) return;  // not SQLite, or no WAL
+  std::printf("wal       SQLite's WAL at its largest: %.0f MiB   (it starts over at 64 MiB: about that plus one "
+              "checkpoint's worth)\n",
+              static_cast<double>(bytes) / (1 << 20));
+}
+
 void SimRow() {
   const auto dir = std::filesystem::read_symlink("/proc/self/exe").parent_path();
   TempDir logs;
@@ -188,6 +199,7 @@ int main(int argc, char** argv) {
   }
   ThroughputRow(w, seconds);
   LatencyRow(w, rate, seconds);
+  WalRow(w);
   SimRow();
   return 0;
 }
