@@ -74,7 +74,7 @@ std::string SyncSqliteWal(const std::string& database) {
 }
 
 WalCheckpointer::WalCheckpointer(std::string database, std::unique_ptr<sql::Connection> connection,
-                                 sql::ConnectionPool* writer, Limits limits)
+                                 sql::ConnectionPool& writer, Limits limits)
     : database_(std::move(database)),
       connection_(std::move(connection)),
       writer_(writer),
@@ -126,7 +126,7 @@ void WalCheckpointer::Checkpoint() {
     sql::Statement passive(*connection_, "PRAGMA wal_checkpoint(PASSIVE)");  // busy, WAL frames, frames copied
     if (passive.Step()) frames = passive.Int64(1);
   }
-  if (writer_ == nullptr || frames < limits_.restart_frames) return;
+  if (frames < limits_.restart_frames) return;
   // Under writes PASSIVE does not sync the database file (it stops short of
   // the WAL's end): its pages go down now, before the writers are held, or
   // RESTART would sync them all while they wait (25-30 ms for 64 MiB here).
@@ -136,7 +136,7 @@ void WalCheckpointer::Checkpoint() {
   }
   // Holding the writer connection keeps every writing call out; this
   // connection's busy timeout (kRestartWaitMs) bounds the wait for readers.
-  auto writer = writer_->Acquire();
+  auto writer = writer_.Acquire();
   connection_->ExecScript("PRAGMA wal_checkpoint(RESTART)");
 }
 

@@ -85,8 +85,8 @@ class WalCheckpointer {
   static constexpr int kRestartWaitMs = 20;
 
   // `database`: the file's path; `writer`: the pool of the one writer
-  // connection (null: PASSIVE only).
-  WalCheckpointer(std::string database, std::unique_ptr<sql::Connection> connection, sql::ConnectionPool* writer,
+  // connection, which must outlive the checkpointer.
+  WalCheckpointer(std::string database, std::unique_ptr<sql::Connection> connection, sql::ConnectionPool& writer,
                   Limits limits);
   ~WalCheckpointer();  // stops the thread
   WalCheckpointer(const WalCheckpointer&) = delete;
@@ -101,7 +101,7 @@ class WalCheckpointer {
 
   const std::string database_;
   std::unique_ptr<sql::Connection> connection_;
-  sql::ConnectionPool* const writer_;
+  sql::ConnectionPool& writer_;
   const Limits limits_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -120,7 +120,7 @@ TEST(WalCheckpointerTest, StartsTheWalOverWhileWritesNeverPause) {
   });
   constexpr int kCommits = 2000;  // about 3 pages each: some 24 MB through the WAL
   {
-    WalCheckpointer checkpointer(database, open(), &writer, {.commits_per_checkpoint = 20, .restart_frames = 100});
+    WalCheckpointer checkpointer(database, open(), writer, {.commits_per_checkpoint = 20, .restart_frames = 100});
     for (int i = 0; i < kCommits; ++i) {
       {
         auto lease = writer.Acquire();

@@ -78,7 +78,7 @@ std::unique_ptr<Store> OpenSqliteStore(const fs::path& path, Durability durabili
     SqliteDurability sqlite;
     // The store owns the pool and stops the checkpointer before it.
     sqlite.checkpointer = std::make_unique<WalCheckpointer>(
-        name, OpenSqliteConnection(name, WalCheckpointer::kRestartWaitMs), pool.get(), WalCheckpointer::Limits{});
+        name, OpenSqliteConnection(name, WalCheckpointer::kRestartWaitMs), *pool, WalCheckpointer::Limits{});
     if (durability == Durability::kSynced) {
       sqlite.commit_sync = std::make_unique<CommitSync>([name] { return SyncSqliteWal(name); });
     }
