@@ -89,7 +89,8 @@ struct Services {
                          [this](const store::OutboxEntry& entry) { events.Append(EventService::OutboxEnd(entry)); }});
     // Several nodes: consumers here hear the events other nodes write.
     if (cluster.enabled()) {
-      events_elsewhere = infra.store().ListenForEvents([this](const std::string& t) { events.HeardElsewhere(t); });
+      events_elsewhere = infra.store().ListenForEvents(
+          [this](const std::string& t, std::int64_t seq) { events.HeardElsewhere(t, seq); });
     }
     // Several nodes: an account's sends go where its lease goes.
     cluster.SetHooks({[this](const std::string& id) { outbox.TakeOver(id); },

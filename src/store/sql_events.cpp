@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <string>
@@ -163,7 +164,9 @@ std::vector<Event> AppendWithin(sql::Connection& db, std::vector<Event> events, 
   }
   if (db.dialect() == sql::Dialect::kPostgres && !written.empty()) {
     // Delivered at the commit, to every node listening (ListenForEvents).
-    for (const auto& [tenant_id, seq] : last) Notify(db, kEventsChannel, std::string(notify_as) + ":" + tenant_id);
+    for (const auto& [tenant_id, seq] : last) {
+      Notify(db, kEventsChannel, std::string(notify_as) + "/" + std::to_string(seq) + ":" + tenant_id);
+    }
   }
   return written;
 }
@@ -300,14 +303,18 @@ std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, con
 }
 
 std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
-                                         std::function<void(const std::string& tenant_id)> heard) {
-  return ListenChannel(conninfo, kEventsChannel,
-                       [token = writer_token + ":", heard = std::move(heard)](const std::string& payload) {
-                         if (payload.empty()) return heard("");
-                         if (payload.compare(0, token.size(), token) == 0) return;  // this process's own
-                         auto colon = payload.find(':');
-                         if (colon != std::string::npos) heard(payload.substr(colon + 1));
-                       });
+                                         Store::HeardEvents heard) {
+  return ListenChannel(conninfo, kEventsChannel, [writer_token, heard = std::move(heard)](const std::string& payload) {
+    if (payload.empty()) return heard("", 0);
+    const auto colon = payload.find(':');
+    if (colon == std::string::npos) return;
+    const std::string_view head(payload.data(), colon);  // "<writer>/<seq>", or "<writer>" from an older tgmux
+    const auto slash = head.find('/');
+    if (head.substr(0, slash) == writer_token) return;  // this process's own
+    std::int64_t seq = 0;
+    if (slash != std::string_view::npos) std::from_chars(head.data() + slash + 1, head.data() + head.size(), seq);
+    heard(payload.substr(colon + 1), seq);
+  });
 }
 
 }  // namespace tgmux::store::sql_events

@@ -15,8 +15,10 @@
 
 namespace tgmux::store::sql_events {
 
-// On PostgreSQL, the commit also NOTIFYs kEventsChannel with "<notify_as>:<tenant>"
-// for each tenant written (store.h, ListenForEvents).
+// On PostgreSQL, the commit also NOTIFYs kEventsChannel with
+// "<notify_as>/<seq>:<tenant>" for each tenant written, seq its newest event
+// (store.h, ListenForEvents). An older tgmux wrote "<notify_as>:<tenant>", and
+// reads the new form as well: the tenant is what follows the first colon.
 std::vector<Event> Append(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
 // The same inside a write transaction the caller holds (and commits).
 std::vector<Event> AppendWithin(sql::Connection& db, std::vector<Event> events, std::string_view notify_as);
@@ -28,7 +30,7 @@ std::unique_ptr<Store::Listening> ListenChannel(const std::string& conninfo, con
                                                 std::function<void(const std::string& payload)> heard);
 // Store::ListenForEvents on PostgreSQL: what other writers than `writer_token` append.
 std::unique_ptr<Store::Listening> Listen(const std::string& conninfo, const std::string& writer_token,
-                                         std::function<void(const std::string& tenant_id)> heard);
+                                         Store::HeardEvents heard);
 std::vector<Event> List(sql::Connection& db, const EventQuery& query);
 std::int64_t Count(sql::Connection& db, const EventQuery& query);
 std::int64_t LastSeq(sql::Connection& db, std::string_view tenant_id);

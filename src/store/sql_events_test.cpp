@@ -2,6 +2,10 @@
 // filters, retention, checkpoints, webhook rows.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -161,6 +165,47 @@ TEST_P(EventsTest, ConcurrentWritersGetEverySeqOnce) {
   ASSERT_EQ(a.size(), 2u * kWriters * kBatches);
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].seq, static_cast<std::int64_t>(i + 1));
   EXPECT_EQ(store_->LastEventSeq("ten_b"), kWriters * kBatches);
+}
+
+// Several nodes: a store hears the batches other processes append, each with
+// its tenant and newest seq (the node's live tail relies on that), never its own.
+TEST_P(EventsTest, AnotherWriterIsHeardWithEachTenantsNewestSeq) {
+  if (GetParam() != testing::StoreKind::kPostgres) GTEST_SKIP() << "one process writes SQLite: nothing to hear";
+  auto listener = db_.Open();
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::pair<std::string, std::int64_t>> heard;
+  bool probe_heard = false;
+  auto listening = listener->ListenForEvents([&](const std::string& tenant, std::int64_t seq) {
+    std::lock_guard lock(mutex);
+    if (tenant == "ten_p") probe_heard = true;
+    else heard.emplace_back(tenant, seq);
+    changed.notify_all();
+  });
+  ASSERT_NE(listening, nullptr);
+  auto hear = [&](const std::function<bool()>& done, std::chrono::milliseconds within) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, within, done);
+  };
+  // Its LISTEN starts on a thread of its own: write until it hears one.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int probes = 0;
+  do {
+    store_->AppendEvents({Make("ten_p", "probe" + std::to_string(++probes), "chat.read", "acc_1", 10)});
+  } while (!hear([&] { return probe_heard; }, std::chrono::milliseconds(100)) &&
+           std::chrono::steady_clock::now() < deadline);
+  ASSERT_TRUE(hear([&] { return probe_heard; }, std::chrono::milliseconds(0))) << "the listener never heard a batch";
+  listener->AppendEvents({Make("ten_a", "own", "chat.read", "acc_1", 10)});  // its own: not heard
+  auto written = store_->AppendEvents({Make("ten_a", "e1", "message.received", "acc_1", 10),
+                                       Make("ten_b", "e2", "message.received", "acc_2", 10),
+                                       Make("ten_a", "e3", "message.received", "acc_1", 10)});
+  ASSERT_EQ(written.size(), 3u);
+  ASSERT_TRUE(hear([&] { return heard.size() >= 2; }, std::chrono::seconds(10)));
+  std::lock_guard lock(mutex);
+  std::set<std::pair<std::string, std::int64_t>> got(heard.begin(), heard.end());
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::int64_t>>{{"ten_a", written[2].seq}, {"ten_b", written[1].seq}}))
+      << "one word per tenant of the batch, with its newest seq; the listener's own batch unheard";
+  EXPECT_EQ(written[2].seq, 3) << "after the listener's own event 1 and e1";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, EventsTest, testing::kBothStores, testing::StoreKindName);

@@ -410,7 +410,7 @@ class SqlStore final : public Store {
     return Run("appending events",
                [&](sql::Connection& db) { return sql_events::Append(db, std::move(events), writer_token_); });
   }
-  std::unique_ptr<Listening> ListenForEvents(std::function<void(const std::string& tenant_id)> heard) override {
+  std::unique_ptr<Listening> ListenForEvents(HeardEvents heard) override {
     if (listen_conninfo_.empty()) return nullptr;
     return sql_events::Listen(listen_conninfo_, writer_token_, std::move(heard));
   }

@@ -190,15 +190,17 @@ class Store {
   // tenant's next seq, except one whose non-empty dedup_key its tenant's log
   // already holds, which is skipped. Returns the events written, with seq.
   virtual std::vector<Event> AppendEvents(std::vector<Event> events) = 0;
-  // Several nodes (docs/cluster.md): `heard(tenant_id)` for every batch of
-  // events another process appends (PostgreSQL NOTIFY at its commit), on a
-  // thread of the store's own, until the handle is dropped; "" when some may
-  // have been missed (the connection came back): every tenant. nullptr on
-  // SQLite, which one process writes.
+  // Several nodes (docs/cluster.md): `heard(tenant_id, seq)` for every batch
+  // of events another process appends (PostgreSQL NOTIFY at its commit), on a
+  // thread of the store's own, until the handle is dropped; `seq` is the
+  // newest that batch wrote for the tenant (0 when the writer did not say: an
+  // older tgmux). "" when some may have been missed (the connection came
+  // back): every tenant. nullptr on SQLite, which one process writes.
   struct Listening {
     virtual ~Listening() = default;
   };
-  virtual std::unique_ptr<Listening> ListenForEvents(std::function<void(const std::string& tenant_id)> heard) = 0;
+  using HeardEvents = std::function<void(const std::string& tenant_id, std::int64_t seq)>;
+  virtual std::unique_ptr<Listening> ListenForEvents(HeardEvents heard) = 0;
   // Events of the query's tenant after its seq, oldest first.
   virtual std::vector<Event> ListEvents(const EventQuery& query) = 0;
   // How many events ListEvents would return for the query without its limit.

@@ -1,7 +1,8 @@
 // Live consumers are handed new events from memory (the tenant's tail). Two
 // threads append to the log (the event writer, and the outbox's journal with
-// a send's final state), so a batch can be heard after a later one: a waiter
-// must still get every event after its cursor. In process, with the real store.
+// a send's final state), and with several nodes others do too, so a batch can
+// be heard after a later one: a waiter must still get every event after its
+// cursor. In process, with the real store.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -65,6 +66,24 @@ TEST_F(EventTail, AnOlderBatchWithAGapToTheTailIsLeftToTheStore) {
   EXPECT_EQ(WaitAfter(6, std::chrono::milliseconds(100)), std::vector<int>{}) << "nothing after 6: it ends empty";
   EXPECT_EQ(WaitAfter(2), (std::vector<int>{3, 4, 5, 6}));
   EXPECT_EQ(WaitAfter(4), (std::vector<int>{5, 6}));
+}
+
+TEST_F(EventTail, ABatchOfOursHeardAfterANewerOneFromAnotherNodeLeavesNoWaiterBehind) {
+  // Several nodes: this node writes 3, another node 4 (it tells us so, NOTIFY
+  // with its seq), and our own 3 is only heard after that.
+  auto& events = services_->events;
+  events.Appended(Written({1, 2}), {});
+  auto ours = Written({3});
+  auto theirs = Written({4});
+  events.HeardElsewhere("default", theirs.back().seq);
+  events.Appended(ours, {});
+  EXPECT_EQ(WaitAfter(3), (std::vector<int>{4})) << "a consumer that read up to 3 is handed the other node's 4";
+  EXPECT_EQ(WaitAfter(2), (std::vector<int>{3, 4}));
+  // A newer batch of ours starts a tail again, after the other node's event.
+  auto later = Written({5});
+  events.Appended(later, {});
+  EXPECT_EQ(WaitAfter(4), (std::vector<int>{5}));
+  EXPECT_EQ(WaitAfter(3), (std::vector<int>{4, 5}));
 }
 
 TEST_F(EventTail, WhatTheWriterSaysInClearIsShownWithoutOpeningTheSealedCopy) {

@@ -375,8 +375,14 @@ bool EventService::TakeWaiter(std::uint64_t token, Waiter* out) {
 
 void EventService::KeepInTail(const std::string& tenant_id, std::int64_t first, std::vector<nlohmann::json> views) {
   if (views.empty()) return;
-  Tail& tail = tails_[tenant_id];
   const std::int64_t last = first + static_cast<std::int64_t>(views.size()) - 1;
+  if (auto other = elsewhere_.find(tenant_id); other != elsewhere_.end() && last < other->second) {
+    // Older than an event another node wrote, and heard after it: a tail from
+    // here would end without that event, and a waiter caught up to it would
+    // never be handed it. Left to the store, like the tail HeardElsewhere dropped.
+    return;
+  }
+  Tail& tail = tails_[tenant_id];
   const std::int64_t end = tail.first + static_cast<std::int64_t>(tail.events.size());  // the next seq it expects
   if (!tail.events.empty() && last == tail.first - 1) {
     // Written just before what the tail holds, and heard after it (the
@@ -451,7 +457,7 @@ void EventService::WakeWaiters(const std::string& tenant_id) {
   for (const auto& listener : listeners) listener(tenant_id);
 }
 
-void EventService::HeardElsewhere(const std::string& tenant_id) {
+void EventService::HeardElsewhere(const std::string& tenant_id, std::int64_t seq) {
   std::set<std::string> tenants;
   {
     std::lock_guard lock(mutex_);
@@ -461,6 +467,8 @@ void EventService::HeardElsewhere(const std::string& tenant_id) {
     } else {
       tails_.erase(tenant_id);
       tenants.insert(tenant_id);
+      auto& newest = elsewhere_[tenant_id];
+      newest = std::max(newest, seq);
     }
   }
   for (const auto& tenant : tenants) WakeWaiters(tenant);

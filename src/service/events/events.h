@@ -113,10 +113,12 @@ class EventService : public AccountObserver {
   void Cancel(std::uint64_t token);
   std::int64_t LastSeq(const std::string& tenant_id) { return infra_.store().LastEventSeq(tenant_id); }
   // Called (on the writer thread) after events of a tenant were written.
-  // Several nodes: another node appended events of the tenant ("": of any
-  // tenant, some may have been missed). What this node keeps in memory of
-  // the tenant's log is stale now; whoever waits reads the store.
-  void HeardElsewhere(const std::string& tenant_id);
+  // Several nodes: another node appended events of the tenant, up to `seq`
+  // (0: not said; "": of any tenant, some may have been missed). What this
+  // node keeps in memory of the tenant's log is stale now; whoever waits reads
+  // the store. A batch of this node's own that is older than `seq` and heard
+  // later no longer starts a tail: the tail would lack the other node's events.
+  void HeardElsewhere(const std::string& tenant_id, std::int64_t seq);
   void OnWritten(std::function<void(const std::string& tenant_id)> listener);
 
   // AccountObserver (event_sources.cpp): what accounts report becomes events.
@@ -177,6 +179,7 @@ class EventService : public AccountObserver {
     Deliver deliver;
   };
   // A tenant's newest events as this process wrote them: seqs first.. in order, decrypted.
+  // No other node's event lies between them, nor after them (HeardElsewhere).
   struct Tail {
     std::int64_t first = 0;
     std::deque<nlohmann::json> events;
@@ -249,6 +252,7 @@ class EventService : public AccountObserver {
   std::map<std::pair<std::string, std::int64_t>, std::int64_t> last_read_;
   std::map<std::string, Hold> holds_;  // by account
   std::map<std::string, Tail> tails_;  // by tenant
+  std::map<std::string, std::int64_t> elsewhere_;  // by tenant: the newest seq another node said it wrote
   WorkPool readers_{"events: reader", 2};
 
   std::thread writer_;
