@@ -4,8 +4,12 @@
 // comes after the deadline. Queues, pacing and kill -9: outbox_queue_test.cpp.
 #include <csignal>
 #include <future>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include "tests/support/outbox_fixture.h"
+#include "tests/support/parallel.h"
 #include "tests/support/wait.h"
 
 namespace tgmux::testing {
@@ -112,6 +116,43 @@ TEST_F(OutboxTest, SameIdempotencyKeySendsOnce) {
   EXPECT_EQ(second.Json()["id"], first.Json()["id"]);
   EXPECT_EQ(Settled(first.Json()["id"])["state"], "sent");
   EXPECT_EQ(Received(kBob).size(), 1u);
+}
+
+// Requests with one key that race each other: the store keeps one entry, and
+// one message goes. (A new entry reaches its sender before its row is
+// written; the entry of a request that lost the race must never go, even
+// when it is first in its chat: the tries of a key go to Bob and to Carol.)
+TEST_F(OutboxTest, RacingRequestsWithOneIdempotencyKeySendOneMessage) {
+  Prepare({{"TGMUX_OUTBOX_CHAT_INTERVAL", "0"}});
+  ASSERT_EQ(SendAndWait({{"to", kCarol}, {"text", "hello"}})["state"], "sent");  // her chat is known
+  constexpr int kKeys = 40;
+  constexpr int kTries = 4;  // requests per key, sent at once
+  std::mutex mutex;
+  std::map<std::string, std::set<std::string>> answered;  // key -> entry ids
+  const int accepted = ForEach(0, kKeys * kTries, 8, [&](int i) {
+    const std::string key = "race-" + std::to_string(i / kTries);
+    const std::string to = i % 2 == 0 ? "@bob" : kCarol;
+    auto answer = Send({{"to", to}, {"text", key + " try " + std::to_string(i % kTries)}}, "", key);
+    if (answer.status != 202) return false;
+    std::lock_guard lock(mutex);
+    answered[key].insert(answer.Json()["id"].get<std::string>());
+    return true;
+  });
+  ASSERT_EQ(accepted, kKeys * kTries);
+  ASSERT_EQ(answered.size(), static_cast<std::size_t>(kKeys));
+  for (const auto& [key, ids] : answered) {
+    ASSERT_EQ(ids.size(), 1u) << key << ": every request with the key is answered its one entry";
+    EXPECT_EQ(Settled(*ids.begin())["state"], "sent") << key;
+  }
+  std::map<std::string, int> messages;  // key -> messages Bob and Carol got
+  for (const auto* person : {kBob, kCarol}) {
+    for (const auto& message : Received(person)) {
+      const std::string text = message.value("text", "");
+      if (text.rfind("race-", 0) == 0) ++messages[text.substr(0, text.find(" try"))];
+    }
+  }
+  EXPECT_EQ(messages.size(), static_cast<std::size_t>(kKeys));
+  for (const auto& [key, count] : messages) EXPECT_EQ(count, 1) << key;
 }
 
 TEST_F(OutboxTest, FloodWaitPausesTheAccountThenSendsInOrder) {

@@ -96,11 +96,20 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   entry.created_at = entry.updated_at = UnixSeconds();
   if (request.media) entry.media = MediaRecord(account_id, *request.media).dump();
   // Concurrent sends share a transaction and its commit (OutboxJournal). The
-  // journal answers in the order of the rows, so the sender's queue gets them
-  // in that order too. The uploaded files wait with the answer.
+  // uploaded files wait with the answer.
   auto media = std::make_shared<std::optional<MediaRequest>>(std::move(request.media));
-  journal_.Write({Sealed(entry, true), WriteKind::kInsert, {}}, [this, entry, key = request.idempotency_key, media,
-                                               done = std::move(done)](std::exception_ptr error, bool applied) {
+  // With several nodes, the node that runs the account picks it up (PickUp).
+  // Here its sender has it as soon as it is queued for writing (posted in the
+  // journal's turn, so its queue keeps the rows' order), so that its `sending`
+  // state can go down in the same transaction as its insert (Queued::confirmed).
+  const bool here = accounts_.RunsHere(account_id);
+  auto confirm = [this, here, account_id, id = entry.id](bool written) {
+    if (here) background_.Post([this, account_id, id, written] { Confirm(account_id, id, written); });
+  };
+  std::function<void()> hand_over = [this, entry] { Accept({entry}, false); };
+  auto written = [this, entry, here, confirm, key = request.idempotency_key, media,
+                  done = std::move(done)](std::exception_ptr error, bool applied) {
+    if (error || !applied) confirm(false);
     if (error) return done(error, entry, false);
     if (!applied) {
       // Another request with the same key won the race.
@@ -112,14 +121,16 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
         return done(std::current_exception(), entry, false);
       }
     }
-    metrics_.Track(entry);
+    if (!here) metrics_.Track(entry);  // else its sender counts it
     if (*media) {
       for (auto& file : (*media)->files) file.Keep();  // the entry's now
     }
     for (const auto& listener : created_listeners_) listener(entry);
-    // With several nodes, the node that runs the account picks it up (PickUp).
-    if (accounts_.RunsHere(entry.account_id)) background_.Post([this, entry] { Accept({entry}); });
+    confirm(true);
     done(nullptr, entry, true);
+  };
+  journal_.Write({Sealed(entry, true), WriteKind::kInsert, {}}, std::move(written), {}, [&] {
+    if (here) background_.Post(std::move(hand_over));
   });
 }
 
@@ -291,6 +302,9 @@ void OutboxService::Write(const store::OutboxEntry& entry, bool later_if_away, T
     // it; an entry gone meanwhile takes none): the event goes on its own.
     if ((error || !applied) && with_events && end_events_.append) end_events_.append(entry);
     error = Written(entry, later_if_away, error);
+    if (!error && !applied && !later_if_away) {
+      error = std::make_exception_ptr(Error(ErrorCode::kNotFound, "outbox entry " + entry.id + " is not in the store"));
+    }
     if (then) background_.Post([then, error] { then(error); });
   };
   store::OutboxEntry stored = entry;

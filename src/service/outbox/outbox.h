@@ -137,7 +137,7 @@ class OutboxService : public AccountObserver {
   void SetReassigner(Reassigner reassigner) { reassigner_ = std::move(reassigner); }
   // Calls `listener` once for every entry Enqueue writes (not for one found by
   // its idempotency key), clear values, on the outbox's writing thread, before
-  // its sender has it. Only before Resume.
+  // it can be sent or end. Only before Resume.
   void OnCreated(EntryDone listener) { created_listeners_.push_back(std::move(listener)); }
   // Calls `listener` once for every entry that ends sent or failed (clear
   // values; on the background thread, or in Resume). Only before Resume.
@@ -179,6 +179,11 @@ class OutboxService : public AccountObserver {
   // An unfinished entry in its sender's queue (clear text).
   struct Queued {
     store::OutboxEntry entry;
+    // False from EnqueueAsync handing it over until its insert is written
+    // (Confirm). Meanwhile it may be sent, since its `sending` state is written
+    // after the insert and the send waits for that, but not resolved, failed
+    // or moved: it may never have been written.
+    bool confirmed = true;
     bool in_flight = false;
     std::int64_t temporary_id = 0;           // once TDLib accepted the send
     std::optional<SendResult> early_result;  // the outcome, heard before `done`
@@ -218,6 +223,7 @@ class OutboxService : public AccountObserver {
   }
   // The same, but `then` learns the error (store::StoreUnavailable) instead of
   // the state waiting: a send must be known to be in flight before it leaves.
+  // An entry that is not in the store is an Error(not_found).
   using Then = std::function<void(std::exception_ptr error)>;
   void SaveBeforeSend(const store::OutboxEntry& entry, Then then) { Write(entry, false, std::move(then), WriteKind::kState); }
   // `events` go down with the write (EndEvents); should it fail, each is queued on its own.
@@ -239,7 +245,12 @@ class OutboxService : public AccountObserver {
   // outbox_sender.cpp: the sender's steps, on the background thread.
   Sender& SenderOf(const std::string& account_id);
   Queued* Find(Sender& sender, const std::string& id);
-  void Accept(std::vector<store::OutboxEntry> entries);
+  // `confirmed`: false when handed over as its insert was queued (EnqueueAsync).
+  void Accept(std::vector<store::OutboxEntry> entries, bool confirmed = true);
+  // An entry handed over unconfirmed: its insert was written, or it was not
+  // (then it leaves the queue, unless its `sending` write is on the way:
+  // Launch learns from that write whether the entry exists).
+  void Confirm(const std::string& account_id, const std::string& id, bool written);
   // Accepts the entry only while the store says it is queued and no sender
   // here has it: an entry that another step accepted meanwhile, or that was
   // sent and left the queue, is never accepted twice.

@@ -17,16 +17,18 @@ OutboxJournal::~OutboxJournal() {
   thread_.join();
 }
 
-void OutboxJournal::Write(store::OutboxWrite write, Done done, EventData clear) {
-  Add({std::move(write), std::move(done), {}, std::move(clear)});
+void OutboxJournal::Write(store::OutboxWrite write, Done done, EventData clear,
+                          const std::function<void()>& queued) {
+  Add({std::move(write), std::move(done), {}, std::move(clear)}, queued);
 }
 
 void OutboxJournal::Then(std::function<void()> task) { Add({{}, {}, std::move(task), {}}); }
 
-void OutboxJournal::Add(Item item) {
+void OutboxJournal::Add(Item item, const std::function<void()>& queued) {
   {
     std::lock_guard lock(mutex_);
     queued_.push_back(std::move(item));
+    if (queued) queued();  // under the lock: the journal's thread cannot take the write meanwhile
   }
   wakeup_.notify_one();
 }

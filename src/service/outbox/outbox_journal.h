@@ -49,7 +49,11 @@ class OutboxJournal {
   OutboxJournal& operator=(const OutboxJournal&) = delete;
 
   // `entry` is as stored (sealed); `clear`: what write.events say (may be empty).
-  void Write(store::OutboxWrite write, Done done, EventData clear = {});
+  // `queued` runs in the caller's thread once the write has its place in the
+  // order, before its `done` can run: what it posts elsewhere is posted in the
+  // order of the writes, ahead of what their `done`s post. It must be quick
+  // and must not call the journal.
+  void Write(store::OutboxWrite write, Done done, EventData clear = {}, const std::function<void()>& queued = {});
   // Runs `task` on the journal's thread in its turn: after every write asked
   // for before it is done, before any asked for after it is written. For a
   // write that could not be prepared (its entry could not be sealed), so that
@@ -68,7 +72,7 @@ class OutboxJournal {
     std::function<void()> task;  // instead of a write
     EventData clear;
   };
-  void Add(Item item);
+  void Add(Item item, const std::function<void()>& queued = {});
   void Loop();
   void WriteBatch(std::vector<Item>& batch);
   // One store call; its appended events go to the listener.

@@ -42,6 +42,11 @@ void OutboxMetrics::Track(const store::OutboxEntry& entry) {
   }
 }
 
+void OutboxMetrics::Untrack(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  unfinished_.erase(id);
+}
+
 void OutboxMetrics::Ended(const store::OutboxEntry& entry) {
   if (!store::IsFinal(entry.state)) return;
   metrics_.Increment(kSends, kSendsHelp, Label("outcome", store::OutboxStateName(entry.state)));

@@ -24,6 +24,8 @@ class OutboxMetrics {
   // An entry as just written: counted under its state while unfinished,
   // forgotten once sent or failed.
   void Track(const store::OutboxEntry& entry);
+  // An entry that was never written after all: no longer counted.
+  void Untrack(const std::string& id);
   // An entry that ended (sent or failed): counted by outcome, a failure also by its code.
   void Ended(const store::OutboxEntry& entry);
   // A flood wait of `seconds` paused an account's sends.

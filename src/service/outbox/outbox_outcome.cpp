@@ -99,7 +99,7 @@ void OutboxService::MoveWaiting(const std::string& account_id) {
   for (auto it = queue.begin(); it != queue.end();) {
     auto& entry = it->entry;
     std::optional<std::string> to;
-    if (!it->in_flight && entry.media.empty()) to = reassigner_(entry);
+    if (!it->in_flight && it->confirmed && entry.media.empty()) to = reassigner_(entry);
     if (!to || (!entry.idempotency_key.empty() &&
                 infra_.store().FindOutboxByKey(entry.tenant_id, *to, entry.idempotency_key))) {
       ++it;
@@ -180,8 +180,9 @@ void OutboxService::FailQueue(const std::string& account_id, const Error& error)
   Sender& sender = SenderOf(account_id);
   std::vector<store::OutboxEntry> ended;
   for (auto it = sender.queue.begin(); it != sender.queue.end();) {
-    // A send in flight ends by its own answer, then here on the next pass.
-    if (it->in_flight) {
+    // A send in flight ends by its own answer, then here on the next pass; one
+    // not yet known to be written, once it is (Confirm pumps again).
+    if (it->in_flight || !it->confirmed) {
       ++it;
       continue;
     }

@@ -26,6 +26,16 @@ bool SameSession(const std::weak_ptr<telegram::AccountClient>& a, const std::wea
   return !a.owner_before(b) && !b.owner_before(a);
 }
 
+bool IsNotFound(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return e.code() == ErrorCode::kNotFound;
+  } catch (...) {
+    return false;
+  }
+}
+
 bool Due(const store::OutboxEntry& entry, std::int64_t now_ms) { return entry.next_attempt_at <= now_ms; }
 
 std::chrono::steady_clock::time_point DueAt(const store::OutboxEntry& entry, std::int64_t now_ms) {
@@ -58,12 +68,32 @@ OutboxService::Queued* OutboxService::Find(Sender& sender, const std::string& id
   return nullptr;
 }
 
-void OutboxService::Accept(std::vector<store::OutboxEntry> entries) {
+void OutboxService::Accept(std::vector<store::OutboxEntry> entries, bool confirmed) {
   if (entries.empty()) return;
   const std::string account_id = entries.front().account_id;
   Sender& sender = SenderOf(account_id);
-  for (auto& entry : entries) sender.queue.emplace_back().entry = std::move(entry);
+  for (auto& entry : entries) {
+    if (!confirmed) metrics_.Track(entry);
+    auto& item = sender.queue.emplace_back();
+    item.entry = std::move(entry);
+    item.confirmed = confirmed;
+  }
   Pump(account_id);
+}
+
+void OutboxService::Confirm(const std::string& account_id, const std::string& id, bool written) {
+  Sender& sender = SenderOf(account_id);
+  Queued* item = Find(sender, id);
+  if (written) {
+    if (!item || item->confirmed) return;
+    item->confirmed = true;
+    // What waited for it (a lookup of its recipient, an end) may go now.
+    if (!item->in_flight) Repump(account_id, sender);
+    return;
+  }
+  if (item && item->in_flight) return;  // its `sending` write tells whether it exists (Launch)
+  metrics_.Untrack(id);
+  sender.queue.remove_if([&](const Queued& q) { return q.entry.id == id; });
 }
 
 void OutboxService::Pump(const std::string& account_id) {
@@ -98,7 +128,7 @@ OutboxService::Scan OutboxService::ScanQueue(Sender& sender, Clock::time_point n
     auto chat = sender.chats.find(item.entry.to);
     if (chat == sender.chats.end()) {
       // Its chat is unknown, so any later entry may share it: none overtakes it.
-      if (item.in_flight || sender.resolving) break;
+      if (item.in_flight || sender.resolving || !item.confirmed) break;
       if (Due(item.entry, now_ms)) scan.resolve = &item;
       else scan.wake = std::min(scan.wake, DueAt(item.entry, now_ms));
       break;
@@ -194,10 +224,11 @@ void OutboxService::OnResolved(const std::string& account_id, const std::string&
 
 void OutboxService::Send(const std::string& account_id, Sender& sender, Queued& item, std::int64_t chat_id) {
   auto client = sender.session.lock();
-  item.entry.chat_id = chat_id;
-  ++item.entry.attempts;
   auto mode = telegram::ParseModeFromName(item.entry.parse_mode).value_or(telegram::ParseMode::kNone);
   auto text = client->ParseText(item.entry.text, mode);
+  if (!text.ok() && !item.confirmed) return;  // ends once it is known to exist (Confirm pumps again)
+  item.entry.chat_id = chat_id;
+  ++item.entry.attempts;
   if (!text.ok()) return OnFailure(account_id, item, text.error());
   // On disk before the request leaves: after a crash this entry is known to be
   // in flight (see the header on why it is then not sent again). Until then it
@@ -221,14 +252,21 @@ void OutboxService::Launch(const std::string& account_id, const std::string& id,
   Queued* item = Find(sender, id);
   if (!item || !item->in_flight) return;
   if (error) {
-    // Not sent, and not counted as an attempt: tried again when the store is back.
     item->in_flight = false;
     --sender.in_flight;
+    if (!item->confirmed || IsNotFound(error)) {
+      // Its insert failed (or its row is gone): it never existed for anyone; not sent.
+      metrics_.Untrack(id);
+      sender.queue.remove_if([&](const Queued& q) { return q.entry.id == id; });
+      return Repump(account_id, sender);
+    }
+    // Not sent, and not counted as an attempt: tried again when the store is back.
     item->entry.state = store::OutboxState::kQueued;
     --item->entry.attempts;
     metrics_.Track(item->entry);
     return WakeAt(account_id, sender, Clock::now() + kStoreRetry);
   }
+  item->confirmed = true;  // its `sending` state was written, so its row exists
   auto client = session.lock();
   if (!client || !SameSession(sender.session, session)) {
     // The session it was meant for ended meanwhile: its chat id may mean nothing to the next one.
