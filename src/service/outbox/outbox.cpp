@@ -106,7 +106,11 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   auto confirm = [this, here, account_id, id = entry.id](bool written) {
     if (here) background_.Post([this, account_id, id, written] { Confirm(account_id, id, written); });
   };
-  std::function<void()> hand_over = [this, entry] { Accept({entry}, false); };
+  std::function<void()> hand_over = [this, entry] {
+    // Its lease may have moved since (Release ran first): the node that runs it now picks it up.
+    if (accounts_.RunsHere(entry.account_id)) return Accept({entry}, false);
+    metrics_.Track(entry);
+  };
   auto written = [this, entry, here, confirm, key = request.idempotency_key, media,
                   done = std::move(done)](std::exception_ptr error, bool applied) {
     if (error || !applied) confirm(false);
