@@ -106,11 +106,14 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   auto confirm = [this, here, account_id, id = entry.id](bool written) {
     if (here) background_.Post([this, account_id, id, written] { Confirm(account_id, id, written); });
   };
-  std::function<void()> hand_over = [this, entry] {
-    // Its lease may have moved since (Release ran first): the node that runs it now picks it up.
-    if (accounts_.RunsHere(entry.account_id)) return Accept({entry}, false);
-    metrics_.Track(entry);
-  };
+  std::function<void()> hand_over;
+  if (here) {
+    hand_over = [this, entry] {
+      // Its lease may have moved since (Release ran first): the node that runs it now picks it up.
+      if (accounts_.RunsHere(entry.account_id)) return Accept({entry}, false);
+      metrics_.Track(entry);
+    };
+  }
   auto written = [this, entry, here, confirm, key = request.idempotency_key, media,
                   done = std::move(done)](std::exception_ptr error, bool applied) {
     if (error || !applied) confirm(false);
@@ -134,7 +137,7 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
     done(nullptr, entry, true);
   };
   journal_.Write({Sealed(entry, true), WriteKind::kInsert, {}}, std::move(written), {}, [&] {
-    if (here) background_.Post(std::move(hand_over));
+    if (hand_over) background_.Post(std::move(hand_over));
   });
 }
 
