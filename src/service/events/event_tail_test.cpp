@@ -86,6 +86,22 @@ TEST_F(EventTail, ABatchOfOursHeardAfterANewerOneFromAnotherNodeLeavesNoWaiterBe
   EXPECT_EQ(WaitAfter(3), (std::vector<int>{4, 5}));
 }
 
+TEST_F(EventTail, AfterTheListeningConnectionCameBackNoBatchOfOursEndsTheTailBeforeWhatWasMissed) {
+  // The connection that hears other nodes was lost: another node's 4 was not
+  // heard ("" when it is back), and our own 3 is heard after that.
+  auto& events = services_->events;
+  events.Appended(Written({1, 2}), {});
+  auto ours = Written({3});
+  Written({4});
+  events.HeardElsewhere("", 0);
+  events.Appended(ours, {});
+  EXPECT_EQ(WaitAfter(3), (std::vector<int>{4})) << "a consumer that read up to 3 is handed the missed 4";
+  // Once the log's end was read again, newer batches of ours are handed over as before.
+  events.Appended(Written({5}), {});
+  EXPECT_EQ(WaitAfter(4), (std::vector<int>{5}));
+  EXPECT_EQ(WaitAfter(2), (std::vector<int>{3, 4, 5}));
+}
+
 TEST_F(EventTail, WhatTheWriterSaysInClearIsShownWithoutOpeningTheSealedCopy) {
   auto& events = services_->events;
   events.Appended(Written({1, 2}), {});

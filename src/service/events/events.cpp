@@ -376,6 +376,12 @@ bool EventService::TakeWaiter(std::uint64_t token, Waiter* out) {
 void EventService::KeepInTail(const std::string& tenant_id, std::int64_t first, std::vector<nlohmann::json> views) {
   if (views.empty()) return;
   const std::int64_t last = first + static_cast<std::int64_t>(views.size()) - 1;
+  if (reconnects_ > 0 && ends_read_[tenant_id] < reconnects_) {
+    // Events other nodes wrote while this node was not listening are unknown:
+    // this batch may be older than one of them. Left to the store until the
+    // log's end is known again.
+    return ReadEndAfterReconnect(tenant_id);
+  }
   if (auto other = elsewhere_.find(tenant_id); other != elsewhere_.end() && last < other->second) {
     // Older than an event another node wrote, and heard after it: a tail from
     // here would end without that event, and a waiter caught up to it would
@@ -457,11 +463,31 @@ void EventService::WakeWaiters(const std::string& tenant_id) {
   for (const auto& listener : listeners) listener(tenant_id);
 }
 
+void EventService::ReadEndAfterReconnect(const std::string& tenant_id) {
+  if (!reading_end_.insert(tenant_id).second) return;
+  readers_.Post([this, tenant_id, after = reconnects_] {
+    std::optional<std::int64_t> end;
+    try {
+      end = LastSeq(tenant_id);  // every event written before now, those missed included
+    } catch (const std::exception& e) {
+      spdlog::warn("events: the log's end could not be read: {}", e.what());  // the next batch asks again
+    }
+    std::lock_guard lock(mutex_);
+    reading_end_.erase(tenant_id);
+    if (!end) return;
+    auto& newest = elsewhere_[tenant_id];
+    newest = std::max(newest, *end);
+    auto& read = ends_read_[tenant_id];
+    read = std::max(read, after);
+  });
+}
+
 void EventService::HeardElsewhere(const std::string& tenant_id, std::int64_t seq) {
   std::set<std::string> tenants;
   {
     std::lock_guard lock(mutex_);
     if (tenant_id.empty()) {
+      ++reconnects_;
       tails_.clear();
       for (const auto& [token, waiter] : waiters_) tenants.insert(waiter.query.tenant_id);
     } else {

@@ -253,6 +253,14 @@ class EventService : public AccountObserver {
   std::map<std::string, Hold> holds_;  // by account
   std::map<std::string, Tail> tails_;  // by tenant
   std::map<std::string, std::int64_t> elsewhere_;  // by tenant: the newest seq another node said it wrote
+  // Times the listening connection came back (HeardElsewhere("")): what other
+  // nodes wrote meanwhile is unknown, so a tenant keeps no tail until its log's
+  // end was read after the latest one (`ends_read_`: by tenant, the count read after).
+  std::uint64_t reconnects_ = 0;
+  std::map<std::string, std::uint64_t> ends_read_;
+  std::set<std::string> reading_end_;  // tenants whose end is being read
+  // Reads the tenant's last seq (a reader thread) into elsewhere_. Under mutex_.
+  void ReadEndAfterReconnect(const std::string& tenant_id);
   WorkPool readers_{"events: reader", 2};
 
   std::thread writer_;
