@@ -103,18 +103,19 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
   // journal's turn, so its queue keeps the rows' order), so that its `sending`
   // state can go down in the same transaction as its insert (Queued::confirmed).
   const bool here = accounts_.RunsHere(account_id);
+  // Its insert's outcome: for its sender, or for the metrics, which count it from now on.
   auto confirm = [this, here, account_id, id = entry.id](bool written) {
-    if (here) background_.Post([this, account_id, id, written] { Confirm(account_id, id, written); });
+    if (here) return background_.Post([this, account_id, id, written] { Confirm(account_id, id, written); });
+    if (!written) metrics_.Untrack(id);
   };
   std::function<void()> hand_over;
   if (here) {
     hand_over = [this, entry] {
       // Its lease may have moved since (Release ran first): the node that runs it now picks it up.
-      if (accounts_.RunsHere(entry.account_id)) return Accept({entry}, false);
-      metrics_.Track(entry);
+      if (accounts_.RunsHere(entry.account_id)) Accept({entry}, false);
     };
   }
-  auto written = [this, entry, here, confirm, key = request.idempotency_key, media,
+  auto written = [this, entry, confirm, key = request.idempotency_key, media,
                   done = std::move(done)](std::exception_ptr error, bool applied) {
     if (error || !applied) confirm(false);
     if (error) return done(error, entry, false);
@@ -128,7 +129,6 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
         return done(std::current_exception(), entry, false);
       }
     }
-    if (!here) metrics_.Track(entry);  // else its sender counts it
     if (*media) {
       for (auto& file : (*media)->files) file.Keep();  // the entry's now
     }
@@ -136,7 +136,9 @@ void OutboxService::EnqueueAsync(const std::string& tenant_id, const std::string
     confirm(true);
     done(nullptr, entry, true);
   };
-  journal_.Write({Sealed(entry, true), WriteKind::kInsert, {}}, std::move(written), {}, [&] {
+  store::OutboxWrite insert{Sealed(entry, true), WriteKind::kInsert, {}};
+  metrics_.Track(entry);
+  journal_.Write(std::move(insert), std::move(written), {}, [&] {
     if (hand_over) background_.Post(std::move(hand_over));
   });
 }

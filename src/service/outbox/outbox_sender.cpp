@@ -73,7 +73,6 @@ void OutboxService::Accept(std::vector<store::OutboxEntry> entries, bool confirm
   const std::string account_id = entries.front().account_id;
   Sender& sender = SenderOf(account_id);
   for (auto& entry : entries) {
-    if (!confirmed) metrics_.Track(entry);
     auto& item = sender.queue.emplace_back();
     item.entry = std::move(entry);
     item.confirmed = confirmed;
