@@ -42,7 +42,7 @@ const std::map<std::pair<std::string, int>, double> kBefore = {
     {{"event appends", 1}, 107730},  {{"event appends", 8}, 112308},  {{"event appends", 32}, 112583},
     {{"appends, own tenant", 8}, 0}, {{"appends, own tenant", 32}, 0},
     {{"outbox inserts", 1}, 10033},  {{"outbox inserts", 8}, 11136},  {{"outbox inserts", 32}, 12040},
-    {{"account reads", 1}, 16618},   {{"account reads", 8}, 25593},
+    {{"account reads", 1}, 16618},   {{"account reads", 8}, 25593},   {{"sends' rows", 1}, 0},
 };
 
 std::atomic<std::int64_t> g_unique{0};
@@ -96,6 +96,34 @@ int InsertOutbox(store::Store& s) {
   return s.InsertOutbox(entry) ? 1 : 0;
 }
 
+// 32 sends' rows as the outbox's journal writes them under load: one write
+// with each new entry and its `sending` state, then one with each `sent` state
+// and its message.sent event.
+int SendRows(store::Store& s) {
+  constexpr int kSends = 32;
+  std::vector<store::OutboxWrite> queued, sent;
+  for (int i = 0; i < kSends; ++i) {
+    store::OutboxEntry entry;
+    entry.id = Unique("msg_");
+    entry.tenant_id = "default";
+    entry.account_id = "acc_bench_" + std::to_string(i % 8);
+    entry.to = kData.substr(0, 40);
+    entry.text = kData;
+    entry.created_at = entry.updated_at = 1700000000;
+    queued.push_back({entry, store::OutboxWrite::Kind::kInsert, {}});
+    entry.state = store::OutboxState::kSending;
+    entry.attempts = 1;
+    queued.push_back({entry, store::OutboxWrite::Kind::kState, {}});
+    entry.state = store::OutboxState::kSent;
+    entry.message_id = 1 << 20;
+    store::Event event{"default", 0, Unique("evt_"), "message.sent", entry.account_id, 1700000000000, "", kData};
+    sent.push_back({entry, store::OutboxWrite::Kind::kState, {event}});
+  }
+  s.WriteOutbox(queued, nullptr);
+  s.WriteOutbox(sent, nullptr);
+  return kSends;
+}
+
 void AddAccounts(store::Store& s) {
   for (int i = 0; i < kAccounts; ++i) {
     store::Account a;
@@ -123,6 +151,7 @@ std::vector<Row> Measure(store::Store& s) {
                     Rate(threads, [&](int t) { return AppendEvents(s, "tenant_" + std::to_string(t)); })});
   }
   for (int threads : {1, 8, 32}) rows.push_back({"outbox inserts", threads, Rate(threads, [&](int) { return InsertOutbox(s); })});
+  rows.push_back({"sends' rows", 1, Rate(1, [&](int) { return SendRows(s); })});
   AddAccounts(s);
   for (int threads : {1, 8}) {
     // One more thread appends throughout; only the readers are counted.
@@ -147,7 +176,7 @@ void Print(const std::string& store_name, const std::vector<Row>& rows, bool sql
   for (const auto& row : rows) {
     const double before = kBefore.at({row.workload, row.threads});
     std::string target;
-    if (!sqlite && row.workload != "outbox inserts" && row.workload != "account reads") target = ">= 20000/s: " + Met(row.rate >= 20000);
+    if (!sqlite && row.workload.find("appends") != std::string::npos) target = ">= 20000/s: " + Met(row.rate >= 20000);
     if (sqlite && row.workload != "account reads" && before > 0) {
       target = ">= before: " + Met(row.rate >= before);
     }

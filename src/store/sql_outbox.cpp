@@ -3,6 +3,8 @@
 
 #include <limits>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "store/sql_events.h"
 #include "store/sql_util.h"
@@ -29,6 +31,21 @@ void BindEntry(sql::Statement& s, const OutboxEntry& e) {
   BindBlob(s, 5, e.to);
   BindBlob(s, 6, e.text);
   BindBlob(s, 20, e.media);
+}
+
+// Binds the columns a state write changes: state, chat_id, message_id,
+// message_date, error_code, error_message, attempts and next_attempt_at to
+// ?first and on, and updated_at to ?updated_at.
+void BindState(sql::Statement& s, const OutboxEntry& e, int first, int updated_at) {
+  s.Bind(first, std::string(OutboxStateName(e.state)));
+  s.Bind(first + 1, e.chat_id);
+  s.Bind(first + 2, e.message_id);
+  s.Bind(first + 3, e.message_date);
+  s.Bind(first + 4, e.error_code);
+  s.Bind(first + 5, e.error_message);
+  s.Bind(first + 6, e.attempts);
+  s.Bind(first + 7, e.next_attempt_at);
+  s.Bind(updated_at, e.updated_at);
 }
 
 OutboxEntry Read(sql::Statement& row) {
@@ -61,17 +78,22 @@ std::optional<OutboxEntry> One(sql::Statement& query) {
   return Read(query);
 }
 
-}  // namespace
-
-bool Insert(sql::Connection& db, const OutboxEntry& entry) {
-  // A taken idempotency key (its unique index) inserts nothing, without an
-  // error that would end a surrounding transaction on PostgreSQL.
+// Inserts `entry` with the columns a state write changes (OutboxWrite::kState)
+// taken from `state`. A taken idempotency key (its unique index) inserts
+// nothing, without an error that would end a surrounding transaction on
+// PostgreSQL.
+bool InsertWithState(sql::Connection& db, const OutboxEntry& entry, const OutboxEntry& state) {
   sql::Statement insert(db, std::string("INSERT INTO outbox (") + kColumns +
                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
                                    "?16, ?17, ?18, ?19, ?20) ON CONFLICT DO NOTHING");
   BindEntry(insert, entry);
+  if (&state != &entry) BindState(insert, state, 10, 19);
   return insert.Exec() > 0;
 }
+
+}  // namespace
+
+bool Insert(sql::Connection& db, const OutboxEntry& entry) { return InsertWithState(db, entry, entry); }
 
 std::optional<OutboxEntry> Find(sql::Connection& db, std::string_view id) {
   sql::Statement query(db, Select("id = ?"));
@@ -101,9 +123,8 @@ bool UpdateState(sql::Connection& db, const OutboxEntry& entry) {
   sql::Statement update(db,
                         "UPDATE outbox SET state = ?2, chat_id = ?3, message_id = ?4, message_date = ?5, error_code = ?6, "
                         "error_message = ?7, attempts = ?8, next_attempt_at = ?9, updated_at = ?10 WHERE id = ?1");
-  sql::BindAll(update, entry.id, std::string(OutboxStateName(entry.state)), entry.chat_id, entry.message_id,
-               entry.message_date, entry.error_code, entry.error_message, entry.attempts, entry.next_attempt_at,
-               entry.updated_at);
+  update.Bind(1, entry.id);
+  BindState(update, entry, 2, 10);
   return update.Exec() > 0;
 }
 
@@ -120,15 +141,46 @@ std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view ac
 
 std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes, std::vector<Event>* appended,
                         std::string_view notify_as) {
+  // A state write of an entry this batch inserts (its `sending`, which the
+  // service hands over before the insert is written) goes into the insert:
+  // one statement instead of two, the same row. It takes effect when the
+  // insert did; when the insert did not (a taken idempotency key, or an id
+  // already written), the state write is made as it would be alone.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> into(writes.size(), kNone);     // the insert a state write went into
+  std::vector<std::size_t> state_of(writes.size(), kNone);  // an insert's last state write
+  {
+    std::unordered_map<std::string_view, std::size_t> inserts;  // id -> its insert, while foldable
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const auto& w = writes[i];
+      if (w.kind == OutboxWrite::Kind::kInsert) {
+        inserts[w.entry.id] = i;
+        continue;
+      }
+      auto insert = inserts.find(w.entry.id);
+      if (insert == inserts.end()) continue;
+      if (w.kind == OutboxWrite::Kind::kState) {
+        into[i] = insert->second;
+        state_of[insert->second] = i;
+      } else {
+        inserts.erase(insert);  // a whole write after it: the later ones are made as they come
+      }
+    }
+  }
   sql::Transaction transaction(db, true);
   std::vector<bool> applied;
   applied.reserve(writes.size());
   std::vector<Event> events;
-  for (const auto& w : writes) {
-    switch (w.kind) {
-      case OutboxWrite::Kind::kInsert: applied.push_back(Insert(db, w.entry)); break;
-      case OutboxWrite::Kind::kWhole: applied.push_back(Update(db, w.entry)); break;
-      case OutboxWrite::Kind::kState: applied.push_back(UpdateState(db, w.entry)); break;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    const auto& w = writes[i];
+    if (into[i] != kNone && applied[into[i]]) {
+      applied.push_back(true);
+    } else if (w.kind == OutboxWrite::Kind::kInsert) {
+      applied.push_back(InsertWithState(db, w.entry, state_of[i] == kNone ? w.entry : writes[state_of[i]].entry));
+    } else if (w.kind == OutboxWrite::Kind::kWhole) {
+      applied.push_back(Update(db, w.entry));
+    } else {
+      applied.push_back(UpdateState(db, w.entry));
     }
     if (applied.back()) events.insert(events.end(), w.events.begin(), w.events.end());
   }

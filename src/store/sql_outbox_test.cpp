@@ -155,6 +155,63 @@ TEST_P(OutboxTest, AWriteOfSeveralInsertsAndUpdatesAppliesThemInOrderAndSaysWhic
   EXPECT_TRUE(store_->WriteOutbox({}, nullptr).empty());
 }
 
+// A new entry's later states in the same write go down with its row (one
+// statement); what each write says and what ends up stored are as if each
+// were made alone, also when the insert takes no effect.
+TEST_P(OutboxTest, StateWritesOfAnEntryTheSameWriteInsertsEndInItsRowAsIfMadeOneByOne) {
+  using Kind = OutboxWrite::Kind;
+  ASSERT_TRUE(store_->InsertOutbox(Entry("msg_old", "acc_a", "key-1")));
+  auto state = [](OutboxEntry e, OutboxState to, std::int64_t message_id, std::int64_t updated_at) {
+    e.state = to;
+    e.message_id = message_id;
+    e.attempts = 1;
+    e.updated_at = updated_at;
+    e.text = "not written";  // a state write leaves the sealed columns
+    return e;
+  };
+  auto sent_event = [](const std::string& id) {
+    return Event{"ten_a", 0, id, "message.sent", "acc_a", 2, "", "sealed-" + id};
+  };
+  const OutboxEntry fresh = Entry("msg_new", "acc_a");
+  const OutboxEntry taken = Entry("msg_taken", "acc_a", "key-1");
+  const OutboxEntry again = Entry("msg_old", "acc_a", "key-2");  // an id already written
+  const OutboxEntry pending = Entry("msg_pending", "acc_a");
+  std::vector<Event> appended;
+  const std::vector<bool> applied = store_->WriteOutbox({
+      {fresh, Kind::kInsert, {}},
+      {taken, Kind::kInsert, {}},
+      {again, Kind::kInsert, {}},
+      {state(fresh, OutboxState::kSending, 0, 101), Kind::kState, {}},
+      {state(taken, OutboxState::kSending, 0, 101), Kind::kState, {}},
+      {state(again, OutboxState::kSending, 0, 101), Kind::kState, {}},
+      {state(fresh, OutboxState::kSent, 77, 102), Kind::kState, {sent_event("evt_new")}},
+      {state(taken, OutboxState::kSent, 78, 102), Kind::kState, {sent_event("evt_taken")}},
+      {state(again, OutboxState::kSent, 79, 102), Kind::kState, {sent_event("evt_old")}},
+      {pending, Kind::kInsert, {}},
+      {state(pending, OutboxState::kSending, 0, 103), Kind::kState, {}},
+  }, &appended);
+  EXPECT_EQ(applied, (std::vector<bool>{true, false, false, true, false, true, true, false, true, true, true}));
+  const auto fresh_row = *store_->FindOutbox("msg_new");
+  EXPECT_EQ(fresh_row.state, OutboxState::kSent);
+  EXPECT_EQ(fresh_row.message_id, 77);
+  EXPECT_EQ(fresh_row.attempts, 1);
+  EXPECT_EQ(fresh_row.updated_at, 102);
+  EXPECT_EQ(fresh_row.created_at, 100);
+  EXPECT_EQ(fresh_row.text, "sealed-text");
+  EXPECT_FALSE(store_->FindOutbox("msg_taken"));
+  const auto old_row = *store_->FindOutbox("msg_old");
+  EXPECT_EQ(old_row.state, OutboxState::kSent) << "the state writes of an id already stored update its row";
+  EXPECT_EQ(old_row.message_id, 79);
+  EXPECT_EQ(old_row.idempotency_key, "key-1");
+  ASSERT_EQ(appended.size(), 2u);
+  EXPECT_EQ(appended[0].id, "evt_new");
+  EXPECT_EQ(appended[1].id, "evt_old");
+  const auto unfinished = store_->ListUnfinishedOutbox("acc_a", 10);
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_EQ(unfinished[0].id, "msg_pending");
+  EXPECT_EQ(unfinished[0].state, OutboxState::kSending);
+}
+
 // An entry's final state and its event: on disk together, or neither.
 TEST_P(OutboxTest, AWritesEventsGoDownInItsTransactionWhenItTakesEffect) {
   using Kind = OutboxWrite::Kind;
