@@ -18,12 +18,12 @@ std::optional<OutboxEntry> FindByKey(sql::Connection& db, std::string_view tenan
 bool Update(sql::Connection& db, const OutboxEntry& entry);
 // Only the columns OutboxWrite::Kind::kState names.
 bool UpdateState(sql::Connection& db, const OutboxEntry& entry);
-// limit <= 0: all.
 // Applies each write in one transaction; whether each changed a row. The
 // events of those that did are appended in it too (sql_events::Append, with
 // `notify_as`), and added to `appended` when given.
 std::vector<bool> Write(sql::Connection& db, const std::vector<OutboxWrite>& writes, std::vector<Event>* appended,
                         std::string_view notify_as);
+// limit <= 0: all.
 std::vector<OutboxEntry> ListUnfinished(sql::Connection& db, std::string_view account_id, int limit);
 
 }  // namespace tgmux::store::sql_outbox

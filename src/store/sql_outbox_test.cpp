@@ -176,6 +176,8 @@ TEST_P(OutboxTest, StateWritesOfAnEntryTheSameWriteInsertsEndInItsRowAsIfMadeOne
   const OutboxEntry taken = Entry("msg_taken", "acc_a", "key-1");
   const OutboxEntry again = Entry("msg_old", "acc_a", "key-2");  // an id already written
   const OutboxEntry pending = Entry("msg_pending", "acc_a");
+  const OutboxEntry first = Entry("msg_first", "acc_a", "key-3");
+  const OutboxEntry second = Entry("msg_second", "acc_a", "key-3");  // the same new key: the first one wins
   std::vector<Event> appended;
   const std::vector<bool> applied = store_->WriteOutbox({
       {fresh, Kind::kInsert, {}},
@@ -189,8 +191,13 @@ TEST_P(OutboxTest, StateWritesOfAnEntryTheSameWriteInsertsEndInItsRowAsIfMadeOne
       {state(again, OutboxState::kSent, 79, 102), Kind::kState, {sent_event("evt_old")}},
       {pending, Kind::kInsert, {}},
       {state(pending, OutboxState::kSending, 0, 103), Kind::kState, {}},
+      {first, Kind::kInsert, {}},
+      {second, Kind::kInsert, {}},
+      {state(second, OutboxState::kSending, 0, 103), Kind::kState, {}},
+      {state(first, OutboxState::kSent, 80, 104), Kind::kState, {}},
   }, &appended);
-  EXPECT_EQ(applied, (std::vector<bool>{true, false, false, true, false, true, true, false, true, true, true}));
+  EXPECT_EQ(applied, (std::vector<bool>{true, false, false, true, false, true, true, false, true, true, true, true,
+                                        false, false, true}));
   const auto fresh_row = *store_->FindOutbox("msg_new");
   EXPECT_EQ(fresh_row.state, OutboxState::kSent);
   EXPECT_EQ(fresh_row.message_id, 77);
@@ -203,6 +210,8 @@ TEST_P(OutboxTest, StateWritesOfAnEntryTheSameWriteInsertsEndInItsRowAsIfMadeOne
   EXPECT_EQ(old_row.state, OutboxState::kSent) << "the state writes of an id already stored update its row";
   EXPECT_EQ(old_row.message_id, 79);
   EXPECT_EQ(old_row.idempotency_key, "key-1");
+  EXPECT_EQ(store_->FindOutbox("msg_first")->message_id, 80);
+  EXPECT_FALSE(store_->FindOutbox("msg_second"));
   ASSERT_EQ(appended.size(), 2u);
   EXPECT_EQ(appended[0].id, "evt_new");
   EXPECT_EQ(appended[1].id, "evt_old");
