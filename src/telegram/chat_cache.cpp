@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "telegram/message_parse.h"
+#include "telegram/td_json_reader.h"
 
 namespace tgmux::telegram {
 namespace {
@@ -52,8 +53,16 @@ void ChatCache::Apply(const json& update) {
     } else if (type == "updateChatPosition") {
       if (auto order = MainListOrder(update.value("position", json::object()))) chat->order = *order;
     } else if (type == "updateChatLastMessage") {
+      // As the hub reads it, the message is left in the update's text until
+      // the chat is asked for (TdJsonReader::ReadForHub).
+      auto text = update.find(TdJsonReader::kUpdateText);
       auto last = update.find("last_message");
       chat->last_message = last == update.end() ? std::nullopt : ParseMessage(*last);
+      if (text != update.end() && text->is_string()) {
+        last_message_text_[chat_id] = text->get<std::string>();
+      } else {
+        last_message_text_.erase(chat_id);
+      }
       for (const auto& position : update.value("positions", json::array())) {
         if (auto order = MainListOrder(position)) chat->order = *order;
       }
@@ -75,6 +84,12 @@ std::optional<Chat> ChatCache::Find(std::int64_t chat_id) const {
   std::lock_guard lock(mutex_);
   auto chat = chats_.find(chat_id);
   if (chat == chats_.end()) return std::nullopt;
+  if (auto text = last_message_text_.find(chat_id); text != last_message_text_.end()) {
+    const json update = json::parse(text->second, nullptr, false);
+    auto last = update.is_object() ? update.find("last_message") : update.end();
+    chat->second.last_message = update.is_object() && last != update.end() ? ParseMessage(*last) : std::nullopt;
+    last_message_text_.erase(text);
+  }
   Chat found = chat->second;
   DescribeLocked(found);
   return found;
@@ -98,6 +113,7 @@ std::size_t ChatCache::chat_count() const {
 void ChatCache::PutLocked(Chat chat) {
   std::int64_t id = chat.chat_id;
   if (id == 0) return;
+  last_message_text_.erase(id);
   chats_[id] = std::move(chat);
   if (chats_.size() > max_chats_) EvictLocked(id);
 }
@@ -110,7 +126,9 @@ void ChatCache::EvictLocked(std::int64_t keep) {
     if (it->first == keep) continue;
     if (victim == chats_.end() || it->second.order < victim->second.order) victim = it;
   }
-  if (victim != chats_.end()) chats_.erase(victim);
+  if (victim == chats_.end()) return;
+  last_message_text_.erase(victim->first);
+  chats_.erase(victim);
 }
 
 void ChatCache::PutPeerLocked(std::unordered_map<std::int64_t, Peer>& peers, std::int64_t id, Peer peer) {

@@ -61,7 +61,10 @@ class ChatCache {
   const std::size_t max_chats_;
   const std::size_t max_users_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::int64_t, Chat> chats_;
+  // A chat's last message is parsed when the chat is first asked for after
+  // an updateChatLastMessage that left it in its text (Find, under mutex_).
+  mutable std::unordered_map<std::int64_t, Chat> chats_;
+  mutable std::unordered_map<std::int64_t, std::string> last_message_text_;  // that text, by chat id
   std::unordered_map<std::int64_t, Peer> users_;        // by user id
   std::unordered_map<std::int64_t, Peer> supergroups_;  // by supergroup id
 };

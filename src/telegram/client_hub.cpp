@@ -232,7 +232,7 @@ void ClientHub::ReceiveLoop() {
 }
 
 void ClientHub::Dispatch(const char* text) {
-  auto read = reader_.ReadUnlessOwnSend(text);
+  auto read = reader_.ReadForHub(text);
   if (!read) return;  // no handler reads it
   auto& object = *read;
   if (object.is_discarded() || !object.is_object()) {

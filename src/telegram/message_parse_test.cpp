@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "telegram/chat_cache.h"
+#include "telegram/td_json_reader.h"
 
 namespace tgmux::telegram {
 namespace {
@@ -136,6 +137,52 @@ TEST(TelegramMessagesParse, ChatCacheIsBoundedAndKeepsTheHighestChats) {
   message.sender.user_id = 3;
   cache.Describe(message);
   EXPECT_EQ(message.sender.name, "Bo B");
+}
+
+// A chat's last message as the hub reads updateChatLastMessage (the message
+// left in the update's text) is the one the update carried when the chat is
+// asked for, as when the update comes whole; a later update, or the chat
+// itself from TDLib, replaces it.
+TEST(TelegramMessagesParse, ChatCacheGivesTheLastMessageTheHubLeftInTheUpdatesText) {
+  auto last_message = [](int id, const std::string& text) {
+    return R"({"@type":"updateChatLastMessage","chat_id":5,"last_message":{"@type":"message","id":)" +
+           std::to_string(id) +
+           R"(,"chat_id":5,"date":1700000000,"is_outgoing":true,"sender_id":{"@type":"messageSenderUser","user_id":1},)"
+           R"("content":{"@type":"messageText","text":{"@type":"formattedText","text":")" +
+           text + R"(","entities":[]}}},"positions":[]})";
+  };
+  TdJsonReader reader;
+  ChatCache whole, deferred;
+  for (ChatCache* cache : {&whole, &deferred}) {
+    cache->Apply({{"@type", "updateNewChat"},
+                  {"chat", {{"@type", "chat"}, {"id", 5}, {"type", {{"@type", "chatTypePrivate"}, {"user_id", 5}}},
+                            {"positions", json::array()}}}});
+  }
+  for (const auto& [id, text] : {std::pair{1048576, "first"}, std::pair{2097152, "second"}}) {
+    const auto read = reader.ReadForHub(last_message(id, text));
+    ASSERT_TRUE(read);
+    EXPECT_FALSE(read->contains("last_message"));
+    deferred.Apply(*read);
+    whole.Apply(reader.Read(last_message(id, text)));
+  }
+  auto from_text = deferred.Find(5);
+  auto from_tree = whole.Find(5);
+  ASSERT_TRUE(from_text && from_tree && from_text->last_message && from_tree->last_message);
+  EXPECT_EQ(from_text->last_message->message_id, 2097152);
+  EXPECT_EQ(from_text->last_message->text.text, "second");
+  EXPECT_EQ(from_text->last_message->text.text, from_tree->last_message->text.text);
+  EXPECT_EQ(from_text->last_message->date, from_tree->last_message->date);
+  EXPECT_EQ(deferred.Find(5)->last_message->text.text, "second") << "asked again";
+
+  deferred.Apply(*reader.ReadForHub(last_message(3145728, "third")));
+  Chat fetched;
+  fetched.chat_id = 5;
+  fetched.title = "fetched";
+  deferred.Put(fetched);
+  EXPECT_FALSE(deferred.Find(5)->last_message) << "the chat TDLib returned, not an older update's message";
+  deferred.Apply(*reader.ReadForHub(last_message(4194304, "fourth")));
+  deferred.Apply(reader.Read(R"({"@type":"updateChatLastMessage","chat_id":5,"positions":[]})"));
+  EXPECT_FALSE(deferred.Find(5)->last_message) << "a chat whose last message went";
 }
 
 }  // namespace

@@ -56,25 +56,52 @@ json Build(simdjson::dom::element element) {
   return json(nullptr);
 }
 
-// An update (no @extra) updateNewMessage{message:{..., sending_state}}, read
-// without building anything. A repeated key counts by its last value, as in
-// the tree.
-bool IsOwnSend(simdjson::dom::element root) {
+// The @type of an update (an object without @extra): its last @type when
+// that is a string; "" for anything else.
+std::string_view UpdateType(simdjson::dom::element root) {
   simdjson::dom::object update;
-  if (root.get(update) != simdjson::SUCCESS) return false;
+  if (root.get(update) != simdjson::SUCCESS) return {};
   std::string_view type;
+  for (auto [key, value] : update) {
+    if (key == "@extra") return {};
+    if (key == "@type" && value.get(type) != simdjson::SUCCESS) type = {};
+  }
+  return type;
+}
+
+// updateNewMessage{message:{..., sending_state}}, read without building
+// anything. A repeated key counts by its last value, as in the tree.
+bool IsOwnSend(simdjson::dom::object update) {
   simdjson::dom::object message;
   bool has_message = false;
   for (auto [key, value] : update) {
-    if (key == "@extra") return false;
-    if (key == "@type" && value.get(type) != simdjson::SUCCESS) type = {};
     if (key == "message") has_message = value.get(message) == simdjson::SUCCESS;
   }
-  if (type != "updateNewMessage" || !has_message) return false;
+  if (!has_message) return false;
   for (auto [key, value] : message) {
     if (key == "sending_state") return true;
   }
   return false;
+}
+
+// The tree of `update` but an object last_message (by its last value, as in
+// the tree), with `text` under kUpdateText instead when it had one.
+json WithoutLastMessage(simdjson::dom::object update, std::string_view text) {
+  json object(json::value_t::object);
+  auto& members = object.get_ref<json::object_t&>();
+  bool left_out = false;
+  for (auto [key, value] : update) {
+    if (key == "last_message") {
+      left_out = value.type() == element_type::OBJECT;
+      if (left_out) {
+        members.erase("last_message");
+        continue;
+      }
+    }
+    members.insert_or_assign(std::string(key), Build(value));
+  }
+  if (left_out) members.insert_or_assign(TdJsonReader::kUpdateText, std::string(text));
+  return object;
 }
 
 }  // namespace
@@ -89,19 +116,21 @@ TdJsonReader::~TdJsonReader() = default;
 
 json TdJsonReader::Read(std::string_view text) { return *Parse(text, false); }
 
-std::optional<json> TdJsonReader::ReadUnlessOwnSend(std::string_view text) { return Parse(text, true); }
+std::optional<json> TdJsonReader::ReadForHub(std::string_view text) { return Parse(text, true); }
 
-std::optional<json> TdJsonReader::Parse(std::string_view text, bool unless_own_send) {
+std::optional<json> TdJsonReader::Parse(std::string_view text, bool for_hub) {
   if (MayHoldMinusZero(text)) return json::parse(text, nullptr, false);
   auto& padded = impl_->padded;
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element root;
-  if (impl_->parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS) {
-    if (unless_own_send && IsOwnSend(root)) return std::nullopt;
-    return Build(root);
+  if (impl_->parser.parse(padded.data(), text.size(), false).get(root) != simdjson::SUCCESS) {
+    return json::parse(text, nullptr, false);
   }
-  return json::parse(text, nullptr, false);
+  const std::string_view type = for_hub ? UpdateType(root) : std::string_view();
+  if (type == "updateNewMessage" && IsOwnSend(simdjson::dom::object(root))) return std::nullopt;
+  if (type == "updateChatLastMessage") return WithoutLastMessage(simdjson::dom::object(root), text);
+  return Build(root);
 }
 
 }  // namespace tgmux::telegram

@@ -29,18 +29,26 @@ class TdJsonReader {
   // JSON. Not thread-safe: one reader per thread (it keeps its buffers).
   nlohmann::json Read(std::string_view text);
 
-  // Read, or nothing, without building the tree, for an update that announces
-  // one of the account's own messages while it is being sent or after it
-  // failed: updateNewMessage whose message has a sending_state (tdlib-facts
-  // §7.3). The hub's handlers ignore those (the outcome comes in
-  // updateMessageSendSucceeded or updateMessageSendFailed), and each send
-  // brings one.
-  std::optional<nlohmann::json> ReadUnlessOwnSend(std::string_view text);
+  // What the hub's handlers read of `text`, built only as far as they read it
+  // at once: Read's value, except
+  // - nothing, without building the tree, for an update that announces one of
+  //   the account's own messages while it is being sent or after it failed:
+  //   updateNewMessage whose message has a sending_state (tdlib-facts §7.3).
+  //   The handlers ignore those (the outcome comes in
+  //   updateMessageSendSucceeded or updateMessageSendFailed);
+  // - an update updateChatLastMessage whose last_message is an object comes
+  //   without it, and with `text` itself under kUpdateText: only the chat
+  //   cache reads that message, and only when the chat is asked for, while
+  //   each send brings two of these updates (pending, then sent).
+  std::optional<nlohmann::json> ReadForHub(std::string_view text);
+
+  // The key of an update's own text, where ReadForHub left part of it out.
+  static constexpr const char* kUpdateText = "@text";
 
  private:
   struct Impl;
-  // Read's value, or nothing for an own send when `unless_own_send`.
-  std::optional<nlohmann::json> Parse(std::string_view text, bool unless_own_send);
+  // Read's value, or ReadForHub's when `for_hub`.
+  std::optional<nlohmann::json> Parse(std::string_view text, bool for_hub);
 
   std::unique_ptr<Impl> impl_;
 };

@@ -94,9 +94,9 @@ TEST(TdJsonReader, LeavesOutOnlyAnOwnMessageStillBeingSent) {
   const std::string pending =
       R"({"@type":"updateNewMessage","message":{"@type":"message","id":1,"chat_id":7,"is_outgoing":true,)"
       R"("sending_state":{"@type":"messageSendingStatePending","sending_id":0}},"@client_id":3})";
-  EXPECT_FALSE(reader.ReadUnlessOwnSend(pending));
-  EXPECT_FALSE(reader.ReadUnlessOwnSend(R"({"@type":"updateNewMessage","message":{"sending_state":null}})"));
-  EXPECT_FALSE(reader.ReadUnlessOwnSend(R"({"@type":"updateOption","@type":"updateNewMessage","message":{"sending_state":{}}})"));
+  EXPECT_FALSE(reader.ReadForHub(pending));
+  EXPECT_FALSE(reader.ReadForHub(R"({"@type":"updateNewMessage","message":{"sending_state":null}})"));
+  EXPECT_FALSE(reader.ReadForHub(R"({"@type":"updateOption","@type":"updateNewMessage","message":{"sending_state":{}}})"));
   // Everything else is read as Read reads it: a message received or sent, the
   // answer to sendMessage (its @extra), other updates, and what is not JSON.
   for (const std::string& text :
@@ -108,9 +108,34 @@ TEST(TdJsonReader, LeavesOutOnlyAnOwnMessageStillBeingSent) {
         std::string(R"({"@type":"updateNewMessage","message":{"content":{"sending_state":{}}}})"),
         std::string(R"({"@type":"updateNewMessage","message":[{"sending_state":{}}]})"), std::string("{"),
         std::string("-0")}) {
-    auto read = reader.ReadUnlessOwnSend(text);
+    auto read = reader.ReadForHub(text);
     ASSERT_TRUE(read) << text;
     EXPECT_EQ(read->dump(), reader.Read(text).dump()) << text;
+  }
+}
+
+TEST(TdJsonReader, LeavesAChatsLastMessageInTheUpdatesText) {
+  TdJsonReader reader;
+  const std::string update =
+      R"({"@type":"updateChatLastMessage","chat_id":7,"last_message":{"@type":"message","id":1,"chat_id":7},)"
+      R"("positions":[{"@type":"chatPosition","order":"5"}],"@client_id":3})";
+  auto read = reader.ReadForHub(update);
+  ASSERT_TRUE(read);
+  json expected = json::parse(update);
+  expected.erase("last_message");
+  expected[TdJsonReader::kUpdateText] = update;
+  EXPECT_EQ(*read, expected);
+  // A repeated key counts by its last value, as in the tree.
+  const std::string twice = R"({"@type":"updateChatLastMessage","last_message":{},"last_message":null})";
+  EXPECT_EQ(*reader.ReadForHub(twice), reader.Read(twice));
+  const std::string object_last = R"({"@type":"updateChatLastMessage","last_message":null,"last_message":{}})";
+  EXPECT_EQ(*reader.ReadForHub(object_last), json({{"@type", "updateChatLastMessage"}, {"@text", object_last}}));
+  // Whole: without a message, as an answer (@extra), and other types.
+  for (const std::string& text :
+       {std::string(R"({"@type":"updateChatLastMessage","chat_id":7,"positions":[]})"),
+        std::string(R"({"@type":"updateChatLastMessage","last_message":{},"@extra":4})"),
+        std::string(R"({"@type":"updateChatPosition","last_message":{}})")}) {
+    EXPECT_EQ(*reader.ReadForHub(text), reader.Read(text)) << text;
   }
 }
 
