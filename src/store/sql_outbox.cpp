@@ -21,18 +21,6 @@ std::string Select(const std::string& where) {
   return std::string("SELECT ") + kColumns + " FROM outbox WHERE " + where;
 }
 
-// Binds ?1 .. ?20 in the order of kColumns; recipient, text and media are sealed
-// bytes (the service encrypts them), hence blobs.
-void BindEntry(sql::Statement& s, const OutboxEntry& e) {
-  sql::BindAll(s, e.id, e.tenant_id, e.account_id, e.idempotency_key, e.to, e.text, e.parse_mode,
-               e.reply_to_message_id, e.silent ? 1 : 0, std::string(OutboxStateName(e.state)), e.chat_id,
-               e.message_id, e.message_date, e.error_code, e.error_message, e.attempts, e.next_attempt_at,
-               e.created_at, e.updated_at, e.media);
-  BindBlob(s, 5, e.to);
-  BindBlob(s, 6, e.text);
-  BindBlob(s, 20, e.media);
-}
-
 // Binds the columns a state write changes: state, chat_id, message_id,
 // message_date, error_code, error_message, attempts and next_attempt_at to
 // ?first and on, and updated_at to ?updated_at.
@@ -46,6 +34,21 @@ void BindState(sql::Statement& s, const OutboxEntry& e, int first, int updated_a
   s.Bind(first + 6, e.attempts);
   s.Bind(first + 7, e.next_attempt_at);
   s.Bind(updated_at, e.updated_at);
+}
+
+// Binds ?1 .. ?20 in the order of kColumns, the state columns from `state`;
+// recipient, text and media are sealed bytes (the service encrypts them),
+// hence blobs.
+void BindEntry(sql::Statement& s, const OutboxEntry& e, const OutboxEntry& state) {
+  sql::BindAll(s, e.id, e.tenant_id, e.account_id, e.idempotency_key);
+  BindBlob(s, 5, e.to);
+  BindBlob(s, 6, e.text);
+  s.Bind(7, e.parse_mode);
+  s.Bind(8, e.reply_to_message_id);
+  s.Bind(9, e.silent ? 1 : 0);
+  BindState(s, state, 10, 19);
+  s.Bind(18, e.created_at);
+  BindBlob(s, 20, e.media);
 }
 
 OutboxEntry Read(sql::Statement& row) {
@@ -86,8 +89,7 @@ bool InsertWithState(sql::Connection& db, const OutboxEntry& entry, const Outbox
   sql::Statement insert(db, std::string("INSERT INTO outbox (") + kColumns +
                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
                                    "?16, ?17, ?18, ?19, ?20) ON CONFLICT DO NOTHING");
-  BindEntry(insert, entry);
-  if (&state != &entry) BindState(insert, state, 10, 19);
+  BindEntry(insert, entry, state);
   return insert.Exec() > 0;
 }
 
@@ -115,7 +117,7 @@ bool Update(sql::Connection& db, const OutboxEntry& entry) {
                            "chat_id = ?11, message_id = ?12, message_date = ?13, error_code = ?14, "
                            "error_message = ?15, attempts = ?16, next_attempt_at = ?17, created_at = ?18, "
                            "updated_at = ?19, media = ?20 WHERE id = ?1");
-  BindEntry(update, entry);
+  BindEntry(update, entry, entry);
   return update.Exec() > 0;
 }
 

@@ -28,6 +28,12 @@ std::string FullName(const json& user) {
   return name;
 }
 
+// The message an updateChatLastMessage carries, if any.
+std::optional<Message> LastMessageOf(const json& update) {
+  auto last = update.find("last_message");
+  return last == update.end() ? std::nullopt : ParseMessage(*last);
+}
+
 }  // namespace
 
 ChatCache::ChatCache(std::size_t max_chats, std::size_t max_users)
@@ -56,8 +62,7 @@ void ChatCache::Apply(const json& update) {
       // As the hub reads it, the message is left in the update's text until
       // the chat is asked for (TdJsonReader::ReadForHub).
       auto text = update.find(TdJsonReader::kUpdateText);
-      auto last = update.find("last_message");
-      chat->last_message = last == update.end() ? std::nullopt : ParseMessage(*last);
+      chat->last_message = LastMessageOf(update);
       if (text != update.end() && text->is_string()) {
         last_message_text_[chat_id] = text->get<std::string>();
       } else {
@@ -86,8 +91,7 @@ std::optional<Chat> ChatCache::Find(std::int64_t chat_id) const {
   if (chat == chats_.end()) return std::nullopt;
   if (auto text = last_message_text_.find(chat_id); text != last_message_text_.end()) {
     const json update = json::parse(text->second, nullptr, false);
-    auto last = update.is_object() ? update.find("last_message") : update.end();
-    chat->second.last_message = update.is_object() && last != update.end() ? ParseMessage(*last) : std::nullopt;
+    chat->second.last_message = update.is_object() ? LastMessageOf(update) : std::nullopt;
     last_message_text_.erase(text);
   }
   Chat found = chat->second;

@@ -23,17 +23,32 @@ bool MayHoldMinusZero(std::string_view text) {
   return false;
 }
 
+json Build(simdjson::dom::element element);
+
+// The tree of `source`, but its member `left_out` when that is an object (by
+// its last value, as in the tree); whether it was left out goes to `was_left_out`.
+json BuildObject(simdjson::dom::object source, std::string_view left_out = {}, bool* was_left_out = nullptr) {
+  json object(json::value_t::object);
+  auto& members = object.get_ref<json::object_t&>();
+  bool leaving = false;
+  for (auto [key, value] : source) {
+    if (!left_out.empty() && key == left_out) {
+      leaving = value.type() == element_type::OBJECT;
+      if (leaving) {
+        members.erase(std::string(key));
+        continue;
+      }
+    }
+    // A repeated key keeps its last value, as nlohmann's parser does.
+    members.insert_or_assign(std::string(key), Build(value));
+  }
+  if (was_left_out) *was_left_out = leaving;
+  return object;
+}
+
 json Build(simdjson::dom::element element) {
   switch (element.type()) {
-    case element_type::OBJECT: {
-      json object(json::value_t::object);
-      auto& members = object.get_ref<json::object_t&>();
-      for (auto [key, value] : simdjson::dom::object(element)) {
-        // A repeated key keeps its last value, as nlohmann's parser does.
-        members.insert_or_assign(std::string(key), Build(value));
-      }
-      return object;
-    }
+    case element_type::OBJECT: return BuildObject(simdjson::dom::object(element));
     case element_type::ARRAY: {
       json array(json::value_t::array);
       auto& items = array.get_ref<json::array_t&>();
@@ -84,23 +99,12 @@ bool IsOwnSend(simdjson::dom::object update) {
   return false;
 }
 
-// The tree of `update` but an object last_message (by its last value, as in
-// the tree), with `text` under kUpdateText instead when it had one.
+// The tree of `update` but an object last_message, with `text` under
+// kUpdateText instead when it had one.
 json WithoutLastMessage(simdjson::dom::object update, std::string_view text) {
-  json object(json::value_t::object);
-  auto& members = object.get_ref<json::object_t&>();
   bool left_out = false;
-  for (auto [key, value] : update) {
-    if (key == "last_message") {
-      left_out = value.type() == element_type::OBJECT;
-      if (left_out) {
-        members.erase("last_message");
-        continue;
-      }
-    }
-    members.insert_or_assign(std::string(key), Build(value));
-  }
-  if (left_out) members.insert_or_assign(TdJsonReader::kUpdateText, std::string(text));
+  json object = BuildObject(update, "last_message", &left_out);
+  if (left_out) object[TdJsonReader::kUpdateText] = std::string(text);
   return object;
 }
 
